@@ -1,0 +1,1 @@
+export * from './src/event-store.port.js';

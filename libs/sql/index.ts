@@ -1,0 +1,3 @@
+export * from './src/sql-database.js';
+export { PgliteDatabase } from './src/pglite-database.js';
+export { PostgresDatabase } from './src/postgres-database.js';

@@ -1,0 +1,51 @@
+import pg from 'pg';
+import type { SqlClient, SqlDatabase } from './sql-database.js';
+
+// int8 (bigint) arrives as a string by default; positions and revisions stay within 2^53 here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export class PostgresDatabase implements SqlDatabase {
+  readonly driver = 'postgres' as const;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** `searchPath` isolates tests (one schema each) on a shared server. */
+  static async open(connectionString: string, options: { searchPath?: string; max?: number } = {}): Promise<PostgresDatabase> {
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.max ?? 10,
+      ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    });
+    // Fail at start-up, with the driver's reason, rather than on the first request.
+    const client = await pool.connect();
+    client.release();
+    return new PostgresDatabase(pool);
+  }
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query(sql, params as unknown[])).rows as Row[];
+  }
+
+  async transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[] });
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.pool.query(script);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The one SQL seam of the service. The event store, the key store and the read models all speak
+ * PostgreSQL SQL through it, so the embedded default (PGlite) and a PostgreSQL server run the very
+ * same statements, constraints and policies.
+ */
+export interface SqlClient {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface SqlDatabase extends SqlClient {
+  readonly driver: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements without parameters (schema migrations). */
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL's SQLSTATE of a failed statement, whichever driver raised it. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export const UNIQUE_VIOLATION = '23505';
