@@ -1,1 +1,2 @@
 export * from './src/test-databases.js';
+export * from './src/decider-specification.js';

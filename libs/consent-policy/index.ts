@@ -1,0 +1,2 @@
+export * from './src/vocabulary.js';
+export * from './src/permits.js';

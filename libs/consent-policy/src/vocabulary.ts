@@ -1,0 +1,64 @@
+/** The words consent is given in (DOMAIN.md: kinds of data, purposes; seed 002 service list). */
+
+export const DATA_CATEGORIES = [
+  'identity',
+  'contact',
+  'location',
+  'demographics',
+  'health',
+  'psychosocial',
+  'trafficking_experience',
+  'legal_status',
+  'family',
+  'safety',
+  'case_progress',
+] as const;
+export type DataCategory = (typeof DATA_CATEGORIES)[number];
+
+export const PURPOSES = [
+  'case_management',
+  'service_provision',
+  'family_tracing',
+  'legal_assistance',
+  'phone_case_management',
+  'law_enforcement_report',
+  'anonymous_statistics',
+  'media',
+] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+export const SERVICE_TYPES = [
+  'in_depth_interview',
+  'material_assistance',
+  'shelter',
+  'wash',
+  'food_and_nutrition',
+  'personal_safety',
+  'medical',
+  'mhpss',
+  'education_and_training',
+  'livelihoods',
+  'family_tracing_and_reunification',
+  'legal_assistance',
+  'interpretation',
+] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+export const AGENCY_KINDS = [
+  'government_social_service',
+  'law_enforcement',
+  'prosecution',
+  'national_ngo',
+  'international_ngo',
+  'un_agency',
+  'red_cross_red_crescent',
+  'health',
+  'legal_aid',
+  'shelter',
+] as const;
+export type AgencyKind = (typeof AGENCY_KINDS)[number];
+
+export const isDataCategory = (value: unknown): value is DataCategory => (DATA_CATEGORIES as readonly unknown[]).includes(value);
+export const isPurpose = (value: unknown): value is Purpose => (PURPOSES as readonly unknown[]).includes(value);
+export const isServiceType = (value: unknown): value is ServiceType => (SERVICE_TYPES as readonly unknown[]).includes(value);
+export const isAgencyKind = (value: unknown): value is AgencyKind => (AGENCY_KINDS as readonly unknown[]).includes(value);

@@ -1,0 +1,5 @@
+export * from './src/indicators.js';
+export * from './src/events.js';
+export * from './src/commands.js';
+export * from './src/rejection.js';
+export * from './src/case-decider.js';

@@ -1,0 +1,137 @@
+import type { AgencyKind, ConsentProvision, DataCategory, Purpose, ServiceType } from '../../consent-policy/index.js';
+import type { IndicatorCode } from './indicators.js';
+
+/**
+ * Ciphertext of personal data, sealed under the case's data key by the application before a
+ * command reaches the decider. The domain carries it and never looks inside.
+ */
+export type Sealed = Readonly<Record<string, unknown>>;
+
+export const CASE_SOURCES = ['observation', 'self_referral', 'hotline', 'referral_in'] as const;
+export type CaseSource = (typeof CASE_SOURCES)[number];
+
+/** Anyone who is, says they are, or may be a child is treated as a child (DOMAIN.md). */
+export const AGE_GROUPS = ['adult', 'child', 'claims_to_be_child', 'possibly_child'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
+
+/** Personal data recorded when a case is opened, by category, each sealed on its own. */
+export const CASE_PERSONAL_DATA_CATEGORIES = ['identity', 'contact', 'location', 'demographics'] as const satisfies readonly DataCategory[];
+export type CasePersonalData = Partial<Record<(typeof CASE_PERSONAL_DATA_CATEGORIES)[number], Sealed>>;
+
+export const CONSENT_GRANTORS = ['person', 'guardian'] as const;
+export type ConsentGrantor = (typeof CONSENT_GRANTORS)[number];
+export const CONSENT_METHODS = ['verbal', 'written', 'phone'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+export const URGENCIES = ['immediate', 'high', 'normal'] as const;
+export type Urgency = (typeof URGENCIES)[number];
+
+export const INTERRUPTION_REASONS = ['declined_assistance', 'lost_contact', 'relocated', 'other'] as const;
+export type InterruptionReason = (typeof INTERRUPTION_REASONS)[number];
+
+export const CLOSURE_REASONS = ['services_completed', 'declined_assistance', 'lost_contact', 'referred_outside_network', 'other'] as const;
+export type ClosureReason = (typeof CLOSURE_REASONS)[number];
+
+export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'other'] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+
+export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'case_closed'] as const;
+export type ReferralWithdrawalCause = (typeof REFERRAL_WITHDRAWAL_CAUSES)[number];
+
+/** Which consent provisions a referral relies on, one per shared category. */
+export interface LegalBasis {
+  readonly consentId: string;
+  readonly provisionId: string;
+  readonly category: DataCategory;
+}
+
+type Event<Type extends string, Data> = { readonly type: Type; readonly data: Readonly<Data> };
+
+export type CaseOpened = Event<'CaseOpened', {
+  caseId: string;
+  owningAgencyId: string;
+  openedBy: string;
+  openedAt: string;
+  source: CaseSource;
+  indicators: readonly IndicatorCode[];
+  ageGroup: AgeGroup;
+  personalData: CasePersonalData;
+}>;
+
+export type ConsentGiven = Event<'ConsentGiven', {
+  consentId: string;
+  grantor: ConsentGrantor;
+  /** Recorded for children: the child's own agreement besides the guardian's consent. */
+  childAssent?: boolean;
+  method: ConsentMethod;
+  language: string;
+  interpreterUsed: boolean;
+  noticeVersion: string;
+  recordedBy: string;
+  givenAt: string;
+  provisions: readonly ConsentProvision[];
+}>;
+
+export type ConsentWithdrawn = Event<'ConsentWithdrawn', {
+  consentId: string;
+  /** The provisions withdrawn by this event (all remaining ones for a whole withdrawal). */
+  provisionIds: readonly string[];
+  whole: boolean;
+  recordedBy: string;
+  withdrawnAt: string;
+}>;
+
+export type ReferralRequested = Event<'ReferralRequested', {
+  referralId: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  /** The recipient's kind when referred: a provision may name a kind of agency rather than one agency. */
+  toAgencyKind: AgencyKind;
+  purpose: Purpose;
+  serviceType?: ServiceType;
+  urgency: Urgency;
+  sharedCategories: readonly DataCategory[];
+  legalBasis: readonly LegalBasis[];
+  note?: Sealed;
+  requestedBy: string;
+  requestedAt: string;
+  respondBy: string;
+}>;
+
+type ReferralStep<Type extends string, Extra = object> = Event<Type, { referralId: string; by: string; at: string } & Extra>;
+export type ReferralAcknowledged = ReferralStep<'ReferralAcknowledged'>;
+export type ReferralAccepted = ReferralStep<'ReferralAccepted'>;
+export type ReferralDeclined = ReferralStep<'ReferralDeclined', { reason: DeclineReason; note?: Sealed }>;
+export type ReferralCompleted = ReferralStep<'ReferralCompleted', { outcome: Sealed }>;
+export type ReferralWithdrawn = ReferralStep<'ReferralWithdrawn', { cause: ReferralWithdrawalCause }>;
+
+type CaseStep<Type extends string, Extra = object> = Event<Type, { by: string; at: string } & Extra>;
+export type CaseInterrupted = CaseStep<'CaseInterrupted', { reason: InterruptionReason; note?: Sealed }>;
+export type CaseResumed = CaseStep<'CaseResumed'>;
+export type CaseClosed = CaseStep<'CaseClosed', { reason: ClosureReason }>;
+export type CaseReopened = CaseStep<'CaseReopened'>;
+
+export type CaseEvent =
+  | CaseOpened
+  | ConsentGiven
+  | ConsentWithdrawn
+  | ReferralRequested
+  | ReferralAcknowledged
+  | ReferralAccepted
+  | ReferralDeclined
+  | ReferralCompleted
+  | ReferralWithdrawn
+  | CaseInterrupted
+  | CaseResumed
+  | CaseClosed
+  | CaseReopened;
+
+export type CaseEventType = CaseEvent['type'];
+
+export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
+  'CaseOpened', 'ConsentGiven', 'ConsentWithdrawn', 'ReferralRequested', 'ReferralAcknowledged', 'ReferralAccepted',
+  'ReferralDeclined', 'ReferralCompleted', 'ReferralWithdrawn', 'CaseInterrupted', 'CaseResumed', 'CaseClosed', 'CaseReopened',
+];
+
+/** Version of the event payloads above, written into every event's metadata. */
+export const CASE_EVENT_SCHEMA_VERSION = 1;
