@@ -30,6 +30,11 @@ export class PgliteDatabase implements SqlDatabase {
     );
   }
 
+  session<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+    // Inside the lock, statements go to PGlite directly: taking the lock again would deadlock.
+    return this.lock.run(() => work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await this.db.query<Row>(sql, params as unknown[])).rows }));
+  }
+
   exec(script: string): Promise<void> {
     return this.lock.run(async () => {
       await this.db.exec(script);

@@ -41,6 +41,15 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
+  async session<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[] });
+    } finally {
+      client.release();
+    }
+  }
+
   async exec(script: string): Promise<void> {
     await this.pool.query(script);
   }

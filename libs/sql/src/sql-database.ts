@@ -11,6 +11,11 @@ export interface SqlDatabase extends SqlClient {
   readonly driver: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Exclusive use of one connection until `work` settles: for callers that issue BEGIN/COMMIT
+   * themselves (TypeORM's query runners). On PGlite it holds the process-wide lock throughout.
+   */
+  session<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (schema migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
