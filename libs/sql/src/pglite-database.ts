@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Mutex } from './mutex.js';
-import type { SqlClient, SqlDatabase } from './sql-database.js';
+import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
 /**
  * PGlite is one connection in the process. Every statement and every transaction takes the same
@@ -30,9 +30,13 @@ export class PgliteDatabase implements SqlDatabase {
     );
   }
 
-  session<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+  session<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     // Inside the lock, statements go to PGlite directly: taking the lock again would deadlock.
-    return this.lock.run(() => work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await this.db.query<Row>(sql, params as unknown[])).rows }));
+    const run = async <Row>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<Row>> => {
+      const result = await this.db.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command: commandOf(sql) };
+    };
+    return this.lock.run(() => work({ run, query: async (sql, params) => (await run(sql, params)).rows as never }));
   }
 
   exec(script: string): Promise<void> {

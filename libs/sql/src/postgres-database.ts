@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlClient, SqlDatabase } from './sql-database.js';
+import type { SqlClient, SqlDatabase, SqlSession, StatementResult } from './sql-database.js';
 
 // int8 (bigint) arrives as a string by default; positions and revisions stay within 2^53 here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -41,10 +41,14 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
-  async session<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+  async session<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const run = async <Row>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<Row>> => {
+      const result = await client.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
+    };
     try {
-      return await work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[] });
+      return await work({ run, query: async (sql, params) => (await run(sql, params)).rows as never });
     } finally {
       client.release();
     }

@@ -7,6 +7,18 @@ export interface SqlClient {
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
+/** What one statement did, as drivers that count affected rows (TypeORM) need it. */
+export interface StatementResult<Row = Record<string, unknown>> {
+  readonly rows: Row[];
+  readonly rowCount: number;
+  /** The statement's SQL command, upper case: SELECT, INSERT, UPDATE, DELETE, ... */
+  readonly command: string;
+}
+
+export interface SqlSession extends SqlClient {
+  run<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<StatementResult<Row>>;
+}
+
 export interface SqlDatabase extends SqlClient {
   readonly driver: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
@@ -15,7 +27,7 @@ export interface SqlDatabase extends SqlClient {
    * Exclusive use of one connection until `work` settles: for callers that issue BEGIN/COMMIT
    * themselves (TypeORM's query runners). On PGlite it holds the process-wide lock throughout.
    */
-  session<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
+  session<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (schema migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -28,3 +40,6 @@ export function sqlState(error: unknown): string | undefined {
 }
 
 export const UNIQUE_VIOLATION = '23505';
+
+/** The command word of a statement, for drivers that do not report it. */
+export const commandOf = (sql: string): string => /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? '';

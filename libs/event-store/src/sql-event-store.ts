@@ -1,0 +1,213 @@
+import { EventEmitter, once } from 'node:events';
+import { type SqlClient, type SqlDatabase, UNIQUE_VIOLATION, sqlState } from '../../sql/index.js';
+import {
+  type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
+  type ReadAllResult, type RecordedEvent, WrongExpectedRevisionError,
+} from './event-store.port.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  global_position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  stream_id text NOT NULL,
+  stream_revision bigint NOT NULL,
+  event_id uuid NOT NULL,
+  event_type text NOT NULL,
+  data jsonb NOT NULL,
+  metadata jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  CONSTRAINT events_stream_revision_key UNIQUE (stream_id, stream_revision)
+);
+CREATE INDEX IF NOT EXISTS events_commit_order ON events (transaction_id, global_position);
+
+-- Events are immutable in the database itself, whatever the code above it does.
+CREATE OR REPLACE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'events are immutable: % on events is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+DROP TRIGGER IF EXISTS events_no_update_or_delete ON events;
+CREATE TRIGGER events_no_update_or_delete BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
+DROP TRIGGER IF EXISTS events_no_truncate ON events;
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_are_immutable();
+`;
+
+interface EventRow {
+  global_position: number | string;
+  transaction_id: string;
+  stream_id: string;
+  stream_revision: number | string;
+  event_id: string;
+  event_type: string;
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  recorded_at: Date | string;
+}
+
+const COLUMNS = 'global_position, transaction_id::text AS transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at';
+
+/**
+ * The event store on PostgreSQL SQL, run by PGlite or a PostgreSQL server alike.
+ *
+ * Global order is (transaction id, position). A reader sees only rows of transactions older than
+ * the oldest transaction still running (pg_snapshot_xmin), so an event that a slow transaction
+ * commits later can never sort before a position a reader has already passed.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly appended = new EventEmitter();
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: { pollIntervalMs?: number } = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.appended.setMaxListeners(0);
+  }
+
+  async migrate(): Promise<void> {
+    await this.db.exec(SCHEMA);
+  }
+
+  async readStream(streamId: string): Promise<readonly RecordedEvent[]> {
+    const rows = await this.db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision`, [streamId]);
+    return rows.map(toRecorded);
+  }
+
+  async appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+    try {
+      const result = await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision));
+      if (events.length > 0) this.appended.emit('append');
+      return result;
+    } catch (error) {
+      if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
+      // A concurrent append won the race for these revisions, or these event ids were appended meanwhile.
+      const retried = await this.db.transaction((tx) => this.earlierAppend(tx, streamId, events));
+      if (retried) return retried;
+      throw new WrongExpectedRevisionError(streamId, options.expectedRevision, await this.currentRevision(this.db, streamId));
+    }
+  }
+
+  private async appendIn(tx: SqlClient, streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    const earlier = await this.earlierAppend(tx, streamId, events);
+    if (earlier) return earlier;
+    const actual = await this.currentRevision(tx, streamId);
+    const matches = expected === 'any' || (expected === 'no_stream' ? actual === 'no_stream' : actual === expected);
+    if (!matches) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    if (events.length === 0) {
+      // Nothing to write: report where the stream stands (an empty batch never creates a stream).
+      const [last] = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`, [streamId]);
+      return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, position: last ? positionOf(last) : '0:0' };
+    }
+    const first = actual === 'no_stream' ? 0 : actual + 1;
+    const values: unknown[] = [];
+    const tuples = events.map((event, index) => {
+      values.push(streamId, first + index, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+      const p = index * 6;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
+    });
+    const rows = await tx.query<{ global_position: number | string; transaction_id: string }>(
+      `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ${tuples.join(', ')}
+       RETURNING global_position, transaction_id::text AS transaction_id`,
+      values,
+    );
+    const last = rows.reduce((a, b) => (Number(a.global_position) > Number(b.global_position) ? a : b));
+    return { nextExpectedRevision: first + events.length - 1, position: positionOf(last) };
+  }
+
+  /** The original result when exactly these event ids already are this stream's events in a row (a retried request). */
+  private async earlierAppend(db: SqlClient, streamId: string, events: readonly EventToAppend[]): Promise<AppendResult | undefined> {
+    if (events.length === 0) return undefined;
+    const rows = await db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)]);
+    if (rows.length === 0) return undefined;
+    const byId = new Map(rows.map((row) => [String(row.event_id).toLowerCase(), row]));
+    const found = events.map((e) => byId.get(e.eventId.toLowerCase()));
+    const revision0 = found[0] ? Number(found[0].stream_revision) : NaN;
+    const sameAppend = found.every((row, index) => row && row.stream_id === streamId && Number(row.stream_revision) === revision0 + index);
+    if (!sameAppend) return undefined; // not a retry: the unique constraint will refuse the append
+    const last = found[found.length - 1]!;
+    return { nextExpectedRevision: Number(last.stream_revision), position: positionOf(last) };
+  }
+
+  private async currentRevision(db: SqlClient, streamId: string): Promise<number | 'no_stream'> {
+    const [row] = await db.query<{ revision: number | string | null }>('SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1', [streamId]);
+    return row?.revision === null || row?.revision === undefined ? 'no_stream' : Number(row.revision);
+  }
+
+  async readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult> {
+    const [transactionId, position] = from === null ? ['0', 0] : parsePosition(from);
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [transactionId, position, maxCount],
+    );
+    const events = rows.map(toRecorded);
+    return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
+  }
+
+  async *follow(options: FollowOptions): AsyncIterable<ReadAllResult> {
+    const { signal } = options;
+    const batchSize = options.batchSize ?? 500;
+    let from = options.from;
+    while (!signal?.aborted) {
+      // Listen before reading, so an append between the read and the wait is not missed.
+      const wake = new AbortController();
+      const appended = once(this.appended, 'append', { signal: wake.signal }).catch(() => undefined);
+      const batch = await this.readAll(from, batchSize);
+      if (batch.events.length > 0) {
+        wake.abort();
+        from = batch.next;
+        yield batch;
+        continue;
+      }
+      const timer = delay(this.pollIntervalMs, signal);
+      await Promise.race([appended, timer.promise]);
+      timer.cancel();
+      wake.abort();
+    }
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal) {
+  let timeout: NodeJS.Timeout | undefined;
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    timeout = setTimeout(resolve, ms);
+    onAbort = () => resolve();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  return {
+    promise,
+    cancel: () => {
+      clearTimeout(timeout);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function positionOf(row: { transaction_id: string; global_position: number | string }): GlobalPosition {
+  return `${row.transaction_id}:${row.global_position}`;
+}
+
+function parsePosition(position: GlobalPosition): [string, number] {
+  const match = /^(\d+):(\d+)$/.exec(position);
+  if (!match) throw new TypeError('not a position of this event store');
+  return [match[1]!, Number(match[2])];
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: String(row.event_id),
+    type: row.event_type,
+    data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
+    metadata: typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata,
+    streamId: row.stream_id,
+    revision: Number(row.stream_revision),
+    position: positionOf(row),
+    recordedAt: row.recorded_at instanceof Date ? row.recorded_at : new Date(row.recorded_at),
+  };
+}
