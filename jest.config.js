@@ -7,6 +7,8 @@ const common = {
   testEnvironment: 'node',
 };
 export default {
+  // Real databases and the whole application start in seconds, not milliseconds.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.unit.spec.ts', '<rootDir>/src/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/src/**/*.int.spec.ts'] },

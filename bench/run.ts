@@ -1,0 +1,113 @@
+/**
+ * Benchmarks (not tests): event-store appends beside raw INSERTs of the same rows into the same
+ * database in the same run, so the ratio says what the store's guarantees cost on this machine.
+ *   npm run bench                 PGlite (a data directory on disk), and PostgreSQL when DATABASE_URL is set
+ *   BENCH_EVENTS=5000 npm run bench
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqlEventStore } from '../libs/event-store/index.js';
+import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
+const BATCH = 10;
+
+/** A realistic event: about 500 bytes of JSON, like a sealed consent or referral. */
+function payload() {
+  return {
+    data: { referralId: randomUUID(), sealed: { alg: 'A256GCM', v: 1, iv: randomBytes(12).toString('base64url'), ct: randomBytes(300).toString('base64url'), tag: randomBytes(16).toString('base64url') } },
+    metadata: { actorUserId: randomUUID(), actorAgencyId: randomUUID(), occurredAt: new Date().toISOString(), schemaVersion: 1 },
+  };
+}
+
+function progress(label: string, done: number, total: number) {
+  if (done % Math.max(1, Math.floor(total / 20)) === 0 || done === total) {
+    process.stdout.write(`\r  ${label.padEnd(44)} ${String(Math.round((100 * done) / total)).padStart(3)}%`);
+    if (done === total) process.stdout.write('\n');
+  }
+}
+
+async function timed(label: string, total: number, step: (i: number) => Promise<number>): Promise<number> {
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < total; ) {
+    done += await step(done);
+    progress(label, done, total);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return total / seconds;
+}
+
+async function benchmark(name: string, db: SqlDatabase) {
+  const store = new SqlEventStore(db);
+  await store.migrate();
+  // The baseline table has the events table's columns and keys, without the store's logic.
+  await db.exec(`CREATE TABLE raw_events (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+  const insertRaw = `INSERT INTO raw_events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES `;
+  const rowValues = (n: number) => Array.from({ length: n }, (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(', ');
+  const rowParams = (stream: string, n: number) => Array.from({ length: n }, (_, r) => {
+    const { data, metadata } = payload();
+    return [stream, r, randomUUID(), 'ReferralRequested', data, metadata];
+  }).flat();
+
+  console.log(`\n${name}: ${EVENTS} events of ~500 bytes`);
+  const rawSingle = await timed('raw INSERT, 1 row per autocommit', EVENTS, async () => {
+    await db.query(insertRaw + rowValues(1), rowParams(`raw-${randomUUID()}`, 1));
+    return 1;
+  });
+  const storeSingle = await timed('appendToStream, 1 event per append', EVENTS, async () => {
+    const { data, metadata } = payload();
+    await store.appendToStream(`case-${randomUUID()}`, [{ eventId: randomUUID(), type: 'ReferralRequested', data, metadata }], { expectedRevision: 'no_stream' });
+    return 1;
+  });
+  const rawBatch = await timed(`raw INSERT, ${BATCH} rows per transaction`, EVENTS, async () => {
+    await db.transaction((tx) => tx.query(insertRaw + rowValues(BATCH), rowParams(`raw-${randomUUID()}`, BATCH)));
+    return BATCH;
+  });
+  const storeBatch = await timed(`appendToStream, ${BATCH} events per append`, EVENTS, async () => {
+    const events = Array.from({ length: BATCH }, () => ({ eventId: randomUUID(), type: 'ReferralRequested', ...payload() }));
+    await store.appendToStream(`case-${randomUUID()}`, events, { expectedRevision: 'no_stream' });
+    return BATCH;
+  });
+  const rows = [
+    ['1 event per append', rawSingle, storeSingle],
+    [`${BATCH} events per append`, rawBatch, storeBatch],
+  ] as const;
+  console.log(`  ${'case'.padEnd(22)} ${'raw rows/s'.padStart(11)} ${'store events/s'.padStart(15)} ${'store / raw'.padStart(12)}`);
+  for (const [label, raw, store_] of rows) {
+    console.log(`  ${label.padEnd(22)} ${raw.toFixed(0).padStart(11)} ${store_.toFixed(0).padStart(15)} ${(store_ / raw).toFixed(2).padStart(12)}`);
+  }
+}
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
+  try {
+    const pglite = await PgliteDatabase.open(dataDir);
+    await benchmark('PGlite (data directory on disk)', pglite);
+    await pglite.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.log('\nDATABASE_URL is not set: PostgreSQL benchmark skipped.');
+    return;
+  }
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = await PostgresDatabase.open(url, { max: 1 });
+  await admin.exec(`CREATE SCHEMA ${schema}`);
+  try {
+    const postgres = await PostgresDatabase.open(url, { searchPath: schema });
+    await benchmark('PostgreSQL', postgres);
+    await postgres.close();
+  } finally {
+    await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

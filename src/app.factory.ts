@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import { type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { mkdir } from 'node:fs/promises';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
+
+/** Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP. */
+export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger: options.logger ?? ['log', 'warn', 'error'],
+    bodyParser: false,
+  });
+  // Bodies are small JSON documents; anything larger is refused before it is parsed.
+  app.useBodyParser('json', { limit: '64kb' });
+  app.disable('x-powered-by');
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      // The value a caller sent may be personal data: messages name the field and the rule only.
+      validationError: { target: false, value: false },
+    }),
+  );
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Referral coordination')
+      .setDescription('Consent-gated referrals between agencies assisting trafficked persons')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  await app.init();
+  return app;
+}

@@ -1,0 +1,13 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CasesModule } from './cases/cases.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { HealthModule } from './health/health.module.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { PersistenceModule } from './platform/persistence.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, CasesModule, HealthModule] };
+  }
+}

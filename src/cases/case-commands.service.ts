@@ -1,0 +1,119 @@
+import { Inject, Injectable, PreconditionFailedException, UnprocessableEntityException } from '@nestjs/common';
+import { createHmac, randomUUID } from 'node:crypto';
+import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, caseDecider } from '../../libs/domain/index.js';
+import { EVENT_STORE, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
+import type { Principal } from '../identity/principal.js';
+import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
+import { Clock } from '../platform/clock.js';
+
+export const caseStream = (caseId: string) => `case-${caseId}`;
+
+/** Gives the ids a command needs: derived from the Idempotency-Key when there is one, so a retry decides the same ids. */
+export type IdSource = (label: string) => string;
+
+export interface CommandRequest {
+  readonly caseId: string;
+  readonly principal: Principal;
+  readonly ids: IdSource;
+  readonly idempotencyKey?: string;
+  /** The request as a whole (route, parameters, body): a reused key with another request is refused. */
+  readonly request: unknown;
+  /** From If-Match: the case's revision the client last read. */
+  readonly expectedRevision?: number;
+  readonly correlationId: string;
+  /** Builds the command; async because personal data is sealed under the case's key first. */
+  build(at: string): Promise<CaseCommand> | CaseCommand;
+}
+
+export interface CommandOutcome {
+  readonly revision: number;
+  readonly events: readonly CaseEvent[];
+  /** True when an earlier request with the same Idempotency-Key already did this. */
+  readonly replayed: boolean;
+}
+
+/** When no revision was pinned by the client, a concurrent change is decided again on the fresh state. */
+const ATTEMPTS = 3;
+
+@Injectable()
+export class CaseCommandService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(IDEMPOTENCY_KEY) private readonly fingerprintKey: Buffer,
+    private readonly clock: Clock,
+  ) {}
+
+  idSource(principal: Principal, idempotencyKey?: string): IdSource {
+    if (!idempotencyKey) return () => randomUUID();
+    return (label) => uuidFromDigest(this.mac(['id', principal.agencyId, idempotencyKey, label]));
+  }
+
+  async execute(request: CommandRequest): Promise<CommandOutcome> {
+    const stream = caseStream(request.caseId);
+    const keyRef = request.idempotencyKey ? this.mac(['key', request.principal.agencyId, request.idempotencyKey]).toString('hex') : undefined;
+    const fingerprint = this.mac(['request', JSON.stringify(request.request)]).toString('hex');
+
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(stream);
+      if (keyRef) {
+        const earlier = recorded.filter((e) => e.metadata.idempotencyKey === keyRef);
+        if (earlier.length > 0) return this.replay(earlier, fingerprint);
+      }
+      const current = recorded.length - 1;
+      if (request.expectedRevision !== undefined && request.expectedRevision !== current) {
+        throw new PreconditionFailedException(`If-Match names revision ${request.expectedRevision}; the case is at revision ${current}`);
+      }
+      const state = recorded.reduce((s, e) => caseDecider.evolve(s, e as unknown as CaseEvent), caseDecider.initialState());
+      const at = this.clock.now();
+      const events = caseDecider.decide(await request.build(at), state);
+      const metadata = {
+        actorUserId: request.principal.userId,
+        actorAgencyId: request.principal.agencyId,
+        occurredAt: at,
+        correlationId: request.correlationId,
+        causationId: request.correlationId,
+        schemaVersion: CASE_EVENT_SCHEMA_VERSION,
+        ...(keyRef ? { idempotencyKey: keyRef, requestFingerprint: fingerprint } : {}),
+      };
+      try {
+        const result = await this.store.appendToStream(
+          stream,
+          events.map((event, index) => ({ eventId: request.ids(`event-${request.caseId}-${current + 1 + index}`), type: event.type, data: event.data, metadata })),
+          { expectedRevision: current < 0 ? 'no_stream' : current },
+        );
+        return { revision: result.nextExpectedRevision, events, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (request.expectedRevision !== undefined) {
+          throw new PreconditionFailedException(`the case changed after revision ${request.expectedRevision}; read it again`);
+        }
+        if (attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private replay(earlier: readonly RecordedEvent[], fingerprint: string): CommandOutcome {
+    if (earlier[0]!.metadata.requestFingerprint !== fingerprint) {
+      throw new UnprocessableEntityException('this Idempotency-Key was already used for a different request');
+    }
+    return {
+      revision: earlier[earlier.length - 1]!.revision,
+      events: earlier.map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent),
+      replayed: true,
+    };
+  }
+
+  /** Keyed, so neither ids nor fingerprints can be computed, or personal data guessed, without the service's key. */
+  private mac(parts: readonly string[]): Buffer {
+    return createHmac('sha256', this.fingerprintKey).update(JSON.stringify(parts)).digest();
+  }
+}
+
+/** An RFC 9562 version-8 (custom) UUID from a digest. */
+function uuidFromDigest(digest: Buffer): string {
+  const bytes = Buffer.from(digest.subarray(0, 16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

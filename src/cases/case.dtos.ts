@@ -1,0 +1,120 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsISO8601, IsOptional, IsString, IsUUID,
+  Length, ValidateNested,
+} from 'class-validator';
+import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
+import type { AgencyKind, DataCategory, Purpose, ServiceType } from '../../libs/consent-policy/index.js';
+import {
+  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, INDICATOR_CODES,
+  INTERRUPTION_REASONS, URGENCIES,
+} from '../../libs/domain/index.js';
+import type {
+  AgeGroup, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, IndicatorCode, InterruptionReason, Urgency,
+} from '../../libs/domain/index.js';
+
+/** Free text is personal by nature: kept short, and sealed before it is stored. */
+const NOTE_MAX = 2000;
+
+export class IdentityDto {
+  @ApiProperty({ maxLength: 200 }) @IsString() @Length(1, 200) fullName!: string;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @Length(1, 200, { each: true }) otherNames?: string[];
+  @ApiPropertyOptional({ example: '2004-05-17' }) @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) dateOfBirth?: string;
+}
+
+export class ContactDto {
+  @ApiPropertyOptional({ maxLength: 40 }) @IsOptional() @IsString() @Length(3, 40) phone?: string;
+  @ApiProperty({ description: 'Whether contacting the person is safe at all (a phone may be watched)' }) @IsBoolean() safeToContact!: boolean;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) safeContactNotes?: string;
+}
+
+export class LocationDto {
+  @ApiProperty({ maxLength: 200, description: 'Area or camp, as precise as the purpose needs and no more' }) @IsString() @Length(1, 200) area!: string;
+  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) details?: string;
+}
+
+export const SEXES = ['female', 'male', 'other', 'undisclosed'] as const;
+export const AGE_BANDS = ['0-4', '5-11', '12-14', '15-17', '18-24', '25-59', '60+', 'unknown'] as const;
+
+export class DemographicsDto {
+  @ApiProperty({ enum: SEXES }) @IsIn(SEXES) sex!: (typeof SEXES)[number];
+  @ApiProperty({ enum: AGE_BANDS }) @IsIn(AGE_BANDS) ageBand!: (typeof AGE_BANDS)[number];
+  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @Length(2, 60) nationality?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() disability?: boolean;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @Length(2, 35, { each: true }) languages?: string[];
+}
+
+export class PersonDto {
+  @ApiPropertyOptional({ type: IdentityDto }) @IsOptional() @ValidateNested() @Type(() => IdentityDto) identity?: IdentityDto;
+  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
+  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ type: DemographicsDto }) @IsOptional() @ValidateNested() @Type(() => DemographicsDto) demographics?: DemographicsDto;
+}
+
+export class OpenCaseDto {
+  @ApiProperty({ enum: CASE_SOURCES }) @IsIn(CASE_SOURCES) source!: CaseSource;
+  @ApiProperty({ enum: INDICATOR_CODES, isArray: true, description: 'Warning signs observed (seed 002 checklist); never proof' })
+  @IsArray() @ArrayMaxSize(INDICATOR_CODES.length) @ArrayUnique() @IsIn(INDICATOR_CODES, { each: true })
+  indicators!: IndicatorCode[];
+  @ApiProperty({ enum: AGE_GROUPS, description: 'Anyone who is, says they are, or may be a child is treated as a child' })
+  @IsIn(AGE_GROUPS) ageGroup!: AgeGroup;
+  @ApiPropertyOptional({ type: PersonDto }) @IsOptional() @ValidateNested() @Type(() => PersonDto) person?: PersonDto;
+}
+
+export class RecipientDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() agencyId?: string;
+  @ApiPropertyOptional({ enum: AGENCY_KINDS }) @IsOptional() @IsIn(AGENCY_KINDS) agencyKind?: AgencyKind;
+}
+
+export class ProvisionDto {
+  @ApiProperty({ type: RecipientDto, description: 'Exactly one of agencyId or agencyKind' }) @ValidateNested() @Type(() => RecipientDto) recipient!: RecipientDto;
+  @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose!: Purpose;
+  @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true, description: 'For service_provision: the services agreed to' })
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) serviceTypes?: ServiceType[];
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) categories!: DataCategory[];
+  @ApiPropertyOptional({ description: 'ISO 8601; defaults to now' }) @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
+  @ApiPropertyOptional({ description: 'ISO 8601; absent means until withdrawn' }) @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
+}
+
+export class GiveConsentDto {
+  @ApiProperty({ enum: CONSENT_GRANTORS }) @IsIn(CONSENT_GRANTORS) grantor!: ConsentGrantor;
+  @ApiPropertyOptional({ description: 'For a child: whether the child assented' }) @IsOptional() @IsBoolean() childAssent?: boolean;
+  @ApiProperty({ enum: CONSENT_METHODS }) @IsIn(CONSENT_METHODS) method!: ConsentMethod;
+  @ApiProperty({ example: 'ha', description: 'Language the consent was explained in (BCP 47)' }) @IsString() @Length(2, 35) language!: string;
+  @ApiProperty() @IsBoolean() interpreterUsed!: boolean;
+  @ApiProperty({ example: 'consent-notice-2026-01' }) @IsString() @Length(1, 50) noticeVersion!: string;
+  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
+}
+
+export class WithdrawConsentDto {
+  @ApiPropertyOptional({ type: [String], description: 'Provisions to withdraw; absent withdraws the whole consent' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsUUID('all', { each: true }) provisionIds?: string[];
+}
+
+export class RequestReferralDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() toAgencyId!: string;
+  @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose!: Purpose;
+  @ApiPropertyOptional({ enum: SERVICE_TYPES }) @IsOptional() @IsIn(SERVICE_TYPES) serviceType?: ServiceType;
+  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal' }) @IsOptional() @IsIn(URGENCIES) urgency?: Urgency;
+  @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) sharedCategories!: DataCategory[];
+  @ApiPropertyOptional({ maxLength: NOTE_MAX }) @IsOptional() @IsString() @Length(1, NOTE_MAX) note?: string;
+}
+
+export class DeclineReferralDto {
+  @ApiProperty({ enum: DECLINE_REASONS }) @IsIn(DECLINE_REASONS) reason!: DeclineReason;
+  @ApiPropertyOptional({ maxLength: NOTE_MAX }) @IsOptional() @IsString() @Length(1, NOTE_MAX) note?: string;
+}
+
+export class CompleteReferralDto {
+  @ApiProperty({ maxLength: NOTE_MAX }) @IsString() @Length(1, NOTE_MAX) outcome!: string;
+}
+
+export class InterruptCaseDto {
+  @ApiProperty({ enum: INTERRUPTION_REASONS }) @IsIn(INTERRUPTION_REASONS) reason!: InterruptionReason;
+  @ApiPropertyOptional({ maxLength: NOTE_MAX, description: 'A safety note, not a search lead' }) @IsOptional() @IsString() @Length(1, NOTE_MAX) note?: string;
+}
+
+export class CloseCaseDto {
+  @ApiProperty({ enum: CLOSURE_REASONS }) @IsIn(CLOSURE_REASONS) reason!: ClosureReason;
+}

@@ -1,0 +1,164 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { CaseEvent } from '../../libs/domain/index.js';
+import { Allow } from '../identity/access.decorators.js';
+import { CurrentPrincipal, type Principal } from '../identity/principal.js';
+import { Write, type WriteContext } from '../platform/write-context.js';
+import type { CommandOutcome } from './case-commands.service.js';
+import {
+  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, OpenCaseDto, RequestReferralDto, WithdrawConsentDto,
+} from './case.dtos.js';
+import { CasesService, sealedField } from './cases.service.js';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+/** Sets the case's new revision as ETag (for the next If-Match) and marks replays of an Idempotency-Key. */
+function answer(response: Response, outcome: CommandOutcome, body: Record<string, unknown>) {
+  response.setHeader('ETag', `"${outcome.revision}"`);
+  if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  return { ...body, revision: outcome.revision };
+}
+
+const withdrawnReferrals = (events: readonly CaseEvent[]) =>
+  events.flatMap((e) => (e.type === 'ReferralWithdrawn' ? [e.data.referralId] : []));
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried write with the same key returns the first result and appends nothing' })
+@ApiHeader({ name: 'If-Match', required: false, description: 'The case ETag last read; a stale one gets 412' })
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post()
+  @Allow('case.open')
+  @ApiOperation({ summary: 'Open a case from observed indicators; personal data is encrypted under the case\'s own key' })
+  async open(@Body() body: OpenCaseDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const { caseId, outcome } = await this.cases.open(body, context);
+    response.setHeader('Location', `/cases/${caseId}`);
+    return answer(response, outcome, { caseId });
+  }
+
+  @Get(':caseId')
+  @Allow('case.read')
+  @ApiOperation({ summary: 'The owning agency\'s view of its case' })
+  async get(@Param('caseId', uuid) caseId: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response) {
+    const view = await this.cases.view(caseId, principal);
+    response.setHeader('ETag', `"${String(view.revision)}"`);
+    return view;
+  }
+
+  @Post(':caseId/consents')
+  @Allow('consent.record')
+  @ApiOperation({ summary: 'Record the person\'s informed consent: one provision per recipient and purpose' })
+  async giveConsent(@Param('caseId', uuid) caseId: string, @Body() body: GiveConsentDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const { consentId, outcome } = await this.cases.giveConsent(caseId, body, context);
+    const given = outcome.events.find((e) => e.type === 'ConsentGiven');
+    const provisionIds = given?.type === 'ConsentGiven' ? given.data.provisions.map((p) => p.provisionId) : [];
+    return answer(response, outcome, { caseId, consentId, provisionIds });
+  }
+
+  @Post(':caseId/consents/:consentId/withdrawal')
+  @HttpCode(200)
+  @Allow('consent.withdraw')
+  @ApiOperation({ summary: 'Withdraw a consent, whole or some provisions; open referrals relying on it are withdrawn' })
+  async withdrawConsent(
+    @Param('caseId', uuid) caseId: string, @Param('consentId', uuid) consentId: string, @Body() body: WithdrawConsentDto,
+    @Write() context: WriteContext, @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.cases.execute(caseId, context, body, () => ({
+      type: 'WithdrawConsent', consentId, ...(body.provisionIds ? { provisionIds: body.provisionIds } : {}),
+    }));
+    return answer(response, outcome, { caseId, consentId, withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+
+  @Post(':caseId/referrals')
+  @Allow('referral.request')
+  @ApiOperation({ summary: 'Refer to another agency; refused unless live consent covers the agency, purpose and every shared category' })
+  async requestReferral(@Param('caseId', uuid) caseId: string, @Body() body: RequestReferralDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const { referralId, outcome } = await this.cases.requestReferral(caseId, body, context);
+    return answer(response, outcome, { caseId, referralId });
+  }
+
+  @Post(':caseId/referrals/:referralId/acknowledge')
+  @HttpCode(200)
+  @Allow('referral.respond')
+  async acknowledge(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'AcknowledgeReferral', referralId })), { caseId, referralId });
+  }
+
+  @Post(':caseId/referrals/:referralId/accept')
+  @HttpCode(200)
+  @Allow('referral.respond')
+  async accept(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'AcceptReferral', referralId })), { caseId, referralId });
+  }
+
+  @Post(':caseId/referrals/:referralId/decline')
+  @HttpCode(200)
+  @Allow('referral.respond')
+  async decline(
+    @Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: DeclineReferralDto,
+    @Write() context: WriteContext, @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.cases.execute(caseId, context, body, async (seal) => ({
+      type: 'DeclineReferral', referralId, reason: body.reason,
+      ...(body.note ? { note: await seal(sealedField.declineNote(referralId), body.note) } : {}),
+    }));
+    return answer(response, outcome, { caseId, referralId });
+  }
+
+  @Post(':caseId/referrals/:referralId/complete')
+  @HttpCode(200)
+  @Allow('referral.respond')
+  async complete(
+    @Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: CompleteReferralDto,
+    @Write() context: WriteContext, @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.cases.execute(caseId, context, body, async (seal) => ({
+      type: 'CompleteReferral', referralId, outcome: await seal(sealedField.outcome(referralId), body.outcome),
+    }));
+    return answer(response, outcome, { caseId, referralId });
+  }
+
+  @Post(':caseId/referrals/:referralId/withdraw')
+  @HttpCode(200)
+  @Allow('referral.withdraw')
+  async withdrawReferral(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'WithdrawReferral', referralId })), { caseId, referralId });
+  }
+
+  @Post(':caseId/interruption')
+  @HttpCode(200)
+  @Allow('case.change-status')
+  @ApiOperation({ summary: 'Pause the case: the person declined assistance or contact was lost. Nobody searches for the person.' })
+  async interrupt(@Param('caseId', uuid) caseId: string, @Body() body: InterruptCaseDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, async (seal) => ({
+      type: 'InterruptCase', reason: body.reason, ...(body.note ? { note: await seal(sealedField.interruptionNote, body.note) } : {}),
+    }));
+    return answer(response, outcome, { caseId, status: 'paused' });
+  }
+
+  @Post(':caseId/resumption')
+  @HttpCode(200)
+  @Allow('case.change-status')
+  async resume(@Param('caseId', uuid) caseId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'ResumeCase' })), { caseId, status: 'open' });
+  }
+
+  @Post(':caseId/closure')
+  @HttpCode(200)
+  @Allow('case.change-status')
+  async close(@Param('caseId', uuid) caseId: string, @Body() body: CloseCaseDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, () => ({ type: 'CloseCase', reason: body.reason }));
+    return answer(response, outcome, { caseId, status: 'closed', withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+
+  @Post(':caseId/reopening')
+  @HttpCode(200)
+  @Allow('case.change-status')
+  async reopen(@Param('caseId', uuid) caseId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'ReopenCase' })), { caseId, status: 'open' });
+  }
+}

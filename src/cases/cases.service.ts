@@ -1,0 +1,163 @@
+import { BadRequestException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
+import type { ConsentRecipient } from '../../libs/consent-policy/index.js';
+import { type CaseCommand, type CaseEvent, type CasePersonalData, type Sealed } from '../../libs/domain/index.js';
+import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
+import { AgencyEntity } from '../identity/directory.entities.js';
+import { type Principal, actorOf } from '../identity/principal.js';
+import { Clock } from '../platform/clock.js';
+import type { WriteContext } from '../platform/write-context.js';
+import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
+import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
+import type { GiveConsentDto, OpenCaseDto, RequestReferralDto } from './case.dtos.js';
+import { foldCaseView } from './case-view.js';
+
+
+/** A command before the service adds who acts and when. */
+export type CommandDraft = CaseCommand extends infer C ? (C extends CaseCommand ? Omit<C, 'actor' | 'at'> : never) : never;
+
+/** Field names personal data is sealed under (bound into the ciphertext), one per place it appears. */
+export const sealedField = {
+  referralNote: (referralId: string) => `referral:${referralId}:note`,
+  declineNote: (referralId: string) => `referral:${referralId}:decline-note`,
+  outcome: (referralId: string) => `referral:${referralId}:outcome`,
+  interruptionNote: 'case:interruption-note',
+};
+
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly commands: CaseCommandService,
+    private readonly cipher: PersonalDataCipher,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async open(body: OpenCaseDto, context: WriteContext): Promise<{ caseId: string; outcome: CommandOutcome }> {
+    const ids = this.commands.idSource(context.principal, context.idempotencyKey);
+    const caseId = ids('case');
+    const outcome = await this.run(caseId, context, body, async () => {
+      const personalData: CasePersonalData = {};
+      for (const [category, value] of Object.entries(body.person ?? {})) {
+        if (value !== undefined) personalData[category as keyof CasePersonalData] = await this.seal(caseId, category, value);
+      }
+      return { type: 'OpenCase', caseId, source: body.source, indicators: body.indicators, ageGroup: body.ageGroup, personalData };
+    }, ids);
+    return { caseId, outcome };
+  }
+
+  async giveConsent(caseId: string, body: GiveConsentDto, context: WriteContext) {
+    const ids = this.commands.idSource(context.principal, context.idempotencyKey);
+    const recipients = body.provisions.map((p, index): ConsentRecipient => {
+      const { agencyId, agencyKind } = p.recipient;
+      if ((agencyId === undefined) === (agencyKind === undefined)) {
+        throw new BadRequestException(`provisions[${index}].recipient names exactly one of agencyId or agencyKind`);
+      }
+      return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
+    });
+    await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
+    const consentId = ids('consent');
+    const outcome = await this.run(caseId, context, body, (at) => ({
+      type: 'GiveConsent',
+      consentId,
+      grantor: body.grantor,
+      ...(body.childAssent !== undefined ? { childAssent: body.childAssent } : {}),
+      method: body.method,
+      language: body.language,
+      interpreterUsed: body.interpreterUsed,
+      noticeVersion: body.noticeVersion,
+      provisions: body.provisions.map((p, index) => ({
+        provisionId: ids(`provision-${index}`),
+        recipient: recipients[index]!,
+        purpose: p.purpose,
+        serviceTypes: p.serviceTypes ?? [],
+        categories: p.categories,
+        // Consent permits nothing before it was given: a back-dated start is moved to now.
+        validFrom: p.validFrom && Date.parse(p.validFrom) > Date.parse(at) ? new Date(p.validFrom).toISOString() : at,
+        ...(p.validUntil ? { validUntil: new Date(p.validUntil).toISOString() } : {}),
+      })),
+    }), ids);
+    return { consentId, outcome };
+  }
+
+  async requestReferral(caseId: string, body: RequestReferralDto, context: WriteContext) {
+    const ids = this.commands.idSource(context.principal, context.idempotencyKey);
+    const [recipient] = await this.requireAgencies([body.toAgencyId]);
+    const referralId = ids('referral');
+    const outcome = await this.run(caseId, context, body, async () => ({
+      type: 'RequestReferral',
+      referralId,
+      recipient: { agencyId: recipient!.id, agencyKind: recipient!.kind },
+      purpose: body.purpose,
+      ...(body.serviceType ? { serviceType: body.serviceType } : {}),
+      urgency: body.urgency ?? 'normal',
+      sharedCategories: body.sharedCategories,
+      ...(body.note ? { note: await this.seal(caseId, sealedField.referralNote(referralId), body.note) } : {}),
+    }), ids);
+    return { referralId, outcome };
+  }
+
+  /** Commands whose only personal data is free text, sealed with `seal` under a field of `sealedField`. */
+  execute(
+    caseId: string,
+    context: WriteContext,
+    body: object,
+    draft: (seal: (field: string, text: string) => Promise<Sealed>) => Promise<CommandDraft> | CommandDraft,
+  ): Promise<CommandOutcome> {
+    return this.run(caseId, context, body, () => draft((field, text) => this.seal(caseId, field, text)));
+  }
+
+  /** The owning agency's view, personal data decrypted. Anyone else gets 404 (receiving agencies' views come with projections). */
+  async view(caseId: string, principal: Principal): Promise<Record<string, unknown>> {
+    const events = (await this.store.readStream(caseStream(caseId))).map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent);
+    const view = foldCaseView(events, this.clock.now());
+    if (!view || view.owningAgencyId !== principal.agencyId) throw new NotFoundException('case not found');
+    const personalData: Record<string, unknown> = {};
+    for (const [category, sealed] of Object.entries(view.personalData)) personalData[category] = await this.unseal(caseId, category, sealed);
+    return {
+      ...view,
+      personalData,
+      referrals: await Promise.all(view.referrals.map(async (r) => ({
+        ...r,
+        ...(r.note ? { note: await this.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : {}),
+        ...(r.declineNote ? { declineNote: await this.unseal(caseId, sealedField.declineNote(r.referralId), r.declineNote) } : {}),
+        ...(r.outcome ? { outcome: await this.unseal(caseId, sealedField.outcome(r.referralId), r.outcome) } : {}),
+      }))),
+      timeline: await Promise.all(view.timeline.map(async (t) => (t.note ? { ...t, note: await this.unseal(caseId, sealedField.interruptionNote, t.note) } : t))),
+    };
+  }
+
+  private run(caseId: string, context: WriteContext, body: object, build: (at: string) => Promise<CommandDraft> | CommandDraft, ids = this.commands.idSource(context.principal, context.idempotencyKey)) {
+    return this.commands.execute({
+      caseId,
+      principal: context.principal,
+      ids,
+      ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+      ...(context.expectedRevision !== undefined ? { expectedRevision: context.expectedRevision } : {}),
+      correlationId: context.correlationId,
+      request: { route: context.route, body },
+      build: async (at) => ({ ...(await build(at)), actor: actorOf(context.principal), at }) as CaseCommand,
+    });
+  }
+
+  private async requireAgencies(ids: readonly string[]): Promise<AgencyEntity[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ id: In(unique), active: true });
+    const missing = unique.filter((id) => !found.some((a) => a.id === id));
+    if (missing.length > 0) throw new UnprocessableEntityException(`unknown agency: ${missing.join(', ')}`);
+    return ids.map((id) => found.find((a) => a.id === id)!);
+  }
+
+  private async seal(caseId: string, field: string, value: unknown): Promise<Sealed> {
+    return (await this.cipher.encrypt(caseId, field, value)) as unknown as Sealed;
+  }
+
+  private async unseal(caseId: string, field: string, sealed: Sealed): Promise<unknown> {
+    if (!isEncryptedValue(sealed)) return { erased: true };
+    const opened = await this.cipher.decrypt(caseId, field, sealed as EncryptedValue);
+    return 'erased' in opened ? { erased: true } : opened.value;
+  }
+}

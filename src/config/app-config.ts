@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+
+/**
+ * Everything the service reads from its environment, validated once at start-up. A missing or
+ * invalid setting stops the start with a message naming it; secrets are never echoed.
+ */
+export interface AppConfig {
+  readonly mode: 'embedded' | 'postgres';
+  readonly host: string;
+  readonly port: number;
+  /** Embedded mode: the PGlite data directory; both modes: generated secrets live here when not configured. */
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  /** Base64 of 32 bytes; required with DATABASE_URL, generated into the data directory otherwise. */
+  readonly masterKey?: string;
+  /** Base64 of at least 32 bytes; required with DATABASE_URL, generated into the data directory otherwise. */
+  readonly jwtSecret?: string;
+  readonly tokenTtlSeconds: number;
+  readonly demoNetwork: boolean;
+  readonly projectionPollMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, problem: string) {
+    super(`${setting}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// connection URL');
+  }
+  const mode = databaseUrl ? 'postgres' : 'embedded';
+  const masterKey = optional(env, 'MASTER_KEY');
+  const jwtSecret = optional(env, 'JWT_SECRET');
+  if (mode === 'postgres') {
+    // A server deployment must not invent its own keys: they would differ between instances.
+    if (!masterKey) throw new ConfigError('MASTER_KEY', 'is required with DATABASE_URL (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
+    if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required with DATABASE_URL (base64 of at least 32 random bytes)');
+  }
+  if (jwtSecret !== undefined && Buffer.from(jwtSecret, 'base64').length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be base64 of at least 32 bytes');
+  }
+  return {
+    mode,
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    dataDir: resolve(cwd, optional(env, 'DATA_DIR') ?? '.data'),
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(masterKey ? { masterKey } : {}),
+    ...(jwtSecret ? { jwtSecret } : {}),
+    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    demoNetwork: boolean(env, 'DEMO_NETWORK', mode === 'embedded'),
+    projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
+  };
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, 'must be true or false');
+}
+
+export const APP_CONFIG = Symbol('AppConfig');

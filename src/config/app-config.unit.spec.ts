@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './app-config.js';
+
+const key = Buffer.alloc(32, 7).toString('base64');
+
+describe('loadConfig', () => {
+  it('defaults to the embedded mode with a data directory under the working directory', () => {
+    const config = loadConfig({}, '/srv/app');
+    expect(config).toMatchObject({ mode: 'embedded', host: '127.0.0.1', port: 3000, dataDir: '/srv/app/.data', demoNetwork: true });
+  });
+
+  it('runs on PostgreSQL with DATABASE_URL, and needs its keys configured there', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app' })).toThrow(/^MASTER_KEY: is required with DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key })).toThrow(/^JWT_SECRET:/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key })).toMatchObject({ mode: 'postgres', demoNetwork: false });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://db' }, /^DATABASE_URL:/],
+    [{ PORT: 'eighty' }, /^PORT: must be a whole number/],
+    [{ PORT: '70000' }, /^PORT:/],
+    [{ DEMO_NETWORK: 'yes' }, /^DEMO_NETWORK: must be true or false/],
+    [{ JWT_SECRET: 'c2hvcnQ=' }, /^JWT_SECRET:/],
+  ])('names the setting at fault: %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a secret in its message', () => {
+    try {
+      loadConfig({ JWT_SECRET: 'dG9vLXNob3J0LXNlY3JldA==' });
+    } catch (error) {
+      expect(String(error)).not.toContain('dG9vLXNob3J0LXNlY3JldA==');
+      return;
+    }
+    throw new Error('expected a ConfigError');
+  });
+});

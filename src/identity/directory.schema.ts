@@ -1,0 +1,25 @@
+import { AGENCY_KINDS } from '../../libs/consent-policy/index.js';
+import { ROLES } from './roles.js';
+
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/** Member agencies and their users. Idempotent; the same SQL on PGlite and PostgreSQL. */
+export const IDENTITY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS agencies (
+  id uuid PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  kind text NOT NULL CHECK (kind IN (${list(AGENCY_KINDS)})),
+  active boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS users (
+  id uuid PRIMARY KEY,
+  username text NOT NULL UNIQUE,
+  display_name text NOT NULL,
+  agency_id uuid NOT NULL REFERENCES agencies(id),
+  role text NOT NULL CHECK (role IN (${list(ROLES)})),
+  password_hash text NOT NULL,
+  active boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+`;

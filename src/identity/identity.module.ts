@@ -1,0 +1,59 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { MasterKey } from '../../libs/crypto/index.js';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MASTER_KEY, SQL_DATABASE } from '../platform/persistence.module.js';
+import { deriveKey } from '../platform/secrets.js';
+import { PermissionGuard, TokenGuard } from './access.guard.js';
+import { AuthController } from './auth.controller.js';
+import { DEMO_USERNAMES, seedDemoNetwork } from './demo-network.js';
+import { DirectoryController } from './directory.controller.js';
+import { JwtStrategy } from './jwt.strategy.js';
+import { JWT_SIGNING_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service.js';
+
+const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
+  config.jwtSecret ? Buffer.from(config.jwtSecret, 'base64') : deriveKey(masterKey, 'jwt-signing');
+
+@Module({
+  imports: [
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG, MASTER_KEY],
+      useFactory: (config: AppConfig, masterKey: MasterKey) => ({
+        secret: signingKey(config, masterKey),
+        signOptions: { algorithm: 'HS256', audience: TOKEN_AUDIENCE, issuer: TOKEN_ISSUER },
+      }),
+    }),
+  ],
+  controllers: [AuthController, DirectoryController],
+  providers: [
+    TokenService,
+    JwtStrategy,
+    { provide: JWT_SIGNING_KEY, inject: [APP_CONFIG, MASTER_KEY], useFactory: signingKey },
+    { provide: APP_GUARD, useClass: TokenGuard },
+    { provide: APP_GUARD, useClass: PermissionGuard },
+  ],
+})
+export class IdentityModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Identity');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.demoNetwork) return;
+    const seeded = await seedDemoNetwork(this.db, this.config.dataDir);
+    if (!seeded) return;
+    this.logger.warn(
+      `Seeded the fictional demo network with users ${DEMO_USERNAMES.join(', ')}. ` +
+        `Their password is in ${seeded.credentialsFile}. Get a token with: ` +
+        `curl -s -X POST http://${this.config.host}:${this.config.port}/auth/token -H 'Content-Type: application/json' ` +
+        `-d '{"username":"caseworker.social","password":"'$(cat ${seeded.credentialsFile})'"}'`,
+    );
+  }
+}

@@ -1,0 +1,30 @@
+export const ROLES = [
+  'frontline_worker',
+  'caseworker',
+  'supervisor',
+  'agency_admin',
+  'network_coordinator',
+  'auditor',
+  'partner_system',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * The one permission table every route names an action of. A route without an action is refused
+ * (see PermissionGuard), so a new route is closed until someone decides who may use it.
+ */
+export const PERMISSIONS = {
+  'case.open': ['frontline_worker', 'caseworker', 'supervisor'],
+  'case.read': ['caseworker', 'supervisor'],
+  // Frontline workers may record consent and refer for an in-depth interview: that is their step in the case path.
+  'consent.record': ['frontline_worker', 'caseworker', 'supervisor'],
+  'consent.withdraw': ['frontline_worker', 'caseworker', 'supervisor'],
+  'referral.request': ['frontline_worker', 'caseworker', 'supervisor'],
+  'referral.respond': ['caseworker', 'supervisor'],
+  'referral.withdraw': ['caseworker', 'supervisor'],
+  'case.change-status': ['caseworker', 'supervisor'],
+  'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Action = keyof typeof PERMISSIONS;
+
+export const mayPerform = (role: Role, action: Action): boolean => (PERMISSIONS[action] as readonly Role[]).includes(role);

@@ -1,0 +1,83 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { DATA_KEY_STORE, type DataKeyStore, MasterKey, PersonalDataCipher, SqlDataKeyStore, loadOrCreateMasterKeyFile } from '../../libs/crypto/index.js';
+import { EVENT_STORE, SqlEventStore } from '../../libs/event-store/index.js';
+import { PgliteDatabase, PostgresDatabase, type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
+import { IDENTITY_SCHEMA } from '../identity/directory.schema.js';
+import { IDEMPOTENCY_KEY } from './platform.tokens.js';
+import { deriveKey } from './secrets.js';
+
+export const SQL_DATABASE = Symbol('SqlDatabase');
+export const MASTER_KEY = Symbol('MasterKey');
+export const TYPEORM_DATA_SOURCE = Symbol('TypeOrmDataSource');
+
+/**
+ * The composition root of storage: one SqlDatabase (PGlite in the data directory, or PostgreSQL
+ * from DATABASE_URL) under the event store, the key store and the TypeORM repositories.
+ */
+@Global()
+@Module({})
+export class PersistenceModule implements OnApplicationShutdown {
+  private static readonly logger = new Logger('Persistence');
+
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        {
+          provide: SQL_DATABASE,
+          useFactory: async () => {
+            const db = config.databaseUrl
+              ? await PostgresDatabase.open(config.databaseUrl)
+              : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
+            await new SqlEventStore(db).migrate();
+            await db.exec(IDENTITY_SCHEMA);
+            return db;
+          },
+        },
+        {
+          provide: MASTER_KEY,
+          useFactory: async () => {
+            if (config.masterKey) return MasterKey.fromBase64(config.masterKey);
+            const file = join(config.dataDir, 'master.key');
+            const { key, created } = await loadOrCreateMasterKeyFile(file);
+            if (created) PersistenceModule.logger.warn(`Generated a master key in ${file}. Back it up: without it no personal data can be read. Production uses MASTER_KEY or a KMS.`);
+            return key;
+          },
+        },
+        { provide: EVENT_STORE, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs }) },
+        {
+          provide: DATA_KEY_STORE,
+          inject: [SQL_DATABASE, MASTER_KEY],
+          useFactory: async (db: SqlDatabase, masterKey: MasterKey) => {
+            const store = new SqlDataKeyStore(db, masterKey);
+            await store.migrate();
+            return store;
+          },
+        },
+        { provide: IDEMPOTENCY_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'idempotency-fingerprint') },
+        { provide: PersonalDataCipher, inject: [DATA_KEY_STORE], useFactory: (keys: DataKeyStore) => new PersonalDataCipher(keys) },
+        {
+          provide: TYPEORM_DATA_SOURCE,
+          inject: [SQL_DATABASE],
+          useFactory: (db: SqlDatabase) => createTypeOrmDataSource(db, { entities: [AgencyEntity, UserEntity] }),
+        },
+      ],
+      exports: [APP_CONFIG, SQL_DATABASE, MASTER_KEY, IDEMPOTENCY_KEY, EVENT_STORE, DATA_KEY_STORE, PersonalDataCipher, TYPEORM_DATA_SOURCE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dataSource.destroy();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,88 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CommandRejected, type RejectionKind } from '../../libs/domain/index.js';
+import { WrongExpectedRevisionError } from '../../libs/event-store/index.js';
+
+/** RFC 9457 problem details. `detail` names rules and fields, never a submitted value. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: string[];
+}
+
+const REJECTION_STATUS: Readonly<Record<RejectionKind, number>> = {
+  invalid: HttpStatus.UNPROCESSABLE_ENTITY,
+  not_found: HttpStatus.NOT_FOUND,
+  forbidden: HttpStatus.FORBIDDEN,
+  conflict: HttpStatus.CONFLICT,
+  consent_required: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad request',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable request',
+  428: 'Precondition required',
+  429: 'Too many requests',
+  500: 'Internal error',
+  503: 'Service unavailable',
+};
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const problem = this.toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    http.getResponse<Response>().status(problem.status).type('application/problem+json').json(problem);
+  }
+
+  private toProblem(exception: unknown): Problem {
+    if (exception instanceof CommandRejected) {
+      const status = REJECTION_STATUS[exception.kind];
+      return problem(status, exception.message, exception.kind.replace('_', '-'));
+    }
+    if (exception instanceof WrongExpectedRevisionError) {
+      return problem(HttpStatus.CONFLICT, 'the case changed while this request was processed; read it again and retry', 'concurrent-change');
+    }
+    // Nest wraps body-parser's errors; their messages can quote the submitted text, so none is passed on.
+    const bodyError = exception instanceof HttpException ? exception.cause : exception;
+    if (bodyError instanceof SyntaxError || (bodyError as { type?: unknown } | null)?.type === 'entity.parse.failed') {
+      return problem(HttpStatus.BAD_REQUEST, 'the body is not valid JSON');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const messages = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
+      if (Array.isArray(messages)) return { ...problem(status, 'the request is not valid', 'validation'), errors: messages.map(String) };
+      return problem(status, typeof messages === 'string' ? messages : exception.message);
+    }
+    // body-parser's errors (malformed JSON, too large) carry a status but are not HttpExceptions.
+    const status = (exception as { status?: unknown; type?: unknown } | null)?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const type = String((exception as { type?: unknown }).type ?? '');
+      return problem(status, type === 'entity.too.large' ? 'the body is too large' : 'the request could not be read');
+    }
+    // The message of an unexpected error may hold anything, personal data included: log its kind and stack only.
+    const error = exception instanceof Error ? exception : new Error('non-error thrown');
+    this.logger.error(`${error.name} while handling a request`, error.stack?.split('\n').slice(1).join('\n'));
+    return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'an unexpected error occurred');
+  }
+}
+
+function problem(status: number, detail: string, slug?: string): Problem {
+  const title = TITLES[status] ?? 'Error';
+  return { type: `/problems/${slug ?? title.toLowerCase().replace(/ /g, '-')}`, title, status, detail };
+}

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Action, PERMISSIONS, ROLES, type Role } from '../src/identity/roles.js';
+import { type TestApp, startTestApp } from './support/test-app.js';
+
+/** One demo user per role (see src/identity/demo-network.ts). */
+const USER_OF: Readonly<Record<Role, string>> = {
+  frontline_worker: 'frontline.social',
+  caseworker: 'caseworker.social',
+  supervisor: 'supervisor.social',
+  agency_admin: 'admin.social',
+  network_coordinator: 'coordinator.justice',
+  auditor: 'auditor.justice',
+  partner_system: 'partner.shelter',
+};
+
+const UNKNOWN_CASE = '00000000-0000-4000-8000-0000000000c1';
+const UNKNOWN_ID = '00000000-0000-4000-8000-0000000000f1';
+
+interface Route {
+  method: 'get' | 'post';
+  path: string;
+  action: Action;
+  body?: (ids: { shelterId: string }) => object;
+}
+
+const consentBody = ({ shelterId }: { shelterId: string }) => ({
+  grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+  provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
+});
+
+/** Every case route with a valid body, so that only access rules decide the answer. */
+const ROUTES: Route[] = [
+  { method: 'get', path: `/cases/${UNKNOWN_CASE}`, action: 'case.read' },
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/consents`, action: 'consent.record', body: consentBody },
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/consents/${UNKNOWN_ID}/withdrawal`, action: 'consent.withdraw', body: () => ({}) },
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals`, action: 'referral.request', body: ({ shelterId }) => ({ toAgencyId: shelterId, purpose: 'case_management', sharedCategories: ['identity'] }) },
+  ...(['acknowledge', 'accept'] as const).map((verb): Route => ({ method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/${verb}`, action: 'referral.respond' })),
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/decline`, action: 'referral.respond', body: () => ({ reason: 'no_capacity' }) },
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/complete`, action: 'referral.respond', body: () => ({ outcome: 'done' }) },
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/withdraw`, action: 'referral.withdraw' },
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/interruption`, action: 'case.change-status', body: () => ({ reason: 'other' }) },
+  ...(['resumption', 'reopening'] as const).map((path): Route => ({ method: 'post', path: `/cases/${UNKNOWN_CASE}/${path}`, action: 'case.change-status' })),
+  { method: 'post', path: `/cases/${UNKNOWN_CASE}/closure`, action: 'case.change-status', body: () => ({ reason: 'other' }) },
+];
+
+describe('access matrix: every case route x every role (PGlite)', () => {
+  let t: TestApp;
+  let shelterId: string;
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+    shelterId = await t.agencyId('Shelter');
+  });
+  afterAll(() => t?.close());
+
+  const cases = ROUTES.flatMap((route) => ROLES.map((role) => [route.method.toUpperCase(), route.path.replace(/[0-9a-f-]{36}/g, ':id'), role, route] as const));
+
+  it.each(cases)('%s %s as %s', async (_method, _path, role, route) => {
+    const call = t.http[route.method](route.path).set('Authorization', `Bearer ${await t.token(USER_OF[role])}`);
+    const response = await (route.body ? call.send(route.body({ shelterId })) : call);
+    const permitted = (PERMISSIONS[route.action] as readonly Role[]).includes(role);
+    // Permitted roles reach the domain, which does not know the case (404); the others are stopped at the door.
+    expect(response.status).toBe(permitted ? 404 : 403);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('opens cases only for the roles the permission table names', async () => {
+    for (const role of ROLES) {
+      const response = await t.http.post('/cases').set('Authorization', `Bearer ${await t.token(USER_OF[role])}`)
+        .send({ source: 'observation', indicators: [], ageGroup: 'adult' });
+      expect(response.status).toBe((PERMISSIONS['case.open'] as readonly Role[]).includes(role) ? 201 : 403);
+    }
+  });
+
+  it('refuses tokens signed with another key, without a signature, or for a deactivated user', async () => {
+    const good = await t.token('caseworker.social');
+    const [header, payload] = good.split('.');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${unsigned}`)).status).toBe(401);
+    expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${header}.${payload}.${'A'.repeat(43)}`)).status).toBe(401);
+    await t.db.query("UPDATE users SET active = false WHERE username = 'caseworker.social'");
+    expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${good}`)).status).toBe(401);
+    await t.db.query("UPDATE users SET active = true WHERE username = 'caseworker.social'");
+  });
+});

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
+import { APP_DRIVERS, type TestApp, allEvents, startTestApp } from './support/test-app.js';
+
+const PERSON = {
+  identity: { fullName: 'Amina Test-Person', otherNames: ['Ami Fictional'], dateOfBirth: '2001-04-09' },
+  contact: { phone: '+234 800 000 0000', safeToContact: false, safeContactNotes: 'only through the camp women\'s committee' },
+  location: { area: 'Fictional Camp 7, Demo LGA' },
+  demographics: { sex: 'female', ageBand: '18-24', languages: ['ha', 'kr'] },
+};
+const NOTE = 'Needs a women-only space; prefers a Kanuri speaker.';
+const PERSONAL_VALUES = ['Amina Test-Person', 'Ami Fictional', '+234 800 000 0000', 'Fictional Camp 7', 'women-only space', 'camp women'];
+
+function expectProblem(response: Response, status: number, detail?: RegExp) {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(response.body).toMatchObject({ status, title: expect.any(String), type: expect.stringMatching(/^\/problems\//) });
+  if (detail) expect(response.body.detail).toMatch(detail);
+}
+
+describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, over HTTP (%s)', (driver) => {
+  let t: TestApp;
+  let auth: (username: string) => Promise<{ Authorization: string }>;
+  let shelterId: string;
+  let policeId: string;
+  let caseId: string;
+  let consentId: string;
+  let provisionIds: string[];
+  let referralId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp(driver);
+    auth = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
+    shelterId = await t.agencyId('Shelter');
+    policeId = await t.agencyId('Police');
+  });
+  afterAll(() => t?.close());
+
+  const streamLength = async () => (await t.store.readStream(`case-${caseId}`)).length;
+
+  it('reports health without signing in', async () => {
+    const response = await t.http.get('/health').expect(200);
+    expect(response.body).toEqual({ status: 'ok', mode: driver === 'pglite' ? 'embedded' : 'postgres', database: driver });
+  });
+
+  it('serves its OpenAPI description', async () => {
+    const response = await t.http.get('/api/docs-json').expect(200);
+    expect(Object.keys(response.body.paths)).toEqual(expect.arrayContaining(['/cases', '/cases/{caseId}', '/cases/{caseId}/consents', '/auth/token', '/health']));
+  });
+
+  it('refuses requests without a valid token, as problem+json', async () => {
+    expectProblem(await t.http.get('/directory/agencies'), 401);
+    expectProblem(await t.http.get('/directory/agencies').set('Authorization', 'Bearer not.a.token'), 401);
+    expectProblem(await t.http.post('/auth/token').send({ username: 'caseworker.social', password: 'wrong-password' }), 401, /unknown username or wrong password/);
+  });
+
+  it('opens a case with encrypted personal data', async () => {
+    const response = await t.http.post('/cases').set(await auth('caseworker.social'))
+      .send({ source: 'observation', indicators: ['work.forced_to_work', 'control.no_control_of_documents'], ageGroup: 'adult', person: PERSON })
+      .expect(201);
+    caseId = response.body.caseId;
+    expect(response.body.revision).toBe(0);
+    expect(response.headers.etag).toBe('"0"');
+    expect(response.headers.location).toBe(`/cases/${caseId}`);
+    const [row] = await t.db.query<{ data: unknown }>('SELECT data FROM events WHERE stream_id = $1', [`case-${caseId}`]);
+    const stored = JSON.stringify(row!.data);
+    for (const value of PERSONAL_VALUES) expect(stored).not.toContain(value);
+  });
+
+  it('shows the owning agency its case, decrypted, and nobody else', async () => {
+    const view = await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.social')).expect(200);
+    expect(view.body).toMatchObject({ caseId, status: 'open', revision: 0, personalData: { identity: PERSON.identity, location: PERSON.location } });
+    expectProblem(await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')), 404);
+    expectProblem(await t.http.get(`/cases/${caseId}`).set(await auth('auditor.justice')), 403);
+    expectProblem(await t.http.get(`/cases/${caseId}`).set(await auth('frontline.social')), 403);
+  });
+
+  it('refuses a referral without consent and writes nothing', async () => {
+    const response = await t.http.post(`/cases/${caseId}/referrals`).set(await auth('caseworker.social'))
+      .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety'] });
+    expectProblem(response, 422, /no live consent covers sharing identity, safety/);
+    expect(await streamLength()).toBe(1);
+  });
+
+  it('records consent for the shelter (shelter service; identity and safety)', async () => {
+    const response = await t.http.post(`/cases/${caseId}/consents`).set(await auth('caseworker.social')).send({
+      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'notice-2026-01',
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'] }],
+    }).expect(201);
+    ({ consentId, provisionIds } = response.body);
+    expect(provisionIds).toHaveLength(1);
+    expect(response.body.revision).toBe(1);
+  });
+
+  it('refers within consent, and refuses what consent does not cover', async () => {
+    const asOwner = await auth('caseworker.social');
+    const outside = await t.http.post(`/cases/${caseId}/referrals`).set(asOwner)
+      .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'trafficking_experience'] });
+    expectProblem(outside, 422, /trafficking_experience/);
+    const police = await t.http.post(`/cases/${caseId}/referrals`).set(asOwner)
+      .send({ toAgencyId: policeId, purpose: 'law_enforcement_report', sharedCategories: ['identity'] });
+    expectProblem(police, 422, /no live consent/);
+    expect(await streamLength()).toBe(2);
+
+    const response = await t.http.post(`/cases/${caseId}/referrals`).set(asOwner)
+      .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', urgency: 'high', sharedCategories: ['identity', 'safety'], note: NOTE })
+      .expect(201);
+    referralId = response.body.referralId;
+    const view = await t.http.get(`/cases/${caseId}`).set(asOwner).expect(200);
+    expect(view.body.referrals).toEqual([expect.objectContaining({ referralId, toAgencyId: shelterId, status: 'requested', note: NOTE, urgency: 'high' })]);
+  });
+
+  it('lets only the receiving agency respond to the referral', async () => {
+    expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('caseworker.social')), 403);
+    expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('officer.police')), 404);
+    await t.http.post(`/cases/${caseId}/referrals/${referralId}/acknowledge`).set(await auth('caseworker.shelter')).expect(200);
+    await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('caseworker.shelter')).expect(200);
+    expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/acknowledge`).set(await auth('caseworker.shelter')), 409, /referral is accepted/);
+  });
+
+  it('withdraws the consent and, with it, the referral that relied on it', async () => {
+    const response = await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(await auth('caseworker.social')).send({}).expect(200);
+    expect(response.body.withdrawnReferrals).toEqual([referralId]);
+    const view = await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.social')).expect(200);
+    expect(view.body.referrals[0]).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_withdrawn' });
+    expect(view.body.consents[0].provisions[0]).toMatchObject({ provisionId: provisionIds[0], status: 'withdrawn', withdrawnAt: expect.any(String) });
+    expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/complete`).set(await auth('caseworker.shelter')).send({ outcome: 'done' }), 409);
+  });
+
+  it('honours If-Match: a stale revision gets 412 and writes nothing', async () => {
+    const asOwner = await auth('caseworker.social');
+    const { headers } = await t.http.get(`/cases/${caseId}`).set(asOwner).expect(200);
+    const before = await streamLength();
+    expectProblem(await t.http.post(`/cases/${caseId}/interruption`).set(asOwner).set('If-Match', '"1"').send({ reason: 'lost_contact' }), 412);
+    expect(await streamLength()).toBe(before);
+    expectProblem(await t.http.post(`/cases/${caseId}/interruption`).set(asOwner).set('If-Match', 'yesterday').send({ reason: 'lost_contact' }), 400);
+    const paused = await t.http.post(`/cases/${caseId}/interruption`).set(asOwner).set('If-Match', headers.etag!).send({ reason: 'lost_contact', note: 'phone may be watched' }).expect(200);
+    expect(paused.body.status).toBe('paused');
+  });
+
+  it('resumes, closes, refuses work on the closed case, and reopens it', async () => {
+    const asOwner = await auth('caseworker.social');
+    await t.http.post(`/cases/${caseId}/resumption`).set(asOwner).expect(200);
+    await t.http.post(`/cases/${caseId}/closure`).set(asOwner).send({ reason: 'declined_assistance' }).expect(200);
+    const before = await streamLength();
+    const consent = await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
+      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyKind: 'shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
+    });
+    expectProblem(consent, 409, /case is closed/);
+    expect(await streamLength()).toBe(before);
+    await t.http.post(`/cases/${caseId}/reopening`).set(asOwner).expect(200);
+    const view = await t.http.get(`/cases/${caseId}`).set(asOwner).expect(200);
+    expect(view.body.status).toBe('open');
+    expect(view.body.timeline.map((e: { type: string }) => e.type)).toEqual(['CaseOpened', 'CaseInterrupted', 'CaseResumed', 'CaseClosed', 'CaseReopened']);
+    expect(view.body.timeline[1].note).toBe('phone may be watched');
+  });
+
+  it('never lets another agency act on the case', async () => {
+    const asPolice = await auth('officer.police');
+    for (const [path, body] of [['interruption', { reason: 'other' }], ['closure', { reason: 'other' }], ['consents/' + consentId + '/withdrawal', {}]] as const) {
+      expectProblem(await t.http.post(`/cases/${caseId}/${path}`).set(asPolice).send(body), 404);
+    }
+  });
+
+  it('replays a retried POST with the same Idempotency-Key and appends nothing', async () => {
+    const asOwner = await auth('caseworker.social');
+    const body = { source: 'hotline', indicators: ['social.fearful_or_anxious'], ageGroup: 'adult' };
+    const first = await t.http.post('/cases').set(asOwner).set('Idempotency-Key', 'retry-test-0001').send(body).expect(201);
+    const before = (await allEvents(t.store)).length;
+    const again = await t.http.post('/cases').set(asOwner).set('Idempotency-Key', 'retry-test-0001').send(body).expect(201);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect((await allEvents(t.store)).length).toBe(before);
+    expectProblem(await t.http.post('/cases').set(asOwner).set('Idempotency-Key', 'retry-test-0001').send({ ...body, source: 'observation' }), 422, /Idempotency-Key/);
+    // The same key from another agency is another request.
+    const other = await t.http.post('/cases').set(await auth('caseworker.shelter')).set('Idempotency-Key', 'retry-test-0001').send(body).expect(201);
+    expect(other.body.caseId).not.toBe(first.body.caseId);
+  });
+
+  it('refuses bad input with a clear problem and writes nothing', async () => {
+    const asOwner = await auth('caseworker.social');
+    const before = (await allEvents(t.store)).length;
+    expectProblem(await t.http.post('/cases').set(asOwner).send({ source: 'observation', indicators: ['trafficker.address'], ageGroup: 'adult' }), 400);
+    expectProblem(await t.http.post('/cases').set(asOwner).send({ source: 'observation', indicators: [], ageGroup: 'adult', perpetrator: 'x' }), 400, /not valid/);
+    expectProblem(await t.http.post('/cases').set(asOwner).set('Content-Type', 'application/json').send('{"source":'), 400, /not valid JSON/);
+    // The parser's own message would quote the text sent, which may be personal data.
+    const quoted = await t.http.post('/cases').set(asOwner).set('Content-Type', 'application/json').send('Amina Test-Person lives at Fictional Camp 7');
+    expectProblem(quoted, 400, /^the body is not valid JSON$/);
+    expect(JSON.stringify(quoted.body)).not.toContain('Amina');
+    expectProblem(await t.http.post('/cases').set(asOwner).set('Content-Type', 'application/json').send(JSON.stringify({ padding: 'x'.repeat(70_000) })), 413);
+    expectProblem(await t.http.get('/cases/not-a-uuid').set(asOwner), 400);
+    expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
+      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyId: '00000000-0000-4000-8000-000000000000' }, purpose: 'case_management', categories: ['identity'] }],
+    }), 422, /unknown agency/);
+    expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
+      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'telepathy', categories: ['identity', 'shoe_size'] }],
+    }), 400);
+    expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
+      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'], validFrom: '2026-05-01T00:00:00Z', validUntil: '2026-04-01T00:00:00Z' }],
+    }), 422, /ends before it starts/);
+    expectProblem(await t.http.post(`/cases/00000000-0000-4000-8000-000000000000/interruption`).set(asOwner).send({ reason: 'other' }), 404);
+    expect((await allEvents(t.store)).length).toBe(before);
+  });
+
+  it('never wrote personal data to the logs', () => {
+    const logs = t.logs.lines.join('\n');
+    for (const value of [...PERSONAL_VALUES, NOTE, 'phone may be watched', t.password]) expect(logs).not.toContain(value);
+  });
+});

@@ -1,0 +1,106 @@
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
+import { PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { SQL_DATABASE } from '../../src/platform/persistence.module.js';
+
+/** Everything the application logged, to check that no personal data reaches the logs. */
+export class CapturingLogger implements LoggerService {
+  readonly lines: string[] = [];
+  private record = (...parts: unknown[]) => void this.lines.push(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' '));
+  log = this.record;
+  error = this.record;
+  warn = this.record;
+  debug = this.record;
+  verbose = this.record;
+}
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly http: ReturnType<typeof request>;
+  readonly store: EventStore;
+  readonly db: SqlDatabase;
+  readonly logs: CapturingLogger;
+  readonly password: string;
+  token(username: string): Promise<string>;
+  agencyId(namePart: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const APP_DRIVERS: ReadonlyArray<'pglite' | 'postgres'> = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: end-to-end tests run on PGlite only.');
+
+/** The real application on a fresh data directory (PGlite) or a fresh schema (PostgreSQL), with the demo network. */
+export async function startTestApp(driver: 'pglite' | 'postgres'): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'referral-e2e-'));
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true' };
+  let dropSchema = async () => undefined;
+  if (driver === 'postgres') {
+    const url = process.env.DATABASE_URL!;
+    const schema = `e2e_${randomBytes(6).toString('hex')}`;
+    const admin = await PostgresDatabase.open(url, { max: 1 });
+    await admin.exec(`CREATE SCHEMA ${schema}`);
+    await admin.close();
+    const separator = url.includes('?') ? '&' : '?';
+    Object.assign(env, {
+      DATABASE_URL: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      JWT_SECRET: randomBytes(32).toString('base64'),
+    });
+    dropSchema = async () => {
+      const db = await PostgresDatabase.open(url, { max: 1 });
+      await db.exec(`DROP SCHEMA ${schema} CASCADE`);
+      await db.close();
+    };
+  }
+  const logs = new CapturingLogger();
+  const app = await createApp(loadConfig(env), { logger: logs });
+  const http = request(app.getHttpServer());
+  const password = (await readFile(join(dataDir, 'demo-password'), 'utf8')).trim();
+  const tokens = new Map<string, string>();
+  const token = async (username: string) => {
+    if (!tokens.has(username)) {
+      const response = await http.post('/auth/token').send({ username, password }).expect(200);
+      tokens.set(username, response.body.access_token);
+    }
+    return tokens.get(username)!;
+  };
+  return {
+    app,
+    http,
+    store: app.get<EventStore>(EVENT_STORE),
+    db: app.get<SqlDatabase>(SQL_DATABASE),
+    logs,
+    password,
+    token,
+    async agencyId(namePart) {
+      const response = await http.get('/directory/agencies').set('Authorization', `Bearer ${await token('caseworker.social')}`).expect(200);
+      const agency = (response.body as Array<{ id: string; name: string }>).find((a) => a.name.includes(namePart));
+      if (!agency) throw new Error(`no demo agency named like ${namePart}`);
+      return agency.id;
+    },
+    async close() {
+      await app.close();
+      await dropSchema();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every event in the store, in order: to show that a refused request wrote nothing. */
+export async function allEvents(store: EventStore) {
+  const events = [];
+  let from: string | null = null;
+  for (;;) {
+    const page = await store.readAll(from, 500);
+    events.push(...page.events);
+    if (page.events.length === 0) return events;
+    from = page.next;
+  }
+}
