@@ -90,11 +90,14 @@ export class SqlEventStore implements EventStore {
   }
 
   private async appendIn(tx: SqlClient, streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    const earlier = await this.earlierAppend(tx, streamId, events);
-    if (earlier) return earlier;
     const actual = await this.currentRevision(tx, streamId);
     const matches = expected === 'any' || (expected === 'no_stream' ? actual === 'no_stream' : actual === expected);
-    if (!matches) throw new WrongExpectedRevisionError(streamId, expected, actual);
+    if (!matches) {
+      // A retried request arrives with the revision it saw before its first attempt succeeded.
+      const earlier = await this.earlierAppend(tx, streamId, events);
+      if (earlier) return earlier;
+      throw new WrongExpectedRevisionError(streamId, expected, actual);
+    }
     if (events.length === 0) {
       // Nothing to write: report where the stream stands (an empty batch never creates a stream).
       const [last] = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`, [streamId]);
