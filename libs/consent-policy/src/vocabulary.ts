@@ -58,7 +58,8 @@ export const AGENCY_KINDS = [
 ] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
-export const isDataCategory = (value: unknown): value is DataCategory => (DATA_CATEGORIES as readonly unknown[]).includes(value);
-export const isPurpose = (value: unknown): value is Purpose => (PURPOSES as readonly unknown[]).includes(value);
-export const isServiceType = (value: unknown): value is ServiceType => (SERVICE_TYPES as readonly unknown[]).includes(value);
-export const isAgencyKind = (value: unknown): value is AgencyKind => (AGENCY_KINDS as readonly unknown[]).includes(value);
+/** A type guard for membership of one of the vocabularies above. */
+export const isOneOf =
+  <T extends string>(values: readonly T[]) =>
+  (value: unknown): value is T =>
+    (values as readonly unknown[]).includes(value);

@@ -126,12 +126,5 @@ export type CaseEvent =
   | CaseClosed
   | CaseReopened;
 
-export type CaseEventType = CaseEvent['type'];
-
-export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
-  'CaseOpened', 'ConsentGiven', 'ConsentWithdrawn', 'ReferralRequested', 'ReferralAcknowledged', 'ReferralAccepted',
-  'ReferralDeclined', 'ReferralCompleted', 'ReferralWithdrawn', 'CaseInterrupted', 'CaseResumed', 'CaseClosed', 'CaseReopened',
-];
-
 /** Version of the event payloads above, written into every event's metadata. */
 export const CASE_EVENT_SCHEMA_VERSION = 1;

@@ -1,3 +1,5 @@
+import { isOneOf } from '../../consent-policy/index.js';
+
 /**
  * Indicator codes from the checklist in seed 002 (Step 1: initial detection and screening).
  * Indicators are warning signs to be read in context, never proof; recording them never asks
@@ -73,4 +75,4 @@ export const INDICATOR_CODES = [
 ] as const;
 export type IndicatorCode = (typeof INDICATOR_CODES)[number];
 
-export const isIndicatorCode = (value: unknown): value is IndicatorCode => (INDICATOR_CODES as readonly unknown[]).includes(value);
+export const isIndicatorCode = isOneOf(INDICATOR_CODES);
