@@ -1,0 +1,139 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { type EventStore, type EventToAppend, type RecordedEvent, WrongExpectedRevisionError } from './event-store.port.js';
+
+export interface OpenedStore {
+  readonly store: EventStore;
+  close(): Promise<void>;
+}
+
+const event = (type = 'Tested', data: Record<string, unknown> = { n: 1 }): EventToAppend => ({
+  eventId: randomUUID(), type, data, metadata: { actorUserId: 'u-1', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+});
+
+/** What every adapter of the EventStore port must do; no SQL here, so a KurrentDB adapter runs it too. */
+export function eventStoreContract(name: string, open: () => Promise<OpenedStore>): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let opened: OpenedStore;
+    let store: EventStore;
+    let stream: string;
+    beforeEach(async () => {
+      opened = await open();
+      store = opened.store;
+      await store.migrate();
+      stream = `case-${randomUUID()}`;
+    });
+    afterEach(() => opened.close());
+
+    it('reads a stream that does not exist as empty', async () => {
+      expect(await store.readStream(stream)).toEqual([]);
+    });
+
+    it('appends to a new stream and reads the events back exactly, in order', async () => {
+      const events = [event('A', { text: 'ünïcødé ✓', nested: { list: [1, 2] } }), event('B')];
+      const result = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+      expect(result.nextExpectedRevision).toBe(1);
+      const read = await store.readStream(stream);
+      expect(read.map(({ eventId, type, data, metadata, streamId, revision }) => ({ eventId, type, data, metadata, streamId, revision }))).toEqual(
+        events.map((e, revision) => ({ ...e, streamId: stream, revision })),
+      );
+      expect(read[1]!.position).toBe(result.position);
+      expect(read[0]!.recordedAt).toBeInstanceOf(Date);
+    });
+
+    it('refuses no_stream for a stream that exists, naming the actual revision', async () => {
+      await store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' });
+      const attempt = store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' });
+      await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+      await expect(store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ streamId: stream, actual: 0 });
+    });
+
+    it('appends at the expected revision and refuses a stale one', async () => {
+      await store.appendToStream(stream, [event(), event()], { expectedRevision: 'no_stream' });
+      expect((await store.appendToStream(stream, [event()], { expectedRevision: 1 })).nextExpectedRevision).toBe(2);
+      await expect(store.appendToStream(stream, [event()], { expectedRevision: 1 })).rejects.toMatchObject({ expected: 1, actual: 2 });
+      await expect(store.appendToStream(`case-${randomUUID()}`, [event()], { expectedRevision: 0 })).rejects.toMatchObject({ actual: 'no_stream' });
+      expect(await store.readStream(stream)).toHaveLength(3);
+    });
+
+    it('appends with any, whatever the revision', async () => {
+      await store.appendToStream(stream, [event()], { expectedRevision: 'any' });
+      expect((await store.appendToStream(stream, [event()], { expectedRevision: 'any' })).nextExpectedRevision).toBe(1);
+    });
+
+    it('appends a batch atomically: a batch that fails leaves the stream as it was', async () => {
+      const first = event();
+      await store.appendToStream(`case-${randomUUID()}`, [first], { expectedRevision: 'no_stream' });
+      await store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' });
+      // The second event reuses an id already in the store: the whole batch must be refused.
+      await expect(store.appendToStream(stream, [event(), { ...event(), eventId: first.eventId }], { expectedRevision: 0 })).rejects.toThrow();
+      expect(await store.readStream(stream)).toHaveLength(1);
+    });
+
+    it('treats a retried append of the same event ids as done: same result, nothing appended', async () => {
+      const events = [event(), event()];
+      const original = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+      await store.appendToStream(stream, [event()], { expectedRevision: 1 });
+      const retried = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
+      expect(retried).toEqual(original);
+      expect(await store.readStream(stream)).toHaveLength(3);
+    });
+
+    it('reads all streams in global order, in pages, resuming from a stored position', async () => {
+      const start = await drain(store, null);
+      const other = `case-${randomUUID()}`;
+      const appended = [event('A'), event('B'), event('C'), event('D'), event('E')];
+      await store.appendToStream(stream, appended.slice(0, 2), { expectedRevision: 'no_stream' });
+      await store.appendToStream(other, appended.slice(2, 3), { expectedRevision: 'no_stream' });
+      await store.appendToStream(stream, appended.slice(3), { expectedRevision: 1 });
+      const page1 = await store.readAll(start.next, 3);
+      expect(page1.events.map((e) => e.eventId)).toEqual(appended.slice(0, 3).map((e) => e.eventId));
+      const page2 = await store.readAll(page1.next, 3);
+      expect(page2.events.map((e) => e.eventId)).toEqual(appended.slice(3).map((e) => e.eventId));
+      const page3 = await store.readAll(page2.next, 3);
+      expect(page3).toEqual({ events: [], next: page2.next });
+    });
+
+    it('follows: yields what exists, then what is appended later, and stops on abort', async () => {
+      const start = await drain(store, null);
+      const before = event('Before');
+      await store.appendToStream(stream, [before], { expectedRevision: 'no_stream' });
+      const abort = new AbortController();
+      const seen: string[] = [];
+      const following = (async () => {
+        for await (const batch of store.follow({ from: start.next, signal: abort.signal, batchSize: 10 })) {
+          seen.push(...batch.events.map((e) => e.eventId));
+          if (seen.length === 3) abort.abort();
+        }
+      })();
+      const later = [event('Later'), event('Later')];
+      await store.appendToStream(stream, later, { expectedRevision: 0 });
+      await following;
+      expect(seen).toEqual([before.eventId, ...later.map((e) => e.eventId)]);
+    });
+
+    it('ends a follow that is waiting for events when it is aborted', async () => {
+      const start = await drain(store, null);
+      const abort = new AbortController();
+      const following = (async () => {
+        for await (const _ of store.follow({ from: start.next, signal: abort.signal })) {
+          // nothing is appended
+        }
+      })();
+      setTimeout(() => abort.abort(), 50);
+      await expect(following).resolves.toBeUndefined();
+    });
+  });
+}
+
+/** Reads to the end of the store: other tests' events may share it. */
+export async function drain(store: EventStore, from: string | null): Promise<{ events: RecordedEvent[]; next: string | null }> {
+  const events: RecordedEvent[] = [];
+  let next = from;
+  for (;;) {
+    const page = await store.readAll(next, 1000);
+    if (page.events.length === 0) return { events, next };
+    events.push(...page.events);
+    next = page.next;
+  }
+}
