@@ -4,10 +4,11 @@ import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
+import { ReferralsModule } from './referrals/referrals.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, CasesModule, HealthModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, CasesModule, ReferralsModule, HealthModule] };
   }
 }

@@ -63,6 +63,13 @@ describe('access matrix: every case route x every role (PGlite)', () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('lists referrals only for the roles the permission table names', async () => {
+    for (const role of ROLES) {
+      const response = await t.http.get('/referrals').set('Authorization', `Bearer ${await t.token(USER_OF[role])}`);
+      expect(response.status).toBe((PERMISSIONS['referral.list'] as readonly Role[]).includes(role) ? 200 : 403);
+    }
+  });
+
   it('opens cases only for the roles the permission table names', async () => {
     for (const role of ROLES) {
       const response = await t.http.post('/cases').set('Authorization', `Bearer ${await t.token(USER_OF[role])}`)

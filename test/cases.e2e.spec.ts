@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
-import { APP_DRIVERS, type TestApp, allEvents, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type TestApp, allEvents, eventually, startTestApp } from './support/test-app.js';
 
 const PERSON = {
   identity: { fullName: 'Amina Test-Person', otherNames: ['Ami Fictional'], dateOfBirth: '2001-04-09' },
@@ -40,7 +40,7 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it('reports health without signing in', async () => {
     const response = await t.http.get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok', mode: driver === 'pglite' ? 'embedded' : 'postgres', database: driver });
+    expect(response.body).toMatchObject({ status: 'ok', mode: driver === 'pglite' ? 'embedded' : 'postgres', database: driver, projections: { state: 'running' } });
   });
 
   it('serves its OpenAPI description', async () => {
@@ -110,6 +110,19 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expect(view.body.referrals).toEqual([expect.objectContaining({ referralId, toAgencyId: shelterId, status: 'requested', note: NOTE, urgency: 'high' })]);
   });
 
+  it('puts the referral in the shelter\'s inbox and the owner\'s outbox, with no personal data, and nowhere else', async () => {
+    const inbox = await eventually(
+      async () => (await t.http.get('/referrals?direction=incoming').set(await auth('caseworker.shelter')).expect(200)).body,
+      (rows: unknown[]) => rows.length > 0,
+    );
+    expect(inbox).toEqual([expect.objectContaining({ referralId, caseId, status: 'requested', purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety'] })]);
+    for (const value of [...PERSONAL_VALUES, NOTE]) expect(JSON.stringify(inbox)).not.toContain(value);
+    const outbox = (await t.http.get('/referrals?direction=outgoing').set(await auth('caseworker.social')).expect(200)).body;
+    expect(outbox).toEqual([expect.objectContaining({ referralId, toAgencyId: shelterId })]);
+    expect((await t.http.get('/referrals?direction=incoming').set(await auth('officer.police')).expect(200)).body).toEqual([]);
+    expectProblem(await t.http.get('/referrals?direction=sideways').set(await auth('caseworker.shelter')), 400);
+  });
+
   it('lets only the receiving agency respond to the referral', async () => {
     expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('caseworker.social')), 403);
     expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('officer.police')), 404);
@@ -125,6 +138,11 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expect(view.body.referrals[0]).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_withdrawn' });
     expect(view.body.consents[0].provisions[0]).toMatchObject({ provisionId: provisionIds[0], status: 'withdrawn', withdrawnAt: expect.any(String) });
     expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/complete`).set(await auth('caseworker.shelter')).send({ outcome: 'done' }), 409);
+    const inbox = await eventually(
+      async () => (await t.http.get('/referrals?direction=incoming&status=withdrawn').set(await auth('caseworker.shelter')).expect(200)).body,
+      (rows: unknown[]) => rows.length > 0,
+    );
+    expect(inbox).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'consent_withdrawn' })]);
   });
 
   it('honours If-Match: a stale revision gets 412 and writes nothing', async () => {

@@ -1,6 +1,6 @@
 import { isLive, type ConsentProvision } from '../../libs/consent-policy/index.js';
 import type { CaseEvent, ConsentGiven, ReferralRequested, Sealed } from '../../libs/domain/index.js';
-import type { ReferralStatus } from '../../libs/domain/index.js';
+import { REFERRAL_STATUS_AFTER, type ReferralStatus } from '../../libs/domain/index.js';
 
 export type ProvisionStatus = 'live' | 'withdrawn' | 'expired' | 'not_yet_valid';
 
@@ -21,13 +21,6 @@ export interface CaseView {
   timeline: Array<{ type: CaseEvent['type']; at: string; by: string; reason?: string; note?: Sealed }>;
 }
 
-const REFERRAL_STATUS = {
-  ReferralAcknowledged: 'acknowledged',
-  ReferralAccepted: 'accepted',
-  ReferralDeclined: 'declined',
-  ReferralCompleted: 'completed',
-  ReferralWithdrawn: 'withdrawn',
-} as const;
 
 /** The owning agency's view of its case at `at`, folded from the case's events. */
 export function foldCaseView(events: readonly CaseEvent[], at: string): CaseView | undefined {
@@ -57,7 +50,7 @@ export function foldCaseView(events: readonly CaseEvent[], at: string): CaseView
       case 'ReferralCompleted':
       case 'ReferralWithdrawn': {
         const referral = view.referrals.find((r) => r.referralId === event.data.referralId)!;
-        referral.status = REFERRAL_STATUS[event.type];
+        referral.status = REFERRAL_STATUS_AFTER[event.type];
         referral.updatedAt = event.data.at;
         if (event.type === 'ReferralDeclined') {
           referral.declineReason = event.data.reason;

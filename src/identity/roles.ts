@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'referral.respond': ['caseworker', 'supervisor'],
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],
+  'referral.list': ['frontline_worker', 'caseworker', 'supervisor'],
   'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;

@@ -104,3 +104,13 @@ export async function allEvents(store: EventStore) {
     from = page.next;
   }
 }
+
+/** Waits for an eventually consistent read model, within a bound: never a timing assertion. */
+export async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolean, attempts = 100): Promise<T> {
+  let value = await read();
+  for (let i = 1; i < attempts && !until(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}

@@ -33,6 +33,15 @@ export type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 
 export const initialState = (): CaseState => ({ status: 'none' });
 
+/** The status a referral has after each of its response or withdrawal events. */
+export const REFERRAL_STATUS_AFTER = {
+  ReferralAcknowledged: 'acknowledged',
+  ReferralAccepted: 'accepted',
+  ReferralDeclined: 'declined',
+  ReferralCompleted: 'completed',
+  ReferralWithdrawn: 'withdrawn',
+} as const satisfies Record<string, ReferralStatus>;
+
 const OPEN_REFERRAL: readonly ReferralStatus[] = ['requested', 'acknowledged', 'accepted'];
 export const isOpenReferral = (status: ReferralStatus): boolean => OPEN_REFERRAL.includes(status);
 
@@ -62,15 +71,11 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
     case 'ReferralRequested':
       return { ...state, referrals: { ...state.referrals, [event.data.referralId]: { referral: event.data, status: 'requested' } } };
     case 'ReferralAcknowledged':
-      return withReferralStatus(state, event.data.referralId, 'acknowledged');
     case 'ReferralAccepted':
-      return withReferralStatus(state, event.data.referralId, 'accepted');
     case 'ReferralDeclined':
-      return withReferralStatus(state, event.data.referralId, 'declined');
     case 'ReferralCompleted':
-      return withReferralStatus(state, event.data.referralId, 'completed');
     case 'ReferralWithdrawn':
-      return withReferralStatus(state, event.data.referralId, 'withdrawn');
+      return withReferralStatus(state, event.data.referralId, REFERRAL_STATUS_AFTER[event.type]);
     case 'CaseInterrupted':
       return { ...state, status: 'paused' };
     case 'CaseResumed':

@@ -1,0 +1,41 @@
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
+import { ProjectionRunner } from '../../libs/projections/index.js';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { referralInbox } from './referral-inbox.projection.js';
+
+/** The read models kept from the event stream, run in-process (the embedded default). */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: ProjectionRunner,
+      inject: [SQL_DATABASE, EVENT_STORE],
+      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner('read-models', db, store, [referralInbox]),
+    },
+  ],
+  exports: [ProjectionRunner],
+})
+export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projections');
+  private readonly stop = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(private readonly runner: ProjectionRunner) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runner.migrate();
+    const applied = await this.runner.catchUp();
+    if (applied > 0) this.logger.log(`Caught up ${applied} events`);
+    // A failed batch is rolled back and stops the runner; /health reports it and a restart resumes.
+    this.running = this.runner.run(this.stop.signal).catch((error: unknown) => {
+      this.logger.error(`Projection runner stopped: ${error instanceof Error ? error.name : 'unknown error'}`);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stop.abort();
+    await this.running;
+  }
+}

@@ -1,0 +1,65 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { Allow } from '../identity/access.decorators.js';
+import { CurrentPrincipal, type Principal } from '../identity/principal.js';
+import { SQL_DATABASE } from '../platform/persistence.module.js';
+
+const DIRECTIONS = ['incoming', 'outgoing'] as const;
+const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
+
+export class ReferralQueryDto {
+  @ApiPropertyOptional({ enum: DIRECTIONS, default: 'incoming' }) @IsOptional() @IsIn(DIRECTIONS) direction?: (typeof DIRECTIONS)[number];
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+}
+
+interface InboxRow {
+  referral_id: string;
+  case_id: string;
+  counterpart_agency_id: string;
+  purpose: string;
+  service_type: string | null;
+  urgency: string;
+  shared_categories: string[];
+  status: string;
+  withdrawal_cause: string | null;
+  decline_reason: string | null;
+  requested_at: Date;
+  respond_by: Date;
+  updated_at: Date;
+}
+
+@ApiTags('referrals')
+@ApiBearerAuth()
+@Controller('referrals')
+export class ReferralsController {
+  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+
+  @Get()
+  @Allow('referral.list')
+  @ApiOperation({ summary: "The caller's agency's referrals, incoming or outgoing; no personal data" })
+  async list(@Query() query: ReferralQueryDto, @CurrentPrincipal() principal: Principal) {
+    const direction = query.direction ?? 'incoming';
+    const rows = await this.db.query<InboxRow>(
+      `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
+       ORDER BY requested_at DESC LIMIT 500`,
+      [principal.agencyId, direction, query.status ?? null],
+    );
+    return rows.map((row) => ({
+      referralId: row.referral_id,
+      caseId: row.case_id,
+      [direction === 'incoming' ? 'fromAgencyId' : 'toAgencyId']: row.counterpart_agency_id,
+      purpose: row.purpose,
+      serviceType: row.service_type ?? undefined,
+      urgency: row.urgency,
+      sharedCategories: row.shared_categories,
+      status: row.status,
+      withdrawalCause: row.withdrawal_cause ?? undefined,
+      declineReason: row.decline_reason ?? undefined,
+      requestedAt: new Date(row.requested_at).toISOString(),
+      respondBy: new Date(row.respond_by).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    }));
+  }
+}
