@@ -18,6 +18,8 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   // Bodies are small JSON documents; anything larger is refused before it is parsed.
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
+  // ETags here are case revisions for If-Match; Express's own body-hash ETags would be mistaken for them.
+  app.set('etag', false);
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
     new ValidationPipe({

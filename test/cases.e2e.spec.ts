@@ -123,6 +123,16 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expectProblem(await t.http.get('/referrals?direction=sideways').set(await auth('caseworker.shelter')), 400);
   });
 
+  it('shows the shelter exactly what consent permits it, and still nothing to the police', async () => {
+    const view = await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200);
+    expect(view.body.personalData).toEqual({ identity: PERSON.identity });
+    expect(view.body.withdrawn).toEqual([]);
+    expect(view.body.referrals).toEqual([expect.objectContaining({ referralId, status: 'requested', note: NOTE })]);
+    expect(view.headers.etag).toBeUndefined();
+    for (const value of [PERSON.contact.phone, PERSON.location.area, 'camp women']) expect(JSON.stringify(view.body)).not.toContain(value);
+    expectProblem(await t.http.get(`/cases/${caseId}`).set(await auth('officer.police')), 404);
+  });
+
   it('lets only the receiving agency respond to the referral', async () => {
     expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('caseworker.social')), 403);
     expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(await auth('officer.police')), 404);
@@ -143,6 +153,15 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       (rows: unknown[]) => rows.length > 0,
     );
     expect(inbox).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'consent_withdrawn' })]);
+    const redacted = await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200);
+    expect(redacted.body.personalData).toEqual({});
+    expect(redacted.body.withdrawn).toEqual([
+      { category: 'identity', since: expect.any(String), reason: 'consent_withdrawn' },
+      { category: 'safety', since: expect.any(String), reason: 'consent_withdrawn' },
+    ]);
+    expect(redacted.body.referrals[0]).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_withdrawn' });
+    expect(redacted.body.referrals[0].note).toBeUndefined();
+    expect(JSON.stringify(redacted.body)).not.toContain(PERSON.identity.fullName);
   });
 
   it('honours If-Match: a stale revision gets 412 and writes nothing', async () => {

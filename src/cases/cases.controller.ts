@@ -42,10 +42,11 @@ export class CasesController {
 
   @Get(':caseId')
   @Allow('case.read')
-  @ApiOperation({ summary: 'The owning agency\'s view of its case' })
+  @ApiOperation({ summary: 'The case as the caller\'s agency may see it: whole for the owner, only what live consent permits for a referred agency' })
   async get(@Param('caseId', uuid) caseId: string, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response) {
     const view = await this.cases.view(caseId, principal);
-    response.setHeader('ETag', `"${String(view.revision)}"`);
+    // Only the owner writes to the case, so only the owner gets its revision for If-Match.
+    if (view.revision !== undefined) response.setHeader('ETag', `"${view.revision}"`);
     return view;
   }
 

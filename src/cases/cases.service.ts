@@ -11,7 +11,8 @@ import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
 import type { GiveConsentDto, OpenCaseDto, RequestReferralDto } from './case.dtos.js';
-import { foldCaseView } from './case-view.js';
+import { type CaseView, foldCaseView } from './case-view.js';
+import { recipientView } from './recipient-view.js';
 
 
 /** A command before the service adds who acts and when. */
@@ -109,16 +110,29 @@ export class CasesService {
     return this.run(caseId, context, body, () => draft((field, text) => this.seal(caseId, field, text)));
   }
 
-  /** The owning agency's view, personal data decrypted. Anyone else gets 404 (receiving agencies' views come with projections). */
-  async view(caseId: string, principal: Principal): Promise<Record<string, unknown>> {
+  /**
+   * The owning agency sees its whole case; an agency the case was referred to sees only what live
+   * consent permits it now (recipientView); anyone else gets 404, as if the case did not exist.
+   */
+  async view(caseId: string, principal: Principal): Promise<Record<string, unknown> & { revision?: number }> {
     const events = (await this.store.readStream(caseStream(caseId))).map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent);
-    const view = foldCaseView(events, this.clock.now());
-    if (!view || view.owningAgencyId !== principal.agencyId) throw new NotFoundException('case not found');
-    const personalData: Record<string, unknown> = {};
-    for (const [category, sealed] of Object.entries(view.personalData)) personalData[category] = await this.unseal(caseId, category, sealed);
+    const now = this.clock.now();
+    const view = foldCaseView(events, now);
+    if (view && view.owningAgencyId === principal.agencyId) return this.ownerView(view);
+    const shared = view && recipientView(view, principal, now);
+    if (!shared) throw new NotFoundException('case not found');
+    return {
+      ...shared,
+      personalData: await this.unsealAll(caseId, shared.personalData),
+      referrals: await Promise.all(shared.referrals.map(async (r) => (r.note ? { ...r, note: await this.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : r))),
+    };
+  }
+
+  private async ownerView(view: CaseView) {
+    const { caseId } = view;
     return {
       ...view,
-      personalData,
+      personalData: await this.unsealAll(caseId, view.personalData),
       referrals: await Promise.all(view.referrals.map(async (r) => ({
         ...r,
         ...(r.note ? { note: await this.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : {}),
@@ -127,6 +141,12 @@ export class CasesService {
       }))),
       timeline: await Promise.all(view.timeline.map(async (t) => (t.note ? { ...t, note: await this.unseal(caseId, sealedField.interruptionNote, t.note) } : t))),
     };
+  }
+
+  private async unsealAll(caseId: string, sealed: Partial<Record<string, Sealed>>): Promise<Record<string, unknown>> {
+    const opened: Record<string, unknown> = {};
+    for (const [category, value] of Object.entries(sealed)) if (value) opened[category] = await this.unseal(caseId, category, value);
+    return opened;
   }
 
   private run(caseId: string, context: WriteContext, body: object, build: (at: string) => Promise<CommandDraft> | CommandDraft, ids = this.commands.idSource(context.principal, context.idempotencyKey)) {
