@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
@@ -9,6 +10,6 @@ import { ReferralsModule } from './referrals/referrals.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, CasesModule, ReferralsModule, HealthModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, AuditModule, CasesModule, ReferralsModule, HealthModule] };
   }
 }

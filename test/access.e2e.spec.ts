@@ -41,9 +41,11 @@ const ROUTES: Route[] = [
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/interruption`, action: 'case.change-status', body: () => ({ reason: 'other' }) },
   ...(['resumption', 'reopening'] as const).map((path): Route => ({ method: 'post', path: `/cases/${UNKNOWN_CASE}/${path}`, action: 'case.change-status' })),
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/closure`, action: 'case.change-status', body: () => ({ reason: 'other' }) },
+  { method: 'get', path: `/audit/cases/${UNKNOWN_CASE}/consent-trail`, action: 'audit.read' },
+  { method: 'get', path: `/audit/cases/${UNKNOWN_CASE}/access-log`, action: 'audit.read' },
 ];
 
-describe('access matrix: every case route x every role (PGlite)', () => {
+describe('access matrix: every case and audit route x every role (PGlite)', () => {
   let t: TestApp;
   let shelterId: string;
   beforeAll(async () => {

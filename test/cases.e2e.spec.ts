@@ -243,6 +243,25 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expect((await allEvents(t.store)).length).toBe(before);
   });
 
+  it('shows the auditor the whole consent trail and every read of personal data, with no personal data', async () => {
+    const asAuditor = await auth('auditor.justice');
+    const trail = await eventually(
+      async () => (await t.http.get(`/audit/cases/${caseId}/consent-trail`).set(asAuditor).expect(200)).body as Array<{ type: string; details: Record<string, unknown> }>,
+      (rows) => rows.length >= 5,
+    );
+    expect(trail.map((e) => e.type)).toEqual(['CaseOpened', 'ConsentGiven', 'ReferralRequested', 'ConsentWithdrawn', 'ReferralWithdrawn']);
+    expect(trail[1]!.details).toMatchObject({ consentId, grantor: 'person', method: 'verbal', interpreterUsed: true, provisions: [expect.objectContaining({ provisionId: provisionIds[0], recipient: { agencyId: shelterId }, categories: ['identity', 'safety'] })] });
+    expect(trail[3]!.details).toMatchObject({ consentId, provisionIds, whole: true });
+    const accessLog = (await t.http.get(`/audit/cases/${caseId}/access-log`).set(asAuditor).expect(200)).body as Array<{ agencyId: string; categories: string[]; legalBasis: unknown }>;
+    expect(accessLog).toEqual(expect.arrayContaining([
+      expect.objectContaining({ agencyId: await t.agencyId('Social'), legalBasis: { owner: true } }),
+      expect.objectContaining({ agencyId: shelterId, categories: ['identity', 'notes'], legalBasis: { referrals: [referralId] } }),
+    ]));
+    const everything = JSON.stringify([trail, accessLog]);
+    for (const value of [...PERSONAL_VALUES, NOTE, 'phone may be watched']) expect(everything).not.toContain(value);
+    await expect(t.db.query('DELETE FROM personal_data_access')).rejects.toThrow(/append-only/);
+  });
+
   it('never wrote personal data to the logs', () => {
     const logs = t.logs.lines.join('\n');
     for (const value of [...PERSONAL_VALUES, NOTE, 'phone may be watched', t.password]) expect(logs).not.toContain(value);

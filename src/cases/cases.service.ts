@@ -6,13 +6,14 @@ import { type CaseCommand, type CaseEvent, type CasePersonalData, type Sealed } 
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
 import { type Principal, actorOf } from '../identity/principal.js';
+import { AccessLog } from '../audit/access-log.js';
 import { Clock } from '../platform/clock.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
 import type { GiveConsentDto, OpenCaseDto, RequestReferralDto } from './case.dtos.js';
 import { type CaseView, foldCaseView } from './case-view.js';
-import { recipientView } from './recipient-view.js';
+import { holdsSharedData, recipientView } from './recipient-view.js';
 
 
 /** A command before the service adds who acts and when. */
@@ -34,6 +35,7 @@ export class CasesService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly accessLog: AccessLog,
   ) {}
 
   async open(body: OpenCaseDto, context: WriteContext): Promise<{ caseId: string; outcome: CommandOutcome }> {
@@ -118,9 +120,16 @@ export class CasesService {
     const events = (await this.store.readStream(caseStream(caseId))).map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent);
     const now = this.clock.now();
     const view = foldCaseView(events, now);
-    if (view && view.owningAgencyId === principal.agencyId) return this.ownerView(view);
+    if (view && view.owningAgencyId === principal.agencyId) {
+      await this.accessLog.record(principal, caseId, [...Object.keys(view.personalData), ...(hasNotes(view) ? ['notes'] : [])], { owner: true }, now);
+      return this.ownerView(view);
+    }
     const shared = view && recipientView(view, principal, now);
     if (!shared) throw new NotFoundException('case not found');
+    await this.accessLog.record(
+      principal, caseId, [...Object.keys(shared.personalData), ...(shared.referrals.some((r) => r.note) ? ['notes'] : [])],
+      { referrals: shared.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) }, now,
+    );
     return {
       ...shared,
       personalData: await this.unsealAll(caseId, shared.personalData),
@@ -181,3 +190,6 @@ export class CasesService {
     return 'erased' in opened ? { erased: true } : opened.value;
   }
 }
+
+const hasNotes = (view: CaseView) =>
+  view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note);

@@ -5,6 +5,7 @@ import type { CaseView } from './case-view.js';
 
 /** Referral states in which the receiving agency holds the shared data. */
 const HOLDING = new Set(['requested', 'acknowledged', 'accepted', 'completed']);
+export const holdsSharedData = (status: string): boolean => HOLDING.has(status);
 
 export interface WithdrawnStub {
   readonly category: DataCategory;

@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],
   'referral.list': ['frontline_worker', 'caseworker', 'supervisor'],
+  // Auditors read consent trails and access logs, which hold no personal data, and nothing else.
+  'audit.read': ['auditor'],
   'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;

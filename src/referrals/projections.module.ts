@@ -3,6 +3,7 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { consentTrail } from '../audit/consent-trail.projection.js';
 import { referralInbox } from './referral-inbox.projection.js';
 
 /** The read models kept from the event stream, run in-process (the embedded default). */
@@ -12,7 +13,7 @@ import { referralInbox } from './referral-inbox.projection.js';
     {
       provide: ProjectionRunner,
       inject: [SQL_DATABASE, EVENT_STORE],
-      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner('read-models', db, store, [referralInbox]),
+      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner('read-models', db, store, [referralInbox, consentTrail]),
     },
   ],
   exports: [ProjectionRunner],
