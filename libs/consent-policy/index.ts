@@ -1,2 +1,3 @@
 export * from './src/vocabulary.js';
+export * from './src/safety-flags.js';
 export * from './src/permits.js';

@@ -1,4 +1,4 @@
-import { type ConsentRecord, type DataCategory, permits } from '../../libs/consent-policy/index.js';
+import { type ConsentSubject, type DataCategory, permits } from '../../libs/consent-policy/index.js';
 import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed } from '../../libs/domain/index.js';
 import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import type { CaseView } from './case-view.js';
@@ -32,14 +32,10 @@ export interface RecipientView {
 export function recipientView(view: CaseView, agency: { agencyId: string; agencyKind: AgencyKind }, at: string): RecipientView | undefined {
   const mine = view.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
-  const consents: ConsentRecord[] = view.consents.map((c) => ({
-    consentId: c.consentId,
-    provisions: c.provisions,
-    withdrawals: Object.fromEntries(c.provisions.flatMap((p) => (p.withdrawnAt ? [[p.provisionId, p.withdrawnAt]] : []))),
-  }));
+  const subject = consentSubjectOfView(view);
   const permitted = (category: DataCategory) =>
     mine.some((r) => HOLDING.has(r.status) && r.sharedCategories.includes(category) &&
-      permits(consents, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }).permitted);
+      permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }).permitted);
 
   const personalData: RecipientView['personalData'] = {};
   const withdrawn: WithdrawnStub[] = [];
@@ -69,11 +65,34 @@ export function recipientView(view: CaseView, agency: { agencyId: string; agency
 /** Why and since when a category once shared with the agency is no longer visible to it. */
 function stubFor(category: DataCategory, mine: CaseView['referrals'], view: CaseView, at: string): WithdrawnStub {
   const basis = mine.flatMap((r) => r.legalBasis.filter((b) => b.category === category));
-  for (const { consentId, provisionId } of basis) {
-    const provision = view.consents.find((c) => c.consentId === consentId)?.provisions.find((p) => p.provisionId === provisionId);
+  for (const b of basis) {
+    if (!('provisionId' in b)) continue;
+    const provision = view.consents.find((c) => c.consentId === b.consentId)?.provisions.find((p) => p.provisionId === b.provisionId);
     if (provision?.withdrawnAt) return { category, since: provision.withdrawnAt, reason: 'consent_withdrawn' };
     if (provision?.validUntil && Date.parse(provision.validUntil) <= Date.parse(at)) return { category, since: provision.validUntil, reason: 'consent_expired' };
   }
   const last = mine.filter((r) => r.sharedCategories.includes(category)).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).at(-1)!;
   return { category, since: last.updatedAt, reason: last.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
+}
+
+/**
+ * What the consent policy needs to know of the case. The view does not fold best-interests
+ * determinations or safety flags yet: what a determination permits is not shown, and a flag does
+ * not narrow a completed referral (open ones are withdrawn when the flag is raised).
+ */
+export function consentSubjectOfView(view: CaseView): ConsentSubject {
+  return {
+    owningAgencyId: view.owningAgencyId,
+    treatedAsChild: view.ageGroup !== 'adult',
+    consents: view.consents.map((c) => ({
+      consentId: c.consentId,
+      grantor: c.grantor,
+      ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}),
+      provisions: c.provisions,
+      withdrawals: Object.fromEntries(c.provisions.flatMap((p) => (p.withdrawnAt ? [[p.provisionId, p.withdrawnAt]] : []))),
+    })),
+    bestInterests: [],
+    safetyFlags: [],
+    erased: false,
+  };
 }

@@ -1,4 +1,5 @@
-import type { AgencyKind, DataCategory, Purpose, ServiceType } from './vocabulary.js';
+import { SAFETY_FLAG_EFFECTS, type SafetyFlag, type SafetyFlagEffect } from './safety-flags.js';
+import type { AgencyKind, ConsentGrantor, DataCategory, Purpose, ServiceType } from './vocabulary.js';
 
 /**
  * Who a provision is given to: one named agency, or every agency of a kind ("any shelter").
@@ -7,14 +8,13 @@ import type { AgencyKind, DataCategory, Purpose, ServiceType } from './vocabular
 export type ConsentRecipient = { readonly agencyId: string } | { readonly agencyKind: AgencyKind };
 
 /**
- * One separately agreed, separately withdrawable permission: exactly one purpose, so purposes are
- * never bundled (DOMAIN.md: "separate purposes get separate consent").
+ * What one consent provision, or one entry of a best-interests determination's scope, allows:
+ * exactly one purpose, so purposes are never bundled (DOMAIN.md: "separate purposes get separate consent").
  */
-export interface ConsentProvision {
-  readonly provisionId: string;
+export interface DisclosureGrant {
   readonly recipient: ConsentRecipient;
   readonly purpose: Purpose;
-  /** Only for `service_provision`: the services the person agreed to be referred for; empty means none. */
+  /** Only for `service_provision`: the services agreed to; empty means none. */
   readonly serviceTypes: readonly ServiceType[];
   readonly categories: readonly DataCategory[];
   /** ISO 8601 instants; `validUntil` absent means until withdrawn. */
@@ -22,12 +22,47 @@ export interface ConsentProvision {
   readonly validUntil?: string;
 }
 
-/** A consent as the policy needs it: the provisions and when each was withdrawn, if it was. */
-export interface ConsentRecord {
+/** One separately agreed, separately withdrawable permission. */
+export interface ConsentProvision extends DisclosureGrant {
+  readonly provisionId: string;
+}
+
+/** A consent's provisions and when each was withdrawn, if it was: all that liveness depends on. */
+export interface ConsentProvisions {
   readonly consentId: string;
   readonly provisions: readonly ConsentProvision[];
   /** provisionId -> ISO instant of withdrawal. */
   readonly withdrawals: Readonly<Record<string, string>>;
+}
+
+/** A consent as the policy needs it: who gave it matters for a child. */
+export interface ConsentRecord extends ConsentProvisions {
+  readonly grantor: ConsentGrantor;
+  readonly childAssent?: boolean;
+}
+
+/**
+ * An approved best-interests determination for a child: one person decided it, another approved
+ * it. Its reasons stay sealed in the case; the policy needs only who, when and the scope.
+ */
+export interface BestInterestsDetermination {
+  readonly determinationId: string;
+  readonly decidedBy: string;
+  readonly approvedBy: string;
+  readonly approvedAt: string;
+  readonly scope: readonly DisclosureGrant[];
+}
+
+/** What the policy knows of one case. */
+export interface ConsentSubject {
+  readonly owningAgencyId: string;
+  readonly treatedAsChild: boolean;
+  readonly consents: readonly ConsentRecord[];
+  /** Approved determinations only. */
+  readonly bestInterests: readonly BestInterestsDetermination[];
+  /** The flags currently raised. */
+  readonly safetyFlags: readonly SafetyFlag[];
+  readonly erased: boolean;
 }
 
 export interface Recipient {
@@ -45,34 +80,86 @@ export interface DisclosureRequest {
   readonly at: string;
 }
 
-export type PolicyDecision =
-  | { readonly permitted: true; readonly basis: { readonly consentId: string; readonly provisionId: string } }
-  | { readonly permitted: false; readonly reason: string };
+export type PolicyBasis =
+  | { readonly kind: 'owner' }
+  | { readonly kind: 'consent'; readonly consentId: string; readonly provisionId: string }
+  | { readonly kind: 'best_interests'; readonly determinationId: string };
 
-/** Deny by default: a permit needs one live provision that covers recipient, purpose, service and category at `at`. */
-export function permits(consents: readonly ConsentRecord[], request: DisclosureRequest): PolicyDecision {
-  if (request.purpose === 'service_provision' && !request.serviceType) {
-    return { permitted: false, reason: 'service_provision needs a service type' };
+/** Which rule denied: callers choose their answer by it, the reason is for people. */
+export type DenialRule = 'erased' | 'incomplete_request' | 'judicial_cooperation' | 'safety_flag' | 'no_basis';
+
+/** A denial's reason names rules and vocabulary words only: it may reach logs and other agencies. */
+export type PolicyDecision =
+  | { readonly permitted: true; readonly basis: PolicyBasis }
+  | { readonly permitted: false; readonly rule: DenialRule; readonly reason: string };
+
+/**
+ * Deny by default. Nothing of an erased case, to anyone; the owner sees its own case; any other
+ * agency needs a live consent provision (usable for this case) or an approved best-interests
+ * determination that covers recipient, purpose, service and category at `at`, and no raised
+ * safety flag withholding it. Consent is tried first: the person's own word before a decision
+ * made for them.
+ */
+export function permits(subject: ConsentSubject, request: DisclosureRequest): PolicyDecision {
+  if (subject.erased) return deny('erased', 'the case is erased');
+  if (request.purpose === 'service_provision' && !request.serviceType) return deny('incomplete_request', 'service_provision needs a service type');
+  if (request.purpose === 'law_enforcement_report' && request.recipient.agencyKind === 'red_cross_red_crescent') {
+    return deny('judicial_cooperation', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
   }
-  for (const consent of consents) {
-    for (const provision of consent.provisions) {
-      if (covers(provision, request) && isLive(consent, provision, request.at)) {
-        return { permitted: true, basis: { consentId: consent.consentId, provisionId: provision.provisionId } };
-      }
-    }
+  if (request.recipient.agencyId === subject.owningAgencyId) return { permitted: true, basis: { kind: 'owner' } };
+  if (subject.safetyFlags.some((flag) => withholds(SAFETY_FLAG_EFFECTS[flag], request))) {
+    // The flag is not named: which risk the person faces is itself sensitive.
+    return deny('safety_flag', `a safety flag on the case withholds ${describe(request)} from other agencies`);
   }
-  return {
-    permitted: false,
-    reason: `no live consent covers ${request.category} for ${request.purpose}${request.serviceType ? ` (${request.serviceType})` : ''} to this agency`,
-  };
+  const t = Date.parse(request.at);
+  for (const consent of usableConsents(subject, request.purpose)) {
+    const provision = consent.provisions.find((p) => covers(p, request) && isLive(consent, p, request.at));
+    if (provision) return { permitted: true, basis: { kind: 'consent', consentId: consent.consentId, provisionId: provision.provisionId } };
+  }
+  const determination = usableDeterminations(subject).find(
+    (d) => Date.parse(d.approvedAt) <= t && d.scope.some((grant) => covers(grant, request) && inEffect(grant, t)),
+  );
+  if (determination) return { permitted: true, basis: { kind: 'best_interests', determinationId: determination.determinationId } };
+  return deny('no_basis', `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers ${describe(request)} to this agency`);
 }
 
-function covers(provision: ConsentProvision, request: DisclosureRequest): boolean {
+const deny = (rule: DenialRule, reason: string): PolicyDecision => ({ permitted: false, rule, reason });
+
+const describe = (request: DisclosureRequest): string =>
+  `${request.category} for ${request.purpose}${request.serviceType ? ` (${request.serviceType})` : ''}`;
+
+function withholds(effect: SafetyFlagEffect, request: DisclosureRequest): boolean {
   return (
-    namesRecipient(provision.recipient, request.recipient) &&
-    provision.purpose === request.purpose &&
-    (request.purpose !== 'service_provision' || provision.serviceTypes.includes(request.serviceType!)) &&
-    provision.categories.includes(request.category)
+    (effect.categories?.includes(request.category) ?? false) ||
+    (effect.purposes?.includes(request.purpose) ?? false) ||
+    (request.serviceType !== undefined && (effect.serviceTypes?.includes(request.serviceType) ?? false)) ||
+    (effect.agencyKinds?.includes(request.recipient.agencyKind) ?? false)
+  );
+}
+
+/**
+ * A child's consent counts only from a guardian with the child's assent, never for a report to
+ * law enforcement, and not at all while a flag says the guardian cannot speak for the child.
+ */
+function usableConsents(subject: ConsentSubject, purpose: Purpose): readonly ConsentRecord[] {
+  if (!subject.treatedAsChild) return subject.consents;
+  if (purpose === 'law_enforcement_report' || subject.safetyFlags.some((flag) => SAFETY_FLAG_EFFECTS[flag].voidsGuardianConsent)) return [];
+  return subject.consents.filter((c) => c.grantor === 'guardian' && c.childAssent === true);
+}
+
+/** A determination stands in for a child's consent only, and only with a second approver. */
+function usableDeterminations(subject: ConsentSubject): readonly BestInterestsDetermination[] {
+  return subject.treatedAsChild ? subject.bestInterests.filter((d) => d.approvedBy !== d.decidedBy) : [];
+}
+
+/** A report to law enforcement must name the agency: a kind of agency never implies it. */
+function covers(grant: DisclosureGrant, request: DisclosureRequest): boolean {
+  return (
+    namesRecipient(grant.recipient, request.recipient) &&
+    grant.purpose === request.purpose &&
+    (request.purpose !== 'law_enforcement_report' || 'agencyId' in grant.recipient) &&
+    (request.purpose !== 'service_provision' || grant.serviceTypes.includes(request.serviceType!)) &&
+    grant.categories.includes(request.category)
   );
 }
 
@@ -80,13 +167,14 @@ function namesRecipient(named: ConsentRecipient, recipient: Recipient): boolean 
   return 'agencyId' in named ? named.agencyId === recipient.agencyId : named.agencyKind === recipient.agencyKind;
 }
 
+/** Started and not expired at `t` (ms since the epoch). */
+function inEffect(grant: DisclosureGrant, t: number): boolean {
+  return Date.parse(grant.validFrom) <= t && (grant.validUntil === undefined || t < Date.parse(grant.validUntil));
+}
+
 /** Live at `at`: started, not expired, not withdrawn at or before `at`. */
-export function isLive(consent: ConsentRecord, provision: ConsentProvision, at: string): boolean {
+export function isLive(consent: ConsentProvisions, provision: ConsentProvision, at: string): boolean {
   const t = Date.parse(at);
   const withdrawnAt = consent.withdrawals[provision.provisionId];
-  return (
-    Date.parse(provision.validFrom) <= t &&
-    (provision.validUntil === undefined || t < Date.parse(provision.validUntil)) &&
-    (withdrawnAt === undefined || t < Date.parse(withdrawnAt))
-  );
+  return inEffect(provision, t) && (withdrawnAt === undefined || t < Date.parse(withdrawnAt));
 }

@@ -58,6 +58,10 @@ export const AGENCY_KINDS = [
 ] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
+/** Who gave a consent: the person, or for a child a guardian (whose consent needs the child's assent). */
+export const CONSENT_GRANTORS = ['person', 'guardian'] as const;
+export type ConsentGrantor = (typeof CONSENT_GRANTORS)[number];
+
 /** A type guard for membership of one of the vocabularies above. */
 export const isOneOf =
   <T extends string>(values: readonly T[]) =>

@@ -1,9 +1,15 @@
-import { permits, type ConsentRecord, type DataCategory } from '../../consent-policy/index.js';
+import {
+  isOneOf, permits, SAFETY_FLAGS, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag,
+} from '../../consent-policy/index.js';
 import type {
-  AcknowledgeReferral, AcceptReferral, Actor, CaseCommand, CloseCase, CompleteReferral, DeclineReferral, GiveConsent,
-  InterruptCase, OpenCase, ReopenCase, RequestReferral, ResumeCase, WithdrawConsent, WithdrawReferral,
+  AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, CaseCommand, CloseCase, CompleteReferral,
+  DeclineReferral, GiveConsent, InterruptCase, LiftSafetyFlag, OpenCase, ProposeBestInterestsDetermination, RaiseSafetyFlag,
+  RejectBestInterestsDetermination, ReopenCase, RequestReferral, ResumeCase, WithdrawConsent, WithdrawReferral,
 } from './commands.js';
-import type { AgeGroup, CaseEvent, ConsentGiven, LegalBasis, ReferralRequested, ReferralWithdrawn, Urgency } from './events.js';
+import type {
+  AgeGroup, BestInterestsDeterminationProposed, BestInterestsDetermined, CaseEvent, ConsentGiven, LegalBasis, ReferralRequested,
+  ReferralWithdrawalCause, Urgency,
+} from './events.js';
 import { isIndicatorCode } from './indicators.js';
 import { reject } from './rejection.js';
 
@@ -19,6 +25,13 @@ export interface ConsentState extends ConsentRecord {
   readonly given: ConsentGiven['data'];
 }
 
+export type DeterminationStatus = 'proposed' | 'approved' | 'rejected';
+export interface DeterminationState {
+  readonly proposal: BestInterestsDeterminationProposed['data'];
+  readonly status: DeterminationStatus;
+  readonly approval?: BestInterestsDetermined['data'];
+}
+
 export type CaseState =
   | { readonly status: 'none' }
   | {
@@ -28,6 +41,8 @@ export type CaseState =
       readonly ageGroup: AgeGroup;
       readonly consents: Readonly<Record<string, ConsentState>>;
       readonly referrals: Readonly<Record<string, ReferralState>>;
+      readonly determinations: Readonly<Record<string, DeterminationState>>;
+      readonly safetyFlags: readonly SafetyFlag[];
     };
 export type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 
@@ -54,13 +69,14 @@ export const RESPONSE_HOURS: Readonly<Record<Urgency, number>> = { immediate: 24
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
   if (event.type === 'CaseOpened') {
     const { caseId, owningAgencyId, ageGroup } = event.data;
-    return { status: 'open', caseId, owningAgencyId, ageGroup, consents: {}, referrals: {} };
+    return { status: 'open', caseId, owningAgencyId, ageGroup, consents: {}, referrals: {}, determinations: {}, safetyFlags: [] };
   }
   if (state.status === 'none') return state; // events of another stream shape never reach here
   switch (event.type) {
     case 'ConsentGiven': {
-      const { consentId, provisions } = event.data;
-      return { ...state, consents: { ...state.consents, [consentId]: { consentId, provisions, withdrawals: {}, given: event.data } } };
+      const { consentId, provisions, grantor, childAssent } = event.data;
+      const consent: ConsentState = { consentId, provisions, grantor, ...(childAssent !== undefined ? { childAssent } : {}), withdrawals: {}, given: event.data };
+      return { ...state, consents: { ...state.consents, [consentId]: consent } };
     }
     case 'ConsentWithdrawn': {
       const consent = state.consents[event.data.consentId]!;
@@ -83,7 +99,22 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       return { ...state, status: 'open' };
     case 'CaseClosed':
       return { ...state, status: 'closed' };
+    case 'BestInterestsDeterminationProposed':
+      return { ...state, determinations: { ...state.determinations, [event.data.determinationId]: { proposal: event.data, status: 'proposed' } } };
+    case 'BestInterestsDetermined':
+      return withDetermination(state, event.data.determinationId, { status: 'approved', approval: event.data });
+    case 'BestInterestsDeterminationRejected':
+      return withDetermination(state, event.data.determinationId, { status: 'rejected' });
+    case 'SafetyFlagRaised':
+      return { ...state, safetyFlags: [...state.safetyFlags, event.data.flag] };
+    case 'SafetyFlagLifted':
+      return { ...state, safetyFlags: state.safetyFlags.filter((flag) => flag !== event.data.flag) };
   }
+}
+
+function withDetermination(state: ExistingCase, determinationId: string, change: Omit<DeterminationState, 'proposal'>): ExistingCase {
+  const current = state.determinations[determinationId]!;
+  return { ...state, determinations: { ...state.determinations, [determinationId]: { ...current, ...change } } };
 }
 
 function withReferralStatus(state: ExistingCase, referralId: string, status: ReferralStatus): ExistingCase {
@@ -113,6 +144,15 @@ export function decide(command: CaseCommand, state: CaseState): CaseEvent[] {
     case 'CloseCase':
     case 'ReopenCase':
       return changeCaseStatus(command, state);
+    case 'ProposeBestInterestsDetermination':
+      return proposeBestInterestsDetermination(command, state);
+    case 'ApproveBestInterestsDetermination':
+    case 'RejectBestInterestsDetermination':
+      return decideOnDetermination(command, state);
+    case 'RaiseSafetyFlag':
+      return raiseSafetyFlag(command, state);
+    case 'LiftSafetyFlag':
+      return liftSafetyFlag(command, state);
   }
 }
 
@@ -147,24 +187,9 @@ function giveConsent(command: GiveConsent, state: ExistingCase): CaseEvent[] {
   for (const provision of command.provisions) {
     if (knownProvisionIds.has(provision.provisionId)) reject('invalid', `provision ${provision.provisionId} is repeated`);
     knownProvisionIds.add(provision.provisionId);
-    if (provision.categories.length === 0) reject('invalid', `provision ${provision.provisionId} names no data category`);
-    if (new Set(provision.categories).size !== provision.categories.length) reject('invalid', `provision ${provision.provisionId} repeats a category`);
-    if (provision.purpose === 'service_provision' && provision.serviceTypes.length === 0) {
-      reject('invalid', `provision ${provision.provisionId}: service_provision needs the service types agreed to`);
-    }
-    if (provision.purpose !== 'service_provision' && provision.serviceTypes.length > 0) {
-      reject('invalid', `provision ${provision.provisionId}: service types belong to service_provision only`);
-    }
-    if (provision.validUntil !== undefined && Date.parse(provision.validUntil) <= Date.parse(provision.validFrom)) {
-      reject('invalid', `provision ${provision.provisionId} ends before it starts`);
-    }
-    if (provision.purpose === 'law_enforcement_report') {
-      if (command.actor.agencyKind === 'red_cross_red_crescent') {
-        reject('forbidden', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
-      }
-      if (treatedAsChild(state.ageGroup)) {
-        reject('invalid', 'sharing a child\'s data with law enforcement needs a best-interests determination, not consent alone');
-      }
+    checkGrant(provision, `provision ${provision.provisionId}`, command.actor);
+    if (provision.purpose === 'law_enforcement_report' && treatedAsChild(state.ageGroup)) {
+      reject('invalid', 'sharing a child\'s data with law enforcement needs a best-interests determination, not consent alone');
     }
   }
   if (treatedAsChild(state.ageGroup) && (command.grantor !== 'guardian' || command.childAssent === undefined)) {
@@ -172,6 +197,28 @@ function giveConsent(command: GiveConsent, state: ExistingCase): CaseEvent[] {
   }
   const { type: _type, actor, at, ...given } = command;
   return [{ type: 'ConsentGiven', data: { ...given, recordedBy: actor.userId, givenAt: at } }];
+}
+
+/** The rules every consent provision and every determination scope entry obeys; `label` names it in the message. */
+function checkGrant(grant: DisclosureGrant, label: string, actor: Actor): void {
+  if (grant.categories.length === 0) reject('invalid', `${label} names no data category`);
+  if (new Set(grant.categories).size !== grant.categories.length) reject('invalid', `${label} repeats a category`);
+  if (grant.purpose === 'service_provision' && grant.serviceTypes.length === 0) {
+    reject('invalid', `${label}: service_provision needs the service types agreed to`);
+  }
+  if (grant.purpose !== 'service_provision' && grant.serviceTypes.length > 0) {
+    reject('invalid', `${label}: service types belong to service_provision only`);
+  }
+  if (grant.validUntil !== undefined && Date.parse(grant.validUntil) <= Date.parse(grant.validFrom)) {
+    reject('invalid', `${label} ends before it starts`);
+  }
+  if (grant.purpose === 'law_enforcement_report') {
+    if (actor.agencyKind === 'red_cross_red_crescent') {
+      reject('forbidden', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
+    }
+    // The policy never lets a kind of agency imply a report to law enforcement; refuse what could never be used.
+    if (!('agencyId' in grant.recipient)) reject('invalid', `${label}: a law-enforcement report goes to a named agency, not a kind of agency`);
+  }
 }
 
 function withdrawConsent(command: WithdrawConsent, state: ExistingCase): CaseEvent[] {
@@ -190,12 +237,20 @@ function withdrawConsent(command: WithdrawConsent, state: ExistingCase): CaseEve
     type: 'ConsentWithdrawn',
     data: { consentId: command.consentId, provisionIds: ids, whole, recordedBy: command.actor.userId, withdrawnAt: command.at },
   };
-  // Every open referral that no live consent covers any more is withdrawn in the same decision.
-  const after = evolve(state, withdrawal) as ExistingCase;
-  const orphaned = Object.values(after.referrals).filter(
-    ({ referral, status }) => isOpenReferral(status) && uncovered(after, referral, command.at).length > 0,
+  return withOrphansWithdrawn(state, withdrawal, 'consent_withdrawn', command);
+}
+
+/**
+ * `event` and, in the same decision, the withdrawal of every open referral that the policy covered
+ * before it and no longer covers after it, so `cause` is always the true one.
+ */
+function withOrphansWithdrawn(state: ExistingCase, event: CaseEvent, cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent[] {
+  const after = evolve(state, event) as ExistingCase;
+  const orphaned = Object.values(state.referrals).filter(
+    ({ referral, status }) =>
+      isOpenReferral(status) && uncovered(state, referral, command.at).length === 0 && uncovered(after, referral, command.at).length > 0,
   );
-  return [withdrawal, ...orphaned.map(({ referral }) => referralWithdrawn(referral.referralId, 'consent_withdrawn', command))];
+  return [event, ...orphaned.map(({ referral }) => referralWithdrawn(referral.referralId, cause, command))];
 }
 
 function requestReferral(command: RequestReferral, state: ExistingCase): CaseEvent[] {
@@ -218,16 +273,24 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
     purpose: command.purpose,
     ...(command.serviceType ? { serviceType: command.serviceType } : {}),
   };
+  const subject = consentSubjectOf(state);
   const legalBasis: LegalBasis[] = [];
-  const missing: DataCategory[] = [];
+  const uncoveredCategories: DataCategory[] = [];
+  const withheld: DataCategory[] = [];
   for (const category of command.sharedCategories) {
-    const decision = permits(Object.values(state.consents), { ...request, category, at: command.at });
-    if (decision.permitted) legalBasis.push({ ...decision.basis, category });
-    else missing.push(category);
+    const decision = permits(subject, { ...request, category, at: command.at });
+    if (!decision.permitted) (decision.rule === 'safety_flag' ? withheld : uncoveredCategories).push(category);
+    else if (decision.basis.kind === 'consent') legalBasis.push({ category, consentId: decision.basis.consentId, provisionId: decision.basis.provisionId });
+    else if (decision.basis.kind === 'best_interests') legalBasis.push({ category, determinationId: decision.basis.determinationId });
   }
-  if (missing.length > 0) {
-    reject('consent_required', `no live consent covers sharing ${missing.join(', ')} with this agency for ${command.purpose}${command.serviceType ? ` (${command.serviceType})` : ''}`);
-  }
+  // The earlier checks leave only these two denials; the owner basis cannot apply to another agency.
+  const problems = [
+    ...(uncoveredCategories.length > 0
+      ? [`no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers sharing ${uncoveredCategories.join(', ')} with this agency for ${command.purpose}${command.serviceType ? ` (${command.serviceType})` : ''}`]
+      : []),
+    ...(withheld.length > 0 ? [`a safety flag on the case withholds ${withheld.join(', ')} from other agencies`] : []),
+  ];
+  if (problems.length > 0) reject('consent_required', problems.join('; '));
   return [
     {
       type: 'ReferralRequested',
@@ -325,12 +388,12 @@ function changeCaseStatus(command: StatusChange, state: ExistingCase): CaseEvent
   }
 }
 
-/** The categories of a referral that no live consent covers at `at`. */
+/** The categories of a referral that the policy no longer permits at `at`. */
 export function uncovered(state: ExistingCase, referral: ReferralRequested['data'], at: string): DataCategory[] {
-  const consents = Object.values(state.consents);
+  const subject = consentSubjectOf(state);
   return referral.sharedCategories.filter(
     (category) =>
-      !permits(consents, {
+      !permits(subject, {
         recipient: { agencyId: referral.toAgencyId, agencyKind: referral.toAgencyKind },
         purpose: referral.purpose,
         ...(referral.serviceType ? { serviceType: referral.serviceType } : {}),
@@ -340,7 +403,7 @@ export function uncovered(state: ExistingCase, referral: ReferralRequested['data
   );
 }
 
-function referralWithdrawn(referralId: string, cause: ReferralWithdrawn['data']['cause'], command: { actor: Actor; at: string }): CaseEvent {
+function referralWithdrawn(referralId: string, cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent {
   return { type: 'ReferralWithdrawn', data: { referralId, cause, by: command.actor.userId, at: command.at } };
 }
 
@@ -353,6 +416,67 @@ function requireOwner(state: ExistingCase, actor: Actor, action: string): void {
 
 function requireStatus(state: ExistingCase, allowed: readonly CaseStatus[], action: string): void {
   if (!allowed.includes(state.status)) reject('conflict', `case is ${state.status}; cannot ${action}`);
+}
+
+function proposeBestInterestsDetermination(command: ProposeBestInterestsDetermination, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'propose a best-interests determination');
+  requireStatus(state, ['open', 'paused'], 'propose a best-interests determination');
+  if (!treatedAsChild(state.ageGroup)) reject('invalid', 'a best-interests determination is for a child; an adult decides by consent');
+  if (state.determinations[command.determinationId]) reject('conflict', `determination ${command.determinationId} already exists`);
+  if (command.scope.length === 0) reject('invalid', 'a determination needs at least one scope entry');
+  command.scope.forEach((grant, index) => {
+    const label = `scope entry ${index + 1}`;
+    checkGrant(grant, label, command.actor);
+    if (grant.validUntil === undefined) reject('invalid', `${label} needs an end: a decision made for a child is reviewed, never open-ended`);
+  });
+  const { determinationId, scope, reasons } = command;
+  return [{ type: 'BestInterestsDeterminationProposed', data: { determinationId, scope, reasons, by: command.actor.userId, at: command.at } }];
+}
+
+function decideOnDetermination(command: ApproveBestInterestsDetermination | RejectBestInterestsDetermination, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'decide on a best-interests determination');
+  requireStatus(state, ['open', 'paused'], 'decide on a best-interests determination');
+  const { determinationId } = command;
+  const current = state.determinations[determinationId] ?? reject('not_found', `determination ${determinationId} not found`);
+  if (current.status !== 'proposed') reject('conflict', `determination ${determinationId} is already ${current.status}`);
+  const step = { determinationId, by: command.actor.userId, at: command.at };
+  if (command.type === 'RejectBestInterestsDetermination') return [{ type: 'BestInterestsDeterminationRejected', data: step }];
+  if (current.proposal.by === command.actor.userId) reject('forbidden', 'a best-interests determination is approved by someone other than the person who proposed it');
+  return [{ type: 'BestInterestsDetermined', data: { ...step, decidedBy: current.proposal.by } }];
+}
+
+const isSafetyFlag = isOneOf(SAFETY_FLAGS);
+
+function raiseSafetyFlag(command: RaiseSafetyFlag, state: ExistingCase): CaseEvent[] {
+  // Possible whatever the case's status: a flag only narrows what others receive.
+  requireOwner(state, command.actor, 'raise a safety flag');
+  if (!isSafetyFlag(command.flag)) reject('invalid', `unknown safety flag: ${command.flag}`);
+  if (state.safetyFlags.includes(command.flag)) reject('conflict', `safety flag ${command.flag} is already raised`);
+  const raised: CaseEvent = { type: 'SafetyFlagRaised', data: { flag: command.flag, by: command.actor.userId, at: command.at } };
+  return withOrphansWithdrawn(state, raised, 'safety_flag_raised', command);
+}
+
+function liftSafetyFlag(command: LiftSafetyFlag, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'lift a safety flag');
+  requireStatus(state, ['open', 'paused'], 'lift a safety flag');
+  if (!state.safetyFlags.includes(command.flag)) reject('conflict', `safety flag ${command.flag} is not raised`);
+  return [{ type: 'SafetyFlagLifted', data: { flag: command.flag, by: command.actor.userId, at: command.at } }];
+}
+
+/**
+ * What the consent policy knows of the case. Erasure is not an event of the case: it destroys the
+ * case's data key (libs/crypto), so a caller that knows the key is gone overrides `erased`.
+ */
+export function consentSubjectOf(state: ExistingCase): ConsentSubject {
+  return {
+    owningAgencyId: state.owningAgencyId,
+    treatedAsChild: treatedAsChild(state.ageGroup),
+    consents: Object.values(state.consents),
+    bestInterests: Object.values(state.determinations).flatMap(({ proposal, approval }) =>
+      approval ? [{ determinationId: proposal.determinationId, decidedBy: approval.decidedBy, approvedBy: approval.by, approvedAt: approval.at, scope: proposal.scope }] : []),
+    safetyFlags: state.safetyFlags,
+    erased: false,
+  };
 }
 
 export const caseDecider = { decide, evolve, initialState };

@@ -1,9 +1,9 @@
-import { describe, it } from '@jest/globals';
-import type { ConsentProvision } from '../../consent-policy/index.js';
+import { describe, expect, it } from '@jest/globals';
+import type { ConsentProvision, DisclosureGrant, SafetyFlag } from '../../consent-policy/index.js';
 import { deciderSpecification } from '../../testing/index.js';
-import type { Actor, CaseCommand } from './commands.js';
-import { caseDecider, type CaseState } from './case-decider.js';
-import type { CaseEvent, ConsentGiven, ReferralRequested } from './events.js';
+import type { Actor, CaseCommand, ProposeBestInterestsDetermination } from './commands.js';
+import { caseDecider, consentSubjectOf, evolve, initialState, type CaseState, type ExistingCase } from './case-decider.js';
+import type { BestInterestsDeterminationProposed, CaseEvent, ConsentGiven, ReferralRequested } from './events.js';
 
 const spec = deciderSpecification<CaseCommand, CaseEvent, CaseState>(caseDecider);
 
@@ -29,6 +29,10 @@ const opened = (ageGroup: 'adult' | 'child' | 'claims_to_be_child' = 'adult'): C
 const shelterProvision: ConsentProvision = {
   provisionId: 'p-shelter', recipient: { agencyId: shelter.agencyId }, purpose: 'service_provision',
   serviceTypes: ['shelter'], categories: ['identity', 'safety'], validFrom: t0,
+};
+const lawEnforcement: ConsentProvision = {
+  provisionId: 'p-le', recipient: { agencyId: police.agencyId }, purpose: 'law_enforcement_report', serviceTypes: [],
+  categories: ['identity'], validFrom: t0,
 };
 const consentData: ConsentGiven['data'] = {
   consentId: 'c-1', grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'n-2026-01',
@@ -94,12 +98,11 @@ describe('GiveConsent', () => {
     spec.given([opened('child')]).when(give({ grantor: 'guardian', childAssent: true }))
       .then([consented({ grantor: 'guardian', childAssent: true })]);
   });
-  const lawEnforcement: ConsentProvision = {
-    provisionId: 'p-le', recipient: { agencyKind: 'law_enforcement' }, purpose: 'law_enforcement_report', serviceTypes: [],
-    categories: ['identity'], validFrom: t0,
-  };
-  it('lets an adult agree explicitly to a law-enforcement report', () =>
+  it('lets an adult agree explicitly to a law-enforcement report to a named agency', () =>
     spec.given([opened()]).when(give({ provisions: [lawEnforcement] })).then([consented({ provisions: [lawEnforcement] })]));
+  it('refuses a law-enforcement report to a kind of agency: the policy could never use it', () =>
+    spec.given([opened()]).when(give({ provisions: [{ ...lawEnforcement, recipient: { agencyKind: 'law_enforcement' } }] }))
+      .thenThrows({ kind: 'invalid', message: 'provision p-le: a law-enforcement report goes to a named agency, not a kind of agency' }));
   it('never takes a law-enforcement consent for a child without a best-interests determination', () =>
     spec.given([opened('child')]).when(give({ grantor: 'guardian', childAssent: true, provisions: [lawEnforcement] }))
       .thenThrows({ kind: 'invalid' }));
@@ -251,5 +254,196 @@ describe('interruption, resumption, closure, reopening', () => {
   it('is for the owning agency only', () => {
     spec.given([opened(), consented(), referred]).when(command('CloseCase', shelter)).thenThrows({ kind: 'forbidden' });
     spec.given([opened()]).when(command('InterruptCase', police)).thenThrows({ kind: 'not_found' });
+  });
+});
+
+const supervisor: Actor = { ...owner, userId: 'u-supervisor' };
+const { provisionId: _unused, ...shelterGrant } = shelterProvision;
+const scope: DisclosureGrant[] = [{ ...shelterGrant, validUntil: '2026-09-01T00:00:00.000Z' }];
+const proposed = (over: Partial<BestInterestsDeterminationProposed['data']> = {}): CaseEvent => ({
+  type: 'BestInterestsDeterminationProposed', data: { determinationId: 'd-1', scope, reasons: sealed, by: owner.userId, at: t1, ...over },
+});
+const determined: CaseEvent = { type: 'BestInterestsDetermined', data: { determinationId: 'd-1', by: supervisor.userId, at: t1, decidedBy: owner.userId } };
+const rejectedDetermination: CaseEvent = { type: 'BestInterestsDeterminationRejected', data: { determinationId: 'd-1', by: supervisor.userId, at: t1 } };
+const guardianConsented = (over: Partial<ConsentGiven['data']> = {}) => consented({ grantor: 'guardian', childAssent: true, ...over });
+const flagRaised = (flag: SafetyFlag, at = t1): CaseEvent => ({ type: 'SafetyFlagRaised', data: { flag, by: owner.userId, at } });
+const flagLifted = (flag: SafetyFlag, at = t2): CaseEvent => ({ type: 'SafetyFlagLifted', data: { flag, by: owner.userId, at } });
+
+describe('ProposeBestInterestsDetermination', () => {
+  const propose = (over: Partial<ProposeBestInterestsDetermination> = {}): CaseCommand => ({
+    type: 'ProposeBestInterestsDetermination', actor: owner, at: t1, determinationId: 'd-1', scope, reasons: sealed, ...over,
+  });
+  it('records the proposal for a child, and for a person who says they are one', () => {
+    spec.given([opened('child')]).when(propose()).then([proposed()]);
+    spec.given([opened('claims_to_be_child')]).when(propose()).then([proposed()]);
+  });
+  it('is refused for an adult, who decides by consent', () =>
+    spec.given([opened()]).when(propose()).thenThrows({ kind: 'invalid', message: 'a best-interests determination is for a child; an adult decides by consent' }));
+  it('is for the owning agency only', () => {
+    spec.given([opened('child')]).when(propose({ actor: police })).thenThrows({ kind: 'not_found', message: 'case not found' });
+    spec.given([opened('child'), guardianConsented(), referred]).when(propose({ actor: shelter })).thenThrows({ kind: 'forbidden' });
+  });
+  it('is refused on a closed case and for an id already used', () => {
+    spec.given([opened('child'), closed]).when(propose()).thenThrows({ kind: 'conflict' });
+    spec.given([opened('child'), proposed()]).when(propose()).thenThrows({ kind: 'conflict', message: 'determination d-1 already exists' });
+  });
+  it('needs a scope whose entries obey the rules of consent provisions', () => {
+    spec.given([opened('child')]).when(propose({ scope: [] })).thenThrows({ kind: 'invalid' });
+    spec.given([opened('child')]).when(propose({ scope: [{ ...scope[0]!, categories: [] }] }))
+      .thenThrows({ kind: 'invalid', message: 'scope entry 1 names no data category' });
+    spec.given([opened('child')]).when(propose({ scope: [{ ...scope[0]!, serviceTypes: [] }] })).thenThrows({ kind: 'invalid' });
+  });
+  it('needs an end to every scope entry', () =>
+    spec.given([opened('child')]).when(propose({ scope: [shelterGrant] }))
+      .thenThrows({ kind: 'invalid', message: 'scope entry 1 needs an end: a decision made for a child is reviewed, never open-ended' }));
+  it('may cover a report to a named law-enforcement agency, never to a kind of agency', () => {
+    const { provisionId: _le, ...report } = { ...lawEnforcement, validUntil: t3 };
+    spec.given([opened('child')]).when(propose({ scope: [report] })).then([proposed({ scope: [report] })]);
+    spec.given([opened('child')]).when(propose({ scope: [{ ...report, recipient: { agencyKind: 'law_enforcement' } }] })).thenThrows({ kind: 'invalid' });
+  });
+});
+
+describe('ApproveBestInterestsDetermination and RejectBestInterestsDetermination', () => {
+  const decideOn = (type: 'ApproveBestInterestsDetermination' | 'RejectBestInterestsDetermination', actor = supervisor, determinationId = 'd-1'): CaseCommand =>
+    ({ type, actor, at: t1, determinationId });
+  const given = [opened('child'), proposed()];
+  it('records the approval by a second person, with who decided', () =>
+    spec.given(given).when(decideOn('ApproveBestInterestsDetermination')).then([determined]));
+  it('refuses approval by the person who proposed it', () =>
+    spec.given(given).when(decideOn('ApproveBestInterestsDetermination', owner)).thenThrows({ kind: 'forbidden' }));
+  it('records a rejection, by anyone of the owning agency including the proposer', () => {
+    spec.given(given).when(decideOn('RejectBestInterestsDetermination')).then([rejectedDetermination]);
+    spec.given(given).when(decideOn('RejectBestInterestsDetermination', owner))
+      .then([{ type: 'BestInterestsDeterminationRejected', data: { determinationId: 'd-1', by: owner.userId, at: t1 } }]);
+  });
+  it('refuses an unknown determination', () => {
+    spec.given(given).when(decideOn('ApproveBestInterestsDetermination', supervisor, 'd-9')).thenThrows({ kind: 'not_found', message: 'determination d-9 not found' });
+    spec.given(given).when(decideOn('RejectBestInterestsDetermination', supervisor, 'd-9')).thenThrows({ kind: 'not_found' });
+  });
+  it('decides only once', () => {
+    spec.given([...given, determined]).when(decideOn('ApproveBestInterestsDetermination')).thenThrows({ kind: 'conflict', message: 'determination d-1 is already approved' });
+    spec.given([...given, determined]).when(decideOn('RejectBestInterestsDetermination')).thenThrows({ kind: 'conflict' });
+    spec.given([...given, rejectedDetermination]).when(decideOn('ApproveBestInterestsDetermination')).thenThrows({ kind: 'conflict', message: 'determination d-1 is already rejected' });
+  });
+  it('is for the owning agency only, on a case not closed', () => {
+    spec.given(given).when(decideOn('ApproveBestInterestsDetermination', police)).thenThrows({ kind: 'not_found', message: 'case not found' });
+    spec.given([...given, determined, referred]).when(decideOn('RejectBestInterestsDetermination', shelter)).thenThrows({ kind: 'forbidden' });
+    spec.given([...given, closed]).when(decideOn('ApproveBestInterestsDetermination')).thenThrows({ kind: 'conflict' });
+  });
+});
+
+describe('RequestReferral for a child', () => {
+  const byDetermination = (categories = ['identity', 'safety'] as const): CaseEvent => ({
+    type: 'ReferralRequested', data: { ...referralData, legalBasis: categories.map((category) => ({ category, determinationId: 'd-1' })) },
+  });
+  it('relies on a guardian\'s consent given with the child\'s assent', () =>
+    spec.given([opened('child'), guardianConsented()]).when(requestShelter()).then([referred]));
+  it('is refused when the child did not assent', () =>
+    spec.given([opened('child'), guardianConsented({ childAssent: false })]).when(requestShelter()).thenThrows({
+      kind: 'consent_required',
+      message: 'no live consent or approved best-interests determination covers sharing identity, safety with this agency for service_provision (shelter)',
+    }));
+  it('relies on an approved best-interests determination instead', () =>
+    spec.given([opened('child'), proposed(), determined]).when(requestShelter()).then([byDetermination()]));
+  it('is refused on a determination only proposed or rejected', () => {
+    spec.given([opened('child'), proposed()]).when(requestShelter()).thenThrows({ kind: 'consent_required' });
+    spec.given([opened('child'), proposed(), rejectedDetermination]).when(requestShelter()).thenThrows({ kind: 'consent_required' });
+  });
+  it('reports to a named law-enforcement agency only through a determination', () => {
+    const { provisionId: _le, ...report } = { ...lawEnforcement, validUntil: t3 };
+    const toPolice = requestShelter({ recipient: { agencyId: police.agencyId, agencyKind: 'law_enforcement' }, purpose: 'law_enforcement_report', serviceType: undefined, sharedCategories: ['identity'] });
+    spec.given([opened('child'), proposed({ scope: [report] }), determined]).when(toPolice).then([{
+      type: 'ReferralRequested',
+      data: {
+        ...referralData, toAgencyId: police.agencyId, toAgencyKind: 'law_enforcement', purpose: 'law_enforcement_report', serviceType: undefined,
+        sharedCategories: ['identity'], legalBasis: [{ category: 'identity', determinationId: 'd-1' }],
+      },
+    }]);
+    spec.given([opened('child'), guardianConsented({ provisions: [lawEnforcement] })]).when(toPolice).thenThrows({ kind: 'consent_required' });
+  });
+  it('no longer relies on the guardian while the family may be involved, but a determination still permits', () => {
+    spec.given([opened('child'), guardianConsented(), flagRaised('family_involved_in_trafficking')]).when(requestShelter()).thenThrows({ kind: 'consent_required' });
+    spec.given([opened('child'), guardianConsented(), flagRaised('family_involved_in_trafficking'), proposed(), determined]).when(requestShelter()).then([byDetermination()]);
+  });
+});
+
+const withLocation: ConsentProvision = { ...shelterProvision, categories: ['identity', 'safety', 'location'] };
+const referredWithLocation: CaseEvent = {
+  type: 'ReferralRequested',
+  data: {
+    ...referralData, sharedCategories: ['identity', 'location'],
+    legalBasis: [{ consentId: 'c-1', provisionId: 'p-shelter', category: 'identity' }, { consentId: 'c-1', provisionId: 'p-shelter', category: 'location' }],
+  },
+};
+
+describe('RaiseSafetyFlag', () => {
+  const raise = (flag: SafetyFlag = 'location_must_not_be_shared', actor = owner): CaseCommand => ({ type: 'RaiseSafetyFlag', actor, at: t2, flag });
+  it('raises a flag', () => spec.given([opened()]).when(raise()).then([flagRaised('location_must_not_be_shared', t2)]));
+  it('withdraws the open referrals that share what the flag withholds, and only those', () => {
+    spec.given([opened(), consented({ provisions: [withLocation] }), referredWithLocation]).when(raise())
+      .then([flagRaised('location_must_not_be_shared', t2), step('ReferralWithdrawn', owner.userId, t2, { cause: 'safety_flag_raised' })]);
+    spec.given([opened(), consented({ provisions: [withLocation] }), referred]).when(raise()).then([flagRaised('location_must_not_be_shared', t2)]);
+  });
+  it('leaves finished referrals alone', () =>
+    spec.given([opened(), consented({ provisions: [withLocation] }), referredWithLocation, step('ReferralDeclined', shelter.userId, t1, { reason: 'no_capacity' })])
+      .when(raise()).then([flagRaised('location_must_not_be_shared', t2)]));
+  it('is possible on a closed case: a flag only narrows', () =>
+    spec.given([opened(), closed]).when(raise()).then([flagRaised('location_must_not_be_shared', t2)]));
+  it('refuses a flag already raised and an unknown flag', () => {
+    spec.given([opened(), flagRaised('location_must_not_be_shared')]).when(raise())
+      .thenThrows({ kind: 'conflict', message: 'safety flag location_must_not_be_shared is already raised' });
+    spec.given([opened()]).when(raise('exploiter_nearby' as SafetyFlag)).thenThrows({ kind: 'invalid', message: 'unknown safety flag: exploiter_nearby' });
+  });
+  it('is for the owning agency only', () => {
+    spec.given([opened()]).when(raise('no_phone_contact', police)).thenThrows({ kind: 'not_found' });
+    spec.given([opened(), consented(), referred]).when(raise('no_phone_contact', shelter)).thenThrows({ kind: 'forbidden' });
+  });
+  it('makes later referrals leave out what it withholds, saying a flag withholds it', () =>
+    spec.given([opened(), consented({ provisions: [withLocation] }), flagRaised('location_must_not_be_shared')])
+      .when(requestShelter({ sharedCategories: ['identity', 'location'] }))
+      .thenThrows({ kind: 'consent_required', message: 'a safety flag on the case withholds location from other agencies' }));
+});
+
+describe('LiftSafetyFlag', () => {
+  const lift = (flag: SafetyFlag = 'location_must_not_be_shared', actor = owner): CaseCommand => ({ type: 'LiftSafetyFlag', actor, at: t2, flag });
+  const raisedFlag = [opened(), consented({ provisions: [withLocation] }), flagRaised('location_must_not_be_shared')];
+  it('lifts a raised flag', () => spec.given(raisedFlag).when(lift()).then([flagLifted('location_must_not_be_shared')]));
+  it('lets consent cover again what the flag withheld', () =>
+    spec.given([...raisedFlag, flagLifted('location_must_not_be_shared')]).when(requestShelter({ sharedCategories: ['identity', 'location'] }))
+      .then([referredWithLocation]));
+  it('refuses a flag that is not raised', () => {
+    spec.given([opened()]).when(lift()).thenThrows({ kind: 'conflict', message: 'safety flag location_must_not_be_shared is not raised' });
+    spec.given([...raisedFlag, flagLifted('location_must_not_be_shared')]).when(lift()).thenThrows({ kind: 'conflict' });
+  });
+  it('is refused on a closed case', () => spec.given([...raisedFlag, closed]).when(lift()).thenThrows({ kind: 'conflict' }));
+  it('is for the owning agency only', () => {
+    spec.given(raisedFlag).when(lift('location_must_not_be_shared', police)).thenThrows({ kind: 'not_found' });
+    spec.given([...raisedFlag, referred]).when(lift('location_must_not_be_shared', shelter)).thenThrows({ kind: 'forbidden' });
+  });
+});
+
+describe('withdrawals triggered by a decision', () => {
+  it('blame a consent withdrawal only for the referrals it uncovered', () => {
+    const medical: ConsentProvision = { ...shelterProvision, provisionId: 'p-medical', serviceTypes: ['medical'], categories: ['health'] };
+    // The shelter referral was already uncovered by expiry before the unrelated withdrawal.
+    spec.given([opened(), consented({ provisions: [{ ...shelterProvision, validUntil: t2 }] }), consented({ consentId: 'c-2', provisions: [medical] }), referred])
+      .when({ type: 'WithdrawConsent', actor: owner, at: t3, consentId: 'c-2' })
+      .then([{ type: 'ConsentWithdrawn', data: { consentId: 'c-2', provisionIds: ['p-medical'], whole: true, recordedBy: owner.userId, withdrawnAt: t3 } }]);
+  });
+});
+
+describe('consentSubjectOf', () => {
+  it('gives the policy the consents, the approved determinations only and the raised flags', () => {
+    const state = [opened('child'), guardianConsented(), proposed(), determined, proposed({ determinationId: 'd-2' }),
+      flagRaised('no_phone_contact'), flagRaised('location_must_not_be_shared'), flagLifted('no_phone_contact')]
+      .reduce(evolve, initialState()) as ExistingCase;
+    expect(consentSubjectOf(state)).toEqual({
+      owningAgencyId: owner.agencyId,
+      treatedAsChild: true,
+      consents: [{ consentId: 'c-1', grantor: 'guardian', childAssent: true, provisions: [shelterProvision], withdrawals: {}, given: expect.anything() }],
+      bestInterests: [{ determinationId: 'd-1', decidedBy: owner.userId, approvedBy: supervisor.userId, approvedAt: t1, scope }],
+      safetyFlags: ['location_must_not_be_shared'],
+      erased: false,
+    });
   });
 });

@@ -1,4 +1,6 @@
-import type { AgencyKind, ConsentProvision, DataCategory, Purpose, ServiceType } from '../../consent-policy/index.js';
+import type {
+  AgencyKind, ConsentProvision, DataCategory, DisclosureGrant, Purpose, SafetyFlag, ServiceType,
+} from '../../consent-policy/index.js';
 import type {
   AgeGroup, CasePersonalData, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason,
   InterruptionReason, Sealed, Urgency,
@@ -53,6 +55,18 @@ export type ResumeCase = Command<'ResumeCase'>;
 export type CloseCase = Command<'CloseCase', { reason: ClosureReason }>;
 export type ReopenCase = Command<'ReopenCase'>;
 
+/** For a case treated as a child; the scope is what the determination lets the owner share, like consent provisions. */
+export type ProposeBestInterestsDetermination = Command<'ProposeBestInterestsDetermination', {
+  determinationId: string;
+  scope: readonly DisclosureGrant[];
+  reasons: Sealed;
+}>;
+/** The HTTP layer admits supervisors only; the decider refuses the proposer. */
+export type ApproveBestInterestsDetermination = Command<'ApproveBestInterestsDetermination', { determinationId: string }>;
+export type RejectBestInterestsDetermination = Command<'RejectBestInterestsDetermination', { determinationId: string }>;
+export type RaiseSafetyFlag = Command<'RaiseSafetyFlag', { flag: SafetyFlag }>;
+export type LiftSafetyFlag = Command<'LiftSafetyFlag', { flag: SafetyFlag }>;
+
 export type CaseCommand =
   | OpenCase
   | GiveConsent
@@ -66,4 +80,9 @@ export type CaseCommand =
   | InterruptCase
   | ResumeCase
   | CloseCase
-  | ReopenCase;
+  | ReopenCase
+  | ProposeBestInterestsDetermination
+  | ApproveBestInterestsDetermination
+  | RejectBestInterestsDetermination
+  | RaiseSafetyFlag
+  | LiftSafetyFlag;

@@ -1,4 +1,6 @@
-import type { AgencyKind, ConsentProvision, DataCategory, Purpose, ServiceType } from '../../consent-policy/index.js';
+import type {
+  AgencyKind, ConsentGrantor, ConsentProvision, DataCategory, DisclosureGrant, Purpose, SafetyFlag, ServiceType,
+} from '../../consent-policy/index.js';
 import type { IndicatorCode } from './indicators.js';
 
 /**
@@ -18,8 +20,8 @@ export type AgeGroup = (typeof AGE_GROUPS)[number];
 export const CASE_PERSONAL_DATA_CATEGORIES = ['identity', 'contact', 'location', 'demographics'] as const satisfies readonly DataCategory[];
 export type CasePersonalData = Partial<Record<(typeof CASE_PERSONAL_DATA_CATEGORIES)[number], Sealed>>;
 
-export const CONSENT_GRANTORS = ['person', 'guardian'] as const;
-export type ConsentGrantor = (typeof CONSENT_GRANTORS)[number];
+// The policy needs the grantor too; it is defined there and offered here with the other event vocabularies.
+export { CONSENT_GRANTORS, type ConsentGrantor } from '../../consent-policy/index.js';
 export const CONSENT_METHODS = ['verbal', 'written', 'phone'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
@@ -35,15 +37,14 @@ export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
-export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'case_closed'] as const;
+export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'safety_flag_raised', 'case_closed'] as const;
 export type ReferralWithdrawalCause = (typeof REFERRAL_WITHDRAWAL_CAUSES)[number];
 
-/** Which consent provisions a referral relies on, one per shared category. */
-export interface LegalBasis {
-  readonly consentId: string;
-  readonly provisionId: string;
-  readonly category: DataCategory;
-}
+/** What a referral relies on for one shared category: a consent provision, or for a child a best-interests determination. */
+export type ConsentBasis = { readonly category: DataCategory; readonly consentId: string; readonly provisionId: string };
+export type DeterminationBasis = { readonly category: DataCategory; readonly determinationId: string };
+export type LegalBasis = ConsentBasis | DeterminationBasis;
+export const isConsentBasis = (basis: LegalBasis): basis is ConsentBasis => 'consentId' in basis;
 
 type Event<Type extends string, Data> = { readonly type: Type; readonly data: Readonly<Data> };
 
@@ -111,6 +112,20 @@ export type CaseResumed = CaseStep<'CaseResumed'>;
 export type CaseClosed = CaseStep<'CaseClosed', { reason: ClosureReason }>;
 export type CaseReopened = CaseStep<'CaseReopened'>;
 
+type DeterminationStep<Type extends string, Extra = object> = Event<Type, { determinationId: string; by: string; at: string } & Extra>;
+/** Proposed by `by`, the qualified person who decides; it permits nothing until someone else approves it. */
+export type BestInterestsDeterminationProposed = DeterminationStep<'BestInterestsDeterminationProposed', {
+  /** Every entry has a `validUntil`: a decision made for a child is reviewed, never open-ended. */
+  scope: readonly DisclosureGrant[];
+  reasons: Sealed;
+}>;
+/** Approved by `by`, who is not `decidedBy` (the proposer): the second pair of eyes. */
+export type BestInterestsDetermined = DeterminationStep<'BestInterestsDetermined', { decidedBy: string }>;
+export type BestInterestsDeterminationRejected = DeterminationStep<'BestInterestsDeterminationRejected'>;
+
+export type SafetyFlagRaised = CaseStep<'SafetyFlagRaised', { flag: SafetyFlag }>;
+export type SafetyFlagLifted = CaseStep<'SafetyFlagLifted', { flag: SafetyFlag }>;
+
 export type CaseEvent =
   | CaseOpened
   | ConsentGiven
@@ -124,7 +139,15 @@ export type CaseEvent =
   | CaseInterrupted
   | CaseResumed
   | CaseClosed
-  | CaseReopened;
+  | CaseReopened
+  | BestInterestsDeterminationProposed
+  | BestInterestsDetermined
+  | BestInterestsDeterminationRejected
+  | SafetyFlagRaised
+  | SafetyFlagLifted;
 
-/** Version of the event payloads above, written into every event's metadata. */
-export const CASE_EVENT_SCHEMA_VERSION = 1;
+/**
+ * Version of the event payloads above, written into every event's metadata. 2: a referral's legal
+ * basis may be a best-interests determination; determination and safety-flag events.
+ */
+export const CASE_EVENT_SCHEMA_VERSION = 2;
