@@ -65,11 +65,19 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
-  it('lists referrals only for the roles the permission table names', async () => {
+  it.each<[string, Action]>([['/referrals', 'referral.list'], ['/cases', 'case.read']])('lists %s only for the roles the permission table names', async (path, action) => {
     for (const role of ROLES) {
-      const response = await t.http.get('/referrals').set('Authorization', `Bearer ${await t.token(USER_OF[role])}`);
-      expect(response.status).toBe((PERMISSIONS['referral.list'] as readonly Role[]).includes(role) ? 200 : 403);
+      const response = await t.http.get(path).set('Authorization', `Bearer ${await t.token(USER_OF[role])}`);
+      expect(response.status).toBe((PERMISSIONS[action] as readonly Role[]).includes(role) ? 200 : 403);
     }
+  });
+
+  it('serves /health and /metrics without signing in, with no personal data', async () => {
+    expect((await t.http.get('/health').expect(200)).body).toMatchObject({ status: 'ok', projections: { lagEvents: expect.any(Number) } });
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(/^referrals_projection_lag_events\{runner="read-models"\} \d+$/m);
+    expect(metrics.text).toMatch(/^referrals_projection_lag_seconds\{runner="read-models"\} [\d.]+$/m);
   });
 
   it('opens cases only for the roles the permission table names', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { AGENCY_READER_ROLE } from '../src/platform/agency-scope.js';
 import { APP_DRIVERS, type TestApp, allEvents, eventually, startTestApp } from './support/test-app.js';
 
 const PERSON = {
@@ -131,6 +132,51 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expect(view.headers.etag).toBeUndefined();
     for (const value of [PERSON.contact.phone, PERSON.location.area, 'camp women']) expect(JSON.stringify(view.body)).not.toContain(value);
     expectProblem(await t.http.get(`/cases/${caseId}`).set(await auth('officer.police')), 404);
+  });
+
+  it('walls agencies apart in the database itself: a direct SQL read with another agency\'s setting returns nothing', async () => {
+    // Bypasses the service: the reader role and the agency setting alone decide what rows exist.
+    const rowsAs = (agencyId: string | null, table: string) => t.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE ${AGENCY_READER_ROLE}`);
+      if (agencyId) await tx.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
+      return tx.query<{ case_id: string }>(`SELECT case_id FROM ${table}`);
+    });
+    const socialId = await t.agencyId('Social');
+    for (const table of ['agency_case_views', 'referral_inbox']) {
+      expect((await rowsAs(shelterId, table)).map((r) => r.case_id)).toEqual([caseId]);
+      expect((await rowsAs(socialId, table)).map((r) => r.case_id)).toEqual([caseId]);
+      expect(await rowsAs(policeId, table)).toEqual([]);
+      expect(await rowsAs(null, table)).toEqual([]);
+    }
+    const [shelterRow] = await t.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE ${AGENCY_READER_ROLE}`);
+      await tx.query(`SELECT set_config('app.agency_id', $1, true)`, [shelterId]);
+      return tx.query<{ view: { personalData: Record<string, unknown> } }>('SELECT view FROM agency_case_views');
+    });
+    // The shelter's stored row holds only what it may see, still sealed.
+    expect(Object.keys(shelterRow!.view.personalData)).toEqual(['identity']);
+  });
+
+  it('lists each agency\'s cases, own and referred, without personal data, in pages', async () => {
+    const owned = (await t.http.get('/cases?relation=owner').set(await auth('caseworker.social')).expect(200)).body;
+    expect(owned.items).toContainEqual(expect.objectContaining({ caseId, relation: 'owner', status: 'open', openReferrals: 1 }));
+    const referred = (await t.http.get('/cases').set(await auth('caseworker.shelter')).expect(200)).body;
+    expect(referred.items).toEqual([expect.objectContaining({ caseId, relation: 'recipient', referrals: [{ referralId, status: 'requested' }] })]);
+    expect(referred.items[0].status).toBeUndefined(); // case_progress is not shared with the shelter
+    expect((await t.http.get('/cases').set(await auth('officer.police')).expect(200)).body.items).toEqual([]);
+    for (const value of PERSONAL_VALUES) expect(JSON.stringify([owned, referred])).not.toContain(value);
+
+    const second = (await t.http.post('/cases').set(await auth('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: ['work.forced_to_work'] }).expect(201)).body.caseId;
+    const page1 = (await t.http.get('/cases?relation=owner&limit=1').set(await auth('caseworker.social')).expect(200)).body;
+    expect(page1.items.map((c: { caseId: string }) => c.caseId)).toEqual([second]);
+    const page2 = (await t.http.get(`/cases?relation=owner&limit=1&cursor=${page1.nextCursor}`).set(await auth('caseworker.social')).expect(200)).body;
+    expect(page2.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
+    expect(page2.nextCursor).toBeUndefined();
+    expect((await t.http.get('/cases?status=paused').set(await auth('caseworker.social')).expect(200)).body.items).toEqual([]);
+    expectProblem(await t.http.get('/cases?cursor=not-a-cursor').set(await auth('caseworker.social')), 400, /cursor/);
+    expectProblem(await t.http.get('/cases?relation=recipient&status=open').set(await auth('caseworker.shelter')), 400, /status/);
+    expectProblem(await t.http.get('/cases?limit=1000').set(await auth('caseworker.social')), 400);
+    expectProblem(await t.http.get('/cases').set(await auth('auditor.justice')), 403);
   });
 
   it('lets only the receiving agency respond to the referral', async () => {

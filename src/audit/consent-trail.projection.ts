@@ -1,6 +1,6 @@
 import type { CaseEvent } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
-import type { Projection } from '../../libs/projections/index.js';
+import { type Projection, eachEvent } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 
 /**
@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS consent_trail (
 );
 CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revision);`,
 
-  async apply(tx: SqlClient, recorded: RecordedEvent): Promise<void> {
+  apply: eachEvent(async (tx: SqlClient, recorded: RecordedEvent): Promise<void> => {
     const details = trailDetails({ type: recorded.type, data: recorded.data } as CaseEvent);
     if (!details) return;
     await tx.query(
@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revi
         String(recorded.metadata.actorUserId ?? ''), String(recorded.metadata.actorAgencyId ?? ''), JSON.stringify(details),
       ],
     );
-  },
+  }),
 };
 
 /** The non-personal facts of the events that make up a consent trail; undefined for other events. */

@@ -1,10 +1,17 @@
-import { isLive, type ConsentProvision } from '../../libs/consent-policy/index.js';
+import { type ConsentProvision, type DisclosureGrant, type SafetyFlag, isLive } from '../../libs/consent-policy/index.js';
 import type { CaseEvent, ConsentGiven, ReferralRequested, Sealed } from '../../libs/domain/index.js';
 import { REFERRAL_STATUS_AFTER, type ReferralStatus } from '../../libs/domain/index.js';
 
 export type ProvisionStatus = 'live' | 'withdrawn' | 'expired' | 'not_yet_valid';
 
-export interface CaseView {
+type RecordedProvision = ConsentProvision & { withdrawnAt?: string };
+
+/**
+ * Everything the owning agency knows of its case, folded event by event (`evolveCaseRecord`), with
+ * personal data still sealed. What depends on the time of reading (whether a provision is live)
+ * is added by `caseViewAt`, so a stored record never goes stale by itself.
+ */
+export interface CaseRecord {
   caseId: string;
   revision: number;
   status: 'open' | 'paused' | 'closed';
@@ -16,79 +23,121 @@ export interface CaseView {
   ageGroup: string;
   /** Sealed by category here; the service decrypts for the owning agency only. */
   personalData: Record<string, Sealed>;
-  consents: Array<Omit<ConsentGiven['data'], 'provisions'> & { provisions: Array<ConsentProvision & { status: ProvisionStatus; withdrawnAt?: string }> }>;
+  consents: Array<Omit<ConsentGiven['data'], 'provisions'> & { provisions: RecordedProvision[] }>;
   referrals: Array<Omit<ReferralRequested['data'], 'note'> & { status: ReferralStatus; note?: Sealed; declineReason?: string; declineNote?: Sealed; outcome?: Sealed; withdrawalCause?: string; updatedAt: string }>;
   timeline: Array<{ type: CaseEvent['type']; at: string; by: string; reason?: string; note?: Sealed }>;
+  /** Raised safety flags: the owner sees them; other agencies only see that something is withheld. */
+  safetyFlags: SafetyFlag[];
+  determinations: Array<{
+    determinationId: string; scope: readonly DisclosureGrant[]; reasons: Sealed; decidedBy: string; proposedAt: string;
+    status: 'proposed' | 'approved' | 'rejected'; reviewedBy?: string; reviewedAt?: string;
+  }>;
+  /** When the last event happened. */
+  updatedAt: string;
 }
 
+export type CaseView = Omit<CaseRecord, 'consents'> & {
+  consents: Array<Omit<CaseRecord['consents'][number], 'provisions'> & { provisions: Array<RecordedProvision & { status: ProvisionStatus }> }>;
+};
 
-/** The owning agency's view of its case at `at`, folded from the case's events. */
-export function foldCaseView(events: readonly CaseEvent[], at: string): CaseView | undefined {
-  const [first, ...rest] = events;
-  if (first?.type !== 'CaseOpened') return undefined;
-  const { caseId, owningAgencyId, openedAt, openedBy, source, indicators, ageGroup, personalData } = first.data;
-  const view: CaseView = {
-    caseId, revision: events.length - 1, status: 'open', owningAgencyId, openedAt, openedBy, source, indicators, ageGroup,
-    personalData: { ...personalData }, consents: [], referrals: [], timeline: [{ type: 'CaseOpened', at: openedAt, by: openedBy }],
-  };
-  const withdrawals: Record<string, Record<string, string>> = {};
-  for (const event of rest) {
-    switch (event.type) {
-      case 'ConsentGiven':
-        withdrawals[event.data.consentId] = {};
-        view.consents.push({ ...event.data, provisions: [] });
-        break;
-      case 'ConsentWithdrawn':
-        for (const id of event.data.provisionIds) withdrawals[event.data.consentId]![id] = event.data.withdrawnAt;
-        break;
-      case 'ReferralRequested':
-        view.referrals.push({ ...event.data, status: 'requested', updatedAt: event.data.requestedAt });
-        break;
-      case 'ReferralAcknowledged':
-      case 'ReferralAccepted':
-      case 'ReferralDeclined':
-      case 'ReferralCompleted':
-      case 'ReferralWithdrawn': {
-        const referral = view.referrals.find((r) => r.referralId === event.data.referralId)!;
-        referral.status = REFERRAL_STATUS_AFTER[event.type];
-        referral.updatedAt = event.data.at;
-        if (event.type === 'ReferralDeclined') {
-          referral.declineReason = event.data.reason;
-          if (event.data.note) referral.declineNote = event.data.note;
-        }
-        if (event.type === 'ReferralCompleted') referral.outcome = event.data.outcome;
-        if (event.type === 'ReferralWithdrawn') referral.withdrawalCause = event.data.cause;
-        break;
-      }
-      case 'CaseInterrupted':
-        view.status = 'paused';
-        view.timeline.push({ type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason, ...(event.data.note ? { note: event.data.note } : {}) });
-        break;
-      case 'CaseClosed':
-        view.status = 'closed';
-        view.timeline.push({ type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason });
-        break;
-      case 'CaseResumed':
-      case 'CaseReopened':
-        view.status = 'open';
-        view.timeline.push({ type: event.type, at: event.data.at, by: event.data.by });
-        break;
-      case 'CaseOpened':
-        break;
-    }
+/** The next record after `event`; undefined until the case is opened. Pure: returns a new record. */
+export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEvent): CaseRecord | undefined {
+  if (event.type === 'CaseOpened') {
+    const { caseId, owningAgencyId, openedAt, openedBy, source, indicators, ageGroup, personalData } = event.data;
+    return {
+      caseId, revision: 0, status: 'open', owningAgencyId, openedAt, openedBy, source, indicators, ageGroup,
+      personalData: { ...personalData }, consents: [], referrals: [], timeline: [{ type: 'CaseOpened', at: openedAt, by: openedBy }],
+      safetyFlags: [], determinations: [], updatedAt: openedAt,
+    };
   }
-  // Provision statuses are computed last: they depend on the whole trail and on `at`.
-  const given = rest.filter((e): e is ConsentGiven => e.type === 'ConsentGiven');
-  view.consents = view.consents.map((consent) => {
-    const record = { consentId: consent.consentId, provisions: given.find((g) => g.data.consentId === consent.consentId)!.data.provisions, withdrawals: withdrawals[consent.consentId]! };
-    return { ...consent, provisions: record.provisions.map((p) => ({ ...p, ...provisionStatus(record, p, at) })) };
-  });
+  if (!current) return undefined;
+  const view: CaseRecord = { ...current, revision: current.revision + 1, updatedAt: occurredAt(event) };
+  switch (event.type) {
+    case 'ConsentGiven':
+      view.consents = [...view.consents, { ...event.data, provisions: event.data.provisions.map((p) => ({ ...p })) }];
+      break;
+    case 'ConsentWithdrawn': {
+      const withdrawn = new Set(event.data.provisionIds);
+      view.consents = view.consents.map((c) => c.consentId !== event.data.consentId ? c : {
+        ...c, provisions: c.provisions.map((p) => (withdrawn.has(p.provisionId) ? { ...p, withdrawnAt: event.data.withdrawnAt } : p)),
+      });
+      break;
+    }
+    case 'ReferralRequested':
+      view.referrals = [...view.referrals, { ...event.data, status: 'requested', updatedAt: event.data.requestedAt }];
+      break;
+    case 'ReferralAcknowledged':
+    case 'ReferralAccepted':
+    case 'ReferralDeclined':
+    case 'ReferralCompleted':
+    case 'ReferralWithdrawn':
+      view.referrals = view.referrals.map((r) => r.referralId !== event.data.referralId ? r : {
+        ...r,
+        status: REFERRAL_STATUS_AFTER[event.type],
+        updatedAt: event.data.at,
+        ...(event.type === 'ReferralDeclined' ? { declineReason: event.data.reason, ...(event.data.note ? { declineNote: event.data.note } : {}) } : {}),
+        ...(event.type === 'ReferralCompleted' ? { outcome: event.data.outcome } : {}),
+        ...(event.type === 'ReferralWithdrawn' ? { withdrawalCause: event.data.cause } : {}),
+      });
+      break;
+    case 'CaseInterrupted':
+      view.status = 'paused';
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason, ...(event.data.note ? { note: event.data.note } : {}) }];
+      break;
+    case 'CaseClosed':
+      view.status = 'closed';
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
+      break;
+    case 'CaseResumed':
+    case 'CaseReopened':
+      view.status = 'open';
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by }];
+      break;
+    case 'SafetyFlagRaised':
+      view.safetyFlags = [...view.safetyFlags, event.data.flag];
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.flag }];
+      break;
+    case 'SafetyFlagLifted':
+      view.safetyFlags = view.safetyFlags.filter((f) => f !== event.data.flag);
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.flag }];
+      break;
+    case 'BestInterestsDeterminationProposed': {
+      const { determinationId, scope, reasons, by, at } = event.data;
+      view.determinations = [...view.determinations, { determinationId, scope, reasons, decidedBy: by, proposedAt: at, status: 'proposed' }];
+      break;
+    }
+    case 'BestInterestsDetermined':
+    case 'BestInterestsDeterminationRejected':
+      view.determinations = view.determinations.map((d) => d.determinationId !== event.data.determinationId ? d : {
+        ...d, status: event.type === 'BestInterestsDetermined' ? 'approved' : 'rejected', reviewedBy: event.data.by, reviewedAt: event.data.at,
+      });
+      break;
+    default:
+      break;
+  }
   return view;
 }
 
-function provisionStatus(record: { consentId: string; provisions: readonly ConsentProvision[]; withdrawals: Record<string, string> }, provision: ConsentProvision, at: string) {
-  const withdrawnAt = record.withdrawals[provision.provisionId];
-  if (withdrawnAt !== undefined) return { status: 'withdrawn' as const, withdrawnAt };
-  if (isLive(record, provision, at)) return { status: 'live' as const };
-  return { status: Date.parse(at) < Date.parse(provision.validFrom) ? ('not_yet_valid' as const) : ('expired' as const) };
+/** The record as read at `at`: each provision live, withdrawn, expired or not yet valid. */
+export function caseViewAt(record: CaseRecord, at: string): CaseView {
+  return { ...record, consents: record.consents.map((c) => ({ ...c, provisions: c.provisions.map((p) => ({ ...p, status: provisionStatus(p, at) })) })) };
+}
+
+/** The owning agency's view of its case at `at`, folded from the case's events. */
+export function foldCaseView(events: readonly CaseEvent[], at: string): CaseView | undefined {
+  const record = events.reduce<CaseRecord | undefined>(evolveCaseRecord, undefined);
+  return record && caseViewAt(record, at);
+}
+
+function provisionStatus(provision: RecordedProvision, at: string): ProvisionStatus {
+  if (provision.withdrawnAt !== undefined) return 'withdrawn';
+  if (isLive({ consentId: '', provisions: [provision], withdrawals: {} }, provision, at)) return 'live';
+  return Date.parse(at) < Date.parse(provision.validFrom) ? 'not_yet_valid' : 'expired';
+}
+
+/** When an event happened, as its decider stamped it (every event carries its own instant). */
+function occurredAt(event: CaseEvent): string {
+  const data = event.data as Record<string, unknown>;
+  const at = data['at'] ?? data['givenAt'] ?? data['withdrawnAt'] ?? data['requestedAt'] ?? data['openedAt'];
+  return typeof at === 'string' ? at : '';
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsISO8601, IsOptional, IsString, IsUUID,
-  Length, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID,
+  Length, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, ServiceType } from '../../libs/consent-policy/index.js';
@@ -117,4 +117,18 @@ export class InterruptCaseDto {
 
 export class CloseCaseDto {
   @ApiProperty({ enum: CLOSURE_REASONS }) @IsIn(CLOSURE_REASONS) reason!: ClosureReason;
+}
+
+const RELATIONS = ['owner', 'recipient'] as const;
+const CASE_STATUSES = ['open', 'paused', 'closed'] as const;
+
+export class ListCasesDto {
+  @ApiPropertyOptional({ enum: RELATIONS, description: 'owner: cases of the caller\'s agency; recipient: cases referred to it' })
+  @IsOptional() @IsIn(RELATIONS) relation?: (typeof RELATIONS)[number];
+  @ApiPropertyOptional({ enum: CASE_STATUSES, description: 'Filters the agency\'s own cases by status (paused: open, static)' })
+  @IsOptional() @IsIn(CASE_STATUSES) status?: (typeof CASE_STATUSES)[number];
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CaseEvent } from '../../libs/domain/index.js';
@@ -7,7 +7,7 @@ import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { Write, type WriteContext } from '../platform/write-context.js';
 import type { CommandOutcome } from './case-commands.service.js';
 import {
-  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, OpenCaseDto, RequestReferralDto, WithdrawConsentDto,
+  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, RequestReferralDto, WithdrawConsentDto,
 } from './case.dtos.js';
 import { CasesService, sealedField } from './cases.service.js';
 
@@ -38,6 +38,17 @@ export class CasesController {
     const { caseId, outcome } = await this.cases.open(body, context);
     response.setHeader('Location', `/cases/${caseId}`);
     return answer(response, outcome, { caseId });
+  }
+
+  @Get()
+  @Allow('case.read')
+  @ApiOperation({ summary: 'The caller\'s agency\'s cases, own and referred, most recently changed first; no personal data' })
+  list(@Query() query: ListCasesDto, @CurrentPrincipal() principal: Principal) {
+    if (query.status && query.relation === 'recipient') throw new BadRequestException('status filters only the agency\'s own cases');
+    return this.cases.list(principal, {
+      ...(query.relation ? { relation: query.relation } : {}), ...(query.status ? { status: query.status } : {}),
+      limit: query.limit ?? 50, ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
   }
 
   @Get(':caseId')

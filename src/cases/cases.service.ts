@@ -2,8 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException, Unprocessab
 import { DataSource, In } from 'typeorm';
 import { type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
 import type { ConsentRecipient } from '../../libs/consent-policy/index.js';
-import { type CaseCommand, type CaseEvent, type CasePersonalData, type Sealed } from '../../libs/domain/index.js';
-import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
+import { type CaseCommand, type CasePersonalData, type Sealed, isOpenReferral } from '../../libs/domain/index.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
 import { type Principal, actorOf } from '../identity/principal.js';
 import { AccessLog } from '../audit/access-log.js';
@@ -12,8 +11,9 @@ import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
 import type { GiveConsentDto, OpenCaseDto, RequestReferralDto } from './case.dtos.js';
-import { type CaseView, foldCaseView } from './case-view.js';
-import { holdsSharedData, recipientView } from './recipient-view.js';
+import { type CaseRecord, type CaseView, caseViewAt } from './case-view.js';
+import { type CaseListFilter, CaseViews } from './case-views.reader.js';
+import { type RecipientViewInput, holdsSharedData, recipientView } from './recipient-view.js';
 
 
 /** A command before the service adds who acts and when. */
@@ -32,10 +32,10 @@ export class CasesService {
   constructor(
     private readonly commands: CaseCommandService,
     private readonly cipher: PersonalDataCipher,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly accessLog: AccessLog,
+    private readonly views: CaseViews,
   ) {}
 
   async open(body: OpenCaseDto, context: WriteContext): Promise<{ caseId: string; outcome: CommandOutcome }> {
@@ -117,14 +117,14 @@ export class CasesService {
    * consent permits it now (recipientView); anyone else gets 404, as if the case did not exist.
    */
   async view(caseId: string, principal: Principal): Promise<Record<string, unknown> & { revision?: number }> {
-    const events = (await this.store.readStream(caseStream(caseId))).map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent);
+    const row = await this.views.find(principal.agencyId, caseId);
     const now = this.clock.now();
-    const view = foldCaseView(events, now);
-    if (view && view.owningAgencyId === principal.agencyId) {
+    if (row?.relation === 'owner') {
+      const view = caseViewAt(row.view as CaseRecord, now);
       await this.accessLog.record(principal, caseId, [...Object.keys(view.personalData), ...(hasNotes(view) ? ['notes'] : [])], { owner: true }, now);
       return this.ownerView(view);
     }
-    const shared = view && recipientView(view, principal, now);
+    const shared = row && recipientView(row.view as RecipientViewInput, principal, now);
     if (!shared) throw new NotFoundException('case not found');
     await this.accessLog.record(
       principal, caseId, [...Object.keys(shared.personalData), ...(shared.referrals.some((r) => r.note) ? ['notes'] : [])],
@@ -135,6 +135,27 @@ export class CasesService {
       personalData: await this.unsealAll(caseId, shared.personalData),
       referrals: await Promise.all(shared.referrals.map(async (r) => (r.note ? { ...r, note: await this.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : r))),
     };
+  }
+
+  /** The caller's agency's cases, without personal data: what a worklist shows. */
+  async list(principal: Principal, filter: CaseListFilter) {
+    const { rows, nextCursor } = await this.views.list(principal.agencyId, filter);
+    const now = this.clock.now();
+    const items = rows.map((row) => {
+      if (row.relation === 'owner') {
+        const record = row.view as CaseRecord;
+        return {
+          caseId: row.case_id, relation: 'owner' as const, status: record.status, ageGroup: record.ageGroup, openedAt: record.openedAt,
+          updatedAt: record.updatedAt, openReferrals: record.referrals.filter((r) => isOpenReferral(r.status)).length,
+        };
+      }
+      const shared = recipientView(row.view as RecipientViewInput, principal, now);
+      return {
+        caseId: row.case_id, relation: 'recipient' as const, ...(shared?.status ? { status: shared.status } : {}),
+        updatedAt: new Date(row.updated_at).toISOString(), referrals: shared?.referrals.map((r) => ({ referralId: r.referralId, status: r.status })) ?? [],
+      };
+    });
+    return { items, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   private async ownerView(view: CaseView) {
@@ -158,8 +179,9 @@ export class CasesService {
     return opened;
   }
 
-  private run(caseId: string, context: WriteContext, body: object, build: (at: string) => Promise<CommandDraft> | CommandDraft, ids = this.commands.idSource(context.principal, context.idempotencyKey)) {
-    return this.commands.execute({
+  /** Decides and appends the command, then waits for the read models to show it (read-your-writes). */
+  private async run(caseId: string, context: WriteContext, body: object, build: (at: string) => Promise<CommandDraft> | CommandDraft, ids = this.commands.idSource(context.principal, context.idempotencyKey)) {
+    const outcome = await this.commands.execute({
       caseId,
       principal: context.principal,
       ids,
@@ -169,6 +191,8 @@ export class CasesService {
       request: { route: context.route, body },
       build: async (at) => ({ ...(await build(at)), actor: actorOf(context.principal), at }) as CaseCommand,
     });
+    await this.views.awaitRevision(caseId, outcome.revision);
+    return outcome;
   }
 
   private async requireAgencies(ids: readonly string[]): Promise<AgencyEntity[]> {

@@ -1,7 +1,8 @@
-import { type ConsentSubject, type DataCategory, permits } from '../../libs/consent-policy/index.js';
+import { type AgencyKind, type ConsentRecipient, type ConsentSubject, type DataCategory, type PolicyDecision, permits } from '../../libs/consent-policy/index.js';
 import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed } from '../../libs/domain/index.js';
-import type { AgencyKind } from '../../libs/consent-policy/index.js';
-import type { CaseView } from './case-view.js';
+import type { CaseRecord } from './case-view.js';
+
+type Agency = { readonly agencyId: string; readonly agencyKind: AgencyKind };
 
 /** Referral states in which the receiving agency holds the shared data. */
 const HOLDING = new Set(['requested', 'acknowledged', 'accepted', 'completed']);
@@ -10,14 +11,24 @@ export const holdsSharedData = (status: string): boolean => HOLDING.has(status);
 export interface WithdrawnStub {
   readonly category: DataCategory;
   readonly since: string;
-  readonly reason: 'consent_withdrawn' | 'consent_expired' | 'referral_withdrawn' | 'referral_declined';
+  /** withheld_for_safety never says which risk: that is itself sensitive. */
+  readonly reason: 'consent_withdrawn' | 'consent_expired' | 'referral_withdrawn' | 'referral_declined' | 'withheld_for_safety';
 }
+
+/** What recipientView reads of a case: a whole record, or an agency's slice of it (recipientSlice). */
+export type RecipientViewInput = Pick<CaseRecord, 'caseId' | 'revision' | 'status' | 'owningAgencyId' | 'ageGroup' | 'personalData' | 'referrals' | 'updatedAt'> & {
+  consents: Array<Pick<CaseRecord['consents'][number], 'consentId' | 'grantor' | 'childAssent' | 'provisions'>>;
+  determinations: Array<Omit<CaseRecord['determinations'][number], 'reasons'>>;
+  /** A whole record has the flags; a slice has instead the categories they withhold from its agency. */
+  safetyFlags?: CaseRecord['safetyFlags'];
+  withheld?: DataCategory[];
+};
 
 export interface RecipientView {
   caseId: string;
   /** Only when case_progress is shared with this agency. */
-  status?: CaseView['status'];
-  referrals: Array<Pick<CaseView['referrals'][number], 'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'> & { note?: Sealed }>;
+  status?: CaseRecord['status'];
+  referrals: Array<Pick<CaseRecord['referrals'][number], 'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'> & { note?: Sealed }>;
   /** Sealed, by category: exactly the categories live consent permits this agency now. */
   personalData: Partial<Record<DataCategory, Sealed>>;
   withdrawn: WithdrawnStub[];
@@ -29,13 +40,10 @@ export interface RecipientView {
  * provision still covers the agency, the referral's purpose and the category. Evaluated at
  * read time, so a withdrawal or an expiry takes effect at once, with nobody touching the case.
  */
-export function recipientView(view: CaseView, agency: { agencyId: string; agencyKind: AgencyKind }, at: string): RecipientView | undefined {
+export function recipientView(view: RecipientViewInput, agency: Agency, at: string): RecipientView | undefined {
   const mine = view.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
-  const subject = consentSubjectOfView(view);
-  const permitted = (category: DataCategory) =>
-    mine.some((r) => HOLDING.has(r.status) && r.sharedCategories.includes(category) &&
-      permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }).permitted);
+  const permitted = (category: DataCategory) => !view.withheld?.includes(category) && permittedAt(view, mine, agency, category, at);
 
   const personalData: RecipientView['personalData'] = {};
   const withdrawn: WithdrawnStub[] = [];
@@ -63,7 +71,10 @@ export function recipientView(view: CaseView, agency: { agencyId: string; agency
 }
 
 /** Why and since when a category once shared with the agency is no longer visible to it. */
-function stubFor(category: DataCategory, mine: CaseView['referrals'], view: CaseView, at: string): WithdrawnStub {
+function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: RecipientViewInput, at: string): WithdrawnStub {
+  if (view.withheld?.includes(category) || decisions(view, mine, agencyOf(mine), category, at).some((d) => !d.permitted && d.rule === 'safety_flag')) {
+    return { category, since: view.updatedAt, reason: 'withheld_for_safety' };
+  }
   const basis = mine.flatMap((r) => r.legalBasis.filter((b) => b.category === category));
   for (const b of basis) {
     if (!('provisionId' in b)) continue;
@@ -75,12 +86,55 @@ function stubFor(category: DataCategory, mine: CaseView['referrals'], view: Case
   return { category, since: last.updatedAt, reason: last.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
 }
 
+function permittedAt(view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string): boolean {
+  return decisions(view, mine, agency, category, at).some((d) => d.permitted);
+}
+
+/** The policy's answer for each held referral that shared `category`. */
+function decisions(view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string): PolicyDecision[] {
+  const subject = consentSubjectOfView(view);
+  return mine
+    .filter((r) => HOLDING.has(r.status) && r.sharedCategories.includes(category))
+    .map((r) => permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }));
+}
+
+const agencyOf = (mine: CaseRecord['referrals']): Agency => ({ agencyId: mine[0]!.toAgencyId, agencyKind: mine[0]!.toAgencyKind });
+
+const names = (recipient: ConsentRecipient, agency: Agency) =>
+  'agencyId' in recipient ? recipient.agencyId === agency.agencyId : recipient.agencyKind === agency.agencyKind;
+
 /**
- * What the consent policy needs to know of the case. The view does not fold best-interests
- * determinations or safety flags yet: what a determination permits is not shown, and a flag does
- * not narrow a completed referral (open ones are withdrawn when the flag is raised).
+ * The part of a case an agency's stored view holds: its own referrals, the provisions that name it
+ * (by id or kind), and the sealed data of categories it may see now or once a provision it holds
+ * starts. Withdrawn or never-permitted categories are not in it at all; whatever depends on the
+ * time of reading (expiry) is decided again by recipientView when it is read.
  */
-export function consentSubjectOfView(view: CaseView): ConsentSubject {
+export function recipientSlice(record: CaseRecord, agency: Agency, at: string): RecipientViewInput | undefined {
+  const mine = record.referrals.filter((r) => r.toAgencyId === agency.agencyId);
+  if (mine.length === 0) return undefined;
+  const consents = record.consents
+    .map((c) => ({ consentId: c.consentId, grantor: c.grantor, ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}), provisions: c.provisions.filter((p) => names(p.recipient, agency)) }))
+    .filter((c) => c.provisions.length > 0);
+  const slice: RecipientViewInput = {
+    caseId: record.caseId, revision: record.revision, status: record.status, owningAgencyId: record.owningAgencyId, ageGroup: record.ageGroup,
+    updatedAt: record.updatedAt, referrals: mine, consents, personalData: {},
+    determinations: record.determinations
+      .filter((d) => d.status === 'approved' && d.scope.some((g) => names(g.recipient, agency)))
+      .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => names(g.recipient, agency)) })),
+    withheld: [...new Set(mine.flatMap((r) => r.sharedCategories))]
+      .filter((category) => decisions(record, mine, agency, category, at).some((d) => !d.permitted && d.rule === 'safety_flag')),
+  };
+  // Permission can only begin later where a provision starts later; checking then covers every future moment.
+  const moments = [at, ...consents.flatMap((c) => c.provisions.map((p) => p.validFrom)).filter((t) => Date.parse(t) > Date.parse(at))];
+  for (const [category, sealed] of Object.entries(record.personalData)) {
+    const withFlags = { ...slice, safetyFlags: record.safetyFlags };
+    if (moments.some((t) => permittedAt(withFlags, mine, agency, category as DataCategory, t))) slice.personalData[category] = sealed;
+  }
+  return slice;
+}
+
+/** What the consent policy needs to know of the case, from a record or a slice of it. */
+export function consentSubjectOfView(view: RecipientViewInput): ConsentSubject {
   return {
     owningAgencyId: view.owningAgencyId,
     treatedAsChild: view.ageGroup !== 'adult',
@@ -91,8 +145,10 @@ export function consentSubjectOfView(view: CaseView): ConsentSubject {
       provisions: c.provisions,
       withdrawals: Object.fromEntries(c.provisions.flatMap((p) => (p.withdrawnAt ? [[p.provisionId, p.withdrawnAt]] : []))),
     })),
-    bestInterests: [],
-    safetyFlags: [],
+    bestInterests: view.determinations.flatMap((d) => d.status === 'approved' && d.reviewedBy && d.reviewedAt
+      ? [{ determinationId: d.determinationId, decidedBy: d.decidedBy, approvedBy: d.reviewedBy, approvedAt: d.reviewedAt, scope: d.scope }]
+      : []),
+    safetyFlags: view.safetyFlags ?? [],
     erased: false,
   };
 }

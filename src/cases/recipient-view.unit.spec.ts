@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent, ReferralRequested } from '../../libs/domain/index.js';
-import { foldCaseView } from './case-view.js';
-import { recipientView } from './recipient-view.js';
+import { type CaseRecord, evolveCaseRecord, foldCaseView } from './case-view.js';
+import { recipientSlice, recipientView } from './recipient-view.js';
 
 const sealed = (label: string) => ({ alg: 'A256GCM', v: 1, iv: label, ct: label, tag: label });
 const shelter = { agencyId: 'a-shelter', agencyKind: 'shelter' } as const;
@@ -69,5 +69,34 @@ describe('recipientView', () => {
     expect(view.personalData).toEqual({});
     expect(view.referrals[0]!.note).toBeUndefined();
     expect(view.withdrawn.map((w) => w.reason)).toEqual(['referral_declined', 'referral_declined']);
+  });
+});
+
+describe('recipientSlice: what an agency\'s stored row holds', () => {
+  const flagged: CaseEvent = { type: 'SafetyFlagRaised', data: { flag: 'location_must_not_be_shared', by: 'u', at: '2026-01-03T00:00:00.000Z' } };
+  const record = (events: CaseEvent[]) => events.reduce<CaseRecord | undefined>(evolveCaseRecord, undefined)!;
+
+  it('holds only the categories the agency may see, and reads back as the whole record does', () => {
+    const events = [opened, consent(), referred];
+    const slice = recipientSlice(record(events), shelter, at)!;
+    expect(Object.keys(slice.personalData).sort()).toEqual(['identity', 'location']);
+    expect(recipientView(slice, shelter, at)).toEqual(see(events));
+  });
+
+  it('withholds what a safety flag covers without saying which flag, in the row and in the view', () => {
+    const slice = recipientSlice(record([opened, consent(), referred, flagged]), shelter, at)!;
+    expect(Object.keys(slice.personalData)).toEqual(['identity']);
+    expect(JSON.stringify(slice)).not.toContain('location_must_not_be_shared');
+    const view = recipientView(slice, shelter, at)!;
+    expect(view.personalData).toEqual({ identity: sealed('identity') });
+    expect(view.withdrawn).toEqual([{ category: 'location', since: '2026-01-03T00:00:00.000Z', reason: 'withheld_for_safety' }]);
+  });
+
+  it('drops a category at expiry when read, though the stored row was written before', () => {
+    const slice = recipientSlice(record([opened, consent('2026-01-20T00:00:00.000Z'), referred]), shelter, '2026-01-02T00:00:00.000Z')!;
+    expect(slice.personalData).toHaveProperty('identity');
+    const view = recipientView(slice, shelter, at)!;
+    expect(view.personalData).not.toHaveProperty('identity');
+    expect(view.withdrawn).toContainEqual({ category: 'identity', since: '2026-01-20T00:00:00.000Z', reason: 'consent_expired' });
   });
 });

@@ -18,6 +18,8 @@ export interface AppConfig {
   readonly tokenTtlSeconds: number;
   readonly demoNetwork: boolean;
   readonly projectionPollMs: number;
+  /** in-process: the app keeps its read models; external: `npm run projector` does, in its own process. */
+  readonly projector: 'in-process' | 'external';
 }
 
 export class ConfigError extends Error {
@@ -40,6 +42,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!masterKey) throw new ConfigError('MASTER_KEY', 'is required with DATABASE_URL (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
     if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required with DATABASE_URL (base64 of at least 32 random bytes)');
   }
+  const projector = oneOf(env, 'PROJECTOR', ['in-process', 'external'] as const, 'in-process');
+  if (projector === 'external' && mode === 'embedded') {
+    throw new ConfigError('PROJECTOR', 'external needs DATABASE_URL: the embedded database belongs to the one process that opened it');
+  }
   if (jwtSecret !== undefined && Buffer.from(jwtSecret, 'base64').length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be base64 of at least 32 bytes');
   }
@@ -54,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
     demoNetwork: boolean(env, 'DEMO_NETWORK', mode === 'embedded'),
     projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
+    projector,
   };
 }
 
@@ -68,6 +75,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
   return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}`);
+  return raw as T;
 }
 
 function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

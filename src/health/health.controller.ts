@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Header, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
@@ -26,6 +26,46 @@ export class HealthController {
     }
     const projections = this.runner.current();
     if (projections.state === 'failed') throw new ServiceUnavailableException('the projection runner stopped; restart the service to resume');
-    return { status: 'ok', mode: this.config.mode, database: this.db.driver, projections: { state: projections.state, eventsApplied: projections.eventsApplied } };
+    const lag = await this.runner.lag();
+    // An external projector is seen only through its checkpoint: events waiting too long mean it stopped.
+    if (lag.events > 0 && lag.seconds > STALLED_AFTER_SECONDS) {
+      throw new ServiceUnavailableException(`the read models are ${Math.round(lag.seconds)} s behind; is the projector running?`);
+    }
+    return {
+      status: 'ok', mode: this.config.mode, database: this.db.driver,
+      projections: { runner: this.config.projector, state: projections.state, lagEvents: lag.events, lagSeconds: lag.seconds },
+    };
   }
 }
+
+/** How old the oldest unprojected event may get before /health says the projector stopped. */
+const STALLED_AFTER_SECONDS = 60;
+
+/** Prometheus text exposition of the projection lag; counts and ages only, nothing from an event. */
+@ApiTags('health')
+@Controller('metrics')
+export class MetricsController {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Public()
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics: projection lag in events and seconds' })
+  async metrics(): Promise<string> {
+    const lag = await this.runner.lag();
+    const { eventsApplied } = await this.runner.checkpoint();
+    const running = this.config.projector === 'external' || this.runner.current().state === 'running';
+    return [
+      metric('gauge', 'referrals_projection_lag_events', 'Events in the store not yet applied to the read models', lag.events),
+      metric('gauge', 'referrals_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models', lag.seconds),
+      metric('counter', 'referrals_projection_events_applied_total', 'Events applied to the read models since the last rebuild', eventsApplied),
+      metric('gauge', 'referrals_projection_runner_up', '1 while the in-process runner follows the store (always 1 with an external projector)', running ? 1 : 0),
+    ].join('');
+  }
+}
+
+const metric = (type: 'gauge' | 'counter', name: string, help: string, value: number) =>
+  `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name}{runner="read-models"} ${value}\n`;

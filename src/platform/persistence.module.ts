@@ -11,6 +11,13 @@ import { IDEMPOTENCY_KEY } from './platform.tokens.js';
 import { deriveKey } from './secrets.js';
 
 export const SQL_DATABASE = Symbol('SqlDatabase');
+
+/** The configured database (PGlite in the data directory, or PostgreSQL), with the event store's schema in place. */
+export async function openDatabase(config: AppConfig): Promise<SqlDatabase> {
+  const db = config.databaseUrl ? await PostgresDatabase.open(config.databaseUrl) : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
+  await new SqlEventStore(db).migrate();
+  return db;
+}
 export const MASTER_KEY = Symbol('MasterKey');
 export const TYPEORM_DATA_SOURCE = Symbol('TypeOrmDataSource');
 
@@ -36,10 +43,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         {
           provide: SQL_DATABASE,
           useFactory: async () => {
-            const db = config.databaseUrl
-              ? await PostgresDatabase.open(config.databaseUrl)
-              : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
-            await new SqlEventStore(db).migrate();
+            const db = await openDatabase(config);
             await db.exec(IDENTITY_SCHEMA);
             return db;
           },

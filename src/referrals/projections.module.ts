@@ -3,17 +3,17 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { consentTrail } from '../audit/consent-trail.projection.js';
-import { referralInbox } from './referral-inbox.projection.js';
+import { READ_MODELS, READ_MODELS_RUNNER } from '../read-models.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
-/** The read models kept from the event stream, run in-process (the embedded default). */
+/** The read models kept from the event stream: run in-process unless PROJECTOR=external. */
 @Global()
 @Module({
   providers: [
     {
       provide: ProjectionRunner,
       inject: [SQL_DATABASE, EVENT_STORE],
-      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner('read-models', db, store, [referralInbox, consentTrail]),
+      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS),
     },
   ],
   exports: [ProjectionRunner],
@@ -23,10 +23,15 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   private readonly stop = new AbortController();
   private running?: Promise<void>;
 
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(
+    private readonly runner: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.migrate();
+    if (this.config.projector === 'external') return; // `npm run projector` keeps the read models
+
     const applied = await this.runner.catchUp();
     if (applied > 0) this.logger.log(`Caught up ${applied} events`);
     // A failed batch is rolled back and stops the runner; /health reports it and a restart resumes.

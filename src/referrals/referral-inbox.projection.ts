@@ -1,7 +1,8 @@
 import { type CaseEvent, REFERRAL_STATUS_AFTER } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
-import type { Projection } from '../../libs/projections/index.js';
+import { type Projection, eachEvent } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
+import { agencyScopedTable } from '../platform/agency-scope.js';
 
 /**
  * Each agency's referrals, incoming and outgoing: one row per referral and side. Only what a
@@ -30,9 +31,10 @@ CREATE TABLE IF NOT EXISTS referral_inbox (
   updated_at timestamptz NOT NULL,
   PRIMARY KEY (referral_id, direction)
 );
-CREATE INDEX IF NOT EXISTS referral_inbox_by_agency ON referral_inbox (agency_id, direction, status, requested_at DESC);`,
+CREATE INDEX IF NOT EXISTS referral_inbox_by_agency ON referral_inbox (agency_id, direction, status, requested_at DESC);
+${agencyScopedTable('referral_inbox')}`,
 
-  async apply(tx: SqlClient, recorded: RecordedEvent): Promise<void> {
+  apply: eachEvent(async (tx: SqlClient, recorded: RecordedEvent): Promise<void> => {
     const event = { type: recorded.type, data: recorded.data } as CaseEvent;
     switch (event.type) {
       case 'ReferralRequested': {
@@ -68,6 +70,6 @@ CREATE INDEX IF NOT EXISTS referral_inbox_by_agency ON referral_inbox (agency_id
       default:
         return;
     }
-  },
+  }),
 };
 

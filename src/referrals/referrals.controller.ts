@@ -5,6 +5,7 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { readAsAgency } from '../platform/agency-scope.js';
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
 const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
@@ -41,11 +42,11 @@ export class ReferralsController {
   @ApiOperation({ summary: "The caller's agency's referrals, incoming or outgoing; no personal data" })
   async list(@Query() query: ReferralQueryDto, @CurrentPrincipal() principal: Principal) {
     const direction = query.direction ?? 'incoming';
-    const rows = await this.db.query<InboxRow>(
+    const rows = await readAsAgency(this.db, principal.agencyId, (tx) => tx.query<InboxRow>(
       `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
        ORDER BY requested_at DESC LIMIT 500`,
       [principal.agencyId, direction, query.status ?? null],
-    );
+    ));
     return rows.map((row) => ({
       referralId: row.referral_id,
       caseId: row.case_id,

@@ -94,6 +94,19 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       expect(page3).toEqual({ events: [], next: page2.next });
     });
 
+    it('tells how far a reader is behind: how many events follow its position, and since when', async () => {
+      const start = await drain(store, null);
+      expect(await store.behind(start.next)).toEqual({ events: 0, firstRecordedAt: null });
+      const before = Date.now();
+      await store.appendToStream(stream, [event('A'), event('B')], { expectedRevision: 'no_stream' });
+      await store.appendToStream(stream, [event('C')], { expectedRevision: 1 });
+      const lag = await store.behind(start.next);
+      expect(lag.events).toBe(3);
+      expect(lag.firstRecordedAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+      const page = await store.readAll(start.next, 2);
+      expect((await store.behind(page.next)).events).toBe(1);
+    });
+
     it('follows: yields what exists, then what is appended later, and stops on abort', async () => {
       const start = await drain(store, null);
       const before = event('Before');

@@ -83,6 +83,12 @@ export interface EventStore {
    */
   follow(options: FollowOptions): AsyncIterable<ReadAllResult>;
 
+  /**
+   * How far a reader at `from` is behind (for lag metrics): how many events follow it, and when
+   * the first of them was recorded (null when there are none).
+   */
+  behind(from: GlobalPosition | null): Promise<{ readonly events: number; readonly firstRecordedAt: Date | null }>;
+
   /** Creates the store's schema if missing (idempotent). */
   migrate(): Promise<void>;
 }

@@ -69,8 +69,12 @@ onPostgres('SqlEventStore on postgres: readers following global order never skip
     const appended: string[] = [];
     const seen: string[] = [];
     const abort = new AbortController();
+    const positions = new Map<string, string[]>();
     const follower = (async () => {
-      for await (const batch of store.follow({ from: null, signal: abort.signal, batchSize: 50 })) seen.push(...batch.events.map((e) => e.eventId));
+      for await (const batch of store.follow({ from: null, signal: abort.signal, batchSize: 50 })) {
+        for (const e of batch.events) positions.set(e.eventId, [...(positions.get(e.eventId) ?? []), e.position]);
+        seen.push(...batch.events.map((e) => e.eventId));
+      }
     })();
     await Promise.all(
       Array.from({ length: 8 }, async (_, writer) => {
@@ -82,10 +86,12 @@ onPostgres('SqlEventStore on postgres: readers following global order never skip
       }),
     );
     const deadline = Date.now() + 20_000;
-    while (seen.length < appended.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (new Set(seen).size < appended.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     abort.abort();
     await follower;
     await db.close();
+    const twice = [...positions].filter(([, at]) => at.length > 1);
+    if (twice.length > 0) console.error('delivered more than once:', JSON.stringify(twice));
     expect(seen).toHaveLength(appended.length);
     expect(new Set(seen)).toEqual(new Set(appended));
   });

@@ -152,6 +152,15 @@ export class SqlEventStore implements EventStore {
     return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
   }
 
+  async behind(from: GlobalPosition | null): Promise<{ events: number; firstRecordedAt: Date | null }> {
+    const [transactionId, position] = from === null ? ['0', 0] : parsePosition(from);
+    const [row] = await this.db.query<{ events: number | string; first: Date | string | null }>(
+      'SELECT count(*) AS events, min(recorded_at) AS first FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)',
+      [transactionId, position],
+    );
+    return { events: Number(row?.events ?? 0), firstRecordedAt: row?.first ? new Date(row.first) : null };
+  }
+
   async *follow(options: FollowOptions): AsyncIterable<ReadAllResult> {
     const { signal } = options;
     const batchSize = options.batchSize ?? 500;

@@ -1,15 +1,27 @@
+import { EventEmitter } from 'node:events';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../../event-store/index.js';
 import type { SqlClient, SqlDatabase } from '../../sql/index.js';
 
-/** A read model kept from the event stream. `apply` runs inside the batch's transaction. */
+/**
+ * A read model kept from the event stream. `apply` runs inside the batch's transaction and gets
+ * the whole batch in global order, so a projection may fold several events of one case in memory
+ * and write once.
+ */
 export interface Projection {
   readonly name: string;
   /** Idempotent DDL of its tables. */
   readonly schema: string;
   /** Its tables, emptied before a rebuild. */
   readonly tables: readonly string[];
-  apply(tx: SqlClient, event: RecordedEvent): Promise<void>;
+  apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
 }
+
+/** For projections that handle one event at a time. */
+export const eachEvent =
+  (apply: (tx: SqlClient, event: RecordedEvent) => Promise<void>) =>
+  async (tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> => {
+    for (const event of events) await apply(tx, event);
+  };
 
 export interface RunnerStatus {
   readonly state: 'idle' | 'running' | 'stopped' | 'failed';
@@ -18,6 +30,21 @@ export interface RunnerStatus {
   readonly lastBatchAt?: Date;
   /** Kind of the error that stopped it; its message may hold data, so it is not kept. */
   readonly failure?: string;
+}
+
+export interface ProjectionLag {
+  /** Events in the store not yet applied to the read models. */
+  readonly events: number;
+  /** Age of the oldest event not yet applied; 0 when caught up. */
+  readonly seconds: number;
+}
+
+/** Another runner of the same name moved the checkpoint since this one read it. */
+export class CheckpointMovedError extends Error {
+  constructor() {
+    super('the projection checkpoint moved: another runner is applying the same read models');
+    this.name = 'CheckpointMovedError';
+  }
 }
 
 const CHECKPOINTS = `
@@ -31,10 +58,13 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
 /**
  * Keeps a group of projections up to date. Each batch of events and the position after it are
  * committed in one transaction, so a crash anywhere leaves the read models exactly at their
- * stored position: nothing is lost and nothing is applied twice.
+ * stored position: nothing is lost and nothing is applied twice. Each batch locks the checkpoint
+ * row and checks it still is where this runner started the batch, so two runners of the same
+ * read models (two app instances, or the app and `npm run projector`) never apply a batch twice.
  */
 export class ProjectionRunner {
   private status: RunnerStatus = { state: 'idle', position: null, eventsApplied: 0 };
+  private readonly batches = new EventEmitter();
 
   constructor(
     private readonly name: string,
@@ -42,7 +72,9 @@ export class ProjectionRunner {
     private readonly store: EventStore,
     private readonly projections: readonly Projection[],
     private readonly batchSize = 500,
-  ) {}
+  ) {
+    this.batches.setMaxListeners(0);
+  }
 
   async migrate(): Promise<void> {
     await this.db.exec(CHECKPOINTS + this.projections.map((p) => p.schema).join('\n'));
@@ -52,21 +84,52 @@ export class ProjectionRunner {
     return this.status;
   }
 
-  async checkpoint(): Promise<{ position: GlobalPosition | null; eventsApplied: number }> {
-    const [row] = await this.db.query<{ position: string | null; events_applied: number | string }>(
-      'SELECT position, events_applied FROM projection_checkpoints WHERE runner = $1',
+  async checkpoint(): Promise<{ position: GlobalPosition | null; eventsApplied: number; updatedAt: Date | null }> {
+    const [row] = await this.db.query<{ position: string | null; events_applied: number | string; updated_at: Date | string }>(
+      'SELECT position, events_applied, updated_at FROM projection_checkpoints WHERE runner = $1',
       [this.name],
     );
-    return { position: row?.position ?? null, eventsApplied: Number(row?.events_applied ?? 0) };
+    return { position: row?.position ?? null, eventsApplied: Number(row?.events_applied ?? 0), updatedAt: row ? new Date(row.updated_at) : null };
   }
 
-  /** Follows the store until `signal` aborts; a failing batch is rolled back and stops the runner. */
+  /** How far the stored read models are behind the event store, whichever process applies them. */
+  async lag(now = new Date()): Promise<ProjectionLag> {
+    const { position } = await this.checkpoint();
+    const behind = await this.store.behind(position);
+    return { events: behind.events, seconds: behind.firstRecordedAt ? Math.max(0, (now.getTime() - behind.firstRecordedAt.getTime()) / 1000) : 0 };
+  }
+
+  /** Resolves after the next batch this runner commits, or after `ms`, whichever is first. */
+  nextBatch(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.batches.off('batch', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.batches.once('batch', done);
+    });
+  }
+
+  /**
+   * Follows the store until `signal` aborts; a failing batch is rolled back and stops the runner.
+   * When another runner moved the checkpoint, follows again from where that one got to.
+   */
   async run(signal: AbortSignal): Promise<void> {
-    const { position, eventsApplied } = await this.checkpoint();
-    this.status = { state: 'running', position, eventsApplied };
     try {
-      for await (const batch of this.store.follow({ from: position, batchSize: this.batchSize, signal })) {
-        await this.applyBatch(batch.events, batch.next);
+      while (!signal.aborted) {
+        const { position, eventsApplied } = await this.checkpoint();
+        this.status = { state: 'running', position, eventsApplied };
+        try {
+          let from = position;
+          for await (const batch of this.store.follow({ from, batchSize: this.batchSize, signal })) {
+            await this.applyBatch(from, batch.events, batch.next);
+            from = batch.next;
+          }
+        } catch (error) {
+          if (!(error instanceof CheckpointMovedError)) throw error;
+        }
       }
       this.status = { ...this.status, state: 'stopped' };
     } catch (error) {
@@ -82,7 +145,13 @@ export class ProjectionRunner {
     for (;;) {
       const batch = await this.store.readAll(position, this.batchSize);
       if (batch.events.length === 0) return applied;
-      await this.applyBatch(batch.events, batch.next);
+      try {
+        await this.applyBatch(position, batch.events, batch.next);
+      } catch (error) {
+        if (!(error instanceof CheckpointMovedError)) throw error;
+        ({ position } = await this.checkpoint()); // another runner applied it: go on from there
+        continue;
+      }
       position = batch.next;
       applied += batch.events.length;
       onProgress?.(applied);
@@ -99,18 +168,18 @@ export class ProjectionRunner {
     return this.catchUp(onProgress);
   }
 
-  private async applyBatch(events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
+  private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
     await this.db.transaction(async (tx) => {
-      for (const event of events) {
-        for (const projection of this.projections) await projection.apply(tx, event);
-      }
+      await tx.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [this.name]);
+      const [stored] = await tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
+      if ((stored?.position ?? null) !== from) throw new CheckpointMovedError();
+      for (const projection of this.projections) await projection.apply(tx, events);
       await tx.query(
-        `INSERT INTO projection_checkpoints (runner, position, events_applied, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (runner) DO UPDATE SET position = EXCLUDED.position,
-           events_applied = projection_checkpoints.events_applied + EXCLUDED.events_applied, updated_at = now()`,
+        `UPDATE projection_checkpoints SET position = $2, events_applied = events_applied + $3, updated_at = now() WHERE runner = $1`,
         [this.name, next, events.length],
       );
     });
     this.status = { ...this.status, position: next, eventsApplied: this.status.eventsApplied + events.length, lastBatchAt: new Date() };
+    this.batches.emit('batch');
   }
 }

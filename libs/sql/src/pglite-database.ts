@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { Mutex } from './mutex.js';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
@@ -10,12 +11,24 @@ export class PgliteDatabase implements SqlDatabase {
   readonly driver = 'pglite' as const;
   private readonly lock = new Mutex();
 
-  private constructor(private readonly db: PGlite) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly release: () => Promise<void>,
+  ) {}
 
-  /** `dataDir` undefined keeps the database in memory (tests). */
+  /**
+   * `dataDir` undefined keeps the database in memory (tests). A data directory is one process's
+   * alone: a second process (a rebuild while the service runs) is refused rather than let it
+   * corrupt the files.
+   */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
-    const db = await PGlite.create(dataDir ? { dataDir } : {});
-    return new PgliteDatabase(db);
+    const release = dataDir ? await lockDirectory(`${dataDir}.lock`) : async () => undefined;
+    try {
+      return new PgliteDatabase(await PGlite.create(dataDir ? { dataDir } : {}), release);
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
 
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -46,6 +59,40 @@ export class PgliteDatabase implements SqlDatabase {
   }
 
   close(): Promise<void> {
-    return this.lock.run(() => this.db.close());
+    return this.lock.run(async () => {
+      await this.db.close();
+      await this.release();
+    });
+  }
+}
+
+export class DataDirectoryInUseError extends Error {
+  constructor(readonly pid: number) {
+    super(`the embedded database is open in process ${pid}; stop it first`);
+    this.name = 'DataDirectoryInUseError';
+  }
+}
+
+/** A lock file holding our pid; one left by a process that no longer runs is taken over. */
+async function lockDirectory(file: string): Promise<() => Promise<void>> {
+  for (;;) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) throw new DataDirectoryInUseError(pid);
+    await rm(file, { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { type CaseCommand, type CaseEvent, type Sealed, caseDecider } from '../libs/domain/index.js';
+import type { EventStore } from '../libs/event-store/index.js';
+
+/** Fictional agencies; the read models need their ids and kinds only. */
+export const WORKLOAD_AGENCIES = {
+  owner: { userId: '00000000-0000-4000-8000-00000000a001', agencyId: '00000000-0000-4000-8000-0000000000a1', agencyKind: 'government_social_service' },
+  shelter: { userId: '00000000-0000-4000-8000-00000000b001', agencyId: '00000000-0000-4000-8000-0000000000b1', agencyKind: 'shelter' },
+} as const;
+
+/** Stand-in ciphertext of the size real sealed values have; the read models never open it. */
+const sealed = (): Sealed => ({ alg: 'A256GCM', v: 1, iv: randomBytes(12).toString('base64url'), ct: randomBytes(120).toString('base64url'), tag: randomBytes(16).toString('base64url') });
+
+const id = (kind: number, n: number) => `00000000-0000-4000-8${kind.toString(16).padStart(3, '0')}-${n.toString(16).padStart(12, '0')}`;
+
+/**
+ * One case's path as the decider makes it: opened with personal data, consent for the shelter,
+ * a referral, the shelter's acknowledgement, and for every third case the consent withdrawn
+ * (which withdraws the referral). Ids derive from `n`, so runs are comparable.
+ */
+export function caseCommands(n: number, at: string): CaseCommand[] {
+  const { owner, shelter } = WORKLOAD_AGENCIES;
+  const caseId = id(1, n);
+  const commands: CaseCommand[] = [
+    { type: 'OpenCase', actor: owner, at, caseId, source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', personalData: { identity: sealed(), location: sealed() } },
+    {
+      type: 'GiveConsent', actor: owner, at, consentId: id(2, n), grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'n-1',
+      provisions: [{ provisionId: id(3, n), recipient: { agencyId: shelter.agencyId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'], validFrom: at }],
+    },
+    { type: 'RequestReferral', actor: owner, at, referralId: id(4, n), recipient: { agencyId: shelter.agencyId, agencyKind: shelter.agencyKind }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'high', sharedCategories: ['identity'] },
+    { type: 'AcknowledgeReferral', actor: shelter, at, referralId: id(4, n) },
+  ];
+  if (n % 3 === 0) commands.push({ type: 'WithdrawConsent', actor: owner, at, consentId: id(2, n) });
+  return commands;
+}
+
+export const workloadCaseId = (n: number) => id(1, n);
+
+/** Appends case `n`'s events, one append per command as the service does; returns how many events. */
+export async function appendCase(store: EventStore, n: number, at = new Date().toISOString()): Promise<number> {
+  let state = caseDecider.initialState();
+  let count = 0;
+  for (const command of caseCommands(n, at)) {
+    const events: CaseEvent[] = caseDecider.decide(command, state);
+    await store.appendToStream(`case-${workloadCaseId(n)}`, events.map((e, i) => ({ eventId: id(5, n * 64 + count + i), type: e.type, data: e.data, metadata: { occurredAt: at } })), {
+      expectedRevision: count === 0 ? 'no_stream' : count - 1,
+    });
+    state = events.reduce(caseDecider.evolve, state);
+    count += events.length;
+  }
+  return count;
+}

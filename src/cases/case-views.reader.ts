@@ -1,0 +1,83 @@
+import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { ProjectionRunner } from '../../libs/projections/index.js';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { readAsAgency } from '../platform/agency-scope.js';
+import { SQL_DATABASE } from '../platform/persistence.module.js';
+import type { AgencyCaseRow } from './case-views.projection.js';
+
+export interface CaseListFilter {
+  readonly relation?: AgencyCaseRow['relation'];
+  /** Only for the agency's own cases: a recipient must not learn a status consent does not share. */
+  readonly status?: AgencyCaseRow['case_status'];
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** How long a write waits for the read models to show it before answering anyway. */
+const READ_YOUR_WRITES_MS = 5000;
+
+/** Reads the per-agency case views, always through row-level security as the caller's agency. */
+@Injectable()
+export class CaseViews {
+  private readonly logger = new Logger('CaseViews');
+
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  async find(agencyId: string, caseId: string): Promise<AgencyCaseRow | undefined> {
+    const [row] = await readAsAgency(this.db, agencyId, (tx) =>
+      tx.query<AgencyCaseRow>('SELECT * FROM agency_case_views WHERE agency_id = $1 AND case_id = $2', [agencyId, caseId]));
+    return row;
+  }
+
+  /** Most recently changed first; `cursor` continues after the last row of the previous page. */
+  async list(agencyId: string, filter: CaseListFilter): Promise<{ rows: AgencyCaseRow[]; nextCursor?: string }> {
+    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const rows = await readAsAgency(this.db, agencyId, (tx) => tx.query<AgencyCaseRow>(
+      `SELECT * FROM agency_case_views
+        WHERE agency_id = $1
+          AND ($2::text IS NULL OR relation = $2)
+          AND ($3::text IS NULL OR (relation = 'owner' AND case_status = $3))
+          AND ($4::timestamptz IS NULL OR (updated_at, case_id) < ($4::timestamptz, $5::uuid))
+        ORDER BY updated_at DESC, case_id DESC
+        LIMIT $6`,
+      [agencyId, filter.relation ?? null, filter.status ?? null, after?.updatedAt ?? null, after?.caseId ?? null, filter.limit + 1],
+    ));
+    const page = rows.slice(0, filter.limit);
+    const last = page.at(-1);
+    return { rows: page, ...(rows.length > filter.limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+  }
+
+  /**
+   * Waits until the read models show the case at `revision`, so a client that writes and then
+   * reads sees its write. Gives up after a few seconds: the write stands either way.
+   */
+  async awaitRevision(caseId: string, revision: number): Promise<void> {
+    const deadline = Date.now() + READ_YOUR_WRITES_MS;
+    while (Date.now() < deadline) {
+      const [row] = await this.db.query<{ revision: number }>(
+        `SELECT revision FROM agency_case_views WHERE case_id = $1 AND relation = 'owner'`, [caseId]);
+      if (row && row.revision >= revision) return;
+      await this.runner.nextBatch(100);
+    }
+    this.logger.warn('read models are behind a write; answering without waiting longer');
+  }
+}
+
+function encodeCursor(row: AgencyCaseRow): string {
+  return Buffer.from(JSON.stringify([new Date(row.updated_at).toISOString(), row.case_id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { updatedAt: string; caseId: string } {
+  try {
+    const [updatedAt, caseId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof updatedAt === 'string' && !Number.isNaN(Date.parse(updatedAt)) && typeof caseId === 'string' && /^[0-9a-f-]{36}$/i.test(caseId)) {
+      return { updatedAt, caseId };
+    }
+  } catch {
+    // fall through: any malformed cursor gets the same answer
+  }
+  throw new BadRequestException('cursor is not one this service gave out');
+}

@@ -1,0 +1,57 @@
+/**
+ * The projector as its own process: `npm run projector` keeps the read models up to date (run the
+ * app with PROJECTOR=external beside it), `npm run rebuild` empties them and replays every event.
+ * Both show progress; neither prints anything from an event.
+ */
+import { SqlEventStore } from '../libs/event-store/index.js';
+import { ProjectionRunner } from '../libs/projections/index.js';
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { openDatabase } from './platform/persistence.module.js';
+import { READ_MODELS, READ_MODELS_RUNNER } from './read-models.js';
+
+/** A one-line progress bar on stderr, redrawn in place on a terminal and every tenth of the way otherwise. */
+export function progressBar(label: string, total: number, out: NodeJS.WriteStream = process.stderr) {
+  const started = Date.now();
+  let lastTenth = -1;
+  return (done: number) => {
+    const fraction = total > 0 ? Math.min(1, done / total) : 1;
+    const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
+    const line = `${label} [${'#'.repeat(Math.round(fraction * 30)).padEnd(30, '.')}] ${done}/${total} events ${Math.round(fraction * 100)}% ${rate}/s`;
+    if (out.isTTY) out.write(`\r${line}${fraction === 1 ? '\n' : ''}`);
+    else if (Math.floor(fraction * 10) !== lastTenth) {
+      lastTenth = Math.floor(fraction * 10);
+      out.write(`${line}\n`);
+    }
+  };
+}
+
+async function main(command: string | undefined): Promise<void> {
+  if (command !== 'run' && command !== 'rebuild') throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
+  const config = loadConfig();
+  const db = await openDatabase(config);
+  const store = new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs });
+  const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS);
+  await runner.migrate();
+  try {
+    if (command === 'rebuild') {
+      const total = (await store.behind(null)).events;
+      const applied = await runner.rebuild(progressBar('rebuild', total));
+      console.error(`Rebuilt the read models from ${applied} events.`);
+      return;
+    }
+    const { position } = await runner.checkpoint();
+    await runner.catchUp(progressBar('catch-up', (await store.behind(position)).events));
+    console.error('Caught up; following new events (Ctrl-C to stop).');
+    const stop = new AbortController();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+    await runner.run(stop.signal);
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`Cannot run the projector: ${error.message}`);
+  else console.error('The projector stopped:', error instanceof Error ? error.name : 'unknown error');
+  process.exit(1);
+});
