@@ -4,8 +4,8 @@ import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID,
   Length, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
-import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
-import type { AgencyKind, DataCategory, Purpose, ServiceType } from '../../libs/consent-policy/index.js';
+import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
+import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';
 import {
   AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, INDICATOR_CODES,
   INTERRUPTION_REASONS, URGENCIES,
@@ -131,4 +131,16 @@ export class ListCasesDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+}
+
+export class RaiseSafetyFlagDto {
+  @ApiProperty({ enum: SAFETY_FLAGS, description: 'Narrows what any consent lets other agencies see; never shown to them' })
+  @IsIn(SAFETY_FLAGS) flag!: SafetyFlag;
+}
+
+export class ProposeBestInterestsDto {
+  @ApiProperty({ type: [ProvisionDto], description: 'What the determination allows to be shared; each entry needs validUntil' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ProvisionDto) scope!: ProvisionDto[];
+  @ApiProperty({ maxLength: NOTE_MAX, description: 'Why sharing is in the child\'s best interests; encrypted' })
+  @IsString() @Length(1, NOTE_MAX) reasons!: string;
 }

@@ -1,4 +1,5 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, ParseEnumPipe, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { SAFETY_FLAGS, type SafetyFlag } from '../../libs/consent-policy/index.js';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { CaseEvent } from '../../libs/domain/index.js';
@@ -7,11 +8,13 @@ import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { Write, type WriteContext } from '../platform/write-context.js';
 import type { CommandOutcome } from './case-commands.service.js';
 import {
-  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, RequestReferralDto, WithdrawConsentDto,
+  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, ProposeBestInterestsDto, RaiseSafetyFlagDto, RequestReferralDto, WithdrawConsentDto,
 } from './case.dtos.js';
 import { CasesService, sealedField } from './cases.service.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
+/** ParseEnumPipe wants an enum-like object. */
+const SAFETY_FLAG_VALUES = Object.fromEntries(SAFETY_FLAGS.map((f) => [f, f]));
 
 /** Sets the case's new revision as ETag (for the next If-Match) and marks replays of an Idempotency-Key. */
 function answer(response: Response, outcome: CommandOutcome, body: Record<string, unknown>) {
@@ -172,5 +175,44 @@ export class CasesController {
   @Allow('case.change-status')
   async reopen(@Param('caseId', uuid) caseId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'ReopenCase' })), { caseId, status: 'open' });
+  }
+
+  @Post(':caseId/safety-flags')
+  @HttpCode(200)
+  @Allow('safety-flag.manage')
+  @ApiOperation({ summary: 'Raise a safety flag: it narrows what any consent lets other agencies see, and withdraws referrals it leaves uncovered' })
+  async raiseFlag(@Param('caseId', uuid) caseId: string, @Body() body: RaiseSafetyFlagDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, () => ({ type: 'RaiseSafetyFlag', flag: body.flag }));
+    return answer(response, outcome, { caseId, flag: body.flag, withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+
+  @Post(':caseId/safety-flags/:flag/lifting')
+  @HttpCode(200)
+  @Allow('safety-flag.manage')
+  async liftFlag(@Param('caseId', uuid) caseId: string, @Param('flag', new ParseEnumPipe(SAFETY_FLAG_VALUES)) flag: SafetyFlag, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'LiftSafetyFlag', flag })), { caseId, flag });
+  }
+
+  @Post(':caseId/best-interests-determinations')
+  @Allow('best-interests.propose')
+  @ApiOperation({ summary: 'Propose a best-interests determination for a child; it permits nothing until a different supervisor approves it' })
+  async proposeBestInterests(@Param('caseId', uuid) caseId: string, @Body() body: ProposeBestInterestsDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const { determinationId, outcome } = await this.cases.proposeBestInterests(caseId, body, context);
+    return answer(response, outcome, { caseId, determinationId });
+  }
+
+  @Post(':caseId/best-interests-determinations/:determinationId/approval')
+  @HttpCode(200)
+  @Allow('best-interests.review')
+  @ApiOperation({ summary: 'Approve a determination: refused (403) to the person who proposed it' })
+  async approveBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'ApproveBestInterestsDetermination', determinationId })), { caseId, determinationId, status: 'approved' });
+  }
+
+  @Post(':caseId/best-interests-determinations/:determinationId/rejection')
+  @HttpCode(200)
+  @Allow('best-interests.review')
+  async rejectBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'RejectBestInterestsDetermination', determinationId })), { caseId, determinationId, status: 'rejected' });
   }
 }

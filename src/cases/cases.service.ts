@@ -1,7 +1,7 @@
 import { BadRequestException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
-import type { ConsentRecipient } from '../../libs/consent-policy/index.js';
+import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
 import { type CaseCommand, type CasePersonalData, type Sealed, isOpenReferral } from '../../libs/domain/index.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
 import { type Principal, actorOf } from '../identity/principal.js';
@@ -10,7 +10,7 @@ import { Clock } from '../platform/clock.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
-import type { GiveConsentDto, OpenCaseDto, RequestReferralDto } from './case.dtos.js';
+import type { GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, RequestReferralDto } from './case.dtos.js';
 import { type CaseRecord, type CaseView, caseViewAt } from './case-view.js';
 import { type CaseListFilter, CaseViews } from './case-views.reader.js';
 import { type RecipientViewInput, holdsSharedData, recipientView } from './recipient-view.js';
@@ -25,6 +25,7 @@ export const sealedField = {
   declineNote: (referralId: string) => `referral:${referralId}:decline-note`,
   outcome: (referralId: string) => `referral:${referralId}:outcome`,
   interruptionNote: 'case:interruption-note',
+  determinationReasons: (determinationId: string) => `determination:${determinationId}:reasons`,
 };
 
 @Injectable()
@@ -53,14 +54,7 @@ export class CasesService {
 
   async giveConsent(caseId: string, body: GiveConsentDto, context: WriteContext) {
     const ids = this.commands.idSource(context.principal, context.idempotencyKey);
-    const recipients = body.provisions.map((p, index): ConsentRecipient => {
-      const { agencyId, agencyKind } = p.recipient;
-      if ((agencyId === undefined) === (agencyKind === undefined)) {
-        throw new BadRequestException(`provisions[${index}].recipient names exactly one of agencyId or agencyKind`);
-      }
-      return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
-    });
-    await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
+    const grants = await this.grants(body.provisions, 'provisions');
     const consentId = ids('consent');
     const outcome = await this.run(caseId, context, body, (at) => ({
       type: 'GiveConsent',
@@ -71,16 +65,7 @@ export class CasesService {
       language: body.language,
       interpreterUsed: body.interpreterUsed,
       noticeVersion: body.noticeVersion,
-      provisions: body.provisions.map((p, index) => ({
-        provisionId: ids(`provision-${index}`),
-        recipient: recipients[index]!,
-        purpose: p.purpose,
-        serviceTypes: p.serviceTypes ?? [],
-        categories: p.categories,
-        // Consent permits nothing before it was given: a back-dated start is moved to now.
-        validFrom: p.validFrom && Date.parse(p.validFrom) > Date.parse(at) ? new Date(p.validFrom).toISOString() : at,
-        ...(p.validUntil ? { validUntil: new Date(p.validUntil).toISOString() } : {}),
-      })),
+      provisions: grants(at).map((grant, index) => ({ provisionId: ids(`provision-${index}`), ...grant })),
     }), ids);
     return { consentId, outcome };
   }
@@ -100,6 +85,38 @@ export class CasesService {
       ...(body.note ? { note: await this.seal(caseId, sealedField.referralNote(referralId), body.note) } : {}),
     }), ids);
     return { referralId, outcome };
+  }
+
+  async proposeBestInterests(caseId: string, body: ProposeBestInterestsDto, context: WriteContext) {
+    const ids = this.commands.idSource(context.principal, context.idempotencyKey);
+    const grants = await this.grants(body.scope, 'scope');
+    const determinationId = ids('determination');
+    const outcome = await this.run(caseId, context, body, async (at) => ({
+      type: 'ProposeBestInterestsDetermination', determinationId, scope: grants(at),
+      reasons: await this.seal(caseId, sealedField.determinationReasons(determinationId), body.reasons),
+    }), ids);
+    return { determinationId, outcome };
+  }
+
+  /** Checks the named agencies exist; gives the grants as of the moment the command is decided. */
+  private async grants(entries: readonly ProvisionDto[], field: string): Promise<(at: string) => DisclosureGrant[]> {
+    const recipients = entries.map((p, index): ConsentRecipient => {
+      const { agencyId, agencyKind } = p.recipient;
+      if ((agencyId === undefined) === (agencyKind === undefined)) {
+        throw new BadRequestException(`${field}[${index}].recipient names exactly one of agencyId or agencyKind`);
+      }
+      return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
+    });
+    await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
+    return (at) => entries.map((p, index) => ({
+      recipient: recipients[index]!,
+      purpose: p.purpose,
+      serviceTypes: p.serviceTypes ?? [],
+      categories: p.categories,
+      // Nothing is permitted before it was agreed: a back-dated start is moved to now.
+      validFrom: p.validFrom && Date.parse(p.validFrom) > Date.parse(at) ? new Date(p.validFrom).toISOString() : at,
+      ...(p.validUntil ? { validUntil: new Date(p.validUntil).toISOString() } : {}),
+    }));
   }
 
   /** Commands whose only personal data is free text, sealed with `seal` under a field of `sealedField`. */
@@ -169,6 +186,7 @@ export class CasesService {
         ...(r.declineNote ? { declineNote: await this.unseal(caseId, sealedField.declineNote(r.referralId), r.declineNote) } : {}),
         ...(r.outcome ? { outcome: await this.unseal(caseId, sealedField.outcome(r.referralId), r.outcome) } : {}),
       }))),
+      determinations: await Promise.all(view.determinations.map(async (d) => ({ ...d, reasons: await this.unseal(caseId, sealedField.determinationReasons(d.determinationId), d.reasons) }))),
       timeline: await Promise.all(view.timeline.map(async (t) => (t.note ? { ...t, note: await this.unseal(caseId, sealedField.interruptionNote, t.note) } : t))),
     };
   }
@@ -216,4 +234,4 @@ export class CasesService {
 }
 
 const hasNotes = (view: CaseView) =>
-  view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note);
+  view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0;

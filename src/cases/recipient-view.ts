@@ -72,7 +72,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
 
 /** Why and since when a category once shared with the agency is no longer visible to it. */
 function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: RecipientViewInput, at: string): WithdrawnStub {
-  if (view.withheld?.includes(category) || decisions(view, mine, agencyOf(mine), category, at).some((d) => !d.permitted && d.rule === 'safety_flag')) {
+  if (view.withheld?.includes(category) || withheldForSafety(view, mine, agencyOf(mine), category, at)) {
     return { category, since: view.updatedAt, reason: 'withheld_for_safety' };
   }
   const basis = mine.flatMap((r) => r.legalBasis.filter((b) => b.category === category));
@@ -91,12 +91,16 @@ function permittedAt(view: RecipientViewInput, mine: CaseRecord['referrals'], ag
 }
 
 /** The policy's answer for each held referral that shared `category`. */
-function decisions(view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string): PolicyDecision[] {
+function decisions(view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string, heldOnly = true): PolicyDecision[] {
   const subject = consentSubjectOfView(view);
   return mine
-    .filter((r) => HOLDING.has(r.status) && r.sharedCategories.includes(category))
+    .filter((r) => (!heldOnly || HOLDING.has(r.status)) && r.sharedCategories.includes(category))
     .map((r) => permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }));
 }
+
+/** A flag withholds the category from this agency, whether or not a referral still holds it (the flag may have withdrawn it). */
+const withheldForSafety = (view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string) =>
+  decisions(view, mine, agency, category, at, false).some((d) => !d.permitted && d.rule === 'safety_flag');
 
 const agencyOf = (mine: CaseRecord['referrals']): Agency => ({ agencyId: mine[0]!.toAgencyId, agencyKind: mine[0]!.toAgencyKind });
 
@@ -122,7 +126,7 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
       .filter((d) => d.status === 'approved' && d.scope.some((g) => names(g.recipient, agency)))
       .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => names(g.recipient, agency)) })),
     withheld: [...new Set(mine.flatMap((r) => r.sharedCategories))]
-      .filter((category) => decisions(record, mine, agency, category, at).some((d) => !d.permitted && d.rule === 'safety_flag')),
+      .filter((category) => withheldForSafety(record, mine, agency, category, at)),
   };
   // Permission can only begin later where a provision starts later; checking then covers every future moment.
   const moments = [at, ...consents.flatMap((c) => c.provisions.map((p) => p.validFrom)).filter((t) => Date.parse(t) > Date.parse(at))];

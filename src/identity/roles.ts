@@ -24,6 +24,10 @@ export const PERMISSIONS = {
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],
   'referral.list': ['frontline_worker', 'caseworker', 'supervisor'],
+  'safety-flag.manage': ['caseworker', 'supervisor'],
+  'best-interests.propose': ['caseworker', 'supervisor'],
+  // The second pair of eyes on a decision for a child is a supervisor's (DOMAIN.md).
+  'best-interests.review': ['supervisor'],
   // Auditors read consent trails and access logs, which hold no personal data, and nothing else.
   'audit.read': ['auditor'],
   'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
