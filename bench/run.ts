@@ -2,7 +2,8 @@
  * Benchmarks (not tests): event-store appends beside raw INSERTs of the same rows into the same
  * database in the same run, so the ratio says what the store's guarantees cost on this machine.
  *   npm run bench                 PGlite (a data directory on disk), and PostgreSQL when DATABASE_URL is set
- *   BENCH_EVENTS=5000 npm run bench
+ *   BENCH_EVENTS=5000 BENCH_CASES=1000 npm run bench
+ * Then the rebuild of the read models, beside raw batched INSERTs of as many rows.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqlEventStore } from '../libs/event-store/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
+import { ProjectionRunner } from '../libs/projections/index.js';
+import { READ_MODELS } from '../src/read-models.js';
+import { appendCase } from './case-workload.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const BATCH = 10;
@@ -80,12 +84,48 @@ async function benchmark(name: string, db: SqlDatabase) {
   }
 }
 
+const CASES = Number(process.env.BENCH_CASES ?? 400);
+
+/**
+ * Rebuild: every event replayed into the read models (ProjectionRunner.rebuild), beside raw
+ * batched INSERTs of as many rows of the same size as the case views, in batches as large.
+ */
+async function rebuildBenchmark(db: SqlDatabase) {
+  const store = new SqlEventStore(db);
+  await store.migrate();
+  console.log(`\nRebuild of the read models (${db.driver})`);
+  let events = 0;
+  await timed(`appending ${CASES} cases through the decider`, CASES, async (n) => {
+    events += await appendCase(store, n);
+    return 1;
+  });
+  const runner = new ProjectionRunner('bench', db, store, READ_MODELS);
+  await runner.migrate();
+  await db.exec(`CREATE TABLE raw_views (agency_id uuid, case_id uuid, view jsonb, PRIMARY KEY (agency_id, case_id))`);
+  const view = JSON.stringify(payload());
+  const batch = 500;
+  const raw = await timed(`raw INSERT, ${batch} rows per transaction`, events, async (done) => {
+    const n = Math.min(batch, events - done);
+    await db.transaction((tx) => tx.query(
+      `INSERT INTO raw_views SELECT gen_random_uuid(), gen_random_uuid(), $1::jsonb FROM generate_series(1, $2)`, [view, n]));
+    return n;
+  });
+  const started = process.hrtime.bigint();
+  await runner.rebuild((applied) => progress('rebuild of the read models', applied, events));
+  const rebuilt = events / (Number(process.hrtime.bigint() - started) / 1e9);
+  console.log(`  rebuild: ${events} events; raw ${raw.toFixed(0)} rows/s, rebuild ${rebuilt.toFixed(0)} events/s, rebuild / raw ${(rebuilt / raw).toFixed(2)}`);
+}
+
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
   try {
     const pglite = await PgliteDatabase.open(dataDir);
     await benchmark('PGlite (data directory on disk)', pglite);
     await pglite.close();
+    // A fresh database: the rebuild replays real case events only.
+    const fresh = await PgliteDatabase.open(join(dataDir, 'rebuild'));
+    await rebuildBenchmark(fresh);
+    await fresh.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -101,8 +141,12 @@ async function main() {
     const postgres = await PostgresDatabase.open(url, { searchPath: schema });
     await benchmark('PostgreSQL', postgres);
     await postgres.close();
+    await admin.exec(`CREATE SCHEMA ${schema}_rebuild`);
+    const fresh = await PostgresDatabase.open(url, { searchPath: `${schema}_rebuild` });
+    await rebuildBenchmark(fresh);
+    await fresh.close();
   } finally {
-    await admin.exec(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.exec(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_rebuild CASCADE`);
     await admin.close();
   }
 }
