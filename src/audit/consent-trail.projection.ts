@@ -1,6 +1,6 @@
 import type { CaseEvent } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
-import { type Projection, eachEvent } from '../../libs/projections/index.js';
+import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 
 /**
@@ -24,19 +24,25 @@ CREATE TABLE IF NOT EXISTS consent_trail (
 );
 CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revision);`,
 
-  apply: eachEvent(async (tx: SqlClient, recorded: RecordedEvent): Promise<void> => {
-    const details = trailDetails({ type: recorded.type, data: recorded.data } as CaseEvent);
-    if (!details) return;
+  async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+    const rows = events.flatMap((recorded) => {
+      const details = trailDetails({ type: recorded.type, data: recorded.data } as CaseEvent);
+      return details ? [{
+        event_id: recorded.eventId, case_id: recorded.streamId.replace(/^case-/, ''), revision: recorded.revision, event_type: recorded.type,
+        occurred_at: String(recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString()),
+        actor_user_id: String(recorded.metadata.actorUserId ?? ''), actor_agency_id: String(recorded.metadata.actorAgencyId ?? ''), details,
+      }] : [];
+    });
+    if (rows.length === 0) return;
+    // One statement per batch: a rebuild replays every event through here.
     await tx.query(
       `INSERT INTO consent_trail (event_id, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING`,
-      [
-        recorded.eventId, recorded.streamId.replace(/^case-/, ''), recorded.revision, recorded.type,
-        String(recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString()),
-        String(recorded.metadata.actorUserId ?? ''), String(recorded.metadata.actorAgencyId ?? ''), JSON.stringify(details),
-      ],
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, case_id uuid, revision int, event_type text, occurred_at timestamptz,
+         actor_user_id text, actor_agency_id text, details jsonb)
+       ON CONFLICT (event_id) DO NOTHING`,
+      [JSON.stringify(rows)],
     );
-  }),
+  },
 };
 
 /** The non-personal facts of the events that make up a consent trail; undefined for other events. */
@@ -63,6 +69,19 @@ export function trailDetails(event: CaseEvent): Record<string, unknown> | undefi
     }
     case 'ReferralWithdrawn':
       return { referralId: event.data.referralId, cause: event.data.cause };
+    case 'BestInterestsDeterminationProposed': {
+      // The reasons stay sealed in the case; the trail keeps who, when and the scope.
+      const { determinationId, scope } = event.data;
+      return { determinationId, scope };
+    }
+    case 'BestInterestsDetermined':
+      return { determinationId: event.data.determinationId, decidedBy: event.data.decidedBy, approvedBy: event.data.by };
+    case 'BestInterestsDeterminationRejected':
+      return { determinationId: event.data.determinationId };
+    case 'SafetyFlagRaised':
+    case 'SafetyFlagLifted':
+      // That sharing was narrowed is part of the trail; which risk the person faces is not.
+      return {};
     default:
       return undefined;
   }

@@ -1,6 +1,6 @@
 import { type CaseEvent, REFERRAL_STATUS_AFTER } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
-import { type Projection, eachEvent } from '../../libs/projections/index.js';
+import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 import { agencyScopedTable } from '../platform/agency-scope.js';
 
@@ -9,6 +9,25 @@ import { agencyScopedTable } from '../platform/agency-scope.js';
  * recipient may always know of a referral addressed to it (who, what for, which categories,
  * status, deadlines); never personal data or notes.
  */
+/** A stored row, as read back and as written. */
+export interface InboxRow {
+  referral_id: string;
+  direction: 'incoming' | 'outgoing';
+  agency_id: string;
+  counterpart_agency_id: string;
+  case_id: string;
+  purpose: string;
+  service_type: string | null;
+  urgency: string;
+  shared_categories: string[];
+  status: string;
+  withdrawal_cause: string | null;
+  decline_reason: string | null;
+  requested_at: string | Date;
+  respond_by: string | Date;
+  updated_at: string | Date;
+}
+
 export const referralInbox: Projection = {
   name: 'referral-inbox',
   tables: ['referral_inbox'],
@@ -34,42 +53,60 @@ CREATE TABLE IF NOT EXISTS referral_inbox (
 CREATE INDEX IF NOT EXISTS referral_inbox_by_agency ON referral_inbox (agency_id, direction, status, requested_at DESC);
 ${agencyScopedTable('referral_inbox')}`,
 
-  apply: eachEvent(async (tx: SqlClient, recorded: RecordedEvent): Promise<void> => {
-    const event = { type: recorded.type, data: recorded.data } as CaseEvent;
-    switch (event.type) {
-      case 'ReferralRequested': {
+  async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
+    const referralEvents = events.flatMap((recorded) => {
+      const event = { type: recorded.type, data: recorded.data } as CaseEvent;
+      return event.type === 'ReferralRequested' || event.type in REFERRAL_STATUS_AFTER ? [{ event, caseId: recorded.streamId.replace(/^case-/, '') }] : [];
+    });
+    if (referralEvents.length === 0) return;
+    // Fold the batch in memory from the stored rows, then write every touched row once.
+    const ids = [...new Set(referralEvents.map(({ event }) => (event.data as { referralId: string }).referralId))];
+    const stored = await tx.query<InboxRow>(
+      `SELECT referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency, shared_categories, status,
+              withdrawal_cause, decline_reason, requested_at, respond_by, updated_at
+         FROM referral_inbox WHERE referral_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const rows = new Map(stored.map((row) => [`${row.referral_id}/${row.direction}`, row]));
+    for (const { event, caseId } of referralEvents) {
+      if (event.type === 'ReferralRequested') {
         const r = event.data;
-        const caseId = recorded.streamId.replace(/^case-/, '');
         for (const [direction, agency, counterpart] of [['incoming', r.toAgencyId, r.fromAgencyId], ['outgoing', r.fromAgencyId, r.toAgencyId]] as const) {
-          await tx.query(
-            `INSERT INTO referral_inbox (referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency,
-               shared_categories, status, requested_at, respond_by, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'requested', $10, $11, $10)
-             ON CONFLICT (referral_id, direction) DO NOTHING`,
-            [r.referralId, direction, agency, counterpart, caseId, r.purpose, r.serviceType ?? null, r.urgency, r.sharedCategories, r.requestedAt, r.respondBy],
-          );
+          const key = `${r.referralId}/${direction}`;
+          if (!rows.has(key)) {
+            rows.set(key, {
+              referral_id: r.referralId, direction, agency_id: agency, counterpart_agency_id: counterpart, case_id: caseId, purpose: r.purpose,
+              service_type: r.serviceType ?? null, urgency: r.urgency, shared_categories: [...r.sharedCategories], status: 'requested',
+              withdrawal_cause: null, decline_reason: null, requested_at: r.requestedAt, respond_by: r.respondBy, updated_at: r.requestedAt,
+            });
+          }
         }
-        return;
+        continue;
       }
-      case 'ReferralAcknowledged':
-      case 'ReferralAccepted':
-      case 'ReferralDeclined':
-      case 'ReferralCompleted':
-      case 'ReferralWithdrawn':
-        await tx.query(
-          `UPDATE referral_inbox SET status = $2, updated_at = $3, withdrawal_cause = $4, decline_reason = $5 WHERE referral_id = $1`,
-          [
-            event.data.referralId,
-            REFERRAL_STATUS_AFTER[event.type],
-            event.data.at,
-            event.type === 'ReferralWithdrawn' ? event.data.cause : null,
-            event.type === 'ReferralDeclined' ? event.data.reason : null,
-          ],
-        );
-        return;
-      default:
-        return;
+      if (!(event.type in REFERRAL_STATUS_AFTER)) continue;
+      const step = event as Extract<CaseEvent, { type: keyof typeof REFERRAL_STATUS_AFTER }>;
+      for (const direction of ['incoming', 'outgoing'] as const) {
+        const row = rows.get(`${step.data.referralId}/${direction}`);
+        if (!row) continue;
+        rows.set(`${step.data.referralId}/${direction}`, {
+          ...row, status: REFERRAL_STATUS_AFTER[step.type], updated_at: step.data.at,
+          withdrawal_cause: step.type === 'ReferralWithdrawn' ? step.data.cause : null,
+          decline_reason: step.type === 'ReferralDeclined' ? step.data.reason : null,
+        });
+      }
     }
-  }),
+    await tx.query(
+      `INSERT INTO referral_inbox (referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency,
+         shared_categories, status, withdrawal_cause, decline_reason, requested_at, respond_by, updated_at)
+       SELECT referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency,
+         ARRAY(SELECT jsonb_array_elements_text(shared_categories)), status, withdrawal_cause, decline_reason, requested_at, respond_by, updated_at
+         FROM jsonb_to_recordset($1::jsonb) AS r(referral_id uuid, direction text, agency_id uuid, counterpart_agency_id uuid, case_id uuid,
+           purpose text, service_type text, urgency text, shared_categories jsonb, status text, withdrawal_cause text, decline_reason text,
+           requested_at timestamptz, respond_by timestamptz, updated_at timestamptz)
+       ON CONFLICT (referral_id, direction) DO UPDATE SET status = EXCLUDED.status, withdrawal_cause = EXCLUDED.withdrawal_cause,
+         decline_reason = EXCLUDED.decline_reason, updated_at = EXCLUDED.updated_at`,
+      [JSON.stringify([...rows.values()])],
+    );
+  },
 };
 

@@ -6,6 +6,7 @@ import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { readAsAgency } from '../platform/agency-scope.js';
+import type { InboxRow } from './referral-inbox.projection.js';
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
 const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
@@ -15,21 +16,6 @@ export class ReferralQueryDto {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
 }
 
-interface InboxRow {
-  referral_id: string;
-  case_id: string;
-  counterpart_agency_id: string;
-  purpose: string;
-  service_type: string | null;
-  urgency: string;
-  shared_categories: string[];
-  status: string;
-  withdrawal_cause: string | null;
-  decline_reason: string | null;
-  requested_at: Date;
-  respond_by: Date;
-  updated_at: Date;
-}
 
 @ApiTags('referrals')
 @ApiBearerAuth()

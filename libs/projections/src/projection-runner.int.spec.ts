@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type RecordedEvent, SqlEventStore } from '../../event-store/index.js';
 import type { SqlClient } from '../../sql/index.js';
 import { testDatabases } from '../../testing/index.js';
-import { type Projection, ProjectionRunner, eachEvent } from './projection-runner.js';
+import { type Projection, ProjectionRunner } from './projection-runner.js';
 
 /** Counts events per stream; can be told to fail on one event, as a crash in the middle of a batch. */
 function counting(failOn?: string): Projection {
@@ -11,13 +11,15 @@ function counting(failOn?: string): Projection {
     name: 'counting',
     tables: ['stream_counts'],
     schema: 'CREATE TABLE IF NOT EXISTS stream_counts (stream_id text PRIMARY KEY, events int NOT NULL);',
-    apply: eachEvent(async (tx: SqlClient, event: RecordedEvent) => {
-      if (event.eventId === failOn) throw new Error('crash in the middle of a batch');
-      await tx.query(
-        'INSERT INTO stream_counts (stream_id, events) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET events = stream_counts.events + 1',
-        [event.streamId],
-      );
-    }),
+    async apply(tx: SqlClient, events: readonly RecordedEvent[]) {
+      for (const event of events) {
+        if (event.eventId === failOn) throw new Error('crash in the middle of a batch');
+        await tx.query(
+          'INSERT INTO stream_counts (stream_id, events) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET events = stream_counts.events + 1',
+          [event.streamId],
+        );
+      }
+    },
   };
 }
 

@@ -16,13 +16,6 @@ export interface Projection {
   apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
 }
 
-/** For projections that handle one event at a time. */
-export const eachEvent =
-  (apply: (tx: SqlClient, event: RecordedEvent) => Promise<void>) =>
-  async (tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> => {
-    for (const event of events) await apply(tx, event);
-  };
-
 export interface RunnerStatus {
   readonly state: 'idle' | 'running' | 'stopped' | 'failed';
   readonly position: GlobalPosition | null;
