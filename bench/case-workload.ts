@@ -50,3 +50,14 @@ export async function appendCase(store: EventStore, n: number, at = new Date().t
   }
   return count;
 }
+
+/** Withdraws case `n`'s consent as the service would: fold the stream, decide, append at its revision. */
+export async function withdrawConsent(store: EventStore, n: number, at = new Date().toISOString()): Promise<void> {
+  const stream = `case-${workloadCaseId(n)}`;
+  const recorded = await store.readStream(stream);
+  const state = recorded.reduce((s, e) => caseDecider.evolve(s, { type: e.type, data: e.data } as CaseEvent), caseDecider.initialState());
+  const events = caseDecider.decide({ type: 'WithdrawConsent', actor: WORKLOAD_AGENCIES.owner, at, consentId: id(2, n) }, state);
+  await store.appendToStream(stream, events.map((e, i) => ({ eventId: id(6, n * 64 + i), type: e.type, data: e.data, metadata: { occurredAt: at } })), {
+    expectedRevision: recorded.length - 1,
+  });
+}

@@ -13,7 +13,7 @@ import { SqlEventStore } from '../libs/event-store/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { READ_MODELS } from '../src/read-models.js';
-import { appendCase } from './case-workload.js';
+import { WORKLOAD_AGENCIES, appendCase, withdrawConsent, workloadCaseId } from './case-workload.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2000);
 const BATCH = 10;
@@ -116,6 +116,56 @@ async function rebuildBenchmark(db: SqlDatabase) {
   console.log(`  rebuild: ${events} events; raw ${raw.toFixed(0)} rows/s, rebuild ${rebuilt.toFixed(0)} events/s, rebuild / raw ${(rebuilt / raw).toFixed(2)}`);
 }
 
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
+
+/**
+ * Withdrawal propagation: from the withdrawal's append returning to the recipient's stored view no
+ * longer holding the withdrawn category, with the in-process projector following the store while
+ * other cases are written at a steady rate (about 100 events/s).
+ */
+async function propagationBenchmark(db: SqlDatabase) {
+  const store = new SqlEventStore(db, { pollIntervalMs: 200 });
+  await store.migrate();
+  console.log(`\nWithdrawal propagation (${db.driver}), ${SAMPLES} withdrawals`);
+  const runner = new ProjectionRunner('propagation', db, store, READ_MODELS);
+  await runner.migrate();
+  const stop = new AbortController();
+  const running = runner.run(stop.signal);
+  // Cases whose number is not a multiple of 3 keep their consent in the workload: those are withdrawn here.
+  const targets = Array.from({ length: SAMPLES }, (_, i) => 3 * i + 1);
+  for (const [i, n] of targets.entries()) {
+    await appendCase(store, n);
+    progress('preparing the cases to withdraw from', i + 1, SAMPLES);
+  }
+  await runner.catchUp().catch(() => 0); // the follower may be applying the same batch: either way it ends applied
+  let background = 10_000;
+  const steady = setInterval(() => void appendCase(store, background++).catch(() => undefined), 40);
+  const shelter = WORKLOAD_AGENCIES.shelter.agencyId;
+  const holdsIdentity = async (n: number) => {
+    const [row] = await db.query<{ holds: boolean }>(
+      `SELECT (view->'personalData') ? 'identity' AS holds FROM agency_case_views WHERE agency_id = $1 AND case_id = $2`, [shelter, workloadCaseId(n)]);
+    return row?.holds ?? false;
+  };
+  const latencies: number[] = [];
+  try {
+    for (const [i, n] of targets.entries()) {
+      while (!(await holdsIdentity(n))) await new Promise((resolve) => setTimeout(resolve, 5));
+      await withdrawConsent(store, n);
+      const started = process.hrtime.bigint();
+      while (await holdsIdentity(n)) await new Promise((resolve) => setTimeout(resolve, 2));
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+      progress('withdrawing and waiting for the view', i + 1, SAMPLES);
+    }
+  } finally {
+    clearInterval(steady);
+    stop.abort();
+    await running;
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]!;
+  console.log(`  propagation: p50 ${at(0.5).toFixed(0)} ms, p99 ${at(0.99).toFixed(0)} ms, max ${at(1).toFixed(0)} ms (target: p99 under 1000 ms)`);
+}
+
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
   try {
@@ -126,6 +176,9 @@ async function main() {
     const fresh = await PgliteDatabase.open(join(dataDir, 'rebuild'));
     await rebuildBenchmark(fresh);
     await fresh.close();
+    const live = await PgliteDatabase.open(join(dataDir, 'propagation'));
+    await propagationBenchmark(live);
+    await live.close();
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -145,8 +198,12 @@ async function main() {
     const fresh = await PostgresDatabase.open(url, { searchPath: `${schema}_rebuild` });
     await rebuildBenchmark(fresh);
     await fresh.close();
+    await admin.exec(`CREATE SCHEMA ${schema}_live`);
+    const live = await PostgresDatabase.open(url, { searchPath: `${schema}_live` });
+    await propagationBenchmark(live);
+    await live.close();
   } finally {
-    await admin.exec(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_rebuild CASCADE`);
+    await admin.exec(`DROP SCHEMA ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_rebuild CASCADE; DROP SCHEMA IF EXISTS ${schema}_live CASCADE`);
     await admin.close();
   }
 }
