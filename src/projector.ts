@@ -4,6 +4,7 @@
  * Both show progress; neither prints anything from an event.
  */
 import { SqlEventStore } from '../libs/event-store/index.js';
+import { DataDirectoryInUseError } from '../libs/sql/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openDatabase } from './platform/persistence.module.js';
@@ -27,7 +28,7 @@ export function progressBar(label: string, total: number, out: NodeJS.WriteStrea
 
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'run' && command !== 'rebuild') throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), false); // it never opens personal data, so it gets no keys
   const db = await openDatabase(config);
   const store = new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs });
   const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS);
@@ -51,7 +52,8 @@ async function main(command: string | undefined): Promise<void> {
 }
 
 main(process.argv[2]).catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(`Cannot run the projector: ${error.message}`);
+  // These two messages name a setting or a process id, never data.
+  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError) console.error(`Cannot run the projector: ${error.message}`);
   else console.error('The projector stopped:', error instanceof Error ? error.name : 'unknown error');
   process.exit(1);
 });

@@ -41,7 +41,8 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it('reports health without signing in', async () => {
     const response = await t.http.get('/health').expect(200);
-    expect(response.body).toMatchObject({ status: 'ok', mode: driver === 'pglite' ? 'embedded' : 'postgres', database: driver, projections: { state: 'running' } });
+    expect(response.body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^referrals_projection_runner_up\{runner="read-models"\} 1$/m);
   });
 
   it('serves its OpenAPI description', async () => {
@@ -173,7 +174,10 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expect(page2.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
     expect(page2.nextCursor).toBeUndefined();
     expect((await t.http.get('/cases?status=paused').set(await auth('caseworker.social')).expect(200)).body.items).toEqual([]);
-    expectProblem(await t.http.get('/cases?cursor=not-a-cursor').set(await auth('caseworker.social')), 400, /cursor/);
+    const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    for (const cursor of ['not-a-cursor', forged(['1', caseId]), forged([new Date().toISOString(), '-'.repeat(36)])]) {
+      expectProblem(await t.http.get(`/cases?cursor=${cursor}`).set(await auth('caseworker.social')), 400, /cursor/);
+    }
     expectProblem(await t.http.get('/cases?relation=recipient&status=open').set(await auth('caseworker.shelter')), 400, /status/);
     expectProblem(await t.http.get('/cases?limit=1000').set(await auth('caseworker.social')), 400);
     expectProblem(await t.http.get('/cases').set(await auth('auditor.justice')), 403);
@@ -198,14 +202,15 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       async () => (await t.http.get('/referrals?direction=incoming&status=withdrawn').set(await auth('caseworker.shelter')).expect(200)).body,
       (rows: unknown[]) => rows.length > 0,
     );
-    expect(inbox).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'consent_withdrawn' })]);
+    // The receiving agency is told sharing was narrowed, never whether the person or a safety flag did it.
+    expect(inbox).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'sharing_narrowed' })]);
     const redacted = await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200);
     expect(redacted.body.personalData).toEqual({});
     expect(redacted.body.withdrawn).toEqual([
-      { category: 'identity', since: expect.any(String), reason: 'consent_withdrawn' },
-      { category: 'safety', since: expect.any(String), reason: 'consent_withdrawn' },
+      { category: 'identity', since: expect.any(String), reason: 'withdrawn' },
+      { category: 'safety', since: expect.any(String), reason: 'withdrawn' },
     ]);
-    expect(redacted.body.referrals[0]).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_withdrawn' });
+    expect(redacted.body.referrals[0]).toMatchObject({ status: 'withdrawn', withdrawalCause: 'sharing_narrowed' });
     expect(redacted.body.referrals[0].note).toBeUndefined();
     expect(JSON.stringify(redacted.body)).not.toContain(PERSON.identity.fullName);
   });

@@ -58,13 +58,16 @@ describe.each(APP_DRIVERS)('a child\'s case: best-interests determination and sa
     expect(JSON.stringify(view)).not.toContain(REASONS);
   });
 
-  it('narrows what the shelter sees when a safety flag is raised, without telling it which', async () => {
+  it('narrows what the shelter sees when a safety flag is raised, without telling it a flag did it', async () => {
     const raised = await t.http.post(`/cases/${caseId}/safety-flags`).set(await auth('caseworker.social')).send({ flag: 'location_must_not_be_shared' }).expect(200);
     expect(raised.body.withdrawnReferrals).toEqual([referralId]); // it shared location, which the flag now withholds
     const view = (await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200)).body;
     expect(view.personalData).toEqual({});
-    expect(view.withdrawn).toContainEqual(expect.objectContaining({ category: 'location', reason: 'withheld_for_safety' }));
-    expect(JSON.stringify(view)).not.toContain('location_must_not_be_shared');
+    // Told only that sharing was narrowed, exactly as for a consent withdrawal: nothing names a flag.
+    expect(view.withdrawn).toContainEqual(expect.objectContaining({ category: 'location', reason: 'withdrawn' }));
+    expect(view.referrals).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'sharing_narrowed' })]);
+    const inbox = (await t.http.get('/referrals').set(await auth('caseworker.shelter')).expect(200)).body;
+    for (const body of [view, inbox]) expect(JSON.stringify(body)).not.toMatch(/location_must_not_be_shared|safety_flag|flag/);
     expect(JSON.stringify(view)).not.toContain(CHILD.location.area);
     const problem = await t.http.post(`/cases/${caseId}/safety-flags`).set(await auth('caseworker.social')).send({ flag: 'not_a_flag' });
     expect(problem.status).toBe(400);

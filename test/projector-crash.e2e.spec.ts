@@ -48,12 +48,9 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
     await store.migrate();
     for (let n = 0; n < CASES; n++) total += await appendCase(store, n);
     const separator = url!.includes('?') ? '&' : '?';
-    env = {
-      ...process.env,
-      DATABASE_URL: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      MASTER_KEY: randomBytes(32).toString('base64'),
-      JWT_SECRET: randomBytes(32).toString('base64'),
-    };
+    // No keys: the projector moves sealed data and never needs them.
+    const { MASTER_KEY: _m, JWT_SECRET: _j, ...rest } = process.env;
+    env = { ...rest, DATABASE_URL: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}` };
   }, 180_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
 export * from './src/sql-database.js';
-export { PgliteDatabase } from './src/pglite-database.js';
+export { DataDirectoryInUseError, PgliteDatabase } from './src/pglite-database.js';
 export { PostgresDatabase } from './src/postgres-database.js';
 export { createTypeOrmDataSource } from './src/typeorm-data-source.js';

@@ -77,7 +77,7 @@ ${agencyScopedTable('agency_case_views')}`,
 function rowsOf(record: CaseRecord): AgencyCaseRow[] {
   const row = (agencyId: string, relation: AgencyCaseRow['relation'], view: AgencyCaseRow['view']): AgencyCaseRow => ({
     agency_id: agencyId, case_id: record.caseId, relation, case_status: record.status,
-    opened_at: record.openedAt, updated_at: record.updatedAt, revision: record.revision, view,
+    opened_at: record.openedAt, updated_at: view.updatedAt, revision: record.revision, view,
   });
   const recipients = new Map(record.referrals.map((r) => [r.toAgencyId, r.toAgencyKind]));
   recipients.delete(record.owningAgencyId);

@@ -1,4 +1,6 @@
-import { type AgencyKind, type ConsentRecipient, type ConsentSubject, type DataCategory, type PolicyDecision, permits } from '../../libs/consent-policy/index.js';
+import {
+  type AgencyKind, type ConsentRecipient, type ConsentSubject, type DataCategory, type PolicyDecision, SAFETY_FLAG_EFFECTS, permits,
+} from '../../libs/consent-policy/index.js';
 import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed } from '../../libs/domain/index.js';
 import type { CaseRecord } from './case-view.js';
 
@@ -11,8 +13,11 @@ export const holdsSharedData = (status: string): boolean => HOLDING.has(status);
 export interface WithdrawnStub {
   readonly category: DataCategory;
   readonly since: string;
-  /** withheld_for_safety never says which risk: that is itself sensitive. */
-  readonly reason: 'consent_withdrawn' | 'consent_expired' | 'referral_withdrawn' | 'referral_declined' | 'withheld_for_safety';
+  /**
+   * `withdrawn` covers both the person's withdrawal and a safety flag: a recipient must not be able
+   * to tell them apart, or which risk the person faces (a flag against complicit police, say).
+   */
+  readonly reason: 'withdrawn' | 'expired' | 'referral_withdrawn' | 'referral_declined';
 }
 
 /** What recipientView reads of a case: a whole record, or an agency's slice of it (recipientSlice). */
@@ -21,8 +26,12 @@ export type RecipientViewInput = Pick<CaseRecord, 'caseId' | 'revision' | 'statu
   determinations: Array<Omit<CaseRecord['determinations'][number], 'reasons'>>;
   /** A whole record has the flags; a slice has instead the categories they withhold from its agency. */
   safetyFlags?: CaseRecord['safetyFlags'];
-  withheld?: DataCategory[];
+  withheld?: Array<{ category: DataCategory; since: string }>;
 };
+
+/** What a recipient is told of why a referral was withdrawn: never whether a safety flag did it. */
+export const recipientWithdrawalCause = (cause: string): string =>
+  cause === 'consent_withdrawn' || cause === 'safety_flag_raised' ? 'sharing_narrowed' : cause;
 
 export interface RecipientView {
   caseId: string;
@@ -43,7 +52,7 @@ export interface RecipientView {
 export function recipientView(view: RecipientViewInput, agency: Agency, at: string): RecipientView | undefined {
   const mine = view.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
-  const permitted = (category: DataCategory) => !view.withheld?.includes(category) && permittedAt(view, mine, agency, category, at);
+  const permitted = (category: DataCategory) => !view.withheld?.some((w) => w.category === category) && permittedAt(view, mine, agency, category, at);
 
   const personalData: RecipientView['personalData'] = {};
   const withdrawn: WithdrawnStub[] = [];
@@ -61,9 +70,9 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
     referrals: mine.map((r) => ({
       referralId: r.referralId, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), urgency: r.urgency,
       sharedCategories: r.sharedCategories, status: r.status, requestedAt: r.requestedAt, respondBy: r.respondBy,
-      ...(r.withdrawalCause ? { withdrawalCause: r.withdrawalCause } : {}),
-      // The note travels with the referral while the agency holds it.
-      ...(r.note && HOLDING.has(r.status) ? { note: r.note } : {}),
+      ...(r.withdrawalCause ? { withdrawalCause: recipientWithdrawalCause(r.withdrawalCause) } : {}),
+      // The note travels with the referral while the agency holds it and may still see some of what it shared.
+      ...(r.note && HOLDING.has(r.status) && r.sharedCategories.some(permitted) ? { note: r.note } : {}),
     })),
     personalData,
     withdrawn,
@@ -72,15 +81,15 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
 
 /** Why and since when a category once shared with the agency is no longer visible to it. */
 function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: RecipientViewInput, at: string): WithdrawnStub {
-  if (view.withheld?.includes(category) || withheldForSafety(view, mine, agencyOf(mine), category, at)) {
-    return { category, since: view.updatedAt, reason: 'withheld_for_safety' };
-  }
+  const withheld = view.withheld?.find((w) => w.category === category);
+  if (withheld) return { category, since: withheld.since, reason: 'withdrawn' };
+  if (view.safetyFlags && withheldForSafety(view, mine, agencyOf(mine), category, at)) return { category, since: lastFlagRaised(view as CaseRecord), reason: 'withdrawn' };
   const basis = mine.flatMap((r) => r.legalBasis.filter((b) => b.category === category));
   for (const b of basis) {
     if (!('provisionId' in b)) continue;
     const provision = view.consents.find((c) => c.consentId === b.consentId)?.provisions.find((p) => p.provisionId === b.provisionId);
-    if (provision?.withdrawnAt) return { category, since: provision.withdrawnAt, reason: 'consent_withdrawn' };
-    if (provision?.validUntil && Date.parse(provision.validUntil) <= Date.parse(at)) return { category, since: provision.validUntil, reason: 'consent_expired' };
+    if (provision?.withdrawnAt) return { category, since: provision.withdrawnAt, reason: 'withdrawn' };
+    if (provision?.validUntil && Date.parse(provision.validUntil) <= Date.parse(at)) return { category, since: provision.validUntil, reason: 'expired' };
   }
   const last = mine.filter((r) => r.sharedCategories.includes(category)).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).at(-1)!;
   return { category, since: last.updatedAt, reason: last.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
@@ -102,6 +111,10 @@ function decisions(view: RecipientViewInput, mine: CaseRecord['referrals'], agen
 const withheldForSafety = (view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string) =>
   decisions(view, mine, agency, category, at, false).some((d) => !d.permitted && d.rule === 'safety_flag');
 
+/** When sharing was last narrowed by a flag: the time a recipient is told, and no other event's. */
+const lastFlagRaised = (record: Pick<CaseRecord, 'timeline'>): string =>
+  record.timeline.filter((t) => t.type === 'SafetyFlagRaised').at(-1)?.at ?? '';
+
 const agencyOf = (mine: CaseRecord['referrals']): Agency => ({ agencyId: mine[0]!.toAgencyId, agencyKind: mine[0]!.toAgencyKind });
 
 const names = (recipient: ConsentRecipient, agency: Agency) =>
@@ -116,22 +129,32 @@ const names = (recipient: ConsentRecipient, agency: Agency) =>
 export function recipientSlice(record: CaseRecord, agency: Agency, at: string): RecipientViewInput | undefined {
   const mine = record.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
+  // A flag may void a guardian's consent for a child; the slice then holds no such consent at all.
+  const voided = consentSubjectOfView(record).treatedAsChild && record.safetyFlags.some((f) => SAFETY_FLAG_EFFECTS[f].voidsGuardianConsent);
   const consents = record.consents
+    .filter((c) => !(voided && c.grantor === 'guardian'))
     .map((c) => ({ consentId: c.consentId, grantor: c.grantor, ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}), provisions: c.provisions.filter((p) => names(p.recipient, agency)) }))
     .filter((c) => c.provisions.length > 0);
+  const determinations = record.determinations
+    .filter((d) => d.status === 'approved' && d.scope.some((g) => names(g.recipient, agency)))
+    .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => names(g.recipient, agency)) }));
+  const withheld = [...new Set(mine.flatMap((r) => r.sharedCategories))]
+    .filter((category) => withheldForSafety(record, mine, agency, category, at))
+    .map((category) => ({ category, since: lastFlagRaised(record) }));
+  // The row's time is the last change this agency may know of, not the case's last event of any kind.
+  const updatedAt = [
+    ...mine.map((r) => r.updatedAt), ...withheld.map((w) => w.since),
+    ...consents.flatMap((c) => c.provisions.flatMap((p) => (p.withdrawnAt ? [p.withdrawnAt] : []))),
+  ].sort().at(-1)!;
   const slice: RecipientViewInput = {
     caseId: record.caseId, revision: record.revision, status: record.status, owningAgencyId: record.owningAgencyId, ageGroup: record.ageGroup,
-    updatedAt: record.updatedAt, referrals: mine, consents, personalData: {},
-    determinations: record.determinations
-      .filter((d) => d.status === 'approved' && d.scope.some((g) => names(g.recipient, agency)))
-      .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => names(g.recipient, agency)) })),
-    withheld: [...new Set(mine.flatMap((r) => r.sharedCategories))]
-      .filter((category) => withheldForSafety(record, mine, agency, category, at)),
+    updatedAt, referrals: mine, consents, personalData: {}, determinations, withheld,
   };
-  // Permission can only begin later where a provision starts later; checking then covers every future moment.
-  const moments = [at, ...consents.flatMap((c) => c.provisions.map((p) => p.validFrom)).filter((t) => Date.parse(t) > Date.parse(at))];
+  // Permission can only begin later where a grant starts later; checking then covers every future moment.
+  const starts = [...consents.flatMap((c) => c.provisions), ...determinations.flatMap((d) => d.scope)].map((g) => g.validFrom);
+  const moments = [at, ...starts.filter((t) => Date.parse(t) > Date.parse(at))];
+  const withFlags = { ...slice, safetyFlags: record.safetyFlags };
   for (const [category, sealed] of Object.entries(record.personalData)) {
-    const withFlags = { ...slice, safetyFlags: record.safetyFlags };
     if (moments.some((t) => permittedAt(withFlags, mine, agency, category as DataCategory, t))) slice.personalData[category] = sealed;
   }
   return slice;

@@ -52,7 +52,7 @@ describe('recipientView', () => {
     const withdrawal: CaseEvent = { type: 'ConsentWithdrawn', data: { consentId: 'k-1', provisionIds: ['p-loc'], whole: false, recordedBy: 'u', withdrawnAt: '2026-01-20T00:00:00.000Z' } };
     const view = see([opened, consent(), referred, withdrawal])!;
     expect(view.personalData).toEqual({ identity: sealed('identity') });
-    expect(view.withdrawn).toEqual([{ category: 'location', since: '2026-01-20T00:00:00.000Z', reason: 'consent_withdrawn' }]);
+    expect(view.withdrawn).toEqual([{ category: 'location', since: '2026-01-20T00:00:00.000Z', reason: 'withdrawn' }]);
   });
 
   it('lets an expiry take effect at the stated time, with nobody touching the case', () => {
@@ -60,7 +60,7 @@ describe('recipientView', () => {
     expect(see(events, '2026-01-24T23:59:59.000Z')!.personalData).toHaveProperty('identity');
     const after = see(events, '2026-01-25T00:00:00.000Z')!;
     expect(after.personalData).not.toHaveProperty('identity');
-    expect(after.withdrawn).toEqual([{ category: 'identity', since: '2026-01-25T00:00:00.000Z', reason: 'consent_expired' }]);
+    expect(after.withdrawn).toEqual([{ category: 'identity', since: '2026-01-25T00:00:00.000Z', reason: 'expired' }]);
   });
 
   it('takes everything back, note included, once the agency declines or the referral is withdrawn', () => {
@@ -83,13 +83,13 @@ describe('recipientSlice: what an agency\'s stored row holds', () => {
     expect(recipientView(slice, shelter, at)).toEqual(see(events));
   });
 
-  it('withholds what a safety flag covers without saying which flag, in the row and in the view', () => {
+  it('withholds what a safety flag covers without saying a flag did it, in the row and in the view', () => {
     const slice = recipientSlice(record([opened, consent(), referred, flagged]), shelter, at)!;
     expect(Object.keys(slice.personalData)).toEqual(['identity']);
     expect(JSON.stringify(slice)).not.toContain('location_must_not_be_shared');
     const view = recipientView(slice, shelter, at)!;
     expect(view.personalData).toEqual({ identity: sealed('identity') });
-    expect(view.withdrawn).toEqual([{ category: 'location', since: '2026-01-03T00:00:00.000Z', reason: 'withheld_for_safety' }]);
+    expect(view.withdrawn).toEqual([{ category: 'location', since: '2026-01-03T00:00:00.000Z', reason: 'withdrawn' }]);
   });
 
   it('drops a category at expiry when read, though the stored row was written before', () => {
@@ -97,6 +97,37 @@ describe('recipientSlice: what an agency\'s stored row holds', () => {
     expect(slice.personalData).toHaveProperty('identity');
     const view = recipientView(slice, shelter, at)!;
     expect(view.personalData).not.toHaveProperty('identity');
-    expect(view.withdrawn).toContainEqual({ category: 'identity', since: '2026-01-20T00:00:00.000Z', reason: 'consent_expired' });
+    expect(view.withdrawn).toContainEqual({ category: 'identity', since: '2026-01-20T00:00:00.000Z', reason: 'expired' });
+  });
+});
+
+describe('recipientSlice, from the security review', () => {
+  const record = (events: CaseEvent[]) => events.reduce<CaseRecord | undefined>(evolveCaseRecord, undefined)!;
+  const child: CaseEvent = { ...opened, data: { ...(opened.data as Extract<CaseEvent, { type: 'CaseOpened' }>['data']), ageGroup: 'child' } } as CaseEvent;
+  const guardianConsent: CaseEvent = {
+    type: 'ConsentGiven',
+    data: {
+      consentId: 'k-g', grantor: 'guardian', childAssent: true, method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n', recordedBy: 'u', givenAt: '2026-01-01T00:00:00.000Z',
+      provisions: [{ provisionId: 'p-g', recipient: { agencyId: 'a-shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'case_progress'], validFrom: '2026-01-01T00:00:00.000Z' }],
+    },
+  };
+  const childReferral: CaseEvent = { type: 'ReferralRequested', data: { ...referral, sharedCategories: ['identity', 'case_progress'], legalBasis: [{ consentId: 'k-g', provisionId: 'p-g', category: 'identity' }, { consentId: 'k-g', provisionId: 'p-g', category: 'case_progress' }] } };
+  const completed: CaseEvent = { type: 'ReferralCompleted', data: { referralId: 'r-1', by: 'u-s', at: '2026-01-04T00:00:00.000Z', outcome: sealed('outcome') } };
+  const familyFlag: CaseEvent = { type: 'SafetyFlagRaised', data: { flag: 'family_involved_in_trafficking', by: 'u', at: '2026-01-06T00:00:00.000Z' } };
+
+  it('keeps out a guardian\'s consent that a flag voids, so the stored row answers as the whole record does', () => {
+    const events = [child, guardianConsent, childReferral, completed, familyFlag];
+    const slice = recipientSlice(record(events), shelter, at)!;
+    expect(slice.consents).toEqual([]);
+    const view = recipientView(slice, shelter, at)!;
+    expect(view.status).toBeUndefined();
+    expect(view.personalData).toEqual({});
+    expect(view).toEqual(see(events));
+  });
+
+  it('dates the row by what the agency may know of, not by the case\'s other events', () => {
+    const interrupted: CaseEvent = { type: 'CaseInterrupted', data: { by: 'u', at: '2026-01-09T00:00:00.000Z', reason: 'lost_contact' } };
+    const slice = recipientSlice(record([opened, consent(), referred, interrupted]), shelter, at)!;
+    expect(slice.updatedAt).toBe(referral.requestedAt);
   });
 });

@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly projectionPollMs: number;
   /** in-process: the app keeps its read models; external: `npm run projector` does, in its own process. */
   readonly projector: 'in-process' | 'external';
+  /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
+  readonly metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -29,7 +31,8 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+/** `needsSecrets` false: for processes that neither open personal data nor issue tokens (the projector). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), needsSecrets = true): AppConfig {
   const databaseUrl = optional(env, 'DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// connection URL');
@@ -37,7 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const mode = databaseUrl ? 'postgres' : 'embedded';
   const masterKey = optional(env, 'MASTER_KEY');
   const jwtSecret = optional(env, 'JWT_SECRET');
-  if (mode === 'postgres') {
+  if (mode === 'postgres' && needsSecrets) {
     // A server deployment must not invent its own keys: they would differ between instances.
     if (!masterKey) throw new ConfigError('MASTER_KEY', 'is required with DATABASE_URL (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
     if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required with DATABASE_URL (base64 of at least 32 random bytes)');
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demoNetwork: boolean(env, 'DEMO_NETWORK', mode === 'embedded'),
     projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
     projector,
+    ...(optional(env, 'METRICS_TOKEN') ? { metricsToken: optional(env, 'METRICS_TOKEN')! } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 import { agencyScopedTable } from '../platform/agency-scope.js';
+import { recipientWithdrawalCause } from '../cases/recipient-view.js';
 
 /**
  * Each agency's referrals, incoming and outgoing: one row per referral and side. Only what a
@@ -90,7 +91,8 @@ ${agencyScopedTable('referral_inbox')}`,
         if (!row) continue;
         rows.set(`${step.data.referralId}/${direction}`, {
           ...row, status: REFERRAL_STATUS_AFTER[step.type], updated_at: step.data.at,
-          withdrawal_cause: step.type === 'ReferralWithdrawn' ? step.data.cause : null,
+          // The receiving agency is never told whether a safety flag ended the referral.
+          withdrawal_cause: step.type !== 'ReferralWithdrawn' ? null : direction === 'incoming' ? recipientWithdrawalCause(step.data.cause) : step.data.cause,
           decline_reason: step.type === 'ReferralDeclined' ? step.data.reason : null,
         });
       }

@@ -37,9 +37,9 @@ export const APP_DRIVERS: ReadonlyArray<'pglite' | 'postgres'> = process.env.DAT
 if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: end-to-end tests run on PGlite only.');
 
 /** The real application on a fresh data directory (PGlite) or a fresh schema (PostgreSQL), with the demo network. */
-export async function startTestApp(driver: 'pglite' | 'postgres'): Promise<TestApp> {
+export async function startTestApp(driver: 'pglite' | 'postgres', settings: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-e2e-'));
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true' };
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', ...settings };
   let dropSchema = async () => undefined;
   if (driver === 'postgres') {
     const url = process.env.DATABASE_URL!;

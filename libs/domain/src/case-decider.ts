@@ -241,16 +241,16 @@ function withdrawConsent(command: WithdrawConsent, state: ExistingCase): CaseEve
 }
 
 /**
- * `event` and, in the same decision, the withdrawal of every open referral that the policy covered
- * before it and no longer covers after it, so `cause` is always the true one.
+ * `event` and, in the same decision, the withdrawal of every open referral the policy no longer
+ * fully covers after it, including one a part of which had already lapsed (an expired category):
+ * after a withdrawal or a flag, no open referral stands on less than full cover.
  */
 function withOrphansWithdrawn(state: ExistingCase, event: CaseEvent, cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent[] {
   const after = evolve(state, event) as ExistingCase;
-  const orphaned = Object.values(state.referrals).filter(
-    ({ referral, status }) =>
-      isOpenReferral(status) && uncovered(state, referral, command.at).length === 0 && uncovered(after, referral, command.at).length > 0,
-  );
-  return [event, ...orphaned.map(({ referral }) => referralWithdrawn(referral.referralId, cause, command))];
+  const orphaned = Object.values(state.referrals).filter(({ referral, status }) => isOpenReferral(status) && uncovered(after, referral, command.at).length > 0);
+  // One that had lapsed before this decision is withdrawn for its expiry, so the cause stays true.
+  return [event, ...orphaned.map(({ referral }) =>
+    referralWithdrawn(referral.referralId, uncovered(state, referral, command.at).length > 0 ? 'consent_expired' : cause, command))];
 }
 
 function requestReferral(command: RequestReferral, state: ExistingCase): CaseEvent[] {

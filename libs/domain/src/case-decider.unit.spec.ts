@@ -423,12 +423,25 @@ describe('LiftSafetyFlag', () => {
 });
 
 describe('withdrawals triggered by a decision', () => {
-  it('blame a consent withdrawal only for the referrals it uncovered', () => {
+  it('leave no open referral on less than full cover, and blame each on what really ended it', () => {
     const medical: ConsentProvision = { ...shelterProvision, provisionId: 'p-medical', serviceTypes: ['medical'], categories: ['health'] };
-    // The shelter referral was already uncovered by expiry before the unrelated withdrawal.
+    // The shelter referral had lapsed by expiry before the unrelated withdrawal: withdrawn now, for its expiry.
     spec.given([opened(), consented({ provisions: [{ ...shelterProvision, validUntil: t2 }] }), consented({ consentId: 'c-2', provisions: [medical] }), referred])
       .when({ type: 'WithdrawConsent', actor: owner, at: t3, consentId: 'c-2' })
-      .then([{ type: 'ConsentWithdrawn', data: { consentId: 'c-2', provisionIds: ['p-medical'], whole: true, recordedBy: owner.userId, withdrawnAt: t3 } }]);
+      .then([
+        { type: 'ConsentWithdrawn', data: { consentId: 'c-2', provisionIds: ['p-medical'], whole: true, recordedBy: owner.userId, withdrawnAt: t3 } },
+        { type: 'ReferralWithdrawn', data: { referralId: 'r-1', by: owner.userId, at: t3, cause: 'consent_expired' } },
+      ]);
+  });
+
+  it('withdraw a referral whose one category expired when the consent for the other is withdrawn', () => {
+    const split = [{ ...shelterProvision, categories: ['identity'] as const, validUntil: t2 }, { ...shelterProvision, provisionId: 'p-safety', categories: ['safety'] as const }];
+    spec.given([opened(), consented({ provisions: split }), referred])
+      .when({ type: 'WithdrawConsent', actor: owner, at: t3, consentId: 'c-1' })
+      .then([
+        { type: 'ConsentWithdrawn', data: { consentId: 'c-1', provisionIds: ['p-shelter', 'p-safety'], whole: true, recordedBy: owner.userId, withdrawnAt: t3 } },
+        { type: 'ReferralWithdrawn', data: { referralId: 'r-1', by: owner.userId, at: t3, cause: 'consent_expired' } },
+      ]);
   });
 });
 

@@ -37,7 +37,7 @@ export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
-export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'safety_flag_raised', 'case_closed'] as const;
+export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'consent_expired', 'safety_flag_raised', 'case_closed'] as const;
 export type ReferralWithdrawalCause = (typeof REFERRAL_WITHDRAWAL_CAUSES)[number];
 
 /** What a referral relies on for one shared category: a consent provision, or for a child a best-interests determination. */

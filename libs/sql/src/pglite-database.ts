@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { Mutex } from './mutex.js';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
@@ -73,19 +73,35 @@ export class DataDirectoryInUseError extends Error {
   }
 }
 
-/** A lock file holding our pid; one left by a process that no longer runs is taken over. */
+/**
+ * A lock file holding our pid, created whole (written aside, then linked into place, so nobody
+ * reads it empty). One left by a process that no longer runs is taken over; so is one holding our
+ * own pid, as after a restart in a container where the service is always pid 1. Left alone: two
+ * processes taking over the same stale lock at the same instant.
+ */
 async function lockDirectory(file: string): Promise<() => Promise<void>> {
-  for (;;) {
-    try {
-      await writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  const mine = String(process.pid);
+  const aside = `${file}.${mine}.${Date.now()}`;
+  await writeFile(aside, mine);
+  try {
+    for (;;) {
+      try {
+        await link(aside, file);
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) throw new DataDirectoryInUseError(holder);
+      await rm(file, { force: true });
     }
-    const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) throw new DataDirectoryInUseError(pid);
-    await rm(file, { force: true });
+  } finally {
+    await rm(aside, { force: true });
   }
+  // Remove it only while it is still ours.
+  return async () => {
+    if ((await readFile(file, 'utf8').catch(() => '')).trim() === mine) await rm(file, { force: true });
+  };
 }
 
 function isRunning(pid: number): boolean {
