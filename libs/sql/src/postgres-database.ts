@@ -4,6 +4,9 @@ import type { SqlClient, SqlDatabase, SqlSession, StatementResult } from './sql-
 // int8 (bigint) arrives as a string by default; positions and revisions stay within 2^53 here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/** Any fixed key: held only while a schema script runs. */
+const SCHEMA_LOCK = 7_451_032;
+
 export class PostgresDatabase implements SqlDatabase {
   readonly driver = 'postgres' as const;
 
@@ -54,8 +57,13 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
+  /**
+   * A script without parameters runs as one implicit transaction; the advisory lock it takes first
+   * serialises schema scripts across processes (the app and the projector starting together would
+   * otherwise race in CREATE ... IF NOT EXISTS and GRANT).
+   */
   async exec(script: string): Promise<void> {
-    await this.pool.query(script);
+    await this.pool.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK});\n${script}`);
   }
 
   close(): Promise<void> {
