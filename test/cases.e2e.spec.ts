@@ -281,7 +281,7 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
       grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
       provisions: [{ recipient: { agencyId: '00000000-0000-4000-8000-000000000000' }, purpose: 'case_management', categories: ['identity'] }],
-    }), 422, /unknown agency/);
+    }), 400, /unknown agency/);
     expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
       grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
       provisions: [{ recipient: { agencyId: shelterId }, purpose: 'telepathy', categories: ['identity', 'shoe_size'] }],
@@ -289,7 +289,7 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
       grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
       provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'], validFrom: '2026-05-01T00:00:00Z', validUntil: '2026-04-01T00:00:00Z' }],
-    }), 422, /ends before it starts/);
+    }), 400, /ends before it starts/);
     expectProblem(await t.http.post(`/cases/00000000-0000-4000-8000-000000000000/interruption`).set(asOwner).send({ reason: 'other' }), 404);
     expect((await allEvents(t.store)).length).toBe(before);
   });

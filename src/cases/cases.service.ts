@@ -1,4 +1,4 @@
-import { BadRequestException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
 import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
@@ -108,15 +108,17 @@ export class CasesService {
       return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
     });
     await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
-    return (at) => entries.map((p, index) => ({
-      recipient: recipients[index]!,
-      purpose: p.purpose,
-      serviceTypes: p.serviceTypes ?? [],
-      categories: p.categories,
+    return (at) => entries.map((p, index) => {
       // Nothing is permitted before it was agreed: a back-dated start is moved to now.
-      validFrom: p.validFrom && Date.parse(p.validFrom) > Date.parse(at) ? new Date(p.validFrom).toISOString() : at,
-      ...(p.validUntil ? { validUntil: new Date(p.validUntil).toISOString() } : {}),
-    }));
+      const validFrom = p.validFrom && Date.parse(p.validFrom) > Date.parse(at) ? new Date(p.validFrom).toISOString() : at;
+      if (p.validUntil && Date.parse(p.validUntil) <= Date.parse(validFrom)) {
+        throw new BadRequestException(`${field}[${index}] ends before it starts (validUntil must be after validFrom and after now)`);
+      }
+      return {
+        recipient: recipients[index]!, purpose: p.purpose, serviceTypes: p.serviceTypes ?? [], categories: p.categories, validFrom,
+        ...(p.validUntil ? { validUntil: new Date(p.validUntil).toISOString() } : {}),
+      };
+    });
   }
 
   /** Commands whose only personal data is free text, sealed with `seal` under a field of `sealedField`. */
@@ -218,7 +220,7 @@ export class CasesService {
     if (unique.length === 0) return [];
     const found = await this.dataSource.getRepository(AgencyEntity).findBy({ id: In(unique), active: true });
     const missing = unique.filter((id) => !found.some((a) => a.id === id));
-    if (missing.length > 0) throw new UnprocessableEntityException(`unknown agency: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new BadRequestException(`unknown agency: ${missing.join(', ')}`);
     return ids.map((id) => found.find((a) => a.id === id)!);
   }
 
