@@ -3,6 +3,7 @@ import { type INestApplication, type LoggerService, ValidationPipe } from '@nest
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { mkdir } from 'node:fs/promises';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
@@ -18,6 +19,9 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   // Bodies are small JSON documents; anything larger is refused before it is parsed.
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
+  // Security headers; the API serves JSON, and /api/docs needs only its own scripts and styles.
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['ETag', 'Location', 'Retry-After'] });
   // ETags here are case revisions for If-Match; Express's own body-hash ETags would be mistaken for them.
   app.set('etag', false);
   app.useGlobalFilters(new ProblemDetailsFilter());

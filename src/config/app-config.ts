@@ -22,6 +22,12 @@ export interface AppConfig {
   readonly projector: 'in-process' | 'external';
   /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
+  /** Per client address and username; ten times as many per address. */
+  readonly signInsPerMinute: number;
+  /** Per signed-in user. */
+  readonly writesPerMinute: number;
+  /** Browser origins allowed to call the API; none by default. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -65,6 +71,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
     projector,
     ...(optional(env, 'METRICS_TOKEN') ? { metricsToken: optional(env, 'METRICS_TOKEN')! } : {}),
+    signInsPerMinute: integer(env, 'SIGN_INS_PER_MINUTE', 10, 1, 10_000),
+    writesPerMinute: integer(env, 'WRITES_PER_MINUTE', 300, 1, 100_000),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }
 
@@ -86,6 +95,14 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
   if (raw === undefined) return fallback;
   if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}`);
   return raw as T;
+}
+
+function origins(env: NodeJS.ProcessEnv, name: string): string[] {
+  const list = (optional(env, name) ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(name, 'is a comma-separated list of origins such as https://referrals.example.org');
+  }
+  return list;
 }
 
 function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {

@@ -19,4 +19,6 @@ export class UserEntity {
   @Column('text') role!: Role;
   @Column('text', { name: 'password_hash' }) passwordHash!: string;
   @Column('boolean') active!: boolean;
+  @Column('int', { name: 'failed_sign_ins' }) failedSignIns!: number;
+  @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
 }

@@ -7,6 +7,8 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MASTER_KEY, SQL_DATABASE } from '../platform/persistence.module.js';
 import { deriveKey } from '../platform/secrets.js';
+import { Clock } from '../platform/clock.js';
+import { RateLimitGuard } from '../platform/rate-limit.js';
 import { PermissionGuard, TokenGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { DEMO_USERNAMES, seedDemoNetwork } from './demo-network.js';
@@ -35,6 +37,9 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
     { provide: JWT_SIGNING_KEY, inject: [APP_CONFIG, MASTER_KEY], useFactory: signingKey },
     { provide: APP_GUARD, useClass: TokenGuard },
     { provide: APP_GUARD, useClass: PermissionGuard },
+    // After the token guard, so writes are counted per signed-in user.
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    Clock,
   ],
 })
 export class IdentityModule implements OnApplicationBootstrap {

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { type TestApp, startTestApp } from './support/test-app.js';
+
+const signIn = (t: TestApp, username: string, password: string) => t.http.post('/auth/token').send({ username, password });
+const hashOf = async (t: TestApp, username: string) =>
+  (await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = $1', [username]))[0]!.password_hash;
+
+describe('sign-in hardening (PGlite)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { SIGN_INS_PER_MINUTE: '8', WRITES_PER_MINUTE: '4', CORS_ORIGINS: 'https://referrals.example.org' });
+  });
+  afterAll(() => t?.close());
+
+  it('stores passwords as argon2id, and rehashes an older scrypt hash at the next sign-in', async () => {
+    expect(await hashOf(t, 'caseworker.clinic')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const salt = randomBytes(16);
+    const legacy = `scrypt$16384$8$1$${salt.toString('base64')}$${scryptSync(t.password, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')}`;
+    await t.db.query('UPDATE users SET password_hash = $1 WHERE username = $2', [legacy, 'caseworker.legal']);
+    await signIn(t, 'caseworker.legal', t.password).expect(200);
+    expect(await hashOf(t, 'caseworker.legal')).toMatch(/^\$argon2id\$/);
+  });
+
+  it('pauses sign-in after five wrong passwords, with the same message as for an unknown user', async () => {
+    const unknown = await signIn(t, 'nobody.at.all', 'whatever-password');
+    expect(unknown.status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await signIn(t, 'caseworker.ngo', 'not-the-password')).status).toBe(401);
+    const locked = await signIn(t, 'caseworker.ngo', t.password);
+    expect(locked.status).toBe(401);
+    expect(locked.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(locked.body.detail).toBe(unknown.body.detail);
+    await signIn(t, 'caseworker.clinic', t.password).expect(200); // other accounts are not affected
+  });
+
+  it('limits sign-in attempts per address and username (429 with Retry-After)', async () => {
+    const answers = [];
+    for (let i = 0; i < 9; i++) answers.push((await signIn(t, 'caseworker.redcross', 'not-the-password')).status);
+    expect(answers.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    const limited = await signIn(t, 'caseworker.redcross', t.password);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('limits writes per signed-in user, and writes nothing past the limit', async () => {
+    const token = (await signIn(t, 'supervisor.social', t.password).expect(200)).body.access_token;
+    const open = () => t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] });
+    for (let i = 0; i < 4; i++) await open().expect(201);
+    const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n;
+    expect((await open()).status).toBe(429);
+    expect((await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n).toBe(before);
+    // Reading is not a write.
+    await t.http.get('/cases').set('Authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('sends security headers, and CORS only to the configured origin', async () => {
+    const health = await t.http.get('/health').expect(200);
+    expect(health.headers['x-content-type-options']).toBe('nosniff');
+    expect(health.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(health.headers['x-powered-by']).toBeUndefined();
+    const allowed = await t.http.options('/cases').set('Origin', 'https://referrals.example.org').set('Access-Control-Request-Method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://referrals.example.org');
+    const other = await t.http.options('/cases').set('Origin', 'https://elsewhere.example.com').set('Access-Control-Request-Method', 'POST');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
