@@ -5,9 +5,9 @@ import { PUBLIC_ROUTE, ROUTE_ACTION } from './access.decorators.js';
 import type { Principal } from './principal.js';
 import { type Action, mayPerform } from './roles.js';
 
-/** Global: every route needs a valid token unless marked @Public(). */
+/** Global: every route needs a valid token (a user's bearer token or a partner system's API key) unless marked @Public(). */
 @Injectable()
-export class TokenGuard extends AuthGuard('jwt') {
+export class TokenGuard extends AuthGuard(['jwt', 'api-key']) {
   constructor(private readonly reflector: Reflector) {
     super();
   }
@@ -28,7 +28,7 @@ export class PermissionGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const action = this.reflector.getAllAndOverride<Action | undefined>(ROUTE_ACTION, targets);
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
-    if (!action || !principal || !mayPerform(principal.role, action)) {
+    if (!action || !principal || !mayPerform(principal.role, action) || (principal.actions && !principal.actions.includes(action))) {
       throw new ForbiddenException(action ? `the role ${principal?.role ?? 'none'} may not ${action}` : 'this route is not open to any role');
     }
     return true;

@@ -32,6 +32,7 @@ const USERS: ReadonlyArray<{ username: string; agency: string; role: Role }> = [
   { username: 'coordinator.justice', agency: 'justice', role: 'network_coordinator' },
   { username: 'auditor.justice', agency: 'justice', role: 'auditor' },
   { username: 'caseworker.shelter', agency: 'shelter', role: 'caseworker' },
+  { username: 'admin.shelter', agency: 'shelter', role: 'agency_admin' },
   { username: 'caseworker.clinic', agency: 'clinic', role: 'caseworker' },
   { username: 'caseworker.legal', agency: 'legal', role: 'caseworker' },
   { username: 'caseworker.ngo', agency: 'ngo', role: 'caseworker' },

@@ -24,4 +24,16 @@ CREATE TABLE IF NOT EXISTS users (
 );
 ALTER TABLE users ADD COLUMN IF NOT EXISTS failed_sign_ins int NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN IF NOT EXISTS locked_until timestamptz;
+-- Partner systems' keys: only a keyed hash of the secret is kept.
+CREATE TABLE IF NOT EXISTS api_keys (
+  id uuid PRIMARY KEY,
+  agency_id uuid NOT NULL REFERENCES agencies(id),
+  name text NOT NULL,
+  secret_hash text NOT NULL,
+  actions text[],
+  created_by uuid NOT NULL,
+  created_at timestamptz NOT NULL,
+  revoked_at timestamptz,
+  revoked_by uuid
+);
 `;

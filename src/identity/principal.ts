@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import type { Actor } from '../../libs/domain/index.js';
-import type { Role } from './roles.js';
+import type { Action, Role } from './roles.js';
 
 /** The signed-in caller, as established from a verified token and the directory. */
 export interface Principal {
@@ -9,6 +9,8 @@ export interface Principal {
   readonly agencyId: string;
   readonly agencyKind: AgencyKind;
   readonly role: Role;
+  /** A partner system's API key may be narrowed to some actions of its role (undefined: all of them). */
+  readonly actions?: readonly Action[];
 }
 
 export const actorOf = ({ userId, agencyId, agencyKind }: Principal): Actor => ({ userId, agencyId, agencyKind });

@@ -15,21 +15,25 @@ export type Role = (typeof ROLES)[number];
  */
 export const PERMISSIONS = {
   'case.open': ['frontline_worker', 'caseworker', 'supervisor'],
-  'case.read': ['caseworker', 'supervisor'],
+  // A partner system (an agency's own case software) reads what its agency may read.
+  'case.read': ['caseworker', 'supervisor', 'partner_system'],
   // Frontline workers may record consent and refer for an in-depth interview: that is their step in the case path.
   'consent.record': ['frontline_worker', 'caseworker', 'supervisor'],
   'consent.withdraw': ['frontline_worker', 'caseworker', 'supervisor'],
   'referral.request': ['frontline_worker', 'caseworker', 'supervisor'],
-  'referral.respond': ['caseworker', 'supervisor'],
+  'referral.respond': ['caseworker', 'supervisor', 'partner_system'],
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],
-  'referral.list': ['frontline_worker', 'caseworker', 'supervisor'],
+  'referral.list': ['frontline_worker', 'caseworker', 'supervisor', 'partner_system'],
   'safety-flag.manage': ['caseworker', 'supervisor'],
   'best-interests.propose': ['caseworker', 'supervisor'],
   // The second pair of eyes on a decision for a child is a supervisor's (DOMAIN.md).
   'best-interests.review': ['supervisor'],
   // Auditors read consent trails and access logs, which hold no personal data, and nothing else.
   'audit.read': ['auditor'],
+  // An agency's administrator issues and revokes its partner systems' keys and manages its users.
+  'api-key.manage': ['agency_admin'],
+  'user.manage': ['agency_admin'],
   'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;

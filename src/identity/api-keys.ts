@@ -1,0 +1,147 @@
+import { Body, Controller, Get, HttpCode, Inject, Injectable, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import type { Request } from 'express';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import passport from 'passport';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { Clock } from '../platform/clock.js';
+import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { Allow } from './access.decorators.js';
+import { CurrentPrincipal, type Principal } from './principal.js';
+import { type Action, PERMISSIONS, mayPerform } from './roles.js';
+
+export const API_KEY_HASH_KEY = Symbol('ApiKeyHashKey');
+
+
+/** What a partner system's key may do: the partner_system role's actions, or some of them. */
+const PARTNER_ACTIONS = (Object.keys(PERMISSIONS) as Action[]).filter((a) => mayPerform('partner_system', a));
+
+export class IssueApiKeyDto {
+  @ApiProperty({ example: 'shelter case system' }) @IsString() @Length(1, 100) name!: string;
+  @ApiPropertyOptional({ enum: PARTNER_ACTIONS, isArray: true, description: 'Narrows the key to these actions; absent: every action of partner_system' })
+  @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(20) @IsIn(PARTNER_ACTIONS, { each: true }) actions?: Action[];
+}
+
+interface ApiKeyRow {
+  id: string;
+  agency_id: string;
+  name: string;
+  secret_hash: string;
+  actions: Action[] | null;
+  created_at: Date | string;
+  revoked_at: Date | string | null;
+  agency_kind: Principal['agencyKind'];
+  agency_active: boolean;
+}
+
+/**
+ * Keys look like `rk_<id>_<secret>`: the id finds the row, the secret is compared with its keyed
+ * hash (HMAC under a key derived from the master key), so a copy of the table opens nothing. The
+ * secret is shown once, when issued.
+ */
+@Injectable()
+export class ApiKeys {
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(API_KEY_HASH_KEY) private readonly hashKey: Buffer,
+    private readonly clock: Clock,
+  ) {}
+
+  async issue(issuer: Principal, body: IssueApiKeyDto): Promise<{ id: string; key: string }> {
+    const id = randomUUID();
+    const secret = randomBytes(32).toString('base64url');
+    await this.db.query(
+      'INSERT INTO api_keys (id, agency_id, name, secret_hash, actions, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [id, issuer.agencyId, body.name, this.hash(secret), body.actions ?? null, issuer.userId, this.clock.now()],
+    );
+    return { id, key: `rk_${id.replaceAll('-', '')}_${secret}` };
+  }
+
+  async list(agencyId: string) {
+    const rows = await this.db.query<ApiKeyRow>('SELECT id, name, actions, created_at, revoked_at FROM api_keys WHERE agency_id = $1 ORDER BY created_at', [agencyId]);
+    return rows.map((r) => ({ id: r.id, name: r.name, actions: r.actions ?? PARTNER_ACTIONS, createdAt: new Date(r.created_at).toISOString(), revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null }));
+  }
+
+  async revoke(revoker: Principal, id: string): Promise<void> {
+    const rows = await this.db.query('UPDATE api_keys SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND agency_id = $2 AND revoked_at IS NULL RETURNING id', [id, revoker.agencyId, this.clock.now(), revoker.userId]);
+    if (rows.length === 0) throw new NotFoundException('no active key of your agency has this id');
+  }
+
+  /** The principal a presented key stands for; undefined when it is unknown, revoked or its agency inactive. */
+  async principalOf(presented: string): Promise<Principal | undefined> {
+    const match = /^rk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(presented);
+    if (!match) return undefined;
+    const id = match[1]!.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const [row] = await this.db.query<ApiKeyRow>(
+      `SELECT k.*, a.kind AS agency_kind, a.active AS agency_active FROM api_keys k JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1`, [id]);
+    const expected = Buffer.from(row?.secret_hash ?? '0'.repeat(64), 'hex');
+    const same = timingSafeEqual(Buffer.from(this.hash(match[2]!), 'hex'), expected);
+    if (!row || !same || row.revoked_at || !row.agency_active) return undefined;
+    return { userId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, role: 'partner_system', ...(row.actions ? { actions: row.actions } : {}) };
+  }
+
+  private hash(secret: string): string {
+    return createHmac('sha256', this.hashKey).update(secret).digest('hex');
+  }
+}
+
+type Verify = (key: string, done: (error: unknown, principal?: Principal | false) => void) => void;
+type Created = passport.StrategyCreated<passport.Strategy>;
+
+/** Reads `Authorization: ApiKey rk_…`; anything else is left to the other strategies. */
+class HeaderApiKeyStrategy extends passport.Strategy {
+  constructor(private readonly verify: Verify) {
+    super();
+  }
+
+  override authenticate(req: Request): void {
+    const self = this as unknown as Created;
+    const header = req.headers.authorization ?? '';
+    if (!header.startsWith('ApiKey ')) return self.fail(401);
+    this.verify(header.slice('ApiKey '.length).trim(), (error, principal) => (error ? self.error(error) : principal ? self.success(principal) : self.fail(401)));
+  }
+}
+
+/** Partner systems authenticate with their agency's key. */
+@Injectable()
+export class ApiKeyStrategy extends PassportStrategy(HeaderApiKeyStrategy, 'api-key') {
+  constructor(private readonly keys: ApiKeys) {
+    super();
+  }
+
+  async validate(key: string): Promise<Principal | false> {
+    return (await this.keys.principalOf(key)) ?? false;
+  }
+}
+
+@ApiTags('identity')
+@ApiBearerAuth()
+@Controller('agency/api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeys) {}
+
+  @Post()
+  @Allow('api-key.manage')
+  @ApiOperation({ summary: 'Issue a key for a partner system of your agency; the key is shown once, only its keyed hash is kept' })
+  issue(@Body() body: IssueApiKeyDto, @CurrentPrincipal() principal: Principal) {
+    return this.keys.issue(principal, body);
+  }
+
+  @Get()
+  @Allow('api-key.manage')
+  @ApiOperation({ summary: 'Your agency\'s keys: names, actions, when issued and revoked; never the secrets' })
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.keys.list(principal.agencyId);
+  }
+
+  @Post(':keyId/revocation')
+  @HttpCode(200)
+  @Allow('api-key.manage')
+  @ApiOperation({ summary: 'Revoke a key of your agency: it stops working at once' })
+  async revoke(@Param('keyId', new ParseUUIDPipe()) keyId: string, @CurrentPrincipal() principal: Principal) {
+    await this.keys.revoke(principal, keyId);
+    return { id: keyId, revoked: true };
+  }
+}
