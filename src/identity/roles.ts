@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   // An agency's administrator issues and revokes its partner systems' keys and manages its users.
   'api-key.manage': ['agency_admin'],
   'user.manage': ['agency_admin'],
+  'agency.manage': ['network_coordinator'],
   'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;

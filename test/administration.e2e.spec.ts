@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type TestApp, startTestApp } from './support/test-app.js';
+
+describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
+  let t: TestApp;
+  let bearer: (username: string) => Promise<{ Authorization: string }>;
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+    bearer = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
+  });
+  afterAll(() => t?.close());
+
+  it('adds a user to the admin\'s own agency with a one-time password, and deactivation ends their token at once', async () => {
+    const created = (await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'caseworker.two', displayName: 'Second caseworker', role: 'caseworker' }).expect(201)).body;
+    expect(created).toMatchObject({ username: 'caseworker.two', role: 'caseworker', initialPassword: expect.any(String) });
+    const token = (await t.http.post('/auth/token').send({ username: 'caseworker.two', password: created.initialPassword }).expect(200)).body.access_token;
+    await t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201);
+    const listed = (await t.http.get('/agency/users').set(await bearer('admin.social')).expect(200)).body as Array<{ username: string }>;
+    expect(listed.map((u) => u.username)).toContain('caseworker.two');
+    expect(listed.map((u) => u.username)).not.toContain('caseworker.shelter');
+    expect(JSON.stringify(listed)).not.toMatch(/password|argon2/);
+    await t.http.post(`/agency/users/${created.id}/deactivation`).set(await bearer('admin.social')).expect(200);
+    expect((await t.http.get('/cases').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+  });
+
+  it('keeps admins to their own agency and their own kind of roles', async () => {
+    const shelterUser = (await t.http.get('/agency/users').set(await bearer('admin.shelter')).expect(200)).body.find((u: { username: string }) => u.username === 'caseworker.shelter');
+    expect((await t.http.post(`/agency/users/${shelterUser.id}/deactivation`).set(await bearer('admin.social'))).status).toBe(404);
+    expect((await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'auditor.two', displayName: 'x', role: 'auditor' })).status).toBe(400);
+    expect((await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'caseworker.social', displayName: 'x', role: 'caseworker' })).status).toBe(409);
+    expect((await t.http.post('/agency/users').set(await bearer('supervisor.social')).send({ username: 'x.y', displayName: 'x', role: 'caseworker' })).status).toBe(403);
+  });
+
+  it('lets a coordinator add and deactivate member agencies; a deactivated agency\'s users and keys stop at once', async () => {
+    const added = (await t.http.post('/directory/agencies').set(await bearer('coordinator.justice')).send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' }).expect(201)).body;
+    const directory = (await t.http.get('/directory/agencies').set(await bearer('caseworker.social')).expect(200)).body as Array<{ id: string }>;
+    expect(directory.map((a) => a.id)).toContain(added.id);
+    expect((await t.http.post('/directory/agencies').set(await bearer('admin.social')).send({ name: 'Another', kind: 'shelter' })).status).toBe(403);
+
+    const key = (await t.http.post('/agency/api-keys').set(await bearer('admin.shelter')).send({ name: 'shelter system' }).expect(201)).body.key;
+    const shelterToken = await bearer('caseworker.shelter');
+    const shelterId = await t.agencyId('Shelter');
+    await t.http.post(`/directory/agencies/${shelterId}/deactivation`).set(await bearer('coordinator.justice')).expect(200);
+    expect((await t.http.get('/referrals').set(shelterToken)).status).toBe(401);
+    expect((await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`)).status).toBe(401);
+    const caseId = (await t.http.post('/cases').set(await bearer('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId;
+    const consent = await t.http.post(`/cases/${caseId}/consents`).set(await bearer('caseworker.social')).send({
+      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
+    });
+    expect(consent.status).toBe(400); // no longer a member
+  });
+});
