@@ -4,6 +4,16 @@ import { resolve } from 'node:path';
  * Everything the service reads from its environment, validated once at start-up. A missing or
  * invalid setting stops the start with a message naming it; secrets are never echoed.
  */
+/** The organisation's identity provider, when tokens come from it (OIDC_* settings). */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwksUri: string;
+  /** Dotted paths of the claims naming the member agency (its id) and the role. */
+  readonly agencyClaim: string;
+  readonly roleClaim: string;
+}
+
 export interface AppConfig {
   readonly mode: 'embedded' | 'postgres';
   readonly host: string;
@@ -28,6 +38,7 @@ export interface AppConfig {
   readonly writesPerMinute: number;
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
+  readonly oidc?: OidcConfig;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     signInsPerMinute: integer(env, 'SIGN_INS_PER_MINUTE', 10, 1, 10_000),
     writesPerMinute: integer(env, 'WRITES_PER_MINUTE', 300, 1, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    ...oidcOf(env),
   };
 }
 
@@ -95,6 +107,20 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
   if (raw === undefined) return fallback;
   if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}`);
   return raw as T;
+}
+
+function oidcOf(env: NodeJS.ProcessEnv): { oidc?: OidcConfig } {
+  const issuer = optional(env, 'OIDC_ISSUER');
+  if (!issuer) return {};
+  const audience = optional(env, 'OIDC_AUDIENCE');
+  if (!audience) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER: tokens meant for other clients must be refused');
+  const jwksUri = optional(env, 'OIDC_JWKS_URI') ?? `${issuer.replace(/\/$/, '')}/protocol/openid-connect/certs`;
+  for (const [name, value] of [['OIDC_ISSUER', issuer], ['OIDC_JWKS_URI', jwksUri]] as const) {
+    if (!/^https?:\/\//.test(value)) throw new ConfigError(name, 'must be an http(s) URL');
+  }
+  return {
+    oidc: { issuer, audience, jwksUri, agencyClaim: optional(env, 'OIDC_AGENCY_CLAIM') ?? 'agency_id', roleClaim: optional(env, 'OIDC_ROLE_CLAIM') ?? 'role' },
+  };
 }
 
 function origins(env: NodeJS.ProcessEnv, name: string): string[] {

@@ -5,9 +5,9 @@ import { PUBLIC_ROUTE, ROUTE_ACTION } from './access.decorators.js';
 import type { Principal } from './principal.js';
 import { type Action, mayPerform } from './roles.js';
 
-/** Global: every route needs a valid token (a user's bearer token or a partner system's API key) unless marked @Public(). */
+/** Global: every route needs a valid credential (the service's own token, the identity provider's, or a partner system's API key) unless marked @Public(). */
 @Injectable()
-export class TokenGuard extends AuthGuard(['jwt', 'api-key']) {
+export class TokenGuard extends AuthGuard(['jwt', 'oidc', 'api-key']) {
   constructor(private readonly reflector: Reflector) {
     super();
   }

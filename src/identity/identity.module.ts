@@ -11,6 +11,7 @@ import { Clock } from '../platform/clock.js';
 import { RateLimitGuard } from '../platform/rate-limit.js';
 import { PermissionGuard, TokenGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
+import { OidcStrategy } from './oidc.js';
 import { Administration, AdministrationController } from './administration.js';
 import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './api-keys.js';
 import { DEMO_USERNAMES, seedDemoNetwork } from './demo-network.js';
@@ -39,6 +40,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
     ApiKeys,
     Administration,
     ApiKeyStrategy,
+    OidcStrategy,
     { provide: API_KEY_HASH_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'api-key-hash') },
     { provide: JWT_SIGNING_KEY, inject: [APP_CONFIG, MASTER_KEY], useFactory: signingKey },
     { provide: APP_GUARD, useClass: TokenGuard },

@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
+import passport from 'passport';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig, type OidcConfig } from '../config/app-config.js';
+import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
+import { AgencyEntity } from './directory.entities.js';
+import type { Principal } from './principal.js';
+import { ROLES, type Role } from './roles.js';
+
+type Verify = (token: string, done: (error: unknown, principal?: Principal | false) => void) => void;
+type Created = passport.StrategyCreated<passport.Strategy>;
+
+/** Takes bearer tokens whose unverified issuer is the configured provider's; others are left to the service's own strategy. */
+class ProviderBearerStrategy extends passport.Strategy {
+  constructor(private readonly issuer: string | undefined, private readonly verify: Verify) {
+    super();
+  }
+
+  override authenticate(req: Request): void {
+    const self = this as unknown as Created;
+    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (!this.issuer || !token || issuerOf(token) !== this.issuer) return self.fail(401);
+    this.verify(token, (error, principal) => (error ? self.error(error) : principal ? self.success(principal) : self.fail(401)));
+  }
+}
+
+/** Only to route the token to the right strategy; nothing is trusted before the signature is checked. */
+function issuerOf(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown };
+    return typeof payload.iss === 'string' ? payload.iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Bearer tokens from the organisation's identity provider (OIDC), verified against its JWKS:
+ * signature (asymmetric algorithms only), issuer, audience, expiry. The agency and role come from
+ * claims named in configuration; the agency must be an active member, the role one of ours.
+ */
+@Injectable()
+export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc') {
+  private readonly keys?: JWTVerifyGetKey;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {
+    super(config.oidc?.issuer);
+    if (config.oidc) this.keys = createRemoteJWKSet(new URL(config.oidc.jwksUri));
+  }
+
+  async validate(token: string): Promise<Principal | false> {
+    const oidc = this.config.oidc as OidcConfig;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.keys!, {
+        issuer: oidc.issuer, audience: oidc.audience, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'], clockTolerance: 30,
+      }));
+    } catch {
+      return false;
+    }
+    const agencyId = claim(payload, oidc.agencyClaim);
+    const role = claim(payload, oidc.roleClaim);
+    if (typeof payload.sub !== 'string' || !agencyId || !ROLES.includes(role as Role)) return false;
+    const agency = await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: agencyId, active: true }).catch(() => null);
+    if (!agency) return false;
+    return { userId: payload.sub, agencyId: agency.id, agencyKind: agency.kind, role: role as Role };
+  }
+}
+
+/** A claim by dotted path (e.g. `realm_access.role`), as a string. */
+function claim(payload: JWTPayload, path: string): string | undefined {
+  const value = path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), payload);
+  return typeof value === 'string' ? value : undefined;
+}
