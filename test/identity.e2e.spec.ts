@@ -54,6 +54,28 @@ describe('sign-in hardening (PGlite)', () => {
     await t.http.get('/cases').set('Authorization', `Bearer ${token}`).expect(200);
   });
 
+  it('rotates refresh tokens: each works once, a reused one revokes its family, sign-out and deactivation end them', async () => {
+    const first = (await signIn(t, 'caseworker.shelter', t.password).expect(200)).body;
+    expect(first).toMatchObject({ token_type: 'Bearer', expires_in: 900, refresh_token: expect.stringMatching(/^rt_/) });
+    const second = (await t.http.post('/auth/refresh').send({ refresh_token: first.refresh_token }).expect(200)).body;
+    await t.http.get('/referrals').set('Authorization', `Bearer ${second.access_token}`).expect(200);
+    // The first refresh token was used: presenting it again looks like theft, so the whole family ends.
+    expect((await t.http.post('/auth/refresh').send({ refresh_token: first.refresh_token })).status).toBe(401);
+    expect((await t.http.post('/auth/refresh').send({ refresh_token: second.refresh_token })).status).toBe(401);
+
+    const other = (await signIn(t, 'caseworker.shelter', t.password).expect(200)).body;
+    await t.http.post('/auth/logout').send({ refresh_token: other.refresh_token }).expect(204);
+    expect((await t.http.post('/auth/refresh').send({ refresh_token: other.refresh_token })).status).toBe(401);
+
+    const last = (await signIn(t, 'caseworker.clinic', t.password).expect(200)).body;
+    await t.db.query("UPDATE users SET active = false WHERE username = 'caseworker.clinic'");
+    expect((await t.http.post('/auth/refresh').send({ refresh_token: last.refresh_token })).status).toBe(401);
+    await t.db.query("UPDATE users SET active = true WHERE username = 'caseworker.clinic'");
+    for (const bad of ['rt_nonsense', `${last.refresh_token.slice(0, -3)}abc`]) expect((await t.http.post('/auth/refresh').send({ refresh_token: bad })).status).toBe(401);
+    const stored = await t.db.query<{ row: string }>('SELECT to_jsonb(r)::text AS row FROM refresh_tokens r');
+    expect(stored.map((r) => r.row).join()).not.toContain(last.refresh_token.slice(36));
+  });
+
   it('sends security headers, and CORS only to the configured origin', async () => {
     const health = await t.http.get('/health').expect(200);
     expect(health.headers['x-content-type-options']).toBe('nosniff');

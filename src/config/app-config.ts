@@ -26,6 +26,8 @@ export interface AppConfig {
   /** Base64 of at least 32 bytes; required with DATABASE_URL, generated into the data directory otherwise. */
   readonly jwtSecret?: string;
   readonly tokenTtlSeconds: number;
+  /** How long a refresh token may be used (each only once). */
+  readonly refreshTtlSeconds: number;
   readonly demoNetwork: boolean;
   readonly projectionPollMs: number;
   /** in-process: the app keeps its read models; external: `npm run projector` does, in its own process. */
@@ -77,7 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(masterKey ? { masterKey } : {}),
     ...(jwtSecret ? { jwtSecret } : {}),
-    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    refreshTtlSeconds: integer(env, 'REFRESH_TTL_SECONDS', 8 * 3600, 300, 30 * 86_400),
     demoNetwork: boolean(env, 'DEMO_NETWORK', mode === 'embedded'),
     projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
     projector,

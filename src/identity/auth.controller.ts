@@ -10,6 +10,10 @@ export class TokenRequestDto {
   @ApiProperty() @IsString() @Length(1, 200) password!: string;
 }
 
+export class RefreshRequestDto {
+  @ApiProperty() @IsString() @Length(1, 200) refresh_token!: string;
+}
+
 @ApiTags('identity')
 @Controller('auth')
 export class AuthController {
@@ -22,5 +26,23 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in with a username and password; returns a short-lived bearer token' })
   token(@Body() body: TokenRequestDto) {
     return this.tokens.issue(body.username, body.password);
+  }
+
+  @Public()
+  @SignInRateLimited()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token (usable once) for a new access token and refresh token' })
+  refresh(@Body() body: RefreshRequestDto) {
+    return this.tokens.refresh(body.refresh_token);
+  }
+
+  @Public()
+  @SignInRateLimited()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out: the refresh token and every token refreshed from it stop working' })
+  async logout(@Body() body: RefreshRequestDto): Promise<void> {
+    await this.tokens.revoke(body.refresh_token);
   }
 }

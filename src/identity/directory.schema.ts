@@ -24,6 +24,18 @@ CREATE TABLE IF NOT EXISTS users (
 );
 ALTER TABLE users ADD COLUMN IF NOT EXISTS failed_sign_ins int NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN IF NOT EXISTS locked_until timestamptz;
+-- Refresh tokens: a keyed hash only; each is used once, and a reuse revokes its family.
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+  id uuid PRIMARY KEY,
+  family_id uuid NOT NULL,
+  user_id uuid NOT NULL REFERENCES users(id),
+  token_hash text NOT NULL,
+  issued_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  used_at timestamptz,
+  revoked_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens (family_id);
 -- Partner systems' keys: only a keyed hash of the secret is kept.
 CREATE TABLE IF NOT EXISTS api_keys (
   id uuid PRIMARY KEY,

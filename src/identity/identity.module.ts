@@ -17,7 +17,7 @@ import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './
 import { DEMO_USERNAMES, seedDemoNetwork } from './demo-network.js';
 import { DirectoryController } from './directory.controller.js';
 import { JwtStrategy } from './jwt.strategy.js';
-import { JWT_SIGNING_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service.js';
+import { JWT_SIGNING_KEY, REFRESH_HASH_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service.js';
 
 const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
   config.jwtSecret ? Buffer.from(config.jwtSecret, 'base64') : deriveKey(masterKey, 'jwt-signing');
@@ -41,6 +41,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
     Administration,
     ApiKeyStrategy,
     OidcStrategy,
+    { provide: REFRESH_HASH_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'refresh-token-hash') },
     { provide: API_KEY_HASH_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'api-key-hash') },
     { provide: JWT_SIGNING_KEY, inject: [APP_CONFIG, MASTER_KEY], useFactory: signingKey },
     { provide: APP_GUARD, useClass: TokenGuard },

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/commo
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
+import { SQL_DATABASE, TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { AgencyEntity, UserEntity } from './directory.entities.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { Clock } from '../platform/clock.js';
@@ -16,6 +18,26 @@ export const JWT_SIGNING_KEY = Symbol('JwtSigningKey');
 /** Repeated wrong passwords pause sign-in for the account: slows guessing, and a real user can wait it out. */
 const LOCK_AFTER_FAILURES = 5;
 const LOCK_MINUTES = 15;
+
+export const REFRESH_HASH_KEY = Symbol('RefreshHashKey');
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token: string;
+  refresh_expires_in: number;
+}
+
+interface RefreshRow {
+  id: string;
+  family_id: string;
+  user_id: string;
+  token_hash: string;
+  expires_at: Date | string;
+  used_at: Date | string | null;
+  revoked_at: Date | string | null;
+}
 
 export interface TokenClaims {
   sub: string;
@@ -32,9 +54,11 @@ export class TokenService {
     private readonly jwt: JwtService,
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(REFRESH_HASH_KEY) private readonly refreshHashKey: Buffer,
   ) {}
 
-  async issue(username: string, password: string): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number }> {
+  async issue(username: string, password: string): Promise<TokenResponse> {
     const users = this.dataSource.getRepository(UserEntity);
     const user = await users.findOneBy({ username });
     const now = this.clock.now();
@@ -54,9 +78,66 @@ export class TokenService {
     await users.update({ id: user.id }, {
       failedSignIns: 0, lockedUntil: null, ...(needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
     });
+    return this.tokensFor(user, randomUUID());
+  }
+
+  /**
+   * Exchanges a refresh token for new tokens. Each refresh token works once (rotation); presenting
+   * one that was already used means it was copied, so its whole family is revoked.
+   */
+  async refresh(presented: string): Promise<TokenResponse> {
+    const now = this.clock.now();
+    const match = /^rt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(presented);
+    const id = match?.[1]!.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const [row] = id ? await this.db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE id = $1', [id]) : [];
+    const same = row && timingSafeEqual(Buffer.from(this.hashRefresh(match![2]!), 'hex'), Buffer.from(row.token_hash, 'hex'));
+    if (!row || !same) throw new UnauthorizedException('the refresh token is not valid');
+    if (row.used_at || row.revoked_at || new Date(row.expires_at).getTime() <= Date.parse(now)) {
+      if (row.used_at && !row.revoked_at) {
+        await this.revokeFamily(row.family_id, now);
+        this.logger.warn(`A used refresh token was presented again; its family is revoked (user ${row.user_id})`);
+      }
+      throw new UnauthorizedException('the refresh token is not valid');
+    }
+    const claimed = await this.db.query('UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [row.id, now]);
+    if (claimed.length === 0) throw new UnauthorizedException('the refresh token is not valid');
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: row.user_id });
+    const agency = user && (await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: user.agencyId }));
+    if (!user || !user.active || !agency?.active) throw new UnauthorizedException('the refresh token is not valid');
+    return this.tokensFor(user, row.family_id);
+  }
+
+  /** Signing out: the refresh token's family stops working (access tokens end with their short life). */
+  async revoke(presented: string): Promise<void> {
+    const id = /^rt_([0-9a-f]{32})_/.exec(presented)?.[1]?.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const [row] = id ? await this.db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE id = $1', [id]) : [];
+    if (row && timingSafeEqual(Buffer.from(this.hashRefresh(presented.slice(36)), 'hex'), Buffer.from(row.token_hash, 'hex'))) {
+      await this.revokeFamily(row.family_id, this.clock.now());
+    }
+  }
+
+  private async tokensFor(user: UserEntity, familyId: string): Promise<TokenResponse> {
     const claims: TokenClaims = { sub: user.id, agency: user.agencyId, role: user.role };
     const access_token = await this.jwt.signAsync(claims, { expiresIn: this.config.tokenTtlSeconds });
-    return { access_token, token_type: 'Bearer', expires_in: this.config.tokenTtlSeconds };
+    const id = randomUUID();
+    const secret = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    await this.db.query(
+      'INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, familyId, user.id, this.hashRefresh(secret), now, new Date(Date.parse(now) + this.config.refreshTtlSeconds * 1000).toISOString()],
+    );
+    return {
+      access_token, token_type: 'Bearer', expires_in: this.config.tokenTtlSeconds,
+      refresh_token: `rt_${id.replaceAll('-', '')}_${secret}`, refresh_expires_in: this.config.refreshTtlSeconds,
+    };
+  }
+
+  private async revokeFamily(familyId: string, now: string): Promise<void> {
+    await this.db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [familyId, now]);
+  }
+
+  private hashRefresh(secret: string): string {
+    return createHmac('sha256', this.refreshHashKey).update(secret).digest('hex');
   }
 
   /** A token is honoured only while its user and agency are active and its claims still match them. */
