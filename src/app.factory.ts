@@ -8,12 +8,13 @@ import { mkdir } from 'node:fs/promises';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
+import { JsonLogger } from './platform/json-logger.js';
 
 /** Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    logger: options.logger ?? (config.logFormat === 'json' ? new JsonLogger() : ['log', 'warn', 'error']),
     bodyParser: false,
   });
   // Bodies are small JSON documents; anything larger is refused before it is parsed.

@@ -41,6 +41,8 @@ export interface AppConfig {
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
   readonly oidc?: OidcConfig;
+  /** text: Nest's console lines; json: one JSON object per line, credentials redacted. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export class ConfigError extends Error {
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     writesPerMinute: integer(env, 'WRITES_PER_MINUTE', 300, 1, 100_000),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     ...oidcOf(env),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
   };
 }
 
