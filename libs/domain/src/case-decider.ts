@@ -325,6 +325,9 @@ const RESPONSE_FROM: Readonly<Record<Response['type'], readonly ReferralStatus[]
 
 function respondToReferral(command: Response, state: ExistingCase): CaseEvent[] {
   const current = state.referrals[command.referralId];
+  // An agency the case was never referred to learns nothing, not even that the case exists.
+  const knowsCase = command.actor.agencyId === state.owningAgencyId || Object.values(state.referrals).some((r) => r.referral.toAgencyId === command.actor.agencyId);
+  if (!knowsCase) reject('not_found', 'case not found');
   if (!current || current.referral.toAgencyId !== command.actor.agencyId) {
     if (current && command.actor.agencyId === state.owningAgencyId) reject('forbidden', 'only the receiving agency responds to a referral');
     reject('not_found', `referral ${command.referralId} not found`);

@@ -213,7 +213,7 @@ describe('referral responses', () => {
   });
   it('refuses the sender (403) and any other agency (404)', () => {
     spec.given(given).when(respond('AcceptReferral', owner)).thenThrows({ kind: 'forbidden' });
-    spec.given(given).when(respond('AcceptReferral', police)).thenThrows({ kind: 'not_found' });
+    spec.given(given).when(respond('AcceptReferral', police)).thenThrows({ kind: 'not_found', message: 'case not found' }); // as if the case did not exist
     spec.given(given).when({ type: 'AcceptReferral', actor: shelter, at: t2, referralId: 'r-9' }).thenThrows({ kind: 'not_found' });
   });
 });
