@@ -43,6 +43,10 @@ describe('partner systems\' API keys (PGlite)', () => {
     expect((await t.http.get('/referrals').set(withKey(narrow))).status).toBe(200);
     expect((await t.http.get('/cases').set(withKey(narrow))).status).toBe(403);
     expect((await t.http.post('/agency/api-keys').set(await bearer('admin.shelter')).send({ name: 'too wide', actions: ['case.open'] })).status).toBe(400);
+    const reader = (await t.http.post('/agency/api-keys').set(await bearer('admin.shelter')).send({ name: 'read only', readOnly: true }).expect(201)).body.key;
+    expect((await t.http.get('/referrals').set(withKey(reader))).status).toBe(200);
+    expect((await t.http.post('/cases/00000000-0000-4000-8000-000000000001/referrals/00000000-0000-4000-8000-000000000002/acknowledge').set(withKey(reader))).status).toBe(403);
+    expect((await t.http.post('/agency/api-keys').set(await bearer('admin.shelter')).send({ name: 'both', readOnly: true, actions: ['referral.list'] })).status).toBe(400);
   });
 
   it('refuses a wrong, malformed or revoked key, and a revocation by another agency', async () => {

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Inject, Injectable, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Injectable, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Request } from 'express';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import passport from 'passport';
@@ -22,7 +22,12 @@ export class IssueApiKeyDto {
   @ApiProperty({ example: 'shelter case system' }) @IsString() @Length(1, 100) name!: string;
   @ApiPropertyOptional({ enum: PARTNER_ACTIONS, isArray: true, description: 'Narrows the key to these actions; absent: every action of partner_system' })
   @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(20) @IsIn(PARTNER_ACTIONS, { each: true }) actions?: Action[];
+  @ApiPropertyOptional({ description: 'Only the reading actions (case.read, referral.list, directory.read); not with actions' })
+  @IsOptional() @IsBoolean() readOnly?: boolean;
 }
+
+/** The partner actions that change nothing. */
+const READ_ACTIONS: readonly Action[] = ['case.read', 'referral.list', 'directory.read'];
 
 interface ApiKeyRow {
   id: string;
@@ -50,11 +55,13 @@ export class ApiKeys {
   ) {}
 
   async issue(issuer: Principal, body: IssueApiKeyDto): Promise<{ id: string; key: string }> {
+    if (body.readOnly && body.actions) throw new BadRequestException('give either readOnly or actions, not both');
+    const actions = body.readOnly ? PARTNER_ACTIONS.filter((a) => READ_ACTIONS.includes(a)) : body.actions;
     const id = randomUUID();
     const secret = randomBytes(32).toString('base64url');
     await this.db.query(
       'INSERT INTO api_keys (id, agency_id, name, secret_hash, actions, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, issuer.agencyId, body.name, this.hash(secret), body.actions ?? null, issuer.userId, this.clock.now()],
+      [id, issuer.agencyId, body.name, this.hash(secret), actions ?? null, issuer.userId, this.clock.now()],
     );
     return { id, key: `rk_${id.replaceAll('-', '')}_${secret}` };
   }
