@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
 import { JsonLogger } from './platform/json-logger.js';
+import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
 
 /** Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
@@ -33,8 +34,10 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
       transform: true,
       // The value a caller sent may be personal data: messages name the field and the rule only.
       validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
     }),
   );
+  app.useGlobalInterceptors(new BodyShapeInterceptor());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

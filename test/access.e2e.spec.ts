@@ -72,6 +72,13 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
     }
   });
 
+  it('answers an unknown route without repeating its path, which a client may have filled with anything', async () => {
+    const response = await t.http.post('/cases/Amina-Test-Person/lives-here').set('Authorization', `Bearer ${await t.token('caseworker.social')}`);
+    expect(response.status).toBe(404);
+    expect(response.body.detail).toBe('there is no such route');
+    expect(JSON.stringify(response.body)).not.toContain('Amina');
+  });
+
   it('serves /health and /metrics without signing in, with no personal data', async () => {
     expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok' });
     const metrics = await t.http.get('/metrics').expect(200);

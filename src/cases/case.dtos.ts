@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID,
   Length, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
@@ -46,10 +46,10 @@ export class DemographicsDto {
 }
 
 export class PersonDto {
-  @ApiPropertyOptional({ type: IdentityDto }) @IsOptional() @ValidateNested() @Type(() => IdentityDto) identity?: IdentityDto;
-  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
-  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
-  @ApiPropertyOptional({ type: DemographicsDto }) @IsOptional() @ValidateNested() @Type(() => DemographicsDto) demographics?: DemographicsDto;
+  @ApiPropertyOptional({ type: IdentityDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => IdentityDto) identity?: IdentityDto;
+  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
+  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ type: DemographicsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DemographicsDto) demographics?: DemographicsDto;
 }
 
 export class OpenCaseDto {
@@ -59,7 +59,7 @@ export class OpenCaseDto {
   indicators!: IndicatorCode[];
   @ApiProperty({ enum: AGE_GROUPS, description: 'Anyone who is, says they are, or may be a child is treated as a child' })
   @IsIn(AGE_GROUPS) ageGroup!: AgeGroup;
-  @ApiPropertyOptional({ type: PersonDto }) @IsOptional() @ValidateNested() @Type(() => PersonDto) person?: PersonDto;
+  @ApiPropertyOptional({ type: PersonDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonDto) person?: PersonDto;
 }
 
 export class RecipientDto {
@@ -68,7 +68,7 @@ export class RecipientDto {
 }
 
 export class ProvisionDto {
-  @ApiProperty({ type: RecipientDto, description: 'Exactly one of agencyId or agencyKind' }) @ValidateNested() @Type(() => RecipientDto) recipient!: RecipientDto;
+  @ApiProperty({ type: RecipientDto, description: 'Exactly one of agencyId or agencyKind' }) @IsDefined() @IsObject() @ValidateNested() @Type(() => RecipientDto) recipient!: RecipientDto;
   @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose!: Purpose;
   @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true, description: 'For service_provision: the services agreed to' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) serviceTypes?: ServiceType[];
@@ -84,7 +84,7 @@ export class GiveConsentDto {
   @ApiProperty({ example: 'ha', description: 'Language the consent was explained in (BCP 47)' }) @IsString() @Length(2, 35) language!: string;
   @ApiProperty() @IsBoolean() interpreterUsed!: boolean;
   @ApiProperty({ example: 'consent-notice-2026-01' }) @IsString() @Length(1, 50) noticeVersion!: string;
-  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
+  @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
 }
 
 export class WithdrawConsentDto {
@@ -140,7 +140,7 @@ export class RaiseSafetyFlagDto {
 
 export class ProposeBestInterestsDto {
   @ApiProperty({ type: [ProvisionDto], description: 'What the determination allows to be shared; each entry needs validUntil' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => ProvisionDto) scope!: ProvisionDto[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ProvisionDto) scope!: ProvisionDto[];
   @ApiProperty({ maxLength: NOTE_MAX, description: 'Why sharing is in the child\'s best interests; encrypted' })
   @IsString() @Length(1, NOTE_MAX) reasons!: string;
 }

@@ -45,7 +45,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(exception);
-    problem.instance = request.originalUrl?.split('?')[0];
+    // Only for routes that exist: an unknown path is not repeated back.
+    if (problem.detail !== 'there is no such route') problem.instance = request.originalUrl?.split('?')[0];
     http.getResponse<Response>().status(problem.status).type('application/problem+json').json(problem);
   }
 
@@ -67,6 +68,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const messages = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       if (Array.isArray(messages)) return { ...problem(status, 'the request is not valid', 'validation'), errors: messages.map(String) };
+      // The router's own 404 quotes the path, which a client may have filled with anything.
+      if (status === HttpStatus.NOT_FOUND && typeof messages === 'string' && /^Cannot [A-Z]+ /.test(messages)) return problem(status, 'there is no such route');
       return problem(status, typeof messages === 'string' ? messages : exception.message);
     }
     // body-parser's errors (malformed JSON, too large) carry a status but are not HttpExceptions.
