@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import type { Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { accessContent, appendToChain } from './audit-chain.js';
 
 /** Append-only, in the database itself, like the events. */
 export const ACCESS_LOG_SCHEMA = `
@@ -29,16 +30,19 @@ CREATE TRIGGER personal_data_access_no_truncate BEFORE TRUNCATE ON personal_data
 /** Why the reader could see the data: its own case, or the referrals and provisions that permit it. */
 export type LegalBasisRecord = { readonly owner: true } | { readonly referrals: readonly string[] };
 
-/** Every read of personal data is recorded before the data is returned: who, agency, case, categories, legal basis. */
+/** Every read of personal data is recorded, and chained, before the data is returned: who, agency, case, categories, legal basis. */
 @Injectable()
 export class AccessLog {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
   async record(principal: Principal, caseId: string, categories: readonly string[], legalBasis: LegalBasisRecord, at: string): Promise<void> {
     if (categories.length === 0) return;
-    await this.db.query(
-      'INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis) VALUES ($1, $2, $3, $4, $5, $6)',
-      [at, principal.userId, principal.agencyId, caseId, [...categories], JSON.stringify(legalBasis)],
-    );
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<Parameters<typeof accessContent>[0]>(
+        'INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+        [at, principal.userId, principal.agencyId, caseId, [...categories], JSON.stringify(legalBasis)],
+      );
+      await appendToChain(tx, [{ kind: 'access', ref: String(row!.id), content: accessContent(row!) }]);
+    });
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { verifyAuditChain } from './audit-chain.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -12,6 +13,13 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 @Controller('audit')
 export class AuditController {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+
+  @Get('verify')
+  @Allow('audit.read')
+  @ApiOperation({ summary: 'Recompute the hash chain over consent events and access records; names the first broken link' })
+  verify() {
+    return verifyAuditChain(this.db);
+  }
 
   @Get('cases/:caseId/consent-trail')
   @Allow('audit.read')

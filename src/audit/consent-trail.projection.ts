@@ -2,6 +2,7 @@ import type { CaseEvent } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
+import { AUDIT_CHAIN_SCHEMA, appendToChain, consentContent } from './audit-chain.js';
 
 /**
  * The auditor's read model: who recorded which consent, to whom, for what, which categories,
@@ -22,7 +23,8 @@ CREATE TABLE IF NOT EXISTS consent_trail (
   actor_agency_id text NOT NULL,
   details jsonb NOT NULL
 );
-CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revision);`,
+CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revision);
+${AUDIT_CHAIN_SCHEMA}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const rows = events.flatMap((recorded) => {
@@ -35,13 +37,18 @@ CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revi
     });
     if (rows.length === 0) return;
     // One statement per batch: a rebuild replays every event through here.
-    await tx.query(
+    const inserted = await tx.query<Parameters<typeof consentContent>[0]>(
       `INSERT INTO consent_trail (event_id, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, case_id uuid, revision int, event_type text, occurred_at timestamptz,
          actor_user_id text, actor_agency_id text, details jsonb)
-       ON CONFLICT (event_id) DO NOTHING`,
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING *`,
       [JSON.stringify(rows)],
     );
+    // Chained in the batch's transaction, in the order of the events.
+    const order = new Map(rows.map((r, i) => [r.event_id, i]));
+    inserted.sort((a, b) => order.get(a.event_id)! - order.get(b.event_id)!);
+    await appendToChain(tx, inserted.map((r) => ({ kind: 'consent', ref: r.event_id, content: consentContent(r) })));
   },
 };
 

@@ -403,6 +403,7 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   // --- audit (src/audit/audit.controller.ts): consent metadata and access records, of any case ---
   { method: 'GET', path: '/audit/cases/:caseId/consent-trail', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
   { method: 'GET', path: '/audit/cases/:caseId/access-log', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
+  { method: 'GET', path: '/audit/verify', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
 ];
 
 // ---------------------------------------------------------------------------------------------

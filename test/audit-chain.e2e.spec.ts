@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ProjectionRunner } from '../libs/projections/index.js';
+import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
+
+describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
+  let t: TestApp;
+  let bearer: (username: string) => Promise<{ Authorization: string }>;
+  const verify = async () => (await t.http.get('/audit/verify').set(await bearer('auditor.justice')).expect(200)).body;
+  const chainEntry = async (kind: string, ref: string) =>
+    (await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', [kind, ref]))[0]!;
+  /** A superuser can switch the append-only guard off: exactly the tampering the chain must reveal. */
+  const asTamperer = async (table: string, statement: string, params: unknown[] = []) => {
+    await t.db.exec(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    await t.db.query(statement, params);
+    await t.db.exec(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(driver);
+    bearer = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
+    const shelterId = await t.agencyId('Shelter');
+    const owner = await bearer('caseworker.social');
+    const caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Chain Test-Person' } } }).expect(201)).body.caseId;
+    const consent = (await t.http.post(`/cases/${caseId}/consents`).set(owner).send({
+      grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
+    }).expect(201)).body.consentId;
+    await t.http.post(`/cases/${caseId}/referrals`).set(owner).send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] }).expect(201);
+    await t.http.get(`/cases/${caseId}`).set(owner).expect(200);
+    await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.shelter')).expect(200);
+    await t.http.post(`/cases/${caseId}/consents/${consent}/withdrawal`).set(owner).send({}).expect(200);
+  });
+  afterAll(() => t?.close());
+
+  it('chains every consent event and every read of personal data, and verifies', async () => {
+    const kinds = await t.db.query<{ kind: string; n: number }>('SELECT kind, count(*)::int AS n FROM audit_chain GROUP BY kind ORDER BY kind');
+    expect(kinds).toEqual([{ kind: 'access', n: 2 }, { kind: 'consent', n: 5 }]);
+    expect(await verify()).toEqual({ verified: true, entries: 7, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect((await t.http.get('/audit/verify').set(await bearer('caseworker.social'))).status).toBe(403);
+  });
+
+  it('fails at the entry whose access record was edited in the database, and passes again once it is put back', async () => {
+    const [row] = await t.db.query<{ id: number | string; categories: string[] }>('SELECT id, categories FROM personal_data_access ORDER BY id LIMIT 1');
+    await asTamperer('personal_data_access', 'UPDATE personal_data_access SET categories = $2 WHERE id = $1', [row!.id, ['nothing']]);
+    const { seq } = await chainEntry('access', String(row!.id));
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'access', ref: String(row!.id), reason: 'record_changed' } });
+    await asTamperer('personal_data_access', 'UPDATE personal_data_access SET categories = $2 WHERE id = $1', [row!.id, row!.categories]);
+    expect((await verify()).verified).toBe(true);
+  });
+
+  it('fails at the entry whose consent event was edited', async () => {
+    const [row] = await t.db.query<{ event_id: string; details: unknown }>("SELECT event_id, details FROM consent_trail WHERE event_type = 'ConsentGiven'");
+    await t.db.query(`UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1`, [row!.event_id]);
+    const { seq } = await chainEntry('consent', row!.event_id);
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'consent', reason: 'record_changed' } });
+    await t.db.query('UPDATE consent_trail SET details = $2 WHERE event_id = $1', [row!.event_id, JSON.stringify(row!.details)]);
+    expect((await verify()).verified).toBe(true);
+  });
+
+  it('survives a rebuild of the read models: the consent trail comes back identical', async () => {
+    await t.app.get(ProjectionRunner).rebuild();
+    expect((await verify()).verified).toBe(true);
+  });
+
+  it('fails at a deleted record, and at a deleted chain entry', async () => {
+    const [last] = await t.db.query<{ id: number | string }>('SELECT id FROM personal_data_access ORDER BY id DESC LIMIT 1');
+    const { seq } = await chainEntry('access', String(last!.id));
+    await asTamperer('personal_data_access', 'DELETE FROM personal_data_access WHERE id = $1', [last!.id]);
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), reason: 'record_missing' } });
+    await t.db.query('DELETE FROM audit_chain WHERE seq = 3');
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: 3, reason: 'missing_entry' } });
+  });
+});
