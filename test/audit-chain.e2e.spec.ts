@@ -39,6 +39,24 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
     expect((await t.http.get('/audit/verify').set(await bearer('caseworker.social'))).status).toBe(403);
   });
 
+  it('exports the access log and the consent trail by case, agency, user and period, as JSON or CSV, with no personal data', async () => {
+    const asAuditor = await bearer('auditor.justice');
+    const shelterId = await t.agencyId('Shelter');
+    const byAgency = (await t.http.get(`/audit/access-log?agencyId=${shelterId}`).set(asAuditor).expect(200)).body as Array<{ agencyId: string }>;
+    expect(byAgency).toHaveLength(1);
+    expect(byAgency[0]).toMatchObject({ agencyId: shelterId, categories: ['identity'] });
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await t.http.get(`/audit/access-log?from=${future}`).set(asAuditor).expect(200)).body).toEqual([]);
+    expect((await t.http.get('/audit/consent-trail?userId=').set(asAuditor)).status).toBe(400); // an empty user id is not a filter
+    const csv = await t.http.get('/audit/consent-trail?format=csv').set(asAuditor).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('caseId,revision,type,occurredAt,actorUserId,actorAgencyId,details');
+    expect(lines.slice(1).map((l) => l.split(',')[2])).toEqual(['CaseOpened', 'ConsentGiven', 'ReferralRequested', 'ConsentWithdrawn', 'ReferralWithdrawn']);
+    for (const body of [JSON.stringify(byAgency), csv.text]) expect(body).not.toContain('Chain Test-Person');
+    expect((await t.http.get('/audit/access-log').set(await bearer('supervisor.social'))).status).toBe(403);
+  });
+
   it('fails at the entry whose access record was edited in the database, and passes again once it is put back', async () => {
     const [row] = await t.db.query<{ id: number | string; categories: string[] }>('SELECT id, categories FROM personal_data_access ORDER BY id LIMIT 1');
     await asTamperer('personal_data_access', 'UPDATE personal_data_access SET categories = $2 WHERE id = $1', [row!.id, ['nothing']]);

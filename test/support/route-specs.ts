@@ -404,6 +404,8 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/audit/cases/:caseId/consent-trail', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
   { method: 'GET', path: '/audit/cases/:caseId/access-log', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
   { method: 'GET', path: '/audit/verify', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
+  { method: 'GET', path: '/audit/access-log', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
+  { method: 'GET', path: '/audit/consent-trail', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
 ];
 
 // ---------------------------------------------------------------------------------------------
