@@ -5,11 +5,12 @@ import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
+import { ReceiptsModule } from './receipts/receipts.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, AuditModule, CasesModule, ReferralsModule, HealthModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, AuditModule, CasesModule, ReferralsModule, HealthModule, ReceiptsModule] };
   }
 }

@@ -155,7 +155,7 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       caseStatus: view.status, referral: view.referrals.find((r: { referralId: string }) => r.referralId === referralId).status,
       consent: provision.status === 'withdrawn' ? 'withdrawn' : 'live', determination: view.determinations[0].status, flags: view.safetyFlags,
     }).toEqual({ caseStatus: state.caseStatus, referral: state.referral, consent: state.consent, determination: state.determination, flags: state.flags });
-    return { params: { caseId, consentId, referralId, determinationId, flag: 'no_phone_contact' }, agencies, unique: tag };
+    return { params: { caseId, consentId, referralId, determinationId, flag: 'no_phone_contact', requestId: randomUUID() }, agencies, unique: tag };
   }
 
   const sharedCases = new Map<string, Promise<Fixture>>();

@@ -85,6 +85,10 @@ export function trailDetails(event: CaseEvent): Record<string, unknown> | undefi
       return { determinationId: event.data.determinationId, decidedBy: event.data.decidedBy, approvedBy: event.data.by };
     case 'BestInterestsDeterminationRejected':
       return { determinationId: event.data.determinationId };
+    case 'ErasureRequested':
+      return { requestId: event.data.requestId, reason: event.data.reason };
+    case 'CaseErased':
+      return { requestId: event.data.requestId, reason: event.data.reason, requestedBy: event.data.requestedBy, approvedBy: event.data.by };
     case 'SafetyFlagRaised':
     case 'SafetyFlagLifted':
       // That sharing was narrowed is part of the trail; which risk the person faces is not.

@@ -32,6 +32,8 @@ export interface CaseRecord {
     determinationId: string; scope: readonly DisclosureGrant[]; reasons: Sealed; decidedBy: string; proposedAt: string;
     status: 'proposed' | 'approved' | 'rejected'; reviewedBy?: string; reviewedAt?: string;
   }>;
+  /** Erased: the data key is destroyed and the record keeps no sealed value at all. */
+  erased?: boolean;
   /** When the last event happened. */
   updatedAt: string;
 }
@@ -111,6 +113,17 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       view.determinations = view.determinations.map((d) => d.determinationId !== event.data.determinationId ? d : {
         ...d, status: event.type === 'BestInterestsDetermined' ? 'approved' : 'rejected', reviewedBy: event.data.by, reviewedAt: event.data.at,
       });
+      break;
+    case 'ErasureRequested':
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
+      break;
+    case 'CaseErased':
+      // The key is gone; the read models drop even the ciphertext.
+      view.erased = true;
+      view.personalData = {};
+      view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, ...r }) => r);
+      view.timeline = [...view.timeline.map(({ note: _n, ...t }) => t), { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
+      view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));
       break;
     default:
       break;

@@ -7,11 +7,11 @@ import {
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';
 import {
-  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, INDICATOR_CODES,
+  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, ERASURE_REASONS, INDICATOR_CODES,
   INTERRUPTION_REASONS, URGENCIES,
 } from '../../libs/domain/index.js';
 import type {
-  AgeGroup, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, IndicatorCode, InterruptionReason, Urgency,
+  AgeGroup, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason, IndicatorCode, InterruptionReason, Urgency,
 } from '../../libs/domain/index.js';
 
 /** Free text is personal by nature: kept short, and sealed before it is stored. */
@@ -143,4 +143,10 @@ export class ProposeBestInterestsDto {
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ProvisionDto) scope!: ProvisionDto[];
   @ApiProperty({ maxLength: NOTE_MAX, description: 'Why sharing is in the child\'s best interests; encrypted' })
   @IsString() @Length(1, NOTE_MAX) reasons!: string;
+}
+
+const REQUESTABLE_ERASURE_REASONS = ERASURE_REASONS.filter((r) => r !== 'retention');
+
+export class RequestErasureDto {
+  @ApiProperty({ enum: REQUESTABLE_ERASURE_REASONS }) @IsIn(REQUESTABLE_ERASURE_REASONS) reason!: Exclude<ErasureReason, 'retention'>;
 }

@@ -8,7 +8,7 @@ import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { Write, type WriteContext } from '../platform/write-context.js';
 import type { CommandOutcome } from './case-commands.service.js';
 import {
-  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, ProposeBestInterestsDto, RaiseSafetyFlagDto, RequestReferralDto, WithdrawConsentDto,
+  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, ProposeBestInterestsDto, RaiseSafetyFlagDto, RequestErasureDto, RequestReferralDto, WithdrawConsentDto,
 } from './case.dtos.js';
 import { CasesService, sealedField } from './cases.service.js';
 
@@ -214,5 +214,22 @@ export class CasesController {
   @Allow('best-interests.review')
   async rejectBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'RejectBestInterestsDetermination', determinationId })), { caseId, determinationId, status: 'rejected' });
+  }
+
+  @Post(':caseId/erasure-requests')
+  @Allow('case.erase.request')
+  @ApiOperation({ summary: 'Ask for the case\'s personal data to be erased; someone else must approve it' })
+  async requestErasure(@Param('caseId', uuid) caseId: string, @Body() body: RequestErasureDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const { requestId, outcome } = await this.cases.requestErasure(caseId, body, context);
+    return answer(response, outcome, { caseId, requestId });
+  }
+
+  @Post(':caseId/erasure-requests/:requestId/approval')
+  @HttpCode(200)
+  @Allow('case.erase.approve')
+  @ApiOperation({ summary: 'Approve erasure (not the requester): the case\'s data key is destroyed; the audit trail keeps its metadata' })
+  async approveErasure(@Param('caseId', uuid) caseId: string, @Param('requestId', uuid) requestId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.approveErasure(caseId, requestId, context);
+    return answer(response, outcome, { caseId, erased: true, withdrawnReferrals: withdrawnReferrals(outcome.events) });
   }
 }

@@ -1,4 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
+import type { SqlDatabase } from '../../libs/sql/index.js';
+import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { CASE_STREAM_PREFIX } from './case-views.projection.js';
+import { RetentionService } from './retention.js';
 import { Clock } from '../platform/clock.js';
 import { CaseCommandService } from './case-commands.service.js';
 import { CasesController } from './cases.controller.js';
@@ -7,6 +12,20 @@ import { CaseViews } from './case-views.reader.js';
 
 @Module({
   controllers: [CasesController],
-  providers: [CaseCommandService, CasesService, CaseViews, Clock],
+  providers: [CaseCommandService, CasesService, CaseViews, Clock, RetentionService],
 })
-export class CasesModule {}
+export class CasesModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
+  ) {}
+
+  /** Finishes erasures a crash interrupted between the event and the key's destruction. */
+  async onApplicationBootstrap(): Promise<void> {
+    const erased = await this.db.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE event_type = 'CaseErased'`);
+    for (const { stream_id } of erased) {
+      const caseId = stream_id.slice(CASE_STREAM_PREFIX.length);
+      if (Buffer.isBuffer(await this.keys.get(caseId))) await this.keys.destroy(caseId);
+    }
+  }
+}

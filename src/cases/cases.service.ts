@@ -1,6 +1,6 @@
 import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
+import { DATA_KEY_STORE, type DataKeyStore, type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
 import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
 import { type CaseCommand, type CasePersonalData, type Sealed, isOpenReferral } from '../../libs/domain/index.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
@@ -10,7 +10,7 @@ import { Clock } from '../platform/clock.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
-import type { GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, RequestReferralDto } from './case.dtos.js';
+import type { GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, RequestErasureDto, RequestReferralDto } from './case.dtos.js';
 import { type CaseRecord, type CaseView, caseViewAt } from './case-view.js';
 import { type CaseListFilter, CaseViews } from './case-views.reader.js';
 import { type RecipientViewInput, holdsSharedData, recipientView } from './recipient-view.js';
@@ -37,6 +37,7 @@ export class CasesService {
     private readonly clock: Clock,
     private readonly accessLog: AccessLog,
     private readonly views: CaseViews,
+    @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
   ) {}
 
   async open(body: OpenCaseDto, context: WriteContext): Promise<{ caseId: string; outcome: CommandOutcome }> {
@@ -96,6 +97,23 @@ export class CasesService {
       reasons: await this.seal(caseId, sealedField.determinationReasons(determinationId), body.reasons),
     }), ids);
     return { determinationId, outcome };
+  }
+
+  async requestErasure(caseId: string, body: RequestErasureDto, context: WriteContext) {
+    const ids = this.commands.idSource(context.principal, context.idempotencyKey);
+    const requestId = ids('erasure-request');
+    const outcome = await this.run(caseId, context, body, () => ({ type: 'RequestErasure', requestId, reason: body.reason }), ids);
+    return { requestId, outcome };
+  }
+
+  /**
+   * The second person's approval: the erasure event is appended first, then the case's data key is
+   * destroyed. A crash between the two is finished at the next start (destroyKeysOfErasedCases).
+   */
+  async approveErasure(caseId: string, requestId: string, context: WriteContext) {
+    const outcome = await this.run(caseId, context, {}, () => ({ type: 'ApproveErasure', requestId, asCoordinator: context.principal.role === 'network_coordinator' }));
+    if (outcome.events.some((e) => e.type === 'CaseErased')) await this.keys.destroy(caseId);
+    return outcome;
   }
 
   /** Checks the named agencies exist; gives the grants as of the moment the command is decided. */

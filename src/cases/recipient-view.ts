@@ -21,7 +21,7 @@ export interface WithdrawnStub {
 }
 
 /** What recipientView reads of a case: a whole record, or an agency's slice of it (recipientSlice). */
-export type RecipientViewInput = Pick<CaseRecord, 'caseId' | 'revision' | 'status' | 'owningAgencyId' | 'ageGroup' | 'personalData' | 'referrals' | 'updatedAt'> & {
+export type RecipientViewInput = Pick<CaseRecord, 'caseId' | 'revision' | 'status' | 'owningAgencyId' | 'ageGroup' | 'personalData' | 'referrals' | 'updatedAt' | 'erased'> & {
   consents: Array<Pick<CaseRecord['consents'][number], 'consentId' | 'grantor' | 'childAssent' | 'provisions'>>;
   determinations: Array<Omit<CaseRecord['determinations'][number], 'reasons'>>;
   /** A whole record has the flags; a slice has instead the categories they withhold from its agency. */
@@ -35,6 +35,7 @@ export const recipientWithdrawalCause = (cause: string): string =>
 
 export interface RecipientView {
   caseId: string;
+  erased?: true;
   /** Only when case_progress is shared with this agency. */
   status?: CaseRecord['status'];
   referrals: Array<Pick<CaseRecord['referrals'][number], 'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'> & { note?: Sealed }>;
@@ -66,6 +67,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
   }
   return {
     caseId: view.caseId,
+    ...(view.erased ? { erased: true } : {}),
     ...(permitted('case_progress') ? { status: view.status } : {}),
     referrals: mine.map((r) => ({
       referralId: r.referralId, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), urgency: r.urgency,
@@ -148,7 +150,7 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
   ].sort().at(-1)!;
   const slice: RecipientViewInput = {
     caseId: record.caseId, revision: record.revision, status: record.status, owningAgencyId: record.owningAgencyId, ageGroup: record.ageGroup,
-    updatedAt, referrals: mine, consents, personalData: {}, determinations, withheld,
+    updatedAt, referrals: mine, consents, personalData: {}, determinations, withheld, ...(record.erased ? { erased: true } : {}),
   };
   // Permission can only begin later where a grant starts later; checking then covers every future moment.
   const starts = [...consents.flatMap((c) => c.provisions), ...determinations.flatMap((d) => d.scope)].map((g) => g.validFrom);
@@ -176,6 +178,6 @@ export function consentSubjectOfView(view: RecipientViewInput): ConsentSubject {
       ? [{ determinationId: d.determinationId, decidedBy: d.decidedBy, approvedBy: d.reviewedBy, approvedAt: d.reviewedAt, scope: d.scope }]
       : []),
     safetyFlags: view.safetyFlags ?? [],
-    erased: false,
+    erased: view.erased === true,
   };
 }

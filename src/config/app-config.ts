@@ -41,6 +41,10 @@ export interface AppConfig {
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
   readonly oidc?: OidcConfig;
+  /** Closed cases are erased this many days after closure; undefined: never. */
+  readonly retentionDays?: number;
+  /** false: no daily run in this process (the CLI runs it once). */
+  readonly retentionSchedule?: boolean;
   /** text: Nest's console lines; json: one JSON object per line, credentials redacted. */
   readonly logFormat: 'text' | 'json';
 }
@@ -92,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 36_500) } : {}),
   };
 }
 

@@ -20,17 +20,24 @@ export const PERMISSIONS = {
   // Frontline workers may record consent and refer for an in-depth interview: that is their step in the case path.
   'consent.record': ['frontline_worker', 'caseworker', 'supervisor'],
   'consent.withdraw': ['frontline_worker', 'caseworker', 'supervisor'],
+  // Signed consent receipts and their printable text, for the owning agency to hand over or read out.
+  'consent.receipt': ['caseworker', 'supervisor'],
   'referral.request': ['frontline_worker', 'caseworker', 'supervisor'],
   'referral.respond': ['caseworker', 'supervisor', 'partner_system'],
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],
   'referral.list': ['frontline_worker', 'caseworker', 'supervisor', 'partner_system'],
   'safety-flag.manage': ['caseworker', 'supervisor'],
+  // Erasure: a supervisor asks; someone else approves (the owning agency's supervisor or admin, or a coordinator).
+  'case.erase.request': ['supervisor'],
+  'case.erase.approve': ['supervisor', 'agency_admin', 'network_coordinator'],
   'best-interests.propose': ['caseworker', 'supervisor'],
   // The second pair of eyes on a decision for a child is a supervisor's (DOMAIN.md).
   'best-interests.review': ['supervisor'],
   // Auditors read consent trails and access logs, which hold no personal data, and nothing else.
   'audit.read': ['auditor'],
+  // FHIR export of a case's consents (no personal data) by the owning agency; auditors export any case under /audit with audit.read.
+  'consent.export': ['caseworker', 'supervisor'],
   // An agency's administrator issues and revokes its partner systems' keys and manages its users.
   'api-key.manage': ['agency_admin'],
   'user.manage': ['agency_admin'],

@@ -254,6 +254,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'POST', path: '/auth/refresh' },
   { method: 'POST', path: '/auth/logout' },
   { method: 'GET', path: '/api/docs*' },
+  // The public key consent receipts are signed with (src/receipts).
+  { method: 'GET', path: '/.well-known/jwks.json' },
 ];
 
 const openOrPaused = (s: CaseState) => s.caseStatus !== 'closed';
@@ -400,12 +402,54 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     allowedIn: (s) => openOrPaused(s) && s.determination === 'proposed', contexts: [...CASE_CONTEXTS, 'ownProposal'],
   }),
 
+  // --- erasure (decider requestErasure / approveErasure): any state; approval needs a waiting request's id ---
+  ownerWrite('/cases/:caseId/erasure-requests', 'case.erase.request', { success: 201, allowedIn: () => true, body: () => ({ reason: 'person_requested' }) }),
+  ownerWrite('/cases/:caseId/erasure-requests/:requestId/approval', 'case.erase.approve', {
+    allowedIn: () => true,
+    // The owner is told the request id is unknown; strangers (coordinators too) get "case not found", checked by the cells.
+    target: undefined,
+    // The fixture has no waiting request: the owner learns the id is unknown; a coordinator outside the agency, nothing.
+    finally: () => ({ status: 404, why: 'approveErasure: no erasure request with this id is waiting' }),
+  }),
   // --- audit (src/audit/audit.controller.ts): consent metadata and access records, of any case ---
   { method: 'GET', path: '/audit/cases/:caseId/consent-trail', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
   { method: 'GET', path: '/audit/cases/:caseId/access-log', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
   { method: 'GET', path: '/audit/verify', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/audit/access-log', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/audit/consent-trail', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
+
+  // --- FHIR R4 export of consents (src/audit/fhir-consent.controller.ts): the owning agency's staff, their own cases only (any
+  // other agency, a recipient included, 404 as if the case did not exist); auditors any case under /audit ---
+  ...([
+    { path: '/cases/:caseId/fhir/consents', action: 'consent.export', who: 'case-reader' },
+    { path: '/audit/cases/:caseId/fhir/consents', action: 'audit.read', who: 'any-case' },
+  ] as const).map(({ path, action, who }): RouteSpec => ({
+    method: 'GET', path, action, scope: 'case', who, success: 200, target: 'caseId',
+    finally: (context) => (who === 'case-reader' && context.relation === 'recipient' ? { status: 404, why: 'FhirConsentExport.forOwner: the owning agency only' } : undefined),
+    verify: async (p) => {
+      const { fhirSchemaErrors } = await import('./fhir-schema.js');
+      expect(p.response.headers['content-type']).toMatch(/^application\/fhir\+json/);
+      expect({ resourceType: p.response.body.resourceType, errors: fhirSchemaErrors(p.response.body) }).toEqual({ resourceType: 'Bundle', errors: [] });
+      const consents = p.response.body.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Consent');
+      expect(consents.map((e: { resource: { id: string; status: string } }) => [e.resource.id, e.resource.status]))
+        .toContainEqual([p.fixture.params.consentId, p.context.state?.consent === 'withdrawn' ? 'inactive' : 'active']);
+    },
+  })),
+
+  // --- consent receipts (src/receipts): the owning agency's only; an agency the case was referred to gets 404 like any other ---
+  ...(['receipt', 'receipts', 'receipt.txt'] as const).map((leaf): RouteSpec => ({
+    method: 'GET', path: `/cases/:caseId/consents/:consentId/${leaf}`, action: 'consent.receipt', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
+    finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'ReceiptsService: receipts are for the owning agency only' } : undefined),
+    verify: async (p) => {
+      if (leaf === 'receipt.txt') {
+        // The fixture's consent is in Kanuri: English text, to be read out by the interpreter.
+        expect([p.response.headers['content-type'], p.response.headers['content-language']]).toEqual(['text/plain; charset=utf-8', 'en']);
+        return;
+      }
+      const receipts = leaf === 'receipt' ? [p.response.body] : p.response.body;
+      expect(receipts.map((r: { event: string; receipt: { piiPrincipalId: string } }) => [r.event, r.receipt.piiPrincipalId])).toEqual([['given', p.fixture.params.caseId]]);
+    },
+  })),
 ];
 
 // ---------------------------------------------------------------------------------------------

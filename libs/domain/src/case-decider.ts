@@ -5,6 +5,7 @@ import type {
   AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, CaseCommand, CloseCase, CompleteReferral,
   DeclineReferral, GiveConsent, InterruptCase, LiftSafetyFlag, OpenCase, ProposeBestInterestsDetermination, RaiseSafetyFlag,
   RejectBestInterestsDetermination, ReopenCase, RequestReferral, ResumeCase, WithdrawConsent, WithdrawReferral,
+  ApproveErasure, EraseForRetention, RequestErasure,
 } from './commands.js';
 import type {
   AgeGroup, BestInterestsDeterminationProposed, BestInterestsDetermined, CaseEvent, ConsentGiven, LegalBasis, ReferralRequested,
@@ -43,7 +44,12 @@ export type CaseState =
       readonly referrals: Readonly<Record<string, ReferralState>>;
       readonly determinations: Readonly<Record<string, DeterminationState>>;
       readonly safetyFlags: readonly SafetyFlag[];
+      /** When the case was last closed: the retention period runs from here. */
+      readonly closedAt?: string;
+      readonly erasureRequest?: { readonly requestId: string; readonly requestedBy: string; readonly reason: ErasureReasonOf<'ErasureRequested'> };
+      readonly erased: boolean;
     };
+type ErasureReasonOf<T extends CaseEvent['type']> = Extract<CaseEvent, { type: T }>['data'] extends { reason: infer R } ? R : never;
 export type ExistingCase = Exclude<CaseState, { status: 'none' }>;
 
 export const initialState = (): CaseState => ({ status: 'none' });
@@ -69,7 +75,7 @@ export const RESPONSE_HOURS: Readonly<Record<Urgency, number>> = { immediate: 24
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
   if (event.type === 'CaseOpened') {
     const { caseId, owningAgencyId, ageGroup } = event.data;
-    return { status: 'open', caseId, owningAgencyId, ageGroup, consents: {}, referrals: {}, determinations: {}, safetyFlags: [] };
+    return { status: 'open', caseId, owningAgencyId, ageGroup, consents: {}, referrals: {}, determinations: {}, safetyFlags: [], erased: false };
   }
   if (state.status === 'none') return state; // events of another stream shape never reach here
   switch (event.type) {
@@ -98,7 +104,13 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
     case 'CaseReopened':
       return { ...state, status: 'open' };
     case 'CaseClosed':
-      return { ...state, status: 'closed' };
+      return { ...state, status: 'closed', closedAt: event.data.at };
+    case 'ErasureRequested':
+      return { ...state, erasureRequest: { requestId: event.data.requestId, requestedBy: event.data.by, reason: event.data.reason } };
+    case 'CaseErased': {
+      const { erasureRequest: _done, ...rest } = state;
+      return { ...rest, erased: true };
+    }
     case 'BestInterestsDeterminationProposed':
       return { ...state, determinations: { ...state.determinations, [event.data.determinationId]: { proposal: event.data, status: 'proposed' } } };
     case 'BestInterestsDetermined':
@@ -125,6 +137,10 @@ function withReferralStatus(state: ExistingCase, referralId: string, status: Ref
 export function decide(command: CaseCommand, state: CaseState): CaseEvent[] {
   if (command.type === 'OpenCase') return openCase(command, state);
   if (state.status === 'none') return reject('not_found', 'case not found');
+  if (state.erased) {
+    requireOwner(state, command.actor, 'act on the case');
+    return reject('conflict', 'the case is erased');
+  }
   switch (command.type) {
     case 'GiveConsent':
       return giveConsent(command, state);
@@ -153,7 +169,47 @@ export function decide(command: CaseCommand, state: CaseState): CaseEvent[] {
       return raiseSafetyFlag(command, state);
     case 'LiftSafetyFlag':
       return liftSafetyFlag(command, state);
+    case 'RequestErasure':
+      return requestErasure(command, state);
+    case 'ApproveErasure':
+      return approveErasure(command, state);
+    case 'EraseForRetention':
+      return eraseForRetention(command, state);
   }
+}
+
+function requestErasure(command: RequestErasure, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'request erasure');
+  if (state.erasureRequest) reject('conflict', `erasure request ${state.erasureRequest.requestId} is waiting for approval`);
+  return [{ type: 'ErasureRequested', data: { requestId: command.requestId, reason: command.reason, by: command.actor.userId, at: command.at } }];
+}
+
+/** Two people: the requester cannot approve; a coordinator of the network may, from any agency. */
+function approveErasure(command: ApproveErasure, state: ExistingCase): CaseEvent[] {
+  // A coordinator approves from any agency, except one the case was referred to: that agency is a recipient like any other.
+  const receives = Object.values(state.referrals).some(({ referral }) => referral.toAgencyId === command.actor.agencyId);
+  if (!command.asCoordinator || receives) requireOwner(state, command.actor, 'approve erasure');
+  const request = state.erasureRequest;
+  // A coordinator outside the agency learns nothing of the case without the id of a waiting request.
+  if (!request || request.requestId !== command.requestId) reject('not_found', command.asCoordinator ? 'case not found' : `erasure request ${command.requestId} not found`);
+  if (request.requestedBy === command.actor.userId) reject('forbidden', 'erasure needs a second person: the requester cannot approve it');
+  return erased(state, { requestId: request.requestId, reason: request.reason, requestedBy: request.requestedBy }, command);
+}
+
+function eraseForRetention(command: EraseForRetention, state: ExistingCase): CaseEvent[] {
+  if (state.status !== 'closed' || !state.closedAt || Date.parse(state.closedAt) > Date.parse(command.closedBefore)) {
+    reject('conflict', 'only a case closed for the whole retention period is erased for retention');
+  }
+  return erased(state, { requestId: command.requestId, reason: 'retention', requestedBy: command.actor.userId }, command);
+}
+
+/** Erasure withdraws the open referrals in the same decision: nothing is shared from an erased case. */
+function erased(state: ExistingCase, data: { requestId: string; reason: ErasureReasonOf<'CaseErased'>; requestedBy: string }, command: { actor: Actor; at: string }): CaseEvent[] {
+  const open = Object.values(state.referrals).filter(({ status }) => isOpenReferral(status));
+  return [
+    { type: 'CaseErased', data: { ...data, by: command.actor.userId, at: command.at } },
+    ...open.map(({ referral }) => referralWithdrawn(referral.referralId, 'case_erased', command)),
+  ];
 }
 
 function openCase(command: OpenCase, state: CaseState): CaseEvent[] {
@@ -466,10 +522,7 @@ function liftSafetyFlag(command: LiftSafetyFlag, state: ExistingCase): CaseEvent
   return [{ type: 'SafetyFlagLifted', data: { flag: command.flag, by: command.actor.userId, at: command.at } }];
 }
 
-/**
- * What the consent policy knows of the case. Erasure is not an event of the case: it destroys the
- * case's data key (libs/crypto), so a caller that knows the key is gone overrides `erased`.
- */
+/** What the consent policy knows of the case; an erased case permits nothing to anyone. */
 export function consentSubjectOf(state: ExistingCase): ConsentSubject {
   return {
     owningAgencyId: state.owningAgencyId,
@@ -478,7 +531,7 @@ export function consentSubjectOf(state: ExistingCase): ConsentSubject {
     bestInterests: Object.values(state.determinations).flatMap(({ proposal, approval }) =>
       approval ? [{ determinationId: proposal.determinationId, decidedBy: approval.decidedBy, approvedBy: approval.by, approvedAt: approval.at, scope: proposal.scope }] : []),
     safetyFlags: state.safetyFlags,
-    erased: false,
+    erased: state.erased,
   };
 }
 

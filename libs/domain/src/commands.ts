@@ -2,7 +2,7 @@ import type {
   AgencyKind, ConsentProvision, DataCategory, DisclosureGrant, Purpose, SafetyFlag, ServiceType,
 } from '../../consent-policy/index.js';
 import type {
-  AgeGroup, CasePersonalData, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason,
+  AgeGroup, CasePersonalData, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason,
   InterruptionReason, Sealed, Urgency,
 } from './events.js';
 import type { IndicatorCode } from './indicators.js';
@@ -67,6 +67,12 @@ export type RejectBestInterestsDetermination = Command<'RejectBestInterestsDeter
 export type RaiseSafetyFlag = Command<'RaiseSafetyFlag', { flag: SafetyFlag }>;
 export type LiftSafetyFlag = Command<'LiftSafetyFlag', { flag: SafetyFlag }>;
 
+export type RequestErasure = Command<'RequestErasure', { requestId: string; reason: Exclude<ErasureReason, 'retention'> }>;
+/** By a different person of the owning agency, or by a network coordinator (`asCoordinator`, set from the role). */
+export type ApproveErasure = Command<'ApproveErasure', { requestId: string; asCoordinator: boolean }>;
+/** The retention job: a case closed on or before `closedBefore` is erased without a request. */
+export type EraseForRetention = Command<'EraseForRetention', { requestId: string; closedBefore: string }>;
+
 export type CaseCommand =
   | OpenCase
   | GiveConsent
@@ -85,4 +91,7 @@ export type CaseCommand =
   | ApproveBestInterestsDetermination
   | RejectBestInterestsDetermination
   | RaiseSafetyFlag
-  | LiftSafetyFlag;
+  | LiftSafetyFlag
+  | RequestErasure
+  | ApproveErasure
+  | EraseForRetention;

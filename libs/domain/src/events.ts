@@ -37,7 +37,10 @@ export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
-export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'consent_expired', 'safety_flag_raised', 'case_closed'] as const;
+export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'consent_expired', 'safety_flag_raised', 'case_closed', 'case_erased'] as const;
+
+export const ERASURE_REASONS = ['person_requested', 'no_longer_needed', 'recorded_in_error', 'retention'] as const;
+export type ErasureReason = (typeof ERASURE_REASONS)[number];
 export type ReferralWithdrawalCause = (typeof REFERRAL_WITHDRAWAL_CAUSES)[number];
 
 /** What a referral relies on for one shared category: a consent provision, or for a child a best-interests determination. */
@@ -126,6 +129,15 @@ export type BestInterestsDeterminationRejected = DeterminationStep<'BestInterest
 export type SafetyFlagRaised = CaseStep<'SafetyFlagRaised', { flag: SafetyFlag }>;
 export type SafetyFlagLifted = CaseStep<'SafetyFlagLifted', { flag: SafetyFlag }>;
 
+/** A request to erase the case's personal data; nothing is erased until someone else approves it. */
+export type ErasureRequested = CaseStep<'ErasureRequested', { requestId: string; reason: ErasureReason }>;
+/**
+ * The case's data key is destroyed after this event, so every sealed value in every event, replay
+ * and backup becomes unreadable; the metadata (this trail) stays. `by` approved it; for retention
+ * the configured period did, and `by` is the retention job.
+ */
+export type CaseErased = CaseStep<'CaseErased', { requestId: string; reason: ErasureReason; requestedBy: string }>;
+
 export type CaseEvent =
   | CaseOpened
   | ConsentGiven
@@ -144,7 +156,9 @@ export type CaseEvent =
   | BestInterestsDetermined
   | BestInterestsDeterminationRejected
   | SafetyFlagRaised
-  | SafetyFlagLifted;
+  | SafetyFlagLifted
+  | ErasureRequested
+  | CaseErased;
 
 /**
  * Version of the event payloads above, written into every event's metadata. 2: a referral's legal
