@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
+import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
@@ -11,6 +12,6 @@ import { ReferralsModule } from './referrals/referrals.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, AuditModule, CasesModule, ReferralsModule, HealthModule, ReceiptsModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule] };
   }
 }
