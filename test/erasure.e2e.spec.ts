@@ -67,6 +67,8 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['ConsentGiven', 'ErasureRequested', 'CaseErased']));
     noPersonalData(trail);
     expect((await t.http.get('/audit/verify').set(asAuditor).expect(200)).body.verified).toBe(true);
+    const fhir = (await t.http.get(`/audit/cases/${caseId}/fhir/consents`).set(asAuditor).expect(200)).body as { entry: Array<{ resource: { resourceType: string; status?: string } }> };
+    expect(fhir.entry.filter((e) => e.resource.resourceType === 'Consent').map((e) => e.resource.status)).toEqual(['inactive']);
   });
 
   it('may be approved by a network coordinator from another agency', async () => {

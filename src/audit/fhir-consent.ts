@@ -133,6 +133,7 @@ type Withdrawal = { entry: ConsentTrailEntry; details: WithdrawnDetails };
 /** The case's consents (and their withdrawals) as a FHIR R4 Bundle of type `collection`, stamped `timestamp`. */
 export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[], timestamp: string): FhirBundle {
   const ordered = [...trail].sort((a, b) => a.revision - b.revision);
+  const erased = ordered.some((e) => e.type === 'CaseErased');
   const opened = ordered.find((e) => e.type === 'CaseOpened')?.details as { owningAgencyId?: string } | undefined;
   const withdrawals = new Map<string, Withdrawal[]>();
   for (const entry of ordered) {
@@ -145,7 +146,9 @@ export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[
     .flatMap(({ details }) => {
       const given = details as GivenDetails;
       const ofConsent = withdrawals.get(given.consentId) ?? [];
-      return [toConsent(caseId, given, ofConsent, opened?.owningAgencyId), ...ofConsent.map((w) => toProvenance(given.consentId, w))];
+      const consent = toConsent(caseId, given, ofConsent, opened?.owningAgencyId);
+      // Once the case is erased nothing is shared under any of its consents any more.
+      return [erased ? { ...consent, status: 'inactive' as const } : consent, ...ofConsent.map((w) => toProvenance(given.consentId, w))];
     })
     .map((resource) => ({ fullUrl: `urn:uuid:${resource.id}`, resource }));
   return { resourceType: 'Bundle', type: 'collection', timestamp: instant(timestamp), entry };
