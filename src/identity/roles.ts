@@ -21,7 +21,8 @@ export const PERMISSIONS = {
   'consent.record': ['frontline_worker', 'caseworker', 'supervisor'],
   'consent.withdraw': ['frontline_worker', 'caseworker', 'supervisor'],
   // Signed consent receipts and their printable text, for the owning agency to hand over or read out.
-  'consent.receipt': ['caseworker', 'supervisor'],
+  // Whoever records a consent can hand the person its receipt.
+  'consent.receipt': ['frontline_worker', 'caseworker', 'supervisor'],
   'referral.request': ['frontline_worker', 'caseworker', 'supervisor'],
   'referral.respond': ['caseworker', 'supervisor', 'partner_system'],
   'referral.withdraw': ['caseworker', 'supervisor'],
