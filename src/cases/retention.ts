@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
+import { CommandRejected } from '../../libs/domain/index.js';
+import { WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Clock } from '../platform/clock.js';
@@ -63,7 +65,9 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       caseId: case_id, owningAgencyId: view.owningAgencyId, closedAt: view.timeline.filter((t) => t.type === 'CaseClosed').at(-1)?.at ?? view.updatedAt,
     }));
     if (!apply) return candidates;
+    const erased: RetentionCandidate[] = [];
     for (const candidate of candidates) {
+      // The decider checks again on the case's own events: a case reopened meanwhile is refused and skipped.
       const outcome = await this.commands.execute({
         caseId: candidate.caseId,
         principal: { userId: RETENTION_ACTOR, agencyId: candidate.owningAgencyId, agencyKind: 'government_social_service', role: 'supervisor' },
@@ -71,11 +75,16 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         request: { route: 'retention', cutoff },
         correlationId: randomUUID(),
         build: (at) => ({ type: 'EraseForRetention', requestId: randomUUID(), closedBefore: cutoff, actor: { userId: RETENTION_ACTOR, agencyId: candidate.owningAgencyId, agencyKind: 'government_social_service' }, at }),
+      }).catch((error: unknown) => {
+        if (error instanceof CommandRejected || error instanceof WrongExpectedRevisionError) return undefined; // next run tries again
+        throw error;
       });
+      if (!outcome) continue;
       await this.keys.destroy(candidate.caseId);
       await this.views.awaitRevision(candidate.caseId, outcome.revision);
+      erased.push(candidate);
     }
-    if (candidates.length > 0) this.logger.log(`Erased ${candidates.length} case(s) closed before ${cutoff}`);
-    return candidates;
+    if (erased.length > 0) this.logger.log(`Erased ${erased.length} case(s) closed before ${cutoff}`);
+    return erased;
   }
 }
