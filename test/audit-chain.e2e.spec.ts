@@ -75,6 +75,18 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
     expect((await verify()).verified).toBe(true);
   });
 
+  it('fails at the entry whose event was edited in the event store, whether or not the trail was rebuilt since', async () => {
+    const [event] = await t.db.query<{ event_id: string; data: unknown }>("SELECT event_id::text AS event_id, data FROM events WHERE event_type = 'ConsentGiven'");
+    await asTamperer('events', `UPDATE events SET data = jsonb_set(data, '{method}', '"written"') WHERE event_id = $1::uuid`, [event!.event_id]);
+    const { seq } = await chainEntry('consent', event!.event_id);
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'consent', reason: 'record_changed' } });
+    await t.app.get(ProjectionRunner).rebuild();
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), reason: 'record_changed' } });
+    await asTamperer('events', 'UPDATE events SET data = $2 WHERE event_id = $1::uuid', [event!.event_id, JSON.stringify(event!.data)]);
+    await t.app.get(ProjectionRunner).rebuild();
+    expect((await verify()).verified).toBe(true);
+  });
+
   it('survives a rebuild of the read models: the consent trail comes back identical', async () => {
     await t.app.get(ProjectionRunner).rebuild();
     expect((await verify()).verified).toBe(true);

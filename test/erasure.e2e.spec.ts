@@ -27,7 +27,7 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(driver, { RETENTION_DAYS: '0' });
+    t = await startTestApp(driver, { RETENTION_DAYS: '1' });
     bearer = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     shelterId = await t.agencyId('Shelter');
     caseId = await openReferredCase();
@@ -35,21 +35,27 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   });
   afterAll(() => t?.close());
 
+  let secondSupervisor: string;
+
   it('is requested by a supervisor and refused to the requester as approver (403), writing nothing', async () => {
+    const created = (await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' }).expect(201)).body;
+    secondSupervisor = (await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)).body.access_token;
     requestId = (await t.http.post(`/cases/${caseId}/erasure-requests`).set(await bearer('supervisor.social')).send({ reason: 'person_requested' }).expect(201)).body.requestId;
     const before = (await allEvents(t.store)).length;
     expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('supervisor.social'))).status).toBe(403);
     expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('caseworker.social'))).status).toBe(403);
+    // Not the agency admin: one who creates supervisor accounts could otherwise erase alone.
+    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('admin.social'))).status).toBe(403);
     expect((await allEvents(t.store)).length).toBe(before);
   });
 
   it('on a second person\'s approval destroys the case\'s key; every view loses the personal data, the referral is withdrawn', async () => {
-    const approved = await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('admin.social')).expect(200);
+    const approved = await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set('Authorization', `Bearer ${secondSupervisor}`).expect(200);
     expect(approved.body.withdrawnReferrals).toHaveLength(1);
     const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>('SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1', [caseId]);
     expect(key).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
     const owner = (await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.social')).expect(200)).body;
-    expect(owner).toMatchObject({ erased: true, personalData: {} });
+    expect(owner).toMatchObject({ erased: true, personalData: {}, indicators: [], safetyFlags: [] });
     noPersonalData(owner);
     const shelter = (await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.shelter')).expect(200)).body;
     expect(shelter).toMatchObject({ erased: true, personalData: {}, referrals: [expect.objectContaining({ status: 'withdrawn', withdrawalCause: 'case_erased' })] });
@@ -83,12 +89,14 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     await t.http.post(`/cases/${closing}/closure`).set(await bearer('caseworker.social')).send({ reason: 'services_completed' }).expect(200);
     const open = await openReferredCase();
     const retention = t.app.get(RetentionService);
-    const listed = await retention.run({ apply: false });
+    expect(await retention.run({ apply: true })).toEqual([]); // closed today: within the one-day period
+    const twoDaysOn = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const listed = await retention.run({ apply: false, at: twoDaysOn });
     expect(listed.map((c) => c.caseId)).toEqual([closing]);
     expect((await t.http.get(`/cases/${closing}`).set(await bearer('caseworker.social')).expect(200)).body.erased).toBeUndefined();
-    expect((await retention.run({ apply: true })).map((c) => c.caseId)).toEqual([closing]);
+    expect((await retention.run({ apply: true, at: twoDaysOn })).map((c) => c.caseId)).toEqual([closing]);
     expect((await t.http.get(`/cases/${closing}`).set(await bearer('caseworker.social')).expect(200)).body).toMatchObject({ erased: true, personalData: {} });
     expect((await t.http.get(`/cases/${open}`).set(await bearer('caseworker.social')).expect(200)).body.personalData).toEqual(PERSON);
-    expect(await retention.run({ apply: false })).toEqual([]);
+    expect(await retention.run({ apply: false, at: twoDaysOn })).toEqual([]);
   });
 });

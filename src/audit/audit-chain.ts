@@ -1,4 +1,6 @@
-import { type ChainEntry, type Verification, nextEntry, verifyChain } from '../../libs/audit-chain/index.js';
+import { type ChainEntry, type Verification, contentHash, nextEntry, verifyChain } from '../../libs/audit-chain/index.js';
+import type { CaseEvent } from '../../libs/domain/index.js';
+import { trailDetails } from './trail-details.js';
 import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
 
 /**
@@ -46,9 +48,11 @@ export const accessContent = (r: AccessRow) => ({
 export async function appendToChain(tx: SqlClient, records: readonly ChainRecord[]): Promise<void> {
   if (records.length === 0) return;
   await tx.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  const refs = records.map((r) => `${r.kind}:${r.ref}`);
   // Already chained (a rebuild replays consent events): their entries stay as they are.
-  const present = new Set((await tx.query<{ key: string }>(`SELECT kind || ':' || ref AS key FROM audit_chain WHERE kind || ':' || ref = ANY($1::text[])`, [refs])).map((r) => r.key));
+  const present = new Set((await tx.query<{ key: string }>(
+    `SELECT kind || ':' || ref AS key FROM audit_chain WHERE (kind, ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    [records.map((r) => r.kind), records.map((r) => r.ref)],
+  )).map((r) => r.key));
   const [last] = await tx.query<{ seq: number | string; entry_hash: string }>('SELECT seq, entry_hash FROM audit_chain ORDER BY seq DESC LIMIT 1');
   let previous = last ? { seq: Number(last.seq), entryHash: last.entry_hash } : undefined;
   const entries: ChainEntry[] = [];
@@ -70,7 +74,21 @@ export async function appendToChain(tx: SqlClient, records: readonly ChainRecord
 export async function verifyAuditChain(db: SqlDatabase): Promise<Verification> {
   const rows = await db.query<{ seq: number | string; kind: string; ref: string; content_hash: string; prev_hash: string; entry_hash: string }>(
     'SELECT seq, kind, ref, content_hash, prev_hash, entry_hash FROM audit_chain ORDER BY seq');
-  const consents = new Map((await db.query<ConsentTrailRow>('SELECT * FROM consent_trail')).map((r) => [r.event_id, consentContent(r)]));
+  const trail = new Map((await db.query<ConsentTrailRow>('SELECT * FROM consent_trail')).map((r) => [r.event_id, consentContent(r)]));
+  // The trail is a read model: its rows must also still say what the events themselves say.
+  const events = await db.query<{ event_id: string; stream_id: string; stream_revision: number | string; event_type: string; data: Record<string, unknown>; metadata: Record<string, unknown>; recorded_at: Date | string }>(
+    `SELECT event_id::text AS event_id, stream_id, stream_revision, event_type, data, metadata, recorded_at FROM events WHERE event_id::text = ANY($1::text[])`,
+    [[...trail.keys()]],
+  );
+  const fromEvents = new Map(events.map((e) => [e.event_id, consentContent({
+    event_id: e.event_id, case_id: e.stream_id.replace(/^case-/, ''), revision: Number(e.stream_revision), event_type: e.event_type,
+    occurred_at: String(e.metadata.occurredAt ?? iso(e.recorded_at)), actor_user_id: String(e.metadata.actorUserId ?? ''),
+    actor_agency_id: String(e.metadata.actorAgencyId ?? ''), details: trailDetails({ type: e.event_type, data: e.data } as CaseEvent),
+  })]));
+  const consents = new Map([...trail].map(([id, row]) => {
+    const event = fromEvents.get(id);
+    return [id, event === undefined ? undefined : contentHash(event) === contentHash(row) ? row : { trailDiffersFromEvents: true }];
+  }));
   const accesses = new Map((await db.query<AccessRow>('SELECT * FROM personal_data_access')).map((r) => [String(r.id), accessContent(r)]));
   const entries = rows.map((r): ChainEntry => ({ seq: Number(r.seq), kind: r.kind, ref: r.ref, contentHash: r.content_hash, prevHash: r.prev_hash, entryHash: r.entry_hash }));
   return verifyChain(entries, (kind, ref) => (kind === 'consent' ? consents.get(ref) : accesses.get(ref)));

@@ -24,11 +24,13 @@ export class AuditQueryDto {
 
 /** JSON as it is, or CSV with nested values as JSON in their cell (RFC 4180 quoting). */
 function exported(records: ReadonlyArray<Record<string, unknown>>, columns: readonly string[], format: 'json' | 'csv' | undefined, response: Response, name: string) {
+  // Cut at the limit, oldest first: say so, so an auditor narrows the period instead of missing records.
+  if (records.length >= EXPORT_LIMIT) response.setHeader('X-Export-Truncated', 'true');
   if (format !== 'csv') return records;
   const cell = (value: unknown) => {
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     // A leading = + - @ would make a spreadsheet run the cell as a formula.
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
     return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
   response.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);

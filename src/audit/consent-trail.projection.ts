@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 import { AUDIT_CHAIN_SCHEMA, appendToChain, consentContent } from './audit-chain.js';
+import { trailDetails } from './trail-details.js';
 
 /**
  * The auditor's read model: who recorded which consent, to whom, for what, which categories,
@@ -51,49 +52,3 @@ ${AUDIT_CHAIN_SCHEMA}`,
     await appendToChain(tx, inserted.map((r) => ({ kind: 'consent', ref: r.event_id, content: consentContent(r) })));
   },
 };
-
-/** The non-personal facts of the events that make up a consent trail; undefined for other events. */
-export function trailDetails(event: CaseEvent): Record<string, unknown> | undefined {
-  switch (event.type) {
-    case 'CaseOpened':
-      return { owningAgencyId: event.data.owningAgencyId, ageGroup: event.data.ageGroup, source: event.data.source };
-    case 'ConsentGiven': {
-      const { consentId, grantor, childAssent, method, language, interpreterUsed, noticeVersion, givenAt, provisions } = event.data;
-      return {
-        consentId, grantor, ...(childAssent !== undefined ? { childAssent } : {}), method, language, interpreterUsed, noticeVersion, givenAt,
-        provisions: provisions.map(({ provisionId, recipient, purpose, serviceTypes, categories, validFrom, validUntil }) => ({
-          provisionId, recipient, purpose, serviceTypes, categories, validFrom, ...(validUntil ? { validUntil } : {}),
-        })),
-      };
-    }
-    case 'ConsentWithdrawn': {
-      const { consentId, provisionIds, whole, withdrawnAt } = event.data;
-      return { consentId, provisionIds, whole, withdrawnAt };
-    }
-    case 'ReferralRequested': {
-      const { referralId, fromAgencyId, toAgencyId, purpose, serviceType, sharedCategories, legalBasis } = event.data;
-      return { referralId, fromAgencyId, toAgencyId, purpose, ...(serviceType ? { serviceType } : {}), sharedCategories, legalBasis };
-    }
-    case 'ReferralWithdrawn':
-      return { referralId: event.data.referralId, cause: event.data.cause };
-    case 'BestInterestsDeterminationProposed': {
-      // The reasons stay sealed in the case; the trail keeps who, when and the scope.
-      const { determinationId, scope } = event.data;
-      return { determinationId, scope };
-    }
-    case 'BestInterestsDetermined':
-      return { determinationId: event.data.determinationId, decidedBy: event.data.decidedBy, approvedBy: event.data.by };
-    case 'BestInterestsDeterminationRejected':
-      return { determinationId: event.data.determinationId };
-    case 'ErasureRequested':
-      return { requestId: event.data.requestId, reason: event.data.reason };
-    case 'CaseErased':
-      return { requestId: event.data.requestId, reason: event.data.reason, requestedBy: event.data.requestedBy, approvedBy: event.data.by };
-    case 'SafetyFlagRaised':
-    case 'SafetyFlagLifted':
-      // That sharing was narrowed is part of the trail; which risk the person faces is not.
-      return {};
-    default:
-      return undefined;
-  }
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent } from '../../libs/domain/index.js';
-import { trailDetails } from './consent-trail.projection.js';
+import { trailDetails } from './trail-details.js';
 import { type ConsentTrailEntry, FHIR_EXTENSION, type FhirBundle, type FhirConsent, type FhirProvenance, consentBundle } from './fhir-consent.js';
 
 const CASE = '6f1d8c52-0d6b-4c39-9a43-2a0c7b1e9a10';

@@ -121,6 +121,9 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       // The key is gone; the read models drop even the ciphertext.
       view.erased = true;
       view.personalData = {};
+      // Indicators and safety flags describe what happened to the person: they go with the data.
+      view.indicators = [];
+      view.safetyFlags = [];
       view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, ...r }) => r);
       view.timeline = [...view.timeline.map(({ note: _n, ...t }) => t), { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
       view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID,
-  Length, Max, MaxLength, Min, ValidateNested,
+  Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';
@@ -81,9 +81,11 @@ export class GiveConsentDto {
   @ApiProperty({ enum: CONSENT_GRANTORS }) @IsIn(CONSENT_GRANTORS) grantor!: ConsentGrantor;
   @ApiPropertyOptional({ description: 'For a child: whether the child assented' }) @IsOptional() @IsBoolean() childAssent?: boolean;
   @ApiProperty({ enum: CONSENT_METHODS }) @IsIn(CONSENT_METHODS) method!: ConsentMethod;
-  @ApiProperty({ example: 'ha', description: 'Language the consent was explained in (BCP 47)' }) @IsString() @Length(2, 35) language!: string;
+  @ApiProperty({ example: 'ha', description: 'Language the consent was explained in (BCP 47)' }) @IsString() @Length(2, 35)
+  @Matches(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { message: 'language is a BCP 47 tag such as ha or fr-CA' }) language!: string;
   @ApiProperty() @IsBoolean() interpreterUsed!: boolean;
-  @ApiProperty({ example: 'consent-notice-2026-01' }) @IsString() @Length(1, 50) noticeVersion!: string;
+  @ApiProperty({ example: 'consent-notice-2026-01' }) @IsString() @Length(1, 50)
+  @Matches(/^[A-Za-z0-9._-]+$/, { message: 'noticeVersion is letters, digits, dot, dash or underscore' }) noticeVersion!: string;
   @ApiProperty({ type: [ProvisionDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => ProvisionDto) provisions!: ProvisionDto[];
 }
 

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable, NotFoundException } from '@nes
 import { DataSource, In } from 'typeorm';
 import { DATA_KEY_STORE, type DataKeyStore, type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
 import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
-import { type CaseCommand, type CasePersonalData, type Sealed, isOpenReferral } from '../../libs/domain/index.js';
+import { type CaseCommand, type CasePersonalData, CommandRejected, type Sealed, isOpenReferral } from '../../libs/domain/index.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
 import { type Principal, actorOf } from '../identity/principal.js';
 import { AccessLog } from '../audit/access-log.js';
@@ -111,7 +111,12 @@ export class CasesService {
    * destroyed. A crash between the two is finished at the next start (destroyKeysOfErasedCases).
    */
   async approveErasure(caseId: string, requestId: string, context: WriteContext) {
-    const outcome = await this.run(caseId, context, {}, () => ({ type: 'ApproveErasure', requestId, asCoordinator: context.principal.role === 'network_coordinator' }));
+    const outcome = await this.run(caseId, context, {}, () => ({ type: 'ApproveErasure', requestId, asCoordinator: context.principal.role === 'network_coordinator' }))
+      .catch(async (error: unknown) => {
+        // Erased already: a retry after a failed key destruction destroys the key before answering 409.
+        if (error instanceof CommandRejected && error.message === 'the case is erased') await this.keys.destroy(caseId);
+        throw error;
+      });
     if (outcome.events.some((e) => e.type === 'CaseErased')) await this.keys.destroy(caseId);
     return outcome;
   }
@@ -254,4 +259,4 @@ export class CasesService {
 }
 
 const hasNotes = (view: CaseView) =>
-  view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0;
+  !view.erased && (view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0);

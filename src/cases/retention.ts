@@ -51,9 +51,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     clearInterval(this.timer);
   }
 
-  async run({ apply }: { apply: boolean }): Promise<RetentionCandidate[]> {
+  /** `at`: the moment the period is counted back from (now by default). */
+  async run({ apply, at }: { apply: boolean; at?: string }): Promise<RetentionCandidate[]> {
     if (this.config.retentionDays === undefined) return [];
-    const now = this.clock.now();
+    const now = at ?? this.clock.now();
     const cutoff = new Date(Date.parse(now) - this.config.retentionDays * DAY_MS).toISOString();
     const rows = await this.db.query<{ case_id: string; view: CaseRecord }>(
       `SELECT case_id, view FROM agency_case_views

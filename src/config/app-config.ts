@@ -96,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
-    ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 0, 0, 36_500) } : {}),
+    ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 1, 1, 36_500) } : {}),
   };
 }
 

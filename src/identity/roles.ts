@@ -29,9 +29,10 @@ export const PERMISSIONS = {
   'case.change-status': ['caseworker', 'supervisor'],
   'referral.list': ['frontline_worker', 'caseworker', 'supervisor', 'partner_system'],
   'safety-flag.manage': ['caseworker', 'supervisor'],
-  // Erasure: a supervisor asks; someone else approves (the owning agency's supervisor or admin, or a coordinator).
+  // Erasure: a supervisor asks; someone else approves (another supervisor of the owning agency, or a coordinator).
+  // Not the agency admin: an admin who can create supervisor accounts could otherwise erase alone.
   'case.erase.request': ['supervisor'],
-  'case.erase.approve': ['supervisor', 'agency_admin', 'network_coordinator'],
+  'case.erase.approve': ['supervisor', 'network_coordinator'],
   'best-interests.propose': ['caseworker', 'supervisor'],
   // The second pair of eyes on a decision for a child is a supervisor's (DOMAIN.md).
   'best-interests.review': ['supervisor'],
