@@ -110,10 +110,16 @@ async function rebuildBenchmark(db: SqlDatabase) {
     await db.transaction((tx) => tx.query(`INSERT INTO raw_views (agency_id, case_id, view) VALUES ${values}`, params));
     return n;
   });
-  const started = process.hrtime.bigint();
-  await runner.rebuild((applied) => progress('rebuild of the read models', applied, events));
-  const rebuilt = events / (Number(process.hrtime.bigint() - started) / 1e9);
-  console.log(`  rebuild: ${events} events; raw ${raw.toFixed(0)} rows/s, rebuild ${rebuilt.toFixed(0)} events/s, rebuild / raw ${(rebuilt / raw).toFixed(2)}`);
+  // The first build also writes the audit chain; a rebuild (what `npm run rebuild` does) finds it in place.
+  const rate = async (label: string, replay: (onProgress: (n: number) => void) => Promise<number>) => {
+    const started = process.hrtime.bigint();
+    await replay((applied) => progress(label, applied, events));
+    return events / (Number(process.hrtime.bigint() - started) / 1e9);
+  };
+  const built = await rate('first build of the read models', (p) => runner.catchUp(p));
+  const rebuilt = await rate('rebuild of the read models', (p) => runner.rebuild(p));
+  console.log(`  ${events} events; raw ${raw.toFixed(0)} rows/s; first build ${built.toFixed(0)} events/s (${(built / raw).toFixed(2)} of raw); ` +
+    `rebuild ${rebuilt.toFixed(0)} events/s, rebuild / raw ${(rebuilt / raw).toFixed(2)}`);
 }
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
