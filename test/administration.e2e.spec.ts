@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type TestApp, startTestApp } from './support/test-app.js';
 
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
@@ -49,5 +51,31 @@ describe('agency admins manage their users; coordinators manage member agencies 
       provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
     });
     expect(consent.status).toBe(400); // no longer a member
+  });
+});
+
+describe('a real deployment starts with one coordinator, who adds agencies with their first admins (PGlite)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite', { DEMO_NETWORK: 'false', BOOTSTRAP_COORDINATOR: 'coordinator.first' });
+  });
+  afterAll(() => t?.close());
+
+  it('creates the first coordinator once, with the password in a file only the operator can read', async () => {
+    const file = join(t.dataDir, 'bootstrap-password');
+    const password = (await readFile(file, 'utf8')).trim();
+    expect(t.logs.lines.join('\n')).not.toContain(password);
+    const coordinator = (await t.http.post('/auth/token').send({ username: 'coordinator.first', password }).expect(200)).body.access_token;
+    const agency = (await t.http.post('/directory/agencies').set('Authorization', `Bearer ${coordinator}`)
+      .send({ name: 'First Member Shelter', kind: 'shelter', firstAdmin: { username: 'admin.first', displayName: 'First admin' } }).expect(201)).body;
+    expect(agency.firstAdmin).toMatchObject({ username: 'admin.first', initialPassword: expect.any(String) });
+    const admin = (await t.http.post('/auth/token').send({ username: 'admin.first', password: agency.firstAdmin.initialPassword }).expect(200)).body.access_token;
+    const staff = (await t.http.post('/agency/users').set('Authorization', `Bearer ${admin}`).send({ username: 'caseworker.first', displayName: 'x', role: 'caseworker' }).expect(201)).body;
+    expect(staff.role).toBe('caseworker');
+    // A taken username rolls the whole agency back.
+    expect((await t.http.post('/directory/agencies').set('Authorization', `Bearer ${coordinator}`)
+      .send({ name: 'Second Member', kind: 'health', firstAdmin: { username: 'admin.first', displayName: 'dup' } })).status).toBe(409);
+    const names = (await t.http.get('/directory/agencies').set('Authorization', `Bearer ${coordinator}`).expect(200)).body.map((a: { name: string }) => a.name);
+    expect(names).not.toContain('Second Member');
   });
 });

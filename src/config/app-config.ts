@@ -41,6 +41,9 @@ export interface AppConfig {
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
   readonly oidc?: OidcConfig;
+  /** A real deployment's first account: a network coordinator of this username, created when no user exists. */
+  readonly bootstrapCoordinator?: string;
+  readonly bootstrapAgency: string;
   /** Closed cases are erased this many days after closure; undefined: never. */
   readonly retentionDays?: number;
   /** false: no daily run in this process (the CLI runs it once). */
@@ -96,6 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    ...(optional(env, 'BOOTSTRAP_COORDINATOR') ? { bootstrapCoordinator: username(env, 'BOOTSTRAP_COORDINATOR') } : {}),
+    bootstrapAgency: optional(env, 'BOOTSTRAP_AGENCY') ?? 'Network coordination',
     ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 1, 1, 36_500) } : {}),
   };
 }
@@ -132,6 +137,12 @@ function oidcOf(env: NodeJS.ProcessEnv): { oidc?: OidcConfig } {
   return {
     oidc: { issuer, audience, jwksUri, agencyClaim: optional(env, 'OIDC_AGENCY_CLAIM') ?? 'agency_id', roleClaim: optional(env, 'OIDC_ROLE_CLAIM') ?? 'role' },
   };
+}
+
+function username(env: NodeJS.ProcessEnv, name: string): string {
+  const value = optional(env, name)!;
+  if (!/^[a-z0-9._-]{3,60}$/.test(value)) throw new ConfigError(name, 'is a username: 3 to 60 lower-case letters, digits, dot, dash or underscore');
+  return value;
 }
 
 function origins(env: NodeJS.ProcessEnv, name: string): string[] {

@@ -1,6 +1,7 @@
 import { Body, ConflictException, Controller, Get, HttpCode, Inject, Injectable, NotFoundException, Param, ParseUUIDPipe, Post, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AGENCY_KINDS, type AgencyKind } from '../../libs/consent-policy/index.js';
 import { type SqlDatabase, UNIQUE_VIOLATION, sqlState } from '../../libs/sql/index.js';
@@ -19,9 +20,16 @@ export class CreateUserDto {
   @ApiProperty({ enum: AGENCY_STAFF_ROLES }) @IsIn(AGENCY_STAFF_ROLES) role!: (typeof AGENCY_STAFF_ROLES)[number];
 }
 
+export class FirstAdminDto {
+  @ApiProperty({ example: 'admin.shelter' }) @IsString() @Length(3, 60) @Matches(/^[a-z0-9._-]+$/, { message: 'username is lower-case letters, digits, dot, dash or underscore' }) username!: string;
+  @ApiProperty() @IsString() @Length(1, 100) displayName!: string;
+}
+
 export class CreateAgencyDto {
   @ApiProperty() @IsString() @Length(3, 200) name!: string;
   @ApiProperty({ enum: AGENCY_KINDS }) @IsIn(AGENCY_KINDS) kind!: AgencyKind;
+  @ApiPropertyOptional({ type: FirstAdminDto, description: 'The new agency\'s first admin, who then adds its users; the initial password is shown once' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => FirstAdminDto) firstAdmin?: FirstAdminDto;
 }
 
 /** Users of an agency, managed by its own admins; member agencies, managed by the network's coordinators. */
@@ -57,15 +65,24 @@ export class Administration {
     if (rows.length === 0) throw new NotFoundException('no user of your agency has this id');
   }
 
+  /** A new member agency, and optionally its first admin: nobody else could add that agency's users. */
   async createAgency(body: CreateAgencyDto) {
     const id = randomUUID();
+    const initialPassword = randomBytes(12).toString('base64url');
+    const passwordHash = body.firstAdmin ? await hashPassword(initialPassword) : undefined;
     try {
-      await this.db.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, body.name, body.kind]);
+      await this.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, body.name, body.kind]);
+        if (body.firstAdmin) {
+          await tx.query('INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
+            [randomUUID(), body.firstAdmin.username, body.firstAdmin.displayName, id, 'agency_admin', passwordHash]);
+        }
+      });
     } catch (error) {
-      if (sqlState(error) === UNIQUE_VIOLATION) throw new ConflictException('an agency of this name is a member already');
+      if (sqlState(error) === UNIQUE_VIOLATION) throw new ConflictException('an agency of this name, or a user of this username, exists already');
       throw error;
     }
-    return { id, name: body.name, kind: body.kind };
+    return { id, name: body.name, kind: body.kind, ...(body.firstAdmin ? { firstAdmin: { username: body.firstAdmin.username, initialPassword } } : {}) };
   }
 
   /** A deactivated agency's users and keys stop working at once, and it can no longer be referred to. */

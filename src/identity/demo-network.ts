@@ -72,3 +72,26 @@ export async function seedDemoNetwork(db: SqlDatabase, dataDir: string): Promise
 }
 
 export const DEMO_USERNAMES = USERS.map((u) => u.username);
+
+/**
+ * A real deployment's first account: when no user exists yet, one network coordinator in an
+ * agency of its own, whose password goes to a file readable by the operator only (never a log).
+ * The coordinator then adds member agencies, each with its first admin.
+ */
+export async function bootstrapCoordinator(db: SqlDatabase, dataDir: string, username: string, agencyName: string): Promise<string | undefined> {
+  const password = randomBytes(12).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  const created = await db.transaction(async (tx) => {
+    const [{ count }] = await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM users');
+    if (count > 0) return false;
+    const agencyId = randomUUID();
+    await tx.query("INSERT INTO agencies (id, name, kind) VALUES ($1, $2, 'government_social_service')", [agencyId, agencyName]);
+    await tx.query("INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $2, $3, 'network_coordinator', $4)",
+      [randomUUID(), username, agencyId, passwordHash]);
+    return true;
+  });
+  if (!created) return undefined;
+  const file = join(dataDir, 'bootstrap-password');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return file;
+}

@@ -23,6 +23,7 @@ export class CapturingLogger implements LoggerService {
 
 export interface TestApp {
   readonly app: INestApplication;
+  readonly dataDir: string;
   readonly http: ReturnType<typeof request>;
   readonly store: EventStore;
   readonly db: SqlDatabase;
@@ -62,7 +63,8 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
   const logs = new CapturingLogger();
   const app = await createApp(loadConfig(env), { logger: logs });
   const http = request(app.getHttpServer());
-  const password = (await readFile(join(dataDir, 'demo-password'), 'utf8')).trim();
+  // No demo network, no demo password (a test of a real deployment's bootstrap).
+  const password = (await readFile(join(dataDir, 'demo-password'), 'utf8').catch(() => '')).trim();
   const tokens = new Map<string, string>();
   const token = async (username: string) => {
     if (!tokens.has(username)) {
@@ -74,6 +76,7 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
   return {
     app,
     http,
+    dataDir,
     store: app.get<EventStore>(EVENT_STORE),
     db: app.get<SqlDatabase>(SQL_DATABASE),
     logs,
