@@ -53,7 +53,8 @@ export interface RecipientView {
 export function recipientView(view: RecipientViewInput, agency: Agency, at: string): RecipientView | undefined {
   const mine = view.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
-  const permitted = (category: DataCategory) => !view.withheld?.some((w) => w.category === category) && permittedAt(view, mine, agency, category, at);
+  const subject = consentSubjectOfView(view);
+  const permitted = (category: DataCategory) => !view.withheld?.some((w) => w.category === category) && permittedAt(subject, mine, agency, category, at);
 
   const personalData: RecipientView['personalData'] = {};
   const withdrawn: WithdrawnStub[] = [];
@@ -62,7 +63,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
     if (permitted(category)) {
       if (category in view.personalData && (CASE_PERSONAL_DATA_CATEGORIES as readonly string[]).includes(category)) personalData[category] = view.personalData[category]!;
     } else {
-      withdrawn.push(stubFor(category, mine, view, at));
+      withdrawn.push(stubFor(category, mine, view, subject, at));
     }
   }
   return {
@@ -82,10 +83,10 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
 }
 
 /** Why and since when a category once shared with the agency is no longer visible to it. */
-function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: RecipientViewInput, at: string): WithdrawnStub {
+function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: RecipientViewInput, subject: ConsentSubject, at: string): WithdrawnStub {
   const withheld = view.withheld?.find((w) => w.category === category);
   if (withheld) return { category, since: withheld.since, reason: 'withdrawn' };
-  if (view.safetyFlags && withheldForSafety(view, mine, agencyOf(mine), category, at)) return { category, since: lastFlagRaised(view as CaseRecord), reason: 'withdrawn' };
+  if (view.safetyFlags && withheldForSafety(subject, mine, agencyOf(mine), category, at)) return { category, since: lastFlagRaised(view as CaseRecord), reason: 'withdrawn' };
   const basis = mine.flatMap((r) => r.legalBasis.filter((b) => b.category === category));
   for (const b of basis) {
     if (!('provisionId' in b)) continue;
@@ -97,21 +98,20 @@ function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: Re
   return { category, since: last.updatedAt, reason: last.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
 }
 
-function permittedAt(view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string): boolean {
-  return decisions(view, mine, agency, category, at).some((d) => d.permitted);
+function permittedAt(subject: ConsentSubject, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string): boolean {
+  return decisions(subject, mine, agency, category, at).some((d) => d.permitted);
 }
 
 /** The policy's answer for each held referral that shared `category`. */
-function decisions(view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string, heldOnly = true): PolicyDecision[] {
-  const subject = consentSubjectOfView(view);
+function decisions(subject: ConsentSubject, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string, heldOnly = true): PolicyDecision[] {
   return mine
     .filter((r) => (!heldOnly || HOLDING.has(r.status)) && r.sharedCategories.includes(category))
     .map((r) => permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }));
 }
 
 /** A flag withholds the category from this agency, whether or not a referral still holds it (the flag may have withdrawn it). */
-const withheldForSafety = (view: RecipientViewInput, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string) =>
-  decisions(view, mine, agency, category, at, false).some((d) => !d.permitted && d.rule === 'safety_flag');
+const withheldForSafety = (subject: ConsentSubject, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string) =>
+  decisions(subject, mine, agency, category, at, false).some((d) => !d.permitted && d.rule === 'safety_flag');
 
 /** When sharing was last narrowed by a flag: the time a recipient is told, and no other event's. */
 const lastFlagRaised = (record: Pick<CaseRecord, 'timeline'>): string =>
@@ -132,7 +132,8 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
   const mine = record.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
   // A flag may void a guardian's consent for a child; the slice then holds no such consent at all.
-  const voided = consentSubjectOfView(record).treatedAsChild && record.safetyFlags.some((f) => SAFETY_FLAG_EFFECTS[f].voidsGuardianConsent);
+  const whole = consentSubjectOfView(record);
+  const voided = whole.treatedAsChild && record.safetyFlags.some((f) => SAFETY_FLAG_EFFECTS[f].voidsGuardianConsent);
   const consents = record.consents
     .filter((c) => !(voided && c.grantor === 'guardian'))
     .map((c) => ({ consentId: c.consentId, grantor: c.grantor, ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}), provisions: c.provisions.filter((p) => names(p.recipient, agency)) }))
@@ -141,7 +142,7 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
     .filter((d) => d.status === 'approved' && d.scope.some((g) => names(g.recipient, agency)))
     .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => names(g.recipient, agency)) }));
   const withheld = [...new Set(mine.flatMap((r) => r.sharedCategories))]
-    .filter((category) => withheldForSafety(record, mine, agency, category, at))
+    .filter((category) => withheldForSafety(whole, mine, agency, category, at))
     .map((category) => ({ category, since: lastFlagRaised(record) }));
   // The row's time is the last change this agency may know of, not the case's last event of any kind.
   const updatedAt = [
@@ -155,9 +156,9 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
   // Permission can only begin later where a grant starts later; checking then covers every future moment.
   const starts = [...consents.flatMap((c) => c.provisions), ...determinations.flatMap((d) => d.scope)].map((g) => g.validFrom);
   const moments = [at, ...starts.filter((t) => Date.parse(t) > Date.parse(at))];
-  const withFlags = { ...slice, safetyFlags: record.safetyFlags };
+  const sliceWithFlags = consentSubjectOfView({ ...slice, safetyFlags: record.safetyFlags });
   for (const [category, sealed] of Object.entries(record.personalData)) {
-    if (moments.some((t) => permittedAt(withFlags, mine, agency, category as DataCategory, t))) slice.personalData[category] = sealed;
+    if (moments.some((t) => permittedAt(sliceWithFlags, mine, agency, category as DataCategory, t))) slice.personalData[category] = sealed;
   }
   return slice;
 }

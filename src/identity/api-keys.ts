@@ -2,14 +2,13 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Injectabl
 import { PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import type { Request } from 'express';
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import passport from 'passport';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { Allow } from './access.decorators.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
+import { OpaqueCredentials } from './opaque-credential.js';
+import { HeaderCredentialStrategy } from './header-credential.strategy.js';
 import { type Action, PERMISSIONS, mayPerform } from './roles.js';
 
 export const API_KEY_HASH_KEY = Symbol('ApiKeyHashKey');
@@ -41,29 +40,28 @@ interface ApiKeyRow {
   agency_active: boolean;
 }
 
-/**
- * Keys look like `rk_<id>_<secret>`: the id finds the row, the secret is compared with its keyed
- * hash (HMAC under a key derived from the master key), so a copy of the table opens nothing. The
- * secret is shown once, when issued.
- */
+/** Keys look like `rk_<id>_<secret>` (OpaqueCredentials); the key is shown once, when issued. */
 @Injectable()
 export class ApiKeys {
+  private readonly credentials: OpaqueCredentials;
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @Inject(API_KEY_HASH_KEY) private readonly hashKey: Buffer,
+    @Inject(API_KEY_HASH_KEY) hashKey: Buffer,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.credentials = new OpaqueCredentials('rk', hashKey);
+  }
+
 
   async issue(issuer: Principal, body: IssueApiKeyDto): Promise<{ id: string; key: string }> {
     if (body.readOnly && body.actions) throw new BadRequestException('give either readOnly or actions, not both');
     const actions = body.readOnly ? PARTNER_ACTIONS.filter((a) => READ_ACTIONS.includes(a)) : body.actions;
-    const id = randomUUID();
-    const secret = randomBytes(32).toString('base64url');
+    const { id, credential, secretHash } = this.credentials.issue();
     await this.db.query(
       'INSERT INTO api_keys (id, agency_id, name, secret_hash, actions, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, issuer.agencyId, body.name, this.hash(secret), actions ?? null, issuer.userId, this.clock.now()],
+      [id, issuer.agencyId, body.name, secretHash, actions ?? null, issuer.userId, this.clock.now()],
     );
-    return { id, key: `rk_${id.replaceAll('-', '')}_${secret}` };
+    return { id, key: credential };
   }
 
   async list(agencyId: string) {
@@ -78,36 +76,19 @@ export class ApiKeys {
 
   /** The principal a presented key stands for; undefined when it is unknown, revoked or its agency inactive. */
   async principalOf(presented: string): Promise<Principal | undefined> {
-    const match = /^rk_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(presented);
-    if (!match) return undefined;
-    const id = match[1]!.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const parsed = this.credentials.parse(presented);
+    if (!parsed) return undefined;
     const [row] = await this.db.query<ApiKeyRow>(
-      `SELECT k.*, a.kind AS agency_kind, a.active AS agency_active FROM api_keys k JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1`, [id]);
-    const expected = Buffer.from(row?.secret_hash ?? '0'.repeat(64), 'hex');
-    const same = timingSafeEqual(Buffer.from(this.hash(match[2]!), 'hex'), expected);
-    if (!row || !same || row.revoked_at || !row.agency_active) return undefined;
+      `SELECT k.*, a.kind AS agency_kind, a.active AS agency_active FROM api_keys k JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1`, [parsed.id]);
+    if (!this.credentials.matches(parsed.secret, row?.secret_hash) || !row || row.revoked_at || !row.agency_active) return undefined;
     return { userId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, role: 'partner_system', ...(row.actions ? { actions: row.actions } : {}) };
-  }
-
-  private hash(secret: string): string {
-    return createHmac('sha256', this.hashKey).update(secret).digest('hex');
   }
 }
 
-type Verify = (key: string, done: (error: unknown, principal?: Principal | false) => void) => void;
-type Created = passport.StrategyCreated<passport.Strategy>;
-
-/** Reads `Authorization: ApiKey rk_…`; anything else is left to the other strategies. */
-class HeaderApiKeyStrategy extends passport.Strategy {
-  constructor(private readonly verify: Verify) {
-    super();
-  }
-
-  override authenticate(req: Request): void {
-    const self = this as unknown as Created;
-    const header = req.headers.authorization ?? '';
-    if (!header.startsWith('ApiKey ')) return self.fail(401);
-    this.verify(header.slice('ApiKey '.length).trim(), (error, principal) => (error ? self.error(error) : principal ? self.success(principal) : self.fail(401)));
+/** `Authorization: ApiKey rk_…`. */
+class HeaderApiKeyStrategy extends HeaderCredentialStrategy {
+  protected extract(authorization: string): string | undefined {
+    return authorization.startsWith('ApiKey ') ? authorization.slice('ApiKey '.length).trim() : undefined;
   }
 }
 

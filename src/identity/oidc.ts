@@ -1,29 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
-import passport from 'passport';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, type OidcConfig } from '../config/app-config.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { AgencyEntity } from './directory.entities.js';
 import type { Principal } from './principal.js';
+import { HeaderCredentialStrategy } from './header-credential.strategy.js';
 import { ROLES, type Role } from './roles.js';
 
-type Verify = (token: string, done: (error: unknown, principal?: Principal | false) => void) => void;
-type Created = passport.StrategyCreated<passport.Strategy>;
+/** Bearer tokens whose unverified issuer is the configured provider's; others are left to the service's own strategy. */
+class ProviderBearerStrategy extends HeaderCredentialStrategy {
+  protected issuer?: string;
 
-/** Takes bearer tokens whose unverified issuer is the configured provider's; others are left to the service's own strategy. */
-class ProviderBearerStrategy extends passport.Strategy {
-  constructor(private readonly issuer: string | undefined, private readonly verify: Verify) {
-    super();
-  }
-
-  override authenticate(req: Request): void {
-    const self = this as unknown as Created;
-    const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!this.issuer || !token || issuerOf(token) !== this.issuer) return self.fail(401);
-    this.verify(token, (error, principal) => (error ? self.error(error) : principal ? self.success(principal) : self.fail(401)));
+  protected extract(authorization: string): string | undefined {
+    const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
+    return this.issuer && token && issuerOf(token) === this.issuer ? token : undefined;
   }
 }
 
@@ -50,7 +42,8 @@ export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {
-    super(config.oidc?.issuer);
+    super();
+    this.issuer = config.oidc?.issuer;
     if (config.oidc) this.keys = createRemoteJWKSet(new URL(config.oidc.jwksUri));
   }
 

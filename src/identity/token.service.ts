@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SQL_DATABASE, TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { OpaqueCredentials } from './opaque-credential.js';
 import { AgencyEntity, UserEntity } from './directory.entities.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { Clock } from '../platform/clock.js';
@@ -48,6 +49,7 @@ export interface TokenClaims {
 @Injectable()
 export class TokenService {
   private readonly logger = new Logger('Identity');
+  private readonly refreshTokens: OpaqueCredentials;
 
   constructor(
     private readonly clock: Clock,
@@ -55,8 +57,11 @@ export class TokenService {
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
-    @Inject(REFRESH_HASH_KEY) private readonly refreshHashKey: Buffer,
-  ) {}
+    @Inject(REFRESH_HASH_KEY) refreshHashKey: Buffer,
+  ) {
+    this.refreshTokens = new OpaqueCredentials('rt', refreshHashKey);
+  }
+
 
   async issue(username: string, password: string): Promise<TokenResponse> {
     const users = this.dataSource.getRepository(UserEntity);
@@ -87,11 +92,8 @@ export class TokenService {
    */
   async refresh(presented: string): Promise<TokenResponse> {
     const now = this.clock.now();
-    const match = /^rt_([0-9a-f]{32})_([A-Za-z0-9_-]{43})$/.exec(presented);
-    const id = match?.[1]!.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-    const [row] = id ? await this.db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE id = $1', [id]) : [];
-    const same = row && timingSafeEqual(Buffer.from(this.hashRefresh(match![2]!), 'hex'), Buffer.from(row.token_hash, 'hex'));
-    if (!row || !same) throw new UnauthorizedException('the refresh token is not valid');
+    const row = await this.refreshRowOf(presented);
+    if (!row) throw new UnauthorizedException('the refresh token is not valid');
     if (row.used_at || row.revoked_at || new Date(row.expires_at).getTime() <= Date.parse(now)) {
       if (row.used_at && !row.revoked_at) {
         await this.revokeFamily(row.family_id, now);
@@ -109,26 +111,30 @@ export class TokenService {
 
   /** Signing out: the refresh token's family stops working (access tokens end with their short life). */
   async revoke(presented: string): Promise<void> {
-    const id = /^rt_([0-9a-f]{32})_/.exec(presented)?.[1]?.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
-    const [row] = id ? await this.db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE id = $1', [id]) : [];
-    if (row && timingSafeEqual(Buffer.from(this.hashRefresh(presented.slice(36)), 'hex'), Buffer.from(row.token_hash, 'hex'))) {
-      await this.revokeFamily(row.family_id, this.clock.now());
-    }
+    const row = await this.refreshRowOf(presented);
+    if (row) await this.revokeFamily(row.family_id, this.clock.now());
+  }
+
+  /** The stored row of a presented refresh token whose secret matches; undefined otherwise. */
+  private async refreshRowOf(presented: string): Promise<RefreshRow | undefined> {
+    const parsed = this.refreshTokens.parse(presented);
+    if (!parsed) return undefined;
+    const [row] = await this.db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE id = $1', [parsed.id]);
+    return this.refreshTokens.matches(parsed.secret, row?.token_hash) ? row : undefined;
   }
 
   private async tokensFor(user: UserEntity, familyId: string): Promise<TokenResponse> {
     const claims: TokenClaims = { sub: user.id, agency: user.agencyId, role: user.role };
     const access_token = await this.jwt.signAsync(claims, { expiresIn: this.config.tokenTtlSeconds });
-    const id = randomUUID();
-    const secret = randomBytes(32).toString('base64url');
+    const { id, credential, secretHash } = this.refreshTokens.issue();
     const now = this.clock.now();
     await this.db.query(
       'INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, familyId, user.id, this.hashRefresh(secret), now, new Date(Date.parse(now) + this.config.refreshTtlSeconds * 1000).toISOString()],
+      [id, familyId, user.id, secretHash, now, new Date(Date.parse(now) + this.config.refreshTtlSeconds * 1000).toISOString()],
     );
     return {
       access_token, token_type: 'Bearer', expires_in: this.config.tokenTtlSeconds,
-      refresh_token: `rt_${id.replaceAll('-', '')}_${secret}`, refresh_expires_in: this.config.refreshTtlSeconds,
+      refresh_token: credential, refresh_expires_in: this.config.refreshTtlSeconds,
     };
   }
 
@@ -136,9 +142,6 @@ export class TokenService {
     await this.db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [familyId, now]);
   }
 
-  private hashRefresh(secret: string): string {
-    return createHmac('sha256', this.refreshHashKey).update(secret).digest('hex');
-  }
 
   /** A token is honoured only while its user and agency are active and its claims still match them. */
   async principalOf(claims: Partial<TokenClaims>): Promise<Principal> {
