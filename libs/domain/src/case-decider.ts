@@ -2,16 +2,16 @@ import {
   isOneOf, permits, SAFETY_FLAGS, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag,
 } from '../../consent-policy/index.js';
 import type {
-  AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, CaseCommand, CloseCase, CompleteReferral,
+  AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, AssessSafety, CaseCommand, CloseCase, CompleteReferral,
   DeclineReferral, GiveConsent, InterruptCase, LiftSafetyFlag, OpenCase, ProposeBestInterestsDetermination, RaiseSafetyFlag,
-  RejectBestInterestsDetermination, ReopenCase, RequestReferral, ResumeCase, WithdrawConsent, WithdrawReferral,
-  ApproveErasure, EraseForRetention, RequestErasure,
+  RecordCasePlan, RecordIdentification, RecordIntake, RecordScreening, RejectBestInterestsDetermination, ReopenCase, RequestReferral,
+  ResumeCase, WithdrawConsent, WithdrawReferral, ApproveErasure, EraseForRetention, RequestErasure,
 } from './commands.js';
 import type {
-  AgeGroup, BestInterestsDeterminationProposed, BestInterestsDetermined, CaseEvent, ConsentGiven, LegalBasis, ReferralRequested,
-  ReferralWithdrawalCause, Urgency,
+  AgeGroup, BestInterestsDeterminationProposed, BestInterestsDetermined, CaseEvent, ConsentGiven, IdentificationOutcome, LegalBasis,
+  ReferralRequested, ReferralWithdrawalCause, ScreeningOutcome, Urgency,
 } from './events.js';
-import { isIndicatorCode } from './indicators.js';
+import { type IndicatorCode, isIndicatorCode } from './indicators.js';
 import { reject } from './rejection.js';
 
 export type CaseStatus = 'open' | 'paused' | 'closed';
@@ -20,6 +20,10 @@ export type ReferralStatus = 'requested' | 'acknowledged' | 'accepted' | 'declin
 export interface ReferralState {
   readonly referral: ReferralRequested['data'];
   readonly status: ReferralStatus;
+  /** The deadline now in force: a hold moves it (ReferralResumed). */
+  readonly respondBy: string;
+  /** Since when the referral waits for the paused case. */
+  readonly onHoldSince?: string;
 }
 
 export interface ConsentState extends ConsentRecord {
@@ -44,6 +48,10 @@ export type CaseState =
       readonly referrals: Readonly<Record<string, ReferralState>>;
       readonly determinations: Readonly<Record<string, DeterminationState>>;
       readonly safetyFlags: readonly SafetyFlag[];
+      readonly indicators: readonly IndicatorCode[];
+      readonly screening?: ScreeningOutcome;
+      readonly identification?: IdentificationOutcome;
+      readonly caseworkerId?: string;
       /** When the case was last closed: the retention period runs from here. */
       readonly closedAt?: string;
       readonly erasureRequest?: { readonly requestId: string; readonly requestedBy: string; readonly reason: ErasureReasonOf<'ErasureRequested'> };
@@ -74,8 +82,8 @@ export const RESPONSE_HOURS: Readonly<Record<Urgency, number>> = { immediate: 24
 
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
   if (event.type === 'CaseOpened') {
-    const { caseId, owningAgencyId, ageGroup } = event.data;
-    return { status: 'open', caseId, owningAgencyId, ageGroup, consents: {}, referrals: {}, determinations: {}, safetyFlags: [], erased: false };
+    const { caseId, owningAgencyId, ageGroup, indicators } = event.data;
+    return { status: 'open', caseId, owningAgencyId, ageGroup, indicators, consents: {}, referrals: {}, determinations: {}, safetyFlags: [], erased: false };
   }
   if (state.status === 'none') return state; // events of another stream shape never reach here
   switch (event.type) {
@@ -91,13 +99,26 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
       return { ...state, consents: { ...state.consents, [consent.consentId]: { ...consent, withdrawals } } };
     }
     case 'ReferralRequested':
-      return { ...state, referrals: { ...state.referrals, [event.data.referralId]: { referral: event.data, status: 'requested' } } };
+      return { ...state, referrals: { ...state.referrals, [event.data.referralId]: { referral: event.data, status: 'requested', respondBy: event.data.respondBy } } };
+    case 'ReferralPutOnHold':
+      return withReferral(state, event.data.referralId, { onHoldSince: event.data.at });
+    case 'ReferralResumed':
+      return withReferral(state, event.data.referralId, { onHoldSince: undefined, respondBy: event.data.respondBy });
+    case 'ScreeningRecorded':
+      return { ...state, screening: event.data.outcome, indicators: [...state.indicators, ...event.data.indicators] };
+    case 'IdentificationRecorded':
+      return { ...state, identification: event.data.outcome };
+    case 'IntakeRecorded':
+      return { ...state, caseworkerId: event.data.caseworkerId };
+    case 'CasePlanRecorded':
+    case 'SafetyAssessed':
+      return state;
     case 'ReferralAcknowledged':
     case 'ReferralAccepted':
     case 'ReferralDeclined':
     case 'ReferralCompleted':
     case 'ReferralWithdrawn':
-      return withReferralStatus(state, event.data.referralId, REFERRAL_STATUS_AFTER[event.type]);
+      return withReferral(state, event.data.referralId, { status: REFERRAL_STATUS_AFTER[event.type] });
     case 'CaseInterrupted':
       return { ...state, status: 'paused' };
     case 'CaseResumed':
@@ -129,9 +150,10 @@ function withDetermination(state: ExistingCase, determinationId: string, change:
   return { ...state, determinations: { ...state.determinations, [determinationId]: { ...current, ...change } } };
 }
 
-function withReferralStatus(state: ExistingCase, referralId: string, status: ReferralStatus): ExistingCase {
-  const current = state.referrals[referralId]!;
-  return { ...state, referrals: { ...state.referrals, [referralId]: { ...current, status } } };
+/** `onHoldSince: undefined` releases the hold. */
+function withReferral(state: ExistingCase, referralId: string, change: { status?: ReferralStatus; respondBy?: string; onHoldSince?: string | undefined }): ExistingCase {
+  const { onHoldSince, ...rest } = { ...state.referrals[referralId]!, ...change };
+  return { ...state, referrals: { ...state.referrals, [referralId]: { ...rest, ...(onHoldSince ? { onHoldSince } : {}) } } };
 }
 
 export function decide(command: CaseCommand, state: CaseState): CaseEvent[] {
@@ -155,6 +177,16 @@ export function decide(command: CaseCommand, state: CaseState): CaseEvent[] {
       return respondToReferral(command, state);
     case 'WithdrawReferral':
       return withdrawReferral(command, state);
+    case 'RecordScreening':
+      return recordScreening(command, state);
+    case 'RecordIdentification':
+      return recordIdentification(command, state);
+    case 'RecordIntake':
+      return recordIntake(command, state);
+    case 'RecordCasePlan':
+      return recordCasePlan(command, state);
+    case 'AssessSafety':
+      return assessSafety(command, state);
     case 'InterruptCase':
     case 'ResumeCase':
     case 'CloseCase':
@@ -205,18 +237,15 @@ function eraseForRetention(command: EraseForRetention, state: ExistingCase): Cas
 
 /** Erasure withdraws the open referrals in the same decision: nothing is shared from an erased case. */
 function erased(state: ExistingCase, data: { requestId: string; reason: ErasureReasonOf<'CaseErased'>; requestedBy: string }, command: { actor: Actor; at: string }): CaseEvent[] {
-  const open = Object.values(state.referrals).filter(({ status }) => isOpenReferral(status));
   return [
     { type: 'CaseErased', data: { ...data, by: command.actor.userId, at: command.at } },
-    ...open.map(({ referral }) => referralWithdrawn(referral.referralId, 'case_erased', command)),
+    ...openReferrals(state).map(({ referral }) => referralWithdrawn(referral.referralId, 'case_erased', command)),
   ];
 }
 
 function openCase(command: OpenCase, state: CaseState): CaseEvent[] {
   if (state.status !== 'none') reject('conflict', 'case already exists');
-  const unknown = command.indicators.filter((code) => !isIndicatorCode(code));
-  if (unknown.length > 0) reject('invalid', `unknown indicator codes: ${unknown.join(', ')}`);
-  if (new Set(command.indicators).size !== command.indicators.length) reject('invalid', 'indicator codes are repeated');
+  checkIndicators(command.indicators);
   return [
     {
       type: 'CaseOpened',
@@ -301,11 +330,12 @@ function withdrawConsent(command: WithdrawConsent, state: ExistingCase): CaseEve
  * fully covers after it, including one a part of which had already lapsed (an expired category):
  * after a withdrawal or a flag, no open referral stands on less than full cover.
  */
-function withOrphansWithdrawn(state: ExistingCase, event: CaseEvent, cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent[] {
-  const after = evolve(state, event) as ExistingCase;
+function withOrphansWithdrawn(state: ExistingCase, event: CaseEvent | readonly CaseEvent[], cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent[] {
+  const events = Array.isArray(event) ? event : [event as CaseEvent];
+  const after = events.reduce(evolve, state) as ExistingCase;
   const orphaned = Object.values(state.referrals).filter(({ referral, status }) => isOpenReferral(status) && uncovered(after, referral, command.at).length > 0);
   // One that had lapsed before this decision is withdrawn for its expiry, so the cause stays true.
-  return [event, ...orphaned.map(({ referral }) =>
+  return [...events, ...orphaned.map(({ referral }) =>
     referralWithdrawn(referral.referralId, uncovered(state, referral, command.at).length > 0 ? 'consent_expired' : cause, command))];
 }
 
@@ -323,6 +353,11 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
       reject('forbidden', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
     }
   }
+  // Seed 002, step 2: the in-depth interview follows a screening in which the indicators held.
+  if (command.serviceType === 'in_depth_interview' && state.screening !== 'indicators_confirmed') {
+    reject('conflict', 'an in-depth interview follows a screening that confirmed indicators; record the screening first');
+  }
+  if (command.reReferralOf !== undefined) checkReReferral(command, state);
 
   const request = {
     recipient: command.recipient,
@@ -364,9 +399,24 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
         requestedBy: command.actor.userId,
         requestedAt: command.at,
         respondBy: new Date(Date.parse(command.at) + RESPONSE_HOURS[command.urgency] * 3_600_000).toISOString(),
+        ...(command.service ? { serviceId: command.service.serviceId, ...(command.service.area ? { area: command.service.area } : {}) } : {}),
+        ...(command.reReferralOf ? { reReferralOf: command.reReferralOf } : {}),
       },
     },
   ];
+}
+
+/** After a decline, the same need goes to another agency; each declined referral is re-referred once. */
+function checkReReferral(command: RequestReferral, state: ExistingCase): void {
+  const original = state.referrals[command.reReferralOf!] ?? reject('not_found', `referral ${command.reReferralOf} not found`);
+  if (original.status !== 'declined') reject('conflict', `referral is ${original.status}; only a declined referral is re-referred`);
+  if (Object.values(state.referrals).some(({ referral }) => referral.reReferralOf === command.reReferralOf)) {
+    reject('conflict', `referral ${command.reReferralOf} was already re-referred`);
+  }
+  if (original.referral.toAgencyId === command.recipient.agencyId) reject('invalid', 'a re-referral goes to another agency than the one that declined');
+  if (original.referral.purpose !== command.purpose || original.referral.serviceType !== command.serviceType) {
+    reject('invalid', 'a re-referral is for the same purpose and service as the declined referral');
+  }
 }
 
 type Response = AcknowledgeReferral | AcceptReferral | DeclineReferral | CompleteReferral;
@@ -390,6 +440,10 @@ function respondToReferral(command: Response, state: ExistingCase): CaseEvent[] 
   }
   const { status } = current;
   if (!RESPONSE_FROM[command.type].includes(status)) reject('conflict', `referral is ${status}; cannot ${verb(command.type)} it`);
+  // The person is not reachable through the case now: nothing is taken on or finished for them until it resumes.
+  if (current.onHoldSince && (command.type === 'AcceptReferral' || command.type === 'CompleteReferral')) {
+    reject('conflict', `referral is on hold while the case is paused; cannot ${verb(command.type)} it`);
+  }
   const step = { referralId: command.referralId, by: command.actor.userId, at: command.at };
   switch (command.type) {
     case 'AcknowledgeReferral':
@@ -431,20 +485,35 @@ function changeCaseStatus(command: StatusChange, state: ExistingCase): CaseEvent
   const step = { by: command.actor.userId, at: command.at };
   switch (command.type) {
     case 'InterruptCase':
-      // Open referrals stay as they are: a paused case is open but static, not abandoned.
-      return [{ type: 'CaseInterrupted', data: { ...step, reason: command.reason, ...(command.note ? { note: command.note } : {}) } }];
+      // A paused case is open but static: its open referrals wait, none is lost.
+      return [
+        { type: 'CaseInterrupted', data: { ...step, reason: command.reason, ...(command.note ? { note: command.note } : {}) } },
+        ...openReferrals(state).map(({ referral }): CaseEvent => ({ type: 'ReferralPutOnHold', data: { referralId: referral.referralId, ...step } })),
+      ];
     case 'ResumeCase':
-      return [{ type: 'CaseResumed', data: step }];
-    case 'CloseCase': {
-      const open = Object.values(state.referrals).filter(({ status }) => isOpenReferral(status));
+      return [
+        { type: 'CaseResumed', data: step },
+        ...Object.values(state.referrals).filter((r) => r.onHoldSince).map((r): CaseEvent => ({
+          type: 'ReferralResumed', data: { referralId: r.referral.referralId, ...step, respondBy: deadlineAfterHold(r, command.at) },
+        })),
+      ];
+    case 'CloseCase':
       return [
         { type: 'CaseClosed', data: { ...step, reason: command.reason } },
-        ...open.map(({ referral }) => referralWithdrawn(referral.referralId, 'case_closed', command)),
+        ...openReferrals(state).map(({ referral }) => referralWithdrawn(referral.referralId, 'case_closed', command)),
       ];
-    }
     case 'ReopenCase':
       return [{ type: 'CaseReopened', data: step }];
   }
+}
+
+const openReferrals = (state: ExistingCase): ReferralState[] => Object.values(state.referrals).filter(({ status }) => isOpenReferral(status));
+
+/** A referral still awaiting its answer gets back the time it had left when the case paused; an answered one keeps its deadline. */
+function deadlineAfterHold(held: ReferralState, at: string): string {
+  if (held.status !== 'requested' && held.status !== 'acknowledged') return held.respondBy;
+  const left = Math.max(0, Date.parse(held.respondBy) - Date.parse(held.onHoldSince!));
+  return new Date(Date.parse(at) + left).toISOString();
 }
 
 /** The categories of a referral that the policy no longer permits at `at`. */
@@ -505,6 +574,68 @@ function decideOnDetermination(command: ApproveBestInterestsDetermination | Reje
 }
 
 const isSafetyFlag = isOneOf(SAFETY_FLAGS);
+
+function checkIndicators(indicators: readonly IndicatorCode[], known: readonly IndicatorCode[] = []): void {
+  const unknown = indicators.filter((code) => !isIndicatorCode(code));
+  if (unknown.length > 0) reject('invalid', `unknown indicator codes: ${unknown.join(', ')}`);
+  if (new Set([...known, ...indicators]).size !== known.length + indicators.length) reject('invalid', 'indicator codes are repeated');
+}
+
+function recordScreening(command: RecordScreening, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'record a screening');
+  requireStatus(state, ['open'], 'record a screening');
+  checkIndicators(command.indicators, state.indicators);
+  return [{ type: 'ScreeningRecorded', data: { outcome: command.outcome, indicators: command.indicators, by: command.actor.userId, at: command.at } }];
+}
+
+/**
+ * The owner's trained staff record it, or the agency that accepted the referral for the in-depth
+ * interview. Any outcome leaves referrals for other needs open to the case (seed 002, step 3).
+ */
+function recordIdentification(command: RecordIdentification, state: ExistingCase): CaseEvent[] {
+  const step = { outcome: command.outcome, agencyId: command.actor.agencyId, by: command.actor.userId, at: command.at };
+  if (command.referralId === undefined) {
+    requireOwner(state, command.actor, 'record an identification');
+  } else {
+    const interview = state.referrals[command.referralId];
+    if (!interview || interview.referral.toAgencyId !== command.actor.agencyId) {
+      requireOwner(state, command.actor, 'record an identification'); // strangers learn nothing of the case
+      reject('forbidden', 'only the agency that conducted the in-depth interview records its outcome');
+    }
+    if (interview.referral.serviceType !== 'in_depth_interview') reject('invalid', 'the referral is not for an in-depth interview');
+    if (interview.status !== 'accepted' && interview.status !== 'completed') reject('conflict', `referral is ${interview.status}; accept it before recording the interview's outcome`);
+  }
+  requireStatus(state, ['open'], 'record an identification');
+  return [{ type: 'IdentificationRecorded', data: { ...step, ...(command.referralId ? { referralId: command.referralId } : {}) } }];
+}
+
+function recordIntake(command: RecordIntake, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'record the intake');
+  requireStatus(state, ['open'], 'record the intake');
+  if (state.caseworkerId === command.caseworkerId) reject('conflict', 'this caseworker already manages the case');
+  return [{ type: 'IntakeRecorded', data: { caseworkerId: command.caseworkerId, by: command.actor.userId, at: command.at } }];
+}
+
+function recordCasePlan(command: RecordCasePlan, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'record a case plan');
+  requireStatus(state, ['open'], 'record a case plan');
+  if (!state.caseworkerId) reject('conflict', 'a case plan follows the intake; record the intake first');
+  if (new Set(command.servicesNeeded).size !== command.servicesNeeded.length) reject('invalid', 'services needed are repeated');
+  return [{ type: 'CasePlanRecorded', data: { servicesNeeded: command.servicesNeeded, plan: command.plan, by: command.actor.userId, at: command.at } }];
+}
+
+/** The assessment, and the flags it raises, which narrow sharing in the same decision. */
+function assessSafety(command: AssessSafety, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'assess safety');
+  requireStatus(state, ['open', 'paused'], 'assess safety');
+  const unknown = command.flags.filter((flag) => !isSafetyFlag(flag));
+  if (unknown.length > 0) reject('invalid', `unknown safety flags: ${unknown.join(', ')}`);
+  const step = { by: command.actor.userId, at: command.at };
+  // A flag already raised is confirmed by the assessment, not raised twice.
+  const raised = [...new Set(command.flags)].filter((flag) => !state.safetyFlags.includes(flag))
+    .map((flag): CaseEvent => ({ type: 'SafetyFlagRaised', data: { flag, ...step } }));
+  return withOrphansWithdrawn(state, [{ type: 'SafetyAssessed', data: { riskLevel: command.riskLevel, plan: command.plan, ...step } }, ...raised], 'safety_flag_raised', command);
+}
 
 function raiseSafetyFlag(command: RaiseSafetyFlag, state: ExistingCase): CaseEvent[] {
   // Possible whatever the case's status: a flag only narrows what others receive.

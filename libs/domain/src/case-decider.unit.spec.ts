@@ -235,9 +235,39 @@ describe('interruption, resumption, closure, reopening', () => {
       : type === 'CloseCase' ? { type, actor, at: t2, reason: 'other' } : { type, actor, at: t2 };
   const resumed: CaseEvent = { type: 'CaseResumed', data: { by: owner.userId, at: t2 } };
   const reopened: CaseEvent = { type: 'CaseReopened', data: { by: owner.userId, at: t2 } };
-  it('pauses an open case and keeps its referrals open', () =>
-    spec.given([opened(), consented(), referred]).when(command('InterruptCase')).then([interrupted]));
+  const held = step('ReferralPutOnHold', owner.userId);
+  it('pauses an open case and puts its open referrals on hold, not lost', () => {
+    spec.given([opened(), consented(), referred]).when(command('InterruptCase')).then([interrupted, held]);
+    // A referral already answered for good is not held.
+    spec.given([opened(), consented(), referred, step('ReferralDeclined', shelter.userId, t1, { reason: 'no_capacity' })])
+      .when(command('InterruptCase')).then([interrupted]);
+  });
   it('resumes a paused case', () => spec.given([opened(), interrupted]).when(command('ResumeCase')).then([resumed]));
+  it('on resumption, gives a held referral awaiting its answer the time it had left', () => {
+    // Requested at t1 with 72 h to answer; held at t2 (24 h later, 48 h left); resumed ten days later.
+    const resumedAt = '2026-03-12T10:00:00.000Z';
+    spec.given([opened(), consented(), referred, interrupted, held]).when({ type: 'ResumeCase', actor: owner, at: resumedAt })
+      .then([{ type: 'CaseResumed', data: { by: owner.userId, at: resumedAt } }, step('ReferralResumed', owner.userId, resumedAt, { respondBy: '2026-03-14T10:00:00.000Z' })]);
+    // An accepted referral keeps its deadline: it was met.
+    spec.given([opened(), consented(), referred, step('ReferralAccepted', shelter.userId, t1), interrupted, held]).when({ type: 'ResumeCase', actor: owner, at: resumedAt })
+      .then([{ type: 'CaseResumed', data: { by: owner.userId, at: resumedAt } }, step('ReferralResumed', owner.userId, resumedAt, { respondBy: referralData.respondBy })]);
+  });
+  it('lets the recipient acknowledge or decline a held referral, not accept or complete it', () => {
+    const given = [opened(), consented(), referred, interrupted, held];
+    spec.given(given).when({ type: 'AcknowledgeReferral', actor: shelter, at: t3, referralId: 'r-1' }).then([step('ReferralAcknowledged', shelter.userId, t3)]);
+    spec.given(given).when({ type: 'DeclineReferral', actor: shelter, at: t3, referralId: 'r-1', reason: 'no_capacity' })
+      .then([step('ReferralDeclined', shelter.userId, t3, { reason: 'no_capacity' })]);
+    spec.given(given).when({ type: 'AcceptReferral', actor: shelter, at: t3, referralId: 'r-1' })
+      .thenThrows({ kind: 'conflict', message: 'referral is on hold while the case is paused; cannot accept it' });
+    spec.given([opened(), consented(), referred, step('ReferralAccepted', shelter.userId, t1), interrupted, held])
+      .when({ type: 'CompleteReferral', actor: shelter, at: t3, referralId: 'r-1', outcome: sealed }).thenThrows({ kind: 'conflict' });
+    // Once the case resumes, the hold is gone.
+    spec.given([...given, resumed, step('ReferralResumed', owner.userId, t2, { respondBy: t3 })])
+      .when({ type: 'AcceptReferral', actor: shelter, at: t3, referralId: 'r-1' }).then([step('ReferralAccepted', shelter.userId, t3)]);
+  });
+  it('withdraws held referrals when a paused case is closed', () =>
+    spec.given([opened(), consented(), referred, interrupted, held]).when(command('CloseCase'))
+      .then([closed, step('ReferralWithdrawn', owner.userId, t2, { cause: 'case_closed' })]));
   it('closes an open or paused case, withdrawing its open referrals', () => {
     spec.given([opened(), consented(), referred]).when(command('CloseCase'))
       .then([closed, step('ReferralWithdrawn', owner.userId, t2, { cause: 'case_closed' })]);
@@ -503,5 +533,99 @@ describe('erasure', () => {
     spec.given([opened(), closed]).when(retention(t3)).then([{ type: 'CaseErased', data: { requestId: 'e-r', reason: 'retention', requestedBy: 'system:retention', by: 'system:retention', at: t3 } }]);
     spec.given([opened(), closed]).when(retention(t1)).thenThrows({ kind: 'conflict' });
     spec.given([opened()]).when(retention(t3)).thenThrows({ kind: 'conflict' });
+  });
+});
+
+describe('the case path: screening, identification, intake, case plan, safety', () => {
+  const trained: Actor = { userId: 'u-interviewer', agencyId: 'a-trained-ngo', agencyKind: 'international_ngo' };
+  const screened = (outcome: 'indicators_confirmed' | 'other_needs' = 'indicators_confirmed'): CaseEvent =>
+    ({ type: 'ScreeningRecorded', data: { outcome, indicators: ['physical.untreated_injuries_or_illness'], by: owner.userId, at: t1 } });
+  const interviewConsent = consented({
+    provisions: [{ provisionId: 'p-int', recipient: { agencyId: trained.agencyId }, purpose: 'service_provision', serviceTypes: ['in_depth_interview'], categories: ['identity'], validFrom: t0 }],
+  });
+  const requestInterview: CaseCommand = {
+    type: 'RequestReferral', actor: owner, at: t1, referralId: 'r-int', recipient: { agencyId: trained.agencyId, agencyKind: trained.agencyKind },
+    purpose: 'service_provision', serviceType: 'in_depth_interview', urgency: 'normal', sharedCategories: ['identity'],
+  };
+  const interviewReferred = (): CaseEvent => caseDecider.decide(requestInterview, [opened(), screened(), interviewConsent].reduce(evolve, initialState()))[0]!;
+  const interviewAccepted: CaseEvent = { type: 'ReferralAccepted', data: { referralId: 'r-int', by: trained.userId, at: t2 } };
+
+  it('records a screening with further indicators', () =>
+    spec.given([opened()]).when({ type: 'RecordScreening', actor: owner, at: t1, outcome: 'indicators_confirmed', indicators: ['physical.untreated_injuries_or_illness'] }).then([screened()]));
+  it('refuses a screening that repeats an indicator already recorded, or an unknown one', () => {
+    spec.given([opened()]).when({ type: 'RecordScreening', actor: owner, at: t1, outcome: 'other_needs', indicators: ['work.forced_to_work'] }).thenThrows({ kind: 'invalid' });
+    spec.given([opened()]).when({ type: 'RecordScreening', actor: owner, at: t1, outcome: 'other_needs', indicators: ['trafficker.location' as never] })
+      .thenThrows({ kind: 'invalid', message: 'unknown indicator codes: trafficker.location' });
+  });
+  it('refers for an in-depth interview only after a screening confirmed indicators', () => {
+    spec.given([opened(), interviewConsent]).when(requestInterview).thenThrows({ kind: 'conflict' });
+    spec.given([opened(), screened('other_needs'), interviewConsent]).when(requestInterview).thenThrows({ kind: 'conflict' });
+    expect(interviewReferred()).toMatchObject({ type: 'ReferralRequested', data: { serviceType: 'in_depth_interview', toAgencyId: trained.agencyId } });
+  });
+  it('lets the interviewing agency record the outcome once it accepted the referral', () => {
+    const given = [opened(), screened(), interviewConsent, interviewReferred()];
+    const record: CaseCommand = { type: 'RecordIdentification', actor: trained, at: t3, outcome: 'trafficked_person', referralId: 'r-int' };
+    spec.given(given).when(record).thenThrows({ kind: 'conflict' });
+    spec.given([...given, interviewAccepted]).when(record)
+      .then([{ type: 'IdentificationRecorded', data: { outcome: 'trafficked_person', agencyId: trained.agencyId, referralId: 'r-int', by: trained.userId, at: t3 } }]);
+    // Not on another agency's referral, nor without naming the referral; a stranger learns nothing.
+    spec.given([...given, interviewAccepted]).when({ ...record, actor: owner }).thenThrows({ kind: 'forbidden' });
+    spec.given([...given, interviewAccepted]).when({ ...record, referralId: undefined } as CaseCommand).thenThrows({ kind: 'forbidden' });
+    spec.given([...given, interviewAccepted]).when({ ...record, actor: police }).thenThrows({ kind: 'not_found' });
+  });
+  it('lets the owner\'s trained staff record an identification themselves', () =>
+    spec.given([opened(), screened()]).when({ type: 'RecordIdentification', actor: owner, at: t2, outcome: 'inconclusive' })
+      .then([{ type: 'IdentificationRecorded', data: { outcome: 'inconclusive', agencyId: owner.agencyId, by: owner.userId, at: t2 } }]));
+  it('still allows referral for other needs when the person was found not trafficked', () => {
+    const notTrafficked: CaseEvent = { type: 'IdentificationRecorded', data: { outcome: 'not_trafficked', agencyId: owner.agencyId, by: owner.userId, at: t1 } };
+    const [event] = caseDecider.decide(requestShelter({ at: t2 }), [opened(), consented(), notTrafficked].reduce(evolve, initialState()));
+    expect(event).toMatchObject({ type: 'ReferralRequested', data: { serviceType: 'shelter' } });
+  });
+  it('records the intake with a caseworker, and a case plan only after it', () => {
+    const plan: CaseCommand = { type: 'RecordCasePlan', actor: owner, at: t2, servicesNeeded: ['shelter', 'medical'], plan: sealed };
+    spec.given([opened()]).when(plan).thenThrows({ kind: 'conflict', message: 'a case plan follows the intake; record the intake first' });
+    const intake: CaseEvent = { type: 'IntakeRecorded', data: { caseworkerId: 'u-caseworker-2', by: owner.userId, at: t1 } };
+    spec.given([opened()]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-caseworker-2' }).then([intake]);
+    spec.given([opened(), intake]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-caseworker-2' }).thenThrows({ kind: 'conflict' });
+    spec.given([opened(), intake]).when(plan).then([{ type: 'CasePlanRecorded', data: { servicesNeeded: ['shelter', 'medical'], plan: sealed, by: owner.userId, at: t2 } }]);
+    spec.given([opened(), intake]).when({ ...plan, servicesNeeded: ['shelter', 'shelter'] } as CaseCommand).thenThrows({ kind: 'invalid' });
+    spec.given([opened(), consented(), referred]).when({ type: 'RecordIntake', actor: shelter, at: t1, caseworkerId: 'x' }).thenThrows({ kind: 'forbidden' });
+  });
+  it('assesses safety, raising new flags and withdrawing the referrals they no longer cover in the same decision', () => {
+    const assessed: CaseEvent = { type: 'SafetyAssessed', data: { riskLevel: 'high', plan: sealed, by: owner.userId, at: t2 } };
+    spec.given([opened(), consented(), referred, flagRaised('no_phone_contact')])
+      .when({ type: 'AssessSafety', actor: owner, at: t2, riskLevel: 'high', plan: sealed, flags: ['no_phone_contact', 'location_must_not_be_shared'] })
+      .then([assessed, flagRaised('location_must_not_be_shared', t2)]);
+    spec.given([opened(), consented(), referred])
+      .when({ type: 'AssessSafety', actor: owner, at: t2, riskLevel: 'high', plan: sealed, flags: ['authorities_involved_in_trafficking'] })
+      .then([assessed, flagRaised('authorities_involved_in_trafficking', t2)]);
+    spec.given([opened()]).when({ type: 'AssessSafety', actor: owner, at: t2, riskLevel: 'low', plan: sealed, flags: ['trafficker_known' as never] }).thenThrows({ kind: 'invalid' });
+  });
+});
+
+describe('re-referral after a decline', () => {
+  const clinic: Actor = { userId: 'u-clinic', agencyId: 'a-other-shelter', agencyKind: 'shelter' };
+  const toOtherShelter = consented({
+    consentId: 'c-2', provisions: [{ ...shelterProvision, provisionId: 'p-other', recipient: { agencyKind: 'shelter' } }],
+  });
+  const declined = step('ReferralDeclined', shelter.userId, t2, { reason: 'no_capacity' });
+  const reRefer = (over: Partial<Extract<CaseCommand, { type: 'RequestReferral' }>> = {}) =>
+    requestShelter({ referralId: 'r-2', at: t3, recipient: { agencyId: clinic.agencyId, agencyKind: 'shelter' }, reReferralOf: 'r-1', ...over });
+  it('sends the declined need to another agency, naming the referral it replaces', () => {
+    const [event] = caseDecider.decide(reRefer(), [opened(), consented(), toOtherShelter, referred, declined].reduce(evolve, initialState()));
+    expect(event).toMatchObject({ type: 'ReferralRequested', data: { referralId: 'r-2', toAgencyId: clinic.agencyId, reReferralOf: 'r-1' } });
+  });
+  it('is refused unless the referral was declined, to the same agency, for another need, or twice', () => {
+    const given = [opened(), consented(), toOtherShelter, referred];
+    spec.given(given).when(reRefer()).thenThrows({ kind: 'conflict', message: 'referral is requested; only a declined referral is re-referred' });
+    spec.given([...given, declined]).when(reRefer({ recipient: { agencyId: shelter.agencyId, agencyKind: 'shelter' } })).thenThrows({ kind: 'invalid' });
+    spec.given([...given, declined]).when(reRefer({ serviceType: 'medical' })).thenThrows({ kind: 'invalid' });
+    spec.given([...given, declined]).when(reRefer({ reReferralOf: 'r-9' })).thenThrows({ kind: 'not_found' });
+    const again = caseDecider.decide(reRefer(), [...given, declined].reduce(evolve, initialState()));
+    spec.given([...given, declined, ...again]).when(reRefer({ referralId: 'r-3' })).thenThrows({ kind: 'conflict', message: 'referral r-1 was already re-referred' });
+  });
+  it('records the directory service and area the referral goes to', () => {
+    const [event] = caseDecider.decide(requestShelter({ service: { serviceId: 's-1', area: 'Jere' } }), [opened(), consented()].reduce(evolve, initialState()));
+    expect(event).toMatchObject({ data: { serviceId: 's-1', area: 'Jere' } });
   });
 });

@@ -3,7 +3,7 @@ import type {
 } from '../../consent-policy/index.js';
 import type {
   AgeGroup, CasePersonalData, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason,
-  InterruptionReason, Sealed, Urgency,
+  IdentificationOutcome, InterruptionReason, RiskLevel, ScreeningOutcome, Sealed, Urgency,
 } from './events.js';
 import type { IndicatorCode } from './indicators.js';
 
@@ -44,12 +44,22 @@ export type RequestReferral = Command<'RequestReferral', {
   urgency: Urgency;
   sharedCategories: readonly DataCategory[];
   note?: Sealed;
+  /** The directory service and area, resolved by the application from the service directory. */
+  service?: { readonly serviceId: string; readonly area?: string };
+  reReferralOf?: string;
 }>;
 export type AcknowledgeReferral = Command<'AcknowledgeReferral', { referralId: string }>;
 export type AcceptReferral = Command<'AcceptReferral', { referralId: string }>;
 export type DeclineReferral = Command<'DeclineReferral', { referralId: string; reason: DeclineReason; note?: Sealed }>;
 export type CompleteReferral = Command<'CompleteReferral', { referralId: string; outcome: Sealed }>;
 export type WithdrawReferral = Command<'WithdrawReferral', { referralId: string }>;
+export type RecordScreening = Command<'RecordScreening', { outcome: ScreeningOutcome; indicators: readonly IndicatorCode[] }>;
+export type RecordIdentification = Command<'RecordIdentification', { outcome: IdentificationOutcome; referralId?: string }>;
+/** The application checks the caseworker is active staff of the owning agency. */
+export type RecordIntake = Command<'RecordIntake', { caseworkerId: string }>;
+export type RecordCasePlan = Command<'RecordCasePlan', { servicesNeeded: readonly ServiceType[]; plan: Sealed }>;
+/** Flags raised with the assessment narrow sharing in the same decision. */
+export type AssessSafety = Command<'AssessSafety', { riskLevel: RiskLevel; plan: Sealed; flags: readonly SafetyFlag[] }>;
 export type InterruptCase = Command<'InterruptCase', { reason: InterruptionReason; note?: Sealed }>;
 export type ResumeCase = Command<'ResumeCase'>;
 export type CloseCase = Command<'CloseCase', { reason: ClosureReason }>;
@@ -83,6 +93,11 @@ export type CaseCommand =
   | DeclineReferral
   | CompleteReferral
   | WithdrawReferral
+  | RecordScreening
+  | RecordIdentification
+  | RecordIntake
+  | RecordCasePlan
+  | AssessSafety
   | InterruptCase
   | ResumeCase
   | CloseCase

@@ -34,10 +34,24 @@ export type InterruptionReason = (typeof INTERRUPTION_REASONS)[number];
 export const CLOSURE_REASONS = ['services_completed', 'declined_assistance', 'lost_contact', 'referred_outside_network', 'other'] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 
-export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'other'] as const;
+export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'person_declined', 'safety_concern', 'other'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'consent_expired', 'safety_flag_raised', 'case_closed', 'case_erased'] as const;
+
+/**
+ * Seed 002, step 2: if indicators hold, refer for an in-depth interview; if not trafficking but other
+ * needs, still refer; otherwise nothing further is asked of the person.
+ */
+export const SCREENING_OUTCOMES = ['indicators_confirmed', 'other_needs', 'no_further_action'] as const;
+export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
+
+/** Seed 002, step 3: the trained specialist's conclusion. "Not" still leaves the duty to refer for other needs. */
+export const IDENTIFICATION_OUTCOMES = ['trafficked_person', 'not_trafficked', 'inconclusive'] as const;
+export type IdentificationOutcome = (typeof IDENTIFICATION_OUTCOMES)[number];
+
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
 
 export const ERASURE_REASONS = ['person_requested', 'no_longer_needed', 'recorded_in_error', 'retention'] as const;
 export type ErasureReason = (typeof ERASURE_REASONS)[number];
@@ -100,6 +114,11 @@ export type ReferralRequested = Event<'ReferralRequested', {
   requestedBy: string;
   requestedAt: string;
   respondBy: string;
+  /** The directory service referred to, and the area it is delivered in (for the coordinator's reports). */
+  serviceId?: string;
+  area?: string;
+  /** The declined referral this one replaces, with another agency. */
+  reReferralOf?: string;
 }>;
 
 type ReferralStep<Type extends string, Extra = object> = Event<Type, { referralId: string; by: string; at: string } & Extra>;
@@ -108,6 +127,10 @@ export type ReferralAccepted = ReferralStep<'ReferralAccepted'>;
 export type ReferralDeclined = ReferralStep<'ReferralDeclined', { reason: DeclineReason; note?: Sealed }>;
 export type ReferralCompleted = ReferralStep<'ReferralCompleted', { outcome: Sealed }>;
 export type ReferralWithdrawn = ReferralStep<'ReferralWithdrawn', { cause: ReferralWithdrawalCause }>;
+/** While the case is paused its open referrals wait: nothing is lost, and no agency chases the person. */
+export type ReferralPutOnHold = ReferralStep<'ReferralPutOnHold'>;
+/** The clock the recipient answers by restarts with the time it had left when the case paused. */
+export type ReferralResumed = ReferralStep<'ReferralResumed', { respondBy: string }>;
 
 type CaseStep<Type extends string, Extra = object> = Event<Type, { by: string; at: string } & Extra>;
 export type CaseInterrupted = CaseStep<'CaseInterrupted', { reason: InterruptionReason; note?: Sealed }>;
@@ -125,6 +148,17 @@ export type BestInterestsDeterminationProposed = DeterminationStep<'BestInterest
 /** Approved by `by`, who is not `decidedBy` (the proposer): the second pair of eyes. */
 export type BestInterestsDetermined = DeterminationStep<'BestInterestsDetermined', { decidedBy: string }>;
 export type BestInterestsDeterminationRejected = DeterminationStep<'BestInterestsDeterminationRejected'>;
+
+/** Screening with the person's consent (seed 002, step 2): more indicators may be observed. */
+export type ScreeningRecorded = CaseStep<'ScreeningRecorded', { outcome: ScreeningOutcome; indicators: readonly IndicatorCode[] }>;
+/** By the owner's own trained staff, or by the agency that accepted the referral for the in-depth interview (`referralId`). */
+export type IdentificationRecorded = CaseStep<'IdentificationRecorded', { outcome: IdentificationOutcome; agencyId: string; referralId?: string }>;
+/** Intake: the caseworker who manages the case from now on. */
+export type IntakeRecorded = CaseStep<'IntakeRecorded', { caseworkerId: string }>;
+/** A new version of the case plan replaces the last; the plan itself is sealed. */
+export type CasePlanRecorded = CaseStep<'CasePlanRecorded', { servicesNeeded: readonly ServiceType[]; plan: Sealed }>;
+/** The plan (with the risk level) is sealed as the `safety` category, shared only where consent covers it. */
+export type SafetyAssessed = CaseStep<'SafetyAssessed', { riskLevel: RiskLevel; plan: Sealed }>;
 
 export type SafetyFlagRaised = CaseStep<'SafetyFlagRaised', { flag: SafetyFlag }>;
 export type SafetyFlagLifted = CaseStep<'SafetyFlagLifted', { flag: SafetyFlag }>;
@@ -148,6 +182,13 @@ export type CaseEvent =
   | ReferralDeclined
   | ReferralCompleted
   | ReferralWithdrawn
+  | ReferralPutOnHold
+  | ReferralResumed
+  | ScreeningRecorded
+  | IdentificationRecorded
+  | IntakeRecorded
+  | CasePlanRecorded
+  | SafetyAssessed
   | CaseInterrupted
   | CaseResumed
   | CaseClosed
@@ -162,6 +203,7 @@ export type CaseEvent =
 
 /**
  * Version of the event payloads above, written into every event's metadata. 2: a referral's legal
- * basis may be a best-interests determination; determination and safety-flag events.
+ * basis may be a best-interests determination; determination and safety-flag events. 3: the case
+ * path (screening, identification, intake, plans), referral hold, re-referral and directory service.
  */
-export const CASE_EVENT_SCHEMA_VERSION = 2;
+export const CASE_EVENT_SCHEMA_VERSION = 3;
