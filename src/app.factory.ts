@@ -3,10 +3,12 @@ import { BadRequestException, type INestApplication, type LoggerService, Validat
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
 import helmet from 'helmet';
 import { mkdir } from 'node:fs/promises';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { HSDS_IMPORT_ROUTE } from './directory/directory.controller.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
 import { JsonLogger } from './platform/json-logger.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
@@ -18,7 +20,9 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     logger: options.logger ?? (config.logFormat === 'json' ? new JsonLogger() : ['log', 'warn', 'error']),
     bodyParser: false,
   });
-  // Bodies are small JSON documents; anything larger is refused before it is parsed.
+  // Bodies are small JSON documents; anything larger is refused before it is parsed. An HSDS import
+  // carries a whole directory: that route alone takes up to 2 MB (the global parser skips a parsed body).
+  app.use(HSDS_IMPORT_ROUTE, json({ limit: '2mb' }));
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
   // Security headers; the API serves JSON, and /api/docs needs only its own scripts and styles.

@@ -2,16 +2,18 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, DirectoryModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule] };
   }
 }

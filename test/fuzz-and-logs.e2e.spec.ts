@@ -3,10 +3,12 @@ import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../libs/consent-policy/index.js';
 import {
-  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, INDICATOR_CODES, INTERRUPTION_REASONS,
-  URGENCIES,
+  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, IDENTIFICATION_OUTCOMES, INDICATOR_CODES,
+  INTERRUPTION_REASONS, RISK_LEVELS, SCREENING_OUTCOMES, URGENCIES,
 } from '../libs/domain/index.js';
 import { AGE_BANDS, SEXES } from '../src/cases/case.dtos.js';
+import { SUBCOMMITTEES } from '../src/directory/directory.model.js';
+import { ELIGIBLE_SEXES, SERVICE_STATUSES } from '../src/directory/service-directory.port.js';
 import { type TestApp, eventually, startTestApp } from './support/test-app.js';
 
 /**
@@ -154,6 +156,19 @@ const notEnumArray = (values: readonly string[], minSize: number) =>
     fc.constantFrom(...values).map((v) => [v, v]),
     ...(minSize > 0 ? [fc.constant([])] : []),
   );
+/** Not a whole number from min to max: another type, a fraction, or out of range (never null: optional fields take null as absent). */
+const notIntegerIn = (min: number, max: number) =>
+  fc.oneof(
+    fc.oneof(fc.boolean(), nastyString(), fc.constantFrom('1', '0'), fc.array(fc.integer(), { minLength: 1, maxLength: 2 }), fc.dictionary(fc.string(), json, { maxKeys: 2 })),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)),
+    fc.integer({ max: min - 1 }),
+    fc.integer({ min: max + 1 }),
+  );
+/** A list of area names that is not one: not an array, a wrong item, a repeated name, too many. */
+const notAreaNames = fc.oneof(
+  notArray, fc.array(notStringOfLength(1, 100), { minLength: 1, maxLength: 2 }), fc.constant(['Jere', 'Jere']),
+  fc.constant(Array.from({ length: 51 }, (_, i) => `Area ${i}`)),
+);
 /** A nested object that is not one: a scalar, or an array (of valid objects, even). */
 const notNested = (valid: object) => fc.oneof(notObject, fc.constant([]), fc.constant([valid]), fc.constant([valid, valid]));
 /** Where the DTO requires the field, null and absence are invalid too. */
@@ -342,7 +357,10 @@ const referralFields: Fields = {
   urgency: notInEnum(URGENCIES),
   sharedCategories: required(notEnumArray(DATA_CATEGORIES, 1)),
   note: notStringOfLength(1, 2000),
+  serviceId: notUuid,
+  area: notStringOfLength(1, 100),
 };
+const { purpose: _purpose, serviceType: _serviceType, sharedCategories: _shared, ...reReferralFields } = referralFields;
 
 const validDetermination = (agencyId: string) => ({ scope: [provision(agencyId)], reasons: 'fuzz' });
 const determinationFields = (agencyId: string): Fields => ({
@@ -350,6 +368,48 @@ const determinationFields = (agencyId: string): Fields => ({
   ...provisionFields('scope.0', provision(agencyId)),
   reasons: required(notStringOfLength(1, 2000)),
 });
+
+// The service directory (src/directory): agencies' services and profiles, and the envelope of an HSDS import.
+const validLocation = { name: 'Fuzz site', locality: 'Maiduguri', region: 'Borno', country: 'NG' };
+const validService = {
+  name: 'Fuzz service', serviceType: 'shelter', description: 'fuzz', status: 'active', areas: ['Maiduguri'],
+  eligibility: { sexes: ['female'], minimumAge: 0, maximumAge: 60, childrenAccepted: true, languages: ['ha'] },
+  capacity: { total: 4, available: 2 }, locations: [validLocation],
+};
+const serviceFields: Fields = {
+  name: required(notStringOfLength(1, 200)),
+  serviceType: required(notInEnum(SERVICE_TYPES)),
+  description: notStringOfLength(0, 2000),
+  status: required(notInEnum(SERVICE_STATUSES)),
+  areas: required(notAreaNames),
+  eligibility: required(notNested(validService.eligibility)),
+  'eligibility.sexes': notEnumArray(ELIGIBLE_SEXES, 0),
+  // Above the valid body's maximumAge is invalid too.
+  'eligibility.minimumAge': fc.oneof(notIntegerIn(0, 150), fc.integer({ min: 61, max: 150 })),
+  'eligibility.maximumAge': notIntegerIn(0, 150),
+  'eligibility.childrenAccepted': required(notBoolean),
+  'eligibility.languages': fc.oneof(
+    notArray, fc.array(fc.oneof(notString, nastyString().filter((v) => !/^[a-z]{2,3}$/.test(v))), { minLength: 1, maxLength: 2 }), fc.constant(['ha', 'ha']),
+  ),
+  capacity: notNested(validService.capacity),
+  // Below the valid body's available, or available above its total, is invalid too.
+  'capacity.total': required(fc.oneof(notIntegerIn(0, 100_000), fc.constantFrom(0, 1))),
+  'capacity.available': required(fc.oneof(notIntegerIn(0, 100_000), fc.integer({ min: 5, max: 100_000 }))),
+  locations: fc.oneof(
+    notArray, fc.array(fc.oneof(notObject, fc.constant(null)), { minLength: 1, maxLength: 2 }), fc.constant([validLocation, validLocation]),
+    fc.constant(Array.from({ length: 21 }, (_, i) => ({ ...validLocation, name: `Site ${i}` }))),
+  ),
+  'locations.0.name': required(notStringOfLength(1, 200)),
+  'locations.0.locality': required(notStringOfLength(1, 100)),
+  'locations.0.region': required(notStringOfLength(1, 100)),
+  'locations.0.country': required(fc.oneof(notString, nastyString().filter((v) => !/^[A-Z]{2}$/.test(v)))),
+};
+const validProfile = { description: 'fuzz', subcommittees: ['protection'], areasServed: ['Bama'] };
+const profileFields: Fields = {
+  description: required(notStringOfLength(0, 2000)), subcommittees: required(notEnumArray(SUBCOMMITTEES, 0)), areasServed: required(notAreaNames),
+};
+const importFields: Fields = Object.fromEntries(['organizations', 'services', 'locations', 'service_at_locations', 'taxonomies', 'taxonomy_terms'].map((collection) =>
+  [collection, fc.oneof(notArray, fc.array(fc.oneof(notObject, fc.constant(null), fc.constant([])), { minLength: 1, maxLength: 2 }))]));
 
 // ---------------------------------------------------------------------------------------------
 // Personal data for the log test: distinctive, fictional, and found nowhere else in the app
@@ -366,6 +426,8 @@ const FREE_TEXT = {
   outcome: 'Reunited with uncle Musa Imaginary in Damboa',
   interruptionNote: 'Last seen boarding bus 7734-FICT to Kano',
   reasons: 'Her mother Falmata Notreal-Bukar is the recruiter',
+  casePlan: 'Counselling at the Fictional Road clinic, Tuesdays',
+  safetyPlan: 'Code word Kolanut-Fictus when calling',
 };
 const PERSONAL_VALUES = [
   PERSON.identity.fullName, PERSON.identity.otherNames[0]!, PERSON.identity.dateOfBirth, PERSON.contact.phone, 'Aunt Ruqayya',
@@ -397,6 +459,9 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     'Content-Type': 'application/json', ...(username ? { Authorization: `Bearer ${await t.token(username)}` } : {}),
   });
   const eventCount = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n;
+  const directoryState = async () => (await t.db.query<{ state: string }>(`SELECT md5(concat(
+      (SELECT string_agg(s::text, ',' ORDER BY s.id) FROM directory_services s), (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p),
+      (SELECT string_agg(l::text, ',' ORDER BY l.id) FROM directory_locations l), (SELECT string_agg(sl::text, ',' ORDER BY sl.id) FROM directory_service_locations sl))) AS state`))[0]!.state;
   const post = async (path: string, username: string | null, body: object | string) =>
     t.http.post(path).set(await headersOf(username)).send(typeof body === 'string' ? body : JSON.stringify(body));
   const created = async (path: string, username: string, body: object = {}) => {
@@ -411,7 +476,8 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     owned: string; consentProvision: string; consentToWithdraw: string;
     toAcknowledge: string; toAccept: string; toDecline: string; toComplete: string; toWithdraw: string;
     toInterrupt: string; toClose: string; paused: string; closed: string; flagged: string;
-    child: string; toApprove: string; toReject: string;
+    child: string; toApprove: string; toReject: string; toReRefer: string; caseworker: string;
+    service: string; beds: string; legal: string;
   };
 
   beforeAll(async () => {
@@ -429,6 +495,9 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     const refer = async () => (await created(`/cases/${f.owned}/referrals`, 'caseworker.social', validReferral(shelterId))).referralId!;
     [f.toAcknowledge, f.toAccept, f.toDecline, f.toComplete, f.toWithdraw] = [await refer(), await refer(), await refer(), await refer(), await refer()];
     await created(`/cases/${f.owned}/referrals/${f.toComplete}/accept`, 'caseworker.shelter');
+    f.toReRefer = await refer();
+    await created(`/cases/${f.owned}/referrals/${f.toReRefer}/decline`, 'caseworker.shelter', { reason: 'no_capacity' });
+    f.caseworker = (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', ['caseworker.social']))[0]!.id;
 
     f.toInterrupt = await openCase();
     f.toClose = await openCase();
@@ -442,6 +511,10 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     f.child = await openCase('child');
     f.toApprove = (await created(`/cases/${f.child}/best-interests-determinations`, 'caseworker.social', validDetermination(shelterId))).determinationId!;
     f.toReject = (await created(`/cases/${f.child}/best-interests-determinations`, 'caseworker.social', validDetermination(shelterId))).determinationId!;
+
+    f.service = (await created('/directory/services', 'admin.social', validService)).serviceId!;
+    f.beds = (await t.http.get(`/directory/services?agencyId=${shelterId}`).set(await headersOf('caseworker.shelter')).expect(200)).body[0].serviceId;
+    f.legal = await t.agencyId('Sahel Legal');
   });
   afterAll(() => t?.close());
 
@@ -449,6 +522,8 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     interface Route {
       path: () => string;
       as: string | null;
+      /** Default: POST. */
+      method?: 'PUT';
       /** For routes with a DTO: a valid body and, per field, values its DTO refuses. Absent: the route takes no body. */
       dto?: () => { valid: object; fields: Fields; known?: ReadonlyArray<readonly [string, unknown]> };
     }
@@ -487,6 +562,43 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
         dto: () => ({ valid: { outcome: 'fuzz' }, fields: { outcome: required(notStringOfLength(1, 2000)) } }),
       },
       'POST /cases/:id/referrals/:rid/withdraw': { path: () => `/cases/${f.owned}/referrals/${f.toWithdraw}/withdraw`, as: 'caseworker.social' },
+      'POST /cases/:id/referrals/:rid/re-referral': {
+        path: () => `/cases/${f.owned}/referrals/${f.toReRefer}/re-referral`, as: 'caseworker.social',
+        dto: () => ({ valid: { toAgencyId: shelterId, urgency: 'high', note: 'fuzz' }, fields: { ...reReferralFields, sharedCategories: notEnumArray(DATA_CATEGORIES, 1) } }),
+      },
+      'POST /cases/:id/referrals/:rid/identification': {
+        path: () => `/cases/${f.owned}/referrals/${f.toAccept}/identification`, as: 'caseworker.shelter',
+        dto: () => ({ valid: { outcome: 'inconclusive' }, fields: { outcome: required(notInEnum(IDENTIFICATION_OUTCOMES)) } }),
+      },
+      'POST /cases/:id/screening': {
+        path: () => `/cases/${f.owned}/screening`, as: 'caseworker.social',
+        dto: () => ({
+          valid: { outcome: 'other_needs', indicators: ['physical.untreated_injuries_or_illness'] },
+          fields: { outcome: required(notInEnum(SCREENING_OUTCOMES)), indicators: notEnumArray(INDICATOR_CODES, 0) },
+        }),
+      },
+      'POST /cases/:id/identification': {
+        path: () => `/cases/${f.owned}/identification`, as: 'caseworker.social',
+        dto: () => ({ valid: { outcome: 'not_trafficked' }, fields: { outcome: required(notInEnum(IDENTIFICATION_OUTCOMES)) } }),
+      },
+      'POST /cases/:id/intake': {
+        path: () => `/cases/${f.owned}/intake`, as: 'caseworker.social',
+        dto: () => ({ valid: { caseworkerId: f.caseworker }, fields: { caseworkerId: required(notUuid) } }),
+      },
+      'POST /cases/:id/case-plan': {
+        path: () => `/cases/${f.owned}/case-plan`, as: 'caseworker.social',
+        dto: () => ({
+          valid: { servicesNeeded: ['shelter'], plan: 'fuzz' },
+          fields: { servicesNeeded: required(notEnumArray(SERVICE_TYPES, 0)), plan: required(notStringOfLength(1, 2000)) },
+        }),
+      },
+      'POST /cases/:id/safety-assessments': {
+        path: () => `/cases/${f.owned}/safety-assessments`, as: 'caseworker.social',
+        dto: () => ({
+          valid: { riskLevel: 'low', plan: 'fuzz', flags: [] },
+          fields: { riskLevel: required(notInEnum(RISK_LEVELS)), plan: required(notStringOfLength(1, 2000)), flags: notEnumArray(SAFETY_FLAGS, 0) },
+        }),
+      },
       'POST /cases/:id/interruption': {
         path: () => `/cases/${f.toInterrupt}/interruption`, as: 'caseworker.social',
         dto: () => ({
@@ -515,6 +627,27 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       'POST /cases/:id/best-interests-determinations/:did/rejection': {
         path: () => `/cases/${f.child}/best-interests-determinations/${f.toReject}/rejection`, as: 'supervisor.social',
       },
+      'POST /directory/services': {
+        path: () => '/directory/services', as: 'admin.social',
+        dto: () => ({ valid: validService, fields: { ...serviceFields, agencyId: notUuid }, known: [['eligibility', []], ['locations.0', null]] }),
+      },
+      'PUT /directory/services/:id': {
+        path: () => `/directory/services/${f.service}`, as: 'admin.social', method: 'PUT', dto: () => ({ valid: validService, fields: serviceFields }),
+      },
+      'POST /directory/services/:id/capacity': {
+        path: () => `/directory/services/${f.beds}/capacity`, as: 'caseworker.shelter',
+        dto: () => ({
+          valid: { available: 1, total: 12 },
+          fields: { available: required(fc.oneof(notIntegerIn(0, 100_000), fc.integer({ min: 13, max: 100_000 }))), total: fc.oneof(notIntegerIn(0, 100_000), fc.constant(0)) },
+        }),
+      },
+      'PUT /directory/agencies/:id/profile': {
+        path: () => `/directory/agencies/${f.legal}/profile`, as: 'coordinator.justice', method: 'PUT', dto: () => ({ valid: validProfile, fields: profileFields }),
+      },
+      // Only the envelope is malformed input (400); records inside that break HSDS or the profile are a 422 report (test/directory.e2e.spec.ts).
+      'POST /directory/hsds/import': {
+        path: () => '/directory/hsds/import', as: 'coordinator.justice', dto: () => ({ valid: { services: [], taxonomies: [] }, fields: importFields }),
+      },
       // The real password: a body that slipped past validation would sign in (200), not merely fail (401).
       'POST /auth/token': {
         path: () => '/auth/token', as: null,
@@ -536,7 +669,8 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       await fc.assert(
         fc.asyncProperty(bodies, async (body) => {
           const before = await eventCount();
-          const response = await t.http.post(route.path()).set(headers).send(body.text);
+          const directoryBefore = await directoryState();
+          const response = await (route.method === 'PUT' ? t.http.put(route.path()) : t.http.post(route.path())).set(headers).send(body.text);
           const written = (await eventCount()) - before;
           const wrong: string[] = [];
           if (response.status < 400 || response.status >= 500) wrong.push(`answered ${response.status}`);
@@ -544,6 +678,7 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
           else if (response.status !== 400 && response.status !== 413) wrong.push(`answered ${response.status} (taken as valid input)`);
           if (!/^application\/problem\+json/.test(response.headers['content-type'] ?? '')) wrong.push(`content-type ${response.headers['content-type']}`);
           if (written !== 0) wrong.push(`wrote ${written} event(s)`);
+          if ((await directoryState()) !== directoryBefore) wrong.push('changed the service directory');
           const key = `${body.kind} -> ${wrong.join(', ')}`;
           if (wrong.length > 0 && !failures.has(key)) failures.set(key, `${key}\n    e.g. ${body}\n    answer: ${shortened(response.text)}`);
         }),
@@ -587,6 +722,9 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       await ok(`/cases/${caseId}/referrals/${declined}/decline`, 'caseworker.shelter', { reason: 'no_capacity', note: FREE_TEXT.declineNote });
       await ok(`/cases/${caseId}/referrals/${completed}/accept`, 'caseworker.shelter', {});
       await ok(`/cases/${caseId}/referrals/${completed}/complete`, 'caseworker.shelter', { outcome: FREE_TEXT.outcome });
+      await ok(`/cases/${caseId}/intake`, 'caseworker.social', { caseworkerId: f.caseworker });
+      await ok(`/cases/${caseId}/case-plan`, 'caseworker.social', { servicesNeeded: ['shelter'], plan: FREE_TEXT.casePlan });
+      await ok(`/cases/${caseId}/safety-assessments`, 'caseworker.social', { riskLevel: 'high', plan: FREE_TEXT.safetyPlan });
       await ok(`/cases/${caseId}/interruption`, 'caseworker.social', { reason: 'relocated', note: FREE_TEXT.interruptionNote });
       const child = await openCase('child');
       await ok(`/cases/${child}/best-interests-determinations`, 'caseworker.social', { ...validDetermination(shelterId), reasons: FREE_TEXT.reasons });

@@ -71,8 +71,8 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
 
   // --- HTTP helpers ---
 
-  const send = (method: 'GET' | 'POST', url: string, authorization?: string, body?: object): Promise<Response> => {
-    let request = method === 'GET' ? t.http.get(url) : t.http.post(url);
+  const send = (method: 'GET' | 'POST' | 'PUT', url: string, authorization?: string, body?: object): Promise<Response> => {
+    let request = method === 'GET' ? t.http.get(url) : method === 'PUT' ? t.http.put(url) : t.http.post(url);
     if (authorization !== undefined) request = request.set('Authorization', authorization);
     return body ? request.send(body) : request;
   };
@@ -97,6 +97,14 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     return id;
   }
 
+  /** A service with capacity, as the directory stores it (src/directory/directory.schema.ts). */
+  async function insertService(agencyId: string): Promise<string> {
+    const id = randomUUID();
+    await t.db.query(`INSERT INTO directory_services (id, agency_id, name, service_type, status, children_accepted, capacity_total, capacity_available)
+      VALUES ($1, $2, 'Matrix service', 'shelter', 'active', true, 10, 5)`, [id, agencyId]);
+    return id;
+  }
+
   async function insertAgency(name: string, kind: string): Promise<string> {
     const id = randomUUID();
     await t.db.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, name, kind]);
@@ -107,12 +115,14 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   const issueKey = async (admin: string, actions?: readonly string[]) =>
     must(201, 'POST', '/agency/api-keys', admin, { name: `matrix key ${unique()}`, ...(actions ? { actions } : {}) }) as Promise<{ id: string; key: string }>;
 
-  /** What a refusal must not change: events, reads of personal data, users, agencies, keys. */
-  const sideEffects = async () => (await t.db.query<Record<string, number>>(`SELECT
+  /** What a refusal must not change: events, reads of personal data, users, agencies, keys, the service directory. */
+  const sideEffects = async () => (await t.db.query<Record<string, number | string>>(`SELECT
       (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM personal_data_access)::int AS reads,
       (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM users WHERE active)::int AS active_users,
       (SELECT count(*) FROM agencies)::int AS agencies, (SELECT count(*) FROM agencies WHERE active)::int AS active_agencies,
-      (SELECT count(*) FROM api_keys)::int AS keys, (SELECT count(*) FROM api_keys WHERE revoked_at IS NULL)::int AS live_keys`))[0];
+      (SELECT count(*) FROM api_keys)::int AS keys, (SELECT count(*) FROM api_keys WHERE revoked_at IS NULL)::int AS live_keys,
+      (SELECT md5(concat((SELECT string_agg(s::text, ',' ORDER BY s.id) FROM directory_services s),
+        (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p)))) AS directory`))[0];
 
   // --- fixtures ---
 
@@ -175,6 +185,7 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       case 'otherAgency': params.agencyId = await insertAgency(`Matrix throwaway agency ${tag}`, 'un_agency'); break;
       case 'ownAgency': params.agencyId = agencies[caller.agency]; break;
     }
+    if (context.scope === 'agency') params.serviceId = await insertService(params.agencyId!);
     return { params, agencies, unique: tag };
   }
 
@@ -394,7 +405,7 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     beforeAll(async () => {
       const own = await fixtureFor({ caller: CALLERS.find((c) => c.username === 'caseworker.social')!, context: CONTEXTS.own, state: CONTEXTS.own.state, fresh: false });
       // Never a real user, key or agency: should an attack get through, it changes nothing the other cells use.
-      fixture = { ...own, params: { ...own.params, userId: randomUUID(), keyId: randomUUID(), agencyId: randomUUID() } };
+      fixture = { ...own, params: { ...own.params, userId: randomUUID(), keyId: randomUUID(), agencyId: randomUUID(), serviceId: randomUUID() } };
     });
 
     it.each(ATTACK_CELLS.map((cell) => [cell.title, cell] as const))('%s', async (_title, { route, attack }) => {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgencyKind } from '../../libs/consent-policy/index.js';
-import type { SqlDatabase } from '../../libs/sql/index.js';
+import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
 import { hashPassword } from './password.js';
 import type { Role } from './roles.js';
 
@@ -11,7 +11,7 @@ import type { Role } from './roles.js';
  * enforcement and prosecution, national and international NGOs, UN agencies, a Red Cross
  * society), so a fresh embedded start is usable at once. Names are invented.
  */
-const AGENCIES: ReadonlyArray<{ key: string; name: string; kind: AgencyKind }> = [
+const AGENCIES = [
   { key: 'social', name: 'Demo State Ministry of Women Affairs and Social Development', kind: 'government_social_service' },
   { key: 'justice', name: 'Demo State Ministry of Justice', kind: 'prosecution' },
   { key: 'police', name: 'Demo State Police Human Trafficking Desk', kind: 'law_enforcement' },
@@ -22,9 +22,20 @@ const AGENCIES: ReadonlyArray<{ key: string; name: string; kind: AgencyKind }> =
   { key: 'intl', name: 'Frontier Relief International (demo)', kind: 'international_ngo' },
   { key: 'un', name: 'UN Migration Agency country office (demo)', kind: 'un_agency' },
   { key: 'redcross', name: 'Demo Red Cross Society, State Branch', kind: 'red_cross_red_crescent' },
-];
+] as const satisfies ReadonlyArray<{ key: string; name: string; kind: AgencyKind }>;
+export type DemoAgencyKey = (typeof AGENCIES)[number]['key'];
+export type DemoAgency = { readonly key: DemoAgencyKey; readonly id: string; readonly name: string; readonly kind: AgencyKind };
 
-const USERS: ReadonlyArray<{ username: string; agency: string; role: Role }> = [
+/**
+ * What another feature adds to the demo network (the service directory does), inside the seed's
+ * transaction: the network and its additions are seeded together or not at all.
+ */
+export const DEMO_NETWORK_EXTENSION = Symbol('DemoNetworkExtension');
+export interface DemoNetworkExtension {
+  seed(tx: SqlClient, agencies: readonly DemoAgency[]): Promise<void>;
+}
+
+const USERS: ReadonlyArray<{ username: string; agency: DemoAgencyKey; role: Role }> = [
   { username: 'frontline.social', agency: 'social', role: 'frontline_worker' },
   { username: 'caseworker.social', agency: 'social', role: 'caseworker' },
   { username: 'supervisor.social', agency: 'social', role: 'supervisor' },
@@ -47,7 +58,7 @@ export interface SeededNetwork {
 }
 
 /** Seeds once, into an empty directory; returns undefined when agencies already exist. */
-export async function seedDemoNetwork(db: SqlDatabase, dataDir: string): Promise<SeededNetwork | undefined> {
+export async function seedDemoNetwork(db: SqlDatabase, dataDir: string, extension?: DemoNetworkExtension): Promise<SeededNetwork | undefined> {
   // One random password for the demo users, never a known default: the file is readable by the operator only.
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
@@ -63,6 +74,7 @@ export async function seedDemoNetwork(db: SqlDatabase, dataDir: string): Promise
         randomUUID(), user.username, user.username, ids.get(user.agency), user.role, passwordHash,
       ]);
     }
+    await extension?.seed(tx, AGENCIES.map((agency) => ({ ...agency, id: ids.get(agency.key)! })));
     return true;
   });
   if (!seeded) return undefined;

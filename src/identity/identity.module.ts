@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -14,8 +14,7 @@ import { AuthController } from './auth.controller.js';
 import { OidcStrategy } from './oidc.js';
 import { Administration, AdministrationController } from './administration.js';
 import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './api-keys.js';
-import { DEMO_USERNAMES, bootstrapCoordinator, seedDemoNetwork } from './demo-network.js';
-import { DirectoryController } from './directory.controller.js';
+import { DEMO_NETWORK_EXTENSION, DEMO_USERNAMES, type DemoNetworkExtension, bootstrapCoordinator, seedDemoNetwork } from './demo-network.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { JWT_SIGNING_KEY, REFRESH_HASH_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service.js';
 
@@ -33,7 +32,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
       }),
     }),
   ],
-  controllers: [AuthController, DirectoryController, ApiKeysController, AdministrationController],
+  controllers: [AuthController, ApiKeysController, AdministrationController],
   providers: [
     TokenService,
     JwtStrategy,
@@ -57,6 +56,7 @@ export class IdentityModule implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Optional() @Inject(DEMO_NETWORK_EXTENSION) private readonly demoExtension?: DemoNetworkExtension,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,7 +65,7 @@ export class IdentityModule implements OnApplicationBootstrap {
       if (file) this.logger.warn(`Created the first network coordinator, ${this.config.bootstrapCoordinator}; the password is in ${file}. Change it and delete the file.`);
     }
     if (!this.config.demoNetwork) return;
-    const seeded = await seedDemoNetwork(this.db, this.config.dataDir);
+    const seeded = await seedDemoNetwork(this.db, this.config.dataDir, this.demoExtension);
     if (!seeded) return;
     this.logger.warn(
       `Seeded the fictional demo network with users ${DEMO_USERNAMES.join(', ')}. ` +

@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'referral.respond': ['caseworker', 'supervisor', 'partner_system'],
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],
+  // Screening, identification, intake and the case plan are trained staff's steps (DOMAIN.md: caseworker).
+  'case.manage': ['caseworker', 'supervisor'],
   'referral.list': ['frontline_worker', 'caseworker', 'supervisor', 'partner_system'],
   'safety-flag.manage': ['caseworker', 'supervisor'],
   // Erasure: a supervisor asks; someone else approves (another supervisor of the owning agency, or a coordinator).
@@ -44,7 +46,14 @@ export const PERMISSIONS = {
   'api-key.manage': ['agency_admin'],
   'user.manage': ['agency_admin'],
   'agency.manage': ['network_coordinator'],
+  // Anonymous statistics of the whole network and the service map: the coordinator's, and nobody holding cases.
+  'report.read': ['network_coordinator'],
   'directory.read': ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin', 'network_coordinator', 'auditor', 'partner_system'],
+  // The service directory: coordinators manage it (agency profiles, HSDS import) and maintain any agency's services;
+  // an agency admin maintains its own agency's services; its staff say how many places are free (a full shelter says 0).
+  'directory.manage': ['network_coordinator'],
+  'service.maintain': ['agency_admin', 'network_coordinator'],
+  'service.capacity': ['caseworker', 'supervisor', 'agency_admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Action = keyof typeof PERMISSIONS;
 

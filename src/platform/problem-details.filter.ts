@@ -11,6 +11,15 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: string[];
+  /** Extension members (RFC 9457 section 3.2), e.g. the invalid records of an import. */
+  readonly [member: string]: unknown;
+}
+
+/** A problem whose details carry extension members beside `detail`; each must name fields and rules, never a submitted value. */
+export class ExtendedProblem extends HttpException {
+  constructor(status: number, detail: string, readonly extensions: Readonly<Record<string, unknown>>) {
+    super(detail, status);
+  }
 }
 
 const REJECTION_STATUS: Readonly<Record<RejectionKind, number>> = {
@@ -63,6 +72,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (bodyError instanceof SyntaxError || (bodyError as { type?: unknown } | null)?.type === 'entity.parse.failed') {
       return problem(HttpStatus.BAD_REQUEST, 'the body is not valid JSON');
     }
+    if (exception instanceof ExtendedProblem) return { ...problem(exception.getStatus(), exception.message), ...exception.extensions };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();

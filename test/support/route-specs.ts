@@ -11,6 +11,8 @@
  * not in. The matrix fails until the table matches the application's real routes and actions.
  */
 import { expect } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { termId } from '../../src/directory/hsds.js';
 import { type Action, type Role, mayPerform } from '../../src/identity/roles.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -151,6 +153,7 @@ const DEFAULT_CONTEXTS: Readonly<Record<Scope, readonly ContextKey[]>> = {
 export const MARKERS = {
   identity: 'ZQXN', contact: 'ZQXP', location: 'ZQXL', demographics: 'ZQXD',
   referralNote: 'ZQXR', determinationReasons: 'ZQXB', interruptionNote: 'ZQXI', declineNote: 'ZQXE', outcome: 'ZQXO',
+  casePlan: 'ZQXC', safetyPlan: 'ZQXS',
 } as const;
 export type Marker = keyof typeof MARKERS;
 export const ALL_MARKERS = Object.keys(MARKERS) as Marker[];
@@ -199,10 +202,11 @@ export interface Probe {
  * - referral-receiver: the referral's receiving agency (decider respondToReferral): the owner 403, others 404
  * - referral-sender: the owner; the referral's own recipient 403 (decider withdrawReferral), others as case-owner
  * - any-case: no agency relation (auditors read every case's trail)
- * - own-agency-target: a user or key of the caller's agency; another agency's 404
+ * - own-agency-target: a user, key or service of the caller's agency; another agency's 404
+ * - service-maintainer: the caller's own agency or its services; whoever may manage the directory any agency's; another agency's 404
  * - other-agency-target: another agency than the caller's; its own 422
  */
-export type Who = 'any-agency' | 'case-reader' | 'case-owner' | 'referral-receiver' | 'referral-sender' | 'any-case' | 'own-agency-target' | 'other-agency-target';
+export type Who = 'any-agency' | 'case-reader' | 'case-owner' | 'referral-receiver' | 'referral-sender' | 'any-case' | 'own-agency-target' | 'other-agency-target' | 'service-maintainer';
 
 export interface Outcome {
   readonly status: number;
@@ -210,7 +214,7 @@ export interface Outcome {
 }
 
 export interface RouteSpec {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Express-style template, exactly as the app registers it. */
   readonly path: string;
   readonly action: Action;
@@ -232,8 +236,8 @@ export interface RouteSpec {
   /** Further checks of a success. */
   readonly verify?: (probe: Probe) => Promise<void>;
   /** The path parameter naming what the relation is to: a 404 must read the same as for one that does not exist. */
-  readonly target?: 'caseId' | 'userId' | 'keyId';
-  /** Default: POST. A success that changes state gets a fresh fixture, so it spoils no other cell. */
+  readonly target?: 'caseId' | 'userId' | 'keyId' | 'serviceId';
+  /** Default: any method but GET. A success that changes state gets a fresh fixture, so it spoils no other cell. */
   readonly mutates?: boolean;
 }
 
@@ -259,6 +263,9 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
 ];
 
 const openOrPaused = (s: CaseState) => s.caseStatus !== 'closed';
+const directoryService = (f: Fixture) => ({
+  name: `Matrix service ${f.unique}`, serviceType: 'shelter', status: 'active', areas: ['Maiduguri'], eligibility: { childrenAccepted: true }, capacity: { total: 3, available: 1 },
+});
 const isOpenReferral = (s: CaseState) => ['requested', 'acknowledged', 'accepted'].includes(s.referral);
 const inFuture = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
@@ -281,6 +288,33 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'POST', path: '/directory/agencies/:agencyId/deactivation', action: 'agency.manage', scope: 'agency', who: 'other-agency-target', success: 200,
+  },
+
+  // --- service directory (src/directory): every agency context has a service of that agency (:serviceId) ---
+  { method: 'GET', path: '/directory/services', action: 'directory.read', scope: 'none', who: 'any-agency', success: 200, query: '?serviceType=shelter&area=mAIDUGURI' },
+  { method: 'GET', path: '/directory/agencies/:agencyId', action: 'directory.read', scope: 'agency', who: 'any-agency', success: 200 },
+  { method: 'GET', path: '/directory/hsds', action: 'directory.read', scope: 'none', who: 'any-agency', success: 200 },
+  {
+    method: 'PUT', path: '/directory/agencies/:agencyId/profile', action: 'directory.manage', scope: 'agency', who: 'any-agency', success: 200,
+    body: () => ({ description: 'Matrix profile', subcommittees: ['protection'], areasServed: ['Bama'] }),
+  },
+  {
+    method: 'POST', path: '/directory/services', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 201,
+    body: (f) => ({ ...directoryService(f), agencyId: f.params.agencyId }),
+  },
+  { method: 'PUT', path: '/directory/services/:serviceId', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 200, target: 'serviceId', body: directoryService },
+  {
+    method: 'POST', path: '/directory/services/:serviceId/capacity', action: 'service.capacity', scope: 'agency', who: 'own-agency-target', success: 200, target: 'serviceId',
+    body: () => ({ available: 0 }),
+  },
+  {
+    method: 'POST', path: '/directory/hsds/import', action: 'directory.manage', scope: 'none', who: 'any-agency', success: 200,
+    body: (f) => ({
+      services: [{
+        id: randomUUID(), organization_id: f.agencies.ngo, name: `Matrix imported service ${f.unique}`, status: 'active',
+        attributes: [{ id: randomUUID(), taxonomy_term_id: termId('serviceType', 'food_and_nutrition') }, { id: randomUUID(), taxonomy_term_id: termId('eligibility', 'children_accepted'), value: 'true' }],
+      }],
+    }),
   },
   {
     method: 'GET', path: '/agency/users', action: 'user.manage', scope: 'none', who: 'any-agency', success: 200,
@@ -371,6 +405,41 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     success: 200, target: 'caseId', allowedIn: isOpenReferral,
   },
 
+  // --- the case path (decider recordScreening, recordIdentification, recordIntake, recordCasePlan, assessSafety) ---
+  ownerWrite('/cases/:caseId/screening', 'case.manage', { success: 201, allowedIn: (s) => s.caseStatus === 'open', body: () => ({ outcome: 'other_needs' }) }),
+  ownerWrite('/cases/:caseId/identification', 'case.manage', { success: 201, allowedIn: (s) => s.caseStatus === 'open', body: () => ({ outcome: 'inconclusive' }) }),
+  ownerWrite('/cases/:caseId/intake', 'case.manage', {
+    success: 201, allowedIn: (s) => s.caseStatus === 'open', body: () => ({ caseworkerId: '00000000-0000-4000-8000-000000000000' }),
+    // The body names nobody of the caller's agency (test/case-path.e2e.spec.ts covers a real intake).
+    finally: () => ({ status: 422, why: 'recordIntake: the caseworker is not active staff of the owning agency' }),
+  }),
+  ownerWrite('/cases/:caseId/case-plan', 'case.manage', {
+    success: 201, allowedIn: (s) => s.caseStatus === 'open', body: (f) => ({ servicesNeeded: ['mhpss'], plan: `${MARKERS.casePlan} ${f.unique}` }),
+    // No fixture has had its intake (test/case-path.e2e.spec.ts covers a real plan).
+    finally: () => ({ status: 409, why: 'recordCasePlan: a case plan follows the intake' }),
+  }),
+  ownerWrite('/cases/:caseId/safety-assessments', 'safety-flag.manage', {
+    success: 201, allowedIn: openOrPaused, body: (f) => ({ riskLevel: 'low', plan: `${MARKERS.safetyPlan} ${f.unique}`, flags: [] }),
+  }),
+  {
+    // The interviewing agency records the outcome of an in-depth interview referral; the fixture's referral is for case management.
+    method: 'POST', path: '/cases/:caseId/referrals/:referralId/identification', action: 'case.manage', scope: 'case', who: 'referral-receiver',
+    success: 201, target: 'caseId', allowedIn: () => true, body: () => ({ outcome: 'trafficked_person' }),
+    finally: (context) => (context.relation === 'recipient' ? { status: 422, why: 'recordIdentification: not an in-depth interview referral' } : undefined),
+  },
+  // Only a declined referral is re-referred, and no fixture referral is declined (test/case-path.e2e.spec.ts covers one).
+  ownerWrite('/cases/:caseId/referrals/:referralId/re-referral', 'referral.request', { success: 201, allowedIn: () => false, body: (f) => ({ toAgencyId: f.agencies.legal }) }),
+  {
+    // The owning agency's staff only: a receiving agency gets 404 as if the case did not exist.
+    method: 'GET', path: '/cases/:caseId/referral-suggestions', action: 'referral.request', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
+    query: '?serviceType=legal_assistance',
+    finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'CasesService.referralSuggestions: the owning agency only' } : undefined),
+    verify: async (p) => {
+      const legal = p.response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === p.fixture.agencies.legal);
+      expect(legal).toMatchObject({ available: true, consent: { missing: ['identity'] } });
+    },
+  },
+
   // --- case status (decider changeCaseStatus, STATUS_FROM) ---
   ownerWrite('/cases/:caseId/interruption', 'case.change-status', {
     allowedIn: (s) => s.caseStatus === 'open', body: (f) => ({ reason: 'lost_contact', note: `${MARKERS.interruptionNote} ${f.unique}` }),
@@ -418,6 +487,16 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/audit/access-log', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/audit/consent-trail', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
 
+  // --- coordinator reports (src/reports): network-wide statistics, the service map and overdue referrals; never a case id ---
+  ...(['service-map', 'referrals', 'declines', 'overdue-referrals'] as const).map((report): RouteSpec => ({
+    method: 'GET', path: `/reports/${report}`, action: 'report.read', scope: 'none', who: 'any-agency', success: 200,
+    verify: async (p) => {
+      const streams = await p.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'case-%'`, []);
+      const body = JSON.stringify(p.response.body);
+      expect(streams.map((s) => s.stream_id.slice('case-'.length)).filter((caseId) => body.includes(caseId))).toEqual([]);
+    },
+  })),
+
   // --- FHIR R4 export of consents (src/audit/fhir-consent.controller.ts): the owning agency's staff, their own cases only (any
   // other agency, a recipient included, 404 as if the case did not exist); auditors any case under /audit ---
   ...([
@@ -457,7 +536,7 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
 // ---------------------------------------------------------------------------------------------
 
 /** The relation rule of `who` for `relation`; undefined when the caller's agency may act. */
-function relationOutcome(who: Who, relation: Relation): Outcome | undefined {
+function relationOutcome(who: Who, relation: Relation, caller: Caller): Outcome | undefined {
   switch (who) {
     case 'any-agency':
     case 'any-case':
@@ -477,9 +556,11 @@ function relationOutcome(who: Who, relation: Relation): Outcome | undefined {
       if (relation === 'stranger') return { status: 404, why: 'respondToReferral: not a referral to this agency' };
       return undefined;
     case 'own-agency-target':
-      return relation === 'other' ? { status: 404, why: 'only the caller\'s own agency\'s users and keys are found' } : undefined;
+      return relation === 'other' ? { status: 404, why: 'only the caller\'s own agency\'s users, keys and services are found' } : undefined;
     case 'other-agency-target':
       return relation === 'own' ? { status: 422, why: 'a coordinator cannot deactivate their own agency' } : undefined;
+    case 'service-maintainer':
+      return relation === 'other' && !callerMay(caller, 'directory.manage') ? { status: 404, why: 'Directory: another agency\'s service or agency reads as none' } : undefined;
   }
 }
 
@@ -502,7 +583,7 @@ export function expectationFor(route: RouteSpec, caller: Caller, context: Contex
   if (!callerMay(caller, route.action)) {
     return { status: 403, why: `PermissionGuard: ${caller.label} may not ${route.action}`, state: context.state, fresh: false };
   }
-  const refused = relationOutcome(route.who, context.relation);
+  const refused = relationOutcome(route.who, context.relation, caller);
   if (refused) return { ...refused, state: context.state, fresh: false };
   const state = stateFor(route, context);
   const changed = JSON.stringify(state) !== JSON.stringify(context.state);
@@ -511,7 +592,7 @@ export function expectationFor(route: RouteSpec, caller: Caller, context: Contex
   }
   const last = route.finally?.(context, state);
   if (last) return { ...last, state, fresh: changed };
-  const mutates = route.mutates ?? route.method === 'POST';
+  const mutates = route.mutates ?? route.method !== 'GET';
   return { status: route.success, why: 'permitted', state, fresh: changed || mutates };
 }
 

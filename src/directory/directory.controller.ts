@@ -1,0 +1,92 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../identity/access.decorators.js';
+import { CurrentPrincipal, type Principal } from '../identity/principal.js';
+import { AgencyProfileDto, CapacityUpdateDto, CreateServiceDto, HsdsImportDto, ServiceDto, ServiceQueryDto } from './directory.dtos.js';
+import { Directory } from './directory.js';
+import { HsdsExchange } from './hsds-exchange.js';
+import type { ImportDocument } from './hsds.js';
+
+const uuid = new ParseUUIDPipe({ version: undefined });
+
+/** The route taking a whole directory; app.factory.ts gives it a larger body limit than the rest. */
+export const HSDS_IMPORT_ROUTE = '/directory/hsds/import';
+
+@ApiTags('directory')
+@ApiBearerAuth()
+@Controller('directory')
+export class DirectoryController {
+  constructor(private readonly directory: Directory) {}
+
+  @Get('agencies')
+  @Allow('directory.read')
+  @ApiOperation({ summary: 'Member agencies of the network: id, name, kind' })
+  agencies() {
+    return this.directory.agencies();
+  }
+
+  @Get('agencies/:agencyId')
+  @Allow('directory.read')
+  @ApiOperation({ summary: 'A member agency\'s profile (subcommittees, areas served) and its services' })
+  agency(@Param('agencyId', uuid) agencyId: string) {
+    return this.directory.agency(agencyId);
+  }
+
+  @Put('agencies/:agencyId/profile')
+  @Allow('directory.manage')
+  @ApiOperation({ summary: 'Replace a member agency\'s profile: description, task-force subcommittees, areas served' })
+  saveProfile(@Param('agencyId', uuid) agencyId: string, @Body() body: AgencyProfileDto) {
+    return this.directory.saveProfile(agencyId, body);
+  }
+
+  @Get('services')
+  @Allow('directory.read')
+  @ApiOperation({ summary: 'Services of any status, by type, agency and area served (case-insensitive)' })
+  services(@Query() query: ServiceQueryDto) {
+    return this.directory.services(query);
+  }
+
+  @Post('services')
+  @Allow('service.maintain')
+  @ApiOperation({ summary: 'Add a service: an agency admin to their own agency, a coordinator to any' })
+  createService(@Body() body: CreateServiceDto, @CurrentPrincipal() principal: Principal) {
+    return this.directory.createService(principal, body);
+  }
+
+  @Put('services/:serviceId')
+  @Allow('service.maintain')
+  @ApiOperation({ summary: 'Replace a service: an agency admin their own agency\'s, a coordinator any' })
+  updateService(@Param('serviceId', uuid) serviceId: string, @Body() body: ServiceDto, @CurrentPrincipal() principal: Principal) {
+    return this.directory.updateService(principal, serviceId, body);
+  }
+
+  @Post('services/:serviceId/capacity')
+  @HttpCode(200)
+  @Allow('service.capacity')
+  @ApiOperation({ summary: 'Places free now (and in all) of one of your agency\'s services, e.g. a shelter that is full says 0' })
+  setCapacity(@Param('serviceId', uuid) serviceId: string, @Body() body: CapacityUpdateDto, @CurrentPrincipal() principal: Principal) {
+    return this.directory.setCapacity(principal, serviceId, body);
+  }
+}
+
+@ApiTags('directory')
+@ApiBearerAuth()
+@Controller('directory/hsds')
+export class HsdsController {
+  constructor(private readonly exchange: HsdsExchange) {}
+
+  @Get()
+  @Allow('directory.read')
+  @ApiOperation({ summary: 'The directory as Open Referral HSDS 3.0 JSON: organizations, services, locations, service_at_locations, taxonomies, taxonomy_terms' })
+  export() {
+    return this.exchange.export();
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @Allow('directory.manage')
+  @ApiOperation({ summary: 'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field)' })
+  import(@Body() body: HsdsImportDto) {
+    return this.exchange.import(body as ImportDocument);
+  }
+}

@@ -1,0 +1,35 @@
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { DEMO_NETWORK_EXTENSION } from '../identity/demo-network.js';
+import { DemoDirectory } from './demo-directory.js';
+import { DirectoryController, HsdsController } from './directory.controller.js';
+import { Directory } from './directory.js';
+import { HsdsExchange } from './hsds-exchange.js';
+import { SERVICE_DIRECTORY } from './service-directory.port.js';
+import { SqlDirectory } from './sql-directory.js';
+
+/**
+ * The service directory (Open Referral HSDS 3.0): agency profiles, services, locations, HSDS export
+ * and import. Global, so any module can inject SERVICE_DIRECTORY; it also seeds the demo network's
+ * directory with the demo network.
+ */
+@Global()
+@Module({
+  controllers: [DirectoryController, HsdsController],
+  providers: [
+    SqlDirectory,
+    Directory,
+    HsdsExchange,
+    DemoDirectory,
+    { provide: SERVICE_DIRECTORY, useExisting: SqlDirectory },
+    { provide: DEMO_NETWORK_EXTENSION, useExisting: DemoDirectory },
+  ],
+  exports: [SERVICE_DIRECTORY, DEMO_NETWORK_EXTENSION],
+})
+export class DirectoryModule implements OnModuleInit {
+  constructor(private readonly store: SqlDirectory) {}
+
+  /** Before any bootstrap hook, so the tables are there when the demo network is seeded. */
+  onModuleInit(): Promise<void> {
+    return this.store.migrate();
+  }
+}

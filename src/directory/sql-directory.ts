@@ -1,0 +1,233 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
+import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
+import { SQL_DATABASE } from '../platform/persistence.module.js';
+import type { AgencyProfile, AgencyRecord, DirectoryContent, LocationRecord, ServiceRecord, Subcommittee } from './directory.model.js';
+import { DIRECTORY_SCHEMA } from './directory.schema.js';
+import type { EligibleSex, ServiceDirectory, ServiceOffer, ServiceStatus } from './service-directory.port.js';
+
+export type LocationView = Pick<LocationRecord, 'id' | 'name' | 'locality' | 'region' | 'country'>;
+/** A service as the directory's own routes show it: the port's offer, its description and where it is offered. */
+export type ServiceEntry = ServiceOffer & { readonly description: string; readonly locations: readonly LocationView[] };
+export type ServiceQuery = { readonly serviceType?: ServiceType; readonly agencyId?: string; readonly area?: string; readonly serviceId?: string };
+/** A location as a service names it: by its name within the agency. */
+export type NamedLocation = Omit<LocationRecord, 'id' | 'agencyId'>;
+
+interface ServiceRow {
+  id: string;
+  agency_id: string;
+  name: string;
+  service_type: ServiceType;
+  description: string;
+  status: ServiceStatus;
+  areas: string[];
+  sexes: EligibleSex[];
+  minimum_age: number | null;
+  maximum_age: number | null;
+  children_accepted: boolean;
+  languages: string[];
+  capacity_total: number | null;
+  capacity_available: number | null;
+}
+interface AgencyRow {
+  id: string;
+  name: string;
+  kind: AgencyKind;
+  active: boolean;
+  description: string;
+  subcommittees: Subcommittee[];
+  areas_served: string[];
+}
+interface LocationRow {
+  id: string;
+  agency_id: string;
+  name: string;
+  locality: string;
+  region: string;
+  country: string;
+}
+
+const AGENCIES = `
+  SELECT a.id, a.name, a.kind, a.active, coalesce(p.description, '') AS description,
+         coalesce(p.subcommittees, '{}') AS subcommittees, coalesce(p.areas_served, '{}') AS areas_served
+  FROM agencies a LEFT JOIN directory_agency_profiles p ON p.agency_id = a.id`;
+
+const serviceRecord = (row: ServiceRow): ServiceRecord => ({
+  id: row.id,
+  agencyId: row.agency_id,
+  name: row.name,
+  serviceType: row.service_type,
+  description: row.description,
+  status: row.status,
+  areas: row.areas,
+  eligibility: {
+    sexes: row.sexes,
+    ...(row.minimum_age === null ? {} : { minimumAge: row.minimum_age }),
+    ...(row.maximum_age === null ? {} : { maximumAge: row.maximum_age }),
+    childrenAccepted: row.children_accepted,
+    languages: row.languages,
+  },
+  ...(row.capacity_total === null ? {} : { capacity: { total: row.capacity_total, available: row.capacity_available! } }),
+});
+
+const agencyRecord = (row: AgencyRow): AgencyRecord => ({
+  id: row.id, name: row.name, kind: row.kind, active: row.active, description: row.description, subcommittees: row.subcommittees, areasServed: row.areas_served,
+});
+
+const locationRecord = (row: LocationRow): LocationRecord => ({
+  id: row.id, agencyId: row.agency_id, name: row.name, locality: row.locality, region: row.region, country: row.country,
+});
+
+/** The directory in SQL (PGlite or PostgreSQL): the ServiceDirectory port for the rest of the app, and the module's own reads and writes. */
+@Injectable()
+export class SqlDirectory implements ServiceDirectory {
+  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+
+  migrate(): Promise<void> {
+    return this.db.exec(DIRECTORY_SCHEMA);
+  }
+
+  async offers(query: { serviceType: ServiceType; agencyId?: string; area?: string }): Promise<ServiceOffer[]> {
+    return (await this.entries(query)).map(({ description: _description, locations: _locations, ...offer }) => offer);
+  }
+
+  /** Services with their agency and locations, by agency name then service name. */
+  async entries(query: ServiceQuery): Promise<ServiceEntry[]> {
+    const rows = await this.db.query<ServiceRow & { agency_name: string; agency_kind: AgencyKind; agency_active: boolean }>(
+      `SELECT s.*, a.name AS agency_name, a.kind AS agency_kind, a.active AS agency_active
+       FROM directory_services s JOIN agencies a ON a.id = s.agency_id
+       WHERE ($1::text IS NULL OR s.service_type = $1::text)
+         AND ($2::uuid IS NULL OR s.agency_id = $2::uuid)
+         AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(s.areas) AS area WHERE lower(area) = lower($3::text)))
+         AND ($4::uuid IS NULL OR s.id = $4::uuid)
+       ORDER BY a.name, s.name, s.id`,
+      [query.serviceType ?? null, query.agencyId ?? null, query.area ?? null, query.serviceId ?? null],
+    );
+    const locations = await this.db.query<LocationRow & { service_id: string }>(
+      `SELECT sl.service_id, l.* FROM directory_service_locations sl JOIN directory_locations l ON l.id = sl.location_id
+       WHERE sl.service_id = ANY($1::uuid[]) ORDER BY l.name`,
+      [rows.map((r) => r.id)],
+    );
+    return rows.map((row) => {
+      const { id: serviceId, agencyId, name: serviceName, description, ...rest } = serviceRecord(row);
+      return {
+        serviceId, serviceName, agencyId, agencyName: row.agency_name, agencyKind: row.agency_kind, agencyActive: row.agency_active, ...rest, description,
+        locations: locations.filter((l) => l.service_id === serviceId).map(({ id, name, locality, region, country }) => ({ id, name, locality, region, country })),
+      };
+    });
+  }
+
+  async agencies(client: SqlClient = this.db): Promise<AgencyRecord[]> {
+    return (await client.query<AgencyRow>(`${AGENCIES} ORDER BY a.name, a.id`)).map(agencyRecord);
+  }
+
+  async agency(agencyId: string): Promise<AgencyRecord | undefined> {
+    const [row] = await this.db.query<AgencyRow>(`${AGENCIES} WHERE a.id = $1`, [agencyId]);
+    return row && agencyRecord(row);
+  }
+
+  async service(serviceId: string): Promise<ServiceRecord | undefined> {
+    const [row] = await this.db.query<ServiceRow>('SELECT * FROM directory_services WHERE id = $1', [serviceId]);
+    return row && serviceRecord(row);
+  }
+
+  /** Every agency (inactive ones included), service, location and service_at_location. */
+  async content(client: SqlClient = this.db): Promise<DirectoryContent> {
+    const services = await client.query<ServiceRow>('SELECT * FROM directory_services ORDER BY name, id');
+    const locations = await client.query<LocationRow>('SELECT * FROM directory_locations ORDER BY name, id');
+    const links = await client.query<{ id: string; service_id: string; location_id: string }>('SELECT * FROM directory_service_locations ORDER BY id');
+    return {
+      agencies: await this.agencies(client),
+      services: services.map(serviceRecord),
+      locations: locations.map(locationRecord),
+      serviceLocations: links.map((l) => ({ id: l.id, serviceId: l.service_id, locationId: l.location_id })),
+    };
+  }
+
+  /** A read and a write of the whole directory in one transaction: an import decides against the state it writes over. */
+  transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  saveProfile(agencyId: string, profile: AgencyProfile, client: SqlClient = this.db): Promise<unknown> {
+    return client.query(
+      `INSERT INTO directory_agency_profiles (agency_id, description, subcommittees, areas_served) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (agency_id) DO UPDATE SET description = EXCLUDED.description, subcommittees = EXCLUDED.subcommittees, areas_served = EXCLUDED.areas_served`,
+      [agencyId, profile.description, profile.subcommittees, profile.areasServed],
+    );
+  }
+
+  /** Creates or replaces a service, and offers it at exactly these locations of its agency (created or updated by name). */
+  saveService(service: ServiceRecord, locations: readonly NamedLocation[]): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      await upsertService(tx, service);
+      const locationIds: string[] = [];
+      for (const location of locations) {
+        const [{ id }] = await tx.query<{ id: string }>(
+          `INSERT INTO directory_locations (id, agency_id, name, locality, region, country) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (agency_id, name) DO UPDATE SET locality = EXCLUDED.locality, region = EXCLUDED.region, country = EXCLUDED.country RETURNING id`,
+          [randomUUID(), service.agencyId, location.name, location.locality, location.region, location.country],
+        );
+        locationIds.push(id);
+      }
+      await tx.query('DELETE FROM directory_service_locations WHERE service_id = $1 AND NOT (location_id = ANY($2::uuid[]))', [service.id, locationIds]);
+      for (const locationId of locationIds) {
+        await tx.query('INSERT INTO directory_service_locations (id, service_id, location_id) VALUES ($1, $2, $3) ON CONFLICT (service_id, location_id) DO NOTHING',
+          [randomUUID(), service.id, locationId]);
+      }
+    });
+  }
+
+  /** Reads the service locked, lets `decide` give its new capacity (or throw), and stores it; undefined when there is no such service. */
+  setCapacity(serviceId: string, decide: (service: ServiceRecord) => NonNullable<ServiceRecord['capacity']>): Promise<ServiceRecord | undefined> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<ServiceRow>('SELECT * FROM directory_services WHERE id = $1 FOR UPDATE', [serviceId]);
+      if (!row) return undefined;
+      const capacity = decide(serviceRecord(row));
+      const [updated] = await tx.query<ServiceRow>('UPDATE directory_services SET capacity_total = $2, capacity_available = $3 WHERE id = $1 RETURNING *',
+        [serviceId, capacity.total, capacity.available]);
+      return serviceRecord(updated!);
+    });
+  }
+
+  /** Upserts by id everything in `content` (an import, or the demo seed), within the caller's transaction. */
+  async write(tx: SqlClient, content: DirectoryContent): Promise<void> {
+    for (const agency of content.agencies) {
+      // The kind of an existing agency is not changed here: consent given to a kind of agency depends on it.
+      await tx.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name', [agency.id, agency.name, agency.kind]);
+      await this.saveProfile(agency.id, agency, tx);
+    }
+    for (const service of content.services) await upsertService(tx, service);
+    for (const l of content.locations) {
+      await tx.query(
+        `INSERT INTO directory_locations (id, agency_id, name, locality, region, country) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, locality = EXCLUDED.locality, region = EXCLUDED.region, country = EXCLUDED.country`,
+        [l.id, l.agencyId, l.name, l.locality, l.region, l.country],
+      );
+    }
+    for (const link of content.serviceLocations) {
+      await tx.query(
+        `INSERT INTO directory_service_locations (id, service_id, location_id) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET service_id = EXCLUDED.service_id, location_id = EXCLUDED.location_id`,
+        [link.id, link.serviceId, link.locationId],
+      );
+    }
+  }
+}
+
+function upsertService(tx: SqlClient, s: ServiceRecord): Promise<unknown> {
+  return tx.query(
+    `INSERT INTO directory_services (id, agency_id, name, service_type, description, status, areas, sexes, minimum_age, maximum_age, children_accepted,
+                                     languages, capacity_total, capacity_available)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, service_type = EXCLUDED.service_type, description = EXCLUDED.description,
+       status = EXCLUDED.status, areas = EXCLUDED.areas, sexes = EXCLUDED.sexes, minimum_age = EXCLUDED.minimum_age, maximum_age = EXCLUDED.maximum_age,
+       children_accepted = EXCLUDED.children_accepted, languages = EXCLUDED.languages, capacity_total = EXCLUDED.capacity_total,
+       capacity_available = EXCLUDED.capacity_available`,
+    [
+      s.id, s.agencyId, s.name, s.serviceType, s.description, s.status, s.areas, s.eligibility.sexes, s.eligibility.minimumAge ?? null,
+      s.eligibility.maximumAge ?? null, s.eligibility.childrenAccepted, s.eligibility.languages, s.capacity?.total ?? null, s.capacity?.available ?? null,
+    ],
+  );
+}
