@@ -1,6 +1,6 @@
 import { type ConsentProvision, type DisclosureGrant, type SafetyFlag, isLive } from '../../libs/consent-policy/index.js';
-import type { CaseEvent, ConsentGiven, ReferralRequested, Sealed } from '../../libs/domain/index.js';
-import { REFERRAL_STATUS_AFTER, type ReferralStatus } from '../../libs/domain/index.js';
+import type { CaseEvent, ConsentGiven, IdentificationOutcome, ReferralRequested, RiskLevel, ScreeningOutcome, Sealed } from '../../libs/domain/index.js';
+import { REFERRAL_STATUS_AFTER, type ReferralStatus, isOpenReferral } from '../../libs/domain/index.js';
 
 export type ProvisionStatus = 'live' | 'withdrawn' | 'expired' | 'not_yet_valid';
 
@@ -24,7 +24,20 @@ export interface CaseRecord {
   /** Sealed by category here; the service decrypts for the owning agency only. */
   personalData: Record<string, Sealed>;
   consents: Array<Omit<ConsentGiven['data'], 'provisions'> & { provisions: RecordedProvision[] }>;
-  referrals: Array<Omit<ReferralRequested['data'], 'note'> & { status: ReferralStatus; note?: Sealed; declineReason?: string; declineNote?: Sealed; outcome?: Sealed; withdrawalCause?: string; updatedAt: string }>;
+  referrals: Array<Omit<ReferralRequested['data'], 'note'> & {
+    status: ReferralStatus; note?: Sealed; declineReason?: string; declineNote?: Sealed; outcome?: Sealed; withdrawalCause?: string; updatedAt: string;
+    /** Since when it waits for the paused case; respondBy then moves when the case resumes. */
+    onHoldSince?: string;
+  }>;
+  /** The case path (seed 002, section 3): where the case stands, without content. */
+  path: {
+    screening?: { outcome: ScreeningOutcome; at: string; by: string };
+    identification?: { outcome: IdentificationOutcome; at: string; by: string; agencyId: string; referralId?: string };
+    intake?: { caseworkerId: string; at: string; by: string };
+    casePlan?: { servicesNeeded: readonly string[]; plan: Sealed; at: string; by: string };
+    /** The plan itself is sealed as personal data of the `safety` category. */
+    safetyAssessment?: { riskLevel: RiskLevel; at: string; by: string };
+  };
   timeline: Array<{ type: CaseEvent['type']; at: string; by: string; reason?: string; note?: Sealed }>;
   /** Raised safety flags: the owner sees them; other agencies only see that something is withheld. */
   safetyFlags: SafetyFlag[];
@@ -48,7 +61,7 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
     const { caseId, owningAgencyId, openedAt, openedBy, source, indicators, ageGroup, personalData } = event.data;
     return {
       caseId, revision: 0, status: 'open', owningAgencyId, openedAt, openedBy, source, indicators, ageGroup,
-      personalData: { ...personalData }, consents: [], referrals: [], timeline: [{ type: 'CaseOpened', at: openedAt, by: openedBy }],
+      personalData: { ...personalData }, consents: [], referrals: [], path: {}, timeline: [{ type: 'CaseOpened', at: openedAt, by: openedBy }],
       safetyFlags: [], determinations: [], updatedAt: openedAt,
     };
   }
@@ -73,14 +86,51 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
     case 'ReferralDeclined':
     case 'ReferralCompleted':
     case 'ReferralWithdrawn':
-      view.referrals = view.referrals.map((r) => r.referralId !== event.data.referralId ? r : {
+      view.referrals = view.referrals.map(({ onHoldSince, ...r }) => r.referralId !== event.data.referralId ? { ...r, ...(onHoldSince ? { onHoldSince } : {}) } : {
         ...r,
+        // A referral answered for good no longer waits for anything.
+        ...(onHoldSince && isOpenReferral(REFERRAL_STATUS_AFTER[event.type]) ? { onHoldSince } : {}),
         status: REFERRAL_STATUS_AFTER[event.type],
         updatedAt: event.data.at,
         ...(event.type === 'ReferralDeclined' ? { declineReason: event.data.reason, ...(event.data.note ? { declineNote: event.data.note } : {}) } : {}),
         ...(event.type === 'ReferralCompleted' ? { outcome: event.data.outcome } : {}),
         ...(event.type === 'ReferralWithdrawn' ? { withdrawalCause: event.data.cause } : {}),
       });
+      break;
+    case 'ReferralPutOnHold':
+    case 'ReferralResumed':
+      view.referrals = view.referrals.map((r) => {
+        if (r.referralId !== event.data.referralId) return r;
+        if (event.type === 'ReferralPutOnHold') return { ...r, onHoldSince: event.data.at, updatedAt: event.data.at };
+        const { onHoldSince: _released, ...rest } = r;
+        return { ...rest, respondBy: event.data.respondBy, updatedAt: event.data.at };
+      });
+      break;
+    case 'ScreeningRecorded':
+      view.indicators = [...view.indicators, ...event.data.indicators];
+      view.path = { ...view.path, screening: { outcome: event.data.outcome, at: event.data.at, by: event.data.by } };
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.outcome }];
+      break;
+    case 'IdentificationRecorded': {
+      const { outcome, at, by, agencyId, referralId } = event.data;
+      view.path = { ...view.path, identification: { outcome, at, by, agencyId, ...(referralId ? { referralId } : {}) } };
+      view.timeline = [...view.timeline, { type: event.type, at, by, reason: outcome }];
+      break;
+    }
+    case 'IntakeRecorded':
+      view.path = { ...view.path, intake: { caseworkerId: event.data.caseworkerId, at: event.data.at, by: event.data.by } };
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by }];
+      break;
+    case 'CasePlanRecorded': {
+      const { servicesNeeded, plan, at, by } = event.data;
+      view.path = { ...view.path, casePlan: { servicesNeeded, plan, at, by } };
+      view.timeline = [...view.timeline, { type: event.type, at, by }];
+      break;
+    }
+    case 'SafetyAssessed':
+      view.path = { ...view.path, safetyAssessment: { riskLevel: event.data.riskLevel, at: event.data.at, by: event.data.by } };
+      view.personalData = { ...view.personalData, safety: event.data.plan };
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.riskLevel }];
       break;
     case 'CaseInterrupted':
       view.status = 'paused';
@@ -127,6 +177,8 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, ...r }) => r);
       view.timeline = [...view.timeline.map(({ note: _n, ...t }) => t), { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
       view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));
+      // What was learnt about the person goes with the data; that the steps happened stays.
+      view.path = Object.fromEntries(Object.entries(view.path ?? {}).map(([step, { at, by }]) => [step, { at, by }])) as CaseRecord['path'];
       break;
     default:
       break;

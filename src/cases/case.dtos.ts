@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID,
   Length, Matches, Max, MaxLength, Min, ValidateNested,
@@ -7,11 +7,12 @@ import {
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';
 import {
-  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, ERASURE_REASONS, INDICATOR_CODES,
-  INTERRUPTION_REASONS, URGENCIES,
+  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, ERASURE_REASONS, IDENTIFICATION_OUTCOMES,
+  INDICATOR_CODES, INTERRUPTION_REASONS, RISK_LEVELS, SCREENING_OUTCOMES, URGENCIES,
 } from '../../libs/domain/index.js';
 import type {
-  AgeGroup, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason, IndicatorCode, InterruptionReason, Urgency,
+  AgeGroup, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason, IdentificationOutcome, IndicatorCode,
+  InterruptionReason, RiskLevel, ScreeningOutcome, Urgency,
 } from '../../libs/domain/index.js';
 
 /** Free text is personal by nature: kept short, and sealed before it is stored. */
@@ -94,13 +95,63 @@ export class WithdrawConsentDto {
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsUUID('all', { each: true }) provisionIds?: string[];
 }
 
-export class RequestReferralDto {
+/** What a referral and a re-referral have in common: where it goes and what travels with it. */
+class ReferralTargetDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() toAgencyId!: string;
+  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal' }) @IsOptional() @IsIn(URGENCIES) urgency?: Urgency;
+  @ApiPropertyOptional({ maxLength: NOTE_MAX }) @IsOptional() @IsString() @Length(1, NOTE_MAX) note?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The directory service referred to, when the agency offers the service at several' })
+  @IsOptional() @IsUUID() serviceId?: string;
+  @ApiPropertyOptional({ maxLength: 100, description: 'The area the service is to be delivered in (an area the service serves)' })
+  @IsOptional() @IsString() @Length(1, 100) area?: string;
+}
+
+export class RequestReferralDto extends ReferralTargetDto {
   @ApiProperty({ enum: PURPOSES }) @IsIn(PURPOSES) purpose!: Purpose;
   @ApiPropertyOptional({ enum: SERVICE_TYPES }) @IsOptional() @IsIn(SERVICE_TYPES) serviceType?: ServiceType;
-  @ApiPropertyOptional({ enum: URGENCIES, default: 'normal' }) @IsOptional() @IsIn(URGENCIES) urgency?: Urgency;
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) sharedCategories!: DataCategory[];
-  @ApiPropertyOptional({ maxLength: NOTE_MAX }) @IsOptional() @IsString() @Length(1, NOTE_MAX) note?: string;
+}
+
+/** The same need as the declined referral, to another agency. */
+export class ReReferralDto extends ReferralTargetDto {
+  @ApiPropertyOptional({ enum: DATA_CATEGORIES, isArray: true, description: 'Default: what the declined referral shared' })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) sharedCategories?: DataCategory[];
+}
+
+export class RecordScreeningDto {
+  @ApiProperty({ enum: SCREENING_OUTCOMES }) @IsIn(SCREENING_OUTCOMES) outcome!: ScreeningOutcome;
+  @ApiPropertyOptional({ enum: INDICATOR_CODES, isArray: true, description: 'Further warning signs seen in screening; never proof' })
+  @IsOptional() @IsArray() @ArrayMaxSize(INDICATOR_CODES.length) @ArrayUnique() @IsIn(INDICATOR_CODES, { each: true }) indicators?: IndicatorCode[];
+}
+
+export class RecordIdentificationDto {
+  @ApiProperty({ enum: IDENTIFICATION_OUTCOMES, description: 'not_trafficked still leaves referral for other needs open' })
+  @IsIn(IDENTIFICATION_OUTCOMES) outcome!: IdentificationOutcome;
+}
+
+export class RecordIntakeDto {
+  @ApiProperty({ format: 'uuid', description: 'A caseworker or supervisor of the owning agency who manages the case' }) @IsUUID() caseworkerId!: string;
+}
+
+export class RecordCasePlanDto {
+  @ApiProperty({ enum: SERVICE_TYPES, isArray: true }) @IsArray() @ArrayMaxSize(SERVICE_TYPES.length) @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) servicesNeeded!: ServiceType[];
+  @ApiProperty({ maxLength: NOTE_MAX, description: 'The plan agreed with the person; encrypted, seen by the owning agency only' }) @IsString() @Length(1, NOTE_MAX) plan!: string;
+}
+
+export class AssessSafetyDto {
+  @ApiProperty({ enum: RISK_LEVELS }) @IsIn(RISK_LEVELS) riskLevel!: RiskLevel;
+  @ApiProperty({ maxLength: NOTE_MAX, description: 'Risks to the person and staff, and the safety plan; encrypted, shared only as the safety category' })
+  @IsString() @Length(1, NOTE_MAX) plan!: string;
+  @ApiPropertyOptional({ enum: SAFETY_FLAGS, isArray: true, description: 'Flags the assessment raises; they narrow sharing at once' })
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(SAFETY_FLAGS, { each: true }) flags?: SafetyFlag[];
+}
+
+export class ReferralSuggestionsDto {
+  @ApiProperty({ enum: SERVICE_TYPES }) @IsIn(SERVICE_TYPES) serviceType!: ServiceType;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) area?: string;
+  @ApiPropertyOptional({ enum: DATA_CATEGORIES, isArray: true, description: 'Categories the referral would share (comma-separated); default identity' })
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.split(',') : value))
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) categories?: DataCategory[];
 }
 
 export class DeclineReferralDto {

@@ -8,7 +8,9 @@ import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { Write, type WriteContext } from '../platform/write-context.js';
 import type { CommandOutcome } from './case-commands.service.js';
 import {
-  CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, ProposeBestInterestsDto, RaiseSafetyFlagDto, RequestErasureDto, RequestReferralDto, WithdrawConsentDto,
+  AssessSafetyDto, CloseCaseDto, CompleteReferralDto, DeclineReferralDto, GiveConsentDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, ProposeBestInterestsDto,
+  RaiseSafetyFlagDto, RecordCasePlanDto, RecordIdentificationDto, RecordIntakeDto, RecordScreeningDto, ReferralSuggestionsDto, ReReferralDto, RequestErasureDto,
+  RequestReferralDto, WithdrawConsentDto,
 } from './case.dtos.js';
 import { CasesService, sealedField } from './cases.service.js';
 
@@ -96,6 +98,35 @@ export class CasesController {
     return answer(response, outcome, { caseId, referralId });
   }
 
+  @Post(':caseId/referrals/:referralId/re-referral')
+  @Allow('referral.request')
+  @ApiOperation({ summary: 'After a decline, refer the same need to another agency; the new referral names the one it replaces' })
+  async reRefer(
+    @Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: ReReferralDto,
+    @Write() context: WriteContext, @Res({ passthrough: true }) response: Response,
+  ) {
+    const { referralId: newReferralId, outcome } = await this.cases.reRefer(caseId, referralId, body, context);
+    return answer(response, outcome, { caseId, referralId: newReferralId, reReferralOf: referralId });
+  }
+
+  @Get(':caseId/referral-suggestions')
+  @Allow('referral.request')
+  @ApiOperation({ summary: 'Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing' })
+  suggestions(@Param('caseId', uuid) caseId: string, @Query() query: ReferralSuggestionsDto, @CurrentPrincipal() principal: Principal) {
+    return this.cases.referralSuggestions(caseId, principal, query);
+  }
+
+  @Post(':caseId/referrals/:referralId/identification')
+  @Allow('case.manage')
+  @ApiOperation({ summary: 'The agency that conducted the in-depth interview records its outcome (trafficked person / not / inconclusive)' })
+  async identifyOnReferral(
+    @Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: RecordIdentificationDto,
+    @Write() context: WriteContext, @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.cases.execute(caseId, context, body, () => ({ type: 'RecordIdentification', outcome: body.outcome, referralId }));
+    return answer(response, outcome, { caseId, referralId, identification: body.outcome });
+  }
+
   @Post(':caseId/referrals/:referralId/acknowledge')
   @HttpCode(200)
   @Allow('referral.respond')
@@ -142,6 +173,52 @@ export class CasesController {
   @Allow('referral.withdraw')
   async withdrawReferral(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
     return answer(response, await this.cases.execute(caseId, context, {}, () => ({ type: 'WithdrawReferral', referralId })), { caseId, referralId });
+  }
+
+  @Post(':caseId/screening')
+  @Allow('case.manage')
+  @ApiOperation({ summary: 'Record the screening outcome and any further indicators; an in-depth interview follows only confirmed indicators' })
+  async screen(@Param('caseId', uuid) caseId: string, @Body() body: RecordScreeningDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, () => ({ type: 'RecordScreening', outcome: body.outcome, indicators: body.indicators ?? [] }));
+    return answer(response, outcome, { caseId, screening: body.outcome });
+  }
+
+  @Post(':caseId/identification')
+  @Allow('case.manage')
+  @ApiOperation({ summary: 'The owning agency\'s trained staff record the identification outcome; "not trafficked" still allows referral for other needs' })
+  async identify(@Param('caseId', uuid) caseId: string, @Body() body: RecordIdentificationDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, () => ({ type: 'RecordIdentification', outcome: body.outcome }));
+    return answer(response, outcome, { caseId, identification: body.outcome });
+  }
+
+  @Post(':caseId/intake')
+  @Allow('case.manage')
+  @ApiOperation({ summary: 'Intake: the caseworker of the owning agency who manages the case' })
+  async intake(@Param('caseId', uuid) caseId: string, @Body() body: RecordIntakeDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const caseworkerIsStaff = await this.cases.isCaseStaff(context.principal.agencyId, body.caseworkerId);
+    const outcome = await this.cases.execute(caseId, context, body, () => ({ type: 'RecordIntake', caseworkerId: body.caseworkerId, caseworkerIsStaff }));
+    return answer(response, outcome, { caseId, caseworkerId: body.caseworkerId });
+  }
+
+  @Post(':caseId/case-plan')
+  @Allow('case.manage')
+  @ApiOperation({ summary: 'Record the case plan (replaces the last one); the plan is encrypted and stays with the owning agency' })
+  async casePlan(@Param('caseId', uuid) caseId: string, @Body() body: RecordCasePlanDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, async (seal) => ({
+      type: 'RecordCasePlan', servicesNeeded: body.servicesNeeded, plan: await seal(sealedField.casePlan, body.plan),
+    }));
+    return answer(response, outcome, { caseId });
+  }
+
+  @Post(':caseId/safety-assessments')
+  @Allow('safety-flag.manage')
+  @ApiOperation({ summary: 'Record a safety assessment and plan (shared only as the safety category); flags it raises narrow sharing at once' })
+  async assessSafety(@Param('caseId', uuid) caseId: string, @Body() body: AssessSafetyDto, @Write() context: WriteContext, @Res({ passthrough: true }) response: Response) {
+    const outcome = await this.cases.execute(caseId, context, body, async (seal) => ({
+      type: 'AssessSafety', riskLevel: body.riskLevel, flags: body.flags ?? [],
+      plan: await seal(sealedField.safetyPlan, { riskLevel: body.riskLevel, plan: body.plan }),
+    }));
+    return answer(response, outcome, { caseId, riskLevel: body.riskLevel, withdrawnReferrals: withdrawnReferrals(outcome.events) });
   }
 
   @Post(':caseId/interruption')

@@ -1,8 +1,12 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { DATA_KEY_STORE, type DataKeyStore, type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
-import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
-import { type CaseCommand, type CasePersonalData, CommandRejected, type Sealed, isOpenReferral } from '../../libs/domain/index.js';
+import { type ConsentRecipient, type DataCategory, type DisclosureGrant, type ServiceType, permits } from '../../libs/consent-policy/index.js';
+import {
+  type AgeGroup, type CaseCommand, type CasePersonalData, CommandRejected, type Sealed, ageRangeOf, directoryServiceFor, eligibilityGaps, isOpenReferral, isUnavailable,
+  referralTarget, treatedAsChild,
+} from '../../libs/domain/index.js';
+import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
 import { type Principal, actorOf } from '../identity/principal.js';
 import { AccessLog } from '../audit/access-log.js';
@@ -10,10 +14,12 @@ import { Clock } from '../platform/clock.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
-import type { GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, RequestErasureDto, RequestReferralDto } from './case.dtos.js';
+import type {
+  GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, ReferralSuggestionsDto, ReReferralDto, RequestErasureDto, RequestReferralDto,
+} from './case.dtos.js';
 import { type CaseRecord, type CaseView, caseViewAt } from './case-view.js';
 import { type CaseListFilter, CaseViews } from './case-views.reader.js';
-import { type RecipientViewInput, holdsSharedData, recipientView } from './recipient-view.js';
+import { type RecipientViewInput, consentSubjectOfView, holdsSharedData, recipientView } from './recipient-view.js';
 
 
 /** A command before the service adds who acts and when. */
@@ -25,6 +31,9 @@ export const sealedField = {
   declineNote: (referralId: string) => `referral:${referralId}:decline-note`,
   outcome: (referralId: string) => `referral:${referralId}:outcome`,
   interruptionNote: 'case:interruption-note',
+  casePlan: 'case:plan',
+  /** The safety plan is the person's data of the safety category, sealed under the category's name like the others. */
+  safetyPlan: 'safety',
   determinationReasons: (determinationId: string) => `determination:${determinationId}:reasons`,
 };
 
@@ -38,6 +47,7 @@ export class CasesService {
     private readonly accessLog: AccessLog,
     private readonly views: CaseViews,
     @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
+    @Inject(SERVICE_DIRECTORY) private readonly directory: ServiceDirectory,
   ) {}
 
   async open(body: OpenCaseDto, context: WriteContext): Promise<{ caseId: string; outcome: CommandOutcome }> {
@@ -71,21 +81,101 @@ export class CasesService {
     return { consentId, outcome };
   }
 
-  async requestReferral(caseId: string, body: RequestReferralDto, context: WriteContext) {
+  /**
+   * A referral, or with `reReferralOf` the same need as a declined referral to another agency. The
+   * directory's answer (which service, or why the agency cannot take it) goes to the decider,
+   * which refuses only once it knows the caller may refer at all.
+   */
+  async requestReferral(caseId: string, body: RequestReferralDto, context: WriteContext, reReferralOf?: string) {
     const ids = this.commands.idSource(context.principal, context.idempotencyKey);
-    const [recipient] = await this.requireAgencies([body.toAgencyId]);
+    const recipient = await this.referralRecipient(body.toAgencyId);
+    const serviceType = directoryServiceFor(body.purpose, body.serviceType);
+    const target = serviceType && referralTarget(
+      await this.directory.offers({ serviceType, agencyId: recipient.id }), serviceType,
+      { ...(body.serviceId ? { serviceId: body.serviceId } : {}), ...(body.area ? { area: body.area } : {}) },
+    );
     const referralId = ids('referral');
-    const outcome = await this.run(caseId, context, body, async () => ({
+    const outcome = await this.run(caseId, context, { ...body, reReferralOf }, async () => ({
       type: 'RequestReferral',
       referralId,
-      recipient: { agencyId: recipient!.id, agencyKind: recipient!.kind },
+      recipient: { agencyId: recipient.id, agencyKind: recipient.kind },
       purpose: body.purpose,
       ...(body.serviceType ? { serviceType: body.serviceType } : {}),
       urgency: body.urgency ?? 'normal',
       sharedCategories: body.sharedCategories,
       ...(body.note ? { note: await this.seal(caseId, sealedField.referralNote(referralId), body.note) } : {}),
+      ...(target ? { directory: isUnavailable(target) ? target : { serviceId: target.offer.serviceId, ...(target.area ? { area: target.area } : {}) } } : {}),
+      ...(reReferralOf ? { reReferralOf } : {}),
     }), ids);
     return { referralId, outcome };
+  }
+
+  /** The declined referral's purpose and service, read from the owner's record; anyone else is refused by the decider. */
+  async reRefer(caseId: string, declinedId: string, body: ReReferralDto, context: WriteContext) {
+    const row = await this.views.find(context.principal.agencyId, caseId);
+    const declined = row?.relation === 'owner' ? (row.view as CaseRecord).referrals.find((r) => r.referralId === declinedId) : undefined;
+    return this.requestReferral(caseId, {
+      ...body,
+      purpose: declined?.purpose ?? 'case_management',
+      ...(declined?.serviceType ? { serviceType: declined.serviceType } : {}),
+      sharedCategories: body.sharedCategories ?? [...(declined?.sharedCategories ?? ['identity'])],
+    }, context, declinedId);
+  }
+
+  /** Whether the named user may manage cases of the caller's agency; the decider refuses the intake otherwise. */
+  async isCaseStaff(agencyId: string, userId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM users WHERE id = $1 AND agency_id = $2 AND active AND role IN ('caseworker', 'supervisor')`, [userId, agencyId]);
+    return rows.length > 0;
+  }
+
+  /**
+   * For the owning agency: the agencies offering a service (in an area), with whether each can
+   * take the referral now, whether the person is eligible, and whether live consent already covers
+   * sharing the given categories with it, or which are missing.
+   */
+  async referralSuggestions(caseId: string, principal: Principal, query: ReferralSuggestionsDto) {
+    const row = await this.views.find(principal.agencyId, caseId);
+    if (row?.relation !== 'owner') throw new NotFoundException('case not found');
+    const record = row.view as CaseRecord;
+    const now = this.clock.now();
+    const demographics = record.personalData['demographics'];
+    let person: { sex?: string; ageBand?: string; languages?: string[] } = {};
+    if (demographics) {
+      await this.accessLog.record(principal, caseId, ['demographics'], { owner: true }, now);
+      person = ((await this.unseal(caseId, 'demographics', demographics)) ?? {}) as typeof person;
+    }
+    const facts = {
+      treatedAsChild: treatedAsChild(record.ageGroup as AgeGroup), ...(person.sex ? { sex: person.sex } : {}),
+      ...(ageRangeOf(person.ageBand) ? { age: ageRangeOf(person.ageBand)! } : {}), ...(person.languages ? { languages: person.languages } : {}),
+    };
+    const categories: DataCategory[] = query.categories ?? ['identity'];
+    const subject = consentSubjectOfView(record);
+    const offers = (await this.directory.offers({ serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}) }))
+      .filter((o) => o.agencyId !== record.owningAgencyId);
+    const suggestions = offers.map((offer) => {
+      const target = referralTarget([offer], query.serviceType, query.area ? { area: query.area } : {});
+      const decisions = categories.map((category) => ({
+        category,
+        decision: permits(subject, { recipient: { agencyId: offer.agencyId, agencyKind: offer.agencyKind }, purpose: 'service_provision', serviceType: query.serviceType, category, at: now }),
+      }));
+      const gaps = eligibilityGaps(offer, facts);
+      const missing = decisions.filter((d) => !d.decision.permitted);
+      return {
+        agencyId: offer.agencyId, agencyName: offer.agencyName, agencyKind: offer.agencyKind,
+        serviceId: offer.serviceId, serviceName: offer.serviceName, areas: offer.areas, status: offer.status,
+        ...(offer.capacity ? { capacity: offer.capacity } : {}),
+        available: !isUnavailable(target), ...(isUnavailable(target) ? { unavailableReason: target.reason } : {}),
+        eligible: gaps.length === 0, eligibilityGaps: gaps,
+        consent: {
+          covered: decisions.filter((d) => d.decision.permitted).map((d) => d.category),
+          missing: missing.map((d) => d.category),
+          ...(missing.length > 0 ? { needed: consentNeeded(offer.agencyName, query.serviceType, missing, facts.treatedAsChild) } : {}),
+        },
+      };
+    });
+    const rank = (s: (typeof suggestions)[number]) => Number(!s.available) * 4 + Number(!s.eligible) * 2 + Number(s.consent.missing.length > 0);
+    return { serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}), suggestions: suggestions.sort((a, b) => rank(a) - rank(b) || a.agencyName.localeCompare(b.agencyName)) };
   }
 
   async proposeBestInterests(caseId: string, body: ProposeBestInterestsDto, context: WriteContext) {
@@ -149,9 +239,9 @@ export class CasesService {
     caseId: string,
     context: WriteContext,
     body: object,
-    draft: (seal: (field: string, text: string) => Promise<Sealed>) => Promise<CommandDraft> | CommandDraft,
+    draft: (seal: (field: string, value: unknown) => Promise<Sealed>) => Promise<CommandDraft> | CommandDraft,
   ): Promise<CommandOutcome> {
-    return this.run(caseId, context, body, () => draft((field, text) => this.seal(caseId, field, text)));
+    return this.run(caseId, context, body, () => draft((field, value) => this.seal(caseId, field, value)));
   }
 
   /**
@@ -213,6 +303,10 @@ export class CasesService {
       }))),
       determinations: await Promise.all(view.determinations.map(async (d) => ({ ...d, reasons: await this.unseal(caseId, sealedField.determinationReasons(d.determinationId), d.reasons) }))),
       timeline: await Promise.all(view.timeline.map(async (t) => (t.note ? { ...t, note: await this.unseal(caseId, sealedField.interruptionNote, t.note) } : t))),
+      path: {
+        ...view.path,
+        ...(view.path?.casePlan?.plan ? { casePlan: { ...view.path.casePlan, plan: await this.unseal(caseId, sealedField.casePlan, view.path.casePlan.plan) } } : {}),
+      },
     };
   }
 
@@ -238,6 +332,14 @@ export class CasesService {
     return outcome;
   }
 
+  /** A referral names an agency of the network; one that left it is refused with why (409), an unknown id with 400. */
+  private async referralRecipient(agencyId: string): Promise<AgencyEntity> {
+    const agency = await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: agencyId });
+    if (!agency) throw new BadRequestException(`unknown agency: ${agencyId}`);
+    if (!agency.active) throw new ConflictException('the agency is no longer an active member of the network');
+    return agency;
+  }
+
   private async requireAgencies(ids: readonly string[]): Promise<AgencyEntity[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
@@ -259,4 +361,14 @@ export class CasesService {
 }
 
 const hasNotes = (view: CaseView) =>
-  !view.erased && (view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0);
+  !view.erased && (view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0 || !!view.path?.casePlan);
+
+/** What to ask the person for, in the words of a consent provision. */
+const consentNeeded = (agencyName: string, serviceType: ServiceType, missing: ReadonlyArray<{ category: DataCategory; decision: { permitted: boolean; rule?: string } }>, child: boolean) => {
+  const flagged = missing.filter((m) => 'rule' in m.decision && m.decision.rule === 'safety_flag').map((m) => m.category);
+  const askable = missing.map((m) => m.category).filter((c) => !flagged.includes(c));
+  return [
+    ...(askable.length > 0 ? [`${child ? 'a guardian\'s consent with the child\'s assent, or an approved best-interests determination,' : 'the person\'s consent'} to share ${askable.join(', ')} with ${agencyName} for service_provision (${serviceType})`] : []),
+    ...(flagged.length > 0 ? [`${flagged.join(', ')} withheld by a safety flag on the case`] : []),
+  ].join('; ');
+};

@@ -6,6 +6,9 @@ import type { CaseRecord } from './case-view.js';
 
 type Agency = { readonly agencyId: string; readonly agencyKind: AgencyKind };
 
+/** The sealed values a recipient may be shown: the person's data as recorded at opening, and the safety plan. */
+const SHAREABLE_SEALED: readonly string[] = [...CASE_PERSONAL_DATA_CATEGORIES, 'safety'];
+
 /** Referral states in which the receiving agency holds the shared data. */
 const HOLDING = new Set(['requested', 'acknowledged', 'accepted', 'completed']);
 export const holdsSharedData = (status: string): boolean => HOLDING.has(status);
@@ -38,7 +41,11 @@ export interface RecipientView {
   erased?: true;
   /** Only when case_progress is shared with this agency. */
   status?: CaseRecord['status'];
-  referrals: Array<Pick<CaseRecord['referrals'][number], 'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'> & { note?: Sealed }>;
+  referrals: Array<Pick<CaseRecord['referrals'][number], 'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'> & {
+    note?: Sealed;
+    /** The case is paused: the referral waits (nothing is accepted or completed meanwhile); never why. */
+    onHold?: true;
+  }>;
   /** Sealed, by category: exactly the categories live consent permits this agency now. */
   personalData: Partial<Record<DataCategory, Sealed>>;
   withdrawn: WithdrawnStub[];
@@ -61,7 +68,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
   const shared = new Set(mine.flatMap((r) => r.sharedCategories));
   for (const category of shared) {
     if (permitted(category)) {
-      if (category in view.personalData && (CASE_PERSONAL_DATA_CATEGORIES as readonly string[]).includes(category)) personalData[category] = view.personalData[category]!;
+      if (category in view.personalData && SHAREABLE_SEALED.includes(category)) personalData[category] = view.personalData[category]!;
     } else {
       withdrawn.push(stubFor(category, mine, view, subject, at));
     }
@@ -73,6 +80,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
     referrals: mine.map((r) => ({
       referralId: r.referralId, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), urgency: r.urgency,
       sharedCategories: r.sharedCategories, status: r.status, requestedAt: r.requestedAt, respondBy: r.respondBy,
+      ...(r.onHoldSince ? { onHold: true as const } : {}),
       ...(r.withdrawalCause ? { withdrawalCause: recipientWithdrawalCause(r.withdrawalCause) } : {}),
       // The note travels with the referral while the agency holds it and may still see some of what it shared.
       ...(r.note && HOLDING.has(r.status) && r.sharedCategories.some(permitted) ? { note: r.note } : {}),

@@ -1,4 +1,4 @@
-import { type CaseEvent, REFERRAL_STATUS_AFTER } from '../../libs/domain/index.js';
+import { type CaseEvent, REFERRAL_STATUS_AFTER, isOpenReferral } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
@@ -26,8 +26,11 @@ export interface InboxRow {
   decline_reason: string | null;
   requested_at: string | Date;
   respond_by: string | Date;
+  on_hold: boolean;
   updated_at: string | Date;
 }
+
+const HOLD_EVENTS = new Set<string>(['ReferralPutOnHold', 'ReferralResumed']);
 
 export const referralInbox: Projection = {
   name: 'referral-inbox',
@@ -51,20 +54,23 @@ CREATE TABLE IF NOT EXISTS referral_inbox (
   updated_at timestamptz NOT NULL,
   PRIMARY KEY (referral_id, direction)
 );
+-- A referral waits while its case is paused (ReferralPutOnHold / ReferralResumed).
+ALTER TABLE referral_inbox ADD COLUMN IF NOT EXISTS on_hold boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS referral_inbox_by_agency ON referral_inbox (agency_id, direction, status, requested_at DESC);
 ${agencyScopedTable('referral_inbox')}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const referralEvents = events.flatMap((recorded) => {
       const event = { type: recorded.type, data: recorded.data } as CaseEvent;
-      return event.type === 'ReferralRequested' || event.type in REFERRAL_STATUS_AFTER ? [{ event, caseId: recorded.streamId.replace(/^case-/, '') }] : [];
+      return event.type === 'ReferralRequested' || event.type in REFERRAL_STATUS_AFTER || HOLD_EVENTS.has(event.type)
+        ? [{ event, caseId: recorded.streamId.replace(/^case-/, '') }] : [];
     });
     if (referralEvents.length === 0) return;
     // Fold the batch in memory from the stored rows, then write every touched row once.
     const ids = [...new Set(referralEvents.map(({ event }) => (event.data as { referralId: string }).referralId))];
     const stored = await tx.query<InboxRow>(
       `SELECT referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency, shared_categories, status,
-              withdrawal_cause, decline_reason, requested_at, respond_by, updated_at
+              withdrawal_cause, decline_reason, requested_at, respond_by, on_hold, updated_at
          FROM referral_inbox WHERE referral_id = ANY($1::uuid[])`,
       [ids],
     );
@@ -78,9 +84,18 @@ ${agencyScopedTable('referral_inbox')}`,
             rows.set(key, {
               referral_id: r.referralId, direction, agency_id: agency, counterpart_agency_id: counterpart, case_id: caseId, purpose: r.purpose,
               service_type: r.serviceType ?? null, urgency: r.urgency, shared_categories: [...r.sharedCategories], status: 'requested',
-              withdrawal_cause: null, decline_reason: null, requested_at: r.requestedAt, respond_by: r.respondBy, updated_at: r.requestedAt,
+              withdrawal_cause: null, decline_reason: null, requested_at: r.requestedAt, respond_by: r.respondBy, on_hold: false, updated_at: r.requestedAt,
             });
           }
+        }
+        continue;
+      }
+      if (event.type === 'ReferralPutOnHold' || event.type === 'ReferralResumed') {
+        const { referralId, at } = event.data;
+        const respondBy = event.type === 'ReferralResumed' ? { respond_by: event.data.respondBy } : {};
+        for (const direction of ['incoming', 'outgoing'] as const) {
+          const row = rows.get(`${referralId}/${direction}`);
+          if (row) rows.set(`${referralId}/${direction}`, { ...row, ...respondBy, on_hold: event.type === 'ReferralPutOnHold', updated_at: at });
         }
         continue;
       }
@@ -91,6 +106,7 @@ ${agencyScopedTable('referral_inbox')}`,
         if (!row) continue;
         rows.set(`${step.data.referralId}/${direction}`, {
           ...row, status: REFERRAL_STATUS_AFTER[step.type], updated_at: step.data.at,
+          on_hold: row.on_hold && isOpenReferral(REFERRAL_STATUS_AFTER[step.type]),
           // The receiving agency is never told whether a safety flag ended the referral.
           withdrawal_cause: step.type !== 'ReferralWithdrawn' ? null : direction === 'incoming' ? recipientWithdrawalCause(step.data.cause) : step.data.cause,
           decline_reason: step.type === 'ReferralDeclined' ? step.data.reason : null,
@@ -99,14 +115,14 @@ ${agencyScopedTable('referral_inbox')}`,
     }
     await tx.query(
       `INSERT INTO referral_inbox (referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency,
-         shared_categories, status, withdrawal_cause, decline_reason, requested_at, respond_by, updated_at)
+         shared_categories, status, withdrawal_cause, decline_reason, requested_at, respond_by, on_hold, updated_at)
        SELECT referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency,
-         ARRAY(SELECT jsonb_array_elements_text(shared_categories)), status, withdrawal_cause, decline_reason, requested_at, respond_by, updated_at
+         ARRAY(SELECT jsonb_array_elements_text(shared_categories)), status, withdrawal_cause, decline_reason, requested_at, respond_by, on_hold, updated_at
          FROM jsonb_to_recordset($1::jsonb) AS r(referral_id uuid, direction text, agency_id uuid, counterpart_agency_id uuid, case_id uuid,
            purpose text, service_type text, urgency text, shared_categories jsonb, status text, withdrawal_cause text, decline_reason text,
-           requested_at timestamptz, respond_by timestamptz, updated_at timestamptz)
+           requested_at timestamptz, respond_by timestamptz, on_hold boolean, updated_at timestamptz)
        ON CONFLICT (referral_id, direction) DO UPDATE SET status = EXCLUDED.status, withdrawal_cause = EXCLUDED.withdrawal_cause,
-         decline_reason = EXCLUDED.decline_reason, updated_at = EXCLUDED.updated_at`,
+         decline_reason = EXCLUDED.decline_reason, respond_by = EXCLUDED.respond_by, on_hold = EXCLUDED.on_hold, updated_at = EXCLUDED.updated_at`,
       [JSON.stringify([...rows.values()])],
     );
   },

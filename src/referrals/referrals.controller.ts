@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { readAsAgency } from '../platform/agency-scope.js';
+import { Clock } from '../platform/clock.js';
 import type { InboxRow } from './referral-inbox.projection.js';
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
@@ -14,6 +16,8 @@ const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'complete
 export class ReferralQueryDto {
   @ApiPropertyOptional({ enum: DIRECTIONS, default: 'incoming' }) @IsOptional() @IsIn(DIRECTIONS) direction?: (typeof DIRECTIONS)[number];
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @ApiPropertyOptional({ description: 'Only referrals still awaiting an answer after their respond-by deadline (none while on hold)' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() overdue?: boolean;
 }
 
 
@@ -21,7 +25,7 @@ export class ReferralQueryDto {
 @ApiBearerAuth()
 @Controller('referrals')
 export class ReferralsController {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase, private readonly clock: Clock) {}
 
   @Get()
   @Allow('referral.list')
@@ -30,8 +34,9 @@ export class ReferralsController {
     const direction = query.direction ?? 'incoming';
     const rows = await readAsAgency(this.db, principal.agencyId, (tx) => tx.query<InboxRow>(
       `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
+         AND (NOT $4::boolean OR (status IN ('requested', 'acknowledged') AND NOT on_hold AND respond_by < $5::timestamptz))
        ORDER BY requested_at DESC LIMIT 500`,
-      [principal.agencyId, direction, query.status ?? null],
+      [principal.agencyId, direction, query.status ?? null, query.overdue === true, this.clock.now()],
     ));
     return rows.map((row) => ({
       referralId: row.referral_id,
@@ -46,6 +51,7 @@ export class ReferralsController {
       declineReason: row.decline_reason ?? undefined,
       requestedAt: new Date(row.requested_at).toISOString(),
       respondBy: new Date(row.respond_by).toISOString(),
+      ...(row.on_hold ? { onHold: true } : {}),
       updatedAt: new Date(row.updated_at).toISOString(),
     }));
   }

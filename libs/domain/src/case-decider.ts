@@ -13,6 +13,7 @@ import type {
 } from './events.js';
 import { type IndicatorCode, isIndicatorCode } from './indicators.js';
 import { reject } from './rejection.js';
+import { isUnavailable } from './service-match.js';
 
 export type CaseStatus = 'open' | 'paused' | 'closed';
 export type ReferralStatus = 'requested' | 'acknowledged' | 'accepted' | 'declined' | 'completed' | 'withdrawn';
@@ -118,7 +119,11 @@ export function evolve(state: CaseState, event: CaseEvent): CaseState {
     case 'ReferralDeclined':
     case 'ReferralCompleted':
     case 'ReferralWithdrawn':
-      return withReferral(state, event.data.referralId, { status: REFERRAL_STATUS_AFTER[event.type] });
+    {
+      const status = REFERRAL_STATUS_AFTER[event.type];
+      // A referral answered for good no longer waits for the case to resume.
+      return withReferral(state, event.data.referralId, { status, ...(isOpenReferral(status) ? {} : { onHoldSince: undefined }) });
+    }
     case 'CaseInterrupted':
       return { ...state, status: 'paused' };
     case 'CaseResumed':
@@ -358,6 +363,7 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
     reject('conflict', 'an in-depth interview follows a screening that confirmed indicators; record the screening first');
   }
   if (command.reReferralOf !== undefined) checkReReferral(command, state);
+  if (command.directory && isUnavailable(command.directory)) reject(command.directory.kind === 'not_offered' ? 'invalid' : 'conflict', command.directory.reason);
 
   const request = {
     recipient: command.recipient,
@@ -399,7 +405,7 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
         requestedBy: command.actor.userId,
         requestedAt: command.at,
         respondBy: new Date(Date.parse(command.at) + RESPONSE_HOURS[command.urgency] * 3_600_000).toISOString(),
-        ...(command.service ? { serviceId: command.service.serviceId, ...(command.service.area ? { area: command.service.area } : {}) } : {}),
+        ...(command.directory ? { serviceId: command.directory.serviceId, ...(command.directory.area ? { area: command.directory.area } : {}) } : {}),
         ...(command.reReferralOf ? { reReferralOf: command.reReferralOf } : {}),
       },
     },
@@ -612,6 +618,7 @@ function recordIdentification(command: RecordIdentification, state: ExistingCase
 function recordIntake(command: RecordIntake, state: ExistingCase): CaseEvent[] {
   requireOwner(state, command.actor, 'record the intake');
   requireStatus(state, ['open'], 'record the intake');
+  if (!command.caseworkerIsStaff) reject('invalid', 'the caseworker is an active caseworker or supervisor of the owning agency');
   if (state.caseworkerId === command.caseworkerId) reject('conflict', 'this caseworker already manages the case');
   return [{ type: 'IntakeRecorded', data: { caseworkerId: command.caseworkerId, by: command.actor.userId, at: command.at } }];
 }

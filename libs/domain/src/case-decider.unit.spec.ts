@@ -265,6 +265,9 @@ describe('interruption, resumption, closure, reopening', () => {
     spec.given([...given, resumed, step('ReferralResumed', owner.userId, t2, { respondBy: t3 })])
       .when({ type: 'AcceptReferral', actor: shelter, at: t3, referralId: 'r-1' }).then([step('ReferralAccepted', shelter.userId, t3)]);
   });
+  it('releases a held referral that is declined, so resumption leaves it alone', () =>
+    spec.given([opened(), consented(), referred, interrupted, held, step('ReferralDeclined', shelter.userId, t3, { reason: 'person_unreachable' })])
+      .when({ type: 'ResumeCase', actor: owner, at: t3 }).then([{ type: 'CaseResumed', data: { by: owner.userId, at: t3 } }]));
   it('withdraws held referrals when a paused case is closed', () =>
     spec.given([opened(), consented(), referred, interrupted, held]).when(command('CloseCase'))
       .then([closed, step('ReferralWithdrawn', owner.userId, t2, { cause: 'case_closed' })]));
@@ -585,11 +588,12 @@ describe('the case path: screening, identification, intake, case plan, safety', 
     const plan: CaseCommand = { type: 'RecordCasePlan', actor: owner, at: t2, servicesNeeded: ['shelter', 'medical'], plan: sealed };
     spec.given([opened()]).when(plan).thenThrows({ kind: 'conflict', message: 'a case plan follows the intake; record the intake first' });
     const intake: CaseEvent = { type: 'IntakeRecorded', data: { caseworkerId: 'u-caseworker-2', by: owner.userId, at: t1 } };
-    spec.given([opened()]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-caseworker-2' }).then([intake]);
-    spec.given([opened(), intake]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-caseworker-2' }).thenThrows({ kind: 'conflict' });
+    spec.given([opened()]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-caseworker-2', caseworkerIsStaff: true }).then([intake]);
+    spec.given([opened(), intake]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-caseworker-2', caseworkerIsStaff: true }).thenThrows({ kind: 'conflict' });
     spec.given([opened(), intake]).when(plan).then([{ type: 'CasePlanRecorded', data: { servicesNeeded: ['shelter', 'medical'], plan: sealed, by: owner.userId, at: t2 } }]);
     spec.given([opened(), intake]).when({ ...plan, servicesNeeded: ['shelter', 'shelter'] } as CaseCommand).thenThrows({ kind: 'invalid' });
-    spec.given([opened(), consented(), referred]).when({ type: 'RecordIntake', actor: shelter, at: t1, caseworkerId: 'x' }).thenThrows({ kind: 'forbidden' });
+    spec.given([opened()]).when({ type: 'RecordIntake', actor: owner, at: t1, caseworkerId: 'u-someone-else', caseworkerIsStaff: false }).thenThrows({ kind: 'invalid' });
+    spec.given([opened(), consented(), referred]).when({ type: 'RecordIntake', actor: shelter, at: t1, caseworkerId: 'x', caseworkerIsStaff: false }).thenThrows({ kind: 'forbidden' });
   });
   it('assesses safety, raising new flags and withdrawing the referrals they no longer cover in the same decision', () => {
     const assessed: CaseEvent = { type: 'SafetyAssessed', data: { riskLevel: 'high', plan: sealed, by: owner.userId, at: t2 } };
@@ -625,7 +629,13 @@ describe('re-referral after a decline', () => {
     spec.given([...given, declined, ...again]).when(reRefer({ referralId: 'r-3' })).thenThrows({ kind: 'conflict', message: 'referral r-1 was already re-referred' });
   });
   it('records the directory service and area the referral goes to', () => {
-    const [event] = caseDecider.decide(requestShelter({ service: { serviceId: 's-1', area: 'Jere' } }), [opened(), consented()].reduce(evolve, initialState()));
+    const [event] = caseDecider.decide(requestShelter({ directory: { serviceId: 's-1', area: 'Jere' } }), [opened(), consented()].reduce(evolve, initialState()));
     expect(event).toMatchObject({ data: { serviceId: 's-1', area: 'Jere' } });
+  });
+  it('refuses a recipient the directory says cannot take the referral, after checking who asks', () => {
+    spec.given([opened(), consented()]).when(requestShelter({ directory: { kind: 'full', reason: 'the agency\'s shelter service is full (no places available)' } }))
+      .thenThrows({ kind: 'conflict', message: 'the agency\'s shelter service is full (no places available)' });
+    spec.given([opened(), consented()]).when(requestShelter({ directory: { kind: 'not_offered', reason: 'the agency does not offer shelter' } })).thenThrows({ kind: 'invalid' });
+    spec.given([opened(), consented()]).when(requestShelter({ actor: police, directory: { kind: 'full', reason: 'full' } })).thenThrows({ kind: 'not_found' });
   });
 });

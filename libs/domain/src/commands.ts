@@ -6,6 +6,7 @@ import type {
   IdentificationOutcome, InterruptionReason, RiskLevel, ScreeningOutcome, Sealed, Urgency,
 } from './events.js';
 import type { IndicatorCode } from './indicators.js';
+import type { Unavailable } from './service-match.js';
 
 /** Who acts, as the identity layer established it. */
 export interface Actor {
@@ -44,8 +45,11 @@ export type RequestReferral = Command<'RequestReferral', {
   urgency: Urgency;
   sharedCategories: readonly DataCategory[];
   note?: Sealed;
-  /** The directory service and area, resolved by the application from the service directory. */
-  service?: { readonly serviceId: string; readonly area?: string };
+  /**
+   * What the service directory says of the recipient for the service needed: the service and
+   * area the referral goes to, or why it cannot take it (absent when the purpose needs no service).
+   */
+  directory?: { readonly serviceId: string; readonly area?: string } | Unavailable;
   reReferralOf?: string;
 }>;
 export type AcknowledgeReferral = Command<'AcknowledgeReferral', { referralId: string }>;
@@ -55,8 +59,8 @@ export type CompleteReferral = Command<'CompleteReferral', { referralId: string;
 export type WithdrawReferral = Command<'WithdrawReferral', { referralId: string }>;
 export type RecordScreening = Command<'RecordScreening', { outcome: ScreeningOutcome; indicators: readonly IndicatorCode[] }>;
 export type RecordIdentification = Command<'RecordIdentification', { outcome: IdentificationOutcome; referralId?: string }>;
-/** The application checks the caseworker is active staff of the owning agency. */
-export type RecordIntake = Command<'RecordIntake', { caseworkerId: string }>;
+/** `caseworkerIsStaff`: the application found the caseworker to be an active caseworker or supervisor of the actor's agency. */
+export type RecordIntake = Command<'RecordIntake', { caseworkerId: string; caseworkerIsStaff: boolean }>;
 export type RecordCasePlan = Command<'RecordCasePlan', { servicesNeeded: readonly ServiceType[]; plan: Sealed }>;
 /** Flags raised with the assessment narrow sharing in the same decision. */
 export type AssessSafety = Command<'AssessSafety', { riskLevel: RiskLevel; plan: Sealed; flags: readonly SafetyFlag[] }>;
