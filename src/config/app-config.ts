@@ -50,6 +50,8 @@ export interface AppConfig {
   readonly retentionSchedule?: boolean;
   /** text: Nest's console lines; json: one JSON object per line, credentials redacted. */
   readonly logFormat: 'text' | 'json';
+  /** The coordinator's reports show a count from 1 to this minus 1 as suppressed; 1 shows every count. */
+  readonly reportMinCell: number;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
+    reportMinCell: integer(env, 'REPORT_MIN_CELL', 5, 1, 1000),
     ...(optional(env, 'BOOTSTRAP_COORDINATOR') ? { bootstrapCoordinator: username(env, 'BOOTSTRAP_COORDINATOR') } : {}),
     bootstrapAgency: optional(env, 'BOOTSTRAP_AGENCY') ?? 'Network coordination',
     ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 1, 1, 36_500) } : {}),

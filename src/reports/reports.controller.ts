@@ -1,0 +1,48 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsDateString, IsOptional, Length } from 'class-validator';
+import { Allow } from '../identity/access.decorators.js';
+import { type PeriodQuery, ReportsService } from './reports.service.js';
+
+export class ReportPeriodDto implements PeriodQuery {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'First day (UTC) of the referrals requested, included; default 89 days before `to`' })
+  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) from?: string;
+  @ApiPropertyOptional({ example: '2026-03-31', description: 'Last day (UTC), included; default today' })
+  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) to?: string;
+}
+
+/** The network coordinator's reports: anonymous statistics and the directory, never a case or a person. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('service-map')
+  @Allow('report.read')
+  @ApiOperation({ summary: 'Who does what where: per area and service type, the agencies offering an active service, and capacity where known' })
+  serviceMap() {
+    return this.reports.serviceMap();
+  }
+
+  @Get('referrals')
+  @Allow('report.read')
+  @ApiOperation({ summary: 'Referral volumes, outcomes and response times (hours) per service type and area; small counts suppressed' })
+  referrals(@Query() query: ReportPeriodDto) {
+    return this.reports.referrals(query);
+  }
+
+  @Get('declines')
+  @Allow('report.read')
+  @ApiOperation({ summary: 'Declined referrals by reason, and by service type and reason; small counts suppressed' })
+  declines(@Query() query: ReportPeriodDto) {
+    return this.reports.declines(query);
+  }
+
+  @Get('overdue-referrals')
+  @Allow('report.read')
+  @ApiOperation({ summary: 'Referrals across the network still waiting for an answer past their deadline (not those on hold); no case ids' })
+  overdueReferrals() {
+    return this.reports.overdueReferrals();
+  }
+}
