@@ -193,7 +193,7 @@ describe.each(APP_DRIVERS)('coordinator reports (%s)', (driver) => {
     const cell = (rows: Array<{ area: string; serviceType: string }>, area: string, serviceType: string) => rows.find((r) => r.area === area && r.serviceType === serviceType);
     const before = (await read('/reports/service-map')).rows;
     expect(cell(before, 'Maiduguri', 'shelter')).toEqual({
-      area: 'Maiduguri', serviceType: 'shelter', agencies: [{ agencyId: shelter, agencyName: shelterName, agencyKind: 'shelter' }], capacity: { total: 12, available: 3 },
+      area: 'Maiduguri', serviceType: 'shelter', agencies: [{ agencyId: shelter, agencyName: shelterName, agencyKind: 'shelter', subcommittees: ['protection'] }], capacity: { total: 12, available: 3 },
     });
     expect(cell(before, 'Maiduguri', 'medical')).toMatchObject({ agencies: [{ agencyId: clinic, agencyKind: 'health' }], capacity: null });
 

@@ -19,14 +19,14 @@ const service = (of: AgencyRecord, name: string, more: Partial<ServiceRecord> = 
 });
 const offerOf = (s: ServiceRecord, a: AgencyRecord): ServiceOffer => ({
   serviceId: s.id, serviceName: s.name, serviceType: s.serviceType, agencyId: a.id, agencyName: a.name, agencyKind: a.kind, agencyActive: a.active,
-  status: s.status, areas: s.areas, eligibility: s.eligibility, ...(s.capacity ? { capacity: s.capacity } : {}),
+  agencySubcommittees: a.subcommittees, status: s.status, areas: s.areas, eligibility: s.eligibility, ...(s.capacity ? { capacity: s.capacity } : {}),
 });
 
 /** What every adapter of the ServiceDirectory port must answer; no SQL here. */
 export function serviceDirectoryContract(name: string, open: () => Promise<OpenedDirectory>): void {
   describe(`ServiceDirectory contract: ${name}`, () => {
     let opened: OpenedDirectory;
-    const shelterNgo = agency('B shelter network', { kind: 'shelter' });
+    const shelterNgo = agency('B shelter network', { kind: 'shelter', subcommittees: ['prevention', 'protection'] });
     const clinic = agency('A clinic', { kind: 'health' });
     const closed = agency('C agency no longer a member', { active: false });
     const beds = service(shelterNgo, 'Beds for women and girls', {

@@ -1,4 +1,5 @@
 import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
+import type { Subcommittee } from './directory.model.js';
 
 /** Injection token of the ServiceDirectory port; DirectoryModule is global and provides it. */
 export const SERVICE_DIRECTORY = Symbol('ServiceDirectory');
@@ -19,6 +20,8 @@ export interface ServiceOffer {
   readonly agencyName: string;
   readonly agencyKind: AgencyKind;
   readonly agencyActive: boolean;
+  /** The task-force subcommittees the agency sits on (prevention, protection, prosecution). */
+  readonly agencySubcommittees: readonly Subcommittee[];
   readonly status: ServiceStatus;
   /** The areas the service serves: its own, or its agency's when it names none. */
   readonly areas: readonly string[];

@@ -94,9 +94,9 @@ export class SqlDirectory implements ServiceDirectory {
 
   /** Services with their agency and locations, by agency name then service name. */
   async entries(query: ServiceQuery): Promise<ServiceEntry[]> {
-    const rows = await this.db.query<ServiceRow & { agency_name: string; agency_kind: AgencyKind; agency_active: boolean }>(
-      `SELECT s.*, a.name AS agency_name, a.kind AS agency_kind, a.active AS agency_active
-       FROM directory_services s JOIN agencies a ON a.id = s.agency_id
+    const rows = await this.db.query<ServiceRow & { agency_name: string; agency_kind: AgencyKind; agency_active: boolean; agency_subcommittees: Subcommittee[] }>(
+      `SELECT s.*, a.name AS agency_name, a.kind AS agency_kind, a.active AS agency_active, coalesce(p.subcommittees, '{}') AS agency_subcommittees
+       FROM directory_services s JOIN agencies a ON a.id = s.agency_id LEFT JOIN directory_agency_profiles p ON p.agency_id = a.id
        WHERE ($1::text IS NULL OR s.service_type = $1::text)
          AND ($2::uuid IS NULL OR s.agency_id = $2::uuid)
          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(s.areas) AS area WHERE lower(area) = lower($3::text)))
@@ -112,7 +112,8 @@ export class SqlDirectory implements ServiceDirectory {
     return rows.map((row) => {
       const { id: serviceId, agencyId, name: serviceName, description, ...rest } = serviceRecord(row);
       return {
-        serviceId, serviceName, agencyId, agencyName: row.agency_name, agencyKind: row.agency_kind, agencyActive: row.agency_active, ...rest, description,
+        serviceId, serviceName, agencyId, agencyName: row.agency_name, agencyKind: row.agency_kind, agencyActive: row.agency_active,
+        agencySubcommittees: row.agency_subcommittees, ...rest, description,
         locations: locations.filter((l) => l.service_id === serviceId).map(({ id, name, locality, region, country }) => ({ id, name, locality, region, country })),
       };
     });

@@ -73,7 +73,7 @@ export class ReportsService {
       }
     }
     const rows = [...cells.values()].map(({ area, serviceType, offers: here }) => {
-      const agencies = new Map(here.map((o) => [o.agencyId, { agencyId: o.agencyId, agencyName: o.agencyName, agencyKind: o.agencyKind }]));
+      const agencies = new Map(here.map((o) => [o.agencyId, { agencyId: o.agencyId, agencyName: o.agencyName, agencyKind: o.agencyKind, subcommittees: o.agencySubcommittees }]));
       const withCapacity = here.flatMap((o) => (o.capacity ? [o.capacity] : []));
       return {
         area,
