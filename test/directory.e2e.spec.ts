@@ -114,6 +114,11 @@ for (const driver of APP_DRIVERS) {
       const available = file.services[shelter]!.attributes!.findIndex((a) => a.value === '3');
       file.services[shelter]!.attributes![available]!.value = '13'; // more free than in all
       file.services[medical]!.organization_id = randomUUID(); // no such organization
+      // The police offering in-depth interviews: judicial cooperation by another name.
+      const police = file.organizations.find((o) => o.name.includes('Police'))!.id;
+      const policeSafety = file.services.findIndex((s) => s.organization_id === police);
+      const typeOf = file.services[policeSafety]!.attributes!.findIndex((a) => hsds.taxonomy_terms.find((term) => term.id === a.taxonomy_term_id)?.taxonomy === 'referrals-service-type');
+      file.services[policeSafety]!.attributes![typeOf]!.taxonomy_term_id = hsds.taxonomy_terms.find((term) => term.taxonomy === 'referrals-service-type' && term.code === 'in_depth_interview')!.id;
       // An agency kind the network does not have, declared as a term of its taxonomy.
       const circus = { id: randomUUID(), code: 'circus', name: 'circus', description: 'not a kind of agency', taxonomy: 'referrals-agency-kind' };
       file.taxonomy_terms.push(circus);
@@ -136,6 +141,8 @@ for (const driver of APP_DRIVERS) {
         'locations[0] /addresses',
       ]));
       expect(response.body.invalid.find((i: { record: string }) => i.record === `services[${medical}]`).id).toBe(file.services[medical]!.id);
+      expect(response.body.invalid.find((i: { record: string }) => i.record === `services[${policeSafety}]`))
+        .toMatchObject({ field: expect.stringContaining(`/attributes/${typeOf}`), message: expect.stringMatching(/judicial cooperation/) });
       expect(response.text).not.toContain('Zqzz');
       expect(await directoryState(t)).toBe(before);
     });
@@ -160,6 +167,10 @@ for (const driver of APP_DRIVERS) {
       await t.http.put(`/directory/services/${created.body.serviceId}`).set(coordinator).send(service({ name: 'Night shelter (coordinated)' })).expect(200);
       const forNgo = await t.http.post('/directory/services').set(coordinator).send({ ...service(), agencyId: await t.agencyId('Lake Chad') }).expect(201);
       expect(forNgo.body.agencyKind).toBe('national_ngo');
+      // Law enforcement offers personal safety only, prosecution nothing: data reaching them is judicial cooperation.
+      const forPolice = await t.http.post('/directory/services').set(coordinator).send({ ...service(), serviceType: 'in_depth_interview', capacity: undefined, agencyId: await t.agencyId('Police') });
+      expect([forPolice.status, forPolice.body.detail]).toEqual([422, expect.stringMatching(/judicial cooperation/)]);
+      await t.http.post('/directory/services').set(coordinator).send({ ...service(), serviceType: 'personal_safety', capacity: undefined, agencyId: await t.agencyId('Police') }).expect(201);
 
       // The shelter says it is full, then has room again; never more free than in all.
       await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 0 }).expect(200);

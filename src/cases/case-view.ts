@@ -55,6 +55,9 @@ export type CaseView = Omit<CaseRecord, 'consents'> & {
   consents: Array<Omit<CaseRecord['consents'][number], 'provisions'> & { provisions: Array<RecordedProvision & { status: ProvisionStatus }> }>;
 };
 
+/** Timeline steps whose `reason` describes the person (an outcome, a risk level, a flag), dropped on erasure. */
+const ABOUT_THE_PERSON = new Set<string>(['ScreeningRecorded', 'IdentificationRecorded', 'SafetyAssessed', 'SafetyFlagRaised', 'SafetyFlagLifted']);
+
 /** The next record after `event`; undefined until the case is opened. Pure: returns a new record. */
 export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEvent): CaseRecord | undefined {
   if (event.type === 'CaseOpened') {
@@ -175,7 +178,11 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       view.indicators = [];
       view.safetyFlags = [];
       view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, ...r }) => r);
-      view.timeline = [...view.timeline.map(({ note: _n, ...t }) => t), { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
+      // Outcomes, risk levels and flag names say what happened to the person: only that a step happened stays.
+      view.timeline = [
+        ...view.timeline.map(({ note: _n, reason, ...t }) => (ABOUT_THE_PERSON.has(t.type) || reason === undefined ? t : { ...t, reason })),
+        { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason },
+      ];
       view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));
       // What was learnt about the person goes with the data; that the steps happened stays.
       view.path = Object.fromEntries(Object.entries(view.path ?? {}).map(([step, { at, by }]) => [step, { at, by }])) as CaseRecord['path'];

@@ -110,7 +110,7 @@ export class CasesController {
   }
 
   @Get(':caseId/referral-suggestions')
-  @Allow('referral.request')
+  @Allow('referral.suggest')
   @ApiOperation({ summary: 'Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing' })
   suggestions(@Param('caseId', uuid) caseId: string, @Query() query: ReferralSuggestionsDto, @CurrentPrincipal() principal: Principal) {
     return this.cases.referralSuggestions(caseId, principal, query);

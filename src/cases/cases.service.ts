@@ -1,7 +1,9 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { DATA_KEY_STORE, type DataKeyStore, type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
-import { type ConsentRecipient, type DataCategory, type DisclosureGrant, type ServiceType, permits } from '../../libs/consent-policy/index.js';
+import {
+  type AgencyKind, type ConsentRecipient, type DataCategory, type DisclosureGrant, type ServiceType, isJudicialAgency, permits,
+} from '../../libs/consent-policy/index.js';
 import {
   type AgeGroup, type CaseCommand, type CasePersonalData, CommandRejected, type Sealed, ageRangeOf, directoryServiceFor, eligibilityGaps, isOpenReferral, isUnavailable,
   referralTarget, treatedAsChild,
@@ -170,7 +172,7 @@ export class CasesService {
         consent: {
           covered: decisions.filter((d) => d.decision.permitted).map((d) => d.category),
           missing: missing.map((d) => d.category),
-          ...(missing.length > 0 ? { needed: consentNeeded(offer.agencyName, query.serviceType, missing, facts.treatedAsChild) } : {}),
+          ...(missing.length > 0 ? { needed: consentNeeded(offer, query.serviceType, missing, facts.treatedAsChild) } : {}),
         },
       };
     });
@@ -364,11 +366,18 @@ const hasNotes = (view: CaseView) =>
   !view.erased && (view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0 || !!view.path?.casePlan);
 
 /** What to ask the person for, in the words of a consent provision. */
-const consentNeeded = (agencyName: string, serviceType: ServiceType, missing: ReadonlyArray<{ category: DataCategory; decision: { permitted: boolean; rule?: string } }>, child: boolean) => {
+const consentNeeded = (
+  offer: { agencyName: string; agencyKind: AgencyKind }, serviceType: ServiceType,
+  missing: ReadonlyArray<{ category: DataCategory; decision: { permitted: boolean; rule?: string } }>, child: boolean,
+) => {
   const flagged = missing.filter((m) => 'rule' in m.decision && m.decision.rule === 'safety_flag').map((m) => m.category);
   const askable = missing.map((m) => m.category).filter((c) => !flagged.includes(c));
+  // The policy's rules for judicial cooperation: a named agency, and for a child a determination only.
+  const basis = isJudicialAgency(offer.agencyKind)
+    ? (child ? 'an approved best-interests determination naming the agency,' : 'the person\'s explicit consent naming the agency')
+    : (child ? 'a guardian\'s consent with the child\'s assent, or an approved best-interests determination,' : 'the person\'s consent');
   return [
-    ...(askable.length > 0 ? [`${child ? 'a guardian\'s consent with the child\'s assent, or an approved best-interests determination,' : 'the person\'s consent'} to share ${askable.join(', ')} with ${agencyName} for service_provision (${serviceType})`] : []),
+    ...(askable.length > 0 ? [`${basis} to share ${askable.join(', ')} with ${offer.agencyName} for service_provision (${serviceType})`] : []),
     ...(flagged.length > 0 ? [`${flagged.join(', ')} withheld by a safety flag on the case`] : []),
   ].join('; ');
 };

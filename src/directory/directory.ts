@@ -1,4 +1,5 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { judicialServiceRefusal, mayOffer } from '../../libs/domain/index.js';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../identity/principal.js';
 import { mayPerform } from '../identity/roles.js';
@@ -71,6 +72,8 @@ export class Directory {
   }
 
   private async save(target: Pick<ServiceRecord, 'id' | 'agencyId'>, body: ServiceDto): Promise<ServiceEntry> {
+    const kind = (await this.store.agency(target.agencyId))?.kind;
+    if (kind && !mayOffer(kind, body.serviceType)) throw new UnprocessableEntityException(judicialServiceRefusal(kind, body.serviceType));
     const { sexes = [], minimumAge, maximumAge, childrenAccepted, languages = [] } = body.eligibility;
     await this.store.saveService({
       ...target,

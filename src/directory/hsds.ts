@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AGENCY_KINDS, type AgencyKind, SERVICE_TYPES, type ServiceType } from '../../libs/consent-policy/index.js';
+import { judicialServiceRefusal, mayOffer } from '../../libs/domain/index.js';
 import {
   type AgencyRecord, COUNTRY_CODE, type DirectoryContent, LANGUAGE_CODE, LIMITS, type LocationRecord, SUBCOMMITTEES, type ServiceLocationRecord,
   type ServiceRecord, type Subcommittee,
@@ -428,6 +429,8 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
     const found = termsOn(where, id, 'service', s.attributes);
     distinct(where, id, found, (t) => `${t.id}:${t.value ?? ''}`);
     const type = exactlyOne(where, id, found, 'serviceType', 'the kind of service');
+    const kind = importedAgencies.find((a) => a.id === agencyId)?.kind ?? current.agencies.find((a) => a.id === agencyId)?.kind;
+    if (type && kind && !mayOffer(kind, type.code as ServiceType)) report(where, id, type.at, judicialServiceRefusal(kind, type.code as ServiceType));
     const children = exactlyOne(where, id, found, 'eligibility', 'true or false', 'children_accepted');
     if (children && children.value !== 'true' && children.value !== 'false') report(where, id, `${children.at}/value`, 'must be true or false');
     const sexes = found.filter((t) => t.code === 'sex_accepted');

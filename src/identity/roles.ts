@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   // Whoever records a consent can hand the person its receipt.
   'consent.receipt': ['frontline_worker', 'caseworker', 'supervisor'],
   'referral.request': ['frontline_worker', 'caseworker', 'supervisor'],
+  // Suggestions weigh the person's demographics (eligibility): for those who may read the case.
+  'referral.suggest': ['caseworker', 'supervisor'],
   'referral.respond': ['caseworker', 'supervisor', 'partner_system'],
   'referral.withdraw': ['caseworker', 'supervisor'],
   'case.change-status': ['caseworker', 'supervisor'],

@@ -13,6 +13,7 @@
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { termId } from '../../src/directory/hsds.js';
+import { isJudicialAgency } from '../../libs/consent-policy/index.js';
 import { type Action, type Role, mayPerform } from '../../src/identity/roles.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -61,6 +62,13 @@ export const callerMay = (caller: Caller, action: Action): boolean =>
 // ---------------------------------------------------------------------------------------------
 // In which context
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * The fixture case is a child's, referred on a guardian's consent: that never reaches a
+ * law-enforcement or prosecution agency (only a best-interests determination can), so callers of
+ * such an agency (the coordinator and auditor at the Ministry of Justice) are not put in it.
+ */
+const reachableOnConsent = (caller: Caller) => !isJudicialAgency(AGENCY_KINDS_BY_KEY[caller.agency]);
 
 export type ReferralState = 'requested' | 'acknowledged' | 'accepted' | 'withdrawn';
 
@@ -115,12 +123,12 @@ export const CONTEXTS = {
   // (c) referred to the caller's agency, then the consent was withdrawn (which withdrew the referral)
   withdrawn: {
     key: 'withdrawn', scope: 'case', title: 'case referred to the caller\'s agency, consent withdrawn', relation: 'recipient',
-    state: { ...STANDARD, referral: 'withdrawn', consent: 'withdrawn' }, fixed: ['referral', 'consent'],
+    state: { ...STANDARD, referral: 'withdrawn', consent: 'withdrawn' }, fixed: ['referral', 'consent'], realizableFor: (caller) => reachableOnConsent(caller),
   },
   // (d) referred to the caller's agency under live consent
   live: {
     key: 'live', scope: 'case', title: 'case referred to the caller\'s agency under live consent', relation: 'recipient',
-    state: STANDARD, fixed: ['consent'],
+    state: STANDARD, fixed: ['consent'], realizableFor: (caller) => reachableOnConsent(caller),
   },
   none: { key: 'none', scope: 'none', title: '', relation: 'none' },
   ownUser: { key: 'ownUser', scope: 'user', title: 'user of the caller\'s agency', relation: 'own' },
@@ -228,7 +236,7 @@ export interface RouteSpec {
   /** Case routes: the state success needs, when the standard fixture is not in it (e.g. paused for resumption). */
   readonly needs?: Partial<CaseState>;
   /** A rule the domain applies after the state rule (e.g. the proposer may not approve). */
-  readonly finally?: (context: Context, state: CaseState | undefined) => Outcome | undefined;
+  readonly finally?: (context: Context, state: CaseState | undefined, caller: Caller) => Outcome | undefined;
   /** Contexts to generate instead of the scope's default ones. */
   readonly contexts?: readonly ContextKey[];
   /** Personal data a success may show, by context; nothing by default. */
@@ -269,6 +277,11 @@ const directoryService = (f: Fixture) => ({
 const isOpenReferral = (s: CaseState) => ['requested', 'acknowledged', 'accepted'].includes(s.referral);
 const inFuture = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
+/** The coordinator's own agency is a prosecution one, which offers nothing through the network (libs/domain mayOffer). */
+const judicialOffer = (context: Context, _state: CaseState | undefined, caller: Caller): Outcome | undefined =>
+  (context.relation === 'own' && isJudicialAgency(AGENCY_KINDS_BY_KEY[caller.agency])
+    ? { status: 422, why: 'mayOffer: a law-enforcement or prosecution agency offers no such service' } : undefined);
+
 /** Owner-only case writes: requireOwner first, then the state (libs/domain/src/case-decider.ts). */
 const ownerWrite = (path: string, action: Action, rest: Partial<RouteSpec> & Pick<RouteSpec, 'allowedIn'>): RouteSpec =>
   ({ method: 'POST', path, action, scope: 'case', who: 'case-owner', success: 200, target: 'caseId', ...rest });
@@ -300,9 +313,12 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'POST', path: '/directory/services', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 201,
-    body: (f) => ({ ...directoryService(f), agencyId: f.params.agencyId }),
+    body: (f) => ({ ...directoryService(f), agencyId: f.params.agencyId }), finally: judicialOffer,
   },
-  { method: 'PUT', path: '/directory/services/:serviceId', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 200, target: 'serviceId', body: directoryService },
+  {
+    method: 'PUT', path: '/directory/services/:serviceId', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 200, target: 'serviceId',
+    body: directoryService, finally: judicialOffer,
+  },
   {
     method: 'POST', path: '/directory/services/:serviceId/capacity', action: 'service.capacity', scope: 'agency', who: 'own-agency-target', success: 200, target: 'serviceId',
     body: () => ({ available: 0 }),
@@ -431,7 +447,7 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   ownerWrite('/cases/:caseId/referrals/:referralId/re-referral', 'referral.request', { success: 201, allowedIn: () => false, body: (f) => ({ toAgencyId: f.agencies.legal }) }),
   {
     // The owning agency's staff only: a receiving agency gets 404 as if the case did not exist.
-    method: 'GET', path: '/cases/:caseId/referral-suggestions', action: 'referral.request', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
+    method: 'GET', path: '/cases/:caseId/referral-suggestions', action: 'referral.suggest', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
     query: '?serviceType=legal_assistance',
     finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'CasesService.referralSuggestions: the owning agency only' } : undefined),
     verify: async (p) => {
@@ -487,13 +503,15 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/audit/access-log', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/audit/consent-trail', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
 
-  // --- coordinator reports (src/reports): network-wide statistics, the service map and overdue referrals; never a case id ---
+  // --- coordinator reports (src/reports): network-wide statistics, the service map and overdue counts; never a case or a referral id ---
   ...(['service-map', 'referrals', 'declines', 'overdue-referrals'] as const).map((report): RouteSpec => ({
     method: 'GET', path: `/reports/${report}`, action: 'report.read', scope: 'none', who: 'any-agency', success: 200,
     verify: async (p) => {
       const streams = await p.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'case-%'`, []);
+      const referrals = await p.query<{ id: string }>(`SELECT data->>'referralId' AS id FROM events WHERE event_type = 'ReferralRequested'`, []);
       const body = JSON.stringify(p.response.body);
       expect(streams.map((s) => s.stream_id.slice('case-'.length)).filter((caseId) => body.includes(caseId))).toEqual([]);
+      expect(referrals.map((r) => r.id).filter((referralId) => body.includes(referralId))).toEqual([]);
     },
   })),
 
@@ -590,7 +608,7 @@ export function expectationFor(route: RouteSpec, caller: Caller, context: Contex
   if (state && route.allowedIn && !route.allowedIn(state)) {
     return { status: 409, why: 'the decider\'s state rule forbids it in this state', state, fresh: changed };
   }
-  const last = route.finally?.(context, state);
+  const last = route.finally?.(context, state, caller);
   if (last) return { ...last, state, fresh: changed };
   const mutates = route.mutates ?? route.method !== 'GET';
   return { status: route.success, why: 'permitted', state, fresh: changed || mutates };

@@ -1,5 +1,5 @@
 import { SAFETY_FLAG_EFFECTS, type SafetyFlag, type SafetyFlagEffect } from './safety-flags.js';
-import type { AgencyKind, ConsentGrantor, DataCategory, Purpose, ServiceType } from './vocabulary.js';
+import { type AgencyKind, type ConsentGrantor, type DataCategory, type Purpose, type ServiceType, isJudicialAgency } from './vocabulary.js';
 
 /**
  * Who a provision is given to: one named agency, or every agency of a kind ("any shelter").
@@ -112,7 +112,7 @@ export function permits(subject: ConsentSubject, request: DisclosureRequest): Po
     return deny('safety_flag', `a safety flag on the case withholds ${describe(request)} from other agencies`);
   }
   const t = Date.parse(request.at);
-  for (const consent of usableConsents(subject, request.purpose)) {
+  for (const consent of usableConsents(subject, request)) {
     const provision = consent.provisions.find((p) => covers(p, request) && isLive(consent, p, request.at));
     if (provision) return { permitted: true, basis: { kind: 'consent', consentId: consent.consentId, provisionId: provision.provisionId } };
   }
@@ -138,12 +138,19 @@ function withholds(effect: SafetyFlagEffect, request: DisclosureRequest): boolea
 }
 
 /**
- * A child's consent counts only from a guardian with the child's assent, never for a report to
- * law enforcement, and not at all while a flag says the guardian cannot speak for the child.
+ * Data reaching the justice chain: a report to law enforcement, or anything at all to a
+ * law-enforcement or prosecution agency, whatever purpose it is asked for under.
  */
-function usableConsents(subject: ConsentSubject, purpose: Purpose): readonly ConsentRecord[] {
+const isJudicialCooperation = (request: DisclosureRequest): boolean =>
+  request.purpose === 'law_enforcement_report' || isJudicialAgency(request.recipient.agencyKind);
+
+/**
+ * A child's consent counts only from a guardian with the child's assent, never for judicial
+ * cooperation, and not at all while a flag says the guardian cannot speak for the child.
+ */
+function usableConsents(subject: ConsentSubject, request: DisclosureRequest): readonly ConsentRecord[] {
   if (!subject.treatedAsChild) return subject.consents;
-  if (purpose === 'law_enforcement_report' || subject.safetyFlags.some((flag) => SAFETY_FLAG_EFFECTS[flag].voidsGuardianConsent)) return [];
+  if (isJudicialCooperation(request) || subject.safetyFlags.some((flag) => SAFETY_FLAG_EFFECTS[flag].voidsGuardianConsent)) return [];
   return subject.consents.filter((c) => c.grantor === 'guardian' && c.childAssent === true);
 }
 
@@ -152,12 +159,12 @@ function usableDeterminations(subject: ConsentSubject): readonly BestInterestsDe
   return subject.treatedAsChild ? subject.bestInterests.filter((d) => d.approvedBy !== d.decidedBy) : [];
 }
 
-/** A report to law enforcement must name the agency: a kind of agency never implies it. */
+/** Judicial cooperation must name the agency: a kind of agency ("any police") never implies it. */
 function covers(grant: DisclosureGrant, request: DisclosureRequest): boolean {
   return (
     namesRecipient(grant.recipient, request.recipient) &&
     grant.purpose === request.purpose &&
-    (request.purpose !== 'law_enforcement_report' || 'agencyId' in grant.recipient) &&
+    (!isJudicialCooperation(request) || 'agencyId' in grant.recipient) &&
     (request.purpose !== 'service_provision' || grant.serviceTypes.includes(request.serviceType!)) &&
     grant.categories.includes(request.category)
   );

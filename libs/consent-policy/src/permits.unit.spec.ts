@@ -109,6 +109,21 @@ describe('permits: law_enforcement_report', () => {
   });
 });
 
+describe('permits: anything to a law-enforcement or prosecution agency is judicial cooperation, whatever the purpose', () => {
+  const safety = { ...lawEnforcement, purpose: 'service_provision', serviceTypes: ['personal_safety'] } as const;
+  const toPoliceForSafety = { recipient: police, purpose: 'service_provision', serviceType: 'personal_safety' } as const;
+  const prosecutor = { agencyId: 'a-prosecutor', agencyKind: 'prosecution' } as const;
+  table([
+    ['an adult\'s provision naming the agency', subject({ consents: [consent({ provisions: [safety] })] }), toPoliceForSafety, true],
+    ['never a provision naming the kind of agency',
+      subject({ consents: [consent({ provisions: [{ ...safety, recipient: { agencyKind: 'law_enforcement' } }] })] }), toPoliceForSafety, false],
+    ['nor for prosecution', subject({ consents: [consent({ provisions: [{ ...safety, purpose: 'case_management', serviceTypes: [], recipient: { agencyKind: 'prosecution' } }] })] }),
+      { recipient: prosecutor, purpose: 'case_management', serviceType: undefined }, false],
+    ['never for a child on a guardian\'s consent, even naming the agency', child({ consents: [guardianConsent({ provisions: [safety] })] }), toPoliceForSafety, false],
+    ['for a child through an approved determination naming the agency', child({ bestInterests: [determination({ scope: [safety] })] }), toPoliceForSafety, true],
+  ]);
+});
+
 describe('permits: children', () => {
   table([
     ['a guardian\'s consent with the child\'s assent counts', child({ consents: [guardianConsent()] }), {}, true],
@@ -312,19 +327,28 @@ describe('permits: invariants', () => {
     }), runs);
   });
 
+  /** Judicial cooperation is permitted only by a grant naming the agency, and for a child only by a determination. */
+  const expectJudicialRules = (s: ConsentSubject, r: DisclosureRequest) => {
+    const decision = permits(s, r);
+    if (!decision.permitted || decision.basis.kind === 'owner') return;
+    if (s.treatedAsChild) expect(decision.basis.kind).toBe('best_interests');
+    const { basis } = decision;
+    const grants: readonly DisclosureGrant[] = basis.kind === 'consent'
+      ? s.consents.find((c) => c.consentId === basis.consentId)!.provisions.filter((p) => p.provisionId === basis.provisionId)
+      : s.bestInterests.find((d) => d.determinationId === basis.determinationId)!.scope;
+    expect(grants.some((g) => g.purpose === r.purpose && 'agencyId' in g.recipient && g.recipient.agencyId === r.recipient.agencyId)).toBe(true);
+  };
+
   it('law_enforcement_report: never to the Red Cross, only by a grant naming the agency, for a child only by a determination', () => {
     fc.assert(fc.property(arbCase, ([s, req]) => {
       const r = { ...req, purpose: 'law_enforcement_report' as const };
-      const decision = permits(s, r);
-      if (r.recipient.agencyKind === 'red_cross_red_crescent') expect(decision.permitted).toBe(false);
-      if (!decision.permitted || decision.basis.kind === 'owner') return;
-      if (s.treatedAsChild) expect(decision.basis.kind).toBe('best_interests');
-      const { basis } = decision;
-      const grants: readonly DisclosureGrant[] = basis.kind === 'consent'
-        ? s.consents.find((c) => c.consentId === basis.consentId)!.provisions.filter((p) => p.provisionId === basis.provisionId)
-        : s.bestInterests.find((d) => d.determinationId === basis.determinationId)!.scope;
-      expect(grants.some((g) => g.purpose === 'law_enforcement_report' && 'agencyId' in g.recipient && g.recipient.agencyId === r.recipient.agencyId)).toBe(true);
+      if (r.recipient.agencyKind === 'red_cross_red_crescent') expect(permits(s, r).permitted).toBe(false);
+      expectJudicialRules(s, r);
     }), runs);
+  });
+
+  it('to a law-enforcement agency, for any purpose: only by a grant naming the agency, for a child only by a determination', () => {
+    fc.assert(fc.property(arbCase, ([s, req]) => expectJudicialRules(s, { ...req, recipient: { agencyId: req.recipient.agencyId, agencyKind: 'law_enforcement' } })), runs);
   });
 
   it('a child\'s guardian consent never counts while family_involved_in_trafficking is raised', () => {

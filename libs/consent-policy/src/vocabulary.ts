@@ -58,6 +58,13 @@ export const AGENCY_KINDS = [
 ] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 
+/**
+ * Agencies of the justice chain. Assistance never depends on cooperating with them (DOMAIN.md):
+ * whatever the purpose named, data reaching them is judicial cooperation and follows its rules.
+ */
+export const JUDICIAL_AGENCY_KINDS = ['law_enforcement', 'prosecution'] as const satisfies readonly AgencyKind[];
+export const isJudicialAgency = (kind: AgencyKind): boolean => (JUDICIAL_AGENCY_KINDS as readonly AgencyKind[]).includes(kind);
+
 /** Who gave a consent: the person, or for a child a guardian (whose consent needs the child's assent). */
 export const CONSENT_GRANTORS = ['person', 'guardian'] as const;
 export type ConsentGrantor = (typeof CONSENT_GRANTORS)[number];

@@ -1,5 +1,5 @@
 import {
-  isOneOf, permits, SAFETY_FLAGS, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag,
+  isJudicialAgency, isOneOf, permits, SAFETY_FLAGS, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag,
 } from '../../consent-policy/index.js';
 import type {
   AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, AssessSafety, CaseCommand, CloseCase, CompleteReferral,
@@ -302,12 +302,13 @@ function checkGrant(grant: DisclosureGrant, label: string, actor: Actor): void {
   if (grant.validUntil !== undefined && Date.parse(grant.validUntil) <= Date.parse(grant.validFrom)) {
     reject('invalid', `${label} ends before it starts`);
   }
-  if (grant.purpose === 'law_enforcement_report') {
+  const judicial = grant.purpose === 'law_enforcement_report' || ('agencyKind' in grant.recipient && isJudicialAgency(grant.recipient.agencyKind));
+  if (judicial) {
     if (actor.agencyKind === 'red_cross_red_crescent') {
       reject('forbidden', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
     }
-    // The policy never lets a kind of agency imply a report to law enforcement; refuse what could never be used.
-    if (!('agencyId' in grant.recipient)) reject('invalid', `${label}: a law-enforcement report goes to a named agency, not a kind of agency`);
+    // The policy never lets a kind of agency imply judicial cooperation; refuse what could never be used.
+    if (!('agencyId' in grant.recipient)) reject('invalid', `${label}: data for law enforcement or prosecution goes to a named agency, not a kind of agency`);
   }
 }
 
@@ -353,7 +354,7 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
   if (new Set(command.sharedCategories).size !== command.sharedCategories.length) reject('invalid', 'shared categories are repeated');
   if (command.purpose === 'service_provision' && !command.serviceType) reject('invalid', 'service_provision needs a service type');
   if (command.purpose !== 'service_provision' && command.serviceType) reject('invalid', 'a service type belongs to service_provision only');
-  if (command.purpose === 'law_enforcement_report') {
+  if (command.purpose === 'law_enforcement_report' || isJudicialAgency(command.recipient.agencyKind)) {
     if (command.actor.agencyKind === 'red_cross_red_crescent' || command.recipient.agencyKind === 'red_cross_red_crescent') {
       reject('forbidden', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
     }
@@ -448,7 +449,7 @@ function respondToReferral(command: Response, state: ExistingCase): CaseEvent[] 
   if (!RESPONSE_FROM[command.type].includes(status)) reject('conflict', `referral is ${status}; cannot ${verb(command.type)} it`);
   // The person is not reachable through the case now: nothing is taken on or finished for them until it resumes.
   if (current.onHoldSince && (command.type === 'AcceptReferral' || command.type === 'CompleteReferral')) {
-    reject('conflict', `referral is on hold while the case is paused; cannot ${verb(command.type)} it`);
+    reject('conflict', `referral is on hold; cannot ${verb(command.type)} it`);
   }
   const step = { referralId: command.referralId, by: command.actor.userId, at: command.at };
   switch (command.type) {

@@ -102,7 +102,13 @@ describe('GiveConsent', () => {
     spec.given([opened()]).when(give({ provisions: [lawEnforcement] })).then([consented({ provisions: [lawEnforcement] })]));
   it('refuses a law-enforcement report to a kind of agency: the policy could never use it', () =>
     spec.given([opened()]).when(give({ provisions: [{ ...lawEnforcement, recipient: { agencyKind: 'law_enforcement' } }] }))
-      .thenThrows({ kind: 'invalid', message: 'provision p-le: a law-enforcement report goes to a named agency, not a kind of agency' }));
+      .thenThrows({ kind: 'invalid', message: 'provision p-le: data for law enforcement or prosecution goes to a named agency, not a kind of agency' }));
+  it('refuses any provision for law enforcement or prosecution by kind, whatever its purpose', () => {
+    spec.given([opened()]).when(give({ provisions: [{ ...shelterProvision, serviceTypes: ['personal_safety'], recipient: { agencyKind: 'law_enforcement' } }] }))
+      .thenThrows({ kind: 'invalid' });
+    spec.given([opened()]).when(give({ provisions: [{ ...shelterProvision, purpose: 'case_management', serviceTypes: [], recipient: { agencyKind: 'prosecution' } }] }))
+      .thenThrows({ kind: 'invalid' });
+  });
   it('never takes a law-enforcement consent for a child without a best-interests determination', () =>
     spec.given([opened('child')]).when(give({ grantor: 'guardian', childAssent: true, provisions: [lawEnforcement] }))
       .thenThrows({ kind: 'invalid' }));
@@ -258,7 +264,7 @@ describe('interruption, resumption, closure, reopening', () => {
     spec.given(given).when({ type: 'DeclineReferral', actor: shelter, at: t3, referralId: 'r-1', reason: 'no_capacity' })
       .then([step('ReferralDeclined', shelter.userId, t3, { reason: 'no_capacity' })]);
     spec.given(given).when({ type: 'AcceptReferral', actor: shelter, at: t3, referralId: 'r-1' })
-      .thenThrows({ kind: 'conflict', message: 'referral is on hold while the case is paused; cannot accept it' });
+      .thenThrows({ kind: 'conflict', message: 'referral is on hold; cannot accept it' });
     spec.given([opened(), consented(), referred, step('ReferralAccepted', shelter.userId, t1), interrupted, held])
       .when({ type: 'CompleteReferral', actor: shelter, at: t3, referralId: 'r-1', outcome: sealed }).thenThrows({ kind: 'conflict' });
     // Once the case resumes, the hold is gone.
@@ -637,5 +643,15 @@ describe('re-referral after a decline', () => {
       .thenThrows({ kind: 'conflict', message: 'the agency\'s shelter service is full (no places available)' });
     spec.given([opened(), consented()]).when(requestShelter({ directory: { kind: 'not_offered', reason: 'the agency does not offer shelter' } })).thenThrows({ kind: 'invalid' });
     spec.given([opened(), consented()]).when(requestShelter({ actor: police, directory: { kind: 'full', reason: 'full' } })).thenThrows({ kind: 'not_found' });
+  });
+});
+
+describe('judicial cooperation by another name', () => {
+  it('keeps a Red Cross case from going to law enforcement for any purpose', () => {
+    const rcOpened: CaseEvent = { type: 'CaseOpened', data: { ...(opened().data as Extract<CaseEvent, { type: 'CaseOpened' }>['data']), owningAgencyId: redCross.agencyId } };
+    spec.given([rcOpened]).when({
+      type: 'RequestReferral', actor: redCross, at: t1, referralId: 'r-9', recipient: { agencyId: police.agencyId, agencyKind: 'law_enforcement' },
+      purpose: 'service_provision', serviceType: 'personal_safety', urgency: 'high', sharedCategories: ['identity'],
+    }).thenThrows({ kind: 'forbidden', message: 'Red Cross and Red Crescent members do not take part in judicial cooperation' });
   });
 });

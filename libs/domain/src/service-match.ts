@@ -1,4 +1,4 @@
-import type { Purpose, ServiceType } from '../../consent-policy/index.js';
+import type { AgencyKind, Purpose, ServiceType } from '../../consent-policy/index.js';
 
 /**
  * What the service directory says of one service, as far as referring to it goes. The directory
@@ -28,6 +28,16 @@ export function directoryServiceFor(purpose: Purpose, serviceType: ServiceType |
   return undefined;
 }
 
+/**
+ * What law-enforcement and prosecution agencies may offer through the network. Data reaching them
+ * is judicial cooperation whatever the service (the consent policy treats it so), and assistance
+ * never depends on it: the police protect a person's safety, and that is all they are referred for.
+ */
+const JUDICIAL_SERVICES: Partial<Record<AgencyKind, readonly ServiceType[]>> = { law_enforcement: ['personal_safety'], prosecution: [] };
+export const mayOffer = (kind: AgencyKind, serviceType: ServiceType): boolean => JUDICIAL_SERVICES[kind]?.includes(serviceType) ?? true;
+export const judicialServiceRefusal = (kind: AgencyKind, serviceType: ServiceType): string =>
+  `a ${kind.replaceAll('_', ' ')} agency does not offer ${label(serviceType)} through the network: data reaching it is judicial cooperation`;
+
 /** Why a referral cannot go to an agency: 422 for what it never offers, 409 for what it cannot take now. */
 export type Unavailable = { readonly kind: 'not_offered' | 'agency_inactive' | 'closed' | 'full'; readonly reason: string };
 
@@ -45,7 +55,8 @@ export function referralTarget(
   const candidates = offers.filter((o) => (wanted.serviceId === undefined || o.serviceId === wanted.serviceId) && (wanted.area === undefined || servesArea(o, wanted.area)));
   if (offers.length > 0 && offers.every((o) => !o.agencyActive)) return { kind: 'agency_inactive', reason: 'the agency is no longer an active member of the network' };
   if (candidates.length === 0) {
-    const where = wanted.serviceId !== undefined ? ' at the service named' : wanted.area !== undefined ? ` in ${wanted.area}` : '';
+    // The area is the caller's text: it is not echoed back.
+    const where = wanted.serviceId !== undefined ? ' at the service named' : wanted.area !== undefined ? ' in the area named' : '';
     return { kind: 'not_offered', reason: `the agency does not offer ${label(serviceType)}${where}` };
   }
   const open = candidates.filter((o) => o.status === 'active');
