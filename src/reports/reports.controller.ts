@@ -2,10 +2,14 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDateString, IsOptional, Length } from 'class-validator';
 import { Allow } from '../identity/access.decorators.js';
-import { type PeriodQuery, ReportsService } from './reports.service.js';
+import type { PeriodQuery } from './report-period.js';
+import { ReportsService } from './reports.service.js';
 
 export class ReportPeriodDto implements PeriodQuery {
-  @ApiPropertyOptional({ example: '2026-01-01', description: 'First day (UTC) of the referrals requested, included; default 89 days before `to`' })
+  @ApiPropertyOptional({
+    example: '2026-01-01',
+    description: 'First day (UTC) of the referrals requested, included; default 89 days before `to`. A period is 7 to 3660 days within the years 2000 to 2100',
+  })
   @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) from?: string;
   @ApiPropertyOptional({ example: '2026-03-31', description: 'Last day (UTC), included; default today' })
   @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) to?: string;
@@ -34,14 +38,16 @@ export class ReportsController {
 
   @Get('declines')
   @Allow('report.read')
-  @ApiOperation({ summary: 'Declined referrals by reason, and by service type and reason; small counts suppressed' })
+  @ApiOperation({ summary: 'Declined referrals in all, by reason, by service type, and by service type and reason; small counts suppressed' })
   declines(@Query() query: ReportPeriodDto) {
     return this.reports.declines(query);
   }
 
   @Get('overdue-referrals')
   @Allow('report.read')
-  @ApiOperation({ summary: 'Referrals across the network still waiting for an answer past their deadline (not those on hold); no case ids' })
+  @ApiOperation({
+    summary: 'Per receiving agency and service type, how many referrals wait for an answer past their deadline (not those on hold) and the most days overdue; no referral',
+  })
   overdueReferrals() {
     return this.reports.overdueReferrals();
   }
