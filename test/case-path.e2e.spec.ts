@@ -158,7 +158,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     mhpssAtSocial = again.body.referralId;
     expectProblem(await post(`${base()}/referrals/${mhpssAtClinic}/re-referral`, 'caseworker.ngo', { toAgencyId: agencies.social }), 409, /already re-referred/);
     const own = (await viewOf('caseworker.ngo')).body;
-    expect(referralIn(own, mhpssAtSocial)).toMatchObject({ reReferralOf: mhpssAtClinic, serviceType: 'mhpss', toAgencyId: agencies.social, status: 'requested' });
+    expect(referralIn(own, mhpssAtSocial)).toMatchObject({ reReferralOf: mhpssAtClinic, serviceType: 'mhpss', urgency: 'high', toAgencyId: agencies.social, status: 'requested' });
     expect(referralIn(await recipientView('caseworker.social'), mhpssAtSocial)).toMatchObject({ serviceType: 'mhpss', status: 'requested' });
     // The clinic learns nothing of where the need went.
     expect(JSON.stringify(await recipientView('caseworker.clinic'))).not.toContain(mhpssAtSocial);

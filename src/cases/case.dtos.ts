@@ -114,7 +114,7 @@ export class RequestReferralDto extends ReferralTargetDto {
 
 /** The same need as the declined referral, to another agency. */
 export class ReReferralDto extends ReferralTargetDto {
-  @ApiPropertyOptional({ enum: DATA_CATEGORIES, isArray: true, description: 'Default: what the declined referral shared' })
+  @ApiPropertyOptional({ enum: DATA_CATEGORIES, isArray: true, description: 'Default: what the declined referral shared (urgency too defaults to the declined referral\'s)' })
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) sharedCategories?: DataCategory[];
 }
 

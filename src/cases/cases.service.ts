@@ -116,8 +116,11 @@ export class CasesService {
   async reRefer(caseId: string, declinedId: string, body: ReReferralDto, context: WriteContext) {
     const row = await this.views.find(context.principal.agencyId, caseId);
     const declined = row?.relation === 'owner' ? (row.view as CaseRecord).referrals.find((r) => r.referralId === declinedId) : undefined;
+    // The need is as urgent as it was, unless the referrer says otherwise.
+    const urgency = body.urgency ?? declined?.urgency;
     return this.requestReferral(caseId, {
       ...body,
+      ...(urgency ? { urgency } : {}),
       purpose: declined?.purpose ?? 'case_management',
       ...(declined?.serviceType ? { serviceType: declined.serviceType } : {}),
       sharedCategories: body.sharedCategories ?? [...(declined?.sharedCategories ?? ['identity'])],
