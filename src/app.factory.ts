@@ -3,12 +3,16 @@ import { BadRequestException, type INestApplication, type LoggerService, Validat
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
+import { type NextFunction, type Request, type Response, json } from 'express';
+import passport from 'passport';
 import helmet from 'helmet';
 import { mkdir } from 'node:fs/promises';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HSDS_IMPORT_ROUTE } from './directory/directory.controller.js';
+import { CREDENTIAL_STRATEGIES } from './identity/access.guard.js';
+import type { Principal } from './identity/principal.js';
+import { mayPerform } from './identity/roles.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
 import { JsonLogger } from './platform/json-logger.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
@@ -21,8 +25,12 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     bodyParser: false,
   });
   // Bodies are small JSON documents; anything larger is refused before it is parsed. An HSDS import
-  // carries a whole directory: that route alone takes up to 2 MB (the global parser skips a parsed body).
-  app.use(HSDS_IMPORT_ROUTE, json({ limit: '2mb' }));
+  // carries a whole directory: that route alone takes up to 2 MB (the global parser skips a parsed
+  // body), and only from a caller who may import, so nobody else gets a large body parsed.
+  const directoryImport = json({ limit: '2mb' });
+  app.use(HSDS_IMPORT_ROUTE, (request: Request, response: Response, next: NextFunction) =>
+    passport.authenticate([...CREDENTIAL_STRATEGIES], { session: false }, (_error: unknown, principal: Principal | false) =>
+      (principal && mayPerform(principal.role, 'directory.manage') ? directoryImport(request, response, next) : next()))(request, response, next));
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
   // Security headers; the API serves JSON, and /api/docs needs only its own scripts and styles.

@@ -229,6 +229,10 @@ for (const driver of APP_DRIVERS) {
       const padded = { taxonomies: Array.from({ length: 60 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })) };
       expect(JSON.stringify(padded).length).toBeGreaterThan(100_000);
       expect((await t.http.post('/directory/hsds/import').set(as).send(padded)).status).toBe(200);
+      // Nobody else gets a large body parsed: it meets the 64 KB limit before any other check.
+      expect((await t.http.post('/directory/hsds/import').send(padded)).status).toBe(413);
+      expect((await t.http.post('/directory/hsds/import').set(await auth('admin.social')).send(padded)).status).toBe(413);
+      expect((await t.http.post('/directory/hsds/import').set({ Authorization: 'Bearer not.a.token' }).send(padded)).status).toBe(413);
       const huge = { taxonomies: Array.from({ length: 1100 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })) };
       expect((await t.http.post('/directory/hsds/import').set(as).send(huge)).status).toBe(413);
       expect((await t.http.post('/directory/services').set(as).send(service({ description: 'p'.repeat(70_000) }))).status).toBe(413);

@@ -5,9 +5,12 @@ import { PUBLIC_ROUTE, ROUTE_ACTION } from './access.decorators.js';
 import type { Principal } from './principal.js';
 import { type Action, mayPerform } from './roles.js';
 
-/** Global: every route needs a valid credential (the service's own token, the identity provider's, or a partner system's API key) unless marked @Public(). */
+/** The passport strategies a credential is tried with: the service's own token, the identity provider's, a partner system's API key. */
+export const CREDENTIAL_STRATEGIES = ['jwt', 'oidc', 'api-key'] as const;
+
+/** Global: every route needs a valid credential unless marked @Public(). */
 @Injectable()
-export class TokenGuard extends AuthGuard(['jwt', 'oidc', 'api-key']) {
+export class TokenGuard extends AuthGuard([...CREDENTIAL_STRATEGIES]) {
   constructor(private readonly reflector: Reflector) {
     super();
   }
