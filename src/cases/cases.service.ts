@@ -150,9 +150,10 @@ export class CasesService {
       await this.accessLog.record(principal, caseId, ['demographics'], { owner: true }, now);
       person = ((await this.unseal(caseId, 'demographics', demographics)) ?? {}) as typeof person;
     }
+    const age = ageRangeOf(person.ageBand);
     const facts = {
       treatedAsChild: treatedAsChild(record.ageGroup as AgeGroup), ...(person.sex ? { sex: person.sex } : {}),
-      ...(ageRangeOf(person.ageBand) ? { age: ageRangeOf(person.ageBand)! } : {}), ...(person.languages ? { languages: person.languages } : {}),
+      ...(age ? { age } : {}), ...(person.languages ? { languages: person.languages } : {}),
     };
     const categories: DataCategory[] = query.categories ?? ['identity'];
     const subject = consentSubjectOfView(record);

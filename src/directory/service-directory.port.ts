@@ -1,4 +1,5 @@
 import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
+import type { OfferFacts } from '../../libs/domain/index.js';
 import type { Subcommittee } from './directory.model.js';
 
 /** Injection token of the ServiceDirectory port; DirectoryModule is global and provides it. */
@@ -12,29 +13,19 @@ export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
 export const ELIGIBLE_SEXES = ['female', 'male'] as const;
 export type EligibleSex = (typeof ELIGIBLE_SEXES)[number];
 
-export interface ServiceOffer {
-  readonly serviceId: string;
+/** What referring needs of a service (OfferFacts, in the directory's own vocabulary) and who offers it. */
+export interface ServiceOffer extends OfferFacts {
   readonly serviceName: string;
   readonly serviceType: ServiceType;
   readonly agencyId: string;
   readonly agencyName: string;
   readonly agencyKind: AgencyKind;
-  readonly agencyActive: boolean;
   /** The task-force subcommittees the agency sits on (prevention, protection, prosecution). */
   readonly agencySubcommittees: readonly Subcommittee[];
   readonly status: ServiceStatus;
-  /** The areas the service serves: its own, or its agency's when it names none. */
+  /** The areas the service serves (its own; a service naming none serves no area query). */
   readonly areas: readonly string[];
-  readonly eligibility: {
-    readonly sexes: readonly EligibleSex[];
-    readonly minimumAge?: number;
-    readonly maximumAge?: number;
-    readonly childrenAccepted: boolean;
-    /** ISO 639 codes. */
-    readonly languages: readonly string[];
-  };
-  /** Where capacity matters (e.g. shelter beds); absent otherwise. */
-  readonly capacity?: { readonly total: number; readonly available: number };
+  readonly eligibility: OfferFacts['eligibility'] & { readonly sexes: readonly EligibleSex[] };
 }
 
 export interface ServiceDirectory {

@@ -1,4 +1,4 @@
-import { type CaseEvent, REFERRAL_STATUS_AFTER, isOpenReferral } from '../../libs/domain/index.js';
+import { AWAITING_ANSWER, type CaseEvent, REFERRAL_STATUS_AFTER, isOpenReferral } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
@@ -31,6 +31,12 @@ export interface InboxRow {
 }
 
 const HOLD_EVENTS = new Set<string>(['ReferralPutOnHold', 'ReferralResumed']);
+
+/**
+ * The referrals a respond-by deadline applies to, as SQL over a table with `status` and `on_hold`
+ * (this inbox, the reports' referral_facts): awaiting an answer, and not waiting for a paused case.
+ */
+export const WAITING_FOR_RESPONSE = `status IN (${AWAITING_ANSWER.map((s) => `'${s}'`).join(', ')}) AND NOT on_hold`;
 
 export const referralInbox: Projection = {
   name: 'referral-inbox',

@@ -8,7 +8,7 @@ import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { readAsAgency } from '../platform/agency-scope.js';
 import { Clock } from '../platform/clock.js';
-import type { InboxRow } from './referral-inbox.projection.js';
+import { type InboxRow, WAITING_FOR_RESPONSE } from './referral-inbox.projection.js';
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
 const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
@@ -34,7 +34,7 @@ export class ReferralsController {
     const direction = query.direction ?? 'incoming';
     const rows = await readAsAgency(this.db, principal.agencyId, (tx) => tx.query<InboxRow>(
       `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
-         AND (NOT $4::boolean OR (status IN ('requested', 'acknowledged') AND NOT on_hold AND respond_by < $5::timestamptz))
+         AND (NOT $4::boolean OR (${WAITING_FOR_RESPONSE} AND respond_by < $5::timestamptz))
        ORDER BY requested_at DESC LIMIT 500`,
       [principal.agencyId, direction, query.status ?? null, query.overdue === true, this.clock.now()],
     ));

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 import { CASE_STREAM_PREFIX } from '../cases/case-views.projection.js';
+import { WAITING_FOR_RESPONSE } from '../referrals/referral-inbox.projection.js';
 
 export type ReferralEvent = Extract<CaseEvent, { type: `Referral${string}` }>;
 
@@ -31,8 +32,6 @@ export interface ReferralFactRow {
   re_referral_of: string | null;
 }
 
-/** Open and not yet decided, and not paused with its case: the referrals a deadline applies to. */
-export const WAITING_FOR_RESPONSE = `status IN ('requested', 'acknowledged') AND NOT on_hold`;
 
 const isReferralEvent = (event: CaseEvent): event is ReferralEvent => event.type.startsWith('Referral');
 

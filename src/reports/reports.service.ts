@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory, type ServiceOffer } from '../directory/service-directory.port.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { WAITING_FOR_RESPONSE } from './referral-facts.projection.js';
+import { WAITING_FOR_RESPONSE } from '../referrals/referral-inbox.projection.js';
 import { type PeriodQuery, reportPeriod } from './report-period.js';
 import { type PeriodCell, protectPeriod, serviceTypeOrder } from './report-tables.js';
 import { isSmall, suppressionNote } from './suppression.js';

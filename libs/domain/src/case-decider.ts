@@ -73,6 +73,9 @@ export const REFERRAL_STATUS_AFTER = {
 } as const satisfies Record<string, ReferralStatus>;
 
 const OPEN_REFERRAL: readonly ReferralStatus[] = ['requested', 'acknowledged', 'accepted'];
+/** Still awaiting the recipient's answer (accept or decline): the statuses the respond-by deadline runs for. */
+export const AWAITING_ANSWER = ['requested', 'acknowledged'] as const satisfies readonly ReferralStatus[];
+const isAwaitingAnswer = (status: ReferralStatus): boolean => (AWAITING_ANSWER as readonly ReferralStatus[]).includes(status);
 export const isOpenReferral = (status: ReferralStatus): boolean => OPEN_REFERRAL.includes(status);
 
 /** Children, those who say they are and those who may be are treated as children (DOMAIN.md). */
@@ -431,8 +434,8 @@ type Response = AcknowledgeReferral | AcceptReferral | DeclineReferral | Complet
 /** Which statuses each response may follow. */
 const RESPONSE_FROM: Readonly<Record<Response['type'], readonly ReferralStatus[]>> = {
   AcknowledgeReferral: ['requested'],
-  AcceptReferral: ['requested', 'acknowledged'],
-  DeclineReferral: ['requested', 'acknowledged'],
+  AcceptReferral: AWAITING_ANSWER,
+  DeclineReferral: AWAITING_ANSWER,
   CompleteReferral: ['accepted'],
 };
 
@@ -518,7 +521,7 @@ const openReferrals = (state: ExistingCase): ReferralState[] => Object.values(st
 
 /** A referral still awaiting its answer gets back the time it had left when the case paused; an answered one keeps its deadline. */
 function deadlineAfterHold(held: ReferralState, at: string): string {
-  if (held.status !== 'requested' && held.status !== 'acknowledged') return held.respondBy;
+  if (!isAwaitingAnswer(held.status)) return held.respondBy;
   const left = Math.max(0, Date.parse(held.respondBy) - Date.parse(held.onHoldSince!));
   return new Date(Date.parse(at) + left).toISOString();
 }

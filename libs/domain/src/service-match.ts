@@ -15,8 +15,10 @@ export interface OfferFacts {
     readonly minimumAge?: number;
     readonly maximumAge?: number;
     readonly childrenAccepted: boolean;
+    /** ISO 639 codes. */
     readonly languages: readonly string[];
   };
+  /** Where capacity matters (e.g. shelter beds); absent otherwise. */
   readonly capacity?: { readonly total: number; readonly available: number };
 }
 
