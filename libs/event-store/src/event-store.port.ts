@@ -44,6 +44,17 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * A position this store cannot resume from: one written by an earlier version of the adapter
+ * whose order differs. A reader holding one must replay from the beginning.
+ */
+export class UnknownPositionError extends Error {
+  constructor() {
+    super('not a position this event store can resume from');
+    this.name = 'UnknownPositionError';
+  }
+}
+
 export interface ReadAllResult {
   /** Strictly after the position asked for, in global commit order. */
   readonly events: readonly RecordedEvent[];
@@ -73,7 +84,8 @@ export interface EventStore {
   /**
    * Reads up to `maxCount` events after `from` in global order. Never returns an event while an
    * event that will sort before it may still be committed by another transaction: a reader that
-   * resumes from the returned `next` never skips one.
+   * resumes from the returned `next` never skips one. Throws UnknownPositionError for a position
+   * the store cannot resume from.
    */
   readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult>;
 
@@ -85,7 +97,8 @@ export interface EventStore {
 
   /**
    * How far a reader at `from` is behind (for lag metrics): how many events follow it, and when
-   * the first of them was recorded (null when there are none).
+   * the first of them was recorded (null when there are none). A position the store cannot resume
+   * from counts as the beginning.
    */
   behind(from: GlobalPosition | null): Promise<{ readonly events: number; readonly firstRecordedAt: Date | null }>;
 

@@ -2,7 +2,7 @@ import { EventEmitter, once } from 'node:events';
 import { type SqlClient, type SqlDatabase, UNIQUE_VIOLATION, sqlState } from '../../sql/index.js';
 import {
   type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
-  type ReadAllResult, type RecordedEvent, WrongExpectedRevisionError,
+  type ReadAllResult, type RecordedEvent, UnknownPositionError, WrongExpectedRevisionError,
 } from './event-store.port.js';
 
 const SCHEMA = `
@@ -19,7 +19,21 @@ CREATE TABLE IF NOT EXISTS events (
   CONSTRAINT events_event_id_key UNIQUE (event_id),
   CONSTRAINT events_stream_revision_key UNIQUE (stream_id, stream_revision)
 );
-CREATE INDEX IF NOT EXISTS events_commit_order ON events (transaction_id, global_position);
+DROP INDEX IF EXISTS events_commit_order; -- the (transaction id, position) order of earlier versions
+
+-- Positions are handed out in commit order: every statement that inserts events first takes a
+-- transaction-level lock on this table, held until commit, before the identity column draws its
+-- value. A later position therefore never becomes visible before an earlier one, whoever inserts
+-- (the store or a hand-written INSERT), and an unrelated transaction, in this database or another,
+-- never holds a reader back. The lock is per table, so test schemas on one server stay apart.
+CREATE OR REPLACE FUNCTION events_take_commit_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('events commit order ' || TG_RELID::text, 0));
+  RETURN NULL;
+END;
+$$;
+DROP TRIGGER IF EXISTS events_commit_order ON events;
+CREATE TRIGGER events_commit_order BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION events_take_commit_order();
 
 -- Events are immutable in the database itself, whatever the code above it does.
 CREATE OR REPLACE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -35,7 +49,6 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT E
 
 interface EventRow {
   global_position: number | string;
-  transaction_id: string;
   stream_id: string;
   stream_revision: number | string;
   event_id: string;
@@ -45,14 +58,14 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
-const COLUMNS = 'global_position, transaction_id::text AS transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at';
+const COLUMNS = 'global_position, stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at';
 
 /**
  * The event store on PostgreSQL SQL, run by PGlite or a PostgreSQL server alike.
  *
- * Global order is (transaction id, position). A reader sees only rows of transactions older than
- * the oldest transaction still running (pg_snapshot_xmin), so an event that a slow transaction
- * commits later can never sort before a position a reader has already passed.
+ * Global order is the position, which the schema hands out in commit order (see the trigger
+ * above): a reader that resumes after the last position it saw never skips an event, and needs
+ * no knowledge of other transactions on the server.
  */
 export class SqlEventStore implements EventStore {
   private readonly appended = new EventEmitter();
@@ -110,9 +123,9 @@ export class SqlEventStore implements EventStore {
       const p = index * 6;
       return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
     });
-    const rows = await tx.query<{ global_position: number | string; transaction_id: string }>(
+    const rows = await tx.query<{ global_position: number | string }>(
       `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ${tuples.join(', ')}
-       RETURNING global_position, transaction_id::text AS transaction_id`,
+       RETURNING global_position`,
       values,
     );
     const last = rows.reduce((a, b) => (Number(a.global_position) > Number(b.global_position) ? a : b));
@@ -139,24 +152,20 @@ export class SqlEventStore implements EventStore {
   }
 
   async readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult> {
-    const [transactionId, position] = from === null ? ['0', 0] : parsePosition(from);
     const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events
-       WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
-       LIMIT $3`,
-      [transactionId, position, maxCount],
+      `SELECT ${COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
+      [from === null ? '0' : parsePosition(from), maxCount],
     );
     const events = rows.map(toRecorded);
     return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
   }
 
   async behind(from: GlobalPosition | null): Promise<{ events: number; firstRecordedAt: Date | null }> {
-    const [transactionId, position] = from === null ? ['0', 0] : parsePosition(from);
+    // A reader still at a position of an earlier version is about to replay everything.
+    const after = from !== null && POSITION.test(from) ? from : '0';
     const [row] = await this.db.query<{ events: number | string; first: Date | string | null }>(
-      'SELECT count(*) AS events, min(recorded_at) AS first FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)',
-      [transactionId, position],
+      'SELECT count(*) AS events, min(recorded_at) AS first FROM events WHERE global_position > $1::bigint',
+      [after],
     );
     return { events: Number(row?.events ?? 0), firstRecordedAt: row?.first ? new Date(row.first) : null };
   }
@@ -201,14 +210,16 @@ function delay(ms: number, signal?: AbortSignal) {
   };
 }
 
-function positionOf(row: { transaction_id: string; global_position: number | string }): GlobalPosition {
-  return `${row.transaction_id}:${row.global_position}`;
+function positionOf(row: { global_position: number | string }): GlobalPosition {
+  return String(row.global_position);
 }
 
-function parsePosition(position: GlobalPosition): [string, number] {
-  const match = /^(\d+):(\d+)$/.exec(position);
-  if (!match) throw new TypeError('not a position of this event store');
-  return [match[1]!, Number(match[2])];
+const POSITION = /^\d{1,19}$/;
+
+/** A position this store handed out; one of an earlier version (`xid:position`) cannot be resumed from. */
+function parsePosition(position: GlobalPosition): string {
+  if (POSITION.test(position)) return position;
+  throw new UnknownPositionError();
 }
 
 function toRecorded(row: EventRow): RecordedEvent {
