@@ -5,7 +5,7 @@
  */
 import { SqlEventStore } from '../libs/event-store/index.js';
 import { DataDirectoryInUseError } from '../libs/sql/index.js';
-import { ProjectionRunner } from '../libs/projections/index.js';
+import { ProjectionRunner, ReplayIncompleteError } from '../libs/projections/index.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openDatabase } from './platform/persistence.module.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from './read-models.js';
@@ -37,7 +37,7 @@ async function main(command: string | undefined): Promise<void> {
     if (command === 'rebuild') {
       const total = (await store.behind(null)).events;
       const applied = await runner.rebuild(progressBar('rebuild', total));
-      console.error(`Rebuilt the read models from ${applied} events.`);
+      console.error(`Rebuilt the read models from ${applied} events: every event the store holds, checked.`);
       return;
     }
     const { position } = await runner.checkpoint();
@@ -52,8 +52,9 @@ async function main(command: string | undefined): Promise<void> {
 }
 
 main(process.argv[2]).catch((error: unknown) => {
-  // These two messages name a setting or a process id, never data.
+  // These messages name a setting, a process id or counts, never data.
   if (error instanceof ConfigError || error instanceof DataDirectoryInUseError) console.error(`Cannot run the projector: ${error.message}`);
+  else if (error instanceof ReplayIncompleteError) console.error(`The replay is incomplete: ${error.message}`);
   else console.error('The projector stopped:', error instanceof Error ? error.name : 'unknown error');
   process.exit(1);
 });

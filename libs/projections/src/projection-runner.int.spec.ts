@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { type RecordedEvent, SqlEventStore } from '../../event-store/index.js';
+import { type EventStore, type RecordedEvent, SqlEventStore } from '../../event-store/index.js';
 import type { SqlClient } from '../../sql/index.js';
 import { testDatabases } from '../../testing/index.js';
-import { type Projection, ProjectionRunner } from './projection-runner.js';
+import { type Projection, ProjectionRunner, ReplayIncompleteError } from './projection-runner.js';
 
 /** Counts events per stream; can be told to fail on one event, as a crash in the middle of a batch. */
 function counting(failOn?: string): Projection {
@@ -52,6 +52,47 @@ for (const database of testDatabases()) {
       expect(progress).toEqual([10, 20, 30]);
       expect(await snapshot()).toEqual(resumed);
       expect(await restarted.checkpoint()).toMatchObject({ eventsApplied: 30 });
+      await db.close();
+    });
+
+    it('rebuilds read models kept at a position of an earlier version of the store, instead of resuming from it', async () => {
+      const db = await database.open();
+      const store = new SqlEventStore(db);
+      await store.migrate();
+      for (let i = 0; i < 12; i++) await store.appendToStream(`s-${i % 3}`, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'any' });
+      const runner = new ProjectionRunner('read-models', db, store, [counting()], 5);
+      await runner.migrate();
+      // Read models half built by the earlier (transaction id, position) order, with its checkpoint.
+      await db.query("INSERT INTO stream_counts VALUES ('s-0', 3)");
+      await db.query("INSERT INTO projection_checkpoints (runner, position, events_applied) VALUES ('read-models', '812:3', 3)");
+      expect(await runner.catchUp()).toBe(12);
+      expect(await db.query('SELECT stream_id, events FROM stream_counts ORDER BY stream_id')).toEqual([
+        { stream_id: 's-0', events: 4 }, { stream_id: 's-1', events: 4 }, { stream_id: 's-2', events: 4 },
+      ]);
+      expect(await runner.lag()).toEqual({ events: 0, seconds: 0 });
+      await db.close();
+    });
+
+    it('fails a rebuild loudly when the events it applied are not all the store holds', async () => {
+      const db = await database.open();
+      const store = new SqlEventStore(db);
+      await store.migrate();
+      const ids: string[] = [];
+      for (let i = 0; i < 9; i++) {
+        const eventId = randomUUID();
+        ids.push(eventId);
+        await store.appendToStream('s-lossy', [{ eventId, type: 'T', data: {}, metadata: {} }], { expectedRevision: 'any' });
+      }
+      // An adapter that loses one event on the way, as the text-ordered reads of an earlier version did.
+      const lossy: EventStore = Object.assign(Object.create(store) as EventStore, {
+        readAll: async (from: string | null, max: number) => {
+          const page = await store.readAll(from, max);
+          return { ...page, events: page.events.filter((e) => e.eventId !== ids[4]) };
+        },
+      });
+      const runner = new ProjectionRunner('read-models', db, lossy, [counting()], 4);
+      await runner.migrate();
+      await expect(runner.rebuild()).rejects.toEqual(new ReplayIncompleteError(8, 9));
       await db.close();
     });
 

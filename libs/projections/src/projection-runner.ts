@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EventStore, GlobalPosition, RecordedEvent } from '../../event-store/index.js';
+import { type EventStore, type GlobalPosition, type RecordedEvent, UnknownPositionError } from '../../event-store/index.js';
 import type { SqlClient, SqlDatabase } from '../../sql/index.js';
 
 /**
@@ -30,6 +30,17 @@ export interface ProjectionLag {
   readonly events: number;
   /** Age of the oldest event not yet applied; 0 when caught up. */
   readonly seconds: number;
+}
+
+/** A replay applied another number of events than the store holds up to where it stopped. */
+export class ReplayIncompleteError extends Error {
+  constructor(
+    readonly applied: number,
+    readonly stored: number,
+  ) {
+    super(`the replay applied ${applied} events but the store holds ${stored} up to where it stopped`);
+    this.name = 'ReplayIncompleteError';
+  }
 }
 
 /** Another runner of the same name moved the checkpoint since this one read it. */
@@ -131,12 +142,22 @@ export class ProjectionRunner {
     }
   }
 
-  /** Applies everything up to the end of the store, reporting progress after each batch. */
+  /**
+   * Applies everything up to the end of the store, reporting progress after each batch. Read
+   * models kept at a position the store no longer resumes from (an earlier version's order) are
+   * rebuilt from the beginning.
+   */
   async catchUp(onProgress?: (eventsApplied: number) => void): Promise<number> {
     let { position } = await this.checkpoint();
     let applied = 0;
     for (;;) {
-      const batch = await this.store.readAll(position, this.batchSize);
+      let batch;
+      try {
+        batch = await this.store.readAll(position, this.batchSize);
+      } catch (error) {
+        if (!(error instanceof UnknownPositionError) || position === null) throw error;
+        return this.rebuild(onProgress);
+      }
       if (batch.events.length === 0) return applied;
       try {
         await this.applyBatch(position, batch.events, batch.next);
@@ -151,14 +172,33 @@ export class ProjectionRunner {
     }
   }
 
-  /** Empties the read models and replays the whole store into them. */
+  /**
+   * Empties the read models and replays the whole store into them. Checks the replay is complete:
+   * the events applied are exactly the events the store holds up to the stored checkpoint, or it
+   * throws ReplayIncompleteError.
+   */
   async rebuild(onProgress?: (eventsApplied: number) => void): Promise<number> {
     await this.db.transaction(async (tx) => {
       for (const table of this.projections.flatMap((p) => p.tables)) await tx.query(`DELETE FROM ${table}`);
       await tx.query('DELETE FROM projection_checkpoints WHERE runner = $1', [this.name]);
     });
     this.status = { state: this.status.state, position: null, eventsApplied: 0 };
-    return this.catchUp(onProgress);
+    await this.catchUp(onProgress);
+    return this.checkComplete();
+  }
+
+  /**
+   * The checkpoint's count of applied events against the store's count up to the checkpoint. Taken
+   * twice when they differ, since an append between the two counts of the store moves one of them.
+   */
+  async checkComplete(): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      const { position, eventsApplied } = await this.checkpoint();
+      const after = (await this.store.behind(position)).events;
+      const stored = (await this.store.behind(null)).events - after;
+      if (stored === eventsApplied) return eventsApplied;
+      if (attempt === 2) throw new ReplayIncompleteError(eventsApplied, stored);
+    }
   }
 
   private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
