@@ -32,6 +32,8 @@ export interface AppConfig {
   readonly projectionPollMs: number;
   /** in-process: the app keeps its read models; external: `npm run projector` does, in its own process. */
   readonly projector: 'in-process' | 'external';
+  /** How old the oldest event not yet in the read models may get before readiness says the projector stalled. */
+  readonly readinessMaxLagSeconds: number;
   /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
   readonly metricsToken?: string;
   /** Per client address and username; ten times as many per address. */
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demoNetwork: boolean(env, 'DEMO_NETWORK', mode === 'embedded'),
     projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
     projector,
+    readinessMaxLagSeconds: integer(env, 'READINESS_MAX_LAG_SECONDS', 30, 1, 86_400),
     ...(optional(env, 'METRICS_TOKEN') ? { metricsToken: optional(env, 'METRICS_TOKEN')! } : {}),
     signInsPerMinute: integer(env, 'SIGN_INS_PER_MINUTE', 10, 1, 10_000),
     writesPerMinute: integer(env, 'WRITES_PER_MINUTE', 300, 1, 100_000),

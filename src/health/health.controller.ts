@@ -13,12 +13,20 @@ export class HealthController {
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     private readonly runner: ProjectionRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
-  @Get()
-  @ApiOperation({ summary: 'Liveness and database reachability; no personal data, no secrets' })
-  async health() {
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers. Restart it only when this fails.' })
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get(['ready', ''])
+  @ApiOperation({ summary: 'Readiness (also at /health): the database answers and the read models are caught up and following' })
+  async ready() {
     try {
       await this.db.query('SELECT 1');
     } catch {
@@ -27,17 +35,21 @@ export class HealthController {
     const projections = this.runner.current();
     if (projections.state === 'failed') throw new ServiceUnavailableException('the projection runner stopped; restart the service to resume');
     const lag = await this.runner.lag();
-    // An external projector is seen only through its checkpoint: events waiting too long mean it stopped.
-    if (lag.events > 0 && lag.seconds > STALLED_AFTER_SECONDS) {
-      throw new ServiceUnavailableException(`the read models are ${Math.round(lag.seconds)} s behind; is the projector running?`);
+    const inProcess = this.config.projector === 'in-process';
+    if (inProcess && (projections.state === 'catching_up' || projections.state === 'idle')) {
+      // A share, not counts: activity figures are on /metrics.
+      const done = projections.eventsApplied / Math.max(1, projections.eventsApplied + lag.events);
+      throw new ServiceUnavailableException(`the read models are catching up: ${Math.floor(done * 100)}% applied`);
+    }
+    // An external projector, or a follower held up, is seen through its checkpoint: events waiting too long mean it stalled.
+    if (lag.events > 0 && lag.seconds > this.config.readinessMaxLagSeconds) {
+      throw new ServiceUnavailableException(`the read models are ${Math.round(lag.seconds)} s behind: the projector has stalled or stopped`);
     }
     // Public, so it says no more than ok: deployment details and activity figures are on /metrics.
     return { status: 'ok' };
   }
 }
 
-/** How old the oldest unprojected event may get before /health says the projector stopped. */
-const STALLED_AFTER_SECONDS = 60;
 
 /** Prometheus text exposition of the projection lag; counts and ages only, nothing from an event. */
 @ApiTags('health')

@@ -32,12 +32,17 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
     await this.runner.migrate();
     if (this.config.projector === 'external') return; // `npm run projector` keeps the read models
 
-    const applied = await this.runner.catchUp();
-    if (applied > 0) this.logger.log(`Caught up ${applied} events`);
-    // A failed batch is rolled back and stops the runner; /health reports it and a restart resumes.
-    this.running = this.runner.run(this.stop.signal).catch((error: unknown) => {
+    // The service listens while the read models catch up: /health/ready says how far they are.
+    this.running = this.follow().catch((error: unknown) => {
+      // A failed batch is rolled back and stops the runner; /health reports it and a restart resumes.
       this.logger.error(`Projection runner stopped: ${error instanceof Error ? error.name : 'unknown error'}`);
     });
+  }
+
+  private async follow(): Promise<void> {
+    const applied = await this.runner.catchUp(undefined, this.stop.signal);
+    if (applied > 0) this.logger.log(`Caught up ${applied} events`);
+    await this.runner.run(this.stop.signal);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -260,7 +260,7 @@ export interface PublicRoute {
 // ---------------------------------------------------------------------------------------------
 
 export const PUBLIC_ROUTES: readonly PublicRoute[] = [
-  { method: 'GET', path: '/health' },
+  { method: 'GET', path: '/health*' },
   { method: 'GET', path: '/metrics' },
   { method: 'POST', path: '/auth/token' },
   { method: 'POST', path: '/auth/refresh' },

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
 import { createApp } from '../../src/app.factory.js';
-import { loadConfig } from '../../src/config/app-config.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { SQL_DATABASE } from '../../src/platform/persistence.module.js';
 
 /** Everything the application logged, to check that no personal data reaches the logs. */
@@ -31,6 +31,11 @@ export interface TestApp {
   readonly password: string;
   token(username: string): Promise<string>;
   agencyId(namePart: string): Promise<string>;
+  /**
+   * Stops the application and starts it again on the same data, as after a restart; answers as
+   * soon as it listens, before its read models caught up. Use only the returned app from then on.
+   */
+  restart(options?: { beforeStart?: () => Promise<void> }): Promise<TestApp>;
   close(): Promise<void>;
 }
 
@@ -60,8 +65,19 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
       await db.close();
     };
   }
+  const cleanUp = async () => {
+    await dropSchema();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const app = await openTestApp(loadConfig(env), dataDir, cleanUp);
+  // The service answers while its read models catch up; tests start from caught-up read models.
+  await eventually(() => app.http.get('/health/ready'), (response) => response.status === 200, 600);
+  return app;
+}
+
+async function openTestApp(config: AppConfig, dataDir: string, cleanUp: () => Promise<void>): Promise<TestApp> {
   const logs = new CapturingLogger();
-  const app = await createApp(loadConfig(env), { logger: logs });
+  const app = await createApp(config, { logger: logs });
   const http = request(app.getHttpServer());
   // No demo network, no demo password (a test of a real deployment's bootstrap).
   const password = (await readFile(join(dataDir, 'demo-password'), 'utf8').catch(() => '')).trim();
@@ -88,10 +104,14 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
       if (!agency) throw new Error(`no demo agency named like ${namePart}`);
       return agency.id;
     },
+    async restart(options = {}) {
+      await app.close();
+      await options.beforeStart?.();
+      return openTestApp(config, dataDir, cleanUp);
+    },
     async close() {
       await app.close();
-      await dropSchema();
-      await rm(dataDir, { recursive: true, force: true });
+      await cleanUp();
     },
   };
 }

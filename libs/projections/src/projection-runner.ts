@@ -17,7 +17,8 @@ export interface Projection {
 }
 
 export interface RunnerStatus {
-  readonly state: 'idle' | 'running' | 'stopped' | 'failed';
+  /** catching_up: applying what the store held when it started, before following new events. */
+  readonly state: 'idle' | 'catching_up' | 'running' | 'stopped' | 'failed';
   readonly position: GlobalPosition | null;
   readonly eventsApplied: number;
   readonly lastBatchAt?: Date;
@@ -147,10 +148,11 @@ export class ProjectionRunner {
    * models kept at a position the store no longer resumes from (an earlier version's order) are
    * rebuilt from the beginning.
    */
-  async catchUp(onProgress?: (eventsApplied: number) => void): Promise<number> {
-    let { position } = await this.checkpoint();
+  async catchUp(onProgress?: (eventsApplied: number) => void, signal?: AbortSignal): Promise<number> {
+    let { position, eventsApplied } = await this.checkpoint();
+    this.status = { state: 'catching_up', position, eventsApplied };
     let applied = 0;
-    for (;;) {
+    while (!signal?.aborted) {
       let batch;
       try {
         batch = await this.store.readAll(position, this.batchSize);
@@ -170,6 +172,7 @@ export class ProjectionRunner {
       applied += batch.events.length;
       onProgress?.(applied);
     }
+    return applied;
   }
 
   /**
