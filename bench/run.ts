@@ -365,6 +365,7 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
         }
         agent.destroy();
       })() : Promise.resolve();
+      probing.catch(() => undefined); // awaited below, after the load: a failed probe must not end the process before
       const result = await loading;
       done = true;
       await probing;
@@ -419,7 +420,7 @@ function report(all: Record<string, Figures>) {
     ['bare route p50 / p99 (ms)', (f) => f.http ? `${fmt(quantile(f.http.bare.latencies, 0.5))} / ${fmt(quantile(f.http.bare.latencies, 0.99))}` : '—', ''],
     ['route without database under load p50 / p99 (ms)', (f) => f.http ? `${fmt(f.http.probe.p50, 1)} / ${fmt(f.http.probe.p99, 1)}` : '—', ''],
     ['event-loop delay under load p50 / p99 / max (ms)', (f) => f.http ? `${fmt(f.http.loopP50, 1)} / ${fmt(f.http.loopP99, 1)} / ${fmt(f.http.loopMax)}` : '—', 'p99 < 50'],
-    ['service RSS idle / under load (MB)', (f) => f.http ? `${fmt(f.http.rssIdle)} / ${fmt(f.http.rssLoad)}` : '—', '< 300 idle (embedded)'],
+    ['service RSS idle (fresh data directory) / under load (MB)', (f) => f.http ? `${fmt(f.http.rssIdle)} / ${fmt(f.http.rssLoad)}` : '—', '< 300 idle (embedded)'],
     ['bare route RSS idle (MB)', (f) => f.http ? fmt(f.http.bareRssIdle) : '—', ''],
     ['withdrawal → recipient view p50 / p99 (ms)', (f) => f.propagation ? `${fmt(f.propagation.p50)} / ${fmt(f.propagation.p99)}` : '—', 'p99 < 100'],
     ['rebuild / raw batched INSERT', (f) => f.rebuild ? `${fmt(f.rebuild.rebuild / f.rebuild.raw, 2)} (${fmt(f.rebuild.rebuild)} / ${fmt(f.rebuild.raw)} per s, ${f.rebuild.events} events)` : '—',
