@@ -36,16 +36,23 @@ export function caseCommands(n: number, at: string): CaseCommand[] {
 
 export const workloadCaseId = (n: number) => id(1, n);
 
+/** Case `n`'s events as the decider makes them, one list per command. */
+export function decideCase(n: number, at: string): CaseEvent[][] {
+  let state = caseDecider.initialState();
+  return caseCommands(n, at).map((command) => {
+    const events: CaseEvent[] = caseDecider.decide(command, state);
+    state = events.reduce(caseDecider.evolve, state);
+    return events;
+  });
+}
+
 /** Appends case `n`'s events, one append per command as the service does; returns how many events. */
 export async function appendCase(store: EventStore, n: number, at = new Date().toISOString()): Promise<number> {
-  let state = caseDecider.initialState();
   let count = 0;
-  for (const command of caseCommands(n, at)) {
-    const events: CaseEvent[] = caseDecider.decide(command, state);
+  for (const events of decideCase(n, at)) {
     await store.appendToStream(`case-${workloadCaseId(n)}`, events.map((e, i) => ({ eventId: id(5, n * 64 + count + i), type: e.type, data: e.data, metadata: { occurredAt: at } })), {
       expectedRevision: count === 0 ? 'no_stream' : count - 1,
     });
-    state = events.reduce(caseDecider.evolve, state);
     count += events.length;
   }
   return count;

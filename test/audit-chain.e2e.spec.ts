@@ -42,11 +42,11 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
   it('exports the access log and the consent trail by case, agency, user and period, as JSON or CSV, with no personal data', async () => {
     const asAuditor = await bearer('auditor.justice');
     const shelterId = await t.agencyId('Shelter');
-    const byAgency = (await t.http.get(`/audit/access-log?agencyId=${shelterId}`).set(asAuditor).expect(200)).body as Array<{ agencyId: string }>;
+    const byAgency = (await t.http.get(`/audit/access-log?agencyId=${shelterId}`).set(asAuditor).expect(200)).body.items as Array<{ agencyId: string }>;
     expect(byAgency).toHaveLength(1);
     expect(byAgency[0]).toMatchObject({ agencyId: shelterId, categories: ['identity'] });
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect((await t.http.get(`/audit/access-log?from=${future}`).set(asAuditor).expect(200)).body).toEqual([]);
+    expect((await t.http.get(`/audit/access-log?from=${future}`).set(asAuditor).expect(200)).body).toEqual({ items: [] });
     expect((await t.http.get('/audit/consent-trail?userId=').set(asAuditor)).status).toBe(400); // an empty user id is not a filter
     const csv = await t.http.get('/audit/consent-trail?format=csv').set(asAuditor).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);

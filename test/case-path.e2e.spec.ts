@@ -201,7 +201,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     expect(referralIn(await recipientView('caseworker.social'), interviewId)).not.toHaveProperty('onHold');
     expectProblem(await post(`${base()}/referrals/${shelterReferral}/complete`, 'caseworker.shelter', { outcome: 'Stayed two weeks.' }), 409, /on hold/);
     const inbox = await t.http.get('/referrals?direction=incoming').set(await as('caseworker.shelter')).expect(200);
-    expect(inbox.body.find((r: { referralId: string }) => r.referralId === shelterReferral)).toMatchObject({ status: 'accepted', onHold: true });
+    expect(inbox.body.items.find((r: { referralId: string }) => r.referralId === shelterReferral)).toMatchObject({ status: 'accepted', onHold: true });
     // The owner's worklist shows it as open but static; there is no way to search for the person.
     const pausedCases = await t.http.get('/cases?status=paused').set(await owner()).expect(200);
     expect(pausedCases.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
@@ -272,7 +272,7 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
   afterAll(() => t?.close());
 
   const overdue = async (username: string, direction: 'incoming' | 'outgoing') =>
-    (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.map((r: { referralId: string }) => r.referralId);
+    (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
 
   it('lists a referral past its respond-by deadline for the sender and the recipient, and for no one else', async () => {
     expect(await eventually(() => overdue('caseworker.social', 'outgoing'), (ids) => ids.includes(referralId))).toEqual([referralId]);
@@ -284,7 +284,7 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
   it('takes a held referral off the overdue list, and gives it back no more time than it had left', async () => {
     expect((await t.http.post(`/cases/${caseId}/interruption`).set(await as('caseworker.social')).send({ reason: 'declined_assistance' })).status).toBe(200);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
-    const held = (await t.http.get('/referrals?direction=outgoing').set(await as('caseworker.social')).expect(200)).body[0];
+    const held = (await t.http.get('/referrals?direction=outgoing').set(await as('caseworker.social')).expect(200)).body.items[0];
     expect(held).toMatchObject({ referralId, status: 'requested', onHold: true });
 
     expect((await t.http.post(`/cases/${caseId}/resumption`).set(await as('caseworker.social')).send({})).status).toBe(200);

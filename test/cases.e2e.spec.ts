@@ -114,14 +114,14 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it('puts the referral in the shelter\'s inbox and the owner\'s outbox, with no personal data, and nowhere else', async () => {
     const inbox = await eventually(
-      async () => (await t.http.get('/referrals?direction=incoming').set(await auth('caseworker.shelter')).expect(200)).body,
+      async () => (await t.http.get('/referrals?direction=incoming').set(await auth('caseworker.shelter')).expect(200)).body.items,
       (rows: unknown[]) => rows.length > 0,
     );
     expect(inbox).toEqual([expect.objectContaining({ referralId, caseId, status: 'requested', purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety'] })]);
     for (const value of [...PERSONAL_VALUES, NOTE]) expect(JSON.stringify(inbox)).not.toContain(value);
-    const outbox = (await t.http.get('/referrals?direction=outgoing').set(await auth('caseworker.social')).expect(200)).body;
+    const outbox = (await t.http.get('/referrals?direction=outgoing').set(await auth('caseworker.social')).expect(200)).body.items;
     expect(outbox).toEqual([expect.objectContaining({ referralId, toAgencyId: shelterId })]);
-    expect((await t.http.get('/referrals?direction=incoming').set(await auth('officer.police')).expect(200)).body).toEqual([]);
+    expect((await t.http.get('/referrals?direction=incoming').set(await auth('officer.police')).expect(200)).body).toEqual({ items: [] });
     expectProblem(await t.http.get('/referrals?direction=sideways').set(await auth('caseworker.shelter')), 400);
   });
 
@@ -199,7 +199,7 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
     expect(view.body.consents[0].provisions[0]).toMatchObject({ provisionId: provisionIds[0], status: 'withdrawn', withdrawnAt: expect.any(String) });
     expectProblem(await t.http.post(`/cases/${caseId}/referrals/${referralId}/complete`).set(await auth('caseworker.shelter')).send({ outcome: 'done' }), 409);
     const inbox = await eventually(
-      async () => (await t.http.get('/referrals?direction=incoming&status=withdrawn').set(await auth('caseworker.shelter')).expect(200)).body,
+      async () => (await t.http.get('/referrals?direction=incoming&status=withdrawn').set(await auth('caseworker.shelter')).expect(200)).body.items,
       (rows: unknown[]) => rows.length > 0,
     );
     // The receiving agency is told sharing was narrowed, never whether the person or a safety flag did it.

@@ -66,7 +66,7 @@ describe.each(APP_DRIVERS)('a child\'s case: best-interests determination and sa
     // Told only that sharing was narrowed, exactly as for a consent withdrawal: nothing names a flag.
     expect(view.withdrawn).toContainEqual(expect.objectContaining({ category: 'location', reason: 'withdrawn' }));
     expect(view.referrals).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'sharing_narrowed' })]);
-    const inbox = (await t.http.get('/referrals').set(await auth('caseworker.shelter')).expect(200)).body;
+    const inbox = (await t.http.get('/referrals').set(await auth('caseworker.shelter')).expect(200)).body.items;
     for (const body of [view, inbox]) expect(JSON.stringify(body)).not.toMatch(/location_must_not_be_shared|safety_flag|flag/);
     expect(JSON.stringify(view)).not.toContain(CHILD.location.area);
     const problem = await t.http.post(`/cases/${caseId}/safety-flags`).set(await auth('caseworker.social')).send({ flag: 'not_a_flag' });

@@ -370,14 +370,14 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
         response: { status: response.status, body: response.body, headers: response.headers as Record<string, string | undefined> },
         fixture, context: cell.context, caller: cell.caller, callerAgencyId: agencies[cell.caller.agency],
         query: (sql, params) => t.db.query(sql, params),
-        listCaseIds: async () => {
-          const ids: string[] = [];
+        listAll: async (path) => {
+          const items: Array<Record<string, string>> = [];
           for (let cursor: string | undefined, page = 0; page === 0 || cursor; page++) {
-            const listed = (await send('GET', `/cases?limit=100${cursor ? `&cursor=${cursor}` : ''}`, authorization)).body as { items: Array<{ caseId: string }>; nextCursor?: string };
-            ids.push(...listed.items.map((item) => item.caseId));
+            const listed = (await send('GET', `${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, authorization)).body as { items: Array<Record<string, string>>; nextCursor?: string };
+            items.push(...listed.items);
             cursor = listed.nextCursor;
           }
-          return ids;
+          return items;
         },
       });
     });

@@ -1,17 +1,20 @@
-import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import {
+  type CursorKey, type CursorPart, PageCursor, PageLimit, decodeCursor, instantPart, pageOf, positionPart, revisionPart, uuidPart,
+} from '../platform/keyset-cursor.js';
 import { verifyAuditChain } from './audit-chain.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
-/** One export answers at most this many records; narrow the period to see more. */
-const EXPORT_LIMIT = 10_000;
+/** Rows read from the database at a time while a CSV export streams: its memory does not grow with the export. */
+export const EXPORT_PAGE = 1000;
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
@@ -20,21 +23,56 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+  /** JSON only: CSV streams every record in one answer. */
+  @PageLimit(EXPORT_PAGE, EXPORT_PAGE) limit?: number;
+  @PageCursor() cursor?: string;
 }
 
-/** JSON as it is, or CSV with nested values as JSON in their cell (RFC 4180 quoting). */
-function exported(records: ReadonlyArray<Record<string, unknown>>, columns: readonly string[], format: 'json' | 'csv' | undefined, response: Response, name: string) {
-  // Cut at the limit, oldest first: say so, so an auditor narrows the period instead of missing records.
-  if (records.length >= EXPORT_LIMIT) response.setHeader('X-Export-Truncated', 'true');
-  if (format !== 'csv') return records;
-  const cell = (value: unknown) => {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    // A leading = + - @ would make a spreadsheet run the cell as a formula.
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  response.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${name}.csv"`);
-  return [columns.join(','), ...records.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+/** One export: its rows in a total order, read a page at a time after the key of the last row read. */
+interface ExportSource<Row, P extends readonly CursorPart<string | number>[]> {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly keyParts: P;
+  page(after: CursorKey<P> | null, limit: number): Promise<Row[]>;
+  keyOf(row: Row): CursorKey<P>;
+  record(row: Row): Record<string, unknown>;
+}
+
+/** A CSV cell with nested values as JSON (RFC 4180 quoting). */
+function csvCell(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  // A leading = + - @ would make a spreadsheet run the cell as a formula.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * JSON: one page of `limit` records and the cursor of the next, so no answer is cut short and
+ * none is unbounded. CSV (for spreadsheets): every record, streamed as the pages are read.
+ */
+async function exported<Row, P extends readonly CursorPart<string | number>[]>(source: ExportSource<Row, P>, query: AuditQueryDto) {
+  if (query.format === 'csv') {
+    if (query.limit !== undefined || query.cursor !== undefined) throw new BadRequestException('limit and cursor page JSON exports; a CSV export holds every record');
+    // The first page is read before answering, so a failing query still gets its problem answer.
+    const first = await source.page(null, EXPORT_PAGE);
+    return new StreamableFile(Readable.from(csvLines(source, first), { objectMode: false }), {
+      type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${source.name}.csv"`,
+    });
+  }
+  const limit = query.limit ?? EXPORT_PAGE;
+  const after = query.cursor === undefined ? null : decodeCursor(query.cursor, source.keyParts);
+  const { rows, nextCursor } = pageOf(await source.page(after, limit + 1), limit, (row) => source.keyOf(row));
+  return { items: rows.map((row) => source.record(row)), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+async function* csvLines<Row, P extends readonly CursorPart<string | number>[]>(source: ExportSource<Row, P>, first: Row[]): AsyncGenerator<string> {
+  yield source.columns.join(',') + '\r\n';
+  for (let rows = first; rows.length > 0; rows = rows.length < EXPORT_PAGE ? [] : await source.page(source.keyOf(rows.at(-1)!), EXPORT_PAGE)) {
+    yield rows.map((row) => {
+      const record = source.record(row);
+      return source.columns.map((c) => csvCell(record[c])).join(',') + '\r\n';
+    }).join('');
+  }
 }
 
 /** Auditors review consent and access without seeing any personal data. */
@@ -53,38 +91,50 @@ export class AuditController {
 
   @Get('access-log')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Reads of personal data across the network, filtered by case, reading agency, user and period; JSON or CSV' })
-  async accessLogExport(@Query() query: AuditQueryDto, @Res({ passthrough: true }) response: Response) {
-    const rows = await this.db.query<{ accessed_at: Date; user_id: string; agency_id: string; case_id: string; categories: string[]; legal_basis: unknown }>(
-      `SELECT accessed_at, user_id, agency_id, case_id, categories, legal_basis FROM personal_data_access
-        WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR user_id = $3)
-          AND ($4::timestamptz IS NULL OR accessed_at >= $4) AND ($5::timestamptz IS NULL OR accessed_at < $5)
-        ORDER BY id LIMIT ${EXPORT_LIMIT}`,
-      [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null],
-    );
-    const records = rows.map((row) => ({
-      accessedAt: new Date(row.accessed_at).toISOString(), userId: row.user_id, agencyId: row.agency_id, caseId: row.case_id,
-      categories: row.categories, legalBasis: row.legal_basis,
-    }));
-    return exported(records, ['accessedAt', 'userId', 'agencyId', 'caseId', 'categories', 'legalBasis'], query.format, response, 'access-log');
+  @ApiOperation({ summary: 'Reads of personal data across the network, filtered by case, reading agency, user and period; JSON pages (nextCursor) or the whole CSV' })
+  accessLogExport(@Query() query: AuditQueryDto) {
+    return exported({
+      name: 'access-log',
+      columns: ['accessedAt', 'userId', 'agencyId', 'caseId', 'categories', 'legalBasis'],
+      keyParts: [positionPart] as const,
+      // By position: the log's own append order.
+      page: (after, limit) => this.db.query<{ id: string | number; accessed_at: Date; user_id: string; agency_id: string; case_id: string; categories: string[]; legal_basis: unknown }>(
+        `SELECT id, accessed_at, user_id, agency_id, case_id, categories, legal_basis FROM personal_data_access
+          WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR user_id = $3)
+            AND ($4::timestamptz IS NULL OR accessed_at >= $4) AND ($5::timestamptz IS NULL OR accessed_at < $5) AND ($6::bigint IS NULL OR id > $6)
+          ORDER BY id LIMIT $7`,
+        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null, after?.[0] ?? null, limit],
+      ),
+      keyOf: (row) => [String(row.id)],
+      record: (row) => ({
+        accessedAt: new Date(row.accessed_at).toISOString(), userId: row.user_id, agencyId: row.agency_id, caseId: row.case_id,
+        categories: row.categories, legalBasis: row.legal_basis,
+      }),
+    }, query);
   }
 
   @Get('consent-trail')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Consent events across the network, filtered by case, recording agency, user and period; JSON or CSV' })
-  async consentTrailExport(@Query() query: AuditQueryDto, @Res({ passthrough: true }) response: Response) {
-    const rows = await this.db.query<{ case_id: string; revision: number; event_type: string; occurred_at: Date; actor_user_id: string; actor_agency_id: string; details: unknown }>(
-      `SELECT case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail
-        WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR actor_agency_id = $2) AND ($3::text IS NULL OR actor_user_id = $3)
-          AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
-        ORDER BY occurred_at, case_id, revision LIMIT ${EXPORT_LIMIT}`,
-      [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null],
-    );
-    const records = rows.map((row) => ({
-      caseId: row.case_id, revision: row.revision, type: row.event_type, occurredAt: new Date(row.occurred_at).toISOString(),
-      actorUserId: row.actor_user_id, actorAgencyId: row.actor_agency_id, details: row.details,
-    }));
-    return exported(records, ['caseId', 'revision', 'type', 'occurredAt', 'actorUserId', 'actorAgencyId', 'details'], query.format, response, 'consent-trail');
+  @ApiOperation({ summary: 'Consent events across the network, filtered by case, recording agency, user and period; JSON pages (nextCursor) or the whole CSV' })
+  consentTrailExport(@Query() query: AuditQueryDto) {
+    return exported({
+      name: 'consent-trail',
+      columns: ['caseId', 'revision', 'type', 'occurredAt', 'actorUserId', 'actorAgencyId', 'details'],
+      keyParts: [instantPart, uuidPart, revisionPart] as const,
+      page: (after, limit) => this.db.query<{ case_id: string; revision: number; event_type: string; occurred_at: Date; actor_user_id: string; actor_agency_id: string; details: unknown }>(
+        `SELECT case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail
+          WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR actor_agency_id = $2) AND ($3::text IS NULL OR actor_user_id = $3)
+            AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
+            AND ($6::timestamptz IS NULL OR (occurred_at, case_id, revision) > ($6::timestamptz, $7::uuid, $8::int))
+          ORDER BY occurred_at, case_id, revision LIMIT $9`,
+        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, limit],
+      ),
+      keyOf: (row) => [new Date(row.occurred_at).toISOString(), row.case_id, row.revision],
+      record: (row) => ({
+        caseId: row.case_id, revision: row.revision, type: row.event_type, occurredAt: new Date(row.occurred_at).toISOString(),
+        actorUserId: row.actor_user_id, actorAgencyId: row.actor_agency_id, details: row.details,
+      }),
+    }, query);
   }
 
   @Get('cases/:caseId/consent-trail')

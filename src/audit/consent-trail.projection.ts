@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS consent_trail (
   details jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revision);
+-- The network-wide export pages in this order.
+CREATE INDEX IF NOT EXISTS consent_trail_by_time ON consent_trail (occurred_at, case_id, revision);
 ${AUDIT_CHAIN_SCHEMA}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {

@@ -1,7 +1,8 @@
-import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { readAsAgency } from '../platform/agency-scope.js';
+import { decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import type { AgencyCaseRow } from './case-views.projection.js';
 
@@ -34,7 +35,7 @@ export class CaseViews {
 
   /** Most recently changed first; `cursor` continues after the last row of the previous page. */
   async list(agencyId: string, filter: CaseListFilter): Promise<{ rows: AgencyCaseRow[]; nextCursor?: string }> {
-    const after = filter.cursor === undefined ? undefined : decodeCursor(filter.cursor);
+    const [updatedAt, caseId] = filter.cursor === undefined ? [null, null] : decodeCursor(filter.cursor, [instantPart, uuidPart]);
     const rows = await readAsAgency(this.db, agencyId, (tx) => tx.query<AgencyCaseRow>(
       `SELECT * FROM agency_case_views
         WHERE agency_id = $1
@@ -43,11 +44,9 @@ export class CaseViews {
           AND ($4::timestamptz IS NULL OR (updated_at, case_id) < ($4::timestamptz, $5::uuid))
         ORDER BY updated_at DESC, case_id DESC
         LIMIT $6`,
-      [agencyId, filter.relation ?? null, filter.status ?? null, after?.updatedAt ?? null, after?.caseId ?? null, filter.limit + 1],
+      [agencyId, filter.relation ?? null, filter.status ?? null, updatedAt, caseId, filter.limit + 1],
     ));
-    const page = rows.slice(0, filter.limit);
-    const last = page.at(-1);
-    return { rows: page, ...(rows.length > filter.limit && last ? { nextCursor: encodeCursor(last) } : {}) };
+    return pageOf(rows, filter.limit, (row) => [new Date(row.updated_at).toISOString(), row.case_id]);
   }
 
   /**
@@ -64,23 +63,4 @@ export class CaseViews {
     }
     this.logger.warn('read models are behind a write; answering without waiting longer');
   }
-}
-
-function encodeCursor(row: AgencyCaseRow): string {
-  return Buffer.from(JSON.stringify([new Date(row.updated_at).toISOString(), row.case_id])).toString('base64url');
-}
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function decodeCursor(cursor: string): { updatedAt: string; caseId: string } {
-  try {
-    const [updatedAt, caseId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof updatedAt === 'string' && ISO_INSTANT.test(updatedAt) && !Number.isNaN(Date.parse(updatedAt)) && typeof caseId === 'string' && UUID.test(caseId)) {
-      return { updatedAt, caseId };
-    }
-  } catch {
-    // fall through: any malformed cursor gets the same answer
-  }
-  throw new BadRequestException('cursor is not one this service gave out');
 }

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID,
-  Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID,
+  Length, Matches, ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';
@@ -14,6 +14,7 @@ import type {
   AgeGroup, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason, IdentificationOutcome, IndicatorCode,
   InterruptionReason, RiskLevel, ScreeningOutcome, Urgency,
 } from '../../libs/domain/index.js';
+import { PageQueryDto } from '../platform/keyset-cursor.js';
 
 /** Free text is personal by nature: kept short, and sealed before it is stored. */
 const NOTE_MAX = 2000;
@@ -175,15 +176,11 @@ export class CloseCaseDto {
 const RELATIONS = ['owner', 'recipient'] as const;
 const CASE_STATUSES = ['open', 'paused', 'closed'] as const;
 
-export class ListCasesDto {
+export class ListCasesDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: RELATIONS, description: 'owner: cases of the caller\'s agency; recipient: cases referred to it' })
   @IsOptional() @IsIn(RELATIONS) relation?: (typeof RELATIONS)[number];
   @ApiPropertyOptional({ enum: CASE_STATUSES, description: 'Filters the agency\'s own cases by status (paused: open, static)' })
   @IsOptional() @IsIn(CASE_STATUSES) status?: (typeof CASE_STATUSES)[number];
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
 
 export class RaiseSafetyFlagDto {

@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS referral_inbox (
 -- A referral waits while its case is paused (ReferralPutOnHold / ReferralResumed).
 ALTER TABLE referral_inbox ADD COLUMN IF NOT EXISTS on_hold boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS referral_inbox_by_agency ON referral_inbox (agency_id, direction, status, requested_at DESC);
+-- GET /referrals pages by (requested_at, referral_id) whatever the status.
+CREATE INDEX IF NOT EXISTS referral_inbox_pages ON referral_inbox (agency_id, direction, requested_at DESC, referral_id DESC);
 ${agencyScopedTable('referral_inbox')}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {

@@ -7,13 +7,14 @@ import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { readAsAgency } from '../platform/agency-scope.js';
+import { PageQueryDto, decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { Clock } from '../platform/clock.js';
 import { type InboxRow, WAITING_FOR_RESPONSE } from './referral-inbox.projection.js';
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
 const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
 
-export class ReferralQueryDto {
+export class ReferralQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DIRECTIONS, default: 'incoming' }) @IsOptional() @IsIn(DIRECTIONS) direction?: (typeof DIRECTIONS)[number];
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ description: 'Only referrals still awaiting an answer after their respond-by deadline (none while on hold)' })
@@ -29,16 +30,20 @@ export class ReferralsController {
 
   @Get()
   @Allow('referral.list')
-  @ApiOperation({ summary: "The caller's agency's referrals, incoming or outgoing; no personal data" })
+  @ApiOperation({ summary: "The caller's agency's referrals, incoming or outgoing, most recently requested first, paged by nextCursor; no personal data" })
   async list(@Query() query: ReferralQueryDto, @CurrentPrincipal() principal: Principal) {
     const direction = query.direction ?? 'incoming';
+    const limit = query.limit ?? 50;
+    const [requestedAt, referralId] = query.cursor === undefined ? [null, null] : decodeCursor(query.cursor, [instantPart, uuidPart]);
     const rows = await readAsAgency(this.db, principal.agencyId, (tx) => tx.query<InboxRow>(
       `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
          AND (NOT $4::boolean OR (${WAITING_FOR_RESPONSE} AND respond_by < $5::timestamptz))
-       ORDER BY requested_at DESC LIMIT 500`,
-      [principal.agencyId, direction, query.status ?? null, query.overdue === true, this.clock.now()],
+         AND ($6::timestamptz IS NULL OR (requested_at, referral_id) < ($6::timestamptz, $7::uuid))
+       ORDER BY requested_at DESC, referral_id DESC LIMIT $8`,
+      [principal.agencyId, direction, query.status ?? null, query.overdue === true, this.clock.now(), requestedAt, referralId, limit + 1],
     ));
-    return rows.map((row) => ({
+    const page = pageOf(rows, limit, (row) => [new Date(row.requested_at).toISOString(), row.referral_id]);
+    const items = page.rows.map((row) => ({
       referralId: row.referral_id,
       caseId: row.case_id,
       [direction === 'incoming' ? 'fromAgencyId' : 'toAgencyId']: row.counterpart_agency_id,
@@ -54,5 +59,6 @@ export class ReferralsController {
       ...(row.on_hold ? { onHold: true } : {}),
       updatedAt: new Date(row.updated_at).toISOString(),
     }));
+    return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
   }
 }

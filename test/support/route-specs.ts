@@ -196,8 +196,8 @@ export interface Probe {
   readonly context: Context;
   readonly caller: Caller;
   readonly callerAgencyId: string;
-  /** Every case id GET /cases lists for the caller, through all pages. */
-  listCaseIds(): Promise<string[]>;
+  /** Every item a paged list (GET /cases, GET /referrals) gives the caller, through all pages. */
+  listAll(path: string): Promise<Array<Record<string, string>>>;
   query<T>(sql: string, params: unknown[]): Promise<T[]>;
 }
 
@@ -369,14 +369,14 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   {
     method: 'GET', path: '/cases', action: 'case.read', scope: 'case', who: 'any-agency', success: 200, query: '?limit=100',
     verify: async (p) => {
-      const listed = (await p.listCaseIds()).includes(p.fixture.params.caseId!);
+      const listed = (await p.listAll('/cases')).some((item) => item.caseId === p.fixture.params.caseId);
       expect({ listed }).toEqual({ listed: p.context.relation === 'owner' || p.context.relation === 'recipient' });
     },
   },
   {
     method: 'GET', path: '/referrals', action: 'referral.list', scope: 'case', who: 'any-agency', success: 200,
     verify: async (p) => {
-      const incoming = (p.response.body as Array<{ referralId: string }>).map((r) => r.referralId).includes(p.fixture.params.referralId!);
+      const incoming = (await p.listAll('/referrals')).some((item) => item.referralId === p.fixture.params.referralId);
       expect({ incoming }).toEqual({ incoming: p.context.relation === 'recipient' });
     },
   },
