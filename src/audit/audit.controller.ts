@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { normalInstant } from '../../libs/time/index.js';
 import { Allow } from '../identity/access.decorators.js';
+import { IsInstant } from '../platform/date-validation.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { verifyAuditChain } from './audit-chain.js';
 
@@ -17,8 +19,8 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The reading agency (access log) or the recording agency (consent trail)' }) @IsOptional() @IsUUID() agencyId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) userId?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset, inclusive' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset, exclusive' }) @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
 }
 
@@ -60,7 +62,7 @@ export class AuditController {
         WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR user_id = $3)
           AND ($4::timestamptz IS NULL OR accessed_at >= $4) AND ($5::timestamptz IS NULL OR accessed_at < $5)
         ORDER BY id LIMIT ${EXPORT_LIMIT}`,
-      [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null],
+      [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, normalInstant(query.from) ?? null, normalInstant(query.to) ?? null],
     );
     const records = rows.map((row) => ({
       accessedAt: new Date(row.accessed_at).toISOString(), userId: row.user_id, agencyId: row.agency_id, caseId: row.case_id,
@@ -78,7 +80,7 @@ export class AuditController {
         WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR actor_agency_id = $2) AND ($3::text IS NULL OR actor_user_id = $3)
           AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
         ORDER BY occurred_at, case_id, revision LIMIT ${EXPORT_LIMIT}`,
-      [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null],
+      [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, normalInstant(query.from) ?? null, normalInstant(query.to) ?? null],
     );
     const records = rows.map((row) => ({
       caseId: row.case_id, revision: row.revision, type: row.event_type, occurredAt: new Date(row.occurred_at).toISOString(),

@@ -1,6 +1,7 @@
 import { BadRequestException, Inject, Injectable, Logger } from '@nestjs/common';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { isInstant } from '../../libs/time/index.js';
 import { readAsAgency } from '../platform/agency-scope.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import type { AgencyCaseRow } from './case-views.projection.js';
@@ -70,13 +71,12 @@ function encodeCursor(row: AgencyCaseRow): string {
   return Buffer.from(JSON.stringify([new Date(row.updated_at).toISOString(), row.case_id])).toString('base64url');
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeCursor(cursor: string): { updatedAt: string; caseId: string } {
   try {
     const [updatedAt, caseId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof updatedAt === 'string' && ISO_INSTANT.test(updatedAt) && !Number.isNaN(Date.parse(updatedAt)) && typeof caseId === 'string' && UUID.test(caseId)) {
+    if (isInstant(updatedAt) && typeof caseId === 'string' && UUID.test(caseId)) {
       return { updatedAt, caseId };
     }
   } catch {
