@@ -31,7 +31,7 @@ export class ContactDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) safeContactNotes?: string;
 }
 
-export class LocationDto {
+export class PersonLocationDto {
   @ApiProperty({ maxLength: 200, description: 'Area or camp, as precise as the purpose needs and no more' }) @IsString() @Length(1, 200) area!: string;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) details?: string;
 }
@@ -50,7 +50,7 @@ export class DemographicsDto {
 export class PersonDto {
   @ApiPropertyOptional({ type: IdentityDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => IdentityDto) identity?: IdentityDto;
   @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
-  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ type: PersonLocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonLocationDto) location?: PersonLocationDto;
   @ApiPropertyOptional({ type: DemographicsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DemographicsDto) demographics?: DemographicsDto;
 }
 
