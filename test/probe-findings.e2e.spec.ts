@@ -6,9 +6,8 @@ import { Clock } from '../src/platform/clock.js';
 import { APP_DRIVERS, type TestApp, allEvents, eventually, startTestApp } from './support/test-app.js';
 
 /**
- * Issue 12's probe findings 1, 3, 4, 5, 8 and 9, reproduced over HTTP against the real app: each
- * test failed before its fix. (Finding 10 is in reports.e2e.spec.ts; the fuzzed NULs in
- * fuzz-and-logs.e2e.spec.ts.)
+ * Issue 12's probe findings 1, 3, 4, 5, 8, 9 and 10, reproduced over HTTP against the real app:
+ * each test failed before its fix. (The fuzzed NULs are in fuzz-and-logs.e2e.spec.ts.)
  */
 
 const PERSON = { identity: { fullName: 'Probe Fictional-Person' }, location: { area: 'Probe Camp 3' } };
@@ -55,7 +54,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
   const realNow = Clock.prototype.now;
 
   beforeAll(async () => {
-    t = await startTestApp(driver, { WRITES_PER_MINUTE: '100000' });
+    t = await startTestApp(driver, { WRITES_PER_MINUTE: '100000', REPORT_MIN_CELL: '1' });
     auth = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     shelterId = await t.agencyId('Shelter');
   });
@@ -238,6 +237,33 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
       expectProblem(await t.http.get('/directory/services').query({ area: NUL }).set(await auth('caseworker.social')), 400, /NUL/);
       expectProblem(await t.http.get('/audit/access-log').query({ userId: NUL }).set(await auth('auditor.justice')), 400, /NUL/);
     });
+  });
+
+  it('finding 10: counts legal_assistance and family_tracing referrals by their directory service, not with law-enforcement reports', async () => {
+    const caseId = await openCase();
+    const asOwner = await auth('caseworker.social');
+    const legal = await t.agencyId('Sahel Legal');
+    const redCross = await t.agencyId('Red Cross');
+    const police = await t.agencyId('Police');
+    await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send({
+      ...consent({}),
+      provisions: [
+        { recipient: { agencyId: legal }, purpose: 'legal_assistance', categories: ['identity'] },
+        { recipient: { agencyId: redCross }, purpose: 'family_tracing', categories: ['identity'] },
+        { recipient: { agencyId: police }, purpose: 'law_enforcement_report', categories: ['identity'] },
+      ],
+    }).expect(201);
+    for (const [toAgencyId, purpose] of [[legal, 'legal_assistance'], [redCross, 'family_tracing'], [police, 'law_enforcement_report']]) {
+      await t.http.post(`/cases/${caseId}/referrals`).set(asOwner).send({ toAgencyId, purpose, sharedCategories: ['identity'] }).expect(201);
+    }
+    const report = await eventually(
+      async () => (await t.http.get('/reports/referrals').set(await auth('coordinator.justice')).expect(200)).body as { rows: Array<{ serviceType: string | null; counts: { requested: number } }> },
+      (r) => r.rows.some((row) => row.serviceType === 'legal_assistance'),
+    );
+    const requested = (type: string | null) => report.rows.filter((row) => row.serviceType === type).reduce((sum, row) => sum + row.counts.requested, 0);
+    expect(requested('legal_assistance')).toBe(1);
+    expect(requested('family_tracing_and_reunification')).toBe(1);
+    expect(requested(null)).toBe(1); // the law-enforcement report alone, which no directory service stands for
   });
 
   describe('finding 9: what the API says of itself', () => {
