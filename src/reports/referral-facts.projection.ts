@@ -72,13 +72,6 @@ export function nextFact(row: ReferralFactRow | undefined, event: ReferralEvent)
 }
 
 /**
- * The facts of every referral in the network, for the coordinator's statistics: who referred to
- * whom, for what, in which area, how fast it was answered and how it ended. Never a case id, a note
- * or any personal data, so a row cannot be traced back to a person. Not agency-scoped (no row-level
- * security): the reports are network-wide by purpose, and only ReportsService reads this table, for
- * the network coordinator; the agency reader role has no grant on it at all.
- */
-/**
  * Rows written before a legal_assistance or family_tracing referral was counted by its directory
  * service (issue 12, finding 10) get that service at the next start; idempotent, from the domain's one mapping.
  */
@@ -87,6 +80,13 @@ const SERVICE_OF_PURPOSE = PURPOSES.flatMap((purpose) => {
   return service ? [`UPDATE referral_facts SET service_type = '${service}' WHERE purpose = '${purpose}' AND service_type IS NULL;`] : [];
 }).join('\n');
 
+/**
+ * The facts of every referral in the network, for the coordinator's statistics: who referred to
+ * whom, for what, in which area, how fast it was answered and how it ended. Never a case id, a note
+ * or any personal data, so a row cannot be traced back to a person. Not agency-scoped (no row-level
+ * security): the reports are network-wide by purpose, and only ReportsService reads this table, for
+ * the network coordinator; the agency reader role has no grant on it at all.
+ */
 export const referralFacts: Projection = {
   name: 'referral-facts',
   tables: ['referral_facts'],
