@@ -148,6 +148,14 @@ const notIsoDate = fc.oneof(
   nastyString().filter((s) => !/^[\d+-]/.test(s)),
   fc.constantFrom('2026-02-30', '2026-13-01', '2026-1-1', 'yesterday', '1 Jan 2026', '2026-01-01T25:00:00Z', '01/02/2026'),
 );
+/** Not an RFC 3339 date-time with an offset: the forms the independent probes slipped through (issue 12), their neighbours, and a date alone. */
+const notInstant = fc.oneof(
+  notIsoDate,
+  fc.constantFrom(
+    '2031-W01', '2031-W01-1', '2031-200', '2031-01-01T00:00:00,5Z', '2031-01-01', '2031-01-01T00:00:00', '2031-01-01T00:00Z',
+    '2016-12-31T23:59:60Z', '2031-01-01T00:00:00+0100', '2031-01-01 00:00:00Z', '2031-01-01T00:00:00.0000001Z', '+002031-01-01T00:00:00Z',
+  ),
+);
 /** An array of enum codes that is not one: not an array, an unknown code among known ones, a repeated code, too few. */
 const notEnumArray = (values: readonly string[], minSize: number) =>
   fc.oneof(
@@ -228,6 +236,27 @@ const deeplyNested = (text: string) =>
       return new Body(`unknown field nested ${depth < 1_000 ? 'shallow' : 'deep'} (${arrays ? 'arrays' : 'objects'})`, plusMember(text, 'zz-deep', nest));
     });
 
+/** Every path to a string in `value`, with the string. */
+const stringLeaves = (value: unknown, path: string[] = []): Array<[string[], string]> =>
+  typeof value === 'string' ? [[path, value]]
+    : value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...path, key])) : [];
+
+/** The valid body with a NUL character put into one of its strings, or into a field name: no field takes one (issue 12, finding 8). */
+function withNul(valid: object): fc.Arbitrary<Body> {
+  const leaves = stringLeaves(valid);
+  const inName = fc.constant(new Body('valid body plus a field whose name holds a NUL', plusMember(JSON.stringify(valid), 'zz\u0000', '1')));
+  if (leaves.length === 0) return inName;
+  const inValue = fc.tuple(fc.constantFrom(...leaves), fc.nat()).map(([[path, text], at]) => {
+    const copy = structuredClone(valid) as Record<string, unknown>;
+    let parent = copy;
+    for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
+    const cut = at % (text.length + 1);
+    parent[path.at(-1)!] = `${text.slice(0, cut)}\u0000${text.slice(cut)}`;
+    return new Body(`valid body with a NUL in ${path.join('.')}`, JSON.stringify(copy));
+  });
+  return fc.oneof({ weight: 3, arbitrary: inValue }, { weight: 1, arbitrary: inName });
+}
+
 function withWrongField(valid: object, path: string, value: unknown): Body {
   const how = value === MISSING ? 'missing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
   return new Body(`valid body but ${path} ${how === 'missing' ? 'missing' : `is ${how}`}`, JSON.stringify(withFieldSet(valid, path, value)));
@@ -244,6 +273,7 @@ function invalidBodies(valid: object, fields: Fields): fc.Arbitrary<Body> {
     { weight: 1, arbitrary: notAnObject(0) },
     { weight: 1, arbitrary: malformed(text) },
     { weight: 1, arbitrary: deeplyNested(text) },
+    { weight: 1, arbitrary: withNul(valid) },
   );
 }
 
@@ -269,6 +299,8 @@ function knownShapes(valid: object, wrongFields: ReadonlyArray<readonly [string,
     new Body('unknown field nested deep (arrays)', plusMember(text, 'zz-deep', '['.repeat(5_000) + ']'.repeat(5_000))),
     ...['__proto__', 'constructor', 'toString'].map((key) => new Body(`valid body plus unknown field "${key}"`, plusMember(text, key, '{"zz":1}'))),
     ...wrongFields.map(([path, value]) => withWrongField(valid, path, value)),
+    // A NUL reached the database and answered 500 (issue 12, finding 8).
+    ...(text.includes('":"') ? [new Body('valid body with a NUL in its first string', text.replace('":"', '":"\\u0000'))] : []),
   ];
 }
 
@@ -323,8 +355,8 @@ const provisionFields = (prefix: string, valid: object): Fields => ({
   [`${prefix}.purpose`]: required(notInEnum(PURPOSES)),
   [`${prefix}.serviceTypes`]: notEnumArray(SERVICE_TYPES, 0),
   [`${prefix}.categories`]: required(notEnumArray(DATA_CATEGORIES, 1)),
-  [`${prefix}.validFrom`]: notIsoDate,
-  [`${prefix}.validUntil`]: notIsoDate,
+  [`${prefix}.validFrom`]: notInstant,
+  [`${prefix}.validUntil`]: notInstant,
 });
 const provisionList = (valid: object) =>
   required(fc.oneof(

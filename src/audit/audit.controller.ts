@@ -1,10 +1,12 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { normalInstant } from '../../libs/time/index.js';
 import { Allow } from '../identity/access.decorators.js';
+import { IsInstant } from '../platform/date-validation.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import {
   type CursorKey, type CursorPart, PageCursor, PageLimit, decodeCursor, instantPart, pageOf, positionPart, revisionPart, uuidPart,
@@ -20,8 +22,8 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'The reading agency (access log) or the recording agency (consent trail)' }) @IsOptional() @IsUUID() agencyId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) userId?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset, inclusive' }) @IsOptional() @IsInstant() from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset, exclusive' }) @IsOptional() @IsInstant() to?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
   /** JSON only: CSV streams every record in one answer. */
   @PageLimit(EXPORT_PAGE, EXPORT_PAGE) limit?: number;
@@ -103,7 +105,7 @@ export class AuditController {
           WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR user_id = $3)
             AND ($4::timestamptz IS NULL OR accessed_at >= $4) AND ($5::timestamptz IS NULL OR accessed_at < $5) AND ($6::bigint IS NULL OR id > $6)
           ORDER BY id LIMIT $7`,
-        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null, after?.[0] ?? null, limit],
+        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, normalInstant(query.from) ?? null, normalInstant(query.to) ?? null, after?.[0] ?? null, limit],
       ),
       keyOf: (row) => [String(row.id)],
       record: (row) => ({
@@ -127,7 +129,7 @@ export class AuditController {
             AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
             AND ($6::timestamptz IS NULL OR (occurred_at, case_id, revision) > ($6::timestamptz, $7::uuid, $8::int))
           ORDER BY occurred_at, case_id, revision LIMIT $9`,
-        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, query.from ?? null, query.to ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, limit],
+        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, normalInstant(query.from) ?? null, normalInstant(query.to) ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, limit],
       ),
       keyOf: (row) => [new Date(row.occurred_at).toISOString(), row.case_id, row.revision],
       record: (row) => ({

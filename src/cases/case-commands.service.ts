@@ -60,12 +60,14 @@ export class CaseCommandService {
         if (earlier.length > 0) return this.replay(earlier, fingerprint);
       }
       const current = recorded.length - 1;
+      const state = recorded.reduce((s, e) => caseDecider.evolve(s, e as unknown as CaseEvent), caseDecider.initialState());
+      const at = this.clock.now();
+      // Decided before If-Match is compared: a case the caller may not see answers 404 whatever
+      // If-Match says, so no revision (nor the case's existence) is learnt from a 412.
+      const events = caseDecider.decide(await request.build(at), state);
       if (request.expectedRevision !== undefined && request.expectedRevision !== current) {
         throw new PreconditionFailedException(`If-Match names revision ${request.expectedRevision}; the case is at revision ${current}`);
       }
-      const state = recorded.reduce((s, e) => caseDecider.evolve(s, e as unknown as CaseEvent), caseDecider.initialState());
-      const at = this.clock.now();
-      const events = caseDecider.decide(await request.build(at), state);
       const metadata = {
         actorUserId: request.principal.userId,
         actorAgencyId: request.principal.agencyId,

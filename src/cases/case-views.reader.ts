@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { isInstant } from '../../libs/time/index.js';
 import { readAsAgency } from '../platform/agency-scope.js';
 import { decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';

@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDateString, IsDefined, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID,
-  Length, Matches, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID,
+  Length, Matches, Max, MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';
+import { IsCalendarDate, IsInstant } from '../platform/date-validation.js';
 import {
   AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, ERASURE_REASONS, IDENTIFICATION_OUTCOMES,
   INDICATOR_CODES, INTERRUPTION_REASONS, RISK_LEVELS, SCREENING_OUTCOMES, URGENCIES,
@@ -22,7 +23,7 @@ const NOTE_MAX = 2000;
 export class IdentityDto {
   @ApiProperty({ maxLength: 200 }) @IsString() @Length(1, 200) fullName!: string;
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(5) @IsString({ each: true }) @Length(1, 200, { each: true }) otherNames?: string[];
-  @ApiPropertyOptional({ example: '2004-05-17' }) @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) dateOfBirth?: string;
+  @ApiPropertyOptional({ example: '2004-05-17' }) @IsOptional() @IsCalendarDate() dateOfBirth?: string;
 }
 
 export class ContactDto {
@@ -31,7 +32,7 @@ export class ContactDto {
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) safeContactNotes?: string;
 }
 
-export class LocationDto {
+export class PersonLocationDto {
   @ApiProperty({ maxLength: 200, description: 'Area or camp, as precise as the purpose needs and no more' }) @IsString() @Length(1, 200) area!: string;
   @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) details?: string;
 }
@@ -50,7 +51,7 @@ export class DemographicsDto {
 export class PersonDto {
   @ApiPropertyOptional({ type: IdentityDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => IdentityDto) identity?: IdentityDto;
   @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
-  @ApiPropertyOptional({ type: LocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => LocationDto) location?: LocationDto;
+  @ApiPropertyOptional({ type: PersonLocationDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => PersonLocationDto) location?: PersonLocationDto;
   @ApiPropertyOptional({ type: DemographicsDto }) @IsOptional() @IsObject() @ValidateNested() @Type(() => DemographicsDto) demographics?: DemographicsDto;
 }
 
@@ -75,8 +76,8 @@ export class ProvisionDto {
   @ApiPropertyOptional({ enum: SERVICE_TYPES, isArray: true, description: 'For service_provision: the services agreed to' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(SERVICE_TYPES, { each: true }) serviceTypes?: ServiceType[];
   @ApiProperty({ enum: DATA_CATEGORIES, isArray: true }) @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(DATA_CATEGORIES, { each: true }) categories!: DataCategory[];
-  @ApiPropertyOptional({ description: 'ISO 8601; defaults to now' }) @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
-  @ApiPropertyOptional({ description: 'ISO 8601; absent means until withdrawn' }) @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset; defaults to now' }) @IsOptional() @IsInstant() validFrom?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset; absent means until withdrawn' }) @IsOptional() @IsInstant() validUntil?: string;
 }
 
 export class GiveConsentDto {

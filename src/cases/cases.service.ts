@@ -8,6 +8,7 @@ import {
   type AgeGroup, type CaseCommand, type CasePersonalData, CommandRejected, type Sealed, ageRangeOf, directoryServiceFor, eligibilityGaps, isOpenReferral, isUnavailable,
   referralTarget, treatedAsChild,
 } from '../../libs/domain/index.js';
+import { normalInstant } from '../../libs/time/index.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import { AgencyEntity } from '../identity/directory.entities.js';
 import { type Principal, actorOf } from '../identity/principal.js';
@@ -228,14 +229,22 @@ export class CasesService {
     });
     await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
     return (at) => entries.map((p, index) => {
-      // Nothing is permitted before it was agreed: a back-dated start is moved to now.
-      const validFrom = p.validFrom && Date.parse(p.validFrom) > Date.parse(at) ? new Date(p.validFrom).toISOString() : at;
-      if (p.validUntil && Date.parse(p.validUntil) <= Date.parse(validFrom)) {
+      // Read as validated (libs/time): an unreadable time is refused, never taken for now or for no end.
+      const [from, until] = [p.validFrom, p.validUntil].map((text) => {
+        if (text === undefined) return undefined;
+        const normal = normalInstant(text);
+        if (normal === undefined) throw new BadRequestException(`${field}[${index}] has a time that is not an RFC 3339 date-time with an offset`);
+        return normal;
+      });
+      // Nothing is permitted before it was agreed: a back-dated start is moved to now. Both are in
+      // normal form (UTC, four-digit years), so their text order is their time order.
+      const validFrom = from !== undefined && from > at ? from : at;
+      if (until !== undefined && until <= validFrom) {
         throw new BadRequestException(`${field}[${index}] ends before it starts (validUntil must be after validFrom and after now)`);
       }
       return {
         recipient: recipients[index]!, purpose: p.purpose, serviceTypes: p.serviceTypes ?? [], categories: p.categories, validFrom,
-        ...(p.validUntil ? { validUntil: new Date(p.validUntil).toISOString() } : {}),
+        ...(until !== undefined ? { validUntil: until } : {}),
       };
     });
   }

@@ -95,15 +95,24 @@ function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: Re
   const withheld = view.withheld?.find((w) => w.category === category);
   if (withheld) return { category, since: withheld.since, reason: 'withdrawn' };
   if (view.safetyFlags && withheldForSafety(subject, mine, agencyOf(mine), category, at)) return { category, since: lastFlagRaised(view as CaseRecord), reason: 'withdrawn' };
-  const basis = mine.flatMap((r) => r.legalBasis.filter((b) => b.category === category));
-  for (const b of basis) {
-    if (!('provisionId' in b)) continue;
+  // Each referral that shared the category lost it in its own way; the agency is told of the last
+  // loss, not of an older one (a withdrawal before a later consent that has since expired).
+  return mine
+    .filter((r) => r.sharedCategories.includes(category))
+    .map((r) => lossOf(category, r, view, at))
+    .sort((a, b) => Date.parse(a.since) - Date.parse(b.since))
+    .at(-1)!;
+}
+
+/** Why and since when one referral no longer gives the agency `category`: its provision withdrawn or expired, else the referral's own end. */
+function lossOf(category: DataCategory, referral: CaseRecord['referrals'][number], view: RecipientViewInput, at: string): WithdrawnStub {
+  for (const b of referral.legalBasis) {
+    if (b.category !== category || !('provisionId' in b)) continue;
     const provision = view.consents.find((c) => c.consentId === b.consentId)?.provisions.find((p) => p.provisionId === b.provisionId);
     if (provision?.withdrawnAt) return { category, since: provision.withdrawnAt, reason: 'withdrawn' };
     if (provision?.validUntil && Date.parse(provision.validUntil) <= Date.parse(at)) return { category, since: provision.validUntil, reason: 'expired' };
   }
-  const last = mine.filter((r) => r.sharedCategories.includes(category)).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).at(-1)!;
-  return { category, since: last.updatedAt, reason: last.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
+  return { category, since: referral.updatedAt, reason: referral.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
 }
 
 function permittedAt(subject: ConsentSubject, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string): boolean {

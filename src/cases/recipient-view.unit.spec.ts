@@ -63,6 +63,26 @@ describe('recipientView', () => {
     expect(after.withdrawn).toEqual([{ category: 'identity', since: '2026-01-25T00:00:00.000Z', reason: 'expired' }]);
   });
 
+  it('says expired at validUntil when a later consent expires, not the withdrawal of an earlier one (issue 12, finding 3)', () => {
+    const withdrawn: CaseEvent[] = [
+      { type: 'ConsentWithdrawn', data: { consentId: 'k-1', provisionIds: ['p-id', 'p-loc'], whole: true, recordedBy: 'u', withdrawnAt: '2026-01-10T00:00:00.000Z' } },
+      { type: 'ReferralWithdrawn', data: { referralId: 'r-1', cause: 'consent_withdrawn', by: 'u', at: '2026-01-10T00:00:00.000Z' } },
+    ];
+    const again: CaseEvent = { type: 'ConsentGiven', data: {
+      ...(consent().data as Extract<CaseEvent, { type: 'ConsentGiven' }>['data']), consentId: 'k-2', givenAt: '2026-01-11T00:00:00.000Z',
+      provisions: [{ provisionId: 'p-id-2', recipient: { agencyId: 'a-shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validFrom: '2026-01-11T00:00:00.000Z', validUntil: '2026-01-25T00:00:00.000Z' }],
+    } };
+    const second: CaseEvent = { type: 'ReferralRequested', data: {
+      ...referral, referralId: 'r-2', sharedCategories: ['identity'], legalBasis: [{ consentId: 'k-2', provisionId: 'p-id-2', category: 'identity' }], requestedAt: '2026-01-12T00:00:00.000Z',
+    } };
+    const events = [opened, consent(), referred, ...withdrawn, again, second];
+    expect(see(events, '2026-01-24T00:00:00.000Z')!.personalData).toEqual({ identity: sealed('identity') });
+    expect(see(events, '2026-01-26T00:00:00.000Z')!.withdrawn).toEqual([
+      { category: 'identity', since: '2026-01-25T00:00:00.000Z', reason: 'expired' },
+      { category: 'location', since: '2026-01-10T00:00:00.000Z', reason: 'withdrawn' },
+    ]);
+  });
+
   it('takes everything back, note included, once the agency declines or the referral is withdrawn', () => {
     const declined: CaseEvent = { type: 'ReferralDeclined', data: { referralId: 'r-1', by: 'u2', at: '2026-01-03T00:00:00.000Z', reason: 'no_capacity' } };
     const view = see([opened, consent(), referred, declined])!;

@@ -9,19 +9,27 @@ const MAX_DEPTH = 16;
 /** Names the validation layer removes or skips silently instead of refusing: refused here, by name. */
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
 
+/** PostgreSQL stores no NUL in text or JSON, and no field means one: refused as malformed instead of failing at the database. */
+const NUL = '\u0000';
+const NUL_REFUSED = 'the request holds a NUL character (U+0000), which no field, parameter or name takes';
+
 /**
  * Refuses, before any pipe runs: a body on a route that takes none (it would be ignored silently),
- * a body nested deeper than MAX_DEPTH, and fields with reserved names. Iterative, so a hostile body
+ * a body nested deeper than MAX_DEPTH, fields with reserved names, and a NUL character anywhere in
+ * the body (names and values), the query or the path parameters. Iterative, so a hostile body
  * cannot exhaust the stack here either.
  */
 @Injectable()
 export class BodyShapeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const body = context.switchToHttp().getRequest<Request>().body as unknown;
+    const request = context.switchToHttp().getRequest<Request>();
+    const body = request.body as unknown;
     const empty = body === undefined || (isPlainObject(body) && Object.keys(body).length === 0);
     if (!empty && !takesBody(context)) throw new BadRequestException('this action takes no body');
-    if (!empty) check(body);
+    check(request.query, 'parameters');
+    check(request.params, 'parameters');
+    if (!empty) check(body, 'body');
     return next.handle();
   }
 }
@@ -31,14 +39,17 @@ function takesBody(context: ExecutionContext): boolean {
   return Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.BODY}:`));
 }
 
-function check(body: unknown): void {
-  const pending: Array<[unknown, number]> = [[body, 1]];
+/** A body's depth and names are limited too; the query and path parameters (flat, parsed by the router) are only searched for NULs. */
+function check(input: unknown, kind: 'body' | 'parameters'): void {
+  const pending: Array<[unknown, number]> = [[input, 1]];
   while (pending.length > 0) {
     const [value, depth] = pending.pop()!;
+    if (typeof value === 'string' && value.includes(NUL)) throw new BadRequestException(NUL_REFUSED);
     if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_DEPTH) throw new BadRequestException(`the body is nested deeper than ${MAX_DEPTH} levels`);
+    if (kind === 'body' && depth > MAX_DEPTH) throw new BadRequestException(`the body is nested deeper than ${MAX_DEPTH} levels`);
     for (const key of Object.keys(value)) {
-      if (RESERVED_NAMES.has(key)) throw new BadRequestException('the body has a field with a reserved name');
+      if (kind === 'body' && RESERVED_NAMES.has(key)) throw new BadRequestException('the body has a field with a reserved name');
+      if (key.includes(NUL)) throw new BadRequestException(NUL_REFUSED);
       pending.push([(value as Record<string, unknown>)[key], depth + 1]);
     }
   }

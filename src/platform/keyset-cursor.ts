@@ -2,6 +2,7 @@ import { BadRequestException, applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { normalInstant } from '../../libs/time/index.js';
 
 /**
  * The one cursor of every paged list and export: the sort key of the last row of a page, as
@@ -12,8 +13,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 export type CursorPart<T extends string | number> = (value: unknown) => value is T;
 
 /** A timestamp as the service writes it (toISOString: milliseconds, UTC). */
-export const instantPart: CursorPart<string> = (value): value is string =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value;
+export const instantPart: CursorPart<string> = (value): value is string => normalInstant(value) === value;
 
 export const uuidPart: CursorPart<string> = (value): value is string =>
   typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value);

@@ -54,8 +54,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const problem = this.toProblem(exception);
-    // Only for routes that exist: an unknown path is not repeated back.
-    if (problem.detail !== 'there is no such route') problem.instance = request.originalUrl?.split('?')[0];
+    // The route's pattern (/cases/:caseId), never the path as sent: an id slot may hold anything, a
+    // name included, and a case nobody may see must answer exactly as one that does not exist.
+    const route = (request as { route?: { path?: unknown } }).route?.path;
+    if (typeof route === 'string') problem.instance = route;
     http.getResponse<Response>().status(problem.status).type('application/problem+json').json(problem);
   }
 
@@ -69,9 +71,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     // Nest wraps body-parser's errors; their messages can quote the submitted text, so none is passed on.
     const bodyError = exception instanceof HttpException ? exception.cause : exception;
-    if (bodyError instanceof SyntaxError || (bodyError as { type?: unknown } | null)?.type === 'entity.parse.failed') {
+    const bodyErrorType = (bodyError as { type?: unknown } | null)?.type;
+    if (bodyError instanceof SyntaxError || bodyErrorType === 'entity.parse.failed') {
       return problem(HttpStatus.BAD_REQUEST, 'the body is not valid JSON');
     }
+    // body-parser's message names the charset as sent.
+    if (bodyErrorType === 'charset.unsupported') return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'the body\'s charset is not one this service reads (utf-8)');
     if (exception instanceof ExtendedProblem) return { ...problem(exception.getStatus(), exception.message), ...exception.extensions };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

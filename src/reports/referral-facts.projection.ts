@@ -1,4 +1,5 @@
-import { type CaseEvent, REFERRAL_STATUS_AFTER } from '../../libs/domain/index.js';
+import { PURPOSES } from '../../libs/consent-policy/index.js';
+import { type CaseEvent, REFERRAL_STATUS_AFTER, directoryServiceFor } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
@@ -41,7 +42,7 @@ export function nextFact(row: ReferralFactRow | undefined, event: ReferralEvent)
     const r = event.data;
     return {
       referral_id: r.referralId, from_agency_id: r.fromAgencyId, to_agency_id: r.toAgencyId, to_agency_kind: r.toAgencyKind, purpose: r.purpose,
-      service_type: r.serviceType ?? null, area: r.area ?? null, urgency: r.urgency, requested_at: r.requestedAt, respond_by: r.respondBy,
+      service_type: directoryServiceFor(r.purpose, r.serviceType) ?? null, area: r.area ?? null, urgency: r.urgency, requested_at: r.requestedAt, respond_by: r.respondBy,
       on_hold: false, first_response_at: null, decided_at: null, completed_at: null, status: 'requested',
       decline_reason: null, withdrawal_cause: null, re_referral_of: r.reReferralOf ?? null,
     };
@@ -69,6 +70,15 @@ export function nextFact(row: ReferralFactRow | undefined, event: ReferralEvent)
       return { ...row, status: REFERRAL_STATUS_AFTER[event.type], on_hold: false, withdrawal_cause: event.data.cause };
   }
 }
+
+/**
+ * Rows written before a legal_assistance or family_tracing referral was counted by its directory
+ * service (issue 12, finding 10) get that service at the next start; idempotent, from the domain's one mapping.
+ */
+const SERVICE_OF_PURPOSE = PURPOSES.flatMap((purpose) => {
+  const service = purpose === 'service_provision' ? undefined : directoryServiceFor(purpose, undefined);
+  return service ? [`UPDATE referral_facts SET service_type = '${service}' WHERE purpose = '${purpose}' AND service_type IS NULL;`] : [];
+}).join('\n');
 
 /**
  * The facts of every referral in the network, for the coordinator's statistics: who referred to
@@ -102,7 +112,8 @@ CREATE TABLE IF NOT EXISTS referral_facts (
   re_referral_of uuid
 );
 CREATE INDEX IF NOT EXISTS referral_facts_by_request ON referral_facts (requested_at);
-CREATE INDEX IF NOT EXISTS referral_facts_waiting ON referral_facts (respond_by) WHERE ${WAITING_FOR_RESPONSE};`,
+CREATE INDEX IF NOT EXISTS referral_facts_waiting ON referral_facts (respond_by) WHERE ${WAITING_FOR_RESPONSE};
+${SERVICE_OF_PURPOSE}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const referralEvents = events.flatMap((recorded) => {

@@ -23,6 +23,14 @@ describe('nextFact', () => {
     });
   });
 
+  it('counts a legal_assistance or family_tracing referral by its directory service, a law-enforcement report by none (issue 12, finding 10)', () => {
+    const { serviceType: _shelter, ...bare } = requested.data;
+    const of = (purpose: 'legal_assistance' | 'family_tracing' | 'law_enforcement_report') => fold({ type: 'ReferralRequested', data: { ...bare, purpose } })!.service_type;
+    expect(of('legal_assistance')).toBe('legal_assistance');
+    expect(of('family_tracing')).toBe('family_tracing_and_reunification');
+    expect(of('law_enforcement_report')).toBeNull();
+  });
+
   it('takes the first response from the acknowledgement and the decision from the acceptance', () => {
     const row = fold(
       requested,

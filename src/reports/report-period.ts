@@ -1,3 +1,5 @@
+import { isCalendarDate, parseCalendarDate } from '../../libs/time/index.js';
+
 /** Whole days, `to` included; both optional. */
 export interface PeriodQuery {
   readonly from?: string;
@@ -21,9 +23,8 @@ export const MAX_PERIOD_DAYS = 3660;
 const FIRST_YEAR = 2000;
 const LAST_YEAR = 2100;
 
-const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+const dayNumber = (date: string) => parseCalendarDate(date)!;
 const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-const isDate = (date: string) => /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(dayNumber(date)) && dateOf(dayNumber(date)) === date;
 
 /**
  * The period of a report in whole UTC days, `to` included; by default the 90 days up to `today`.
@@ -32,9 +33,9 @@ const isDate = (date: string) => /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isN
  */
 export function reportPeriod(query: PeriodQuery, today: string): ReportPeriod | { readonly refused: string } {
   const to = query.to ?? today;
-  if (!isDate(to)) return { refused: 'to must be a date (YYYY-MM-DD)' };
+  if (!isCalendarDate(to)) return { refused: 'to must be a date (YYYY-MM-DD)' };
   const from = query.from ?? dateOf(dayNumber(to) + 1 - DEFAULT_DAYS);
-  if (!isDate(from)) return { refused: 'from must be a date (YYYY-MM-DD)' };
+  if (!isCalendarDate(from)) return { refused: 'from must be a date (YYYY-MM-DD)' };
   for (const [name, date] of [['from', from], ['to', to]] as const) {
     const year = Number(date.slice(0, 4));
     if (year < FIRST_YEAR || year > LAST_YEAR) return { refused: `${name} must be in the years ${FIRST_YEAR} to ${LAST_YEAR}` };

@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsDateString, IsOptional, Length } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Allow } from '../identity/access.decorators.js';
+import { IsCalendarDate } from '../platform/date-validation.js';
 import type { PeriodQuery } from './report-period.js';
 import { ReportsService } from './reports.service.js';
 
@@ -10,9 +11,9 @@ export class ReportPeriodDto implements PeriodQuery {
     example: '2026-01-01',
     description: 'First day (UTC) of the referrals requested, included; default 89 days before `to`. A period is 7 to 3660 days within the years 2000 to 2100',
   })
-  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) from?: string;
+  @IsOptional() @IsCalendarDate() from?: string;
   @ApiPropertyOptional({ example: '2026-03-31', description: 'Last day (UTC), included; default today' })
-  @IsOptional() @IsDateString({ strict: true }) @Length(10, 10) to?: string;
+  @IsOptional() @IsCalendarDate() to?: string;
 }
 
 /** The network coordinator's reports: anonymous statistics and the directory, never a case or a person. */

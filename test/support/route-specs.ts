@@ -479,13 +479,12 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
       reasons: `${MARKERS.determinationReasons} ${f.unique}`,
     }),
   }),
-  ownerWrite('/cases/:caseId/best-interests-determinations/:determinationId/approval', 'best-interests.review', {
-    allowedIn: (s) => openOrPaused(s) && s.determination === 'proposed', contexts: [...CASE_CONTEXTS, 'ownProposal'],
-    finally: (_context, state) => (state?.proposedByCaller ? { status: 403, why: 'the proposer may not approve their own determination' } : undefined),
-  }),
-  ownerWrite('/cases/:caseId/best-interests-determinations/:determinationId/rejection', 'best-interests.review', {
-    allowedIn: (s) => openOrPaused(s) && s.determination === 'proposed', contexts: [...CASE_CONTEXTS, 'ownProposal'],
-  }),
+  // A second pair of eyes decides either way: the proposer neither approves nor rejects (issue 12, finding 5).
+  ...(['approval', 'rejection'] as const).map((decision) =>
+    ownerWrite(`/cases/:caseId/best-interests-determinations/:determinationId/${decision}`, 'best-interests.review', {
+      allowedIn: (s) => openOrPaused(s) && s.determination === 'proposed', contexts: [...CASE_CONTEXTS, 'ownProposal'],
+      finally: (_context, state) => (state?.proposedByCaller ? { status: 403, why: `the proposer may not decide on their own determination (${decision})` } : undefined),
+    })),
 
   // --- erasure (decider requestErasure / approveErasure): any state; approval needs a waiting request's id ---
   ownerWrite('/cases/:caseId/erasure-requests', 'case.erase.request', { success: 201, allowedIn: () => true, body: () => ({ reason: 'person_requested' }) }),

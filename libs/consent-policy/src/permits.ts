@@ -1,3 +1,4 @@
+import { parseInstant } from '../../time/index.js';
 import { SAFETY_FLAG_EFFECTS, type SafetyFlag, type SafetyFlagEffect } from './safety-flags.js';
 import { type AgencyKind, type ConsentGrantor, type DataCategory, type Purpose, type ServiceType, isJudicialAgency } from './vocabulary.js';
 
@@ -111,13 +112,13 @@ export function permits(subject: ConsentSubject, request: DisclosureRequest): Po
     // The flag is not named: which risk the person faces is itself sensitive.
     return deny('safety_flag', `a safety flag on the case withholds ${describe(request)} from other agencies`);
   }
-  const t = Date.parse(request.at);
+  const t = instant(request.at);
   for (const consent of usableConsents(subject, request)) {
     const provision = consent.provisions.find((p) => covers(p, request) && isLive(consent, p, request.at));
     if (provision) return { permitted: true, basis: { kind: 'consent', consentId: consent.consentId, provisionId: provision.provisionId } };
   }
   const determination = usableDeterminations(subject).find(
-    (d) => Date.parse(d.approvedAt) <= t && d.scope.some((grant) => covers(grant, request) && inEffect(grant, t)),
+    (d) => instant(d.approvedAt) <= t && d.scope.some((grant) => covers(grant, request) && inEffect(grant, t)),
   );
   if (determination) return { permitted: true, basis: { kind: 'best_interests', determinationId: determination.determinationId } };
   return deny('no_basis', `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers ${describe(request)} to this agency`);
@@ -174,14 +175,17 @@ function namesRecipient(named: ConsentRecipient, recipient: Recipient): boolean 
   return 'agencyId' in named ? named.agencyId === recipient.agencyId : named.agencyKind === recipient.agencyKind;
 }
 
+/** Read by the service's one strict reader; what it cannot read is NaN, which compares false, so it permits nothing. */
+const instant = (text: string): number => parseInstant(text) ?? Number.NaN;
+
 /** Started and not expired at `t` (ms since the epoch). */
 function inEffect(grant: DisclosureGrant, t: number): boolean {
-  return Date.parse(grant.validFrom) <= t && (grant.validUntil === undefined || t < Date.parse(grant.validUntil));
+  return instant(grant.validFrom) <= t && (grant.validUntil === undefined || t < instant(grant.validUntil));
 }
 
 /** Live at `at`: started, not expired, not withdrawn at or before `at`. */
 export function isLive(consent: ConsentProvisions, provision: ConsentProvision, at: string): boolean {
-  const t = Date.parse(at);
+  const t = instant(at);
   const withdrawnAt = consent.withdrawals[provision.provisionId];
-  return inEffect(provision, t) && (withdrawnAt === undefined || t < Date.parse(withdrawnAt));
+  return inEffect(provision, t) && (withdrawnAt === undefined || t < instant(withdrawnAt));
 }

@@ -1,6 +1,7 @@
 import {
   isJudicialAgency, isOneOf, permits, SAFETY_FLAGS, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag,
 } from '../../consent-policy/index.js';
+import { parseInstant } from '../../time/index.js';
 import type {
   AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, AssessSafety, CaseCommand, CloseCase, CompleteReferral,
   DeclineReferral, GiveConsent, InterruptCase, LiftSafetyFlag, OpenCase, ProposeBestInterestsDetermination, RaiseSafetyFlag,
@@ -302,7 +303,9 @@ function checkGrant(grant: DisclosureGrant, label: string, actor: Actor): void {
   if (grant.purpose !== 'service_provision' && grant.serviceTypes.length > 0) {
     reject('invalid', `${label}: service types belong to service_provision only`);
   }
-  if (grant.validUntil !== undefined && Date.parse(grant.validUntil) <= Date.parse(grant.validFrom)) {
+  // Read by the one strict reader: a time it cannot read is refused, never taken for another.
+  const from = parseInstant(grant.validFrom) ?? reject('invalid', `${label} starts at no RFC 3339 date-time`);
+  if (grant.validUntil !== undefined && (parseInstant(grant.validUntil) ?? reject('invalid', `${label} ends at no RFC 3339 date-time`)) <= from) {
     reject('invalid', `${label} ends before it starts`);
   }
   const judicial = grant.purpose === 'law_enforcement_report' || ('agencyKind' in grant.recipient && isJudicialAgency(grant.recipient.agencyKind));
@@ -577,9 +580,12 @@ function decideOnDetermination(command: ApproveBestInterestsDetermination | Reje
   const { determinationId } = command;
   const current = state.determinations[determinationId] ?? reject('not_found', `determination ${determinationId} not found`);
   if (current.status !== 'proposed') reject('conflict', `determination ${determinationId} is already ${current.status}`);
+  // The second pair of eyes decides either way: the proposer neither approves nor rejects their own proposal.
+  if (current.proposal.by === command.actor.userId) {
+    reject('forbidden', 'a best-interests determination is approved or rejected by someone other than the person who proposed it');
+  }
   const step = { determinationId, by: command.actor.userId, at: command.at };
   if (command.type === 'RejectBestInterestsDetermination') return [{ type: 'BestInterestsDeterminationRejected', data: step }];
-  if (current.proposal.by === command.actor.userId) reject('forbidden', 'a best-interests determination is approved by someone other than the person who proposed it');
   return [{ type: 'BestInterestsDetermined', data: { ...step, decidedBy: current.proposal.by } }];
 }
 

@@ -90,6 +90,14 @@ describe('GiveConsent', () => {
   it('refuses a provision that ends before it starts', () =>
     spec.given([opened()]).when(give({ provisions: [{ ...shelterProvision, validUntil: t0 }] }))
       .thenThrows({ kind: 'invalid', message: 'provision p-shelter ends before it starts' }));
+  it.each(['2031-W01', '2031-200', '2031-01-01T00:00:00,5Z', '2031-01-01', '2031-02-30T00:00:00Z'])(
+    'refuses a provision whose start %j is no RFC 3339 date-time, instead of taking it for now',
+    (validFrom) => spec.given([opened()]).when(give({ provisions: [{ ...shelterProvision, validFrom }] }))
+      .thenThrows({ kind: 'invalid', message: 'provision p-shelter starts at no RFC 3339 date-time' }),
+  );
+  it('refuses a provision whose end is no RFC 3339 date-time, instead of taking it for no end', () =>
+    spec.given([opened()]).when(give({ provisions: [{ ...shelterProvision, validUntil: '2031-W01' }] }))
+      .thenThrows({ kind: 'invalid', message: 'provision p-shelter ends at no RFC 3339 date-time' }));
   it('refuses provision ids used before in the case', () =>
     spec.given([opened(), consented()]).when(give({ consentId: 'c-2' })).thenThrows({ kind: 'invalid' }));
   it('for a child, needs a guardian\'s consent and the child\'s assent recorded', () => {
@@ -350,11 +358,11 @@ describe('ApproveBestInterestsDetermination and RejectBestInterestsDetermination
     spec.given(given).when(decideOn('ApproveBestInterestsDetermination')).then([determined]));
   it('refuses approval by the person who proposed it', () =>
     spec.given(given).when(decideOn('ApproveBestInterestsDetermination', owner)).thenThrows({ kind: 'forbidden' }));
-  it('records a rejection, by anyone of the owning agency including the proposer', () => {
-    spec.given(given).when(decideOn('RejectBestInterestsDetermination')).then([rejectedDetermination]);
+  it('records a rejection by a second person', () =>
+    spec.given(given).when(decideOn('RejectBestInterestsDetermination')).then([rejectedDetermination]));
+  it('refuses rejection by the person who proposed it, as it refuses approval', () =>
     spec.given(given).when(decideOn('RejectBestInterestsDetermination', owner))
-      .then([{ type: 'BestInterestsDeterminationRejected', data: { determinationId: 'd-1', by: owner.userId, at: t1 } }]);
-  });
+      .thenThrows({ kind: 'forbidden', message: 'a best-interests determination is approved or rejected by someone other than the person who proposed it' }));
   it('refuses an unknown determination', () => {
     spec.given(given).when(decideOn('ApproveBestInterestsDetermination', supervisor, 'd-9')).thenThrows({ kind: 'not_found', message: 'determination d-9 not found' });
     spec.given(given).when(decideOn('RejectBestInterestsDetermination', supervisor, 'd-9')).thenThrows({ kind: 'not_found' });

@@ -1,0 +1,1 @@
+export * from './src/rfc3339.js';
