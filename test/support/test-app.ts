@@ -32,6 +32,10 @@ export interface TestApp {
   token(username: string): Promise<string>;
   agencyId(namePart: string): Promise<string>;
   close(): Promise<void>;
+  /** Closes this app and starts it again on the same data: a restart. */
+  restart(): Promise<TestApp>;
+  /** A second instance on the same PostgreSQL schema (PGlite belongs to one process); closing it leaves the data. */
+  another(): Promise<TestApp>;
 }
 
 export const APP_DRIVERS: ReadonlyArray<'pglite' | 'postgres'> = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
@@ -60,6 +64,14 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
       await db.close();
     };
   }
+  return appOn(env, dataDir, async () => {
+    await dropSchema();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+}
+
+/** The application on storage that `release` removes when the last app on it closes. */
+async function appOn(env: NodeJS.ProcessEnv, dataDir: string, release: () => Promise<void>): Promise<TestApp> {
   const logs = new CapturingLogger();
   const app = await createApp(loadConfig(env), { logger: logs });
   const http = request(app.getHttpServer());
@@ -90,8 +102,15 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
     },
     async close() {
       await app.close();
-      await dropSchema();
-      await rm(dataDir, { recursive: true, force: true });
+      await release();
+    },
+    async restart() {
+      await app.close();
+      return appOn(env, dataDir, release);
+    },
+    async another() {
+      if (!env.DATABASE_URL) throw new Error('a second instance needs PostgreSQL');
+      return appOn(env, dataDir, async () => undefined);
     },
   };
 }
