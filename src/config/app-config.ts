@@ -56,6 +56,8 @@ export interface AppConfig {
   readonly consentExpiryCheckMs: number;
   /** How many cases one pass of the consent-expiry process runs before starting the next pass. */
   readonly consentExpiryBatch: number;
+  /** false: the consent-expiry process does not run in this process (a one-off command such as `npm run retention`). */
+  readonly consentExpirySchedule?: boolean;
 }
 
 export class ConfigError extends Error {

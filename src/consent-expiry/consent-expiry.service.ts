@@ -36,6 +36,7 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.consentExpirySchedule === false) return;
     this.running = this.follow(this.stop.signal);
   }
 
