@@ -70,7 +70,7 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
   });
 }
 
-/** The application on storage that `release` removes when the last app on it closes. */
+/** The application on `env`'s storage; `release` runs after it closes (removing the storage, or nothing for a second instance). */
 async function appOn(env: NodeJS.ProcessEnv, dataDir: string, release: () => Promise<void>): Promise<TestApp> {
   const logs = new CapturingLogger();
   const app = await createApp(loadConfig(env), { logger: logs });
