@@ -21,24 +21,32 @@ interface Referred {
 
 /**
  * A case opened a week ago with the person's consent to share their identity with the shelter
- * until `validUntil` (open-ended when undefined), and an urgent shelter referral made then and
- * never answered (so overdue), or accepted. Decided by the real decider at those past times,
- * then stored as the service would.
+ * until `validUntil` (open-ended when undefined), or for a child an approved best-interests
+ * determination to that end, and an urgent shelter referral made then and never answered (so
+ * overdue), or accepted. Decided by the real decider at those past times, then stored as the
+ * service would.
  */
-async function referredAWeekAgo(t: TestApp, validUntil: string | undefined, answer?: 'accepted'): Promise<Referred> {
+async function referredAWeekAgo(t: TestApp, validUntil: string | undefined, options: { accepted?: true; child?: true } = {}): Promise<Referred> {
   const [social, shelter] = [await t.agencyId('Social Development'), await t.agencyId('Shelter')];
-  const [caseworker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', ['caseworker.social']);
-  const [shelterWorker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', ['caseworker.shelter']);
-  const actor = { userId: caseworker!.id, agencyId: social, agencyKind: 'government_social_service' as const };
+  const userId = async (username: string) => (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]))[0]!.id;
+  const actor = { userId: await userId('caseworker.social'), agencyId: social, agencyKind: 'government_social_service' as const };
   const caseId = randomUUID();
   const referralId = randomUUID();
   const weekAgo = new Date(Date.now() - 7 * DAY).toISOString();
+  const grant = { recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validFrom: weekAgo, ...(validUntil ? { validUntil } : {}) } as const;
+  const determinationId = randomUUID();
+  const basis: CaseCommand[] = options.child
+    ? [
+      { type: 'ProposeBestInterestsDetermination', actor, at: weekAgo, determinationId, scope: [grant], reasons: { sealedForTheTest: true } },
+      { type: 'ApproveBestInterestsDetermination', actor: { ...actor, userId: await userId('supervisor.social') }, at: weekAgo, determinationId },
+    ]
+    : [{ type: 'GiveConsent', actor, at: weekAgo, consentId: randomUUID(), grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n-1',
+      provisions: [{ provisionId: randomUUID(), ...grant }] }];
   const commands: CaseCommand[] = [
-    { type: 'OpenCase', actor, at: weekAgo, caseId, source: 'hotline', indicators: [], ageGroup: 'adult', personalData: {} },
-    { type: 'GiveConsent', actor, at: weekAgo, consentId: randomUUID(), grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n-1',
-      provisions: [{ provisionId: randomUUID(), recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validFrom: weekAgo, ...(validUntil ? { validUntil } : {}) }] },
+    { type: 'OpenCase', actor, at: weekAgo, caseId, source: 'hotline', indicators: [], ageGroup: options.child ? 'child' : 'adult', personalData: {} },
+    ...basis,
     { type: 'RequestReferral', actor, at: weekAgo, referralId, recipient: { agencyId: shelter, agencyKind: 'shelter' }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'immediate', sharedCategories: ['identity'] },
-    ...(answer === 'accepted' ? [{ type: 'AcceptReferral', actor: { userId: shelterWorker!.id, agencyId: shelter, agencyKind: 'shelter' }, at: weekAgo, referralId } as const] : []),
+    ...(options.accepted ? [{ type: 'AcceptReferral', actor: { userId: await userId('caseworker.shelter'), agencyId: shelter, agencyKind: 'shelter' }, at: weekAgo, referralId } as const] : []),
   ];
   let state = caseDecider.initialState();
   const events = commands.flatMap((command) => {
@@ -67,6 +75,7 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
   let as: (username: string) => Promise<{ Authorization: string }>;
   let lapsing: Referred;
   let lapsingAccepted: Referred;
+  let lapsingForChild: Referred;
   let lasting: Referred;
   let validUntil: string;
 
@@ -75,16 +84,17 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
     as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     validUntil = inFuture(2000);
     lapsing = await referredAWeekAgo(t, validUntil);
-    lapsingAccepted = await referredAWeekAgo(t, validUntil, 'accepted');
+    lapsingAccepted = await referredAWeekAgo(t, validUntil, { accepted: true });
+    lapsingForChild = await referredAWeekAgo(t, validUntil, { child: true });
     lasting = await referredAWeekAgo(t, undefined);
     // Nobody writes from here on: the end of consent alone acts.
-    for (const { referralId } of [lapsing, lapsingAccepted]) await eventually(() => withdrawalsOf(t, referralId), (found) => found.length > 0, withinSeconds);
+    for (const { referralId } of [lapsing, lapsingAccepted, lapsingForChild]) await eventually(() => withdrawalsOf(t, referralId), (found) => found.length > 0, withinSeconds);
   });
   afterAll(() => t?.close());
 
-  it('withdraws the referrals that stood on the consent at its end, for the expiry, on behalf of the owning agency', async () => {
+  it('withdraws the referrals that stood on a consent or a determination at its end, for the expiry, on behalf of the owning agency', async () => {
     const social = await t.agencyId('Social Development');
-    for (const { referralId } of [lapsing, lapsingAccepted]) {
+    for (const { referralId } of [lapsing, lapsingAccepted, lapsingForChild]) {
       const found = await withdrawalsOf(t, referralId);
       expect(found).toEqual([{ referralId, cause: 'consent_expired', by: 'system:consent-expiry', at: expect.any(String), actorAgencyId: social }]);
       expect(Date.parse(found[0]!.at)).toBeGreaterThanOrEqual(Date.parse(validUntil));
@@ -136,7 +146,7 @@ describe.each(APP_DRIVERS)('consent that ended while the expiry process was not 
     // As if the service were down at the end: its process stopped, the consent ended an hour ago.
     await t.app.get(ConsentExpiry).onApplicationShutdown();
     ended = await referredAWeekAgo(t, hourAgo());
-    endedAccepted = await referredAWeekAgo(t, hourAgo(), 'accepted');
+    endedAccepted = await referredAWeekAgo(t, hourAgo(), { accepted: true });
     // Every event readable, so that "writes nothing" counts from all of them.
     await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
   });
