@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
+import { ConsentExpiryModule } from './consent-expiry/consent-expiry.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
@@ -14,6 +15,6 @@ import { ReportsModule } from './reports/reports.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, DirectoryModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config), IdentityModule, DirectoryModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule] };
   }
 }

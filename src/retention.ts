@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from './config/app-config.js';
 import { DataDirectoryInUseError } from '../libs/sql/index.js';
 
 async function main(apply: boolean): Promise<void> {
-  const config = { ...loadConfig(), retentionSchedule: false, demoNetwork: false };
+  const config = { ...loadConfig(), retentionSchedule: false, consentExpirySchedule: false, demoNetwork: false };
   if (config.retentionDays === undefined) throw new ConfigError('RETENTION_DAYS', 'is not set: there is no retention period to apply');
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
   try {

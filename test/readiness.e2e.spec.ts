@@ -60,6 +60,7 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
     const caseId = await openCase(first);
     const holder = await connect(first);
     t = await first.restart({
+      waitUntilReady: false,
       // The read models are emptied, as before a replay of a large store, and the replay is held.
       beforeStart: async () => {
         for (const table of READ_MODELS.flatMap((p) => p.tables)) await holder.query(`DELETE FROM ${table}`);

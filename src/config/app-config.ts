@@ -54,6 +54,12 @@ export interface AppConfig {
   readonly logFormat: 'text' | 'json';
   /** The coordinator's reports show a count from 1 to this minus 1 as suppressed; 1 shows every count. */
   readonly reportMinCell: number;
+  /** The consent-expiry process sleeps until the next end of consent, but looks again at least this often (ms). */
+  readonly consentExpiryCheckMs: number;
+  /** How many cases one pass of the consent-expiry process runs before starting the next pass. */
+  readonly consentExpiryBatch: number;
+  /** false: the consent-expiry process does not run in this process (a one-off command such as `npm run retention`). */
+  readonly consentExpirySchedule?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     reportMinCell: integer(env, 'REPORT_MIN_CELL', 5, 1, 1000),
+    consentExpiryCheckMs: integer(env, 'CONSENT_EXPIRY_CHECK_MS', 10_000, 50, 3_600_000),
+    consentExpiryBatch: integer(env, 'CONSENT_EXPIRY_BATCH', 100, 1, 10_000),
     ...(optional(env, 'BOOTSTRAP_COORDINATOR') ? { bootstrapCoordinator: username(env, 'BOOTSTRAP_COORDINATOR') } : {}),
     bootstrapAgency: optional(env, 'BOOTSTRAP_AGENCY') ?? 'Network coordination',
     ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 1, 1, 36_500) } : {}),

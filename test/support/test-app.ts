@@ -32,11 +32,13 @@ export interface TestApp {
   token(username: string): Promise<string>;
   agencyId(namePart: string): Promise<string>;
   /**
-   * Stops the application and starts it again on the same data, as after a restart; answers as
-   * soon as it listens, before its read models caught up. Use only the returned app from then on.
+   * Stops the application and starts it again on the same data, as after a restart, and waits for
+   * its read models to catch up unless told not to. Use only the returned app from then on.
    */
-  restart(options?: { beforeStart?: () => Promise<void> }): Promise<TestApp>;
+  restart(options?: { beforeStart?: () => Promise<void>; waitUntilReady?: boolean }): Promise<TestApp>;
   close(): Promise<void>;
+  /** A second instance on the same PostgreSQL schema (PGlite belongs to one process); closing it leaves the data. */
+  another(): Promise<TestApp>;
 }
 
 export const APP_DRIVERS: ReadonlyArray<'pglite' | 'postgres'> = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
@@ -69,16 +71,19 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
     await dropSchema();
     await rm(dataDir, { recursive: true, force: true });
   };
-  const app = await openTestApp(loadConfig(env), dataDir, cleanUp);
-  // The service answers while its read models catch up; tests start from caught-up read models.
-  await eventually(() => app.http.get('/health/ready'), (response) => response.status === 200, 600);
-  return app;
+  return openTestApp(loadConfig(env), dataDir, cleanUp);
 }
 
-async function openTestApp(config: AppConfig, dataDir: string, cleanUp: () => Promise<void>): Promise<TestApp> {
+/**
+ * The application on `config`'s storage; `release` runs after it closes (removing the storage, or
+ * nothing for a second instance). The service answers while its read models catch up; unless told
+ * otherwise, this waits for them, so tests start from caught-up read models.
+ */
+async function openTestApp(config: AppConfig, dataDir: string, release: () => Promise<void>, waitUntilReady = true): Promise<TestApp> {
   const logs = new CapturingLogger();
   const app = await createApp(config, { logger: logs });
   const http = request(app.getHttpServer());
+  if (waitUntilReady) await eventually(() => http.get('/health/ready'), (response) => response.status === 200, 600);
   // No demo network, no demo password (a test of a real deployment's bootstrap).
   const password = (await readFile(join(dataDir, 'demo-password'), 'utf8').catch(() => '')).trim();
   const tokens = new Map<string, string>();
@@ -107,11 +112,15 @@ async function openTestApp(config: AppConfig, dataDir: string, cleanUp: () => Pr
     async restart(options = {}) {
       await app.close();
       await options.beforeStart?.();
-      return openTestApp(config, dataDir, cleanUp);
+      return openTestApp(config, dataDir, release, options.waitUntilReady ?? true);
+    },
+    async another() {
+      if (!config.databaseUrl) throw new Error('a second instance needs PostgreSQL');
+      return openTestApp(config, dataDir, async () => undefined);
     },
     async close() {
       await app.close();
-      await cleanUp();
+      await release();
     },
   };
 }

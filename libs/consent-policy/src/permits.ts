@@ -1,4 +1,4 @@
-import { parseInstant } from '../../time/index.js';
+import { instantOrNaN as instant } from '../../time/index.js';
 import { SAFETY_FLAG_EFFECTS, type SafetyFlag, type SafetyFlagEffect } from './safety-flags.js';
 import { type AgencyKind, type ConsentGrantor, type DataCategory, type Purpose, type ServiceType, isJudicialAgency } from './vocabulary.js';
 
@@ -176,7 +176,6 @@ function namesRecipient(named: ConsentRecipient, recipient: Recipient): boolean 
 }
 
 /** Read by the service's one strict reader; what it cannot read is NaN, which compares false, so it permits nothing. */
-const instant = (text: string): number => parseInstant(text) ?? Number.NaN;
 
 /** Started and not expired at `t` (ms since the epoch). */
 function inEffect(grant: DisclosureGrant, t: number): boolean {

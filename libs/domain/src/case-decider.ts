@@ -1,12 +1,12 @@
 import {
   isJudicialAgency, isOneOf, permits, SAFETY_FLAGS, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag,
 } from '../../consent-policy/index.js';
-import { parseInstant } from '../../time/index.js';
+import { instantOrNaN as instant, parseInstant } from '../../time/index.js';
 import type {
   AcknowledgeReferral, AcceptReferral, Actor, ApproveBestInterestsDetermination, AssessSafety, CaseCommand, CloseCase, CompleteReferral,
   DeclineReferral, GiveConsent, InterruptCase, LiftSafetyFlag, OpenCase, ProposeBestInterestsDetermination, RaiseSafetyFlag,
   RecordCasePlan, RecordIdentification, RecordIntake, RecordScreening, RejectBestInterestsDetermination, ReopenCase, RequestReferral,
-  ResumeCase, WithdrawConsent, WithdrawReferral, ApproveErasure, EraseForRetention, RequestErasure,
+  ResumeCase, WithdrawConsent, WithdrawReferral, ApproveErasure, EraseForRetention, ExpireLapsedConsent, RequestErasure,
 } from './commands.js';
 import type {
   AgeGroup, BestInterestsDeterminationProposed, BestInterestsDetermined, CaseEvent, ConsentGiven, IdentificationOutcome, LegalBasis,
@@ -216,6 +216,8 @@ export function decide(command: CaseCommand, state: CaseState): CaseEvent[] {
       return approveErasure(command, state);
     case 'EraseForRetention':
       return eraseForRetention(command, state);
+    case 'ExpireLapsedConsent':
+      return expireLapsedConsent(command, state);
   }
 }
 
@@ -238,7 +240,7 @@ function approveErasure(command: ApproveErasure, state: ExistingCase): CaseEvent
 }
 
 function eraseForRetention(command: EraseForRetention, state: ExistingCase): CaseEvent[] {
-  if (state.status !== 'closed' || !state.closedAt || Date.parse(state.closedAt) > Date.parse(command.closedBefore)) {
+  if (state.status !== 'closed' || !state.closedAt || instant(state.closedAt) > instant(command.closedBefore)) {
     reject('conflict', 'only a case closed for the whole retention period is erased for retention');
   }
   return erased(state, { requestId: command.requestId, reason: 'retention', requestedBy: command.actor.userId }, command);
@@ -248,7 +250,7 @@ function eraseForRetention(command: EraseForRetention, state: ExistingCase): Cas
 function erased(state: ExistingCase, data: { requestId: string; reason: ErasureReasonOf<'CaseErased'>; requestedBy: string }, command: { actor: Actor; at: string }): CaseEvent[] {
   return [
     { type: 'CaseErased', data: { ...data, by: command.actor.userId, at: command.at } },
-    ...openReferrals(state).map(({ referral }) => referralWithdrawn(referral.referralId, 'case_erased', command)),
+    ...openReferrals(state).map(({ referral }) => referralEnded(state, referral, 'case_erased', command)),
   ];
 }
 
@@ -337,6 +339,12 @@ function withdrawConsent(command: WithdrawConsent, state: ExistingCase): CaseEve
   return withOrphansWithdrawn(state, withdrawal, 'consent_withdrawn', command);
 }
 
+/** Repeatable: when nothing lapsed since the last run, it decides nothing. */
+function expireLapsedConsent(command: ExpireLapsedConsent, state: ExistingCase): CaseEvent[] {
+  requireOwner(state, command.actor, 'expire consent');
+  return withOrphansWithdrawn(state, [], 'consent_expired', command);
+}
+
 /**
  * `event` and, in the same decision, the withdrawal of every open referral the policy no longer
  * fully covers after it, including one a part of which had already lapsed (an expired category):
@@ -345,10 +353,8 @@ function withdrawConsent(command: WithdrawConsent, state: ExistingCase): CaseEve
 function withOrphansWithdrawn(state: ExistingCase, event: CaseEvent | readonly CaseEvent[], cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent[] {
   const events = Array.isArray(event) ? event : [event as CaseEvent];
   const after = events.reduce(evolve, state) as ExistingCase;
-  const orphaned = Object.values(state.referrals).filter(({ referral, status }) => isOpenReferral(status) && uncovered(after, referral, command.at).length > 0);
-  // One that had lapsed before this decision is withdrawn for its expiry, so the cause stays true.
-  return [...events, ...orphaned.map(({ referral }) =>
-    referralWithdrawn(referral.referralId, uncovered(state, referral, command.at).length > 0 ? 'consent_expired' : cause, command))];
+  const orphaned = openReferrals(state).filter(({ referral }) => hasLapsed(after, referral, command.at));
+  return [...events, ...orphaned.map(({ referral }) => referralEnded(state, referral, cause, command))];
 }
 
 function requestReferral(command: RequestReferral, state: ExistingCase): CaseEvent[] {
@@ -411,7 +417,7 @@ function requestReferral(command: RequestReferral, state: ExistingCase): CaseEve
         ...(command.note ? { note: command.note } : {}),
         requestedBy: command.actor.userId,
         requestedAt: command.at,
-        respondBy: new Date(Date.parse(command.at) + RESPONSE_HOURS[command.urgency] * 3_600_000).toISOString(),
+        respondBy: new Date(instant(command.at) + RESPONSE_HOURS[command.urgency] * 3_600_000).toISOString(),
         ...(command.directory ? { serviceId: command.directory.serviceId, ...(command.directory.area ? { area: command.directory.area } : {}) } : {}),
         ...(command.reReferralOf ? { reReferralOf: command.reReferralOf } : {}),
       },
@@ -453,6 +459,8 @@ function respondToReferral(command: Response, state: ExistingCase): CaseEvent[] 
   }
   const { status } = current;
   if (!RESPONSE_FROM[command.type].includes(status)) reject('conflict', `referral is ${status}; cannot ${verb(command.type)} it`);
+  // It no longer stands, whether or not the expiry process has withdrawn it yet.
+  if (hasLapsed(state, current.referral, command.at)) reject('conflict', `the consent this referral was made under has lapsed; cannot ${verb(command.type)} it`);
   // The person is not reachable through the case now: nothing is taken on or finished for them until it resumes.
   if (current.onHoldSince && (command.type === 'AcceptReferral' || command.type === 'CompleteReferral')) {
     reject('conflict', `referral is on hold; cannot ${verb(command.type)} it`);
@@ -478,7 +486,7 @@ function withdrawReferral(command: WithdrawReferral, state: ExistingCase): CaseE
   requireOwner(state, command.actor, 'withdraw a referral');
   if (!current) return reject('not_found', `referral ${command.referralId} not found`);
   if (!isOpenReferral(current.status)) reject('conflict', `referral is ${current.status}; only an open referral can be withdrawn`);
-  return [referralWithdrawn(command.referralId, 'sender', command)];
+  return [referralEnded(state, current.referral, 'sender', command)];
 }
 
 type StatusChange = InterruptCase | ResumeCase | CloseCase | ReopenCase;
@@ -513,7 +521,7 @@ function changeCaseStatus(command: StatusChange, state: ExistingCase): CaseEvent
     case 'CloseCase':
       return [
         { type: 'CaseClosed', data: { ...step, reason: command.reason } },
-        ...openReferrals(state).map(({ referral }) => referralWithdrawn(referral.referralId, 'case_closed', command)),
+        ...openReferrals(state).map(({ referral }) => referralEnded(state, referral, 'case_closed', command)),
       ];
     case 'ReopenCase':
       return [{ type: 'CaseReopened', data: step }];
@@ -525,8 +533,8 @@ const openReferrals = (state: ExistingCase): ReferralState[] => Object.values(st
 /** A referral still awaiting its answer gets back the time it had left when the case paused; an answered one keeps its deadline. */
 function deadlineAfterHold(held: ReferralState, at: string): string {
   if (!isAwaitingAnswer(held.status)) return held.respondBy;
-  const left = Math.max(0, Date.parse(held.respondBy) - Date.parse(held.onHoldSince!));
-  return new Date(Date.parse(at) + left).toISOString();
+  const left = Math.max(0, instant(held.respondBy) - instant(held.onHoldSince!));
+  return new Date(instant(at) + left).toISOString();
 }
 
 /** The categories of a referral that the policy no longer permits at `at`. */
@@ -544,8 +552,27 @@ export function uncovered(state: ExistingCase, referral: ReferralRequested['data
   );
 }
 
-function referralWithdrawn(referralId: string, cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent {
-  return { type: 'ReferralWithdrawn', data: { referralId, cause, by: command.actor.userId, at: command.at } };
+/** The moments at which grants end (a provision's validUntil, a determination scope entry's end): when referrals may lapse. */
+export const grantEnds = (grants: readonly DisclosureGrant[]): string[] => grants.flatMap((grant) => (grant.validUntil === undefined ? [] : [grant.validUntil]));
+
+/**
+ * Whether a referral no longer stands at `at`: the policy does not cover it then, or did not at a
+ * moment since it was made when a consent provision or an approved determination ended. Checked
+ * at each such moment, so a consent given after the lapse does not revive a referral nobody has
+ * withdrawn yet: every answer is the same whether or not the expiry process has run.
+ */
+export function hasLapsed(state: ExistingCase, referral: ReferralRequested['data'], at: string): boolean {
+  const subject = consentSubjectOf(state);
+  const [made, now] = [instant(referral.requestedAt), instant(at)];
+  const ends = grantEnds([...subject.consents.flatMap((c) => c.provisions), ...subject.bestInterests.flatMap((d) => d.scope)])
+    .filter((end) => made < instant(end) && instant(end) <= now);
+  return [...ends, at].some((moment) => uncovered(state, referral, moment).length > 0);
+}
+
+/** A referral that had lapsed is withdrawn for its expiry, whoever ends it, so the cause stays true. */
+function referralEnded(state: ExistingCase, referral: ReferralRequested['data'], cause: ReferralWithdrawalCause, command: { actor: Actor; at: string }): CaseEvent {
+  const withdrawnFor = hasLapsed(state, referral, command.at) ? 'consent_expired' : cause;
+  return { type: 'ReferralWithdrawn', data: { referralId: referral.referralId, cause: withdrawnFor, by: command.actor.userId, at: command.at } };
 }
 
 function requireOwner(state: ExistingCase, actor: Actor, action: string): void {
@@ -620,6 +647,7 @@ function recordIdentification(command: RecordIdentification, state: ExistingCase
     }
     if (interview.referral.serviceType !== 'in_depth_interview') reject('invalid', 'the referral is not for an in-depth interview');
     if (interview.status !== 'accepted' && interview.status !== 'completed') reject('conflict', `referral is ${interview.status}; accept it before recording the interview's outcome`);
+    if (interview.status === 'accepted' && hasLapsed(state, interview.referral, command.at)) reject('conflict', 'the consent the interview\'s referral was made under has lapsed');
   }
   requireStatus(state, ['open'], 'record an identification');
   return [{ type: 'IdentificationRecorded', data: { ...step, ...(command.referralId ? { referralId: command.referralId } : {}) } }];

@@ -492,6 +492,72 @@ describe('withdrawals triggered by a decision', () => {
   });
 });
 
+describe('consent that lapses with time (ExpireLapsedConsent, and what a lapse refuses)', () => {
+  const system: Actor = { userId: 'system:consent-expiry', agencyId: owner.agencyId, agencyKind: owner.agencyKind };
+  const expire = (at = t3, actor = system): CaseCommand => ({ type: 'ExpireLapsedConsent', actor, at });
+  const beforeTheEnd = '2026-03-02T09:00:00.000Z';
+  const lapsing = consented({ provisions: [{ ...shelterProvision, validUntil: t2 }] });
+  const expired = (at = t3, by = system.userId) => step('ReferralWithdrawn', by, at, { cause: 'consent_expired' });
+  /** A consent given after the lapse, covering the same agency, purpose and categories again. */
+  const givenAgain = consented({ consentId: 'c-2', givenAt: t3, provisions: [{ ...shelterProvision, provisionId: 'p-again', validFrom: t3 }] });
+
+  it('withdraws an open referral whose provision ended, at the time it runs, for the expiry', () =>
+    spec.given([opened(), lapsing, referred]).when(expire()).then([expired()]));
+  it('decides nothing before the end, nor when run again after the withdrawal', () => {
+    spec.given([opened(), lapsing, referred]).when(expire(beforeTheEnd)).then([]);
+    spec.given([opened(), lapsing, referred, expired()]).when(expire('2026-03-04T10:00:00.000Z')).then([]);
+  });
+  it('withdraws acknowledged, accepted and held referrals alike, and leaves finished ones alone', () => {
+    spec.given([opened(), lapsing, referred, step('ReferralAcknowledged', shelter.userId, t1)]).when(expire()).then([expired()]);
+    spec.given([opened(), lapsing, referred, step('ReferralAccepted', shelter.userId, t1)]).when(expire()).then([expired()]);
+    spec.given([opened(), lapsing, referred, interrupted, step('ReferralPutOnHold', owner.userId, t1)]).when(expire()).then([expired()]);
+    spec.given([opened(), lapsing, referred, step('ReferralAccepted', shelter.userId, t1), step('ReferralCompleted', shelter.userId, t1, { outcome: sealed })])
+      .when(expire()).then([]);
+  });
+  it('leaves a referral that another live provision still covers', () =>
+    spec.given([opened(), lapsing, consented({ consentId: 'c-2', provisions: [{ ...shelterProvision, provisionId: 'p-lasting' }] }), referred]).when(expire()).then([]));
+  it('withdraws the whole referral when one of its categories lapsed', () => {
+    const split = [{ ...shelterProvision, categories: ['identity'] as const, validUntil: t2 }, { ...shelterProvision, provisionId: 'p-safety', categories: ['safety'] as const }];
+    spec.given([opened(), consented({ provisions: split }), referred]).when(expire()).then([expired()]);
+  });
+  it('withdraws a child\'s referral at the end of the best-interests determination it stood on', () => {
+    const byDetermination: CaseEvent = { type: 'ReferralRequested', data: { ...referralData, legalBasis: [{ category: 'identity', determinationId: 'd-1' }, { category: 'safety', determinationId: 'd-1' }] } };
+    const given = [opened('child'), proposed({ scope: [{ ...shelterGrant, validUntil: t2 }] }), determined, byDetermination];
+    spec.given(given).when(expire(beforeTheEnd)).then([]);
+    spec.given(given).when(expire()).then([expired()]);
+  });
+  it('is not revived by a consent given after the lapse and before the process ran', () =>
+    spec.given([opened(), lapsing, referred, givenAgain]).when(expire('2026-03-03T11:00:00.000Z')).then([expired('2026-03-03T11:00:00.000Z')]));
+  it('acts for the owning agency only', () => {
+    spec.given([opened(), lapsing, referred]).when(expire(t3, { ...system, agencyId: police.agencyId })).thenThrows({ kind: 'not_found', message: 'case not found' });
+    spec.given([opened(), lapsing, referred]).when(expire(t3, { ...system, agencyId: shelter.agencyId })).thenThrows({ kind: 'forbidden' });
+  });
+
+  describe('before the process has run', () => {
+    const respond = (type: 'AcknowledgeReferral' | 'AcceptReferral' | 'CompleteReferral' | 'DeclineReferral'): CaseCommand =>
+      type === 'CompleteReferral' ? { type, actor: shelter, at: t3, referralId: 'r-1', outcome: sealed }
+        : type === 'DeclineReferral' ? { type, actor: shelter, at: t3, referralId: 'r-1', reason: 'no_capacity' } : { type, actor: shelter, at: t3, referralId: 'r-1' };
+    it('refuses the recipient\'s acknowledgement, acceptance and decline once the cover lapsed', () => {
+      for (const type of ['AcknowledgeReferral', 'AcceptReferral', 'DeclineReferral'] as const) {
+        spec.given([opened(), lapsing, referred]).when(respond(type)).thenThrows({ kind: 'conflict', message: expect.stringContaining('has lapsed') });
+      }
+    });
+    it('refuses the completion of an accepted referral whose cover lapsed', () =>
+      spec.given([opened(), lapsing, referred, step('ReferralAccepted', shelter.userId, t1)]).when(respond('CompleteReferral'))
+        .thenThrows({ kind: 'conflict', message: 'the consent this referral was made under has lapsed; cannot complete it' }));
+    it('still refuses them after a consent given again since the lapse', () =>
+      spec.given([opened(), lapsing, referred, givenAgain]).when(respond('AcceptReferral')).thenThrows({ kind: 'conflict' }));
+    it('lets the recipient answer while the cover stands', () =>
+      spec.given([opened(), lapsing, referred]).when({ type: 'AcceptReferral', actor: shelter, at: beforeTheEnd, referralId: 'r-1' })
+        .then([step('ReferralAccepted', shelter.userId, beforeTheEnd)]));
+    it('records the expiry as the cause when the sender withdraws the referral or closes the case', () => {
+      spec.given([opened(), lapsing, referred]).when({ type: 'WithdrawReferral', actor: owner, at: t3, referralId: 'r-1' }).then([expired(t3, owner.userId)]);
+      spec.given([opened(), lapsing, referred]).when({ type: 'CloseCase', actor: owner, at: t3, reason: 'other' })
+        .then([{ type: 'CaseClosed', data: { by: owner.userId, at: t3, reason: 'other' } }, expired(t3, owner.userId)]);
+    });
+  });
+});
+
 describe('consentSubjectOf', () => {
   it('gives the policy the consents, the approved determinations only and the raised flags', () => {
     const state = [opened('child'), guardianConsented(), proposed(), determined, proposed({ determinationId: 'd-2' }),
@@ -589,6 +655,12 @@ describe('the case path: screening, identification, intake, case plan, safety', 
     spec.given([...given, interviewAccepted]).when({ ...record, actor: owner }).thenThrows({ kind: 'forbidden' });
     spec.given([...given, interviewAccepted]).when({ ...record, referralId: undefined } as CaseCommand).thenThrows({ kind: 'forbidden' });
     spec.given([...given, interviewAccepted]).when({ ...record, actor: police }).thenThrows({ kind: 'not_found' });
+  });
+  it('refuses the outcome of an accepted interview whose cover has lapsed since', () => {
+    const lapsing = consented({ provisions: [{ ...(interviewConsent.data as ConsentGiven['data']).provisions[0]!, validUntil: '2026-03-02T12:00:00.000Z' }] });
+    spec.given([opened(), screened(), lapsing, interviewReferred(), interviewAccepted])
+      .when({ type: 'RecordIdentification', actor: trained, at: t3, outcome: 'trafficked_person', referralId: 'r-int' })
+      .thenThrows({ kind: 'conflict', message: 'the consent the interview\'s referral was made under has lapsed' });
   });
   it('lets the owner\'s trained staff record an identification themselves', () =>
     spec.given([opened(), screened()]).when({ type: 'RecordIdentification', actor: owner, at: t2, outcome: 'inconclusive' })

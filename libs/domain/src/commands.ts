@@ -86,6 +86,8 @@ export type RequestErasure = Command<'RequestErasure', { requestId: string; reas
 export type ApproveErasure = Command<'ApproveErasure', { requestId: string; asCoordinator: boolean }>;
 /** The retention job: a case closed on or before `closedBefore` is erased without a request. */
 export type EraseForRetention = Command<'EraseForRetention', { requestId: string; closedBefore: string }>;
+/** The consent-expiry process, for the owning agency: withdraws at `at` every open referral whose cover lapsed by then. */
+export type ExpireLapsedConsent = Command<'ExpireLapsedConsent'>;
 
 export type CaseCommand =
   | OpenCase
@@ -113,4 +115,5 @@ export type CaseCommand =
   | LiftSafetyFlag
   | RequestErasure
   | ApproveErasure
-  | EraseForRetention;
+  | EraseForRetention
+  | ExpireLapsedConsent;

@@ -57,6 +57,9 @@ export function parseInstant(text: unknown): number | undefined {
 
 export const isInstant = (text: unknown): text is string => parseInstant(text) !== undefined;
 
+/** For comparing instants already validated: NaN (never before, never after anything) for what is not one. */
+export const instantOrNaN = (text: string): number => parseInstant(text) ?? Number.NaN;
+
 /** The instant's normal form (UTC, milliseconds: `2031-01-01T00:00:00.000Z`), or undefined if `text` is not an instant. */
 export function normalInstant(text: unknown): string | undefined {
   const instant = parseInstant(text);
