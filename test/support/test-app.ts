@@ -8,7 +8,11 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/app-config.js';
+import { DATABASE_ROLES } from '../../src/platform/database-roles.js';
+import { withOptions } from '../../src/platform/database-setup.js';
 import { SQL_DATABASE } from '../../src/platform/persistence.module.js';
+import { migrateSchema } from '../../src/platform/schema.js';
+import { freshSchema, urlAs } from '../../libs/testing/index.js';
 
 /** Everything the application logged, to check that no personal data reaches the logs. */
 export class CapturingLogger implements LoggerService {
@@ -26,7 +30,13 @@ export interface TestApp {
   readonly dataDir: string;
   readonly http: ReturnType<typeof request>;
   readonly store: EventStore;
+  /** The service's own connection: on PostgreSQL as the app role, with only the rights the service has. */
   readonly db: SqlDatabase;
+  /**
+   * The schema owner's connection (on PGlite, the one user there is): for tests that act with more
+   * rights than the service has, such as an intruder switching the append-only triggers off.
+   */
+  readonly owner: SqlDatabase;
   readonly logs: CapturingLogger;
   readonly password: string;
   token(username: string): Promise<string>;
@@ -41,23 +51,22 @@ if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: end-to-end
 export async function startTestApp(driver: 'pglite' | 'postgres', settings: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-e2e-'));
   const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', ...settings };
+  let owner: SqlDatabase | undefined;
   let dropSchema = async () => undefined;
   if (driver === 'postgres') {
+    // As in production: the owner role migrates, the service logs in as its own ordinary role.
     const url = process.env.DATABASE_URL!;
-    const schema = `e2e_${randomBytes(6).toString('hex')}`;
-    const admin = await PostgresDatabase.open(url, { max: 1 });
-    await admin.exec(`CREATE SCHEMA ${schema}`);
-    await admin.close();
-    const separator = url.includes('?') ? '&' : '?';
+    const schema = await freshSchema(url, 'e2e');
+    owner = await PostgresDatabase.open(urlAs(url, DATABASE_ROLES.owner), { searchPath: schema.name, max: 2 });
+    await migrateSchema(owner);
     Object.assign(env, {
-      DATABASE_URL: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      DATABASE_URL: withOptions(urlAs(url, DATABASE_ROLES.app), `-c search_path=${schema.name}`),
       MASTER_KEY: randomBytes(32).toString('base64'),
       JWT_SECRET: randomBytes(32).toString('base64'),
     });
     dropSchema = async () => {
-      const db = await PostgresDatabase.open(url, { max: 1 });
-      await db.exec(`DROP SCHEMA ${schema} CASCADE`);
-      await db.close();
+      await owner!.close();
+      await schema.drop();
     };
   }
   const logs = new CapturingLogger();
@@ -79,6 +88,7 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
     dataDir,
     store: app.get<EventStore>(EVENT_STORE),
     db: app.get<SqlDatabase>(SQL_DATABASE),
+    owner: owner ?? app.get<SqlDatabase>(SQL_DATABASE),
     logs,
     password,
     token,

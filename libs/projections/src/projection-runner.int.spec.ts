@@ -37,14 +37,14 @@ for (const database of testDatabases()) {
       }
       const snapshot = () => db.query('SELECT stream_id, events FROM stream_counts ORDER BY stream_id');
 
-      const crashing = new ProjectionRunner('read-models', db, store, [counting(ids[17])], 10);
+      const crashing = new ProjectionRunner('read-models', db, store, [counting(ids[17])], { batchSize: 10 });
       await crashing.migrate();
       await expect(crashing.catchUp()).rejects.toThrow('crash in the middle of a batch');
       // The two whole batches before the failing one are kept; nothing of the failing batch is.
       expect((await crashing.checkpoint()).eventsApplied).toBe(20 - 10);
       expect((await snapshot()).reduce((sum, row) => sum + Number((row as { events: number }).events), 0)).toBe(10);
 
-      const restarted = new ProjectionRunner('read-models', db, store, [counting()], 10);
+      const restarted = new ProjectionRunner('read-models', db, store, [counting()], { batchSize: 10 });
       expect(await restarted.catchUp()).toBe(20);
       const resumed = await snapshot();
       const progress: number[] = [];
