@@ -27,13 +27,13 @@ export function testDatabases(): TestDatabase[] {
 let announced = false;
 
 /**
- * The same server and database as the administrator's `url`, logged in as `role` instead, with
- * no password: the test server trusts local connections (as `.ci/run` sets it up).
+ * The same server and database as the administrator's `url`, logged in as `role` instead. The
+ * test roles share the administrator's password, if the URL has one (a server that trusts local
+ * connections, as `.ci/run` sets it up, needs none).
  */
 export function urlAs(url: string, role: string): string {
   const parsed = new URL(url);
   parsed.username = role;
-  parsed.password = '';
   return parsed.toString();
 }
 
@@ -43,7 +43,8 @@ let rolesCreated: Promise<void> | undefined;
 export async function freshSchema(url: string, prefix = 't'): Promise<{ name: string; drop(): Promise<void> }> {
   const admin = await PostgresDatabase.open(url, { max: 1 });
   try {
-    rolesCreated ??= createRoles(admin);
+    const password = decodeURIComponent(new URL(url).password) || undefined;
+    rolesCreated ??= createRoles(admin, { owner: password, app: password, projector: password });
     await rolesCreated;
     const name = `${prefix}_${randomBytes(6).toString('hex')}`;
     await admin.exec(`CREATE SCHEMA ${name} AUTHORIZATION ${DATABASE_ROLES.owner}`);
