@@ -64,6 +64,15 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
         expect(await count(t.owner, table)).toBe(before);
       });
 
+    it('leaves UPDATE, DELETE and TRUNCATE of the events, the chain, the consent trail and the access log to no role but the owner', async () => {
+      const granted = await t.db.query(
+        `SELECT r.name AS role, t.name AS table, p.name AS privilege
+           FROM unnest($1::text[]) AS r(name), unnest($2::text[]) AS t(name), unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) AS p(name)
+          WHERE has_table_privilege(r.name, t.name, p.name)`,
+        [[DATABASE_ROLES.app, DATABASE_ROLES.projector, DATABASE_ROLES.agencyReader], PROTECTED]);
+      expect(granted).toEqual([]);
+    });
+
     it.each(PER_AGENCY)('cannot switch off or loosen the row-level security of %s', async (table) => {
       for (const statement of [`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`, `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`, `DROP POLICY ${table}_by_agency ON ${table}`,
         `CREATE POLICY everything ON ${table} FOR SELECT TO ${DATABASE_ROLES.app} USING (true)`]) {
