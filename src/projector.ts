@@ -7,7 +7,9 @@ import { SqlEventStore } from '../libs/event-store/index.js';
 import { DataDirectoryInUseError } from '../libs/sql/index.js';
 import { ProjectionRunner, ReplayIncompleteError } from '../libs/projections/index.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
+import { DATABASE_ROLES } from './platform/database-roles.js';
 import { openDatabase } from './platform/persistence.module.js';
+import { SchemaNotReadyError, prepareSchema } from './platform/schema.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from './read-models.js';
 
 /** A one-line progress bar on stderr, redrawn in place on a terminal and every tenth of the way otherwise. */
@@ -29,10 +31,9 @@ export function progressBar(label: string, total: number, out: NodeJS.WriteStrea
 async function main(command: string | undefined): Promise<void> {
   if (command !== 'run' && command !== 'rebuild') throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
   const config = loadConfig(process.env, process.cwd(), false); // it never opens personal data, so it gets no keys
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, prepareSchema);
   const store = new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs });
-  const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS);
-  await runner.migrate();
+  const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector });
   try {
     if (command === 'rebuild') {
       const total = (await store.behind(null)).events;
@@ -53,7 +54,7 @@ async function main(command: string | undefined): Promise<void> {
 
 main(process.argv[2]).catch((error: unknown) => {
   // These messages name a setting, a process id or counts, never data.
-  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError) console.error(`Cannot run the projector: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError) console.error(`Cannot run the projector: ${error.message}`);
   else if (error instanceof ReplayIncompleteError) console.error(`The replay is incomplete: ${error.message}`);
   else console.error('The projector stopped:', error instanceof Error ? error.name : 'unknown error');
   process.exit(1);

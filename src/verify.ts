@@ -4,11 +4,12 @@
  */
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { openDatabase } from './platform/persistence.module.js';
+import { SchemaNotReadyError, prepareSchema } from './platform/schema.js';
 import { verifyAuditChain } from './audit/audit-chain.js';
 import { DataDirectoryInUseError } from '../libs/sql/index.js';
 
 async function main(): Promise<number> {
-  const db = await openDatabase(loadConfig(process.env, process.cwd(), false));
+  const db = await openDatabase(loadConfig(process.env, process.cwd(), false), prepareSchema);
   try {
     console.error('Verifying the audit chain...');
     const result = await verifyAuditChain(db);
@@ -20,7 +21,7 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError) console.error(`Cannot verify: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError) console.error(`Cannot verify: ${error.message}`);
   else console.error('Cannot verify:', error instanceof Error ? error.name : 'unknown error');
   process.exit(2);
 });

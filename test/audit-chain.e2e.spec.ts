@@ -8,11 +8,11 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
   const verify = async () => (await t.http.get('/audit/verify').set(await bearer('auditor.justice')).expect(200)).body;
   const chainEntry = async (kind: string, ref: string) =>
     (await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', [kind, ref]))[0]!;
-  /** A superuser can switch the append-only guard off: exactly the tampering the chain must reveal. */
+  /** The schema's owner (or a superuser) can switch the append-only guard off: exactly the tampering the chain must reveal. */
   const asTamperer = async (table: string, statement: string, params: unknown[] = []) => {
-    await t.db.exec(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
-    await t.db.query(statement, params);
-    await t.db.exec(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    await t.owner.exec(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    await t.owner.query(statement, params);
+    await t.owner.exec(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
   };
 
   beforeAll(async () => {
@@ -68,10 +68,10 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
 
   it('fails at the entry whose consent event was edited', async () => {
     const [row] = await t.db.query<{ event_id: string; details: unknown }>("SELECT event_id, details FROM consent_trail WHERE event_type = 'ConsentGiven'");
-    await t.db.query(`UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1`, [row!.event_id]);
+    await t.owner.query(`UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1`, [row!.event_id]);
     const { seq } = await chainEntry('consent', row!.event_id);
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'consent', reason: 'record_changed' } });
-    await t.db.query('UPDATE consent_trail SET details = $2 WHERE event_id = $1', [row!.event_id, JSON.stringify(row!.details)]);
+    await t.owner.query('UPDATE consent_trail SET details = $2 WHERE event_id = $1', [row!.event_id, JSON.stringify(row!.details)]);
     expect((await verify()).verified).toBe(true);
   });
 
@@ -97,7 +97,7 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
     const { seq } = await chainEntry('access', String(last!.id));
     await asTamperer('personal_data_access', 'DELETE FROM personal_data_access WHERE id = $1', [last!.id]);
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), reason: 'record_missing' } });
-    await t.db.query('DELETE FROM audit_chain WHERE seq = 3');
+    await t.owner.query('DELETE FROM audit_chain WHERE seq = 3');
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: 3, reason: 'missing_entry' } });
   });
 });

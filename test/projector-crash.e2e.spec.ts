@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,16 +7,23 @@ import { SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { appendCase } from '../bench/case-workload.js';
+import { freshSchema, urlAs } from '../libs/testing/index.js';
+import { readAcrossAgencies } from '../src/platform/agency-scope.js';
+import { DATABASE_ROLES } from '../src/platform/database-roles.js';
+import { withOptions } from '../src/platform/database-setup.js';
+import { migrateSchema } from '../src/platform/schema.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from '../src/read-models.js';
 
 const url = process.env.DATABASE_URL;
 const CASES = 400;
 
-/** Every row of every read model, in a stable order: what "equal to a fresh rebuild" compares. */
+/** Every row of every read model, in a stable order: what "equal to a fresh rebuild" compares (as the projector, who sees every agency's rows). */
 async function snapshot(db: SqlDatabase): Promise<Record<string, string[]>> {
   const tables = READ_MODELS.flatMap((p) => p.tables);
   const out: Record<string, string[]> = {};
-  for (const table of tables) out[table] = (await db.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM ${table} t ORDER BY 1`)).map((r) => r.row);
+  await readAcrossAgencies(db, async (tx) => {
+    for (const table of tables) out[table] = (await tx.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM ${table} t ORDER BY 1`)).map((r) => r.row);
+  });
   return out;
 }
 
@@ -28,7 +34,7 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
 (url ? describe : describe.skip)('the projector process, killed in the middle of a batch', () => {
   let build: string;
   let db: SqlDatabase;
-  let schema: string;
+  let schema: Awaited<ReturnType<typeof freshSchema>>;
   let env: NodeJS.ProcessEnv;
   let store: SqlEventStore;
   let total = 0;
@@ -39,27 +45,25 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
     await mkdir('.test-build', { recursive: true });
     build = await mkdtemp(join('.test-build', 'projector-'));
     await promisify(execFile)('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', build]);
-    schema = `crash_${randomBytes(6).toString('hex')}`;
-    const admin = await PostgresDatabase.open(url!, { max: 1 });
-    await admin.exec(`CREATE SCHEMA ${schema}`);
-    await admin.close();
-    db = await PostgresDatabase.open(url!, { searchPath: schema });
+    // As in production: the owner migrates, the test appends as the app, the projector logs in as its own role.
+    schema = await freshSchema(url!, 'crash');
+    const owner = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.owner), { searchPath: schema.name, max: 1 });
+    await migrateSchema(owner).finally(() => owner.close());
+    db = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.app), { searchPath: schema.name });
     store = new SqlEventStore(db);
-    await store.migrate();
     for (let n = 0; n < CASES; n++) total += await appendCase(store, n);
-    const separator = url!.includes('?') ? '&' : '?';
     // No keys: the projector moves sealed data and never needs them.
     const { MASTER_KEY: _m, JWT_SECRET: _j, ...rest } = process.env;
-    env = { ...rest, DATABASE_URL: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+    env = { ...rest, DATABASE_URL: withOptions(urlAs(url!, DATABASE_ROLES.projector), `-c search_path=${schema.name}`) };
   }, 180_000);
 
   afterAll(async () => {
-    await db?.exec(`DROP SCHEMA ${schema} CASCADE`);
     await db?.close();
+    await schema?.drop();
     if (build) await rm(build, { recursive: true, force: true });
   });
 
-  const runner = () => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS);
+  const runner = () => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector });
   let stderr = '';
   const startProjector = (): ChildProcess => {
     const child = spawn('node', [join(build, 'src/projector.js'), 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -12,7 +12,8 @@ import { trailDetails } from './trail-details.js';
  */
 export const consentTrail: Projection = {
   name: 'consent-trail',
-  tables: ['consent_trail'],
+  // Append-only like the chain over it: a rebuild keeps its rows (replayed events are skipped), and the projector may not delete them.
+  tables: [],
   schema: `
 CREATE TABLE IF NOT EXISTS consent_trail (
   event_id uuid PRIMARY KEY,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { isInstant } from '../../libs/time/index.js';
-import { readAsAgency } from '../platform/agency-scope.js';
+import { readAcrossAgencies, readAsAgency } from '../platform/agency-scope.js';
 import { decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import type { AgencyCaseRow } from './case-views.projection.js';
@@ -57,8 +57,8 @@ export class CaseViews {
   async awaitRevision(caseId: string, revision: number): Promise<void> {
     const deadline = Date.now() + READ_YOUR_WRITES_MS;
     while (Date.now() < deadline) {
-      const [row] = await this.db.query<{ revision: number }>(
-        `SELECT revision FROM agency_case_views WHERE case_id = $1 AND relation = 'owner'`, [caseId]);
+      const [row] = await readAcrossAgencies(this.db, (tx) => tx.query<{ revision: number }>(
+        `SELECT revision FROM agency_case_views WHERE case_id = $1 AND relation = 'owner'`, [caseId]));
       if (row && row.revision >= revision) return;
       await this.runner.nextBatch(100);
     }

@@ -5,6 +5,7 @@ import { CommandRejected } from '../../libs/domain/index.js';
 import { WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { readAcrossAgencies } from '../platform/agency-scope.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { CaseCommandService } from './case-commands.service.js';
@@ -56,12 +57,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.retentionDays === undefined) return [];
     const now = at ?? this.clock.now();
     const cutoff = new Date(Date.parse(now) - this.config.retentionDays * DAY_MS).toISOString();
-    const rows = await this.db.query<{ case_id: string; view: CaseRecord }>(
+    const rows = await readAcrossAgencies(this.db, (tx) => tx.query<{ case_id: string; view: CaseRecord }>(
       `SELECT case_id, view FROM agency_case_views
         WHERE relation = 'owner' AND case_status = 'closed' AND updated_at <= $1 AND NOT coalesce((view->>'erased')::boolean, false)
         ORDER BY updated_at`,
       [cutoff],
-    );
+    ));
     const candidates = rows.map(({ case_id, view }) => ({
       caseId: case_id, owningAgencyId: view.owningAgencyId, closedAt: view.timeline.filter((t) => t.type === 'CaseClosed').at(-1)?.at ?? view.updatedAt,
     }));

@@ -36,7 +36,7 @@ for (const database of testDatabases()) {
         await append(erased, [consent(grant('2026-04-01T00:00:00.000Z'))]);
         await append(erased, [{ type: 'CaseErased', data: { requestId: randomUUID(), reason: 'person_requested', requestedBy: 'u', by: 'v', at } }]);
 
-        const runner = new ProjectionRunner('read-models', db, store, [consentDeadlines], 2);
+        const runner = new ProjectionRunner('read-models', db, store, [consentDeadlines], { batchSize: 2 });
         await runner.migrate();
         await runner.catchUp();
         const rows = await db.query<{ case_id: string; deadline: Date | string; revision: number }>('SELECT case_id, deadline, revision FROM consent_deadlines ORDER BY deadline');

@@ -1,4 +1,4 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { DEMO_NETWORK_EXTENSION } from '../identity/demo-network.js';
 import { DemoDirectory } from './demo-directory.js';
 import { DirectoryController, HsdsController } from './directory.controller.js';
@@ -25,11 +25,4 @@ import { SqlDirectory } from './sql-directory.js';
   ],
   exports: [SERVICE_DIRECTORY, DEMO_NETWORK_EXTENSION],
 })
-export class DirectoryModule implements OnModuleInit {
-  constructor(private readonly store: SqlDirectory) {}
-
-  /** Before any bootstrap hook, so the tables are there when the demo network is seeded. */
-  onModuleInit(): Promise<void> {
-    return this.store.migrate();
-  }
-}
+export class DirectoryModule {}

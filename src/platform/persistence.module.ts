@@ -6,16 +6,23 @@ import { EVENT_STORE, SqlEventStore } from '../../libs/event-store/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
-import { IDENTITY_SCHEMA } from '../identity/directory.schema.js';
 import { IDEMPOTENCY_KEY } from './platform.tokens.js';
 import { deriveKey } from './secrets.js';
 
 export const SQL_DATABASE = Symbol('SqlDatabase');
 
-/** The configured database (PGlite in the data directory, or PostgreSQL), with the event store's schema in place. */
-export async function openDatabase(config: AppConfig): Promise<SqlDatabase> {
+/** Brings the schema up to date, or checks that it is (platform/schema.ts; passed in, as it names every module's tables). */
+export type PrepareSchema = (db: SqlDatabase) => Promise<void>;
+
+/** The configured database (PGlite in the data directory, or PostgreSQL), with the service's schema in place. */
+export async function openDatabase(config: AppConfig, prepareSchema: PrepareSchema): Promise<SqlDatabase> {
   const db = config.databaseUrl ? await PostgresDatabase.open(config.databaseUrl) : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
-  await new SqlEventStore(db).migrate();
+  try {
+    await prepareSchema(db);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return db;
 }
 export const MASTER_KEY = Symbol('MasterKey');
@@ -35,18 +42,14 @@ export class PersistenceModule implements OnApplicationShutdown {
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, prepareSchema: PrepareSchema): DynamicModule {
     return {
       module: PersistenceModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         {
           provide: SQL_DATABASE,
-          useFactory: async () => {
-            const db = await openDatabase(config);
-            await db.exec(IDENTITY_SCHEMA);
-            return db;
-          },
+          useFactory: () => openDatabase(config, prepareSchema),
         },
         {
           provide: MASTER_KEY,
@@ -62,11 +65,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         {
           provide: DATA_KEY_STORE,
           inject: [SQL_DATABASE, MASTER_KEY],
-          useFactory: async (db: SqlDatabase, masterKey: MasterKey) => {
-            const store = new SqlDataKeyStore(db, masterKey);
-            await store.migrate();
-            return store;
-          },
+          useFactory: (db: SqlDatabase, masterKey: MasterKey) => new SqlDataKeyStore(db, masterKey),
         },
         { provide: IDEMPOTENCY_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'idempotency-fingerprint') },
         { provide: PersonalDataCipher, inject: [DATA_KEY_STORE], useFactory: (keys: DataKeyStore) => new PersonalDataCipher(keys) },

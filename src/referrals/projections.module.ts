@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApp
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { DATABASE_ROLES } from '../platform/database-roles.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from '../read-models.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -13,7 +14,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
     {
       provide: ProjectionRunner,
       inject: [SQL_DATABASE, EVENT_STORE],
-      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS),
+      // Each batch as the projector's role: the app's own role may not write the per-agency tables.
+      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector }),
     },
   ],
   exports: [ProjectionRunner],
@@ -29,7 +31,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.migrate();
     if (this.config.projector === 'external') return; // `npm run projector` keeps the read models
 
     // The service listens while the read models catch up: /health/ready says how far they are.

@@ -8,7 +8,11 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
 import { createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { DATABASE_ROLES } from '../../src/platform/database-roles.js';
+import { withOptions } from '../../src/platform/database-setup.js';
 import { SQL_DATABASE } from '../../src/platform/persistence.module.js';
+import { migrateSchema } from '../../src/platform/schema.js';
+import { freshSchema, urlAs } from '../../libs/testing/index.js';
 
 /** Everything the application logged, to check that no personal data reaches the logs. */
 export class CapturingLogger implements LoggerService {
@@ -26,7 +30,13 @@ export interface TestApp {
   readonly dataDir: string;
   readonly http: ReturnType<typeof request>;
   readonly store: EventStore;
+  /** The service's own connection: on PostgreSQL as the app role, with only the rights the service has. */
   readonly db: SqlDatabase;
+  /**
+   * The schema owner's connection (on PGlite, the one user there is): for tests that act with more
+   * rights than the service has, such as an intruder switching the append-only triggers off.
+   */
+  readonly owner: SqlDatabase;
   readonly logs: CapturingLogger;
   readonly password: string;
   token(username: string): Promise<string>;
@@ -48,38 +58,37 @@ if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: end-to-end
 export async function startTestApp(driver: 'pglite' | 'postgres', settings: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-e2e-'));
   const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', ...settings };
+  let owner: SqlDatabase | undefined;
   let dropSchema = async () => undefined;
   if (driver === 'postgres') {
+    // As in production: the owner role migrates, the service logs in as its own ordinary role.
     const url = process.env.DATABASE_URL!;
-    const schema = `e2e_${randomBytes(6).toString('hex')}`;
-    const admin = await PostgresDatabase.open(url, { max: 1 });
-    await admin.exec(`CREATE SCHEMA ${schema}`);
-    await admin.close();
-    const separator = url.includes('?') ? '&' : '?';
+    const schema = await freshSchema(url, 'e2e');
+    owner = await PostgresDatabase.open(urlAs(url, DATABASE_ROLES.owner), { searchPath: schema.name, max: 2 });
+    await migrateSchema(owner);
     Object.assign(env, {
-      DATABASE_URL: `${url}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      DATABASE_URL: withOptions(urlAs(url, DATABASE_ROLES.app), `-c search_path=${schema.name}`),
       MASTER_KEY: randomBytes(32).toString('base64'),
       JWT_SECRET: randomBytes(32).toString('base64'),
     });
     dropSchema = async () => {
-      const db = await PostgresDatabase.open(url, { max: 1 });
-      await db.exec(`DROP SCHEMA ${schema} CASCADE`);
-      await db.close();
+      await owner!.close();
+      await schema.drop();
     };
   }
   const cleanUp = async () => {
     await dropSchema();
     await rm(dataDir, { recursive: true, force: true });
   };
-  return openTestApp(loadConfig(env), dataDir, cleanUp);
+  return openTestApp(loadConfig(env), dataDir, cleanUp, owner);
 }
 
 /**
  * The application on `config`'s storage; `release` runs after it closes (removing the storage, or
- * nothing for a second instance). The service answers while its read models catch up; unless told
+ * nothing for a second instance); `owner` is the schema owner's connection on PostgreSQL. The service answers while its read models catch up; unless told
  * otherwise, this waits for them, so tests start from caught-up read models.
  */
-async function openTestApp(config: AppConfig, dataDir: string, release: () => Promise<void>, waitUntilReady = true): Promise<TestApp> {
+async function openTestApp(config: AppConfig, dataDir: string, release: () => Promise<void>, owner?: SqlDatabase, waitUntilReady = true): Promise<TestApp> {
   const logs = new CapturingLogger();
   const app = await createApp(config, { logger: logs });
   const http = request(app.getHttpServer());
@@ -100,6 +109,7 @@ async function openTestApp(config: AppConfig, dataDir: string, release: () => Pr
     dataDir,
     store: app.get<EventStore>(EVENT_STORE),
     db: app.get<SqlDatabase>(SQL_DATABASE),
+    owner: owner ?? app.get<SqlDatabase>(SQL_DATABASE),
     logs,
     password,
     token,
@@ -112,11 +122,11 @@ async function openTestApp(config: AppConfig, dataDir: string, release: () => Pr
     async restart(options = {}) {
       await app.close();
       await options.beforeStart?.();
-      return openTestApp(config, dataDir, release, options.waitUntilReady ?? true);
+      return openTestApp(config, dataDir, release, owner, options.waitUntilReady ?? true);
     },
     async another() {
       if (!config.databaseUrl) throw new Error('a second instance needs PostgreSQL');
-      return openTestApp(config, dataDir, async () => undefined);
+      return openTestApp(config, dataDir, async () => undefined, owner);
     },
     async close() {
       await app.close();

@@ -39,6 +39,17 @@ interface KeyRow {
   destroyed_at: Date | null;
 }
 
+// A live key has wrapped bytes and no destroyed_at; a destroyed one has neither bytes nor a way back.
+export const DATA_KEY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS case_data_keys (
+  case_id uuid PRIMARY KEY,
+  wrapped_key text NOT NULL,
+  master_key_id text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  destroyed_at timestamptz,
+  CONSTRAINT case_data_keys_destroyed_has_no_key CHECK ((destroyed_at IS NULL) = (wrapped_key <> ''))
+);`;
+
 /**
  * Keys live in `case_data_keys`, wrapped by the master key with the case id authenticated, so the
  * table alone (or a copy of it) reveals nothing and a row moved to another case fails to unwrap.
@@ -58,16 +69,7 @@ export class SqlDataKeyStore implements DataKeyStore {
   ) {}
 
   async migrate(): Promise<void> {
-    // A live key has wrapped bytes and no destroyed_at; a destroyed one has neither bytes nor a way back.
-    await this.db.exec(`
-      CREATE TABLE IF NOT EXISTS case_data_keys (
-        case_id uuid PRIMARY KEY,
-        wrapped_key text NOT NULL,
-        master_key_id text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        destroyed_at timestamptz,
-        CONSTRAINT case_data_keys_destroyed_has_no_key CHECK ((destroyed_at IS NULL) = (wrapped_key <> ''))
-      )`);
+    await this.db.exec(DATA_KEY_SCHEMA);
   }
 
   async getOrCreate(caseId: string): Promise<Buffer> {

@@ -37,14 +37,14 @@ for (const database of testDatabases()) {
       }
       const snapshot = () => db.query('SELECT stream_id, events FROM stream_counts ORDER BY stream_id');
 
-      const crashing = new ProjectionRunner('read-models', db, store, [counting(ids[17])], 10);
+      const crashing = new ProjectionRunner('read-models', db, store, [counting(ids[17])], { batchSize: 10 });
       await crashing.migrate();
       await expect(crashing.catchUp()).rejects.toThrow('crash in the middle of a batch');
       // The two whole batches before the failing one are kept; nothing of the failing batch is.
       expect((await crashing.checkpoint()).eventsApplied).toBe(20 - 10);
       expect((await snapshot()).reduce((sum, row) => sum + Number((row as { events: number }).events), 0)).toBe(10);
 
-      const restarted = new ProjectionRunner('read-models', db, store, [counting()], 10);
+      const restarted = new ProjectionRunner('read-models', db, store, [counting()], { batchSize: 10 });
       expect(await restarted.catchUp()).toBe(20);
       const resumed = await snapshot();
       const progress: number[] = [];
@@ -60,7 +60,7 @@ for (const database of testDatabases()) {
       const store = new SqlEventStore(db);
       await store.migrate();
       for (let i = 0; i < 12; i++) await store.appendToStream(`s-${i % 3}`, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'any' });
-      const runner = new ProjectionRunner('read-models', db, store, [counting()], 5);
+      const runner = new ProjectionRunner('read-models', db, store, [counting()], { batchSize: 5 });
       await runner.migrate();
       // Read models half built by the earlier (transaction id, position) order, with its checkpoint.
       await db.query("INSERT INTO stream_counts VALUES ('s-0', 3)");
@@ -90,7 +90,7 @@ for (const database of testDatabases()) {
           return { ...page, events: page.events.filter((e) => e.eventId !== ids[4]) };
         },
       });
-      const runner = new ProjectionRunner('read-models', db, lossy, [counting()], 4);
+      const runner = new ProjectionRunner('read-models', db, lossy, [counting()], { batchSize: 4 });
       await runner.migrate();
       await expect(runner.rebuild()).rejects.toEqual(new ReplayIncompleteError(8, 9));
       await db.close();

@@ -44,6 +44,16 @@ export class ReplayIncompleteError extends Error {
   }
 }
 
+export interface RunnerOptions {
+  /** Events per batch (and per transaction). */
+  readonly batchSize?: number;
+  /**
+   * The database role that writes the read models: each batch and a rebuild run as it (SET LOCAL
+   * ROLE), so a connection whose own role may not write them (the app's) can still keep them.
+   */
+  readonly role?: string;
+}
+
 /** Another runner of the same name moved the checkpoint since this one read it. */
 export class CheckpointMovedError extends Error {
   constructor() {
@@ -76,9 +86,21 @@ export class ProjectionRunner {
     private readonly db: SqlDatabase,
     private readonly store: EventStore,
     private readonly projections: readonly Projection[],
-    private readonly batchSize = 500,
+    private readonly options: RunnerOptions = {},
   ) {
     this.batches.setMaxListeners(0);
+  }
+
+  private get batchSize(): number {
+    return this.options.batchSize ?? 500;
+  }
+
+  /** A transaction in the runner's role, when it has one. */
+  private asWriter<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      if (this.options.role) await tx.query(`SET LOCAL ROLE ${this.options.role}`);
+      return work(tx);
+    });
   }
 
   async migrate(): Promise<void> {
@@ -181,7 +203,7 @@ export class ProjectionRunner {
    * throws ReplayIncompleteError.
    */
   async rebuild(onProgress?: (eventsApplied: number) => void): Promise<number> {
-    await this.db.transaction(async (tx) => {
+    await this.asWriter(async (tx) => {
       for (const table of this.projections.flatMap((p) => p.tables)) await tx.query(`DELETE FROM ${table}`);
       await tx.query('DELETE FROM projection_checkpoints WHERE runner = $1', [this.name]);
     });
@@ -205,7 +227,7 @@ export class ProjectionRunner {
   }
 
   private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.asWriter(async (tx) => {
       await tx.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [this.name]);
       const [stored] = await tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
       if ((stored?.position ?? null) !== from) throw new CheckpointMovedError();

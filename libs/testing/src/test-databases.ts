@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../../sql/index.js';
+import { DATABASE_ROLES } from '../../../src/platform/database-roles.js';
+import { createRoles } from '../../../src/platform/database-setup.js';
 
 /**
  * The databases a suite runs against: PGlite (in memory) always, PostgreSQL when DATABASE_URL is set.
@@ -24,18 +26,53 @@ export function testDatabases(): TestDatabase[] {
 }
 let announced = false;
 
-export async function openFreshSchema(url: string): Promise<SqlDatabase> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+/**
+ * The same server and database as the administrator's `url`, logged in as `role` instead. The
+ * test roles share the administrator's password, if the URL has one (a server that trusts local
+ * connections, as `.ci/run` sets it up, needs none).
+ */
+export function urlAs(url: string, role: string): string {
+  const parsed = new URL(url);
+  parsed.username = role;
+  return parsed.toString();
+}
+
+let rolesCreated: Promise<void> | undefined;
+
+/** A new schema owned by the service's owner role (the roles created once per test process); `drop` removes it. */
+export async function freshSchema(url: string, prefix = 't'): Promise<{ name: string; drop(): Promise<void> }> {
   const admin = await PostgresDatabase.open(url, { max: 1 });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  await admin.close();
-  const db = await PostgresDatabase.open(url, { searchPath: schema });
+  try {
+    const password = decodeURIComponent(new URL(url).password) || undefined;
+    rolesCreated ??= createRoles(admin, { owner: password, app: password, projector: password });
+    await rolesCreated;
+    const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+    await admin.exec(`CREATE SCHEMA ${name} AUTHORIZATION ${DATABASE_ROLES.owner}`);
+    return {
+      name,
+      drop: async () => {
+        const dropping = await PostgresDatabase.open(url, { max: 1 });
+        await dropping.exec(`DROP SCHEMA ${name} CASCADE`).finally(() => dropping.close());
+      },
+    };
+  } finally {
+    await admin.close();
+  }
+}
+
+/**
+ * A fresh schema, connected as its owner: an ordinary role, as in production, that may create
+ * and change the tables of its own schema and nothing else (the components' own tests migrate).
+ */
+export async function openFreshSchema(url: string): Promise<SqlDatabase> {
+  const schema = await freshSchema(url);
+  const db = await PostgresDatabase.open(urlAs(url, DATABASE_ROLES.owner), { searchPath: schema.name });
   // Drop the schema when the test closes the database, so the server does not fill up.
   const close = db.close.bind(db);
   return Object.assign(db, {
     close: async () => {
-      await db.exec(`DROP SCHEMA ${schema} CASCADE`);
       await close();
+      await schema.drop();
     },
   });
 }
