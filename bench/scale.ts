@@ -16,8 +16,8 @@ import { caseDecider } from '../libs/domain/index.js';
 import { SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
-import { ACCESS_LOG_SCHEMA } from '../src/audit/access-log.js';
 import { verifyAuditChain } from '../src/audit/audit-chain.js';
+import { migrateSchema } from '../src/platform/schema.js';
 import { READ_MODELS } from '../src/read-models.js';
 import { WORKLOAD_AGENCIES, appendCase, caseCommands, workloadCaseId } from './case-workload.js';
 
@@ -45,11 +45,9 @@ function report(label: string, done: number, total: number, started: bigint) {
 
 async function check(name: string, db: SqlDatabase): Promise<boolean> {
   console.log(`\n${name}: ${CASES} cases, ${WRITERS} writers, the projector following live`);
+  await migrateSchema(db);
   const store = new SqlEventStore(db, { pollIntervalMs: 50 });
-  await store.migrate();
   const runner = new ProjectionRunner('read-models', db, store, READ_MODELS);
-  await runner.migrate();
-  await db.exec(ACCESS_LOG_SCHEMA); // the chain also covers access records, which the service writes itself
   const stop = new AbortController();
   const following = runner.run(stop.signal);
 
