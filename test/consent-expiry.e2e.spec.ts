@@ -104,7 +104,7 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
 
   it('shows the recipient and the sender the referral withdrawn because the consent expired', async () => {
     const inbox = async (username: string, direction: string) =>
-      (await t.http.get(`/referrals?direction=${direction}`).set(await as(username)).expect(200)).body as Array<Record<string, unknown>>;
+      (await t.http.get(`/referrals?direction=${direction}`).set(await as(username)).expect(200)).body.items as Array<Record<string, unknown>>;
     const incoming = await eventually(() => inbox('caseworker.shelter', 'incoming'), (rows) => rows.some((r) => r.referralId === lapsing.referralId && r.status === 'withdrawn'));
     expect(incoming.find((r) => r.referralId === lapsing.referralId)).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_expired' });
     expect(incoming.find((r) => r.referralId === lasting.referralId)).toMatchObject({ status: 'requested' });
@@ -126,7 +126,7 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
 
   it('leaves the expired referral out of the overdue lists and the overdue report; the one still covered stays in', async () => {
     const overdue = async (username: string, direction: string) =>
-      (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.map((r: { referralId: string }) => r.referralId);
+      (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
     expect(await eventually(() => overdue('caseworker.shelter', 'incoming'), (ids) => !ids.includes(lapsing.referralId))).toEqual([lasting.referralId]);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([lasting.referralId]);
     const report = (await t.http.get('/reports/overdue-referrals').set(await as('coordinator.justice')).expect(200)).body;
