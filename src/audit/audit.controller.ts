@@ -1,12 +1,15 @@
 import { Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { verifyAuditChain } from './audit-chain.js';
+import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
+import { ProjectionRunner } from '../../libs/projections/index.js';
+import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
+import { notYetProjected, verifyAuditChain } from './audit-chain.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -20,6 +23,11 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'ISO 8601, inclusive' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @ApiPropertyOptional({ description: 'ISO 8601, exclusive' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json' }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+}
+
+export class VerifyQueryDto {
+  @ApiPropertyOptional({ description: 'A head published earlier (64 hex digits): the chain must still hold it' })
+  @IsOptional() @Matches(/^[0-9a-f]{64}$/) head?: string;
 }
 
 /** JSON as it is, or CSV with nested values as JSON in their cell (RFC 4180 quoting). */
@@ -42,13 +50,18 @@ function exported(records: ReadonlyArray<Record<string, unknown>>, columns: read
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(EVENT_MAC_KEY) private readonly macKey: Buffer,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
 
   @Get('verify')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Recompute the hash chain over consent events and access records; names the first broken link' })
-  verify() {
-    return verifyAuditChain(this.db);
+  @ApiOperation({ summary: 'Recompute the hash chain over every event, the consent trail and the access records, check each event\'s MAC and a published head; names the first broken link' })
+  verify(@Query() query: VerifyQueryDto) {
+    return verifyAuditChain(this.db, { macKey: this.macKey, ...(query.head ? { head: query.head } : {}), pending: notYetProjected(this.runner, this.store) });
   }
 
   @Get('access-log')
