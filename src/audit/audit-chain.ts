@@ -3,7 +3,7 @@ import type { CaseEvent } from '../../libs/domain/index.js';
 import type { EventStore } from '../../libs/event-store/index.js';
 import type { ProjectionRunner } from '../../libs/projections/index.js';
 import { trailDetails } from './trail-details.js';
-import { type SqlClient, type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
+import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
 
 /**
  * The tamper-evident chain over every event in the store (kind `event`), the consent trail rows
@@ -44,13 +44,14 @@ export interface ChainRecord {
 
 interface ConsentTrailRow { event_id: string; case_id: string; revision: number; event_type: string; occurred_at: Date | string; actor_user_id: string; actor_agency_id: string; details: unknown }
 interface AccessRow { id: number | string; accessed_at: Date | string; user_id: string; agency_id: string; case_id: string; categories: string[]; legal_basis: unknown }
-interface EventRow { event_id: string; stream_id: string; stream_revision: number | string; event_type: string; data: unknown; metadata: unknown; recorded_at: Date | string }
+interface EventRow { event_id: string; stream_id: string; stream_revision: number | string; event_type: string; data: string; metadata: string; recorded_at: Date | string }
 
 const iso = (value: Date | string) => {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 };
-const json = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+/** jsonb read as text, so a stored JSON string is never mistaken for a driver's unparsed document. */
+const json = (text: string): unknown => JSON.parse(text);
 
 /** What the chain vouches for, as read back from the database: the same functions on append and on verify. */
 export const consentContent = (r: ConsentTrailRow) => ({
@@ -108,7 +109,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * event's MAC, that every event, trail row and access record has its entry, and that a published
  * head is still in the chain. Names the first broken link; a malformed row is named, never thrown on.
  */
-export async function verifyAuditChain(db: SqlDatabase, options: VerifyOptions): Promise<Verification> {
+export async function verifyAuditChain(db: SqlClient, options: VerifyOptions): Promise<Verification> {
   const verifier = new ChainVerifier();
   let publishedAt: number | undefined;
   const failed = (firstBrokenLink: BrokenLink): Verification => ({ verified: false, entries: verifier.entries, firstBrokenLink });
@@ -136,7 +137,7 @@ export async function verifyAuditChain(db: SqlDatabase, options: VerifyOptions):
 }
 
 /** The stored records a page of entries stands for, by `kind:ref`; refs that cannot name a record find none. */
-async function storedRecords(db: SqlDatabase, page: ReadonlyArray<{ kind: string; ref: string }>, macKey: Buffer): Promise<Map<string, StoredRecord>> {
+async function storedRecords(db: SqlClient, page: ReadonlyArray<{ kind: string; ref: string }>, macKey: Buffer): Promise<Map<string, StoredRecord>> {
   const refs = (kind: string, valid: RegExp) => page.filter((e) => e.kind === kind && valid.test(e.ref)).map((e) => e.ref);
   const eventIds = refs('event', UUID);
   const trailIds = refs('consent', UUID);
@@ -171,13 +172,13 @@ async function storedRecords(db: SqlDatabase, page: ReadonlyArray<{ kind: string
   return records;
 }
 
-const eventsById = (db: SqlDatabase, ids: readonly string[]) => ids.length === 0 ? Promise.resolve([]) : db.query<EventRow>(
-  'SELECT event_id::text AS event_id, stream_id, stream_revision, event_type, data, metadata, recorded_at FROM events WHERE event_id = ANY($1::uuid[])', [ids]);
+const eventsById = (db: SqlClient, ids: readonly string[]) => ids.length === 0 ? Promise.resolve([]) : db.query<EventRow>(
+  'SELECT event_id::text AS event_id, stream_id, stream_revision, event_type, data::text AS data, metadata::text AS metadata, recorded_at FROM events WHERE event_id = ANY($1::uuid[])', [ids]);
 
 /** What the trail row of this event must say; an event edited into something else does not read, and differs. */
 function trailOf(e: EventRow): unknown {
-  const metadata = (json(e.metadata) ?? {}) as Record<string, unknown>;
   try {
+    const metadata = (json(e.metadata) ?? {}) as Record<string, unknown>;
     return consentContent({
       event_id: e.event_id, case_id: e.stream_id.replace(/^case-/, ''), revision: Number(e.stream_revision), event_type: e.event_type,
       occurred_at: String(metadata.occurredAt ?? iso(e.recorded_at)), actor_user_id: String(metadata.actorUserId ?? ''),
@@ -189,7 +190,7 @@ function trailOf(e: EventRow): unknown {
 }
 
 /** An event, trail row or access record without its chain entry (events the projector has yet to apply excepted). */
-async function firstUnchained(db: SqlDatabase, pending: VerifyOptions['pending']): Promise<BrokenLink | undefined> {
+async function firstUnchained(db: SqlClient, pending: VerifyOptions['pending']): Promise<BrokenLink | undefined> {
   const missing = (table: string, key: string, kind: string, order: string) =>
     `SELECT ${key}::text AS ref FROM ${table} r WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.kind = '${kind}' AND c.ref = r.${key}::text) ORDER BY ${order} LIMIT 100`;
   for (const [table, key, kind, order] of [['consent_trail', 'event_id', 'consent', 'occurred_at'], ['personal_data_access', 'id', 'access', 'id']] as const) {

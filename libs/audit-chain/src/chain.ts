@@ -32,9 +32,13 @@ export function canonicalJson(value: unknown): string {
 export const contentHash = (content: unknown): string => sha256(canonicalJson(content));
 
 export function nextEntry(previous: Pick<ChainEntry, 'seq' | 'entryHash'> | undefined, kind: string, ref: string, content: unknown): ChainEntry {
+  return linkEntry(previous, kind, ref, contentHash(content));
+}
+
+/** The entry after `previous` for a record whose content hashes to `hash`. */
+export function linkEntry(previous: Pick<ChainEntry, 'seq' | 'entryHash'> | undefined, kind: string, ref: string, hash: string): ChainEntry {
   const seq = (previous?.seq ?? 0) + 1;
   const prevHash = previous?.entryHash ?? GENESIS;
-  const hash = contentHash(content);
   return { seq, kind, ref, contentHash: hash, prevHash, entryHash: linkHash(seq, kind, ref, hash, prevHash) };
 }
 
