@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { contentHash, linkEntry } from '../libs/audit-chain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import type { SqlClient } from '../libs/sql/index.js';
@@ -12,7 +14,7 @@ import { accessContent, appendToChain, eventContent, verifyAuditChain } from '..
 import { AuditHeadPublisher } from '../src/audit/head-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { EVENT_MAC_KEY } from '../src/platform/persistence.module.js';
-import type { AppConfig } from '../src/config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
 
 /** Everything the service's own database role could rewrite, with the append-only guards switched off as a superuser can. */
@@ -296,5 +298,62 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
       [`case-${caseId}`, ids.ConsentGiven, forged, randomUUID(), police]);
     await eventually(() => t.db.query('SELECT 1 FROM audit_chain WHERE kind = $1 AND ref = $2', ['event', forged]), (rows) => rows.length === 1);
     expect(await verify(`?head=${published}`)).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', forged), kind: 'event', ref: forged, reason: 'event_not_authentic' } });
+  });
+});
+
+describe.each(APP_DRIVERS)('npm run verify, the command line (%s)', (driver) => {
+  let build: string;
+  let t: TestApp;
+  let env: NodeJS.ProcessEnv;
+  let head: string;
+
+  beforeAll(async () => {
+    // Compiled, as `npm run verify` runs it; inside the project, so the compiled code resolves node_modules.
+    await mkdir('.test-build', { recursive: true });
+    build = await mkdtemp(join('.test-build', 'verify-'));
+    await promisify(execFile)('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', build]);
+    t = await startTestApp(driver);
+    const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
+    const shelterId = await t.agencyId('Shelter');
+    const caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: {} }).expect(201)).body.caseId;
+    const consentId = (await t.http.post(`/cases/${caseId}/consents`).set(owner).send({
+      grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
+    }).expect(201)).body.consentId;
+    await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(owner).send({}).expect(200);
+    await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
+    head = (await t.http.get('/audit/verify').set({ Authorization: `Bearer ${await t.token('auditor.justice')}` }).expect(200)).body.head;
+    // The tampering that made the command crash ("Cannot verify: TypeError"): a withdrawal turned into a consent.
+    await t.db.exec('ALTER TABLE events DISABLE TRIGGER USER');
+    await t.db.exec("UPDATE events SET event_type = 'ConsentGiven' WHERE event_type = 'ConsentWithdrawn'");
+    await t.db.exec('ALTER TABLE events ENABLE TRIGGER USER');
+    const { DATABASE_URL: _url, MASTER_KEY: _key, ...rest } = process.env;
+    const config = t.app.get<AppConfig>(APP_CONFIG);
+    env = { ...rest, DATA_DIR: t.dataDir, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl, MASTER_KEY: config.masterKey } : {}) };
+    // The embedded database belongs to one process: the service stops first, as the README says.
+    if (driver === 'pglite') await t.app.close();
+  }, 300_000);
+
+  afterAll(async () => {
+    if (driver === 'pglite') await rm(t.dataDir, { recursive: true, force: true });
+    else await t?.close();
+    if (build) await rm(build, { recursive: true, force: true });
+  });
+
+  const run = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile('node', [join(build, 'src/verify.js'), ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
+  });
+
+  it('names the changed event and exits 1, against the published head too', async () => {
+    const { code, stdout, stderr } = await run('--head', head);
+    expect(stderr).not.toMatch(/TypeError|Cannot verify/);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ verified: false, firstBrokenLink: { kind: 'event', reason: 'record_changed' } });
+  });
+
+  it('refuses a head that is not a hash, with exit 2 and a message naming the option', async () => {
+    const { code, stderr } = await run('--head', 'latest');
+    expect(code).toBe(2);
+    expect(stderr).toContain('Cannot verify: --head');
   });
 });
