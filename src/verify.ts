@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CHAIN_HASH } from '../libs/audit-chain/index.js';
 import { MasterKey } from '../libs/crypto/index.js';
 import { SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
@@ -20,7 +21,7 @@ function headArgument(args: readonly string[]): string | undefined {
   const at = args.indexOf('--head');
   if (at < 0) return undefined;
   const head = args[at + 1];
-  if (!head || !/^[0-9a-f]{64}$/.test(head)) throw new ConfigError('--head', 'takes a published head: 64 lower-case hex digits');
+  if (!head || !CHAIN_HASH.test(head)) throw new ConfigError('--head', 'takes a published head: 64 lower-case hex digits');
   return head;
 }
 

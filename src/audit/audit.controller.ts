@@ -6,6 +6,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { CHAIN_HASH } from '../../libs/audit-chain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
@@ -27,7 +28,7 @@ export class AuditQueryDto {
 
 export class VerifyQueryDto {
   @ApiPropertyOptional({ description: 'A head published earlier (64 hex digits): the chain must still hold it' })
-  @IsOptional() @Matches(/^[0-9a-f]{64}$/) head?: string;
+  @IsOptional() @Matches(CHAIN_HASH) head?: string;
 }
 
 /** JSON as it is, or CSV with nested values as JSON in their cell (RFC 4180 quoting). */

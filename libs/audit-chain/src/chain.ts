@@ -65,7 +65,8 @@ export type Verification =
 /** A record as it is stored now: its content, or a problem found with it; undefined when it no longer exists. */
 export type StoredRecord = { readonly content: unknown; readonly problem?: { readonly reason: BrokenReason; readonly detail: string } };
 
-const HASH = /^[0-9a-f]{64}$/;
+/** A chain hash as written: 64 lower-case hex digits (entry, content and published head hashes). */
+export const CHAIN_HASH = /^[0-9a-f]{64}$/;
 
 /**
  * Checks a chain one entry at a time, in seq order, holding only the previous entry: a caller
@@ -92,7 +93,7 @@ export class ChainVerifier {
     if (!Number.isSafeInteger(seq)) return { seq: expectedSeq, reason: 'malformed_entry', detail: 'seq is not a whole number' };
     if (seq !== expectedSeq) return { seq: expectedSeq, reason: 'missing_entry' };
     if (typeof entry.kind !== 'string' || typeof entry.ref !== 'string') return { ...at, reason: 'malformed_entry', detail: 'kind or ref is missing' };
-    if (![entry.contentHash, entry.prevHash, entry.entryHash].every((h) => typeof h === 'string' && HASH.test(h))) {
+    if (![entry.contentHash, entry.prevHash, entry.entryHash].every((h) => typeof h === 'string' && CHAIN_HASH.test(h))) {
       return { ...at, reason: 'malformed_entry', detail: 'a hash is not 64 hex digits' };
     }
     const { contentHash: content, prevHash, entryHash } = entry as { contentHash: string; prevHash: string; entryHash: string };
