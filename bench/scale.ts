@@ -13,10 +13,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseDecider } from '../libs/domain/index.js';
-import { SqlEventStore } from '../libs/event-store/index.js';
+import { type EventStore, SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { verifyAuditChain } from '../src/audit/audit-chain.js';
+import { SealingEventStore } from '../src/audit/sealing-event-store.js';
 import { migrateSchema } from '../src/platform/schema.js';
 import { READ_MODELS } from '../src/read-models.js';
 import { WORKLOAD_AGENCIES, appendCase, caseCommands, workloadCaseId } from './case-workload.js';
@@ -27,7 +28,7 @@ const WRITERS = Number(process.env.SCALE_WRITERS ?? 4);
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
 
 /** A detection only: the case opened, one event. */
-async function openOnly(store: SqlEventStore, n: number, at: string): Promise<number> {
+async function openOnly(store: EventStore, n: number, at: string): Promise<number> {
   const [open] = caseCommands(n, at);
   const events = caseDecider.decide(open!, caseDecider.initialState());
   await store.appendToStream(`case-${workloadCaseId(n)}`, events.map((e, i) => ({ eventId: `00000000-0000-4000-9000-${(n * 8 + i).toString(16).padStart(12, '0')}`, type: e.type, data: e.data, metadata: { occurredAt: at } })), {
@@ -46,7 +47,9 @@ function report(label: string, done: number, total: number, started: bigint) {
 async function check(name: string, db: SqlDatabase): Promise<boolean> {
   console.log(`\n${name}: ${CASES} cases, ${WRITERS} writers, the projector following live`);
   await migrateSchema(db);
-  const store = new SqlEventStore(db, { pollIntervalMs: 50 });
+  // As the service appends: every event carries its MAC, which verify checks.
+  const macKey = randomBytes(32);
+  const store = new SealingEventStore(new SqlEventStore(db, { pollIntervalMs: 50 }), macKey);
   const runner = new ProjectionRunner('read-models', db, store, READ_MODELS);
   const stop = new AbortController();
   const following = runner.run(stop.signal);
@@ -83,7 +86,7 @@ async function check(name: string, db: SqlDatabase): Promise<boolean> {
   const rebuildSeconds = seconds(rebuilding);
   const afterRebuild = { views: await ownerViews() };
   const verifying = process.hrtime.bigint();
-  const verification = await verifyAuditChain(db);
+  const verification = await verifyAuditChain(db, { macKey, pending: async () => new Set() });
   const verifySeconds = seconds(verifying);
 
   const ok = live.applied === stored && live.views === CASES && rebuilt === stored && afterRebuild.views === CASES && verification.verified;

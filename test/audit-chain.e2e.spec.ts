@@ -32,10 +32,10 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
   });
   afterAll(() => t?.close());
 
-  it('chains every consent event and every read of personal data, and verifies', async () => {
+  it('chains every event, every consent trail row and every read of personal data, and verifies', async () => {
     const kinds = await t.db.query<{ kind: string; n: number }>('SELECT kind, count(*)::int AS n FROM audit_chain GROUP BY kind ORDER BY kind');
-    expect(kinds).toEqual([{ kind: 'access', n: 2 }, { kind: 'consent', n: 5 }]);
-    expect(await verify()).toEqual({ verified: true, entries: 7, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(kinds).toEqual([{ kind: 'access', n: 2 }, { kind: 'consent', n: 5 }, { kind: 'event', n: 5 }]);
+    expect(await verify()).toEqual({ verified: true, entries: 12, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect((await t.http.get('/audit/verify').set(await bearer('caseworker.social'))).status).toBe(403);
   });
 
@@ -66,20 +66,20 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
     expect((await verify()).verified).toBe(true);
   });
 
-  it('fails at the entry whose consent event was edited', async () => {
+  it('fails at the entry whose consent trail row was edited', async () => {
     const [row] = await t.db.query<{ event_id: string; details: unknown }>("SELECT event_id, details FROM consent_trail WHERE event_type = 'ConsentGiven'");
-    await t.owner.query(`UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1`, [row!.event_id]);
+    await asTamperer('consent_trail', `UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1`, [row!.event_id]);
     const { seq } = await chainEntry('consent', row!.event_id);
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'consent', reason: 'record_changed' } });
-    await t.owner.query('UPDATE consent_trail SET details = $2 WHERE event_id = $1', [row!.event_id, JSON.stringify(row!.details)]);
+    await asTamperer('consent_trail', 'UPDATE consent_trail SET details = $2 WHERE event_id = $1', [row!.event_id, JSON.stringify(row!.details)]);
     expect((await verify()).verified).toBe(true);
   });
 
   it('fails at the entry whose event was edited in the event store, whether or not the trail was rebuilt since', async () => {
     const [event] = await t.db.query<{ event_id: string; data: unknown }>("SELECT event_id::text AS event_id, data FROM events WHERE event_type = 'ConsentGiven'");
     await asTamperer('events', `UPDATE events SET data = jsonb_set(data, '{method}', '"written"') WHERE event_id = $1::uuid`, [event!.event_id]);
-    const { seq } = await chainEntry('consent', event!.event_id);
-    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'consent', reason: 'record_changed' } });
+    const { seq } = await chainEntry('event', event!.event_id);
+    expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), kind: 'event', reason: 'record_changed' } });
     await t.app.get(ProjectionRunner).rebuild();
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), reason: 'record_changed' } });
     await asTamperer('events', 'UPDATE events SET data = $2 WHERE event_id = $1::uuid', [event!.event_id, JSON.stringify(event!.data)]);
@@ -97,7 +97,7 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
     const { seq } = await chainEntry('access', String(last!.id));
     await asTamperer('personal_data_access', 'DELETE FROM personal_data_access WHERE id = $1', [last!.id]);
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), reason: 'record_missing' } });
-    await t.owner.query('DELETE FROM audit_chain WHERE seq = 3');
+    await asTamperer('audit_chain', 'DELETE FROM audit_chain WHERE seq = 3');
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: 3, reason: 'missing_entry' } });
   });
 });

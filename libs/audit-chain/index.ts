@@ -1,1 +1,2 @@
 export * from './src/chain.js';
+export * from './src/event-seal.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SqlDatabase } from '../../libs/sql/index.js';
+import { type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
 import type { Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { accessContent, appendToChain } from './audit-chain.js';
@@ -16,16 +16,8 @@ CREATE TABLE IF NOT EXISTS personal_data_access (
   legal_basis jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS personal_data_access_by_case ON personal_data_access (case_id, id);
-CREATE OR REPLACE FUNCTION access_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'the access log is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
 DROP TRIGGER IF EXISTS personal_data_access_append_only ON personal_data_access;
-CREATE TRIGGER personal_data_access_append_only BEFORE UPDATE OR DELETE ON personal_data_access FOR EACH ROW EXECUTE FUNCTION access_log_is_append_only();
-DROP TRIGGER IF EXISTS personal_data_access_no_truncate ON personal_data_access;
-CREATE TRIGGER personal_data_access_no_truncate BEFORE TRUNCATE ON personal_data_access FOR EACH STATEMENT EXECUTE FUNCTION access_log_is_append_only();
-`;
+${appendOnly('personal_data_access', 'the access log is append-only')}`;
 
 /** Why the reader could see the data: its own case, or the referrals and provisions that permit it. */
 export type LegalBasisRecord = { readonly owner: true } | { readonly referrals: readonly string[] };

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { normalInstant } from '../../libs/time/index.js';
@@ -11,7 +11,11 @@ import { SQL_DATABASE } from '../platform/persistence.module.js';
 import {
   type CursorKey, type CursorPart, PageCursor, PageLimit, decodeCursor, instantPart, pageOf, positionPart, revisionPart, uuidPart,
 } from '../platform/keyset-cursor.js';
-import { verifyAuditChain } from './audit-chain.js';
+import { CHAIN_HASH } from '../../libs/audit-chain/index.js';
+import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
+import { ProjectionRunner } from '../../libs/projections/index.js';
+import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
+import { notYetProjected, verifyAuditChain } from './audit-chain.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -28,6 +32,11 @@ export class AuditQueryDto {
   /** JSON only: CSV streams every record in one answer. */
   @PageLimit(EXPORT_PAGE, EXPORT_PAGE) limit?: number;
   @PageCursor() cursor?: string;
+}
+
+export class VerifyQueryDto {
+  @ApiPropertyOptional({ description: 'A head published earlier (64 hex digits): the chain must still hold it' })
+  @IsOptional() @Matches(CHAIN_HASH) head?: string;
 }
 
 /** One export: its rows in a total order, read a page at a time after the key of the last row read. */
@@ -82,13 +91,18 @@ async function* csvLines<Row, P extends readonly CursorPart<string | number>[]>(
 @ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    @Inject(EVENT_MAC_KEY) private readonly macKey: Buffer,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
 
   @Get('verify')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Recompute the hash chain over consent events and access records; names the first broken link' })
-  verify() {
-    return verifyAuditChain(this.db);
+  @ApiOperation({ summary: 'Recompute the hash chain over every event, the consent trail and the access records, check each event\'s MAC and a published head; names the first broken link' })
+  verify(@Query() query: VerifyQueryDto) {
+    return verifyAuditChain(this.db, { macKey: this.macKey, ...(query.head ? { head: query.head } : {}), pending: notYetProjected(this.runner, this.store) });
   }
 
   @Get('access-log')

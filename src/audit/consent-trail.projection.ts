@@ -1,14 +1,17 @@
 import type { CaseEvent } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
-import type { SqlClient } from '../../libs/sql/index.js';
-import { AUDIT_CHAIN_SCHEMA, appendToChain, consentContent } from './audit-chain.js';
+import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
+import { AUDIT_CHAIN_SCHEMA, type ChainRecord, appendToChain, consentContent, eventContent } from './audit-chain.js';
 import { trailDetails } from './trail-details.js';
 
 /**
  * The auditor's read model: who recorded which consent, to whom, for what, which categories,
  * until when, who withdrew what and when, and which referrals relied on it. Built from an
- * allow-list of fields, so nothing sealed or free-text can reach it.
+ * allow-list of fields, so nothing sealed or free-text can reach it. Append-only like the chain
+ * that vouches for it: a rebuild keeps its rows (the replay finds each one already there).
+ *
+ * Every event of the batch is chained here too, whatever its type, with its trail row after it.
  */
 export const consentTrail: Projection = {
   name: 'consent-trail',
@@ -28,6 +31,7 @@ CREATE TABLE IF NOT EXISTS consent_trail (
 CREATE INDEX IF NOT EXISTS consent_trail_by_case ON consent_trail (case_id, revision);
 -- The network-wide export pages in this order.
 CREATE INDEX IF NOT EXISTS consent_trail_by_time ON consent_trail (occurred_at, case_id, revision);
+${appendOnly('consent_trail', 'the consent trail is append-only')}
 ${AUDIT_CHAIN_SCHEMA}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
@@ -39,9 +43,8 @@ ${AUDIT_CHAIN_SCHEMA}`,
         actor_user_id: String(recorded.metadata.actorUserId ?? ''), actor_agency_id: String(recorded.metadata.actorAgencyId ?? ''), details,
       }] : [];
     });
-    if (rows.length === 0) return;
     // One statement per batch: a rebuild replays every event through here.
-    const inserted = await tx.query<Parameters<typeof consentContent>[0]>(
+    const inserted = rows.length === 0 ? [] : await tx.query<Parameters<typeof consentContent>[0]>(
       `INSERT INTO consent_trail (event_id, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, case_id uuid, revision int, event_type text, occurred_at timestamptz,
          actor_user_id text, actor_agency_id text, details jsonb)
@@ -49,9 +52,14 @@ ${AUDIT_CHAIN_SCHEMA}`,
        RETURNING *`,
       [JSON.stringify(rows)],
     );
-    // Chained in the batch's transaction, in the order of the events.
-    const order = new Map(rows.map((r, i) => [r.event_id, i]));
-    inserted.sort((a, b) => order.get(a.event_id)! - order.get(b.event_id)!);
-    await appendToChain(tx, inserted.map((r) => ({ kind: 'consent', ref: r.event_id, content: consentContent(r) })));
+    // Chained in the batch's transaction, in the order of the events: one append for the whole batch.
+    const trail = new Map(inserted.map((r) => [r.event_id, r]));
+    await appendToChain(tx, events.flatMap((e): ChainRecord[] => {
+      const row = trail.get(e.eventId);
+      return [
+        { kind: 'event', ref: e.eventId, content: eventContent(e) },
+        ...(row ? [{ kind: 'consent' as const, ref: row.event_id, content: consentContent(row) }] : []),
+      ];
+    }));
   },
 };

@@ -60,7 +60,11 @@ export interface AppConfig {
   readonly consentExpiryBatch: number;
   /** false: the consent-expiry process does not run in this process (a one-off command such as `npm run retention`). */
   readonly consentExpirySchedule?: boolean;
+  /** Where the audit chain's head is published now and then; undefined: nowhere. */
+  readonly auditHead?: { readonly target: AuditHeadTarget; readonly intervalSeconds: number };
 }
+
+export type AuditHeadTarget = { readonly kind: 'log' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
 
 export class ConfigError extends Error {
   constructor(readonly setting: string, problem: string) {
@@ -116,7 +120,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...(optional(env, 'BOOTSTRAP_COORDINATOR') ? { bootstrapCoordinator: username(env, 'BOOTSTRAP_COORDINATOR') } : {}),
     bootstrapAgency: optional(env, 'BOOTSTRAP_AGENCY') ?? 'Network coordination',
     ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 1, 1, 36_500) } : {}),
+    ...auditHeadOf(env, cwd),
   };
+}
+
+function auditHeadOf(env: NodeJS.ProcessEnv, cwd: string): Pick<AppConfig, 'auditHead'> {
+  const raw = optional(env, 'AUDIT_HEAD_PUBLISH');
+  if (raw === undefined) return {};
+  const target: AuditHeadTarget | undefined = raw === 'log' ? { kind: 'log' }
+    : /^https?:\/\/[^\s]+$/.test(raw) ? { kind: 'url', url: raw }
+    : raw.startsWith('file:') && raw.length > 5 ? { kind: 'file', path: resolve(cwd, raw.slice(5)) }
+    : undefined;
+  if (!target) throw new ConfigError('AUDIT_HEAD_PUBLISH', 'is `log`, `file:<path>` or an http(s) URL to POST to');
+  return { auditHead: { target, intervalSeconds: integer(env, 'AUDIT_HEAD_PUBLISH_SECONDS', 3600, 1, 7 * 86_400) } };
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {

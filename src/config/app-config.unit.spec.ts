@@ -34,4 +34,14 @@ describe('loadConfig', () => {
     }
     throw new Error('expected a ConfigError');
   });
+
+  it('reads where the audit chain head is published: a file (relative to the working directory), a URL or the log', () => {
+    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'file:heads.jsonl' }, '/srv/app').auditHead).toEqual({ target: { kind: 'file', path: '/srv/app/heads.jsonl' }, intervalSeconds: 3600 });
+    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'https://notary.example.org/heads', AUDIT_HEAD_PUBLISH_SECONDS: '60' }).auditHead)
+      .toEqual({ target: { kind: 'url', url: 'https://notary.example.org/heads' }, intervalSeconds: 60 });
+    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'log' }).auditHead?.target).toEqual({ kind: 'log' });
+    expect(loadConfig({}).auditHead).toBeUndefined();
+    expect(() => loadConfig({ AUDIT_HEAD_PUBLISH: '/tmp/heads' })).toThrow(/^AUDIT_HEAD_PUBLISH:/);
+    expect(() => loadConfig({ AUDIT_HEAD_PUBLISH: 'log', AUDIT_HEAD_PUBLISH_SECONDS: '0' })).toThrow(/^AUDIT_HEAD_PUBLISH_SECONDS:/);
+  });
 });

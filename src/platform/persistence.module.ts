@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
 import { IDEMPOTENCY_KEY } from './platform.tokens.js';
 import { deriveKey } from './secrets.js';
+import { SealingEventStore } from '../audit/sealing-event-store.js';
 
 export const SQL_DATABASE = Symbol('SqlDatabase');
 
@@ -27,6 +28,8 @@ export async function openDatabase(config: AppConfig, prepareSchema: PrepareSche
 }
 export const MASTER_KEY = Symbol('MasterKey');
 export const TYPEORM_DATA_SOURCE = Symbol('TypeOrmDataSource');
+/** The key of the MAC every appended event carries (derived from the master key; the database never holds it). */
+export const EVENT_MAC_KEY = Symbol('EventMacKey');
 
 /**
  * The composition root of storage: one SqlDatabase (PGlite in the data directory, or PostgreSQL
@@ -61,7 +64,12 @@ export class PersistenceModule implements OnApplicationShutdown {
             return key;
           },
         },
-        { provide: EVENT_STORE, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs }) },
+        { provide: EVENT_MAC_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'event-authentication') },
+        {
+          provide: EVENT_STORE,
+          inject: [SQL_DATABASE, EVENT_MAC_KEY],
+          useFactory: (db: SqlDatabase, macKey: Buffer) => new SealingEventStore(new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs }), macKey),
+        },
         {
           provide: DATA_KEY_STORE,
           inject: [SQL_DATABASE, MASTER_KEY],
@@ -75,7 +83,7 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: (db: SqlDatabase) => createTypeOrmDataSource(db, { entities: [AgencyEntity, UserEntity] }),
         },
       ],
-      exports: [APP_CONFIG, SQL_DATABASE, MASTER_KEY, IDEMPOTENCY_KEY, EVENT_STORE, DATA_KEY_STORE, PersonalDataCipher, TYPEORM_DATA_SOURCE],
+      exports: [APP_CONFIG, SQL_DATABASE, MASTER_KEY, IDEMPOTENCY_KEY, EVENT_MAC_KEY, EVENT_STORE, DATA_KEY_STORE, PersonalDataCipher, TYPEORM_DATA_SOURCE],
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type ChainEntry, canonicalJson, nextEntry, verifyChain } from './chain.js';
+import { ChainVerifier, type ChainEntry, canonicalJson, nextEntry, verifyChain } from './chain.js';
 
 const records = new Map<string, unknown>([
   ['consent/e1', { type: 'ConsentGiven', details: { b: 1, a: [2, { z: 1, y: 2 }] } }],
@@ -39,5 +39,22 @@ describe('the audit hash chain', () => {
     expect(verifyChain([entries[0]!, entries[2]!], lookup(records))).toMatchObject({ verified: false, firstBrokenLink: { seq: 2, reason: 'missing_entry' } });
     const rehashed = { ...entries[1]!, contentHash: entries[0]!.contentHash };
     expect(verifyChain([entries[0]!, rehashed, entries[2]!], lookup(records))).toMatchObject({ verified: false, firstBrokenLink: { seq: 2, reason: 'entry_hash_mismatch' } });
+  });
+
+  it('names a malformed entry instead of throwing, and the problem found with a record whose content still matches', () => {
+    const [first] = build();
+    expect(new ChainVerifier().check({ ...first!, seq: 'one' }, { content: {} })).toMatchObject({ seq: 1, reason: 'malformed_entry' });
+    expect(new ChainVerifier().check({ ...first!, prevHash: null }, { content: {} })).toMatchObject({ seq: 1, reason: 'malformed_entry' });
+    expect(new ChainVerifier().check({ ...first!, kind: undefined }, { content: {} })).toMatchObject({ seq: 1, reason: 'malformed_entry' });
+    const problem = { reason: 'event_not_authentic' as const, detail: 'no MAC' };
+    expect(new ChainVerifier().check(first!, { content: records.get('consent/e1'), problem })).toEqual({ seq: 1, kind: 'consent', ref: 'e1', ...problem });
+  });
+
+  it('pages: one entry at a time it reaches the same head as the whole chain', () => {
+    const entries = build();
+    const verifier = new ChainVerifier();
+    for (const entry of entries) expect(verifier.check(entry, { content: lookup(records)(entry.kind, entry.ref) })).toBeUndefined();
+    expect(verifier.head).toBe(entries[2]!.entryHash);
+    expect(verifier.entries).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
 import { EventEmitter, once } from 'node:events';
-import { type SqlClient, type SqlDatabase, UNIQUE_VIOLATION, sqlState } from '../../sql/index.js';
+import { type SqlClient, type SqlDatabase, UNIQUE_VIOLATION, appendOnly, sqlState } from '../../sql/index.js';
 import {
   type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
   type ReadAllResult, type RecordedEvent, UnknownPositionError, WrongExpectedRevisionError,
@@ -36,15 +36,7 @@ DROP TRIGGER IF EXISTS events_commit_order ON events;
 CREATE TRIGGER events_commit_order BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION events_take_commit_order();
 
 -- Events are immutable in the database itself, whatever the code above it does.
-CREATE OR REPLACE FUNCTION events_are_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'events are immutable: % on events is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
-END;
-$$;
-DROP TRIGGER IF EXISTS events_no_update_or_delete ON events;
-CREATE TRIGGER events_no_update_or_delete BEFORE UPDATE OR DELETE ON events FOR EACH ROW EXECUTE FUNCTION events_are_immutable();
-DROP TRIGGER IF EXISTS events_no_truncate ON events;
-CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events FOR EACH STATEMENT EXECUTE FUNCTION events_are_immutable();
+${appendOnly('events', 'events are immutable')}
 `;
 
 interface EventRow {
