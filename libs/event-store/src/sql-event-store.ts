@@ -152,6 +152,14 @@ export class SqlEventStore implements EventStore {
     return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
   }
 
+  compare(a: GlobalPosition | null, b: GlobalPosition | null): number {
+    if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+    const [ta, pa] = parsePosition(a);
+    const [tb, pb] = parsePosition(b);
+    const byTransaction = BigInt(ta) - BigInt(tb);
+    return byTransaction !== 0n ? (byTransaction < 0n ? -1 : 1) : Math.sign(pa - pb);
+  }
+
   async behind(from: GlobalPosition | null): Promise<{ events: number; firstRecordedAt: Date | null }> {
     const [transactionId, position] = from === null ? ['0', 0] : parsePosition(from);
     const [row] = await this.db.query<{ events: number | string; first: Date | string | null }>(
