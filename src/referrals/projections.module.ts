@@ -22,6 +22,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('Projections');
   private readonly stop = new AbortController();
   private running?: Promise<void>;
+  private unwatch?: () => Promise<void>;
 
   constructor(
     private readonly runner: ProjectionRunner,
@@ -30,6 +31,8 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runner.migrate();
+    // Writes wait for the read models to include them: learn of batches other processes commit.
+    this.unwatch = await this.runner.watch();
     if (this.config.projector === 'external') return; // `npm run projector` keeps the read models
 
     const applied = await this.runner.catchUp();
@@ -43,5 +46,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.stop.abort();
     await this.running;
+    await this.unwatch?.();
   }
 }
