@@ -134,7 +134,12 @@ export class ProjectionRunner {
       if (payload === undefined) return void this.checkpoint().catch(() => undefined);
       const commit = parseAnnouncement(payload);
       // One channel serves every schema of the database: only ours counts.
-      if (commit?.schema === schema && commit.runner === this.name) this.learn(commit.position);
+      if (commit?.schema !== schema || commit.runner !== this.name) return;
+      try {
+        this.learn(commit.position);
+      } catch {
+        // Not a position of this store (a stray NOTIFY): ignored, as waiting writes time out at worst.
+      }
     });
   }
 
