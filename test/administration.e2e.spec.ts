@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
 
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
   let t: TestApp;
@@ -41,6 +41,9 @@ describe('agency admins manage their users; coordinators manage member agencies 
 
     const key = (await t.http.post('/agency/api-keys').set(await bearer('admin.shelter')).send({ name: 'shelter system' }).expect(201)).body.key;
     const shelterToken = await bearer('caseworker.shelter');
+    // Both were just honoured, so both are in the cache of principals when the agency is deactivated.
+    await t.http.get('/referrals').set(shelterToken).expect(200);
+    await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`).expect(200);
     const shelterId = await t.agencyId('Shelter');
     await t.http.post(`/directory/agencies/${shelterId}/deactivation`).set(await bearer('coordinator.justice')).expect(200);
     expect((await t.http.get('/referrals').set(shelterToken)).status).toBe(401);
@@ -51,6 +54,34 @@ describe('agency admins manage their users; coordinators manage member agencies 
       provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
     });
     expect(consent.status).toBe(400); // no longer a member
+  });
+});
+
+// PostgreSQL only: an embedded database is one process's alone, so every change to it goes through that process.
+const SHARED = APP_DRIVERS.filter((driver) => driver === 'postgres');
+(SHARED.length > 0 ? describe.each(SHARED) : describe.skip.each(['postgres'] as const))('a deactivation written straight into the shared database (%s)', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(driver);
+  });
+  afterAll(() => t?.close());
+
+  it('ends a user\'s token, an agency\'s users and keys, and a revoked key, though each was just honoured', async () => {
+    const auth = (value: string) => ({ Authorization: value });
+    const user = auth(`Bearer ${await t.token('caseworker.legal')}`);
+    const clinic = auth(`Bearer ${await t.token('caseworker.clinic')}`);
+    const key = auth(`ApiKey ${(await t.http.post('/agency/api-keys').set(auth(`Bearer ${await t.token('admin.social')}`)).send({ name: 'social system' }).expect(201)).body.key}`);
+    for (const credential of [user, clinic, key]) await t.http.get('/referrals').set(credential).expect(200);
+    const refused = async (credential: Record<string, string>) =>
+      // As by another instance or an operator: the change is announced to every instance, which learns of it within moments.
+      (await eventually(async () => (await t.http.get('/referrals').set(credential)).status, (status) => status === 401)) === 401;
+
+    await t.db.query("UPDATE users SET active = false WHERE username = 'caseworker.legal'");
+    expect(await refused(user)).toBe(true);
+    await t.db.query(`UPDATE agencies SET active = false WHERE id = (SELECT agency_id FROM users WHERE username = 'caseworker.clinic')`);
+    expect(await refused(clinic)).toBe(true);
+    await t.db.query('UPDATE api_keys SET revoked_at = now()');
+    expect(await refused(key)).toBe(true);
   });
 });
 

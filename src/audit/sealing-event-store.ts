@@ -35,6 +35,10 @@ export class SealingEventStore implements EventStore {
     return this.inner.behind(from);
   }
 
+  compare(a: GlobalPosition | null, b: GlobalPosition | null): number {
+    return this.inner.compare(a, b);
+  }
+
   migrate(): Promise<void> {
     return this.inner.migrate();
   }

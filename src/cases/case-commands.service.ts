@@ -1,7 +1,7 @@
 import { Inject, Injectable, PreconditionFailedException, UnprocessableEntityException } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
 import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, caseDecider } from '../../libs/domain/index.js';
-import { EVENT_STORE, type EventStore, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
+import { EVENT_STORE, type EventStore, type GlobalPosition, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
 import { Clock } from '../platform/clock.js';
@@ -27,6 +27,8 @@ export interface CommandRequest {
 
 export interface CommandOutcome {
   readonly revision: number;
+  /** Where the command's last event is in the store: the read models show the command once past it. */
+  readonly position: GlobalPosition;
   readonly events: readonly CaseEvent[];
   /** True when an earlier request with the same Idempotency-Key already did this. */
   readonly replayed: boolean;
@@ -83,7 +85,7 @@ export class CaseCommandService {
           events.map((event, index) => ({ eventId: request.ids(`event-${request.caseId}-${current + 1 + index}`), type: event.type, data: event.data, metadata })),
           { expectedRevision: current < 0 ? 'no_stream' : current },
         );
-        return { revision: result.nextExpectedRevision, events, replayed: false };
+        return { revision: result.nextExpectedRevision, position: result.position, events, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (request.expectedRevision !== undefined) {
@@ -100,6 +102,7 @@ export class CaseCommandService {
     }
     return {
       revision: earlier[earlier.length - 1]!.revision,
+      position: earlier[earlier.length - 1]!.position,
       events: earlier.map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent),
       replayed: true,
     };

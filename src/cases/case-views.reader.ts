@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { GlobalPosition } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { isInstant } from '../../libs/time/index.js';
@@ -51,17 +52,10 @@ export class CaseViews {
   }
 
   /**
-   * Waits until the read models show the case at `revision`, so a client that writes and then
-   * reads sees its write. Gives up after a few seconds: the write stands either way.
+   * Waits until the read models include the write that ended at `position`, so a client that
+   * writes and then reads sees its write. Gives up after a few seconds: the write stands either way.
    */
-  async awaitRevision(caseId: string, revision: number): Promise<void> {
-    const deadline = Date.now() + READ_YOUR_WRITES_MS;
-    while (Date.now() < deadline) {
-      const [row] = await readAcrossAgencies(this.db, (tx) => tx.query<{ revision: number }>(
-        `SELECT revision FROM agency_case_views WHERE case_id = $1 AND relation = 'owner'`, [caseId]));
-      if (row && row.revision >= revision) return;
-      await this.runner.nextBatch(100);
-    }
-    this.logger.warn('read models are behind a write; answering without waiting longer');
+  async awaitWrite(position: GlobalPosition): Promise<void> {
+    if (!(await this.runner.reached(position, READ_YOUR_WRITES_MS))) this.logger.warn('read models are behind a write; answering without waiting longer');
   }
 }

@@ -343,7 +343,7 @@ export class CasesService {
       request: { route: context.route, body },
       build: async (at) => ({ ...(await build(at)), actor: actorOf(context.principal), at }) as CaseCommand,
     });
-    await this.views.awaitRevision(caseId, outcome.revision);
+    await this.views.awaitWrite(outcome.position);
     return outcome;
   }
 

@@ -83,7 +83,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       });
       if (!outcome) continue;
       await this.keys.destroy(candidate.caseId);
-      await this.views.awaitRevision(candidate.caseId, outcome.revision);
+      await this.views.awaitWrite(outcome.position);
       erased.push(candidate);
     }
     if (erased.length > 0) this.logger.log(`Erased ${erased.length} case(s) closed before ${cutoff}`);

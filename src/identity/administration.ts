@@ -9,6 +9,7 @@ import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { Allow } from './access.decorators.js';
 import { hashPassword } from './password.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
+import { Principals } from './principals.js';
 import type { Role } from './roles.js';
 
 /** The roles an agency admin gives its own staff; network-wide roles and partner systems are not among them. */
@@ -35,7 +36,10 @@ export class CreateAgencyDto {
 /** Users of an agency, managed by its own admins; member agencies, managed by the network's coordinators. */
 @Injectable()
 export class Administration {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly principals: Principals,
+  ) {}
 
   users(agencyId: string) {
     return this.db.query(
@@ -58,11 +62,12 @@ export class Administration {
     return { id, username: body.username, role: body.role, initialPassword };
   }
 
-  /** Deactivation ends every token of the user at once: each request checks the user is active. */
+  /** Deactivation ends every token of the user at once: each request checks the user is active (Principals). */
   async deactivateUser(admin: Principal, userId: string) {
     if (userId === admin.userId) throw new UnprocessableEntityException('an admin cannot deactivate themself; ask another admin of the agency');
     const rows = await this.db.query('UPDATE users SET active = false WHERE id = $1 AND agency_id = $2 RETURNING id', [userId, admin.agencyId]);
     if (rows.length === 0) throw new NotFoundException('no user of your agency has this id');
+    this.principals.changed();
   }
 
   /** A new member agency, and optionally its first admin: nobody else could add that agency's users. */
@@ -90,6 +95,7 @@ export class Administration {
     if (agencyId === coordinator.agencyId) throw new UnprocessableEntityException('a coordinator cannot deactivate their own agency');
     const rows = await this.db.query('UPDATE agencies SET active = false WHERE id = $1 AND active RETURNING id', [agencyId]);
     if (rows.length === 0) throw new NotFoundException('no active member agency has this id');
+    this.principals.changed();
   }
 }
 

@@ -9,6 +9,7 @@ import { Allow } from './access.decorators.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
 import { OpaqueCredentials } from './opaque-credential.js';
 import { HeaderCredentialStrategy } from './header-credential.strategy.js';
+import { Principals } from './principals.js';
 import { type Action, PERMISSIONS, mayPerform } from './roles.js';
 
 export const API_KEY_HASH_KEY = Symbol('ApiKeyHashKey');
@@ -36,8 +37,6 @@ interface ApiKeyRow {
   actions: Action[] | null;
   created_at: Date | string;
   revoked_at: Date | string | null;
-  agency_kind: Principal['agencyKind'];
-  agency_active: boolean;
 }
 
 /** Keys look like `rk_<id>_<secret>` (OpaqueCredentials); the key is shown once, when issued. */
@@ -48,6 +47,7 @@ export class ApiKeys {
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(API_KEY_HASH_KEY) hashKey: Buffer,
     private readonly clock: Clock,
+    private readonly principals: Principals,
   ) {
     this.credentials = new OpaqueCredentials('rk', hashKey);
   }
@@ -72,16 +72,16 @@ export class ApiKeys {
   async revoke(revoker: Principal, id: string): Promise<void> {
     const rows = await this.db.query('UPDATE api_keys SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND agency_id = $2 AND revoked_at IS NULL RETURNING id', [id, revoker.agencyId, this.clock.now(), revoker.userId]);
     if (rows.length === 0) throw new NotFoundException('no active key of your agency has this id');
+    this.principals.changed();
   }
 
   /** The principal a presented key stands for; undefined when it is unknown, revoked or its agency inactive. */
   async principalOf(presented: string): Promise<Principal | undefined> {
     const parsed = this.credentials.parse(presented);
     if (!parsed) return undefined;
-    const [row] = await this.db.query<ApiKeyRow>(
-      `SELECT k.*, a.kind AS agency_kind, a.active AS agency_active FROM api_keys k JOIN agencies a ON a.id = k.agency_id WHERE k.id = $1`, [parsed.id]);
-    if (!this.credentials.matches(parsed.secret, row?.secret_hash) || !row || row.revoked_at || !row.agency_active) return undefined;
-    return { userId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, role: 'partner_system', ...(row.actions ? { actions: row.actions } : {}) };
+    const key = await this.principals.apiKey(parsed.id);
+    if (!this.credentials.matches(parsed.secret, key?.secretHash) || !key) return undefined;
+    return { userId: key.keyId, agencyId: key.agencyId, agencyKind: key.agencyKind, role: 'partner_system', ...(key.actions ? { actions: key.actions } : {}) };
   }
 }
 

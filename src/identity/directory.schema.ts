@@ -48,4 +48,20 @@ CREATE TABLE IF NOT EXISTS api_keys (
   revoked_at timestamptz,
   revoked_by uuid
 );
+-- Who may sign in changed: every instance drops its cache of principals (src/identity/principals.ts).
+CREATE OR REPLACE FUNCTION announce_principals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('principals_changed', '');
+  RETURN NULL;
+END;
+$$;
+DROP TRIGGER IF EXISTS users_principals_changed ON users;
+CREATE TRIGGER users_principals_changed AFTER UPDATE OF active, role, agency_id OR DELETE ON users
+  FOR EACH STATEMENT EXECUTE FUNCTION announce_principals_changed();
+DROP TRIGGER IF EXISTS agencies_principals_changed ON agencies;
+CREATE TRIGGER agencies_principals_changed AFTER UPDATE OF active, kind OR DELETE ON agencies
+  FOR EACH STATEMENT EXECUTE FUNCTION announce_principals_changed();
+DROP TRIGGER IF EXISTS api_keys_principals_changed ON api_keys;
+CREATE TRIGGER api_keys_principals_changed AFTER UPDATE OF revoked_at, secret_hash, actions, agency_id OR DELETE ON api_keys
+  FOR EACH STATEMENT EXECUTE FUNCTION announce_principals_changed();
 `;

@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, type OidcConfig } from '../config/app-config.js';
-import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
-import { AgencyEntity } from './directory.entities.js';
 import type { Principal } from './principal.js';
+import { Principals } from './principals.js';
 import { HeaderCredentialStrategy } from './header-credential.strategy.js';
 import { ROLES, type Role } from './roles.js';
 
@@ -40,7 +38,7 @@ export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly principals: Principals,
   ) {
     super();
     this.issuer = config.oidc?.issuer;
@@ -60,9 +58,9 @@ export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc
     const agencyId = claim(payload, oidc.agencyClaim);
     const role = claim(payload, oidc.roleClaim);
     if (typeof payload.sub !== 'string' || !agencyId || !ROLES.includes(role as Role)) return false;
-    const agency = await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: agencyId, active: true }).catch(() => null);
+    const agency = await this.principals.agency(agencyId);
     if (!agency) return false;
-    return { userId: payload.sub, agencyId: agency.id, agencyKind: agency.kind, role: role as Role };
+    return { userId: payload.sub, agencyId: agency.agencyId, agencyKind: agency.agencyKind, role: role as Role };
   }
 }
 

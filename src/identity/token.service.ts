@@ -10,6 +10,7 @@ import { AgencyEntity, UserEntity } from './directory.entities.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { Clock } from '../platform/clock.js';
 import type { Principal } from './principal.js';
+import { Principals } from './principals.js';
 import { ROLES, type Role } from './roles.js';
 
 export const TOKEN_AUDIENCE = 'referral-coordination-api';
@@ -58,6 +59,7 @@ export class TokenService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(REFRESH_HASH_KEY) refreshHashKey: Buffer,
+    private readonly principals: Principals,
   ) {
     this.refreshTokens = new OpaqueCredentials('rt', refreshHashKey);
   }
@@ -148,11 +150,8 @@ export class TokenService {
     if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || !ROLES.includes(claims.role as Role)) {
       throw new UnauthorizedException('the token is not valid');
     }
-    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: claims.sub });
-    const agency = user ? await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: user.agencyId }) : null;
-    if (!user || !agency || !user.active || !agency.active || user.agencyId !== claims.agency || user.role !== claims.role) {
-      throw new UnauthorizedException('the token is no longer valid');
-    }
-    return { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, role: user.role };
+    const user = await this.principals.user(claims.sub);
+    if (!user || user.agencyId !== claims.agency || user.role !== claims.role) throw new UnauthorizedException('the token is no longer valid');
+    return { userId: user.userId, agencyId: user.agencyId, agencyKind: user.agencyKind, role: user.role };
   }
 }

@@ -24,6 +24,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('Projections');
   private readonly stop = new AbortController();
   private running?: Promise<void>;
+  private unwatch?: () => Promise<void>;
 
   constructor(
     private readonly runner: ProjectionRunner,
@@ -31,6 +32,8 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Writes wait for the read models to include them: learn of batches other processes commit.
+    this.unwatch = await this.runner.watch();
     if (this.config.projector === 'external') return; // `npm run projector` keeps the read models
 
     // The service listens while the read models catch up: /health/ready says how far they are.
@@ -49,5 +52,6 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
   async onApplicationShutdown(): Promise<void> {
     this.stop.abort();
     await this.running;
+    await this.unwatch?.();
   }
 }

@@ -77,13 +77,15 @@ export class SqlDataKeyStore implements DataKeyStore {
     const cached = this.cached(id);
     if (cached) return cached;
     const destroysBefore = this.destroys;
-    // Racing creators each offer a key; the first insert wins and everyone reads the winner in a
-    // second statement, whose fresh snapshot sees it (one statement with a CTE would not).
-    await this.db.query(
+    // Racing creators each offer a key; the first insert wins and keeps its own. The others read the
+    // winner in a second statement, whose fresh snapshot sees it (one statement with a CTE would not).
+    const offered = randomBytes(KEY_BYTES);
+    const inserted = await this.db.query(
       `INSERT INTO case_data_keys (case_id, wrapped_key, master_key_id) VALUES ($1, $2, $3)
-       ON CONFLICT (case_id) DO NOTHING`,
-      [id, this.masterKey.wrap(randomBytes(KEY_BYTES), id), this.masterKey.id],
+       ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
+      [id, this.masterKey.wrap(offered, id), this.masterKey.id],
     );
+    if (inserted.length > 0) return this.remember(id, offered, destroysBefore);
     const key = this.unwrapRow(id, await this.readRow(id));
     if (key === undefined) throw new Error(`the data key of case ${id} vanished right after it was stored`);
     if (key === 'destroyed') throw new DataKeyDestroyedError(id);

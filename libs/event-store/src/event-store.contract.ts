@@ -100,6 +100,15 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       expect(page3).toEqual({ events: [], next: page2.next });
     });
 
+    it('orders positions as readAll returns them, the beginning before all', async () => {
+      const start = await drain(store, null);
+      await store.appendToStream(stream, [event('A'), event('B')], { expectedRevision: 'no_stream' });
+      await store.appendToStream(stream, [event('C')], { expectedRevision: 1 });
+      const [a, b, c] = (await store.readAll(start.next, 3)).events.map((e) => e.position);
+      expect([store.compare(a!, b!), store.compare(b!, c!), store.compare(c!, a!), store.compare(b!, b!)]).toEqual([-1, -1, 1, 0]);
+      expect([store.compare(null, a!), store.compare(a!, null), store.compare(null, null)]).toEqual([-1, 1, 0]);
+    });
+
     it('tells how far a reader is behind: how many events follow its position, and since when', async () => {
       const start = await drain(store, null);
       expect(await store.behind(start.next)).toEqual({ events: 0, firstRecordedAt: null });

@@ -4,7 +4,7 @@
  * the whole store in commit order.
  */
 
-/** Opaque, adapter-specific. Persist it as given; never compare or do arithmetic on it outside the adapter. */
+/** Opaque, adapter-specific. Persist it as given; order two only with EventStore.compare, never do arithmetic on it. */
 export type GlobalPosition = string;
 
 /** `no_stream`: the stream must not exist yet. A number: the revision of the stream's last event. */
@@ -101,6 +101,12 @@ export interface EventStore {
    * from counts as the beginning.
    */
   behind(from: GlobalPosition | null): Promise<{ readonly events: number; readonly firstRecordedAt: Date | null }>;
+
+  /**
+   * Global order of two positions this store gave out: negative when `a` comes before `b`, zero
+   * when they are the same, positive after. `null` (the very beginning) comes before every position.
+   */
+  compare(a: GlobalPosition | null, b: GlobalPosition | null): number;
 
   /** Creates the store's schema if missing (idempotent). */
   migrate(): Promise<void>;

@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { type SqlClient, type SqlDatabase, UNIQUE_VIOLATION, appendOnly, sqlState } from '../../sql/index.js';
 import {
   type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
@@ -83,7 +83,7 @@ export class SqlEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     try {
       const result = await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision));
-      if (events.length > 0) this.appended.emit('append');
+      if (events.length > 0) this.appended.emit('append', result.position);
       return result;
     } catch (error) {
       if (sqlState(error) !== UNIQUE_VIOLATION) throw error;
@@ -106,7 +106,7 @@ export class SqlEventStore implements EventStore {
     if (events.length === 0) {
       // Nothing to write: report where the stream stands (an empty batch never creates a stream).
       const [last] = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`, [streamId]);
-      return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, position: last ? positionOf(last) : '0:0' };
+      return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, position: last ? positionOf(last) : '0' };
     }
     const first = actual === 'no_stream' ? 0 : actual + 1;
     const values: unknown[] = [];
@@ -152,6 +152,12 @@ export class SqlEventStore implements EventStore {
     return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };
   }
 
+  compare(a: GlobalPosition | null, b: GlobalPosition | null): number {
+    if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+    const difference = BigInt(parsePosition(a)) - BigInt(parsePosition(b));
+    return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+  }
+
   async behind(from: GlobalPosition | null): Promise<{ events: number; firstRecordedAt: Date | null }> {
     // A reader still at a position of an earlier version is about to replay everything.
     const after = from !== null && POSITION.test(from) ? from : '0';
@@ -166,21 +172,34 @@ export class SqlEventStore implements EventStore {
     const { signal } = options;
     const batchSize = options.batchSize ?? 500;
     let from = options.from;
-    while (!signal?.aborted) {
-      // Listen before reading, so an append between the read and the wait is not missed.
-      const wake = new AbortController();
-      const appended = once(this.appended, 'append', { signal: wake.signal }).catch(() => undefined);
-      const batch = await this.readAll(from, batchSize);
-      if (batch.events.length > 0) {
-        wake.abort();
-        from = batch.next;
-        yield batch;
-        continue;
+    // The furthest position appended in this process beyond `from` since the current read began.
+    let beyond: GlobalPosition | null = null;
+    let wake: (() => void) | undefined;
+    const onAppend = (position: GlobalPosition) => {
+      if (this.compare(position, this.compare(beyond, from) > 0 ? beyond : from) <= 0) return; // already read, or already known
+      beyond = position;
+      wake?.();
+    };
+    this.appended.on('append', onAppend);
+    try {
+      while (!signal?.aborted) {
+        beyond = null;
+        const batch = await this.readAll(from, batchSize);
+        if (batch.events.length > 0) {
+          from = batch.next;
+          yield batch;
+        }
+        // Read on at once when the batch was full, or something was appended that this read did
+        // not return; otherwise wait for an append beyond it (or the poll interval, for appends by
+        // other processes): one read per commit, none after each batch.
+        if (batch.events.length === batchSize || this.compare(beyond, from) > 0) continue;
+        const timer = delay(this.pollIntervalMs, signal);
+        await Promise.race([new Promise<void>((resolve) => (wake = resolve)), timer.promise]);
+        wake = undefined;
+        timer.cancel();
       }
-      const timer = delay(this.pollIntervalMs, signal);
-      await Promise.race([appended, timer.promise]);
-      timer.cancel();
-      wake.abort();
+    } finally {
+      this.appended.off('append', onAppend);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { type EventStore, type RecordedEvent, SqlEventStore } from '../../event-store/index.js';
 import type { SqlClient } from '../../sql/index.js';
@@ -112,5 +112,53 @@ for (const database of testDatabases()) {
       expect(await db.query('SELECT events FROM stream_counts')).toEqual([{ events: 1 }]);
       await db.close();
     });
+
+    it('lets a write wait for the batch that includes it, and reads the store once per commit', async () => {
+      const db = await database.open();
+      // No poll within the test: every read the follower makes is one an append woke.
+      const store = new SqlEventStore(db, { pollIntervalMs: 60_000 });
+      await store.migrate();
+      const runner = new ProjectionRunner('read-models', db, store, [counting()]);
+      await runner.migrate();
+      const first = await store.appendToStream('s-ryw', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      expect(await runner.reached(first.position, 50)).toBe(false); // nobody applies it yet
+
+      const reads = jest.spyOn(store, 'readAll');
+      const stop = new AbortController();
+      const running = runner.run(stop.signal);
+      expect(await runner.reached(first.position, 5000)).toBe(true);
+      for (let revision = 1; revision <= 5; revision++) {
+        const { position } = await store.appendToStream('s-ryw', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: revision - 1 });
+        expect(await runner.reached(position, 5000)).toBe(true);
+        // The write's effect is there as soon as the wait ends.
+        expect(await db.query('SELECT events FROM stream_counts')).toEqual([{ events: revision + 1 }]);
+      }
+      stop.abort();
+      await running;
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(1 + 5);
+      await db.close();
+    });
+
+    if (database.name === 'postgres') {
+      it('learns of the batches another process commits from their announcement', async () => {
+        const db = await database.open();
+        const store = new SqlEventStore(db, { pollIntervalMs: 20 });
+        await store.migrate();
+        const projector = new ProjectionRunner('read-models', db, store, [counting()]);
+        await projector.migrate();
+        // The app with PROJECTOR=external: it applies nothing itself, it only watches.
+        const app = new ProjectionRunner('read-models', db, new SqlEventStore(db), [counting()]);
+        const unwatch = await app.watch();
+        const stop = new AbortController();
+        const running = projector.run(stop.signal);
+        const { position } = await store.appendToStream('s-external', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+        expect(await app.reached(position, 5000)).toBe(true);
+        expect(await db.query('SELECT events FROM stream_counts')).toEqual([{ events: 1 }]);
+        stop.abort();
+        await running;
+        await unwatch();
+        await db.close();
+      });
+    }
   });
 }

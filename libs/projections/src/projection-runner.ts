@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
   updated_at timestamptz NOT NULL DEFAULT now()
 );`;
 
+/** The channel each batch commit is announced on, where the database delivers notifications (PostgreSQL). */
+export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
+
 /**
  * Keeps a group of projections up to date. Each batch of events and the position after it are
  * committed in one transaction, so a crash anywhere leaves the read models exactly at their
@@ -79,7 +82,9 @@ CREATE TABLE IF NOT EXISTS projection_checkpoints (
  */
 export class ProjectionRunner {
   private status: RunnerStatus = { state: 'idle', position: null, eventsApplied: 0 };
-  private readonly batches = new EventEmitter();
+  /** The furthest checkpoint this process knows the read models committed, whichever runner applied it. */
+  private committed: GlobalPosition | null = null;
+  private readonly commits = new EventEmitter();
 
   constructor(
     private readonly name: string,
@@ -88,7 +93,7 @@ export class ProjectionRunner {
     private readonly projections: readonly Projection[],
     private readonly options: RunnerOptions = {},
   ) {
-    this.batches.setMaxListeners(0);
+    this.commits.setMaxListeners(0);
   }
 
   private get batchSize(): number {
@@ -116,6 +121,7 @@ export class ProjectionRunner {
       'SELECT position, events_applied, updated_at FROM projection_checkpoints WHERE runner = $1',
       [this.name],
     );
+    this.learn(row?.position ?? null);
     return { position: row?.position ?? null, eventsApplied: Number(row?.events_applied ?? 0), updatedAt: row ? new Date(row.updated_at) : null };
   }
 
@@ -126,16 +132,48 @@ export class ProjectionRunner {
     return { events: behind.events, seconds: behind.firstRecordedAt ? Math.max(0, (now.getTime() - behind.firstRecordedAt.getTime()) / 1000) : 0 };
   }
 
-  /** Resolves after the next batch this runner commits, or after `ms`, whichever is first. */
-  nextBatch(ms: number): Promise<void> {
+  /**
+   * Resolves true once the read models include the event at `position` (a write's, for
+   * read-your-writes), false after `ms`. Learns of commits from this process's runner and, where
+   * the database delivers notifications, from any runner's announcement (see `watch`): no polling.
+   */
+  reached(position: GlobalPosition, ms: number): Promise<boolean> {
+    const passed = () => this.store.compare(this.committed, position) >= 0;
+    if (passed()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const done = () => {
+      const check = () => {
+        if (!passed()) return;
         clearTimeout(timer);
-        this.batches.off('batch', done);
-        resolve();
+        this.commits.off('commit', check);
+        resolve(true);
       };
-      const timer = setTimeout(done, ms);
-      this.batches.once('batch', done);
+      const timer = setTimeout(() => {
+        this.commits.off('commit', check);
+        resolve(passed());
+      }, ms);
+      this.commits.on('commit', check);
+    });
+  }
+
+  /**
+   * Follows the checkpoints other processes commit (an external projector, other instances), as
+   * they announce them, until the returned function is called. Without notifications (PGlite,
+   * whose one process applies everything itself) there is nothing to follow.
+   */
+  async watch(): Promise<() => Promise<void>> {
+    if (!this.db.listen) return async () => undefined;
+    const [{ schema }] = (await this.db.query<{ schema: string }>('SELECT current_schema() AS schema')) as [{ schema: string }];
+    return this.db.listen(CHECKPOINT_CHANNEL, (payload) => {
+      // (Re)connected: announcements may have been missed, so read where the checkpoint is.
+      if (payload === undefined) return void this.checkpoint().catch(() => undefined);
+      const commit = parseAnnouncement(payload);
+      // One channel serves every schema of the database: only ours counts.
+      if (commit?.schema !== schema || commit.runner !== this.name) return;
+      try {
+        this.learn(commit.position);
+      } catch {
+        // Not a position of this store (a stray NOTIFY): ignored, as waiting writes time out at worst.
+      }
     });
   }
 
@@ -208,6 +246,7 @@ export class ProjectionRunner {
       await tx.query('DELETE FROM projection_checkpoints WHERE runner = $1', [this.name]);
     });
     this.status = { state: this.status.state, position: null, eventsApplied: 0 };
+    this.committed = null;
     await this.catchUp(onProgress);
     return this.checkComplete();
   }
@@ -226,18 +265,42 @@ export class ProjectionRunner {
     }
   }
 
+  /** A checkpoint committed by any runner of these read models, here or elsewhere; checkpoints only move forward, except for a rebuild. */
+  private learn(position: GlobalPosition | null): void {
+    if (this.store.compare(position, this.committed) <= 0) return;
+    this.committed = position;
+    this.commits.emit('commit');
+  }
+
   private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
     await this.asWriter(async (tx) => {
-      await tx.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [this.name]);
-      const [stored] = await tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
+      const lock = () => tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
+      let [stored] = await lock();
+      if (!stored) {
+        // The first batch ever, or the first after a rebuild: one statement more, once.
+        await tx.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [this.name]);
+        [stored] = await lock();
+      }
       if ((stored?.position ?? null) !== from) throw new CheckpointMovedError();
       for (const projection of this.projections) await projection.apply(tx, events);
+      // Announced on commit (NOTIFY is transactional) to the processes waiting for their writes.
       await tx.query(
-        `UPDATE projection_checkpoints SET position = $2, events_applied = events_applied + $3, updated_at = now() WHERE runner = $1`,
+        `UPDATE projection_checkpoints SET position = $2, events_applied = events_applied + $3, updated_at = now() WHERE runner = $1
+         ${this.db.listen ? `RETURNING pg_notify('${CHECKPOINT_CHANNEL}', json_build_object('schema', current_schema(), 'runner', runner, 'position', position)::text)` : ''}`,
         [this.name, next, events.length],
       );
     });
     this.status = { ...this.status, position: next, eventsApplied: this.status.eventsApplied + events.length, lastBatchAt: new Date() };
-    this.batches.emit('batch');
+    this.learn(next);
+  }
+}
+
+function parseAnnouncement(payload: string): { schema: string; runner: string; position: GlobalPosition } | undefined {
+  try {
+    const value = JSON.parse(payload) as Record<string, unknown>;
+    return typeof value.schema === 'string' && typeof value.runner === 'string' && typeof value.position === 'string'
+      ? { schema: value.schema, runner: value.runner, position: value.position } : undefined;
+  } catch {
+    return undefined;
   }
 }

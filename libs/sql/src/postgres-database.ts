@@ -10,19 +10,21 @@ const SCHEMA_LOCK = 7_451_032;
 export class PostgresDatabase implements SqlDatabase {
   readonly driver = 'postgres' as const;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private readonly listeners = new Set<() => Promise<void>>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly clientConfig: pg.ClientConfig,
+  ) {}
 
   /** `searchPath` isolates tests (one schema each) on a shared server. */
   static async open(connectionString: string, options: { searchPath?: string; max?: number } = {}): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({
-      connectionString,
-      max: options.max ?? 10,
-      ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
-    });
+    const clientConfig: pg.ClientConfig = { connectionString, ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}) };
+    const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10 });
     // Fail at start-up, with the driver's reason, rather than on the first request.
     const client = await pool.connect();
     client.release();
-    return new PostgresDatabase(pool);
+    return new PostgresDatabase(pool, clientConfig);
   }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -66,7 +68,51 @@ export class PostgresDatabase implements SqlDatabase {
     await this.pool.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK});\n${script}`);
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  /** A connection of its own, outside the pool; when it is lost, reconnects every second until stopped. */
+  async listen(channel: string, onNotify: (payload: string | undefined) => void): Promise<() => Promise<void>> {
+    let client: pg.Client | undefined;
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const reconnect = () => {
+      if (!stopped) retry = setTimeout(() => void connect().catch(reconnect), 1000);
+    };
+    const connect = async (): Promise<void> => {
+      const next = new pg.Client(this.clientConfig);
+      let gone = false;
+      const lost = () => {
+        if (gone) return;
+        gone = true;
+        void next.end().catch(() => undefined);
+        if (client === next) reconnect();
+      };
+      next.on('error', lost);
+      next.on('end', lost);
+      next.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload);
+      });
+      try {
+        await next.connect();
+        await next.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      } catch (error) {
+        lost();
+        throw error;
+      }
+      client = next;
+      onNotify(undefined);
+    };
+    await connect();
+    const stop = async () => {
+      stopped = true;
+      clearTimeout(retry);
+      this.listeners.delete(stop);
+      await client?.end().catch(() => undefined);
+    };
+    this.listeners.add(stop);
+    return stop;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.listeners].map((stop) => stop()));
+    await this.pool.end();
   }
 }

@@ -28,6 +28,13 @@ export interface SqlDatabase extends SqlClient {
    * themselves (TypeORM's query runners). On PGlite it holds the process-wide lock throughout.
    */
   session<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` with the payload of every NOTIFY on `channel` in this database, from a
+   * connection of its own, once listening; with `undefined` each time it (re)connects, since
+   * notifications sent meanwhile are lost. Undefined where the database cannot deliver them
+   * (PGlite: it is one process's alone, which learns of its own changes in memory).
+   */
+  listen?(channel: string, onNotify: (payload: string | undefined) => void): Promise<() => Promise<void>>;
   /** Runs a script of several statements without parameters (schema migrations). */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
