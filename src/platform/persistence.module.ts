@@ -14,7 +14,12 @@ export const SQL_DATABASE = Symbol('SqlDatabase');
 
 /** The configured database (PGlite in the data directory, or PostgreSQL), with the event store's schema in place. */
 export async function openDatabase(config: AppConfig): Promise<SqlDatabase> {
-  const db = config.databaseUrl ? await PostgresDatabase.open(config.databaseUrl) : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
+  if (!config.databaseUrl && !config.embeddedFsync) {
+    new Logger('Persistence').warn('EMBEDDED_FSYNC=false: commits are not flushed to disk. A power loss or an operating-system crash can lose the latest acknowledged writes or corrupt the data directory.');
+  }
+  const db = config.databaseUrl
+    ? await PostgresDatabase.open(config.databaseUrl)
+    : await PgliteDatabase.open(join(config.dataDir, 'pgdata'), { fsync: config.embeddedFsync });
   await new SqlEventStore(db).migrate();
   return db;
 }
