@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
@@ -74,21 +76,13 @@ export class PgliteDatabase implements SqlDatabase {
    */
   static async open(dataDir?: string, options: PgliteOptions = {}): Promise<PgliteDatabase> {
     const release = dataDir ? await lockDirectory(`${dataDir}.lock`) : async () => undefined;
-    const worker = new Worker(WORKER, {
-      workerData: { dataDir, fsync: options.fsync ?? true, maintenanceIntervalMs: options.maintenanceIntervalMs ?? 10_000 },
-    });
+    const settings = { dataDir, fsync: options.fsync ?? true, maintenanceIntervalMs: options.maintenanceIntervalMs ?? 10_000 };
     try {
-      let onError!: (error: Error) => void;
-      let onExit!: () => void;
-      const ready = await new Promise<Ready>((resolve, reject) => {
-        onError = reject;
-        onExit = () => reject(new Error('the embedded database thread ended while opening'));
-        worker.once('message', resolve).once('error', onError).once('exit', onExit);
-      }).finally(() => worker.off('error', onError).off('exit', onExit));
-      if (!ready.ready) throw asError(ready.error);
-      return new PgliteDatabase(worker, release);
+      // initdb leaves about 400 MB of WebAssembly memory that its thread never gives back: a new
+      // directory is created by a thread of its own, and the database then opened by a fresh one.
+      if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await (await startWorker({ ...settings, createOnly: true })).terminate();
+      return new PgliteDatabase(await startWorker(settings), release);
     } catch (error) {
-      await worker.terminate();
       await release();
       throw error;
     }
@@ -174,6 +168,25 @@ export class PgliteDatabase implements SqlDatabase {
     // Made here, after the await, so its stack shows the caller's async frames.
     if (!reply.ok) throw asError(reply.error);
     return reply;
+  }
+}
+
+/** A database thread that has opened the database (or created it, with `createOnly`). */
+async function startWorker(workerData: { dataDir?: string; fsync: boolean; maintenanceIntervalMs: number; createOnly?: boolean }): Promise<Worker> {
+  const worker = new Worker(WORKER, { workerData });
+  try {
+    let onError!: (error: Error) => void;
+    let onExit!: () => void;
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      onError = reject;
+      onExit = () => reject(new Error('the embedded database thread ended while opening'));
+      worker.once('message', resolve).once('error', onError).once('exit', onExit);
+    }).finally(() => worker.off('error', onError).off('exit', onExit));
+    if (!ready.ready) throw asError(ready.error);
+    return worker;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
   }
 }
 

@@ -7,8 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
-/** @type {{ dataDir?: string, fsync: boolean, maintenanceIntervalMs: number }} */
-const { dataDir, fsync, maintenanceIntervalMs } = workerData;
+/** @type {{ dataDir?: string, fsync: boolean, maintenanceIntervalMs: number, createOnly?: boolean }} */
+const { dataDir, fsync, maintenanceIntervalMs, createOnly } = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
 /**
@@ -183,10 +183,15 @@ timer.unref();
 
 try {
   db = await openDatabase();
-  port.on('message', (message) => {
-    queue.push(message);
-    void pump();
-  });
+  if (createOnly) {
+    clearInterval(timer);
+    await db.close();
+  } else {
+    port.on('message', (message) => {
+      queue.push(message);
+      void pump();
+    });
+  }
   port.postMessage({ ready: true });
 } catch (error) {
   clearInterval(timer);
