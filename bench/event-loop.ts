@@ -4,7 +4,7 @@
  * BENCH_CONNECTIONS loops for BENCH_SECONDS while probing a route that touches no database.
  * Reports the event-loop delay of the service's thread, the probe's latency, the write rate, and RSS.
  *   npm run build && node dist/bench/event-loop.js
- *   BENCH_SECONDS=30 BENCH_CONNECTIONS=16 PGLITE_FSYNC=off node dist/bench/event-loop.js
+ *   BENCH_SECONDS=30 BENCH_CONNECTIONS=16 EMBEDDED_FSYNC=false node dist/bench/event-loop.js
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,7 +81,7 @@ async function main() {
     clearInterval(sampler);
     await load.terminate();
 
-    console.log(`PGlite on disk, ${CONNECTIONS} connections writing for ${SECONDS} s (PGLITE_FSYNC=${process.env.PGLITE_FSYNC ?? 'default'})`);
+    console.log(`PGlite on disk, ${CONNECTIONS} connections writing for ${SECONDS} s (EMBEDDED_FSYNC=${process.env.EMBEDDED_FSYNC ?? 'default'})`);
     console.table({
       'event-loop delay p50 / p99 / max, under load': `${ms(delay.percentile(50) / 1e6)} / ${ms(delay.percentile(99) / 1e6)} / ${ms(delay.max / 1e6)}`,
       'event-loop delay p99, idle': ms(idleDelay.percentile(99) / 1e6),
