@@ -79,15 +79,13 @@ const DUE_TABLES = `
       OR s.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0)`;
 
 async function maintain() {
-  writesSinceMaintenance = 0;
+  changesSinceMaintenance = 0;
   if (db.isInTransaction()) return;
   // Statistics reach pg_stat_user_tables when the backend goes idle, at most once a second unless forced.
   await db.query('SELECT pg_stat_force_next_flush()');
   const due = /** @type {{ rows: Array<{ name: string, vacuum: boolean }> }} */ (await db.query(DUE_TABLES)).rows;
   for (const table of due) await db.exec(`${table.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE'} ${table.name}`);
 }
-
-const WRITE = /^\s*(INSERT|UPDATE|DELETE|COPY|MERGE|WITH)\b/i;
 
 /** @type {PGlite} */
 let db;
@@ -96,8 +94,8 @@ let holder = null;
 /** Messages waiting their turn, oldest first; while a holder is active only its own are taken. */
 const queue = [];
 let running = false;
-/** Starts above 0 on disk: the first turn looks at what changed before this process opened it. */
-let writesSinceMaintenance = dataDir ? 1 : 0;
+/** Rows changed since the last look; above 0 on disk at first, to look at what changed before this process opened it. */
+let changesSinceMaintenance = dataDir ? 1 : 0;
 
 function take() {
   if (holder === null) return queue.shift();
@@ -110,7 +108,13 @@ async function pump() {
   running = true;
   for (let message = take(); message; message = take()) {
     const reply = await handle(message);
-    if (message.id !== undefined) port.postMessage({ id: message.id, ...reply });
+    if (message.id === undefined) continue;
+    try {
+      port.postMessage({ id: message.id, ...reply });
+    } catch (error) {
+      // A value the thread boundary cannot carry: the caller gets an error rather than no answer.
+      port.postMessage({ id: message.id, ok: false, error: describe(error) });
+    }
   }
   running = false;
 }
@@ -121,12 +125,12 @@ async function handle(message) {
     switch (message.kind) {
       case 'query': {
         const result = await db.query(message.sql, message.params);
-        if (WRITE.test(message.sql)) writesSinceMaintenance++;
+        changesSinceMaintenance += result.affectedRows ?? 0;
         return { ok: true, rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
       }
       case 'exec':
         await db.exec(message.script);
-        writesSinceMaintenance++;
+        changesSinceMaintenance++;
         return { ok: true, rows: [], rowCount: 0 };
       case 'acquire':
         holder = message.holder;
@@ -149,7 +153,7 @@ async function handle(message) {
         return { ok: true, rows: [], rowCount: 0 };
       case 'close':
         clearInterval(timer);
-        if (dataDir && writesSinceMaintenance > 0) await maintain().catch(() => undefined);
+        if (dataDir && changesSinceMaintenance > 0) await maintain().catch(() => undefined);
         await db.close();
         return { ok: true, rows: [], rowCount: 0 };
       default:
@@ -175,7 +179,7 @@ function describe(error) {
 }
 
 const timer = setInterval(() => {
-  if (writesSinceMaintenance === 0 || queue.some((message) => message.kind === 'maintain')) return;
+  if (changesSinceMaintenance === 0 || queue.some((message) => message.kind === 'maintain')) return;
   queue.push({ kind: 'maintain' });
   void pump();
 }, maintenanceIntervalMs);
