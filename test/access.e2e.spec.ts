@@ -85,6 +85,7 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     expect(metrics.text).toMatch(/^referrals_projection_lag_events\{runner="read-models"\} \d+$/m);
     expect(metrics.text).toMatch(/^referrals_projection_lag_seconds\{runner="read-models"\} [\d.]+$/m);
+    expect(metrics.text).toMatch(/^referrals_embedded_fsync\{runner="read-models"\} 1$/m); // embedded: every commit flushed
   });
 
   it('opens cases only for the roles the permission table names', async () => {

@@ -20,6 +20,8 @@ export interface AppConfig {
   readonly port: number;
   /** Embedded mode: the PGlite data directory; both modes: generated secrets live here when not configured. */
   readonly dataDir: string;
+  /** Embedded mode: fsync every commit (default); false risks the latest commits, or the directory, on a power loss or OS crash. */
+  readonly embeddedFsync: boolean;
   readonly databaseUrl?: string;
   /** Base64 of 32 bytes; required with DATABASE_URL, generated into the data directory otherwise. */
   readonly masterKey?: string;
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
     dataDir: resolve(cwd, optional(env, 'DATA_DIR') ?? '.data'),
+    embeddedFsync: boolean(env, 'EMBEDDED_FSYNC', true),
     ...(databaseUrl ? { databaseUrl } : {}),
     ...(masterKey ? { masterKey } : {}),
     ...(jwtSecret ? { jwtSecret } : {}),

@@ -9,6 +9,12 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ mode: 'embedded', host: '127.0.0.1', port: 3000, dataDir: '/srv/app/.data', demoNetwork: true });
   });
 
+  it('flushes every embedded commit to disk unless EMBEDDED_FSYNC=false', () => {
+    expect(loadConfig({}).embeddedFsync).toBe(true);
+    expect(loadConfig({ EMBEDDED_FSYNC: 'false' }).embeddedFsync).toBe(false);
+    expect(() => loadConfig({ EMBEDDED_FSYNC: 'off' })).toThrow(/^EMBEDDED_FSYNC: must be true or false/);
+  });
+
   it('runs on PostgreSQL with DATABASE_URL, and needs its keys configured there', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app' })).toThrow(/^MASTER_KEY: is required with DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key })).toThrow(/^JWT_SECRET:/);

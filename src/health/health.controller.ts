@@ -75,6 +75,8 @@ export class MetricsController {
       metric('gauge', 'referrals_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models', lag.seconds),
       metric('counter', 'referrals_projection_events_applied_total', 'Events applied to the read models since the last rebuild', eventsApplied),
       metric('gauge', 'referrals_projection_runner_up', '1 while the in-process runner follows the store (always 1 with an external projector)', running ? 1 : 0),
+      // Embedded mode only: 0 says the latest commits may be lost to a power loss (EMBEDDED_FSYNC=false).
+      ...(this.config.mode === 'embedded' ? [metric('gauge', 'referrals_embedded_fsync', '1 while the embedded database flushes each commit to disk', this.config.embeddedFsync ? 1 : 0)] : []),
     ].join('');
   }
 }

@@ -17,7 +17,12 @@ export type PrepareSchema = (db: SqlDatabase) => Promise<void>;
 
 /** The configured database (PGlite in the data directory, or PostgreSQL), with the service's schema in place. */
 export async function openDatabase(config: AppConfig, prepareSchema: PrepareSchema): Promise<SqlDatabase> {
-  const db = config.databaseUrl ? await PostgresDatabase.open(config.databaseUrl) : await PgliteDatabase.open(join(config.dataDir, 'pgdata'));
+  if (!config.databaseUrl && !config.embeddedFsync) {
+    new Logger('Persistence').warn('EMBEDDED_FSYNC=false: commits are not flushed to disk. A power loss or an operating-system crash can lose the latest acknowledged writes or corrupt the data directory.');
+  }
+  const db = config.databaseUrl
+    ? await PostgresDatabase.open(config.databaseUrl)
+    : await PgliteDatabase.open(join(config.dataDir, 'pgdata'), { fsync: config.embeddedFsync });
   try {
     await prepareSchema(db);
   } catch (error) {

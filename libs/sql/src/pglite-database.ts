@@ -1,69 +1,199 @@
-import { PGlite } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
-import { Mutex } from './mutex.js';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
+export interface PgliteOptions {
+  /**
+   * On disk: true (the default) has PostgreSQL fsync its WAL at every commit, so an acknowledged
+   * write survives a power loss or an operating-system crash; false is several times faster for
+   * writes but such a crash can lose the latest commits or corrupt the directory. A process crash
+   * (kill -9) loses nothing either way: written pages are in the operating system's cache.
+   */
+  readonly fsync?: boolean;
+  /** How often the database thread looks for tables due for ANALYZE or VACUUM (PGlite has no autovacuum). */
+  readonly maintenanceIntervalMs?: number;
+}
+
+/** The messages to the database thread (pglite-worker.mjs). */
+type Request =
+  | { kind: 'query'; sql: string; params: readonly unknown[]; holder?: number }
+  | { kind: 'exec'; script: string }
+  | { kind: 'acquire' | 'release'; holder: number; sql?: string }
+  | { kind: 'maintain' | 'close' };
+interface Failure {
+  message: string;
+  name: string;
+  fields: Record<string, string | number>;
+}
+type Reply = { id: number } & ({ ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: Failure });
+type Ready = { ready: true } | { ready: false; error: Failure };
+
+const WORKER = new URL('./pglite-worker.mjs', import.meta.url);
+
 /**
- * PGlite is one connection in the process. Every statement and every transaction takes the same
- * lock, so a statement issued by one request can never land inside another request's transaction.
+ * PGlite is one connection, owned by a worker thread so that its CPU time (most of the service's,
+ * under write load) is not spent on the thread that answers HTTP. The thread runs one message at a
+ * time, in order. A transaction or a session first acquires the thread: from then on only its own
+ * statements run, the others wait in the queue until it releases, so a statement issued by one
+ * request can never land inside another request's transaction.
  */
 export class PgliteDatabase implements SqlDatabase {
   readonly driver = 'pglite' as const;
-  private readonly lock = new Mutex();
+  private readonly waiting = new Map<number, (reply: Reply) => void>();
+  private nextId = 1;
+  private nextHolder = 1;
+  /** Set once the thread has gone (closed, or crashed): every later call fails with it. */
+  private gone?: Error;
 
   private constructor(
-    private readonly db: PGlite,
+    private readonly worker: Worker,
     private readonly release: () => Promise<void>,
-  ) {}
+  ) {
+    worker.on('message', (reply: Reply) => {
+      const settle = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      settle?.(reply);
+    });
+    const stop = (error: Error) => {
+      this.gone ??= error;
+      const failure = { message: this.gone.message, name: this.gone.name, fields: {} };
+      for (const [id, settle] of this.waiting) settle({ id, ok: false, error: failure });
+      this.waiting.clear();
+    };
+    worker.on('error', (error) => stop(new Error(`the embedded database stopped: ${error.message}`)));
+    worker.on('exit', () => stop(new Error('the embedded database is closed')));
+    // The thread keeps the process alive only while a statement is outstanding, as a socket would.
+    worker.unref();
+  }
 
   /**
    * `dataDir` undefined keeps the database in memory (tests). A data directory is one process's
    * alone: a second process (a rebuild while the service runs) is refused rather than let it
    * corrupt the files.
    */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  static async open(dataDir?: string, options: PgliteOptions = {}): Promise<PgliteDatabase> {
     const release = dataDir ? await lockDirectory(`${dataDir}.lock`) : async () => undefined;
+    const settings = { dataDir, fsync: options.fsync ?? true, maintenanceIntervalMs: options.maintenanceIntervalMs ?? 10_000 };
     try {
-      return new PgliteDatabase(await PGlite.create(dataDir ? { dataDir } : {}), release);
+      // initdb leaves about 400 MB of WebAssembly memory that its thread never gives back: a new
+      // directory is created by a thread of its own, and the database then opened by a fresh one.
+      if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await (await startWorker({ ...settings, createOnly: true })).terminate();
+      return new PgliteDatabase(await startWorker(settings), release);
     } catch (error) {
       await release();
       throw error;
     }
   }
 
-  query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return this.lock.run(async () => (await this.db.query<Row>(sql, params as unknown[])).rows);
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return (await this.call({ kind: 'query', sql, params })).rows as Row[];
   }
 
   transaction<T>(work: (tx: SqlClient) => Promise<T>): Promise<T> {
-    return this.lock.run(() =>
-      this.db.transaction(async (tx) =>
-        work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<Row>(sql, params as unknown[])).rows }),
-      ),
+    return this.hold({ begin: 'BEGIN', commit: 'COMMIT', rollback: 'ROLLBACK' }, (run) =>
+      work({ query: async <Row>(sql: string, params?: readonly unknown[]) => (await run<Row>(sql, params)).rows }),
     );
   }
 
   session<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
-    // Inside the lock, statements go to PGlite directly: taking the lock again would deadlock.
-    const run = async <Row>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<Row>> => {
-      const result = await this.db.query<Row>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length, command: commandOf(sql) };
-    };
-    return this.lock.run(() => work({ run, query: async (sql, params) => (await run(sql, params)).rows as never }));
+    // The caller issues BEGIN/COMMIT itself (TypeORM).
+    return this.hold({}, (run) => work({ run, query: async <Row>(sql: string, params?: readonly unknown[]) => (await run<Row>(sql, params)).rows }));
   }
 
-  exec(script: string): Promise<void> {
-    return this.lock.run(async () => {
-      await this.db.exec(script);
-    });
+  async exec(script: string): Promise<void> {
+    await this.call({ kind: 'exec', script });
   }
 
-  close(): Promise<void> {
-    return this.lock.run(async () => {
-      await this.db.close();
+  /** ANALYZE and VACUUM now the tables that changed enough, as the database thread does every few seconds. */
+  async maintain(): Promise<void> {
+    await this.call({ kind: 'maintain' });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.call({ kind: 'close' });
+    } finally {
+      await this.worker.terminate();
       await this.release();
-    });
+    }
   }
+
+  /**
+   * Has the database thread to itself from `begin` to `commit` (or `rollback` when `work` fails):
+   * `work` runs here, its statements are sent tagged with the holder.
+   */
+  private async hold<T>(
+    statements: { begin?: string; commit?: string; rollback?: string },
+    work: (run: <Row>(sql: string, params?: readonly unknown[]) => Promise<StatementResult<Row>>) => Promise<T>,
+  ): Promise<T> {
+    const holder = this.nextHolder++;
+    await this.call({ kind: 'acquire', holder, sql: statements.begin });
+    let open = true;
+    const run = async <Row>(sql: string, params: readonly unknown[] = []): Promise<StatementResult<Row>> => {
+      if (!open) throw new Error('this transaction has ended');
+      const result = await this.call({ kind: 'query', sql, params, holder });
+      return { rows: result.rows as Row[], rowCount: result.rowCount, command: commandOf(sql) };
+    };
+    let result: T;
+    try {
+      result = await work(run);
+    } catch (error) {
+      open = false;
+      await this.call({ kind: 'release', holder, sql: statements.rollback }).catch(() => undefined);
+      throw error;
+    }
+    open = false;
+    await this.call({ kind: 'release', holder, sql: statements.commit });
+    return result;
+  }
+
+  private async call(request: Request): Promise<{ rows: unknown[]; rowCount: number }> {
+    if (this.gone) throw this.gone;
+    const id = this.nextId++;
+    const reply = await new Promise<Reply>((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.ref();
+      try {
+        this.worker.postMessage({ id, ...request });
+      } catch (error) {
+        // A parameter that cannot be copied to the thread (a function, say): nothing was sent.
+        this.waiting.delete(id);
+        if (this.waiting.size === 0) this.worker.unref();
+        throw error;
+      }
+    });
+    // Made here, after the await, so its stack shows the caller's async frames.
+    if (!reply.ok) throw asError(reply.error);
+    return reply;
+  }
+}
+
+/** A database thread that has opened the database (or created it, with `createOnly`). */
+async function startWorker(workerData: { dataDir?: string; fsync: boolean; maintenanceIntervalMs: number; createOnly?: boolean }): Promise<Worker> {
+  const worker = new Worker(WORKER, { workerData });
+  try {
+    let onError!: (error: Error) => void;
+    let onExit!: () => void;
+    const ready = await new Promise<Ready>((resolve, reject) => {
+      onError = reject;
+      onExit = () => reject(new Error('the embedded database thread ended while opening'));
+      worker.once('message', resolve).once('error', onError).once('exit', onExit);
+    }).finally(() => worker.off('error', onError).off('exit', onExit));
+    if (!ready.ready) throw asError(ready.error);
+    return worker;
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+}
+
+/** A database error as PostgreSQL reported it: message, SQLSTATE `code`, detail, constraint, ... */
+function asError(failure: Failure): Error {
+  const error = new Error(failure.message);
+  return Object.assign(error, failure.fields, { name: failure.name });
 }
 
 export class DataDirectoryInUseError extends Error {
