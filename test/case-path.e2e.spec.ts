@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { type CaseCommand, caseDecider } from '../libs/domain/index.js';
-import { APP_DRIVERS, type TestApp, allEvents, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type TestApp, allEvents, appendDecided, eventually, startTestApp } from './support/test-app.js';
 
 /**
  * Issue 4's walk: one case through detection, screening, verification by a trained agency, intake,
@@ -261,13 +261,7 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
         provisions: [{ provisionId: randomUUID(), recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validFrom: weekAgo }] },
       { type: 'RequestReferral', actor, at: weekAgo, referralId, recipient: { agencyId: shelter, agencyKind: 'shelter' }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'immediate', sharedCategories: ['identity'] },
     ];
-    let state = caseDecider.initialState();
-    const events = commands.flatMap((command) => {
-      const decided = caseDecider.decide(command, state);
-      state = decided.reduce(caseDecider.evolve, state);
-      return decided;
-    });
-    await t.store.appendToStream(`case-${caseId}`, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), { expectedRevision: 'no_stream' });
+    await appendDecided(t.store, caseId, commands);
   });
   afterAll(() => t?.close());
 

@@ -4,7 +4,7 @@ import type { Response } from 'supertest';
 import { type CaseCommand, type CaseEvent, caseDecider } from '../libs/domain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { ConsentExpiry } from '../src/consent-expiry/consent-expiry.service.js';
-import { APP_DRIVERS, type TestApp, allEvents, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type TestApp, allEvents, appendDecided, eventually, startTestApp } from './support/test-app.js';
 
 const DAY = 86_400_000;
 /** The process sleeps until the end of a consent; it looks for ends recorded meanwhile this often. */
@@ -48,13 +48,7 @@ async function referredAWeekAgo(t: TestApp, validUntil: string | undefined, opti
     { type: 'RequestReferral', actor, at: weekAgo, referralId, recipient: { agencyId: shelter, agencyKind: 'shelter' }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'immediate', sharedCategories: ['identity'] },
     ...(options.accepted ? [{ type: 'AcceptReferral', actor: { userId: await userId('caseworker.shelter'), agencyId: shelter, agencyKind: 'shelter' }, at: weekAgo, referralId } as const] : []),
   ];
-  let state = caseDecider.initialState();
-  const events = commands.flatMap((command) => {
-    const decided = caseDecider.decide(command, state);
-    state = decided.reduce(caseDecider.evolve, state);
-    return decided;
-  });
-  await t.store.appendToStream(`case-${caseId}`, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), { expectedRevision: 'no_stream' });
+  await appendDecided(t.store, caseId, commands);
   return { caseId, referralId };
 }
 

@@ -1,9 +1,10 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { type CaseCommand, caseDecider } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
 import { createApp } from '../../src/app.factory.js';
@@ -133,6 +134,20 @@ async function openTestApp(config: AppConfig, dataDir: string, release: () => Pr
       await release();
     },
   };
+}
+
+/**
+ * A case's history made by the real decider and stored in one append, as if written earlier (a
+ * week-old referral, say): for states the HTTP API cannot reach without waiting.
+ */
+export async function appendDecided(store: EventStore, caseId: string, commands: readonly CaseCommand[]): Promise<void> {
+  let state = caseDecider.initialState();
+  const events = commands.flatMap((command) => {
+    const decided = caseDecider.decide(command, state);
+    state = decided.reduce(caseDecider.evolve, state);
+    return decided;
+  });
+  await store.appendToStream(`case-${caseId}`, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), { expectedRevision: 'no_stream' });
 }
 
 /** Every event in the store, in order: to show that a refused request wrote nothing. */
