@@ -7,15 +7,15 @@
  * Refused as well: calendar dates that do not exist (2031-02-30), leap seconds (:60; instants here
  * are POSIX time, which has none, and no consent rests on one second), fractions finer than a
  * millisecond (an instant is kept to the millisecond; a finer one would be silently narrowed), and
- * instants whose UTC form falls outside the years 0000 to 9999 (their normal form could not be read
- * back). Pure: no clock, no I/O.
+ * instants whose UTC form falls outside the years 0001 to 9999 (PostgreSQL has no year 0000, and
+ * the normal form of a later one could not be read back). Pure: no clock, no I/O.
  */
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 const DAY_MS = 86_400_000;
-const FIRST_INSTANT = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
+const FIRST_INSTANT = -62_135_596_800_000; // 0001-01-01T00:00:00.000Z: PostgreSQL has no year 0000
 const LAST_INSTANT = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
 
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);

@@ -9,7 +9,7 @@ const daysIn = (year: number, month: number) => [31, isLeapYear(year) ? 29 : 28,
 /** The parts of an RFC 3339 date-time that exists, written out with an offset. */
 const dateTime = fc
   .record({
-    year: fc.integer({ min: 1, max: 9998 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }),
+    year: fc.integer({ min: 2, max: 9998 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }),
     hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), second: fc.integer({ min: 0, max: 59 }),
     fraction: fc.option(fc.integer({ min: 0, max: 999 }).chain((ms) => fc.integer({ min: 1, max: 3 }).map((digits) => pad(ms, 3).slice(0, digits)))),
     offset: fc.option(fc.record({ sign: fc.constantFrom('+', '-'), hours: fc.integer({ min: 0, max: 23 }), minutes: fc.integer({ min: 0, max: 59 }) })),
@@ -78,6 +78,7 @@ describe('the strict RFC 3339 reader', () => {
     ['a microsecond fraction', '2031-01-01T00:00:00.000001Z'],
     ['an expanded year', '+002031-01-01T00:00:00Z'],
     ['a year whose UTC form is before 0000', '0000-01-01T00:00:00+01:00'],
+    ['year 0000, which PostgreSQL cannot store', '0000-06-01T00:00:00Z'],
     ['a year whose UTC form is after 9999', '9999-12-31T23:00:00-01:00'],
     ['surrounding white space', ' 2031-01-01T00:00:00Z'],
     ['a trailing newline', '2031-01-01T00:00:00Z\n'],
