@@ -58,7 +58,11 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     );
     let withdrawn = 0;
     for (const { case_id: caseId } of due) {
-      const ran = await this.expire(caseId);
+      // One case that fails must not hold back every later deadline: it is tried again next pass.
+      const ran = await this.expire(caseId).catch((error: unknown) => {
+        this.logger.error(`Could not expire a lapsed consent: ${error instanceof Error ? error.name : 'unknown error'}; trying again on the next pass`);
+        return undefined;
+      });
       if (ran === undefined) continue;
       withdrawn += ran.withdrawn;
       // Only moments up to the time it ran, from events it had read: one recorded meanwhile is run next time.
