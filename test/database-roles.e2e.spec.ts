@@ -64,6 +64,13 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
         expect(await count(t.owner, table)).toBe(before);
       });
 
+    it('cannot give an event a position of its own choosing, which would hide every later event from readers', async () => {
+      const picked = `INSERT INTO events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata) OVERRIDING SYSTEM VALUE
+        VALUES (9000000000000000000, 'case-far', 0, gen_random_uuid(), 'Far', '{}', '{}')`;
+      await expect(t.db.query(picked)).rejects.toThrow(/events take their position from the store/);
+      expect(await count(t.owner, "events WHERE stream_id = 'case-far'")).toBe(0);
+    });
+
     it('leaves UPDATE, DELETE and TRUNCATE of the events, the chain, the consent trail and the access log to no role but the owner', async () => {
       const granted = await t.db.query(
         `SELECT r.name AS role, t.name AS table, p.name AS privilege

@@ -13,6 +13,23 @@ for (const database of testDatabases()) {
   });
 
   describe(`SqlEventStore on ${database.name}: the database keeps events immutable`, () => {
+    it('refuses an INSERT that picks its own position, and the store reads on past the attempt', async () => {
+      const db = await database.open();
+      try {
+        const store = new SqlEventStore(db);
+        await store.migrate();
+        const appendOne = (stream: string) => store.appendToStream(stream, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+        await appendOne('case-before');
+        const picked = `INSERT INTO events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata) OVERRIDING SYSTEM VALUE
+          VALUES ($1, 'case-far', 0, $2, 'Far', '{}', '{}')`;
+        await expect(db.query(picked, ['9000000000000000000', randomUUID()])).rejects.toThrow(/events take their position from the store/);
+        await appendOne('case-after');
+        expect((await drain(store, null)).events.map((e) => e.streamId)).toEqual(['case-before', 'case-after']);
+      } finally {
+        await db.close();
+      }
+    });
+
     it.each(['UPDATE events SET event_type = $1', 'DELETE FROM events WHERE event_type <> $1', 'TRUNCATE events'])('refuses %s', async (sql) => {
       const db = await database.open();
       try {

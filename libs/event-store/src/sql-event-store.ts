@@ -35,6 +35,23 @@ $$;
 DROP TRIGGER IF EXISTS events_commit_order ON events;
 CREATE TRIGGER events_commit_order BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION events_take_commit_order();
 
+-- A position comes from the identity, drawn under that lock, and from nowhere else: an INSERT that
+-- picks its own (OVERRIDING SYSTEM VALUE) could sort an event after every later one and so hide
+-- them from readers. Definer's rights, since the service's role holds no right on the sequence.
+CREATE OR REPLACE FUNCTION events_take_position_from_identity() RETURNS trigger LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+  IF NEW.global_position IS DISTINCT FROM currval(pg_get_serial_sequence(quote_ident(TG_TABLE_SCHEMA) || '.' || quote_ident(TG_TABLE_NAME), 'global_position')) THEN
+    RAISE EXCEPTION 'events take their position from the store' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+EXCEPTION WHEN object_not_in_prerequisite_state THEN -- currval before any nextval in this session
+  RAISE EXCEPTION 'events take their position from the store' USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+DROP TRIGGER IF EXISTS events_position_from_identity ON events;
+CREATE TRIGGER events_position_from_identity BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION events_take_position_from_identity();
+
 -- Events are immutable in the database itself, whatever the code above it does.
 ${appendOnly('events', 'events are immutable')}
 `;
