@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type EventStore, type RecordedEvent, SqlEventStore } from '../../event-store/index.js';
 import type { SqlClient } from '../../sql/index.js';
 import { testDatabases } from '../../testing/index.js';
-import { type Projection, ProjectionRunner, ReplayIncompleteError } from './projection-runner.js';
+import { CHECKPOINT_CHANNEL, type Projection, ProjectionRunner, ReplayIncompleteError } from './projection-runner.js';
 
 /** Counts events per stream; can be told to fail on one event, as a crash in the middle of a batch. */
 function counting(failOn?: string): Projection {
@@ -156,6 +156,22 @@ for (const database of testDatabases()) {
         expect(await db.query('SELECT events FROM stream_counts')).toEqual([{ events: 1 }]);
         stop.abort();
         await running;
+        await unwatch();
+        await db.close();
+      });
+
+      it('takes an announcement only as a reason to look: a forged one does not pass writes the read models lack', async () => {
+        const db = await database.open();
+        const store = new SqlEventStore(db);
+        await store.migrate();
+        const app = new ProjectionRunner('read-models', db, store, [counting()]);
+        await app.migrate();
+        const unwatch = await app.watch();
+        const [{ schema }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+        const { position } = await store.appendToStream('s-forged', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+        // Anyone connected may NOTIFY on the channel, here with a position far past every write.
+        await db.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, JSON.stringify({ schema, runner: 'read-models', position: '9000000000000000000' })]);
+        expect(await app.reached(position, 500)).toBe(false);
         await unwatch();
         await db.close();
       });

@@ -169,11 +169,8 @@ export class ProjectionRunner {
       const commit = parseAnnouncement(payload);
       // One channel serves every schema of the database: only ours counts.
       if (commit?.schema !== schema || commit.runner !== this.name) return;
-      try {
-        this.learn(commit.position);
-      } catch {
-        // Not a position of this store (a stray NOTIFY): ignored, as waiting writes time out at worst.
-      }
+      // Anyone connected may NOTIFY: an announcement only says "look", the stored checkpoint says where.
+      void this.checkpoint().catch(() => undefined);
     });
   }
 
