@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import { type CaseEvent, CommandRejected } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
@@ -84,7 +85,10 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     const [opened] = await this.store.readStream(caseStream(caseId));
     const owningAgencyId = (opened?.data as { owningAgencyId?: string } | undefined)?.owningAgencyId;
     if (!owningAgencyId) return { withdrawn: 0 };
-    const actor = { userId: CONSENT_EXPIRY_ACTOR, agencyId: owningAgencyId, agencyKind: 'government_social_service' } as const;
+    // Its real kind, so that no rule that depends on the kind is ever judged against a made-up one.
+    const [agency] = await this.db.query<{ kind: AgencyKind }>('SELECT kind FROM agencies WHERE id = $1', [owningAgencyId]);
+    if (!agency) return undefined;
+    const actor = { userId: CONSENT_EXPIRY_ACTOR, agencyId: owningAgencyId, agencyKind: agency.kind };
     try {
       const outcome = await this.commands.execute({
         caseId,

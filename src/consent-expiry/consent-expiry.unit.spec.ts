@@ -16,6 +16,7 @@ describe('the consent-expiry process, one pass', () => {
       query: async (sql: string, params: unknown[]) => {
         if (sql.startsWith('SELECT case_id')) return due.map((caseId) => ({ case_id: caseId }));
         if (sql.startsWith('DELETE')) deleted.push(params);
+        if (sql.startsWith('SELECT kind')) return [{ kind: 'government_social_service' }];
         return [];
       },
     } as unknown as SqlDatabase;
