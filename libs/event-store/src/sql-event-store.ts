@@ -99,7 +99,10 @@ export class SqlEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
     try {
-      const result = await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision));
+      // Nearly every append finds the stream where it expected: one statement. Anything else (a
+      // stale revision, a retried request, an empty batch) takes the transaction that tells which.
+      const result = (await this.appendAsExpected(streamId, events, options.expectedRevision))
+        ?? (await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision)));
       if (events.length > 0) this.appended.emit('append', result.position);
       return result;
     } catch (error) {
@@ -109,6 +112,35 @@ export class SqlEventStore implements EventStore {
       if (retried) return retried;
       throw new WrongExpectedRevisionError(streamId, options.expectedRevision, await this.currentRevision(this.db, streamId));
     }
+  }
+
+  /**
+   * The append in one statement that inserts only when the stream's last revision is the expected
+   * one, numbering the events after it; undefined when it inserted nothing (or there is nothing to
+   * insert). A concurrent append of the same revisions fails on the unique key, as in appendIn.
+   */
+  private async appendAsExpected(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult | undefined> {
+    if (events.length === 0) return undefined;
+    const values: unknown[] = typeof expected === 'number' ? [streamId, expected] : [streamId];
+    const guard = expected === 'any' ? 'true' : expected === 'no_stream' ? 'stream.revision IS NULL' : 'stream.revision = $2::bigint';
+    const tuples = events.map((event, index) => {
+      const p = values.length;
+      values.push(index, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+      return `($${p + 1}::int, $${p + 2}::uuid, $${p + 3}::text, $${p + 4}::jsonb, $${p + 5}::jsonb)`;
+    });
+    const rows = await this.db.query<{ global_position: number | string; stream_revision: number | string }>(
+      `WITH stream AS (SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1)
+       INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata)
+       SELECT $1, coalesce(stream.revision, -1) + 1 + e.i, e.event_id, e.event_type, e.data, e.metadata
+         FROM stream, (VALUES ${tuples.join(', ')}) AS e (i, event_id, event_type, data, metadata)
+        WHERE ${guard}
+        ORDER BY e.i
+       RETURNING global_position, stream_revision`,
+      values,
+    );
+    if (rows.length === 0) return undefined;
+    const last = rows.reduce((a, b) => (Number(a.global_position) > Number(b.global_position) ? a : b));
+    return { nextExpectedRevision: Number(last.stream_revision), position: positionOf(last) };
   }
 
   private async appendIn(tx: SqlClient, streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
