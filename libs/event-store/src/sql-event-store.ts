@@ -101,7 +101,7 @@ export class SqlEventStore implements EventStore {
     try {
       // Nearly every append finds the stream where it expected: one statement. Anything else (a
       // stale revision, a retried request, an empty batch) takes the transaction that tells which.
-      const result = (await this.appendAsExpected(streamId, events, options.expectedRevision))
+      const result = (await this.appendAsExpected(this.db, streamId, events, options.expectedRevision))
         ?? (await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision)));
       if (events.length > 0) this.appended.emit('append', result.position);
       return result;
@@ -117,9 +117,10 @@ export class SqlEventStore implements EventStore {
   /**
    * The append in one statement that inserts only when the stream's last revision is the expected
    * one, numbering the events after it; undefined when it inserted nothing (or there is nothing to
-   * insert). A concurrent append of the same revisions fails on the unique key, as in appendIn.
+   * insert). A concurrent append of the same revisions fails on the unique key. The one INSERT
+   * of the store, used alone or inside appendIn's transaction.
    */
-  private async appendAsExpected(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult | undefined> {
+  private async appendAsExpected(db: SqlClient, streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult | undefined> {
     if (events.length === 0) return undefined;
     const values: unknown[] = typeof expected === 'number' ? [streamId, expected] : [streamId];
     const guard = expected === 'any' ? 'true' : expected === 'no_stream' ? 'stream.revision IS NULL' : 'stream.revision = $2::bigint';
@@ -128,7 +129,7 @@ export class SqlEventStore implements EventStore {
       values.push(index, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
       return `($${p + 1}::int, $${p + 2}::uuid, $${p + 3}::text, $${p + 4}::jsonb, $${p + 5}::jsonb)`;
     });
-    const rows = await this.db.query<{ global_position: number | string; stream_revision: number | string }>(
+    const rows = await db.query<{ global_position: number | string; stream_revision: number | string }>(
       `WITH stream AS (SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1)
        INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata)
        SELECT $1, coalesce(stream.revision, -1) + 1 + e.i, e.event_id, e.event_type, e.data, e.metadata
@@ -157,20 +158,10 @@ export class SqlEventStore implements EventStore {
       const [last] = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`, [streamId]);
       return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, position: last ? positionOf(last) : '0' };
     }
-    const first = actual === 'no_stream' ? 0 : actual + 1;
-    const values: unknown[] = [];
-    const tuples = events.map((event, index) => {
-      values.push(streamId, first + index, event.eventId, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-      const p = index * 6;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb, $${p + 6}::jsonb)`;
-    });
-    const rows = await tx.query<{ global_position: number | string }>(
-      `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ${tuples.join(', ')}
-       RETURNING global_position`,
-      values,
-    );
-    const last = rows.reduce((a, b) => (Number(a.global_position) > Number(b.global_position) ? a : b));
-    return { nextExpectedRevision: first + events.length - 1, position: positionOf(last) };
+    // It matched a moment ago; an append that came in between makes this one stale.
+    const appended = await this.appendAsExpected(tx, streamId, events, expected);
+    if (appended) return appended;
+    throw new WrongExpectedRevisionError(streamId, expected, await this.currentRevision(tx, streamId));
   }
 
   /** The original result when exactly these event ids already are this stream's events in a row (a retried request). */
