@@ -1,10 +1,11 @@
 import { Inject, Injectable, PreconditionFailedException, UnprocessableEntityException } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
-import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, caseDecider } from '../../libs/domain/index.js';
+import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, type Sealed, caseDecider } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore, type GlobalPosition, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
 import { Clock } from '../platform/clock.js';
+import { CaseSealing, sealPending } from './case-sealing.js';
 
 export const caseStream = (caseId: string) => `case-${caseId}`;
 
@@ -21,8 +22,11 @@ export interface CommandRequest {
   /** From If-Match: the case's revision the client last read. */
   readonly expectedRevision?: number;
   readonly correlationId: string;
-  /** Builds the command; async because personal data is sealed under the case's key first. */
-  build(at: string): Promise<CaseCommand> | CaseCommand;
+  /**
+   * Builds the command as of `at`. Personal data goes in as `sealLater` placeholders: it is sealed
+   * only once the decider has accepted the command, so a refused one writes no key material.
+   */
+  build(at: string): CaseCommand;
 }
 
 export interface CommandOutcome {
@@ -43,6 +47,7 @@ export class CaseCommandService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IDEMPOTENCY_KEY) private readonly fingerprintKey: Buffer,
     private readonly clock: Clock,
+    private readonly sealing: CaseSealing,
   ) {}
 
   idSource(principal: Principal, idempotencyKey?: string): IdSource {
@@ -54,6 +59,8 @@ export class CaseCommandService {
     const stream = caseStream(request.caseId);
     const keyRef = request.idempotencyKey ? this.mac(['key', request.principal.agencyId, request.idempotencyKey]).toString('hex') : undefined;
     const fingerprint = this.mac(['request', JSON.stringify(request.request)]).toString('hex');
+    const sealed = new Map<string, Sealed>();
+    const seal = (field: string, value: unknown) => this.sealing.seal(request.caseId, field, value);
 
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(stream);
@@ -66,10 +73,11 @@ export class CaseCommandService {
       const at = this.clock.now();
       // Decided before If-Match is compared: a case the caller may not see answers 404 whatever
       // If-Match says, so no revision (nor the case's existence) is learnt from a 412.
-      const events = caseDecider.decide(await request.build(at), state);
+      const decided = caseDecider.decide(request.build(at), state);
       if (request.expectedRevision !== undefined && request.expectedRevision !== current) {
         throw new PreconditionFailedException(`If-Match names revision ${request.expectedRevision}; the case is at revision ${current}`);
       }
+      const events = await sealPending(decided, seal, sealed);
       const metadata = {
         actorUserId: request.principal.userId,
         actorAgencyId: request.principal.agencyId,
