@@ -65,4 +65,5 @@ const JUDICIAL_SERVICES: Readonly<Record<JudicialAgencyKind, readonly ServiceTyp
 export const mayOffer = (kind: AgencyKind, serviceType: ServiceType): boolean =>
   !isJudicialAgency(kind) || JUDICIAL_SERVICES[kind].includes(serviceType);
 export const judicialServiceRefusal = (kind: AgencyKind, serviceType: ServiceType): string =>
-  `a ${kind.replaceAll('_', ' ')} agency does not offer ${serviceType.replaceAll('_', ' ')} through the network: data reaching it is judicial cooperation`;
+  `a ${kind.replaceAll('_', ' ')} agency does not offer ${serviceType.replaceAll('_', ' ')} through the network: ` +
+  'data reaching it is judicial cooperation';

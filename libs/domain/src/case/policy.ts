@@ -84,22 +84,21 @@ export function withOrphansWithdrawn(
 /** The basis each shared category of a new referral stands on, or a refusal naming what no basis covers or a flag withholds. */
 export function legalBasisFor(state: ExistingCase, command: RequestReferral): LegalBasis[] {
   const subject = consentSubjectOf(state);
-  const service = command.serviceType ? { serviceType: command.serviceType } : {};
+  const request = { recipient: command.recipient, purpose: command.purpose, ...(command.serviceType ? { serviceType: command.serviceType } : {}) };
   const legalBasis: LegalBasis[] = [];
   const uncoveredCategories: DataCategory[] = [];
   const withheld: DataCategory[] = [];
   for (const category of command.sharedCategories) {
-    const decision = permits(subject, { recipient: command.recipient, purpose: command.purpose, ...service, category, at: command.at });
+    const decision = permits(subject, { ...request, category, at: command.at });
     if (!decision.permitted) (decision.rule === 'safety_flag' ? withheld : uncoveredCategories).push(category);
     else if (decision.basis.kind === 'consent') legalBasis.push({ category, consentId: decision.basis.consentId, provisionId: decision.basis.provisionId });
     else if (decision.basis.kind === 'best_interests') legalBasis.push({ category, determinationId: decision.basis.determinationId });
   }
   // The referral's earlier checks leave only these two denials; the owner basis cannot apply to another agency.
+  const basis = `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''}`;
+  const service = command.serviceType ? ` (${command.serviceType})` : '';
   const problems = [
-    ...(uncoveredCategories.length > 0
-      ? [`no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers sharing ${uncoveredCategories.join(', ')}`
-        + ` with this agency for ${command.purpose}${command.serviceType ? ` (${command.serviceType})` : ''}`]
-      : []),
+    ...(uncoveredCategories.length > 0 ? [`${basis} covers sharing ${uncoveredCategories.join(', ')} with this agency for ${command.purpose}${service}`] : []),
     ...(withheld.length > 0 ? [`a safety flag on the case withholds ${withheld.join(', ')} from other agencies`] : []),
   ];
   if (problems.length > 0) reject('consent_required', problems.join('; '));
