@@ -1,6 +1,4 @@
-import {
-  type BestInterestsDetermination, type ConsentRecord, type ConsentSubject, type DataCategory, type DisclosureGrant, type SafetyFlag, permits,
-} from '../../../consent-policy/index.js';
+import { type ConsentSubject, type DataCategory, type DisclosureGrant, permits } from '../../../consent-policy/index.js';
 import { instantOrNaN as instant } from '../../../time/index.js';
 import type { Actor, RequestReferral } from '../commands.js';
 import type { AgeGroup, CaseEvent, LegalBasis, ReferralRequested, ReferralWithdrawalCause } from '../events.js';
@@ -8,16 +6,11 @@ import { reject } from '../rejection.js';
 import { evolve } from './evolve.js';
 import { type ExistingCase, openReferrals, treatedAsChild } from './state.js';
 
-/** What the consent policy is told of a case, wherever the case is read from (its state here, a stored view elsewhere). */
-export interface CaseFacts {
-  readonly owningAgencyId: string;
-  readonly ageGroup: AgeGroup;
-  readonly consents: readonly ConsentRecord[];
-  /** Approved determinations only. */
-  readonly bestInterests: readonly BestInterestsDetermination[];
-  readonly safetyFlags: readonly SafetyFlag[];
-  readonly erased: boolean;
-}
+/**
+ * What the consent policy is told of a case, wherever it is read from (its state here, a stored view
+ * elsewhere): the age group, so that whether it counts as a child's is decided here only.
+ */
+export type CaseFacts = Omit<ConsentSubject, 'treatedAsChild'> & { readonly ageGroup: AgeGroup };
 
 export function consentSubject({ ageGroup, owningAgencyId, consents, bestInterests, safetyFlags, erased }: CaseFacts): ConsentSubject {
   return { owningAgencyId, treatedAsChild: treatedAsChild(ageGroup), consents, bestInterests, safetyFlags, erased };
