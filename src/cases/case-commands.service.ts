@@ -1,6 +1,6 @@
-import { Inject, Injectable, PreconditionFailedException, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
-import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, type Sealed, caseDecider } from '../../libs/domain/index.js';
+import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, type Sealed, StaleRevision, caseDecider } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore, type GlobalPosition, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
@@ -75,7 +75,7 @@ export class CaseCommandService {
       // If-Match says, so no revision (nor the case's existence) is learnt from a 412.
       const decided = caseDecider.decide(request.build(at), state);
       if (request.expectedRevision !== undefined && request.expectedRevision !== current) {
-        throw new PreconditionFailedException(`If-Match names revision ${request.expectedRevision}; the case is at revision ${current}`);
+        throw new StaleRevision(request.expectedRevision, current);
       }
       const events = await sealPending(decided, seal, sealed);
       const metadata = {
@@ -97,7 +97,7 @@ export class CaseCommandService {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (request.expectedRevision !== undefined) {
-          throw new PreconditionFailedException(`the case changed after revision ${request.expectedRevision}; read it again`);
+          throw new StaleRevision(request.expectedRevision);
         }
         if (attempt >= ATTEMPTS) throw error;
       }

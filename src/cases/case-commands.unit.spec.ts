@@ -6,7 +6,7 @@ import { Clock } from '../platform/clock.js';
 import { CaseCommandService } from './case-commands.service.js';
 import { type CaseSealing, sealLater } from './case-sealing.js';
 
-const principal: Principal = { userId: 'user-1', agencyId: 'agency-1', agencyKind: 'ngo', role: 'caseworker' };
+const principal: Principal = { userId: 'user-1', agencyId: 'agency-1', agencyKind: 'national_ngo', role: 'caseworker' };
 const CASE_ID = '6f1c1c6e-0000-4000-8000-000000000001';
 
 /** A store whose first append finds that someone else wrote to the stream in between. */

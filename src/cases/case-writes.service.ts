@@ -3,7 +3,7 @@ import { DataSource, In } from 'typeorm';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
 import {
-  type CaseCommand, type CasePersonalData, CommandRejected, directoryServiceFor, isUnavailable, referralTarget,
+  CaseAlreadyErased, type CaseCommand, type CasePersonalData, directoryServiceFor, isUnavailable, referralTarget,
 } from '../../libs/domain/index.js';
 import { normalInstant } from '../../libs/time/index.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
@@ -144,7 +144,7 @@ export class CaseWrites {
     const outcome = await this.run(caseId, context, {}, () => ({ type: 'ApproveErasure', requestId, asCoordinator: context.principal.role === 'network_coordinator' }))
       .catch(async (error: unknown) => {
         // Erased already: a retry after a failed key destruction destroys the key before answering 409.
-        if (error instanceof CommandRejected && error.message === 'the case is erased') await this.keys.destroy(caseId);
+        if (error instanceof CaseAlreadyErased) await this.keys.destroy(caseId);
         throw error;
       });
     if (outcome.events.some((e) => e.type === 'CaseErased')) await this.keys.destroy(caseId);

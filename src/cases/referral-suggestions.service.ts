@@ -1,5 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { type AgencyKind, type DataCategory, type ServiceType, isJudicialAgency, permits } from '../../libs/consent-policy/index.js';
+import { type AgencyKind, type DataCategory, type ServiceType, basisNeeded, basisNeededInWords, permits } from '../../libs/consent-policy/index.js';
 import { type AgeGroup, ageRangeOf, eligibilityGaps, isUnavailable, referralTarget, treatedAsChild } from '../../libs/domain/index.js';
 import { AccessLog } from '../audit/access-log.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
@@ -85,12 +85,9 @@ const consentNeeded = (
 ) => {
   const flagged = missing.filter((m) => 'rule' in m.decision && m.decision.rule === 'safety_flag').map((m) => m.category);
   const askable = missing.map((m) => m.category).filter((c) => !flagged.includes(c));
-  // The policy's rules for judicial cooperation: a named agency, and for a child a determination only.
-  const basis = isJudicialAgency(offer.agencyKind)
-    ? (child ? 'an approved best-interests determination naming the agency,' : 'the person\'s explicit consent naming the agency')
-    : (child ? 'a guardian\'s consent with the child\'s assent, or an approved best-interests determination,' : 'the person\'s consent');
+  const basis = basisNeededInWords(basisNeeded('service_provision', { agencyKind: offer.agencyKind }, child));
   return [
-    ...(askable.length > 0 ? [`${basis} to share ${askable.join(', ')} with ${offer.agencyName} for service_provision (${serviceType})`] : []),
+    ...(askable.length > 0 && basis ? [`${basis} to share ${askable.join(', ')} with ${offer.agencyName} for service_provision (${serviceType})`] : []),
     ...(flagged.length > 0 ? [`${flagged.join(', ')} withheld by a safety flag on the case`] : []),
   ].join('; ');
 };
