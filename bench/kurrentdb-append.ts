@@ -9,12 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { KurrentDbEventStore } from '../libs/event-store/index.js';
 import { startInMemoryKurrentDb } from '../test/support/in-memory-kurrentdb/in-memory-kurrentdb-server.js';
 
+/** One side of a comparison: units done and seconds taken in a round. */
+type Measure = (round: number) => Promise<[number, number]>;
+
 /** What bench/run.ts lends: its round-robin of baseline and measure, its progress, its payloads and its completeness check. */
 export interface BenchTools {
   readonly events: number;
   readonly rounds: number;
   readonly batch: number;
-  interleaved(rounds: number, pair: readonly [(round: number) => Promise<[number, number]>, (round: number) => Promise<[number, number]>]): Promise<[number, number]>;
+  interleaved(rounds: number, pair: readonly [Measure, Measure]): Promise<[number, number]>;
   timed(label: string, total: number, step: (done: number) => Promise<number>): Promise<number>;
   payload(): { data: Record<string, unknown>; metadata: Record<string, unknown> };
   expectCount(label: string, actual: number, expected: number): void;
@@ -57,7 +60,8 @@ export async function kurrentDbAppendBenchmark(tools: BenchTools): Promise<Kurre
       measure(`adapter appendToStream, ${tools.batch} events`, tools.batch, () => adapterAppend(tools.batch)),
     ]);
     if (server) {
-      const count = (kind: string) => server.log.readAll('start', true, Number.MAX_SAFE_INTEGER).filter((e) => e.streamId.startsWith(`${prefix}-${kind}-`)).length;
+      const all = server.log.readAll('start', true, Number.MAX_SAFE_INTEGER);
+      const count = (kind: string) => all.filter((e) => e.streamId.startsWith(`${prefix}-${kind}-`)).length;
       tools.expectCount('events the raw client appended', count('raw'), 2 * perRound * tools.rounds);
       tools.expectCount('events the adapter appended', count('adapter'), 2 * perRound * tools.rounds);
     }

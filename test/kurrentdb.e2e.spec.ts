@@ -5,7 +5,9 @@ import { type TestApp, eventually, startTestApp } from './support/test-app.js';
 const PERSON = { identity: { fullName: 'Amina Kurrent-Person' }, contact: { phone: '+234 800 333 4444', safeToContact: true } };
 
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
-if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: the KurrentDB end-to-end test (read models in PostgreSQL) is skipped.');
+if (!process.env.DATABASE_URL) {
+  console.info('DATABASE_URL is not set: the KurrentDB end-to-end test (read models in PostgreSQL) is skipped.');
+}
 
 /**
  * The service with EVENT_STORE=kurrentdb: its events go to KurrentDB (here the in-memory protocol
@@ -37,10 +39,13 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
     const referred = await t.http.post(`/cases/${caseId}/referrals`).set(await as('caseworker.ngo'))
       .send({ toAgencyId: shelter, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] }).expect(201);
 
-    const atShelter = await eventually(async () => t.http.get(`/cases/${caseId}`).set(await as('caseworker.shelter')), (r) => r.status === 200);
+    const shelterView = async () => t.http.get(`/cases/${caseId}`).set(await as('caseworker.shelter'));
+    const atShelter = await eventually(shelterView, (r) => r.status === 200);
     expect(atShelter.status).toBe(200);
     expect(atShelter.body.personalData).toEqual({ identity: PERSON.identity });
-    expect(atShelter.body.referrals).toEqual([expect.objectContaining({ referralId: referred.body.referralId, serviceType: 'shelter', status: 'requested' })]);
+    expect(atShelter.body.referrals).toEqual([
+      expect.objectContaining({ referralId: referred.body.referralId, serviceType: 'shelter', status: 'requested' }),
+    ]);
     expect(JSON.stringify(atShelter.body)).not.toContain(PERSON.contact.phone);
     const own = await t.http.get(`/cases/${caseId}`).set(await as('caseworker.ngo')).expect(200);
     expect(own.body.personalData.identity).toEqual(PERSON.identity);

@@ -1,6 +1,6 @@
 import {
-  type AppendStreamState, DeadlineExceededError, FORWARDS, type KurrentDBClient, type Position, type ResolvedEvent, START, StreamNotFoundError,
-  UnavailableError, WrongExpectedVersionError as KurrentWrongExpectedVersion, jsonEvent,
+  type AppendStreamState, DeadlineExceededError, FORWARDS, type KurrentDBClient, type Position, type ResolvedEvent, START,
+  StreamNotFoundError, UnavailableError, WrongExpectedVersionError as KurrentWrongExpectedVersion, jsonEvent,
 } from '@kurrent/kurrentdb-client';
 import {
   type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
@@ -48,7 +48,9 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 
-  async appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
     const expected = options.expectedRevision;
     if (events.length === 0) return this.whereItStands(streamId, expected);
     let nextExpectedRevision: number;
@@ -61,7 +63,7 @@ export class KurrentDbEventStore implements EventStore {
       // A retried request arrives with the revision it saw before its first attempt succeeded.
       const earlier = await this.earlierAppend(streamId, events);
       if (earlier) return earlier;
-      const actual = (error as { actualState?: bigint | string }).actualState;
+      const actual = error.actualState;
       throw new WrongExpectedRevisionError(streamId, expected, typeof actual === 'bigint' ? Number(actual) : 'no_stream');
     }
     const last = await this.eventAt(streamId, nextExpectedRevision);

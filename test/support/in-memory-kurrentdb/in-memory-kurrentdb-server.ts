@@ -19,7 +19,9 @@ import statusPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1
 import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb.js';
 import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
 import { randomUUID } from 'node:crypto';
-import { type AllPosition, type AppendOutcome, type ExpectedState, InMemoryLog, type ProposedEvent, type StoredEvent } from './in-memory-log.js';
+import {
+  type AllPosition, type AppendOutcome, type ExpectedState, InMemoryLog, type ProposedEvent, type StoredEvent,
+} from './in-memory-log.js';
 
 const { ReadReq, ReadResp, AppendResp, BatchAppendReq, BatchAppendResp } = streamsPb;
 type ReadReqT = InstanceType<typeof ReadReq>;
@@ -88,7 +90,9 @@ function read(log: InMemoryLog, call: grpc.ServerWritableStream<ReadReqT, unknow
   const options = call.request.getOptions()!;
   const forwards = options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS;
   const count = Number(options.getCount() || '0') || Number.MAX_SAFE_INTEGER;
-  if (options.hasFilter()) return call.destroy(Object.assign(new Error('filters are not in the in-memory protocol double'), { code: grpc.status.UNIMPLEMENTED }));
+  if (options.hasFilter()) {
+    return call.destroy(Object.assign(new Error('filters are not in the in-memory protocol double'), { code: grpc.status.UNIMPLEMENTED }));
+  }
   if (options.hasStream()) {
     const stream = options.getStream()!;
     const streamId = Buffer.from(stream.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8');
@@ -117,7 +121,7 @@ function read(log: InMemoryLog, call: grpc.ServerWritableStream<ReadReqT, unknow
   const caughtUp = new ReadResp.CaughtUp();
   caughtUp.setTimestamp(timestampPb.Timestamp.fromDate(new Date()));
   const last = log.lastPosition();
-  if (last) caughtUp.setPosition(new ReadResp.Position().setCommitPosition(String(last.commit)).setPreparePosition(String(last.prepare)));
+  if (last) caughtUp.setPosition(positionOf(new ReadResp.Position(), last));
   call.write(new ReadResp().setCaughtUp(caughtUp));
   const end = () => unsubscribe();
   call.on('cancelled', end);
@@ -153,8 +157,7 @@ function append(log: InMemoryLog, call: grpc.ServerReadableStream<AppendReqT, un
     if (request.hasOptions()) {
       const options = request.getOptions()!;
       streamId = Buffer.from(options.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8');
-      expected = options.hasNoStream() ? { kind: 'no_stream' } : options.hasStreamExists() ? { kind: 'stream_exists' }
-        : options.hasAny() ? { kind: 'any' } : { kind: 'revision', revision: BigInt(options.getRevision()) };
+      expected = expectedState(options, options.getRevision());
     } else if (request.hasProposedMessage()) {
       proposed.push(proposedEvent(request.getProposedMessage()!));
     }
@@ -162,7 +165,7 @@ function append(log: InMemoryLog, call: grpc.ServerReadableStream<AppendReqT, un
   call.on('end', () => {
     const outcome = log.append(streamId, expected, proposed);
     const response = new AppendResp();
-    if (outcome.kind === 'too_large') return callback({ code: grpc.status.INVALID_ARGUMENT, details: `Maximum Append Size of ${outcome.maxAppendSize} Exceeded.` });
+    if (outcome.kind === 'too_large') return callback({ code: grpc.status.INVALID_ARGUMENT, details: tooLarge(outcome.maxAppendSize) });
     if (outcome.kind === 'wrong_expected_version') {
       const wrong = new AppendResp.WrongExpectedVersion();
       if (outcome.current === 'no_stream') wrong.setCurrentNoStream(new sharedPb.Empty());
@@ -171,7 +174,7 @@ function append(log: InMemoryLog, call: grpc.ServerReadableStream<AppendReqT, un
       return callback(null, response.setWrongExpectedVersion(wrong));
     }
     const success = new AppendResp.Success().setCurrentRevision(String(outcome.currentRevision));
-    if (outcome.position) success.setPosition(new AppendResp.Position().setCommitPosition(String(outcome.position.commit)).setPreparePosition(String(outcome.position.prepare)));
+    if (outcome.position) success.setPosition(positionOf(new AppendResp.Position(), outcome.position));
     else success.setNoPosition(new sharedPb.Empty());
     callback(null, response.setSuccess(success));
   });
@@ -187,8 +190,7 @@ function batchAppend(log: InMemoryLog, call: grpc.ServerDuplexStream<BatchAppend
       const identifier = options.getStreamIdentifier()!;
       pending.set(correlation, {
         streamId: Buffer.from(identifier.getStreamName_asU8()).toString('utf8'),
-        expected: options.hasNoStream() ? { kind: 'no_stream' } : options.hasStreamExists() ? { kind: 'stream_exists' }
-          : options.hasAny() ? { kind: 'any' } : { kind: 'revision', revision: BigInt(options.getStreamPosition()) },
+        expected: expectedState(options, options.getStreamPosition()),
         proposed: [],
         identifier,
       });
@@ -204,7 +206,7 @@ function batchAppend(log: InMemoryLog, call: grpc.ServerDuplexStream<BatchAppend
     const outcome = log.append(batch.streamId, batch.expected, batch.proposed);
     if (outcome.kind === 'success') {
       const success = new BatchAppendResp.Success().setCurrentRevision(String(outcome.currentRevision));
-      if (outcome.position) success.setPosition(new sharedPb.AllStreamPosition().setCommitPosition(String(outcome.position.commit)).setPreparePosition(String(outcome.position.prepare)));
+      if (outcome.position) success.setPosition(positionOf(new sharedPb.AllStreamPosition(), outcome.position));
       else success.setNoPosition(new emptyPb.Empty());
       call.write(response.setSuccess(success));
     } else {
@@ -218,8 +220,9 @@ function batchError(outcome: Exclude<AppendOutcome, { kind: 'success' }>, expect
   const details = new anyPb.Any();
   const status = new statusPb.Status();
   if (outcome.kind === 'too_large') {
-    status.setMessage(`Maximum Append Size of ${outcome.maxAppendSize} Exceeded.`);
-    details.pack(new sharedPb.MaximumAppendSizeExceeded().setMaxappendsize(outcome.maxAppendSize).serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
+    status.setMessage(tooLarge(outcome.maxAppendSize));
+    const exceeded = new sharedPb.MaximumAppendSizeExceeded().setMaxappendsize(outcome.maxAppendSize);
+    details.pack(exceeded.serializeBinary(), 'event_store.client.MaximumAppendSizeExceeded');
   } else {
     status.setMessage('Wrong expected version.');
     const wrong = new sharedPb.WrongExpectedVersion();
@@ -242,8 +245,32 @@ function setExpected(wrong: InstanceType<typeof AppendResp.WrongExpectedVersion>
   else wrong.setExpectedAny(new sharedPb.Empty());
 }
 
-function proposedEvent(message: { getId(): InstanceType<typeof sharedPb.UUID> | undefined; getMetadataMap(): { get(key: string): string | undefined };
-  getData_asU8(): Uint8Array; getCustomMetadata_asU8(): Uint8Array }): ProposedEvent {
+/** The expected state of an append's options, Append's and BatchAppend's alike (`revision`: the explicit one, when set). */
+type StateOptions = { hasNoStream(): boolean; hasStreamExists(): boolean; hasAny(): boolean };
+
+function expectedState(options: StateOptions, revision: string): ExpectedState {
+  if (options.hasNoStream()) return { kind: 'no_stream' };
+  if (options.hasStreamExists()) return { kind: 'stream_exists' };
+  return options.hasAny() ? { kind: 'any' } : { kind: 'revision', revision: BigInt(revision) };
+}
+
+/** Fills any of the protocol's (commit, prepare) messages. */
+type PositionMessage<T> = { setCommitPosition(value: string): T; setPreparePosition(value: string): T };
+
+function positionOf<T extends PositionMessage<T>>(message: T, position: AllPosition): T {
+  return message.setCommitPosition(String(position.commit)).setPreparePosition(String(position.prepare));
+}
+
+const tooLarge = (maxAppendSize: number) => `Maximum Append Size of ${maxAppendSize} Exceeded.`;
+
+interface ProposedMessage {
+  getId(): InstanceType<typeof sharedPb.UUID> | undefined;
+  getMetadataMap(): { get(key: string): string | undefined };
+  getData_asU8(): Uint8Array;
+  getCustomMetadata_asU8(): Uint8Array;
+}
+
+function proposedEvent(message: ProposedMessage): ProposedEvent {
   const metadata = message.getMetadataMap();
   return {
     eventId: message.getId()!.getString(),

@@ -38,7 +38,9 @@ export interface ProposedEvent {
 }
 
 /** `revision`: the stream's last event must be at this revision. */
-export type ExpectedState = { readonly kind: 'any' | 'no_stream' | 'stream_exists' } | { readonly kind: 'revision'; readonly revision: bigint };
+export type ExpectedState =
+  | { readonly kind: 'any' | 'no_stream' | 'stream_exists' }
+  | { readonly kind: 'revision'; readonly revision: bigint };
 
 export type AppendOutcome =
   | { readonly kind: 'success'; readonly currentRevision: bigint; readonly position?: AllPosition }
