@@ -14,7 +14,7 @@ const RESUBSCRIBE_MS = 1000;
  * The event store on KurrentDB: one stream per case (the port's stream ids as they are), `$all`
  * for the global order. What this adapter relies on, and what it does not:
  *   - Positions are KurrentDB's (commit, prepare) pair, written `commit/prepare` and ordered by
- *     `compare` as a pair; events of one append may share a commit position.
+ *     `compare` as a pair (events of an explicit transaction share a commit position).
  *   - Reading `$all` from a position includes the event at it on KurrentDB and a subscription starts
  *     after it: every read here drops what is not strictly after the position asked for, so either
  *     way holds.

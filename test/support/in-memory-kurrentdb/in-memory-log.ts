@@ -3,9 +3,10 @@
  * streams of events with 0-based revisions, and the transaction file's `$all` order, where an
  * event's position is a (commit, prepare) pair of byte offsets. It mimics what a KurrentDB node
  * does where an adapter could come to depend on it, and no more:
- *   - positions are byte offsets that grow by each record's size, not counters, and every event of
- *     one append shares the commit position of the append (only the pair orders them);
- *   - an append is answered with (commit, commit), not its last event's position;
+ *   - positions are byte offsets that grow by each record's size, not counters; an event's is
+ *     (its offset, its offset), as KurrentDB reads `$all` for events written without an explicit
+ *     transaction;
+ *   - an append is answered with (first offset, first offset), not its last event's position;
  *   - an append whose ids are already the stream's events from the expected revision on is an
  *     idempotent success answered without a position; ids are not unique across streams;
  *   - an append larger in total than the node's maximum append size (1 MiB by default) is refused whole.
@@ -78,11 +79,11 @@ export class InMemoryLog {
       || (expected.kind === 'stream_exists' && current !== 'no_stream')
       || (expected.kind === 'revision' && current === expected.revision);
     if (!matches) return { kind: 'wrong_expected_version', current };
-    const commit = this.nextOffset;
+    const first = this.nextOffset;
     const created = Date.now();
     const appended = proposed.map((e, index) => {
       const stored: StoredEvent = {
-        ...e, streamId, revision: BigInt(stream.length + index), position: { commit, prepare: this.nextOffset }, created,
+        ...e, streamId, revision: BigInt(stream.length + index), position: { commit: this.nextOffset, prepare: this.nextOffset }, created,
       };
       this.nextOffset += RECORD_OVERHEAD + BigInt(e.data.length + e.metadata.length + streamId.length + e.type.length);
       return stored;
@@ -91,9 +92,9 @@ export class InMemoryLog {
     this.streams.set(streamId, stream);
     this.all.push(...appended);
     for (const event of appended) for (const listener of this.listeners) listener(event);
-    // KurrentDB answers an append with its commit position in both halves, which is not where its
-    // last event reads back from when it holds more than one.
-    return { kind: 'success', currentRevision: BigInt(stream.length - 1), position: { commit, prepare: commit } };
+    // KurrentDB answers an append with one position in both halves, which is not where its last
+    // event reads back from when it holds more than one.
+    return { kind: 'success', currentRevision: BigInt(stream.length - 1), position: { commit: first, prepare: first } };
   }
 
   /** KurrentDB's idempotency check: the ids are already the stream's events from the expected revision on. */
