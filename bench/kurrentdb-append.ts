@@ -6,7 +6,7 @@
  */
 import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
-import { KurrentDbEventStore } from '../libs/event-store/index.js';
+import { KurrentDbEventStore } from '../libs/event-store/src/kurrentdb-event-store.js';
 import { startInMemoryKurrentDb } from '../test/support/in-memory-kurrentdb/in-memory-kurrentdb-server.js';
 
 /** One side of a comparison: units done and seconds taken in a round. */

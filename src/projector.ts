@@ -32,7 +32,7 @@ async function main(command: string | undefined): Promise<void> {
   if (command !== 'run' && command !== 'rebuild') throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
   const config = loadConfig(process.env, process.cwd(), false); // it never opens personal data, so it gets no keys
   const db = await openDatabase(config, prepareSchema);
-  const events = openEventStore(config, db);
+  const events = await openEventStore(config, db);
   const store = events.store;
   const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector });
   try {

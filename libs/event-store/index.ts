@@ -1,3 +1,2 @@
 export * from './src/event-store.port.js';
 export { SqlEventStore } from './src/sql-event-store.js';
-export { KurrentDbEventStore } from './src/kurrentdb-event-store.js';

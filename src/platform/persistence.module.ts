@@ -51,7 +51,7 @@ export class PersistenceModule implements OnApplicationShutdown {
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
-    @Inject(OPENED_EVENT_STORE) private readonly events: ReturnType<typeof openEventStore>,
+    @Inject(OPENED_EVENT_STORE) private readonly events: Awaited<ReturnType<typeof openEventStore>>,
   ) {}
 
   static forRoot(config: AppConfig, prepareSchema: PrepareSchema): DynamicModule {
