@@ -2,6 +2,7 @@
  * Benchmarks (not tests), each beside its baseline in the same run so that the ratio, not the
  * machine, is the figure:
  *   - event-store appends beside raw INSERTs of the same rows into the same database;
+ *   - KurrentDB adapter appends beside the raw client's appendToStream on the same server (bench/kurrentdb-append.ts);
  *   - a rebuild of the read models beside raw batched INSERTs of as many rows;
  *   - withdrawal → recipient view while other cases are written;
  *   - POST /cases at 16 keep-alive connections against the real service beside a bare NestJS
@@ -27,6 +28,7 @@ import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { trailDetails } from '../src/audit/trail-details.js';
 import { READ_MODELS } from '../src/read-models.js';
+import { type KurrentDbAppendFigures, kurrentDbAppendBenchmark } from './kurrentdb-append.js';
 import { WORKLOAD_AGENCIES, appendCase, decideCase, withdrawConsent, workloadCaseId } from './case-workload.js';
 import type { ServerAnswer, ServerRequest } from './http-server.js';
 import { type LoadResult, load, quantile, send } from './load.js';
@@ -410,7 +412,7 @@ function assertAllAnswered(label: string, result: LoadResult) {
 }
 
 /** The issue's targets (#11), beside what this run measured. */
-function report(all: Record<string, Figures>) {
+function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures) {
   const drivers = Object.keys(all);
   const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
   const rows: Array<[string, (f: Figures) => string, string]> = [
@@ -436,6 +438,10 @@ function report(all: Record<string, Figures>) {
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
+  const ratio = ({ raw, adapter }: { raw: number; adapter: number }) => `${fmt(adapter / raw, 2)} (${fmt(adapter)} / ${fmt(raw)} events per s)`;
+  console.log(`\nKurrentDB adapter appendToStream / raw client appendToStream, on ${kurrentdb.where}:`);
+  console.log(`  1 event per append:  ${ratio(kurrentdb.single)}`);
+  console.log(`  ${BATCH} events per append: ${ratio(kurrentdb.batch)}`);
 }
 
 async function main() {
@@ -487,7 +493,8 @@ async function main() {
       await admin.close();
     }
   }
-  report(all);
+  const kurrentdb = await kurrentDbAppendBenchmark({ events: EVENTS, rounds: ROUNDS, batch: BATCH, interleaved, timed, payload, expectCount });
+  report(all, kurrentdb);
 }
 
 main().catch((error: unknown) => {

@@ -3,11 +3,11 @@
  * app with PROJECTOR=external beside it), `npm run rebuild` empties them and replays every event.
  * Both show progress; neither prints anything from an event.
  */
-import { SqlEventStore } from '../libs/event-store/index.js';
 import { DataDirectoryInUseError } from '../libs/sql/index.js';
 import { ProjectionRunner, ReplayIncompleteError } from '../libs/projections/index.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { DATABASE_ROLES } from './platform/database-roles.js';
+import { openEventStore } from './platform/event-store.factory.js';
 import { openDatabase } from './platform/persistence.module.js';
 import { SchemaNotReadyError, prepareSchema } from './platform/schema.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from './read-models.js';
@@ -32,7 +32,8 @@ async function main(command: string | undefined): Promise<void> {
   if (command !== 'run' && command !== 'rebuild') throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
   const config = loadConfig(process.env, process.cwd(), false); // it never opens personal data, so it gets no keys
   const db = await openDatabase(config, prepareSchema);
-  const store = new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs });
+  const events = await openEventStore(config, db);
+  const store = events.store;
   const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector });
   try {
     if (command === 'rebuild') {
@@ -48,6 +49,7 @@ async function main(command: string | undefined): Promise<void> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
     await runner.run(stop.signal);
   } finally {
+    await events.close();
     await db.close();
   }
 }

@@ -23,6 +23,10 @@ export interface AppConfig {
   /** Embedded mode: fsync every commit (default); false risks the latest commits, or the directory, on a power loss or OS crash. */
   readonly embeddedFsync: boolean;
   readonly databaseUrl?: string;
+  /** sql: events in the service's database; kurrentdb: in the KurrentDB at kurrentDbUrl, read models still in PostgreSQL. */
+  readonly eventStore: 'sql' | 'kurrentdb';
+  /** A KurrentDB connection string (`kurrentdb://host:2113?tls=false`); set with EVENT_STORE=kurrentdb. */
+  readonly kurrentDbUrl?: string;
   /** Base64 of 32 bytes; required with DATABASE_URL, generated into the data directory otherwise. */
   readonly masterKey?: string;
   /** Base64 of at least 32 bytes; required with DATABASE_URL, generated into the data directory otherwise. */
@@ -93,6 +97,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (projector === 'external' && mode === 'embedded') {
     throw new ConfigError('PROJECTOR', 'external needs DATABASE_URL: the embedded database belongs to the one process that opened it');
   }
+  const eventStore = oneOf(env, 'EVENT_STORE', ['sql', 'kurrentdb'] as const, 'sql');
+  const kurrentDbUrl = optional(env, 'KURRENTDB_URL');
+  if (eventStore === 'kurrentdb') {
+    // The read models and the projector's checkpoint stay in a database every process shares; the
+    // embedded one belongs to the one process that opened it, which has no use for a separate event store.
+    if (mode === 'embedded') throw new ConfigError('EVENT_STORE', 'kurrentdb needs DATABASE_URL: the read models stay in PostgreSQL');
+    if (!kurrentDbUrl) throw new ConfigError('KURRENTDB_URL', 'is required with EVENT_STORE=kurrentdb (e.g. kurrentdb://kurrentdb:2113?tls=false)');
+    if (!/^(kurrentdb|kdb|esdb|eventstore)(\+discover)?:\/\//.test(kurrentDbUrl)) {
+      throw new ConfigError('KURRENTDB_URL', 'must be a kurrentdb:// (or kurrentdb+discover://) connection string');
+    }
+  }
   if (jwtSecret !== undefined && Buffer.from(jwtSecret, 'base64').length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be base64 of at least 32 bytes');
   }
@@ -103,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: resolve(cwd, optional(env, 'DATA_DIR') ?? '.data'),
     embeddedFsync: boolean(env, 'EMBEDDED_FSYNC', true),
     ...(databaseUrl ? { databaseUrl } : {}),
+    eventStore,
+    ...(eventStore === 'kurrentdb' ? { kurrentDbUrl } : {}),
     ...(masterKey ? { masterKey } : {}),
     ...(jwtSecret ? { jwtSecret } : {}),
     tokenTtlSeconds: integer(env, 'TOKEN_TTL_SECONDS', 900, 60, 86_400),

@@ -21,8 +21,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key })).toMatchObject({ mode: 'postgres', demoNetwork: false });
   });
 
+  it('keeps events in KurrentDB with EVENT_STORE=kurrentdb and KURRENTDB_URL, the read models in PostgreSQL', () => {
+    const postgres = { DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key };
+    expect(loadConfig(postgres).eventStore).toBe('sql');
+    expect(loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113?tls=false' }))
+      .toMatchObject({ mode: 'postgres', eventStore: 'kurrentdb', kurrentDbUrl: 'kurrentdb://kurrentdb:2113?tls=false' });
+    expect(() => loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb' })).toThrow(/^KURRENTDB_URL: is required/);
+    const wrongScheme = () => loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://admin:secret@kurrentdb:2113' });
+    expect(wrongScheme).toThrow(/^KURRENTDB_URL: must be a kurrentdb:\/\//);
+    expect(wrongScheme).not.toThrow(/secret/);
+    expect(() => loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113' })).toThrow(/^EVENT_STORE: kurrentdb needs DATABASE_URL/);
+  });
+
   it.each([
     [{ DATABASE_URL: 'mysql://db' }, /^DATABASE_URL:/],
+    [{ EVENT_STORE: 'mongodb' }, /^EVENT_STORE: must be one of sql, kurrentdb/],
     [{ PORT: 'eighty' }, /^PORT: must be a whole number/],
     [{ PORT: '70000' }, /^PORT:/],
     [{ DEMO_NETWORK: 'yes' }, /^DEMO_NETWORK: must be true or false/],

@@ -2,13 +2,14 @@ import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationS
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { DATA_KEY_STORE, type DataKeyStore, MasterKey, PersonalDataCipher, SqlDataKeyStore, loadOrCreateMasterKeyFile } from '../../libs/crypto/index.js';
-import { EVENT_STORE, SqlEventStore } from '../../libs/event-store/index.js';
+import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
 import { IDEMPOTENCY_KEY } from './platform.tokens.js';
 import { deriveKey } from './secrets.js';
 import { SealingEventStore } from '../audit/sealing-event-store.js';
+import { openEventStore } from './event-store.factory.js';
 
 export const SQL_DATABASE = Symbol('SqlDatabase');
 
@@ -35,6 +36,8 @@ export const MASTER_KEY = Symbol('MasterKey');
 export const TYPEORM_DATA_SOURCE = Symbol('TypeOrmDataSource');
 /** The key of the MAC every appended event carries (derived from the master key; the database never holds it). */
 export const EVENT_MAC_KEY = Symbol('EventMacKey');
+/** The configured event store before sealing (SQL or KurrentDB), and how to release it. */
+const OPENED_EVENT_STORE = Symbol('OpenedEventStore');
 
 /**
  * The composition root of storage: one SqlDatabase (PGlite in the data directory, or PostgreSQL
@@ -48,6 +51,7 @@ export class PersistenceModule implements OnApplicationShutdown {
   constructor(
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(OPENED_EVENT_STORE) private readonly events: Awaited<ReturnType<typeof openEventStore>>,
   ) {}
 
   static forRoot(config: AppConfig, prepareSchema: PrepareSchema): DynamicModule {
@@ -70,10 +74,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           },
         },
         { provide: EVENT_MAC_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'event-authentication') },
+        { provide: OPENED_EVENT_STORE, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => openEventStore(config, db) },
         {
           provide: EVENT_STORE,
-          inject: [SQL_DATABASE, EVENT_MAC_KEY],
-          useFactory: (db: SqlDatabase, macKey: Buffer) => new SealingEventStore(new SqlEventStore(db, { pollIntervalMs: config.projectionPollMs }), macKey),
+          inject: [OPENED_EVENT_STORE, EVENT_MAC_KEY],
+          useFactory: (opened: { store: EventStore }, macKey: Buffer) => new SealingEventStore(opened.store, macKey),
         },
         {
           provide: DATA_KEY_STORE,
@@ -93,6 +98,7 @@ export class PersistenceModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.events.close();
     await this.dataSource.destroy();
     await this.db.close();
   }
