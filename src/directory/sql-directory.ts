@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
 import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import type { AgencyProfile, AgencyRecord, DirectoryContent, LocationRecord, ServiceRecord, Subcommittee } from './directory.model.js';
+import type {
+  AgencyProfile, AgencyRecord, DirectoryContent, EligibleSex, LocationRecord, ServiceRecord, ServiceStatus, Subcommittee,
+} from './directory.model.js';
 import { DIRECTORY_SCHEMA } from './directory.schema.js';
-import type { EligibleSex, ServiceDirectory, ServiceOffer, ServiceStatus } from './service-directory.port.js';
+import type { ServiceDirectory, ServiceOffer } from './service-directory.port.js';
 
 export type LocationView = Pick<LocationRecord, 'id' | 'name' | 'locality' | 'region' | 'country'>;
 /** A service as the directory's own routes show it: the port's offer, its description and where it is offered. */
