@@ -7,7 +7,6 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MASTER_KEY, SQL_DATABASE } from '../platform/persistence.module.js';
 import { deriveKey } from '../platform/secrets.js';
-import { Clock } from '../platform/clock.js';
 import { RateLimitGuard } from '../platform/rate-limit.js';
 import { PermissionGuard, TokenGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
@@ -49,7 +48,6 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
     { provide: APP_GUARD, useClass: PermissionGuard },
     // After the token guard, so writes are counted per signed-in user.
     { provide: APP_GUARD, useClass: RateLimitGuard },
-    Clock,
   ],
 })
 export class IdentityModule implements OnApplicationBootstrap {
