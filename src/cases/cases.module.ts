@@ -2,9 +2,8 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { CASE_STREAM_PREFIX } from './case-views.projection.js';
+import { caseIdOf } from './case-stream.js';
 import { RetentionService } from './retention.js';
-import { Clock } from '../platform/clock.js';
 import { CaseCommandService } from './case-commands.service.js';
 import { CasesController } from './cases.controller.js';
 import { CasesService } from './cases.service.js';
@@ -12,7 +11,7 @@ import { CaseViews } from './case-views.reader.js';
 
 @Module({
   controllers: [CasesController],
-  providers: [CaseCommandService, CasesService, CaseViews, Clock, RetentionService],
+  providers: [CaseCommandService, CasesService, CaseViews, RetentionService],
 })
 export class CasesModule implements OnApplicationBootstrap {
   constructor(
@@ -24,8 +23,8 @@ export class CasesModule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const erased = await this.db.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE event_type = 'CaseErased'`);
     for (const { stream_id } of erased) {
-      const caseId = stream_id.slice(CASE_STREAM_PREFIX.length);
-      if (Buffer.isBuffer(await this.keys.get(caseId))) await this.keys.destroy(caseId);
+      const caseId = caseIdOf(stream_id);
+      if (caseId !== undefined && Buffer.isBuffer(await this.keys.get(caseId))) await this.keys.destroy(caseId);
     }
   }
 }

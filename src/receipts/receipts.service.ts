@@ -2,7 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import type { CaseEvent, ConsentGiven, ConsentWithdrawn } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
-import { caseStream } from '../cases/case-commands.service.js';
+import { caseStream } from '../cases/case-stream.js';
 import { CaseViews } from '../cases/case-views.reader.js';
 import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
 import type { Principal } from '../identity/principal.js';
