@@ -1,6 +1,7 @@
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { caseIdOf } from './case-stream.js';
 import { RetentionService } from './retention.js';
@@ -10,6 +11,8 @@ import { CasesService } from './cases.service.js';
 import { CaseViews } from './case-views.reader.js';
 
 @Module({
+  // MemberAgencies: who the member agencies and their case staff are.
+  imports: [IdentityModule],
   controllers: [CasesController],
   providers: [CaseCommandService, CasesService, CaseViews, RetentionService],
 })

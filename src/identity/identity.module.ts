@@ -15,6 +15,7 @@ import { Administration, AdministrationController } from './administration.js';
 import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './api-keys.js';
 import { DEMO_NETWORK_EXTENSION, DEMO_USERNAMES, type DemoNetworkExtension, bootstrapCoordinator, seedDemoNetwork } from './demo-network.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { MemberAgencies } from './member-agencies.js';
 import { Principals } from './principals.js';
 import { JWT_SIGNING_KEY, REFRESH_HASH_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service.js';
 
@@ -34,6 +35,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
   ],
   controllers: [AuthController, ApiKeysController, AdministrationController],
   providers: [
+    MemberAgencies,
     Principals,
     TokenService,
     JwtStrategy,
@@ -49,6 +51,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
     // After the token guard, so writes are counted per signed-in user.
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
+  exports: [MemberAgencies],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Identity');
