@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import type { Role } from './roles.js';
+import { PERMISSIONS, type Role } from './roles.js';
 
 /** A member agency of the network as identity keeps it. */
 export interface MemberAgency {
@@ -12,8 +12,8 @@ export interface MemberAgency {
   readonly active: boolean;
 }
 
-/** The roles whose holders manage an agency's cases (DOMAIN.md: caseworkers and their supervisors). */
-const CASE_STAFF: readonly Role[] = ['caseworker', 'supervisor'];
+/** An agency's case staff: the roles that may manage its cases (caseworkers and supervisors). */
+const CASE_STAFF: readonly Role[] = PERMISSIONS['case.manage'];
 
 const AGENCY = 'SELECT id, name, kind, active FROM agencies';
 
