@@ -109,7 +109,8 @@ export class SqlDirectory implements ServiceDirectory {
     // By agency name, then service name: the agencies come by name, and the sort keeps the services' order within each.
     const agencies = await this.members.byIds(services.map((s) => s.agency_id));
     const rank = new Map(agencies.map((a, index) => [a.id, { agency: a, index }]));
-    const rows = services.filter((s) => rank.has(s.agency_id)).sort((a, b) => rank.get(a.agency_id)!.index - rank.get(b.agency_id)!.index);
+    const rows = services.filter((s) => rank.has(s.agency_id))
+      .sort((a, b) => rank.get(a.agency_id)!.index - rank.get(b.agency_id)!.index);
     const locations = await this.db.query<LocationRow & { service_id: string }>(
       `SELECT sl.service_id, l.* FROM directory_service_locations sl JOIN directory_locations l ON l.id = sl.location_id
        WHERE sl.service_id = ANY($1::uuid[]) ORDER BY l.name`,
