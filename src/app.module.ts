@@ -21,8 +21,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PersistenceModule.forRoot(config, prepareSchema), PlatformModule, IdentityModule, DirectoryModule, AuditModule, CasesModule, ProjectionsModule,
-        ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule,
+        PersistenceModule.forRoot(config, prepareSchema), PlatformModule, IdentityModule, DirectoryModule, AuditModule, CasesModule,
+        ProjectionsModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule,
       ],
     };
   }

@@ -27,7 +27,9 @@ for (const database of testDatabases()) {
         await store.migrate();
         const [kept, erased] = [randomUUID(), randomUUID()];
         const append = (caseId: string, events: CaseEvent[]) =>
-          store.appendToStream(caseStream(caseId), events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), { expectedRevision: 'any' });
+          store.appendToStream(caseStream(caseId), events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), {
+            expectedRevision: 'any',
+          });
         await append(kept, [
           consent(grant('2026-04-01T00:00:00.000Z'), grant()),
           { type: 'BestInterestsDeterminationProposed', data: { determinationId: randomUUID(), scope: [grant('2026-05-01T00:00:00.000Z')], reasons: {}, by: 'u', at } },

@@ -7,7 +7,8 @@ import {
 } from 'class-validator';
 import { SERVICE_TYPES, type ServiceType } from '../../libs/consent-policy/index.js';
 import {
-  COUNTRY_CODE, ELIGIBLE_SEXES, type EligibleSex, LANGUAGE_CODE, LIMITS, SERVICE_STATUSES, SUBCOMMITTEES, type ServiceStatus, type Subcommittee,
+  COUNTRY_CODE, ELIGIBLE_SEXES, type EligibleSex, LANGUAGE_CODE, LIMITS, SERVICE_STATUSES, SUBCOMMITTEES, type ServiceStatus,
+  type Subcommittee,
 } from './directory.model.js';
 import type { HsdsKind } from './hsds-schemas.js';
 
