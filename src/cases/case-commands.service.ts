@@ -1,10 +1,11 @@
-import { Inject, Injectable, PreconditionFailedException, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
-import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, caseDecider } from '../../libs/domain/index.js';
+import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, type Sealed, StaleRevision, caseDecider } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore, type GlobalPosition, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
 import { Clock } from '../platform/clock.js';
+import { CaseSealing, sealPending } from './case-sealing.js';
 import { caseStream } from './case-stream.js';
 
 /** Gives the ids a command needs: derived from the Idempotency-Key when there is one, so a retry decides the same ids. */
@@ -20,8 +21,11 @@ export interface CommandRequest {
   /** From If-Match: the case's revision the client last read. */
   readonly expectedRevision?: number;
   readonly correlationId: string;
-  /** Builds the command; async because personal data is sealed under the case's key first. */
-  build(at: string): Promise<CaseCommand> | CaseCommand;
+  /**
+   * Builds the command as of `at`. Personal data goes in as `sealLater` placeholders: it is sealed
+   * only once the decider has accepted the command, so a refused one writes no key material.
+   */
+  build(at: string): CaseCommand;
 }
 
 export interface CommandOutcome {
@@ -42,6 +46,7 @@ export class CaseCommandService {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IDEMPOTENCY_KEY) private readonly fingerprintKey: Buffer,
     private readonly clock: Clock,
+    private readonly sealing: CaseSealing,
   ) {}
 
   idSource(principal: Principal, idempotencyKey?: string): IdSource {
@@ -53,6 +58,8 @@ export class CaseCommandService {
     const stream = caseStream(request.caseId);
     const keyRef = request.idempotencyKey ? this.mac(['key', request.principal.agencyId, request.idempotencyKey]).toString('hex') : undefined;
     const fingerprint = this.mac(['request', JSON.stringify(request.request)]).toString('hex');
+    const sealed = new Map<string, Sealed>();
+    const seal = (field: string, value: unknown) => this.sealing.seal(request.caseId, field, value);
 
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(stream);
@@ -65,10 +72,11 @@ export class CaseCommandService {
       const at = this.clock.now();
       // Decided before If-Match is compared: a case the caller may not see answers 404 whatever
       // If-Match says, so no revision (nor the case's existence) is learnt from a 412.
-      const events = caseDecider.decide(await request.build(at), state);
+      const decided = caseDecider.decide(request.build(at), state);
       if (request.expectedRevision !== undefined && request.expectedRevision !== current) {
-        throw new PreconditionFailedException(`If-Match names revision ${request.expectedRevision}; the case is at revision ${current}`);
+        throw new StaleRevision(request.expectedRevision, current);
       }
+      const events = await sealPending(decided, seal, sealed);
       const metadata = {
         actorUserId: request.principal.userId,
         actorAgencyId: request.principal.agencyId,
@@ -88,7 +96,7 @@ export class CaseCommandService {
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (request.expectedRevision !== undefined) {
-          throw new PreconditionFailedException(`the case changed after revision ${request.expectedRevision}; read it again`);
+          throw new StaleRevision(request.expectedRevision);
         }
         if (attempt >= ATTEMPTS) throw error;
       }

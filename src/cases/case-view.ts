@@ -1,5 +1,5 @@
 import { type ConsentProvision, type DisclosureGrant, type SafetyFlag, isLive } from '../../libs/consent-policy/index.js';
-import type { CaseEvent, ConsentGiven, IdentificationOutcome, ReferralRequested, RiskLevel, ScreeningOutcome, Sealed } from '../../libs/domain/index.js';
+import type { AgeGroup, CaseEvent, ConsentGiven, IdentificationOutcome, ReferralRequested, RiskLevel, ScreeningOutcome, Sealed } from '../../libs/domain/index.js';
 import { REFERRAL_STATUS_AFTER, type ReferralStatus, isOpenReferral } from '../../libs/domain/index.js';
 
 export type ProvisionStatus = 'live' | 'withdrawn' | 'expired' | 'not_yet_valid';
@@ -20,7 +20,7 @@ export interface CaseRecord {
   openedBy: string;
   source: string;
   indicators: readonly string[];
-  ageGroup: string;
+  ageGroup: AgeGroup;
   /** Sealed by category here; the service decrypts for the owning agency only. */
   personalData: Record<string, Sealed>;
   consents: Array<Omit<ConsentGiven['data'], 'provisions'> & { provisions: RecordedProvision[] }>;

@@ -6,15 +6,23 @@ import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { caseIdOf } from './case-stream.js';
 import { RetentionService } from './retention.js';
 import { CaseCommandService } from './case-commands.service.js';
+import { CasePathController } from './case-path.controller.js';
+import { CaseReader } from './case-reader.service.js';
+import { CaseReferralsController } from './case-referrals.controller.js';
+import { CaseSealing } from './case-sealing.js';
+import { CaseWrites } from './case-writes.service.js';
 import { CasesController } from './cases.controller.js';
-import { CasesService } from './cases.service.js';
 import { CaseViews } from './case-views.reader.js';
+import { ConsentsController } from './consents.controller.js';
+import { ErasureController } from './erasure.controller.js';
+import { ReferralSuggestions } from './referral-suggestions.service.js';
 
 @Module({
   // MemberAgencies: who the member agencies and their case staff are.
   imports: [IdentityModule],
-  controllers: [CasesController],
-  providers: [CaseCommandService, CasesService, CaseViews, RetentionService],
+  controllers: [CasesController, ConsentsController, CaseReferralsController, CasePathController, ErasureController],
+  providers: [CaseCommandService, CaseSealing, CaseWrites, CaseReader, ReferralSuggestions, CaseViews, RetentionService],
+  exports: [CaseCommandService],
 })
 export class CasesModule implements OnApplicationBootstrap {
   constructor(

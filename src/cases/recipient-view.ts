@@ -1,10 +1,10 @@
 import {
-  type AgencyKind, type ConsentRecipient, type ConsentSubject, type DataCategory, type PolicyDecision, SAFETY_FLAG_EFFECTS, permits,
+  type ConsentSubject, type DataCategory, type PolicyDecision, type Recipient, SAFETY_FLAG_EFFECTS, namesRecipient, permits,
 } from '../../libs/consent-policy/index.js';
-import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed } from '../../libs/domain/index.js';
+import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed, consentSubject } from '../../libs/domain/index.js';
 import type { CaseRecord } from './case-view.js';
 
-type Agency = { readonly agencyId: string; readonly agencyKind: AgencyKind };
+type Agency = Recipient;
 
 /** The sealed values a recipient may be shown: the person's data as recorded at opening, and the safety plan. */
 const SHAREABLE_SEALED: readonly string[] = [...CASE_PERSONAL_DATA_CATEGORIES, 'safety'];
@@ -136,9 +136,6 @@ const lastFlagRaised = (record: Pick<CaseRecord, 'timeline'>): string =>
 
 const agencyOf = (mine: CaseRecord['referrals']): Agency => ({ agencyId: mine[0]!.toAgencyId, agencyKind: mine[0]!.toAgencyKind });
 
-const names = (recipient: ConsentRecipient, agency: Agency) =>
-  'agencyId' in recipient ? recipient.agencyId === agency.agencyId : recipient.agencyKind === agency.agencyKind;
-
 /**
  * The part of a case an agency's stored view holds: its own referrals, the provisions that name it
  * (by id or kind), and the sealed data of categories it may see now or once a provision it holds
@@ -153,11 +150,11 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
   const voided = whole.treatedAsChild && record.safetyFlags.some((f) => SAFETY_FLAG_EFFECTS[f].voidsGuardianConsent);
   const consents = record.consents
     .filter((c) => !(voided && c.grantor === 'guardian'))
-    .map((c) => ({ consentId: c.consentId, grantor: c.grantor, ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}), provisions: c.provisions.filter((p) => names(p.recipient, agency)) }))
+    .map((c) => ({ consentId: c.consentId, grantor: c.grantor, ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}), provisions: c.provisions.filter((p) => namesRecipient(p.recipient, agency)) }))
     .filter((c) => c.provisions.length > 0);
   const determinations = record.determinations
-    .filter((d) => d.status === 'approved' && d.scope.some((g) => names(g.recipient, agency)))
-    .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => names(g.recipient, agency)) }));
+    .filter((d) => d.status === 'approved' && d.scope.some((g) => namesRecipient(g.recipient, agency)))
+    .map(({ reasons: _sealed, ...d }) => ({ ...d, scope: d.scope.filter((g) => namesRecipient(g.recipient, agency)) }));
   const withheld = [...new Set(mine.flatMap((r) => r.sharedCategories))]
     .filter((category) => withheldForSafety(whole, mine, agency, category, at))
     .map((category) => ({ category, since: lastFlagRaised(record) }));
@@ -182,9 +179,9 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
 
 /** What the consent policy needs to know of the case, from a record or a slice of it. */
 export function consentSubjectOfView(view: RecipientViewInput): ConsentSubject {
-  return {
+  return consentSubject({
     owningAgencyId: view.owningAgencyId,
-    treatedAsChild: view.ageGroup !== 'adult',
+    ageGroup: view.ageGroup,
     consents: view.consents.map((c) => ({
       consentId: c.consentId,
       grantor: c.grantor,
@@ -197,5 +194,5 @@ export function consentSubjectOfView(view: RecipientViewInput): ConsentSubject {
       : []),
     safetyFlags: view.safetyFlags ?? [],
     erased: view.erased === true,
-  };
+  });
 }

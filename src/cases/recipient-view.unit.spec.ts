@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent, ReferralRequested } from '../../libs/domain/index.js';
 import { type CaseRecord, evolveCaseRecord, foldCaseView } from './case-view.js';
-import { recipientSlice, recipientView } from './recipient-view.js';
+import { consentSubjectOfView, recipientSlice, recipientView } from './recipient-view.js';
 
 const sealed = (label: string) => ({ alg: 'A256GCM', v: 1, iv: label, ct: label, tag: label });
 const shelter = { agencyId: 'a-shelter', agencyKind: 'shelter' } as const;
@@ -150,4 +150,12 @@ describe('recipientSlice, from the security review', () => {
     const slice = recipientSlice(record([opened, consent(), referred, interrupted]), shelter, at)!;
     expect(slice.updatedAt).toBe(referral.requestedAt);
   });
+});
+
+describe('consentSubjectOfView', () => {
+  const openedAs = (ageGroup: 'adult' | 'possibly_child'): CaseEvent => ({ ...opened, data: { ...(opened.data as object), ageGroup } } as CaseEvent);
+  it('tells the policy a person who may be a child is treated as one, as the decider does', () =>
+    expect(consentSubjectOfView(foldCaseView([openedAs('possibly_child'), consent(), referred], at)!).treatedAsChild).toBe(true));
+  it('tells the policy an adult is an adult', () =>
+    expect(consentSubjectOfView(foldCaseView([openedAs('adult'), consent(), referred], at)!).treatedAsChild).toBe(false));
 });

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { CommandRejected, type RejectionKind } from '../../libs/domain/index.js';
+import { CommandRejected, type RejectionKind, StaleRevision } from '../../libs/domain/index.js';
 import { WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 
 /** RFC 9457 problem details. `detail` names rules and fields, never a submitted value. */
@@ -62,10 +62,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown): Problem {
+    // CaseAlreadyErased is one of them: a conflict, as any command on an erased case has always been answered.
     if (exception instanceof CommandRejected) {
       const status = REJECTION_STATUS[exception.kind];
       return problem(status, exception.message, exception.kind.replace('_', '-'));
     }
+    // The If-Match the caller sent is stale: its message names only revision numbers.
+    if (exception instanceof StaleRevision) return problem(HttpStatus.PRECONDITION_FAILED, exception.message);
     if (exception instanceof WrongExpectedRevisionError) {
       return problem(HttpStatus.CONFLICT, 'the case changed while this request was processed; read it again and retry', 'concurrent-change');
     }

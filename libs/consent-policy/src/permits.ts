@@ -1,6 +1,7 @@
 import { instantOrNaN as instant } from '../../time/index.js';
 import { SAFETY_FLAG_EFFECTS, type SafetyFlag, type SafetyFlagEffect } from './safety-flags.js';
-import { type AgencyKind, type ConsentGrantor, type DataCategory, type Purpose, type ServiceType, isJudicialAgency } from './vocabulary.js';
+import { type BasisNeeded, basisNeeded } from './judicial-cooperation.js';
+import type { AgencyKind, ConsentGrantor, DataCategory, Purpose, ServiceType } from './vocabulary.js';
 
 /**
  * Who a provision is given to: one named agency, or every agency of a kind ("any shelter").
@@ -104,21 +105,20 @@ export type PolicyDecision =
 export function permits(subject: ConsentSubject, request: DisclosureRequest): PolicyDecision {
   if (subject.erased) return deny('erased', 'the case is erased');
   if (request.purpose === 'service_provision' && !request.serviceType) return deny('incomplete_request', 'service_provision needs a service type');
-  if (request.purpose === 'law_enforcement_report' && request.recipient.agencyKind === 'red_cross_red_crescent') {
-    return deny('judicial_cooperation', 'Red Cross and Red Crescent members do not take part in judicial cooperation');
-  }
+  const needed = basisNeeded(request.purpose, request.recipient, subject.treatedAsChild);
+  if (needed.refusal !== undefined) return deny('judicial_cooperation', needed.refusal);
   if (request.recipient.agencyId === subject.owningAgencyId) return { permitted: true, basis: { kind: 'owner' } };
   if (subject.safetyFlags.some((flag) => withholds(SAFETY_FLAG_EFFECTS[flag], request))) {
     // The flag is not named: which risk the person faces is itself sensitive.
     return deny('safety_flag', `a safety flag on the case withholds ${describe(request)} from other agencies`);
   }
   const t = instant(request.at);
-  for (const consent of usableConsents(subject, request)) {
-    const provision = consent.provisions.find((p) => covers(p, request) && isLive(consent, p, request.at));
+  for (const consent of usableConsents(subject, needed)) {
+    const provision = consent.provisions.find((p) => covers(p, request, needed) && isLive(consent, p, request.at));
     if (provision) return { permitted: true, basis: { kind: 'consent', consentId: consent.consentId, provisionId: provision.provisionId } };
   }
-  const determination = usableDeterminations(subject).find(
-    (d) => instant(d.approvedAt) <= t && d.scope.some((grant) => covers(grant, request) && inEffect(grant, t)),
+  const determination = usableDeterminations(subject, needed).find(
+    (d) => instant(d.approvedAt) <= t && d.scope.some((grant) => covers(grant, request, needed) && inEffect(grant, t)),
   );
   if (determination) return { permitted: true, basis: { kind: 'best_interests', determinationId: determination.determinationId } };
   return deny('no_basis', `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers ${describe(request)} to this agency`);
@@ -138,46 +138,43 @@ function withholds(effect: SafetyFlagEffect, request: DisclosureRequest): boolea
   );
 }
 
-/**
- * Data reaching the justice chain: a report to law enforcement, or anything at all to a
- * law-enforcement or prosecution agency, whatever purpose it is asked for under.
- */
-const isJudicialCooperation = (request: DisclosureRequest): boolean =>
-  request.purpose === 'law_enforcement_report' || isJudicialAgency(request.recipient.agencyKind);
-
-/**
- * A child's consent counts only from a guardian with the child's assent, never for judicial
- * cooperation, and not at all while a flag says the guardian cannot speak for the child.
- */
-function usableConsents(subject: ConsentSubject, request: DisclosureRequest): readonly ConsentRecord[] {
-  if (!subject.treatedAsChild) return subject.consents;
-  if (isJudicialCooperation(request) || subject.safetyFlags.some((flag) => SAFETY_FLAG_EFFECTS[flag].voidsGuardianConsent)) return [];
-  return subject.consents.filter((c) => c.grantor === 'guardian' && c.childAssent === true);
+/** A guardian's consent stops counting for a child while a flag says the guardian cannot speak for the child. */
+function usableConsents(subject: ConsentSubject, needed: BasisNeeded): readonly ConsentRecord[] {
+  switch (needed.consent) {
+    case 'any':
+      return subject.consents;
+    case 'none':
+      return [];
+    case 'guardian_with_child_assent':
+      if (subject.safetyFlags.some((flag) => SAFETY_FLAG_EFFECTS[flag].voidsGuardianConsent)) return [];
+      return subject.consents.filter((c) => c.grantor === 'guardian' && c.childAssent === true);
+  }
 }
 
-/** A determination stands in for a child's consent only, and only with a second approver. */
-function usableDeterminations(subject: ConsentSubject): readonly BestInterestsDetermination[] {
-  return subject.treatedAsChild ? subject.bestInterests.filter((d) => d.approvedBy !== d.decidedBy) : [];
+/** A determination stands in for consent only with a second approver. */
+function usableDeterminations(subject: ConsentSubject, needed: BasisNeeded): readonly BestInterestsDetermination[] {
+  return needed.bestInterests ? subject.bestInterests.filter((d) => d.approvedBy !== d.decidedBy) : [];
 }
 
-/** Judicial cooperation must name the agency: a kind of agency ("any police") never implies it. */
-function covers(grant: DisclosureGrant, request: DisclosureRequest): boolean {
+function covers(grant: DisclosureGrant, request: DisclosureRequest, needed: BasisNeeded): boolean {
   return (
     namesRecipient(grant.recipient, request.recipient) &&
     grant.purpose === request.purpose &&
-    (!isJudicialCooperation(request) || 'agencyId' in grant.recipient) &&
+    (!needed.namedAgency || 'agencyId' in grant.recipient) &&
     (request.purpose !== 'service_provision' || grant.serviceTypes.includes(request.serviceType!)) &&
     grant.categories.includes(request.category)
   );
 }
 
-function namesRecipient(named: ConsentRecipient, recipient: Recipient): boolean {
+/** Whether a grant's recipient (an agency by id, or every agency of a kind) is this agency. */
+export function namesRecipient(named: ConsentRecipient, recipient: Recipient): boolean {
   return 'agencyId' in named ? named.agencyId === recipient.agencyId : named.agencyKind === recipient.agencyKind;
 }
 
-/** Read by the service's one strict reader; what it cannot read is NaN, which compares false, so it permits nothing. */
-
-/** Started and not expired at `t` (ms since the epoch). */
+/**
+ * Started and not expired at `t` (ms since the epoch). Read by the service's one strict reader; what
+ * it cannot read is NaN, which compares false, so it permits nothing.
+ */
 function inEffect(grant: DisclosureGrant, t: number): boolean {
   return instant(grant.validFrom) <= t && (grant.validUntil === undefined || t < instant(grant.validUntil));
 }

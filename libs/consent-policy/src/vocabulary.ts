@@ -63,7 +63,8 @@ export type AgencyKind = (typeof AGENCY_KINDS)[number];
  * whatever the purpose named, data reaching them is judicial cooperation and follows its rules.
  */
 export const JUDICIAL_AGENCY_KINDS = ['law_enforcement', 'prosecution'] as const satisfies readonly AgencyKind[];
-export const isJudicialAgency = (kind: AgencyKind): boolean => (JUDICIAL_AGENCY_KINDS as readonly AgencyKind[]).includes(kind);
+export type JudicialAgencyKind = (typeof JUDICIAL_AGENCY_KINDS)[number];
+export const isJudicialAgency = (kind: AgencyKind): kind is JudicialAgencyKind => (JUDICIAL_AGENCY_KINDS as readonly AgencyKind[]).includes(kind);
 
 /** Who gave a consent: the person, or for a child a guardian (whose consent needs the child's assent). */
 export const CONSENT_GRANTORS = ['person', 'guardian'] as const;

@@ -1,4 +1,4 @@
-import type { AgencyKind, Purpose, ServiceType } from '../../consent-policy/index.js';
+import type { Purpose, ServiceType } from '../../consent-policy/index.js';
 
 /**
  * What the service directory says of one service, as far as referring to it goes. The directory
@@ -30,15 +30,8 @@ export function directoryServiceFor(purpose: Purpose, serviceType: ServiceType |
   return undefined;
 }
 
-/**
- * What law-enforcement and prosecution agencies may offer through the network. Data reaching them
- * is judicial cooperation whatever the service (the consent policy treats it so), and assistance
- * never depends on it: the police protect a person's safety, and that is all they are referred for.
- */
-const JUDICIAL_SERVICES: Partial<Record<AgencyKind, readonly ServiceType[]>> = { law_enforcement: ['personal_safety'], prosecution: [] };
-export const mayOffer = (kind: AgencyKind, serviceType: ServiceType): boolean => JUDICIAL_SERVICES[kind]?.includes(serviceType) ?? true;
-export const judicialServiceRefusal = (kind: AgencyKind, serviceType: ServiceType): string =>
-  `a ${kind.replaceAll('_', ' ')} agency does not offer ${label(serviceType)} through the network: data reaching it is judicial cooperation`;
+// What law-enforcement and prosecution agencies may offer is a rule of judicial cooperation: its home is the consent policy.
+export { judicialServiceRefusal, mayOffer } from '../../consent-policy/index.js';
 
 /** Why a referral cannot go to an agency: 422 for what it never offers, 409 for what it cannot take now. */
 export type Unavailable = { readonly kind: 'not_offered' | 'agency_inactive' | 'closed' | 'full'; readonly reason: string };

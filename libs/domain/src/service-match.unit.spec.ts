@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type OfferFacts, ageRangeOf, directoryServiceFor, eligibilityGaps, mayOffer, referralTarget } from './service-match.js';
+import { type OfferFacts, ageRangeOf, directoryServiceFor, eligibilityGaps, referralTarget } from './service-match.js';
 
 const offer = (over: Partial<OfferFacts> = {}): OfferFacts => ({
   serviceId: 's-1', agencyActive: true, status: 'active', areas: ['Maiduguri'],
@@ -49,12 +49,5 @@ describe('directoryServiceFor', () => {
     expect(directoryServiceFor('family_tracing', undefined)).toBe('family_tracing_and_reunification');
     expect(directoryServiceFor('case_management', undefined)).toBeUndefined();
     expect(directoryServiceFor('law_enforcement_report', undefined)).toBeUndefined();
-  });
-});
-
-describe('mayOffer', () => {
-  it('lets the police offer personal safety only, prosecutors nothing, and everyone else anything', () => {
-    expect([mayOffer('law_enforcement', 'personal_safety'), mayOffer('law_enforcement', 'in_depth_interview'), mayOffer('prosecution', 'legal_assistance')]).toEqual([true, false, false]);
-    expect([mayOffer('shelter', 'in_depth_interview'), mayOffer('health', 'personal_safety')]).toEqual([true, true]);
   });
 });

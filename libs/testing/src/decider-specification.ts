@@ -6,16 +6,30 @@ export interface Decider<Command, Event, State> {
   initialState(): State;
 }
 
-/** `given(events).when(command).then(events)` / `.thenThrows(shape)` for a pure decider. */
+export interface DeciderOutcome<Event> {
+  /** Decided exactly these events, in this order. */
+  then(expected: readonly Event[]): void;
+  /** Decided events that pass `assert`, for a test that checks only what it is about. */
+  then(assert: (events: Event[]) => void): void;
+  /** Decided no events at all, and refused nothing. */
+  thenNothingHappened(): void;
+  thenThrows(shape: Record<string, unknown>): void;
+}
+
+/** `given(events).when(command).then(events | assert)` / `.thenNothingHappened()` / `.thenThrows(shape)` for a pure decider. */
 export function deciderSpecification<Command, Event, State>(decider: Decider<Command, Event, State>) {
   return {
     given(events: readonly Event[]) {
       return {
-        when(command: Command) {
+        when(command: Command): DeciderOutcome<Event> {
           const run = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()));
           return {
-            then(expected: readonly Event[]): void {
-              expect(run()).toEqual(expected);
+            then(expected: readonly Event[] | ((events: Event[]) => void)): void {
+              if (typeof expected === 'function') expected(run());
+              else expect(run()).toEqual(expected);
+            },
+            thenNothingHappened(): void {
+              expect(run()).toEqual([]);
             },
             thenThrows(shape: Record<string, unknown>): void {
               let decided: Event[];

@@ -1,0 +1,229 @@
+import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
+import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
+import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
+import {
+  CaseAlreadyErased, type CaseCommand, type CasePersonalData, directoryServiceFor, isUnavailable, referralTarget,
+} from '../../libs/domain/index.js';
+import { normalInstant } from '../../libs/time/index.js';
+import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
+import { AgencyEntity } from '../identity/directory.entities.js';
+import { actorOf } from '../identity/principal.js';
+import type { WriteContext } from '../platform/write-context.js';
+import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
+import { CaseCommandService, type CommandOutcome, type IdSource } from './case-commands.service.js';
+import { sealedField, sealLater } from './case-sealing.js';
+import type {
+  GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, ReReferralDto, RequestErasureDto, RequestReferralDto,
+} from './case.dtos.js';
+import type { CaseRecord } from './case-view.js';
+import { CaseViews } from './case-views.reader.js';
+
+/** A command before the service adds who acts and when. */
+export type CommandDraft = CaseCommand extends infer C ? (C extends CaseCommand ? Omit<C, 'actor' | 'at'> : never) : never;
+
+/**
+ * The command side of cases: turns a request into a command (looking up what the decider needs:
+ * agencies, the directory's offers), decides and appends it, and waits until the read models show it.
+ */
+@Injectable()
+export class CaseWrites {
+  constructor(
+    private readonly commands: CaseCommandService,
+    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly views: CaseViews,
+    @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
+    @Inject(SERVICE_DIRECTORY) private readonly directory: ServiceDirectory,
+  ) {}
+
+  async open(body: OpenCaseDto, context: WriteContext): Promise<{ caseId: string; outcome: CommandOutcome }> {
+    const ids = this.idsOf(context);
+    const caseId = ids('case');
+    const personalData: CasePersonalData = {};
+    for (const [category, value] of Object.entries(body.person ?? {})) {
+      if (value !== undefined) personalData[category as keyof CasePersonalData] = sealLater(category, value);
+    }
+    const outcome = await this.run(caseId, context, body, () => ({
+      type: 'OpenCase', caseId, source: body.source, indicators: body.indicators, ageGroup: body.ageGroup, personalData,
+    }), ids);
+    return { caseId, outcome };
+  }
+
+  async giveConsent(caseId: string, body: GiveConsentDto, context: WriteContext) {
+    const ids = this.idsOf(context);
+    const grants = await this.grants(body.provisions, 'provisions');
+    const consentId = ids('consent');
+    const outcome = await this.run(caseId, context, body, (at) => ({
+      type: 'GiveConsent',
+      consentId,
+      grantor: body.grantor,
+      ...(body.childAssent !== undefined ? { childAssent: body.childAssent } : {}),
+      method: body.method,
+      language: body.language,
+      interpreterUsed: body.interpreterUsed,
+      noticeVersion: body.noticeVersion,
+      provisions: grants(at).map((grant, index) => ({ provisionId: ids(`provision-${index}`), ...grant })),
+    }), ids);
+    return { consentId, outcome };
+  }
+
+  /**
+   * A referral, or with `reReferralOf` the same need as a declined referral to another agency. The
+   * directory's answer (which service, or why the agency cannot take it) goes to the decider,
+   * which refuses only once it knows the caller may refer at all.
+   */
+  async requestReferral(caseId: string, body: RequestReferralDto, context: WriteContext, reReferralOf?: string) {
+    const ids = this.idsOf(context);
+    const recipient = await this.referralRecipient(body.toAgencyId);
+    const serviceType = directoryServiceFor(body.purpose, body.serviceType);
+    const target = serviceType && referralTarget(
+      await this.directory.offers({ serviceType, agencyId: recipient.id }), serviceType,
+      { ...(body.serviceId ? { serviceId: body.serviceId } : {}), ...(body.area ? { area: body.area } : {}) },
+    );
+    const referralId = ids('referral');
+    const outcome = await this.run(caseId, context, { ...body, reReferralOf }, () => ({
+      type: 'RequestReferral',
+      referralId,
+      recipient: { agencyId: recipient.id, agencyKind: recipient.kind },
+      purpose: body.purpose,
+      ...(body.serviceType ? { serviceType: body.serviceType } : {}),
+      urgency: body.urgency ?? 'normal',
+      sharedCategories: body.sharedCategories,
+      ...(body.note ? { note: sealLater(sealedField.referralNote(referralId), body.note) } : {}),
+      ...(target ? { directory: isUnavailable(target) ? target : { serviceId: target.offer.serviceId, ...(target.area ? { area: target.area } : {}) } } : {}),
+      ...(reReferralOf ? { reReferralOf } : {}),
+    }), ids);
+    return { referralId, outcome };
+  }
+
+  /** The declined referral's purpose and service, read from the owner's record; anyone else is refused by the decider. */
+  async reRefer(caseId: string, declinedId: string, body: ReReferralDto, context: WriteContext) {
+    const row = await this.views.find(context.principal.agencyId, caseId);
+    const declined = row?.relation === 'owner' ? (row.view as CaseRecord).referrals.find((r) => r.referralId === declinedId) : undefined;
+    // The need is as urgent as it was, unless the referrer says otherwise.
+    const urgency = body.urgency ?? declined?.urgency;
+    return this.requestReferral(caseId, {
+      ...body,
+      ...(urgency ? { urgency } : {}),
+      purpose: declined?.purpose ?? 'case_management',
+      ...(declined?.serviceType ? { serviceType: declined.serviceType } : {}),
+      sharedCategories: body.sharedCategories ?? [...(declined?.sharedCategories ?? ['identity'])],
+    }, context, declinedId);
+  }
+
+  /** Whether the named user may manage cases of the caller's agency; the decider refuses the intake otherwise. */
+  async isCaseStaff(agencyId: string, userId: string): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `SELECT 1 FROM users WHERE id = $1 AND agency_id = $2 AND active AND role IN ('caseworker', 'supervisor')`, [userId, agencyId]);
+    return rows.length > 0;
+  }
+
+  async proposeBestInterests(caseId: string, body: ProposeBestInterestsDto, context: WriteContext) {
+    const ids = this.idsOf(context);
+    const grants = await this.grants(body.scope, 'scope');
+    const determinationId = ids('determination');
+    const outcome = await this.run(caseId, context, body, (at) => ({
+      type: 'ProposeBestInterestsDetermination', determinationId, scope: grants(at),
+      reasons: sealLater(sealedField.determinationReasons(determinationId), body.reasons),
+    }), ids);
+    return { determinationId, outcome };
+  }
+
+  async requestErasure(caseId: string, body: RequestErasureDto, context: WriteContext) {
+    const ids = this.idsOf(context);
+    const requestId = ids('erasure-request');
+    const outcome = await this.run(caseId, context, body, () => ({ type: 'RequestErasure', requestId, reason: body.reason }), ids);
+    return { requestId, outcome };
+  }
+
+  /**
+   * The second person's approval: the erasure event is appended first, then the case's data key is
+   * destroyed. A crash between the two is finished at the next start (CasesModule's bootstrap).
+   */
+  async approveErasure(caseId: string, requestId: string, context: WriteContext) {
+    const outcome = await this.run(caseId, context, {}, () => ({ type: 'ApproveErasure', requestId, asCoordinator: context.principal.role === 'network_coordinator' }))
+      .catch(async (error: unknown) => {
+        // Erased already: a retry after a failed key destruction destroys the key before answering 409.
+        if (error instanceof CaseAlreadyErased) await this.keys.destroy(caseId);
+        throw error;
+      });
+    if (outcome.events.some((e) => e.type === 'CaseErased')) await this.keys.destroy(caseId);
+    return outcome;
+  }
+
+  /**
+   * Any other command. Its personal data goes in through `sealLater` under a field of
+   * `sealedField`, and is sealed only if the decider accepts the command.
+   */
+  execute(caseId: string, context: WriteContext, body: object, draft: () => CommandDraft): Promise<CommandOutcome> {
+    return this.run(caseId, context, body, draft);
+  }
+
+  /** Checks the named agencies exist; gives the grants as of the moment the command is decided. */
+  private async grants(entries: readonly ProvisionDto[], field: string): Promise<(at: string) => DisclosureGrant[]> {
+    const recipients = entries.map((p, index): ConsentRecipient => {
+      const { agencyId, agencyKind } = p.recipient;
+      if ((agencyId === undefined) === (agencyKind === undefined)) {
+        throw new BadRequestException(`${field}[${index}].recipient names exactly one of agencyId or agencyKind`);
+      }
+      return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
+    });
+    await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
+    const periods = entries.map((p, index) => [p.validFrom, p.validUntil].map((text) => {
+      if (text === undefined) return undefined;
+      // Read as validated (libs/time): an unreadable time is refused, never taken for now or for no end.
+      const normal = normalInstant(text);
+      if (normal === undefined) throw new BadRequestException(`${field}[${index}] has a time that is not an RFC 3339 date-time with an offset`);
+      return normal;
+    }));
+    return (at) => entries.map((p, index) => {
+      const [from, until] = periods[index]!;
+      // Nothing is permitted before it was agreed: a back-dated start is moved to now. Both are in
+      // normal form (UTC, four-digit years), so their text order is their time order.
+      const validFrom = from !== undefined && from > at ? from : at;
+      if (until !== undefined && until <= validFrom) {
+        throw new BadRequestException(`${field}[${index}] ends before it starts (validUntil must be after validFrom and after now)`);
+      }
+      return {
+        recipient: recipients[index]!, purpose: p.purpose, serviceTypes: p.serviceTypes ?? [], categories: p.categories, validFrom,
+        ...(until !== undefined ? { validUntil: until } : {}),
+      };
+    });
+  }
+
+  private idsOf(context: WriteContext): IdSource {
+    return this.commands.idSource(context.principal, context.idempotencyKey);
+  }
+
+  /** Decides and appends the command, then waits for the read models to show it (read-your-writes). */
+  private async run(caseId: string, context: WriteContext, body: object, build: (at: string) => CommandDraft, ids = this.idsOf(context)) {
+    const outcome = await this.commands.execute({
+      caseId,
+      principal: context.principal,
+      ids,
+      ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
+      ...(context.expectedRevision !== undefined ? { expectedRevision: context.expectedRevision } : {}),
+      correlationId: context.correlationId,
+      request: { route: context.route, body },
+      build: (at) => ({ ...build(at), actor: actorOf(context.principal), at }) as CaseCommand,
+    });
+    await this.views.awaitWrite(outcome.position);
+    return outcome;
+  }
+
+  /** A referral names an agency of the network; one that left it is refused with why (409), an unknown id with 400. */
+  private async referralRecipient(agencyId: string): Promise<AgencyEntity> {
+    const agency = await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: agencyId });
+    if (!agency) throw new BadRequestException(`unknown agency: ${agencyId}`);
+    if (!agency.active) throw new ConflictException('the agency is no longer an active member of the network');
+    return agency;
+  }
+
+  private async requireAgencies(ids: readonly string[]): Promise<void> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return;
+    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ id: In(unique), active: true });
+    const missing = unique.filter((id) => !found.some((a) => a.id === id));
+    if (missing.length > 0) throw new BadRequestException(`unknown agency: ${missing.join(', ')}`);
+  }
+}

@@ -1,0 +1,62 @@
+import { Body, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { Allow } from '../identity/access.decorators.js';
+import { Write, type WriteContext } from '../platform/write-context.js';
+import { CaseAnswer, withdrawnReferrals } from './case-answer.js';
+import { CaseRoutes, uuid } from './case-routes.js';
+import { CaseWrites } from './case-writes.service.js';
+import { GiveConsentDto, ProposeBestInterestsDto, WithdrawConsentDto } from './case.dtos.js';
+
+/** The bases for sharing: the person's consent, and for a child a best-interests determination. */
+@CaseRoutes()
+export class ConsentsController {
+  constructor(private readonly writes: CaseWrites) {}
+
+  @Post(':caseId/consents')
+  @Allow('consent.record')
+  @ApiOperation({ summary: 'Record the person\'s informed consent: one provision per recipient and purpose' })
+  async giveConsent(@Param('caseId', uuid) caseId: string, @Body() body: GiveConsentDto, @Write() context: WriteContext) {
+    const { consentId, outcome } = await this.writes.giveConsent(caseId, body, context);
+    const given = outcome.events.find((e) => e.type === 'ConsentGiven');
+    const provisionIds = given?.type === 'ConsentGiven' ? given.data.provisions.map((p) => p.provisionId) : [];
+    return CaseAnswer.written(outcome, { caseId, consentId, provisionIds });
+  }
+
+  @Post(':caseId/consents/:consentId/withdrawal')
+  @HttpCode(200)
+  @Allow('consent.withdraw')
+  @ApiOperation({ summary: 'Withdraw a consent, whole or some provisions; open referrals relying on it are withdrawn' })
+  async withdrawConsent(
+    @Param('caseId', uuid) caseId: string, @Param('consentId', uuid) consentId: string, @Body() body: WithdrawConsentDto, @Write() context: WriteContext,
+  ) {
+    const outcome = await this.writes.execute(caseId, context, body, () => ({
+      type: 'WithdrawConsent', consentId, ...(body.provisionIds ? { provisionIds: body.provisionIds } : {}),
+    }));
+    return CaseAnswer.written(outcome, { caseId, consentId, withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+
+  @Post(':caseId/best-interests-determinations')
+  @Allow('best-interests.propose')
+  @ApiOperation({ summary: 'Propose a best-interests determination for a child; it permits nothing until a different supervisor approves it' })
+  async proposeBestInterests(@Param('caseId', uuid) caseId: string, @Body() body: ProposeBestInterestsDto, @Write() context: WriteContext) {
+    const { determinationId, outcome } = await this.writes.proposeBestInterests(caseId, body, context);
+    return CaseAnswer.written(outcome, { caseId, determinationId });
+  }
+
+  @Post(':caseId/best-interests-determinations/:determinationId/approval')
+  @HttpCode(200)
+  @Allow('best-interests.review')
+  @ApiOperation({ summary: 'Approve a determination: refused (403) to the person who proposed it' })
+  async approveBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext) {
+    const outcome = await this.writes.execute(caseId, context, {}, () => ({ type: 'ApproveBestInterestsDetermination', determinationId }));
+    return CaseAnswer.written(outcome, { caseId, determinationId, status: 'approved' });
+  }
+
+  @Post(':caseId/best-interests-determinations/:determinationId/rejection')
+  @HttpCode(200)
+  @Allow('best-interests.review')
+  async rejectBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext) {
+    const outcome = await this.writes.execute(caseId, context, {}, () => ({ type: 'RejectBestInterestsDetermination', determinationId }));
+    return CaseAnswer.written(outcome, { caseId, determinationId, status: 'rejected' });
+  }
+}

@@ -1,0 +1,31 @@
+import { Body, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { Allow } from '../identity/access.decorators.js';
+import { Write, type WriteContext } from '../platform/write-context.js';
+import { CaseAnswer, withdrawnReferrals } from './case-answer.js';
+import { CaseRoutes, uuid } from './case-routes.js';
+import { CaseWrites } from './case-writes.service.js';
+import { RequestErasureDto } from './case.dtos.js';
+
+/** Erasure of a case's personal data: asked by one person, approved by another. */
+@CaseRoutes()
+export class ErasureController {
+  constructor(private readonly writes: CaseWrites) {}
+
+  @Post(':caseId/erasure-requests')
+  @Allow('case.erase.request')
+  @ApiOperation({ summary: 'Ask for the case\'s personal data to be erased; someone else must approve it' })
+  async requestErasure(@Param('caseId', uuid) caseId: string, @Body() body: RequestErasureDto, @Write() context: WriteContext) {
+    const { requestId, outcome } = await this.writes.requestErasure(caseId, body, context);
+    return CaseAnswer.written(outcome, { caseId, requestId });
+  }
+
+  @Post(':caseId/erasure-requests/:requestId/approval')
+  @HttpCode(200)
+  @Allow('case.erase.approve')
+  @ApiOperation({ summary: 'Approve erasure (not the requester): the case\'s data key is destroyed; the audit trail keeps its metadata' })
+  async approveErasure(@Param('caseId', uuid) caseId: string, @Param('requestId', uuid) requestId: string, @Write() context: WriteContext) {
+    const outcome = await this.writes.approveErasure(caseId, requestId, context);
+    return CaseAnswer.written(outcome, { caseId, erased: true, withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+}
