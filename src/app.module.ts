@@ -8,6 +8,8 @@ import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
+import { PlatformModule } from './platform/platform.module.js';
+import { ProjectionsModule } from './projections/projections.module.js';
 import { prepareSchema } from './platform/schema.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
 import { ReferralsModule } from './referrals/referrals.module.js';
@@ -16,6 +18,12 @@ import { ReportsModule } from './reports/reports.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config, prepareSchema), IdentityModule, DirectoryModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule] };
+    return {
+      module: AppModule,
+      imports: [
+        PersistenceModule.forRoot(config, prepareSchema), PlatformModule, IdentityModule, DirectoryModule, AuditModule, CasesModule,
+        ProjectionsModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule,
+      ],
+    };
   }
 }

@@ -8,7 +8,7 @@ import {
 } from '../libs/domain/index.js';
 import { AGE_BANDS, SEXES } from '../src/cases/case.dtos.js';
 import { SUBCOMMITTEES } from '../src/directory/directory.model.js';
-import { ELIGIBLE_SEXES, SERVICE_STATUSES } from '../src/directory/service-directory.port.js';
+import { ELIGIBLE_SEXES, SERVICE_STATUSES } from '../src/directory/directory.model.js';
 import { type TestApp, eventually, startTestApp } from './support/test-app.js';
 
 /**

@@ -6,8 +6,7 @@ import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
 import { Clock } from '../platform/clock.js';
 import { CaseSealing, sealPending } from './case-sealing.js';
-
-export const caseStream = (caseId: string) => `case-${caseId}`;
+import { caseStream } from './case-stream.js';
 
 /** Gives the ids a command needs: derived from the Idempotency-Key when there is one, so a retry decides the same ids. */
 export type IdSource = (label: string) => string;

@@ -4,9 +4,8 @@ import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 import { agencyScopedTable } from '../platform/agency-scope.js';
 import { type CaseRecord, evolveCaseRecord } from './case-view.js';
+import { caseIdOf } from './case-stream.js';
 import { type RecipientViewInput, recipientSlice } from './recipient-view.js';
-
-export const CASE_STREAM_PREFIX = 'case-';
 
 /** One agency's stored view of one case: the whole record for the owner, a slice for a recipient. */
 export interface AgencyCaseRow {
@@ -47,19 +46,19 @@ CREATE INDEX IF NOT EXISTS agency_case_views_owner ON agency_case_views (case_id
 ${agencyScopedTable('agency_case_views')}`,
 
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
-    const caseEvents = events.filter((e) => e.streamId.startsWith(CASE_STREAM_PREFIX));
+    const caseEvents = events.flatMap((e) => {
+      const caseId = caseIdOf(e.streamId);
+      return caseId === undefined ? [] : [{ caseId, event: { type: e.type, data: e.data } as CaseEvent }];
+    });
     if (caseEvents.length === 0) return;
-    const caseIds = [...new Set(caseEvents.map((e) => e.streamId.slice(CASE_STREAM_PREFIX.length)))];
+    const caseIds = [...new Set(caseEvents.map((e) => e.caseId))];
     const stored = await tx.query<{ case_id: string; view: CaseRecord }>(
       `SELECT case_id, view FROM agency_case_views WHERE relation = 'owner' AND case_id = ANY($1::uuid[])`,
       [caseIds],
     );
     const records = new Map<string, CaseRecord | undefined>(stored.map((r) => [r.case_id, r.view]));
     // Fold the whole batch in memory, then write each touched case once.
-    for (const e of caseEvents) {
-      const caseId = e.streamId.slice(CASE_STREAM_PREFIX.length);
-      records.set(caseId, evolveCaseRecord(records.get(caseId), { type: e.type, data: e.data } as CaseEvent));
-    }
+    for (const { caseId, event } of caseEvents) records.set(caseId, evolveCaseRecord(records.get(caseId), event));
     const rows = [...records.values()].flatMap((record) => (record ? rowsOf(record) : []));
     await tx.query(
       `INSERT INTO agency_case_views (agency_id, case_id, relation, case_status, opened_at, updated_at, revision, view)

@@ -1,10 +1,10 @@
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { CASE_STREAM_PREFIX } from './case-views.projection.js';
+import { caseIdOf } from './case-stream.js';
 import { RetentionService } from './retention.js';
-import { Clock } from '../platform/clock.js';
 import { CaseCommandService } from './case-commands.service.js';
 import { CasePathController } from './case-path.controller.js';
 import { CaseReader } from './case-reader.service.js';
@@ -18,8 +18,10 @@ import { ErasureController } from './erasure.controller.js';
 import { ReferralSuggestions } from './referral-suggestions.service.js';
 
 @Module({
+  // MemberAgencies: who the member agencies and their case staff are.
+  imports: [IdentityModule],
   controllers: [CasesController, ConsentsController, CaseReferralsController, CasePathController, ErasureController],
-  providers: [CaseCommandService, CaseSealing, CaseWrites, CaseReader, ReferralSuggestions, CaseViews, Clock, RetentionService],
+  providers: [CaseCommandService, CaseSealing, CaseWrites, CaseReader, ReferralSuggestions, CaseViews, RetentionService],
   exports: [CaseCommandService],
 })
 export class CasesModule implements OnApplicationBootstrap {
@@ -32,8 +34,8 @@ export class CasesModule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const erased = await this.db.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE event_type = 'CaseErased'`);
     for (const { stream_id } of erased) {
-      const caseId = stream_id.slice(CASE_STREAM_PREFIX.length);
-      if (Buffer.isBuffer(await this.keys.get(caseId))) await this.keys.destroy(caseId);
+      const caseId = caseIdOf(stream_id);
+      if (caseId !== undefined && Buffer.isBuffer(await this.keys.get(caseId))) await this.keys.destroy(caseId);
     }
   }
 }

@@ -5,6 +5,7 @@ import type { CaseEvent } from '../../libs/domain/index.js';
 import { SqlEventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import { testDatabases } from '../../libs/testing/index.js';
+import { caseStream } from '../cases/case-stream.js';
 import { consentDeadlines } from './consent-deadlines.projection.js';
 
 const at = '2026-03-01T09:00:00.000Z';
@@ -26,7 +27,9 @@ for (const database of testDatabases()) {
         await store.migrate();
         const [kept, erased] = [randomUUID(), randomUUID()];
         const append = (caseId: string, events: CaseEvent[]) =>
-          store.appendToStream(`case-${caseId}`, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), { expectedRevision: 'any' });
+          store.appendToStream(caseStream(caseId), events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), {
+            expectedRevision: 'any',
+          });
         await append(kept, [
           consent(grant('2026-04-01T00:00:00.000Z'), grant()),
           { type: 'BestInterestsDeterminationProposed', data: { determinationId: randomUUID(), scope: [grant('2026-05-01T00:00:00.000Z')], reasons: {}, by: 'u', at } },

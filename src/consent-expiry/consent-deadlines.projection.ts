@@ -2,7 +2,7 @@ import { type CaseEvent, grantEnds } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
-import { CASE_STREAM_PREFIX } from '../cases/case-views.projection.js';
+import { caseIdOf } from '../cases/case-stream.js';
 
 /**
  * When the consent-expiry process must next look at each case: every moment a consent provision
@@ -26,8 +26,8 @@ CREATE INDEX IF NOT EXISTS consent_deadlines_by_time ON consent_deadlines (deadl
     const rows: Array<{ case_id: string; deadline: string; revision: number }> = [];
     const erased: string[] = [];
     for (const recorded of events) {
-      if (!recorded.streamId.startsWith(CASE_STREAM_PREFIX)) continue;
-      const caseId = recorded.streamId.slice(CASE_STREAM_PREFIX.length);
+      const caseId = caseIdOf(recorded.streamId);
+      if (caseId === undefined) continue;
       const event = { type: recorded.type, data: recorded.data } as CaseEvent;
       // A proposal's ends are kept too: the decider counts them only once the determination is approved.
       const grants = event.type === 'ConsentGiven' ? event.data.provisions : event.type === 'BestInterestsDeterminationProposed' ? event.data.scope : [];

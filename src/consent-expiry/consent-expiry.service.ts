@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import { type CaseEvent, CommandRejected } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
-import { CaseCommandService, caseStream } from '../cases/case-commands.service.js';
+import { CaseCommandService } from '../cases/case-commands.service.js';
+import { caseStream } from '../cases/case-stream.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MemberAgencies } from '../identity/member-agencies.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 
@@ -34,6 +35,7 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CaseCommandService,
     private readonly clock: Clock,
+    private readonly members: MemberAgencies,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -86,7 +88,7 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     const owningAgencyId = (opened?.data as { owningAgencyId?: string } | undefined)?.owningAgencyId;
     if (!owningAgencyId) return { withdrawn: 0 };
     // Its real kind, so that no rule that depends on the kind is ever judged against a made-up one.
-    const [agency] = await this.db.query<{ kind: AgencyKind }>('SELECT kind FROM agencies WHERE id = $1', [owningAgencyId]);
+    const agency = await this.members.find(owningAgencyId);
     if (!agency) return undefined;
     const actor = { userId: CONSENT_EXPIRY_ACTOR, agencyId: owningAgencyId, agencyKind: agency.kind };
     try {

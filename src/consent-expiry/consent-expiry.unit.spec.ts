@@ -3,6 +3,7 @@ import type { EventStore, RecordedEvent } from '../../libs/event-store/index.js'
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import type { CaseCommandService } from '../cases/case-commands.service.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { MemberAgencies } from '../identity/member-agencies.js';
 import { Clock } from '../platform/clock.js';
 import { ConsentExpiry } from './consent-expiry.service.js';
 
@@ -16,7 +17,6 @@ describe('the consent-expiry process, one pass', () => {
       query: async (sql: string, params: unknown[]) => {
         if (sql.startsWith('SELECT case_id')) return due.map((caseId) => ({ case_id: caseId }));
         if (sql.startsWith('DELETE')) deleted.push(params);
-        if (sql.startsWith('SELECT kind')) return [{ kind: 'government_social_service' }];
         return [];
       },
     } as unknown as SqlDatabase;
@@ -32,7 +32,9 @@ describe('the consent-expiry process, one pass', () => {
       },
     } as unknown as CaseCommandService;
     const clock = Object.assign(new Clock(), { now: () => NOW });
-    const expiry = new ConsentExpiry({ consentExpiryBatch: 100 } as AppConfig, db, store, commands, clock);
+    const owning = { name: 'Owning agency', kind: 'government_social_service', active: true };
+    const members = { find: async (id: string) => ({ id, ...owning }) } as unknown as MemberAgencies;
+    const expiry = new ConsentExpiry({ consentExpiryBatch: 100 } as AppConfig, db, store, commands, clock, members);
 
     expect(await expiry.expireDue()).toBe(2);
     expect(ran).toEqual(due);

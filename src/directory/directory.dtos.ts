@@ -6,9 +6,11 @@ import {
   ValidateNested, type ValidationArguments,
 } from 'class-validator';
 import { SERVICE_TYPES, type ServiceType } from '../../libs/consent-policy/index.js';
-import { COUNTRY_CODE, LANGUAGE_CODE, LIMITS, SUBCOMMITTEES, type Subcommittee } from './directory.model.js';
+import {
+  COUNTRY_CODE, ELIGIBLE_SEXES, type EligibleSex, LANGUAGE_CODE, LIMITS, SERVICE_STATUSES, SUBCOMMITTEES, type ServiceStatus,
+  type Subcommittee,
+} from './directory.model.js';
 import type { HsdsKind } from './hsds-schemas.js';
-import { ELIGIBLE_SEXES, type EligibleSex, SERVICE_STATUSES, type ServiceStatus } from './service-directory.port.js';
 
 /** The value is at most another number of the same object (checked when both are numbers). */
 const NoGreaterThan = (other: string) =>

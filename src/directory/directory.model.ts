@@ -1,9 +1,20 @@
 import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
-import type { ServiceOffer, ServiceStatus } from './service-directory.port.js';
+import type { OfferFacts } from '../../libs/domain/index.js';
 
 /** The task-force subcommittees a member agency sits on (DOMAIN.md: the Borno task force). */
 export const SUBCOMMITTEES = ['prevention', 'protection', 'prosecution'] as const;
 export type Subcommittee = (typeof SUBCOMMITTEES)[number];
+
+/** Open Referral HSDS 3.0 service status. */
+export const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+
+/** The sexes a service may restrict itself to; none listed means any. */
+export const ELIGIBLE_SEXES = ['female', 'male'] as const;
+export type EligibleSex = (typeof ELIGIBLE_SEXES)[number];
+
+/** Who a service accepts: the domain's eligibility facts, with the directory's own vocabulary of sexes. */
+export type ServiceEligibility = OfferFacts['eligibility'] & { readonly sexes: readonly EligibleSex[] };
 
 /** What the directory says about a member agency beyond identity's name, kind and active flag. */
 export interface AgencyProfile {
@@ -27,8 +38,8 @@ export interface ServiceRecord {
   readonly description: string;
   readonly status: ServiceStatus;
   readonly areas: readonly string[];
-  readonly eligibility: ServiceOffer['eligibility'];
-  readonly capacity?: ServiceOffer['capacity'];
+  readonly eligibility: ServiceEligibility;
+  readonly capacity?: OfferFacts['capacity'];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DEMO_NETWORK_EXTENSION } from '../identity/demo-network.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { DemoDirectory } from './demo-directory.js';
 import { DirectoryController, HsdsController } from './directory.controller.js';
 import { Directory } from './directory.js';
@@ -14,6 +15,7 @@ import { SqlDirectory } from './sql-directory.js';
  */
 @Global()
 @Module({
+  imports: [IdentityModule],
   controllers: [DirectoryController, HsdsController],
   providers: [
     SqlDirectory,

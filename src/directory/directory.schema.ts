@@ -1,6 +1,5 @@
 import { SERVICE_TYPES } from '../../libs/consent-policy/index.js';
-import { SUBCOMMITTEES } from './directory.model.js';
-import { ELIGIBLE_SEXES, SERVICE_STATUSES } from './service-directory.port.js';
+import { ELIGIBLE_SEXES, SERVICE_STATUSES, SUBCOMMITTEES } from './directory.model.js';
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 

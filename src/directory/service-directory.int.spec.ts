@@ -1,5 +1,6 @@
 import { testDatabases } from '../../libs/testing/index.js';
 import { IDENTITY_SCHEMA } from '../identity/directory.schema.js';
+import { MemberAgencies } from '../identity/member-agencies.js';
 import { serviceDirectoryContract } from './service-directory.contract.js';
 import { SqlDirectory } from './sql-directory.js';
 
@@ -7,7 +8,7 @@ for (const database of testDatabases()) {
   serviceDirectoryContract(`SqlDirectory on ${database.name}`, async () => {
     const db = await database.open();
     await db.exec(IDENTITY_SCHEMA);
-    const directory = new SqlDirectory(db);
+    const directory = new SqlDirectory(db, new MemberAgencies(db));
     await directory.migrate();
     return {
       directory,

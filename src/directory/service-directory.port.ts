@@ -1,17 +1,9 @@
 import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
 import type { OfferFacts } from '../../libs/domain/index.js';
-import type { Subcommittee } from './directory.model.js';
+import type { ServiceEligibility, ServiceStatus, Subcommittee } from './directory.model.js';
 
 /** Injection token of the ServiceDirectory port; DirectoryModule is global and provides it. */
 export const SERVICE_DIRECTORY = Symbol('ServiceDirectory');
-
-/** Open Referral HSDS 3.0 service status. */
-export const SERVICE_STATUSES = ['active', 'inactive', 'defunct', 'temporarily closed'] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
-
-/** The sexes a service may restrict itself to; none listed means any. */
-export const ELIGIBLE_SEXES = ['female', 'male'] as const;
-export type EligibleSex = (typeof ELIGIBLE_SEXES)[number];
 
 /** What referring needs of a service (OfferFacts, in the directory's own vocabulary) and who offers it. */
 export interface ServiceOffer extends OfferFacts {
@@ -25,7 +17,7 @@ export interface ServiceOffer extends OfferFacts {
   readonly status: ServiceStatus;
   /** The areas the service serves (its own; a service naming none serves no area query). */
   readonly areas: readonly string[];
-  readonly eligibility: OfferFacts['eligibility'] & { readonly sexes: readonly EligibleSex[] };
+  readonly eligibility: ServiceEligibility;
 }
 
 export interface ServiceDirectory {

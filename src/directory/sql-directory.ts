@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
+import type { ServiceType } from '../../libs/consent-policy/index.js';
 import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
+import { type MemberAgency, MemberAgencies } from '../identity/member-agencies.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import type { AgencyProfile, AgencyRecord, DirectoryContent, LocationRecord, ServiceRecord, Subcommittee } from './directory.model.js';
+import type {
+  AgencyProfile, AgencyRecord, DirectoryContent, EligibleSex, LocationRecord, ServiceRecord, ServiceStatus, Subcommittee,
+} from './directory.model.js';
 import { DIRECTORY_SCHEMA } from './directory.schema.js';
-import type { EligibleSex, ServiceDirectory, ServiceOffer, ServiceStatus } from './service-directory.port.js';
+import type { ServiceDirectory, ServiceOffer } from './service-directory.port.js';
 
 export type LocationView = Pick<LocationRecord, 'id' | 'name' | 'locality' | 'region' | 'country'>;
 /** A service as the directory's own routes show it: the port's offer, its description and where it is offered. */
@@ -30,11 +33,8 @@ interface ServiceRow {
   capacity_total: number | null;
   capacity_available: number | null;
 }
-interface AgencyRow {
-  id: string;
-  name: string;
-  kind: AgencyKind;
-  active: boolean;
+interface ProfileRow {
+  agency_id: string;
   description: string;
   subcommittees: Subcommittee[];
   areas_served: string[];
@@ -48,10 +48,7 @@ interface LocationRow {
   country: string;
 }
 
-const AGENCIES = `
-  SELECT a.id, a.name, a.kind, a.active, coalesce(p.description, '') AS description,
-         coalesce(p.subcommittees, '{}') AS subcommittees, coalesce(p.areas_served, '{}') AS areas_served
-  FROM agencies a LEFT JOIN directory_agency_profiles p ON p.agency_id = a.id`;
+const PROFILES = 'SELECT agency_id, description, subcommittees, areas_served FROM directory_agency_profiles';
 
 const serviceRecord = (row: ServiceRow): ServiceRecord => ({
   id: row.id,
@@ -71,8 +68,10 @@ const serviceRecord = (row: ServiceRow): ServiceRecord => ({
   ...(row.capacity_total === null ? {} : { capacity: { total: row.capacity_total, available: row.capacity_available! } }),
 });
 
-const agencyRecord = (row: AgencyRow): AgencyRecord => ({
-  id: row.id, name: row.name, kind: row.kind, active: row.active, description: row.description, subcommittees: row.subcommittees, areasServed: row.areas_served,
+/** Identity's member agency with the directory's profile of it (an agency without one has an empty profile). */
+const agencyRecord = ({ id, name, kind, active }: MemberAgency, profile: ProfileRow | undefined): AgencyRecord => ({
+  id, name, kind, active,
+  description: profile?.description ?? '', subcommittees: profile?.subcommittees ?? [], areasServed: profile?.areas_served ?? [],
 });
 
 const locationRecord = (row: LocationRow): LocationRecord => ({
@@ -82,7 +81,10 @@ const locationRecord = (row: LocationRow): LocationRecord => ({
 /** The directory in SQL (PGlite or PostgreSQL): the ServiceDirectory port for the rest of the app, and the module's own reads and writes. */
 @Injectable()
 export class SqlDirectory implements ServiceDirectory {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly members: MemberAgencies,
+  ) {}
 
   migrate(): Promise<void> {
     return this.db.exec(DIRECTORY_SCHEMA);
@@ -94,16 +96,21 @@ export class SqlDirectory implements ServiceDirectory {
 
   /** Services with their agency and locations, by agency name then service name. */
   async entries(query: ServiceQuery): Promise<ServiceEntry[]> {
-    const rows = await this.db.query<ServiceRow & { agency_name: string; agency_kind: AgencyKind; agency_active: boolean; agency_subcommittees: Subcommittee[] }>(
-      `SELECT s.*, a.name AS agency_name, a.kind AS agency_kind, a.active AS agency_active, coalesce(p.subcommittees, '{}') AS agency_subcommittees
-       FROM directory_services s JOIN agencies a ON a.id = s.agency_id LEFT JOIN directory_agency_profiles p ON p.agency_id = a.id
+    const services = await this.db.query<ServiceRow & { agency_subcommittees: Subcommittee[] }>(
+      `SELECT s.*, coalesce(p.subcommittees, '{}') AS agency_subcommittees
+       FROM directory_services s LEFT JOIN directory_agency_profiles p ON p.agency_id = s.agency_id
        WHERE ($1::text IS NULL OR s.service_type = $1::text)
          AND ($2::uuid IS NULL OR s.agency_id = $2::uuid)
          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM unnest(s.areas) AS area WHERE lower(area) = lower($3::text)))
          AND ($4::uuid IS NULL OR s.id = $4::uuid)
-       ORDER BY a.name, s.name, s.id`,
+       ORDER BY s.name, s.id`,
       [query.serviceType ?? null, query.agencyId ?? null, query.area ?? null, query.serviceId ?? null],
     );
+    // By agency name, then service name: the agencies come by name, and the sort keeps the services' order within each.
+    const agencies = await this.members.byIds(services.map((s) => s.agency_id));
+    const rank = new Map(agencies.map((a, index) => [a.id, { agency: a, index }]));
+    const rows = services.filter((s) => rank.has(s.agency_id))
+      .sort((a, b) => rank.get(a.agency_id)!.index - rank.get(b.agency_id)!.index);
     const locations = await this.db.query<LocationRow & { service_id: string }>(
       `SELECT sl.service_id, l.* FROM directory_service_locations sl JOIN directory_locations l ON l.id = sl.location_id
        WHERE sl.service_id = ANY($1::uuid[]) ORDER BY l.name`,
@@ -111,21 +118,27 @@ export class SqlDirectory implements ServiceDirectory {
     );
     return rows.map((row) => {
       const { id: serviceId, agencyId, name: serviceName, description, ...rest } = serviceRecord(row);
+      const { agency } = rank.get(agencyId)!;
       return {
-        serviceId, serviceName, agencyId, agencyName: row.agency_name, agencyKind: row.agency_kind, agencyActive: row.agency_active,
+        serviceId, serviceName, agencyId, agencyName: agency.name, agencyKind: agency.kind, agencyActive: agency.active,
         agencySubcommittees: row.agency_subcommittees, ...rest, description,
         locations: locations.filter((l) => l.service_id === serviceId).map(({ id, name, locality, region, country }) => ({ id, name, locality, region, country })),
       };
     });
   }
 
+  /** Every member agency, active or not, by name, with its profile. */
   async agencies(client: SqlClient = this.db): Promise<AgencyRecord[]> {
-    return (await client.query<AgencyRow>(`${AGENCIES} ORDER BY a.name, a.id`)).map(agencyRecord);
+    const members = await this.members.all(client);
+    const profiles = new Map((await client.query<ProfileRow>(PROFILES)).map((p) => [p.agency_id, p]));
+    return members.map((member) => agencyRecord(member, profiles.get(member.id)));
   }
 
   async agency(agencyId: string): Promise<AgencyRecord | undefined> {
-    const [row] = await this.db.query<AgencyRow>(`${AGENCIES} WHERE a.id = $1`, [agencyId]);
-    return row && agencyRecord(row);
+    const member = await this.members.find(agencyId);
+    if (!member) return undefined;
+    const [profile] = await this.db.query<ProfileRow>(`${PROFILES} WHERE agency_id = $1`, [agencyId]);
+    return agencyRecord(member, profile);
   }
 
   async service(serviceId: string): Promise<ServiceRecord | undefined> {
@@ -195,8 +208,7 @@ export class SqlDirectory implements ServiceDirectory {
   /** Upserts by id everything in `content` (an import, or the demo seed), within the caller's transaction. */
   async write(tx: SqlClient, content: DirectoryContent): Promise<void> {
     for (const agency of content.agencies) {
-      // The kind of an existing agency is not changed here: consent given to a kind of agency depends on it.
-      await tx.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name', [agency.id, agency.name, agency.kind]);
+      await this.members.save(agency, tx);
       await this.saveProfile(agency.id, agency, tx);
     }
     for (const service of content.services) await upsertService(tx, service);

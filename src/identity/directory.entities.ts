@@ -22,3 +22,6 @@ export class UserEntity {
   @Column('int', { name: 'failed_sign_ins' }) failedSignIns!: number;
   @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
 }
+
+/** Identity's tables that TypeORM maps (the persistence module registers them; nobody outside identity queries them). */
+export const IDENTITY_ENTITIES = [AgencyEntity, UserEntity];

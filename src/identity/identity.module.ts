@@ -7,7 +7,6 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MASTER_KEY, SQL_DATABASE } from '../platform/persistence.module.js';
 import { deriveKey } from '../platform/secrets.js';
-import { Clock } from '../platform/clock.js';
 import { RateLimitGuard } from '../platform/rate-limit.js';
 import { PermissionGuard, TokenGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
@@ -16,6 +15,7 @@ import { Administration, AdministrationController } from './administration.js';
 import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './api-keys.js';
 import { DEMO_NETWORK_EXTENSION, DEMO_USERNAMES, type DemoNetworkExtension, bootstrapCoordinator, seedDemoNetwork } from './demo-network.js';
 import { JwtStrategy } from './jwt.strategy.js';
+import { MemberAgencies } from './member-agencies.js';
 import { Principals } from './principals.js';
 import { JWT_SIGNING_KEY, REFRESH_HASH_KEY, TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from './token.service.js';
 
@@ -35,6 +35,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
   ],
   controllers: [AuthController, ApiKeysController, AdministrationController],
   providers: [
+    MemberAgencies,
     Principals,
     TokenService,
     JwtStrategy,
@@ -49,8 +50,8 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
     { provide: APP_GUARD, useClass: PermissionGuard },
     // After the token guard, so writes are counted per signed-in user.
     { provide: APP_GUARD, useClass: RateLimitGuard },
-    Clock,
   ],
+  exports: [MemberAgencies],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Identity');

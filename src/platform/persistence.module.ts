@@ -5,7 +5,7 @@ import { DATA_KEY_STORE, type DataKeyStore, MasterKey, PersonalDataCipher, SqlDa
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
+import { IDENTITY_ENTITIES } from '../identity/directory.entities.js';
 import { IDEMPOTENCY_KEY } from './platform.tokens.js';
 import { deriveKey } from './secrets.js';
 import { SealingEventStore } from '../audit/sealing-event-store.js';
@@ -90,7 +90,7 @@ export class PersistenceModule implements OnApplicationShutdown {
         {
           provide: TYPEORM_DATA_SOURCE,
           inject: [SQL_DATABASE],
-          useFactory: (db: SqlDatabase) => createTypeOrmDataSource(db, { entities: [AgencyEntity, UserEntity] }),
+          useFactory: (db: SqlDatabase) => createTypeOrmDataSource(db, { entities: IDENTITY_ENTITIES }),
         },
       ],
       exports: [APP_CONFIG, SQL_DATABASE, MASTER_KEY, IDEMPOTENCY_KEY, EVENT_MAC_KEY, EVENT_STORE, DATA_KEY_STORE, PersonalDataCipher, TYPEORM_DATA_SOURCE],

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { MasterKey } from '../../libs/crypto/index.js';
 import { CaseViews } from '../cases/case-views.reader.js';
+import { IdentityModule } from '../identity/identity.module.js';
 import { MASTER_KEY } from '../platform/persistence.module.js';
 import { deriveKey } from '../platform/secrets.js';
 import { ReceiptSigner } from './receipt-signer.js';
@@ -9,6 +10,7 @@ import { ReceiptsService } from './receipts.service.js';
 
 /** Signed consent receipts (Kantara v1.1.0 as JWS), their printable text, and the public key at /.well-known/jwks.json. */
 @Module({
+  imports: [IdentityModule],
   controllers: [ReceiptsController, JwksController],
   providers: [
     ReceiptsService,

@@ -1,12 +1,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
 import type { CaseEvent, ConsentGiven, ConsentWithdrawn } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
-import { caseStream } from '../cases/case-commands.service.js';
+import { caseStream } from '../cases/case-stream.js';
 import { CaseViews } from '../cases/case-views.reader.js';
-import { AgencyEntity, UserEntity } from '../identity/directory.entities.js';
+import { MemberAgencies } from '../identity/member-agencies.js';
 import type { Principal } from '../identity/principal.js';
-import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { type ConsentReceipt, type ReceiptEvent, consentReceipt, receiptId } from './consent-receipt.js';
 import { type ReceiptText, receiptText } from './receipt-text.js';
 import { ReceiptSigner } from './receipt-signer.js';
@@ -41,7 +39,7 @@ export class ReceiptsService {
   constructor(
     private readonly views: CaseViews,
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly members: MemberAgencies,
     private readonly signer: ReceiptSigner,
   ) {}
 
@@ -91,15 +89,13 @@ export class ReceiptsService {
 
     const agencyIds = [principal.agencyId, ...given.provisions.flatMap((p) => ('agencyId' in p.recipient ? [p.recipient.agencyId] : []))];
     // Agencies deactivated since keep their name on the receipts of what they were given.
-    const agencies = await this.dataSource.getRepository(AgencyEntity).findBy({ id: In([...new Set(agencyIds)]) });
-    const agencyNames = new Map(agencies.map((a) => [a.id, a.name]));
+    const agencyNames = new Map((await this.members.byIds(agencyIds)).map((a) => [a.id, a.name]));
     // Recorded by a user of the directory (or an API key or an OIDC subject, which have no display name here).
     const recorders = [...new Set([given.recordedBy, ...withdrawals.map((w) => w.recordedBy)])].filter((id) => UUID.test(id));
-    const users = recorders.length ? await this.dataSource.getRepository(UserEntity).findBy({ id: In(recorders) }) : [];
     return {
       caseId, given, withdrawals, agencyNames,
       ownerName: agencyNames.get(principal.agencyId) ?? 'the owning agency',
-      userNames: new Map(users.map((u) => [u.id, u.displayName])),
+      userNames: await this.members.staffNames(recorders),
     };
   }
 }

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ProjectionsModule } from './projections.module.js';
-import { Clock } from '../platform/clock.js';
 import { ReferralsController } from './referrals.controller.js';
 
-@Module({ imports: [ProjectionsModule], controllers: [ReferralsController], providers: [Clock] })
+@Module({ controllers: [ReferralsController] })
 export class ReferralsModule {}

@@ -3,7 +3,7 @@ import { type CaseEvent, REFERRAL_STATUS_AFTER, directoryServiceFor } from '../.
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
-import { CASE_STREAM_PREFIX } from '../cases/case-views.projection.js';
+import { caseIdOf } from '../cases/case-stream.js';
 import { WAITING_FOR_RESPONSE } from '../referrals/referral-inbox.projection.js';
 
 export type ReferralEvent = Extract<CaseEvent, { type: `Referral${string}` }>;
@@ -118,7 +118,7 @@ ${SERVICE_OF_PURPOSE}`,
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const referralEvents = events.flatMap((recorded) => {
       const event = { type: recorded.type, data: recorded.data } as CaseEvent;
-      return recorded.streamId.startsWith(CASE_STREAM_PREFIX) && isReferralEvent(event) ? [event] : [];
+      return caseIdOf(recorded.streamId) !== undefined && isReferralEvent(event) ? [event] : [];
     });
     if (referralEvents.length === 0) return;
     // Fold the batch in memory from the stored rows, then write every touched row once.

@@ -4,6 +4,7 @@ import { DECLINE_REASONS } from '../../libs/domain/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory, type ServiceOffer } from '../directory/service-directory.port.js';
+import { MemberAgencies } from '../identity/member-agencies.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { WAITING_FOR_RESPONSE } from '../referrals/referral-inbox.projection.js';
@@ -47,6 +48,7 @@ export class ReportsService {
     @Inject(SERVICE_DIRECTORY) private readonly directory: ServiceDirectory,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly members: MemberAgencies,
   ) {}
 
   /** Who does what where: per area and service type, the agencies offering it now and their capacity where known. */
@@ -118,14 +120,16 @@ export class ReportsService {
    */
   async overdueReferrals() {
     const asOf = this.clock.now();
-    const rows = await this.db.query<{ to_agency_id: string; to_agency_name: string | null; service_type: string | null; overdue: number; max_days_overdue: number }>(
-      `SELECT f.to_agency_id, recipient.name AS to_agency_name, f.service_type, count(*)::int AS overdue,
-              floor(extract(epoch FROM $1::timestamptz - min(f.respond_by)) / 86400)::int AS max_days_overdue
-         FROM (SELECT * FROM referral_facts WHERE ${WAITING_FOR_RESPONSE} AND respond_by < $1) f
-         LEFT JOIN agencies recipient ON recipient.id = f.to_agency_id
-        GROUP BY f.to_agency_id, recipient.name, f.service_type`,
+    const counts = await this.db.query<{ to_agency_id: string; service_type: string | null; overdue: number; max_days_overdue: number }>(
+      `SELECT to_agency_id, service_type, count(*)::int AS overdue,
+              floor(extract(epoch FROM $1::timestamptz - min(respond_by)) / 86400)::int AS max_days_overdue
+         FROM referral_facts WHERE ${WAITING_FOR_RESPONSE} AND respond_by < $1
+        GROUP BY to_agency_id, service_type`,
       [asOf],
     );
+    // A recipient unknown to identity is still counted, without a name.
+    const names = new Map((await this.members.byIds(counts.map((r) => r.to_agency_id))).map((a) => [a.id, a.name]));
+    const rows = counts.map((r) => ({ ...r, to_agency_name: names.get(r.to_agency_id) ?? null }));
     rows.sort((a, b) => b.max_days_overdue - a.max_days_overdue || (a.to_agency_name ?? '').localeCompare(b.to_agency_name ?? '')
       || a.to_agency_id.localeCompare(b.to_agency_id) || serviceTypeOrder(a.service_type) - serviceTypeOrder(b.service_type));
     return {

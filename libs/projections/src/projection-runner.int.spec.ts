@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type EventStore, type RecordedEvent, SqlEventStore } from '../../event-store/index.js';
 import type { SqlClient } from '../../sql/index.js';
 import { testDatabases } from '../../testing/index.js';
-import { CHECKPOINT_CHANNEL, type Projection, ProjectionRunner, ReplayIncompleteError } from './projection-runner.js';
+import { CHECKPOINT_CHANNEL, type Projection, ProjectionRunner, ReplayIncompleteError } from '../index.js';
 
 /** Counts events per stream; can be told to fail on one event, as a crash in the middle of a batch. */
 function counting(failOn?: string): Projection {

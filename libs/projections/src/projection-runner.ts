@@ -1,77 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { type EventStore, type GlobalPosition, type RecordedEvent, UnknownPositionError } from '../../event-store/index.js';
 import type { SqlClient, SqlDatabase } from '../../sql/index.js';
-
-/**
- * A read model kept from the event stream. `apply` runs inside the batch's transaction and gets
- * the whole batch in global order, so a projection may fold several events of one case in memory
- * and write once.
- */
-export interface Projection {
-  readonly name: string;
-  /** Idempotent DDL of its tables. */
-  readonly schema: string;
-  /** Its tables, emptied before a rebuild. */
-  readonly tables: readonly string[];
-  apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
-}
-
-export interface RunnerStatus {
-  /** catching_up: applying what the store held when it started, before following new events. */
-  readonly state: 'idle' | 'catching_up' | 'running' | 'stopped' | 'failed';
-  readonly position: GlobalPosition | null;
-  readonly eventsApplied: number;
-  readonly lastBatchAt?: Date;
-  /** Kind of the error that stopped it; its message may hold data, so it is not kept. */
-  readonly failure?: string;
-}
-
-export interface ProjectionLag {
-  /** Events in the store not yet applied to the read models. */
-  readonly events: number;
-  /** Age of the oldest event not yet applied; 0 when caught up. */
-  readonly seconds: number;
-}
-
-/** A replay applied another number of events than the store holds up to where it stopped. */
-export class ReplayIncompleteError extends Error {
-  constructor(
-    readonly applied: number,
-    readonly stored: number,
-  ) {
-    super(`the replay applied ${applied} events but the store holds ${stored} up to where it stopped`);
-    this.name = 'ReplayIncompleteError';
-  }
-}
-
-export interface RunnerOptions {
-  /** Events per batch (and per transaction). */
-  readonly batchSize?: number;
-  /**
-   * The database role that writes the read models: each batch and a rebuild run as it (SET LOCAL
-   * ROLE), so a connection whose own role may not write them (the app's) can still keep them.
-   */
-  readonly role?: string;
-}
-
-/** Another runner of the same name moved the checkpoint since this one read it. */
-export class CheckpointMovedError extends Error {
-  constructor() {
-    super('the projection checkpoint moved: another runner is applying the same read models');
-    this.name = 'CheckpointMovedError';
-  }
-}
-
-const CHECKPOINTS = `
-CREATE TABLE IF NOT EXISTS projection_checkpoints (
-  runner text PRIMARY KEY,
-  position text,
-  events_applied bigint NOT NULL DEFAULT 0,
-  updated_at timestamptz NOT NULL DEFAULT now()
-);`;
-
-/** The channel each batch commit is announced on, where the database delivers notifications (PostgreSQL). */
-export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
+import { CHECKPOINTS, CHECKPOINT_CHANNEL, CommittedPosition, parseAnnouncement } from './checkpoints.js';
+import {
+  CheckpointMovedError, type Projection, type ProjectionLag, ReplayIncompleteError, type RunnerOptions, type RunnerStatus,
+} from './projection.js';
 
 /**
  * Keeps a group of projections up to date. Each batch of events and the position after it are
@@ -82,9 +14,7 @@ export const CHECKPOINT_CHANNEL = 'projection_checkpoints';
  */
 export class ProjectionRunner {
   private status: RunnerStatus = { state: 'idle', position: null, eventsApplied: 0 };
-  /** The furthest checkpoint this process knows the read models committed, whichever runner applied it. */
-  private committed: GlobalPosition | null = null;
-  private readonly commits = new EventEmitter();
+  private readonly committed: CommittedPosition;
 
   constructor(
     private readonly name: string,
@@ -93,7 +23,7 @@ export class ProjectionRunner {
     private readonly projections: readonly Projection[],
     private readonly options: RunnerOptions = {},
   ) {
-    this.commits.setMaxListeners(0);
+    this.committed = new CommittedPosition(store);
   }
 
   private get batchSize(): number {
@@ -121,7 +51,7 @@ export class ProjectionRunner {
       'SELECT position, events_applied, updated_at FROM projection_checkpoints WHERE runner = $1',
       [this.name],
     );
-    this.learn(row?.position ?? null);
+    this.committed.learn(row?.position ?? null);
     return { position: row?.position ?? null, eventsApplied: Number(row?.events_applied ?? 0), updatedAt: row ? new Date(row.updated_at) : null };
   }
 
@@ -138,21 +68,7 @@ export class ProjectionRunner {
    * the database delivers notifications, from any runner's announcement (see `watch`): no polling.
    */
   reached(position: GlobalPosition, ms: number): Promise<boolean> {
-    const passed = () => this.store.compare(this.committed, position) >= 0;
-    if (passed()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = () => {
-        if (!passed()) return;
-        clearTimeout(timer);
-        this.commits.off('commit', check);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        this.commits.off('commit', check);
-        resolve(passed());
-      }, ms);
-      this.commits.on('commit', check);
-    });
+    return this.committed.reached(position, ms);
   }
 
   /**
@@ -243,7 +159,7 @@ export class ProjectionRunner {
       await tx.query('DELETE FROM projection_checkpoints WHERE runner = $1', [this.name]);
     });
     this.status = { state: this.status.state, position: null, eventsApplied: 0 };
-    this.committed = null;
+    this.committed.forget();
     await this.catchUp(onProgress);
     return this.checkComplete();
   }
@@ -260,13 +176,6 @@ export class ProjectionRunner {
       if (stored === eventsApplied) return eventsApplied;
       if (attempt === 2) throw new ReplayIncompleteError(eventsApplied, stored);
     }
-  }
-
-  /** A checkpoint committed by any runner of these read models, here or elsewhere; checkpoints only move forward, except for a rebuild. */
-  private learn(position: GlobalPosition | null): void {
-    if (this.store.compare(position, this.committed) <= 0) return;
-    this.committed = position;
-    this.commits.emit('commit');
   }
 
   private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
@@ -288,16 +197,6 @@ export class ProjectionRunner {
       );
     });
     this.status = { ...this.status, position: next, eventsApplied: this.status.eventsApplied + events.length, lastBatchAt: new Date() };
-    this.learn(next);
-  }
-}
-
-function parseAnnouncement(payload: string): { schema: string; runner: string; position: GlobalPosition } | undefined {
-  try {
-    const value = JSON.parse(payload) as Record<string, unknown>;
-    return typeof value.schema === 'string' && typeof value.runner === 'string' && typeof value.position === 'string'
-      ? { schema: value.schema, runner: value.runner, position: value.position } : undefined;
-  } catch {
-    return undefined;
+    this.committed.learn(next);
   }
 }
