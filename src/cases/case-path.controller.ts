@@ -2,6 +2,7 @@ import { Body, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { SAFETY_FLAGS, type SafetyFlag } from '../../libs/consent-policy/index.js';
 import { Allow } from '../identity/access.decorators.js';
+import { MemberAgencies } from '../identity/member-agencies.js';
 import { Write, type WriteContext } from '../platform/write-context.js';
 import { CaseAnswer, withdrawnReferrals } from './case-answer.js';
 import { CaseRoutes, uuid } from './case-routes.js';
@@ -15,7 +16,10 @@ const SAFETY_FLAG_VALUES = Object.fromEntries(SAFETY_FLAGS.map((f) => [f, f]));
 /** The owning agency's steps on the case path, and the person's safety. */
 @CaseRoutes()
 export class CasePathController {
-  constructor(private readonly writes: CaseWrites) {}
+  constructor(
+    private readonly writes: CaseWrites,
+    private readonly agencies: MemberAgencies,
+  ) {}
 
   @Post(':caseId/screening')
   @Allow('case.manage')
@@ -37,7 +41,7 @@ export class CasePathController {
   @Allow('case.manage')
   @ApiOperation({ summary: 'Intake: the caseworker of the owning agency who manages the case' })
   async intake(@Param('caseId', uuid) caseId: string, @Body() body: RecordIntakeDto, @Write() context: WriteContext) {
-    const caseworkerIsStaff = await this.writes.isCaseStaff(context.principal.agencyId, body.caseworkerId);
+    const caseworkerIsStaff = await this.agencies.isCaseStaff(context.principal.agencyId, body.caseworkerId);
     const outcome = await this.writes.execute(caseId, context, body, () => ({ type: 'RecordIntake', caseworkerId: body.caseworkerId, caseworkerIsStaff }));
     return CaseAnswer.written(outcome, { caseId, caseworkerId: body.caseworkerId });
   }

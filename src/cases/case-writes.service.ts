@@ -1,5 +1,4 @@
 import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
 import {
@@ -7,10 +6,9 @@ import {
 } from '../../libs/domain/index.js';
 import { normalInstant } from '../../libs/time/index.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
-import { AgencyEntity } from '../identity/directory.entities.js';
+import { type MemberAgency, MemberAgencies } from '../identity/member-agencies.js';
 import { actorOf } from '../identity/principal.js';
 import type { WriteContext } from '../platform/write-context.js';
-import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
 import { CaseCommandService, type CommandOutcome, type IdSource } from './case-commands.service.js';
 import { sealedField, sealLater } from './case-sealing.js';
 import type {
@@ -30,7 +28,7 @@ export type CommandDraft = CaseCommand extends infer C ? (C extends CaseCommand 
 export class CaseWrites {
   constructor(
     private readonly commands: CaseCommandService,
-    @Inject(TYPEORM_DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly agencies: MemberAgencies,
     private readonly views: CaseViews,
     @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
     @Inject(SERVICE_DIRECTORY) private readonly directory: ServiceDirectory,
@@ -109,13 +107,6 @@ export class CaseWrites {
       ...(declined?.serviceType ? { serviceType: declined.serviceType } : {}),
       sharedCategories: body.sharedCategories ?? [...(declined?.sharedCategories ?? ['identity'])],
     }, context, declinedId);
-  }
-
-  /** Whether the named user may manage cases of the caller's agency; the decider refuses the intake otherwise. */
-  async isCaseStaff(agencyId: string, userId: string): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      `SELECT 1 FROM users WHERE id = $1 AND agency_id = $2 AND active AND role IN ('caseworker', 'supervisor')`, [userId, agencyId]);
-    return rows.length > 0;
   }
 
   async proposeBestInterests(caseId: string, body: ProposeBestInterestsDto, context: WriteContext) {
@@ -212,8 +203,8 @@ export class CaseWrites {
   }
 
   /** A referral names an agency of the network; one that left it is refused with why (409), an unknown id with 400. */
-  private async referralRecipient(agencyId: string): Promise<AgencyEntity> {
-    const agency = await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: agencyId });
+  private async referralRecipient(agencyId: string): Promise<MemberAgency> {
+    const agency = await this.agencies.find(agencyId);
     if (!agency) throw new BadRequestException(`unknown agency: ${agencyId}`);
     if (!agency.active) throw new ConflictException('the agency is no longer an active member of the network');
     return agency;
@@ -222,7 +213,7 @@ export class CaseWrites {
   private async requireAgencies(ids: readonly string[]): Promise<void> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return;
-    const found = await this.dataSource.getRepository(AgencyEntity).findBy({ id: In(unique), active: true });
+    const found = await this.agencies.activeByIds(unique);
     const missing = unique.filter((id) => !found.some((a) => a.id === id));
     if (missing.length > 0) throw new BadRequestException(`unknown agency: ${missing.join(', ')}`);
   }
