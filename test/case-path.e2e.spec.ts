@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { type CaseCommand, caseDecider } from '../libs/domain/index.js';
-import { APP_DRIVERS, type TestApp, allEvents, appendDecided, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
 
 /**
  * Issue 4's walk: one case through detection, screening, verification by a trained agency, intake,
@@ -25,8 +25,7 @@ function expectProblem(response: Response, status: number, detail?: RegExp) {
 }
 
 describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) => {
-  let t: TestApp;
-  let as: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver });
   const agencies: Record<'social' | 'clinic' | 'shelter' | 'police', string> = { social: '', clinic: '', shelter: '', police: '' };
   let caseId: string;
   let interviewId: string;
@@ -35,19 +34,16 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   let shelterReferral: string;
 
   beforeAll(async () => {
-    t = await startTestApp(driver);
-    as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     agencies.social = await t.agencyId('Social Development');
     agencies.clinic = await t.agencyId('Clinic');
     agencies.shelter = await t.agencyId('Shelter');
     agencies.police = await t.agencyId('Police');
   });
-  afterAll(() => t?.close());
 
   const base = () => `/cases/${caseId}`;
-  const owner = () => as('caseworker.ngo');
-  const post = async (path: string, username: string, body: object = {}) => t.http.post(path).set(await as(username)).send(body);
-  const viewOf = async (username: string) => t.http.get(base()).set(await as(username));
+  const owner = () => t.bearer('caseworker.ngo');
+  const post = async (path: string, username: string, body: object = {}) => t.http.post(path).set(await t.bearer(username)).send(body);
+  const viewOf = async (username: string) => t.http.get(base()).set(await t.bearer(username));
   /** A receiving agency's view; checks it holds none of what only the owner may see. */
   const recipientView = async (username: string) => {
     const response = await viewOf(username);
@@ -200,7 +196,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     // Closed for good earlier: not held.
     expect(referralIn(await recipientView('caseworker.social'), interviewId)).not.toHaveProperty('onHold');
     expectProblem(await post(`${base()}/referrals/${shelterReferral}/complete`, 'caseworker.shelter', { outcome: 'Stayed two weeks.' }), 409, /on hold/);
-    const inbox = await t.http.get('/referrals?direction=incoming').set(await as('caseworker.shelter')).expect(200);
+    const inbox = await t.http.get('/referrals?direction=incoming').set(await t.bearer('caseworker.shelter')).expect(200);
     expect(inbox.body.items.find((r: { referralId: string }) => r.referralId === shelterReferral)).toMatchObject({ status: 'accepted', onHold: true });
     // The owner's worklist shows it as open but static; there is no way to search for the person.
     const pausedCases = await t.http.get('/cases?status=paused').set(await owner()).expect(200);
@@ -240,14 +236,11 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
 });
 
 describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driver) => {
-  let t: TestApp;
-  let as: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver });
   let caseId: string;
   let referralId: string;
 
   beforeAll(async () => {
-    t = await startTestApp(driver);
-    as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     // A case from a week ago whose urgent referral was never answered: decided by the real decider at past times, then stored.
     const [social, shelter] = [await t.agencyId('Social Development'), await t.agencyId('Shelter')];
     const [caseworker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', ['caseworker.social']);
@@ -263,28 +256,27 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
     ];
     await appendDecided(t.store, caseId, commands);
   });
-  afterAll(() => t?.close());
 
   const overdue = async (username: string, direction: 'incoming' | 'outgoing') =>
-    (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
+    (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await t.bearer(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
 
   it('lists a referral past its respond-by deadline for the sender and the recipient, and for no one else', async () => {
     expect(await eventually(() => overdue('caseworker.social', 'outgoing'), (ids) => ids.includes(referralId))).toEqual([referralId]);
     expect(await overdue('caseworker.shelter', 'incoming')).toEqual([referralId]);
     expect(await overdue('caseworker.clinic', 'incoming')).toEqual([]);
-    expectProblem(await t.http.get('/referrals?overdue=maybe').set(await as('caseworker.social')), 400);
+    expectProblem(await t.http.get('/referrals?overdue=maybe').set(await t.bearer('caseworker.social')), 400);
   });
 
   it('takes a held referral off the overdue list, and gives it back no more time than it had left', async () => {
-    expect((await t.http.post(`/cases/${caseId}/interruption`).set(await as('caseworker.social')).send({ reason: 'declined_assistance' })).status).toBe(200);
+    expect((await t.http.post(`/cases/${caseId}/interruption`).set(await t.bearer('caseworker.social')).send({ reason: 'declined_assistance' })).status).toBe(200);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
-    const held = (await t.http.get('/referrals?direction=outgoing').set(await as('caseworker.social')).expect(200)).body.items[0];
+    const held = (await t.http.get('/referrals?direction=outgoing').set(await t.bearer('caseworker.social')).expect(200)).body.items[0];
     expect(held).toMatchObject({ referralId, status: 'requested', onHold: true });
 
-    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await as('caseworker.social')).send({})).status).toBe(200);
+    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer('caseworker.social')).send({})).status).toBe(200);
     // It was already overdue when the case paused: the deadline becomes the moment of resumption.
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([referralId]);
-    expect((await t.http.post(`/cases/${caseId}/referrals/${referralId}/decline`).set(await as('caseworker.shelter')).send({ reason: 'person_declined' })).status).toBe(200);
+    expect((await t.http.post(`/cases/${caseId}/referrals/${referralId}/decline`).set(await t.bearer('caseworker.shelter')).send({ reason: 'person_declined' })).status).toBe(200);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
   });
 });

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { APP_DRIVERS, useTestApp } from './support/test-app.js';
 
 const CHILD = { identity: { fullName: 'Hauwa Fictional-Child' }, location: { area: 'Fictional Transit Camp 3' } };
 const REASONS = 'Guardian cannot be reached; the shelter has a child-safe wing.';
 
 describe.each(APP_DRIVERS)('a child\'s case: best-interests determination and safety flags, over HTTP (%s)', (driver) => {
-  let t: TestApp;
-  let auth: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver });
   let shelterId: string;
   let caseId: string;
   let determinationId: string;
@@ -14,13 +13,10 @@ describe.each(APP_DRIVERS)('a child\'s case: best-interests determination and sa
   const streamLength = async () => (await t.store.readStream(`case-${caseId}`)).length;
 
   beforeAll(async () => {
-    t = await startTestApp(driver);
-    auth = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     shelterId = await t.agencyId('Shelter');
-    caseId = (await t.http.post('/cases').set(await auth('caseworker.social'))
+    caseId = (await t.http.post('/cases').set(await t.bearer('caseworker.social'))
       .send({ source: 'referral_in', ageGroup: 'child', indicators: ['work.forced_to_work'], person: CHILD }).expect(201)).body.caseId;
   });
-  afterAll(() => t?.close());
 
   const scope = () => [{
     recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'location'],
@@ -29,48 +25,48 @@ describe.each(APP_DRIVERS)('a child\'s case: best-interests determination and sa
   const referral = { purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'location'] };
 
   it('shares nothing of a child on a proposed determination alone', async () => {
-    determinationId = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(await auth('caseworker.social'))
+    determinationId = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(await t.bearer('caseworker.social'))
       .send({ scope: scope(), reasons: REASONS }).expect(201)).body.determinationId;
     const before = await streamLength();
-    const refused = await t.http.post(`/cases/${caseId}/referrals`).set(await auth('caseworker.social')).send({ toAgencyId: shelterId, ...referral });
+    const refused = await t.http.post(`/cases/${caseId}/referrals`).set(await t.bearer('caseworker.social')).send({ toAgencyId: shelterId, ...referral });
     expect(refused.status).toBe(422);
     expect(await streamLength()).toBe(before);
   });
 
   it('refuses a determination approved by its own author (403), and a caseworker approving at all', async () => {
-    const own = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(await auth('supervisor.social'))
+    const own = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(await t.bearer('supervisor.social'))
       .send({ scope: scope(), reasons: REASONS }).expect(201)).body.determinationId;
     const before = await streamLength();
-    const selfApproved = await t.http.post(`/cases/${caseId}/best-interests-determinations/${own}/approval`).set(await auth('supervisor.social'));
+    const selfApproved = await t.http.post(`/cases/${caseId}/best-interests-determinations/${own}/approval`).set(await t.bearer('supervisor.social'));
     expect(selfApproved.status).toBe(403);
     expect(selfApproved.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect((await t.http.post(`/cases/${caseId}/best-interests-determinations/${determinationId}/approval`).set(await auth('caseworker.social'))).status).toBe(403);
+    expect((await t.http.post(`/cases/${caseId}/best-interests-determinations/${determinationId}/approval`).set(await t.bearer('caseworker.social'))).status).toBe(403);
     expect(await streamLength()).toBe(before);
   });
 
   it('lets the child be referred within the scope once a different supervisor approved it', async () => {
-    await t.http.post(`/cases/${caseId}/best-interests-determinations/${determinationId}/approval`).set(await auth('supervisor.social')).expect(200);
-    referralId = (await t.http.post(`/cases/${caseId}/referrals`).set(await auth('caseworker.social')).send({ toAgencyId: shelterId, ...referral }).expect(201)).body.referralId;
-    const view = (await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200)).body;
+    await t.http.post(`/cases/${caseId}/best-interests-determinations/${determinationId}/approval`).set(await t.bearer('supervisor.social')).expect(200);
+    referralId = (await t.http.post(`/cases/${caseId}/referrals`).set(await t.bearer('caseworker.social')).send({ toAgencyId: shelterId, ...referral }).expect(201)).body.referralId;
+    const view = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body;
     expect(view.personalData).toEqual(CHILD);
-    const owner = (await t.http.get(`/cases/${caseId}`).set(await auth('supervisor.social')).expect(200)).body;
+    const owner = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('supervisor.social')).expect(200)).body;
     expect(owner.determinations).toContainEqual(expect.objectContaining({ determinationId, status: 'approved', reasons: REASONS }));
     expect(JSON.stringify(view)).not.toContain(REASONS);
   });
 
   it('narrows what the shelter sees when a safety flag is raised, without telling it a flag did it', async () => {
-    const raised = await t.http.post(`/cases/${caseId}/safety-flags`).set(await auth('caseworker.social')).send({ flag: 'location_must_not_be_shared' }).expect(200);
+    const raised = await t.http.post(`/cases/${caseId}/safety-flags`).set(await t.bearer('caseworker.social')).send({ flag: 'location_must_not_be_shared' }).expect(200);
     expect(raised.body.withdrawnReferrals).toEqual([referralId]); // it shared location, which the flag now withholds
-    const view = (await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200)).body;
+    const view = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body;
     expect(view.personalData).toEqual({});
     // Told only that sharing was narrowed, exactly as for a consent withdrawal: nothing names a flag.
     expect(view.withdrawn).toContainEqual(expect.objectContaining({ category: 'location', reason: 'withdrawn' }));
     expect(view.referrals).toEqual([expect.objectContaining({ referralId, status: 'withdrawn', withdrawalCause: 'sharing_narrowed' })]);
-    const inbox = (await t.http.get('/referrals').set(await auth('caseworker.shelter')).expect(200)).body.items;
+    const inbox = (await t.http.get('/referrals').set(await t.bearer('caseworker.shelter')).expect(200)).body.items;
     for (const body of [view, inbox]) expect(JSON.stringify(body)).not.toMatch(/location_must_not_be_shared|safety_flag|flag/);
     expect(JSON.stringify(view)).not.toContain(CHILD.location.area);
-    const problem = await t.http.post(`/cases/${caseId}/safety-flags`).set(await auth('caseworker.social')).send({ flag: 'not_a_flag' });
+    const problem = await t.http.post(`/cases/${caseId}/safety-flags`).set(await t.bearer('caseworker.social')).send({ flag: 'not_a_flag' });
     expect(problem.status).toBe(400);
-    expect((await t.http.post(`/cases/${caseId}/safety-flags`).set(await auth('caseworker.shelter')).send({ flag: 'no_phone_contact' })).status).toBe(403); // only the owning agency flags its case
+    expect((await t.http.post(`/cases/${caseId}/safety-flags`).set(await t.bearer('caseworker.shelter')).send({ flag: 'no_phone_contact' })).status).toBe(403); // only the owning agency flags its case
   });
 });

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { type JSONWebKeySet, compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
 import type { Response } from 'supertest';
 import { MasterKey } from '../libs/crypto/index.js';
 import { deriveKey } from '../src/platform/secrets.js';
 import { ReceiptSigner } from '../src/receipts/receipt-signer.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 const PERSON = {
   identity: { fullName: 'Zainab Receipt-Person', otherNames: ['Zee Fictional'], dateOfBirth: '2000-02-02' },
@@ -26,8 +26,7 @@ const decodePayload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!
 
 describe('consent receipts: signed Kantara receipts, a public JWKS, printable text (pglite)', () => {
   const masterKey = randomBytes(32).toString('base64');
-  let t: TestApp;
-  let auth: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ settings: { MASTER_KEY: masterKey } });
   let caseId: string;
   let shelterId: string;
   let ownerName: string;
@@ -38,30 +37,27 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
   const seen: string[] = [];
 
   const get = async (path: string, username = 'caseworker.social') => {
-    const response = await t.http.get(path).set(await auth(username));
+    const response = await t.http.get(path).set(await t.bearer(username));
     seen.push(response.text);
     return response;
   };
-  const giveConsent = async (language: string, provisions: object[]) => (await t.http.post(`/cases/${caseId}/consents`).set(await auth('caseworker.social')).send({
+  const giveConsent = async (language: string, provisions: object[]) => (await t.http.post(`/cases/${caseId}/consents`).set(await t.bearer('caseworker.social')).send({
     grantor: 'person', method: 'verbal', language, interpreterUsed: language !== 'en', noticeVersion: 'notice-2026-01', provisions,
   }).expect(201)).body as { consentId: string; provisionIds: string[] };
   const receiptsPath = (consent: string, leaf: string) => `/cases/${caseId}/consents/${consent}/${leaf}`;
 
   beforeAll(async () => {
-    t = await startTestApp('pglite', { MASTER_KEY: masterKey });
-    auth = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     shelterId = await t.agencyId('Shelter');
     ownerName = (await t.db.query<{ name: string }>(`SELECT a.name FROM agencies a JOIN users u ON u.agency_id = a.id WHERE u.username = 'caseworker.social'`))[0]!.name;
-    caseId = (await t.http.post('/cases').set(await auth('caseworker.social'))
+    caseId = (await t.http.post('/cases').set(await t.bearer('caseworker.social'))
       .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON }).expect(201)).body.caseId;
     ({ consentId, provisionIds } = await giveConsent('en', [
       { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'] },
       { recipient: { agencyKind: 'legal_aid' }, purpose: 'legal_assistance', categories: ['legal_status'], validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString() },
     ]));
-    await t.http.post(`/cases/${caseId}/referrals`).set(await auth('caseworker.social'))
+    await t.http.post(`/cases/${caseId}/referrals`).set(await t.bearer('caseworker.social'))
       .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety'], note: NOTE }).expect(201);
   });
-  afterAll(() => t?.close());
 
   it('publishes the signing key at /.well-known/jwks.json to anyone, without signing in', async () => {
     const response = await t.http.get('/.well-known/jwks.json').expect(200);
@@ -118,8 +114,8 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
   });
 
   it('gives a receipt for each withdrawal, listed after the receipt of the consent as given', async () => {
-    await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(await auth('caseworker.social')).send({ provisionIds: [provisionIds[0]] }).expect(200);
-    await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(await auth('supervisor.social')).send({}).expect(200);
+    await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(await t.bearer('caseworker.social')).send({ provisionIds: [provisionIds[0]] }).expect(200);
+    await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(await t.bearer('supervisor.social')).send({}).expect(200);
     const listed = (await get(receiptsPath(consentId, 'receipts'))).body as Array<{ event: string; withdrawal?: number; receipt: Record<string, any>; jws: string }>;
     expect(listed.map((r) => [r.event, r.withdrawal])).toEqual([['given', undefined], ['withdrawal', 1], ['withdrawal', 2]]);
     for (const r of listed) expect(JSON.parse(new TextDecoder().decode((await compactVerify(r.jws, createLocalJWKSet(jwks))).payload))).toEqual(r.receipt);

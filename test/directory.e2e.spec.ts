@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { HsdsDirectory } from '../src/directory/hsds.js';
 import { HSDS_KINDS, type HsdsKind, HsdsSchemas } from '../src/directory/hsds-schemas.js';
 import { officialSchemaViolations } from './support/hsds-official.js';
-import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type RunningApp, startTestApp, useTestApp } from './support/test-app.js';
 
 /**
  * The service directory over HTTP, on the real app and databases: the seeded demo directory, its
@@ -20,7 +20,7 @@ const COLLECTION_KINDS: Readonly<Record<keyof HsdsDirectory, HsdsKind>> = {
 };
 
 /** Everything the directory and identity hold, as one value: to show that a refused request wrote nothing. */
-const directoryState = async (t: TestApp) =>
+const directoryState = async (t: RunningApp) =>
   (await t.db.query<{ state: string }>(`SELECT concat_ws('|',
       (SELECT string_agg(a::text, ',' ORDER BY a.id) FROM agencies a),
       (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p),
@@ -37,7 +37,7 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 
 for (const driver of APP_DRIVERS) {
   describe(`service directory (${driver})`, () => {
-    let t: TestApp;
+    const t = useTestApp({ driver, settings: { WRITES_PER_MINUTE: '100000' } });
     const auth = async (username: string) => ({ Authorization: `Bearer ${await t.token(username)}` });
     const exported = async () => (await t.http.get('/directory/hsds').set(await auth('caseworker.social')).expect(200)).body as HsdsDirectory;
     /** The demo shelter's beds (other tests add shelter services of other agencies). */
@@ -45,10 +45,6 @@ for (const driver of APP_DRIVERS) {
       ((await t.http.get('/directory/services?serviceType=shelter').set(await auth('caseworker.social')).expect(200)).body as Array<{ serviceId: string; agencyKind: string; capacity: unknown }>)
         .find((s) => s.agencyKind === 'shelter')!;
 
-    beforeAll(async () => {
-      t = await startTestApp(driver, { WRITES_PER_MINUTE: '100000' });
-    });
-    afterAll(() => t?.close());
 
     it('seeds the demo directory: services by type, area (any case) and agency, with eligibility and capacity', async () => {
       const as = await auth('frontline.social');

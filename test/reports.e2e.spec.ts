@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { CaseEvent, ReferralRequested } from '../libs/domain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
-import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type RunningApp, eventually, useTestApp } from './support/test-app.js';
 
 const PERSON = {
   identity: { fullName: 'Zainab Report-Person' },
@@ -46,9 +46,8 @@ const JUNE: Readonly<Record<string, Scripted>> = {
 };
 const JUNE_PERIOD = 'from=2025-06-01&to=2025-06-30';
 
-/** The app with the demo network, June's referrals appended and read models caught up. */
-async function startWithJune(driver: 'pglite' | 'postgres', env: NodeJS.ProcessEnv) {
-  const t = await startTestApp(driver, env);
+/** June's referrals appended to the demo network, read models caught up. */
+async function appendJune(t: RunningApp) {
   const social = await t.agencyId('Social Development');
   const recipients = { shelter: { id: await t.agencyId('Shelter'), kind: 'shelter' }, medical: { id: await t.agencyId('Clinic'), kind: 'health' } } as const;
   const ids: Record<string, { caseId: string; referralId: string }> = {};
@@ -71,14 +70,14 @@ async function startWithJune(driver: 'pglite' | 'postgres', env: NodeJS.ProcessE
   }
   const runner = t.app.get(ProjectionRunner);
   await eventually(() => runner.lag(), (lag) => lag.events === 0);
-  return { t, ids, recipients };
+  return { ids, recipients };
 }
 
 /** A report's body, read by the network coordinator. */
-const readAsCoordinator = async (t: TestApp, path: string) => (await t.http.get(path).set('Authorization', `Bearer ${await t.token('coordinator.justice')}`).expect(200)).body;
+const readAsCoordinator = async (t: RunningApp, path: string) => (await t.http.get(path).set('Authorization', `Bearer ${await t.token('coordinator.justice')}`).expect(200)).body;
 
 describe.each(APP_DRIVERS)('coordinator reports (%s)', (driver) => {
-  let t: TestApp;
+  const t = useTestApp({ driver, settings: { REPORT_MIN_CELL: '1' } });
   let ids: Record<string, { caseId: string; referralId: string }>;
   let httpCaseId: string;
   let shelter: string;
@@ -87,12 +86,11 @@ describe.each(APP_DRIVERS)('coordinator reports (%s)', (driver) => {
   const read = (path: string) => readAsCoordinator(t, path);
 
   beforeAll(async () => {
-    const started = await startWithJune(driver, { REPORT_MIN_CELL: '1' });
-    ({ t, ids } = started);
+    const started = await appendJune(t);
+    ({ ids } = started);
     shelter = started.recipients.shelter.id;
     clinic = started.recipients.medical.id;
   });
-  afterAll(() => t?.close());
 
   it('counts June\'s referrals per service type and area, with exact response times in hours', async () => {
     const report = await read(`/reports/referrals?${JUNE_PERIOD}`);
@@ -242,11 +240,8 @@ describe.each(APP_DRIVERS)('coordinator reports (%s)', (driver) => {
 });
 
 describe.each(APP_DRIVERS)('coordinator reports with the default minimum cell of 5 (%s)', (driver) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    ({ t } = await startWithJune(driver, {}));
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp({ driver });
+  beforeAll(() => appendJune(t));
   const read = (path: string) => readAsCoordinator(t, path);
 
   it('hides counts from 1 to 4, a small cell whole, and the response times of too few referrals', async () => {
@@ -281,11 +276,8 @@ describe.each(APP_DRIVERS)('coordinator reports with the default minimum cell of
 });
 
 describe.each(APP_DRIVERS)('coordinator reports with a minimum cell of 2 (%s)', (driver) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    ({ t } = await startWithJune(driver, { REPORT_MIN_CELL: '2' }));
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp({ driver, settings: { REPORT_MIN_CELL: '2' } });
+  beforeAll(() => appendJune(t));
   const read = (path: string) => readAsCoordinator(t, path);
 
   it('hides what subtraction would give away, within a report and across the two', async () => {

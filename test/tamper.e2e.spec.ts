@@ -15,7 +15,7 @@ import { AuditHeadPublisher } from '../src/audit/head-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { EVENT_MAC_KEY } from '../src/platform/persistence.module.js';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
-import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type TestApp, eventually, startTestApp, useTestApp } from './support/test-app.js';
 
 /** Everything the service's own database role could rewrite, with the append-only guards switched off as a superuser can. */
 const GUARDED = ['events', 'consent_trail', 'audit_chain', 'personal_data_access'];
@@ -26,14 +26,14 @@ class RolledBack extends Error {}
  * it, and it is undone (rolled back, or put back by hand where the running service had to see it).
  */
 describe.each(APP_DRIVERS)('tampering with the database is detected and named (%s)', (driver) => {
-  let t: TestApp;
+  const headsFile = join(tmpdir(), `audit-heads-${randomUUID()}.jsonl`);
+  const t = useTestApp({ driver, settings: { AUDIT_HEAD_PUBLISH: `file:${headsFile}` } });
   let auditor: { Authorization: string };
   let macKey: Buffer;
   let caseId: string;
   /** The head as published before any tampering. */
   let published: string;
   const ids: Record<string, string> = {};
-  const headsFile = join(tmpdir(), `audit-heads-${randomUUID()}.jsonl`);
 
   const verify = async (query = '') => (await t.http.get(`/audit/verify${query}`).set(auditor).expect(200)).body;
   const seqOf = async (kind: string, ref: string) =>
@@ -71,7 +71,6 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
   };
 
   beforeAll(async () => {
-    t = await startTestApp(driver, { AUDIT_HEAD_PUBLISH: `file:${headsFile}` });
     auditor = { Authorization: `Bearer ${await t.token('auditor.justice')}` };
     macKey = t.app.get<Buffer>(EVENT_MAC_KEY);
     const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
@@ -94,10 +93,7 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     expect(before).toMatchObject({ verified: true });
     published = before.head;
   });
-  afterAll(async () => {
-    await t?.close();
-    await rm(headsFile, { force: true });
-  });
+  afterAll(() => rm(headsFile, { force: true }));
 
   it('verifies the untouched chain against the published head, and names a head the chain never held', async () => {
     expect(await verify(`?head=${published}`)).toEqual({ verified: true, entries: await lastSeq(), head: published, publishedHead: { head: published, seq: await lastSeq() } });
