@@ -27,25 +27,31 @@ describe('agency admins manage their users; coordinators manage member agencies 
     expect((await t.http.post('/agency/users').set(await t.bearer('supervisor.social')).send({ username: 'x.y', displayName: 'x', role: 'caseworker' })).status).toBe(403);
   });
 
-  it('lets a coordinator add and deactivate member agencies; a deactivated agency\'s users and keys stop at once', async () => {
+  it('lets a coordinator add member agencies, and an agency admin not', async () => {
     const added = (await t.http.post('/directory/agencies').set(await t.bearer('coordinator.justice')).send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' }).expect(201)).body;
     const directory = (await t.http.get('/directory/agencies').set(await t.bearer('caseworker.social')).expect(200)).body as Array<{ id: string }>;
     expect(directory.map((a) => a.id)).toContain(added.id);
     expect((await t.http.post('/directory/agencies').set(await t.bearer('admin.social')).send({ name: 'Another', kind: 'shelter' })).status).toBe(403);
+  });
 
-    const key = (await t.http.post('/agency/api-keys').set(await t.bearer('admin.shelter')).send({ name: 'shelter system' }).expect(201)).body.key;
-    const shelterToken = await t.bearer('caseworker.shelter');
+  it('stops a deactivated agency\'s users and keys at once, and no consent may name it', async () => {
+    // An agency of this scenario's own, so that the demo network's stay members for the others.
+    const agency = (await t.http.post('/directory/agencies').set(await t.bearer('coordinator.justice'))
+      .send({ name: 'Demo Shelter Leaving The Network', kind: 'shelter', firstAdmin: { username: 'admin.leaving', displayName: 'Leaving admin' } }).expect(201)).body;
+    const admin = (await t.http.post('/auth/token').send({ username: 'admin.leaving', password: agency.firstAdmin.initialPassword }).expect(200)).body.access_token;
+    const staff = (await t.http.post('/agency/users').set('Authorization', `Bearer ${admin}`).send({ username: 'caseworker.leaving', displayName: 'x', role: 'caseworker' }).expect(201)).body;
+    const key = (await t.http.post('/agency/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'leaving system' }).expect(201)).body.key;
+    const staffToken = { Authorization: `Bearer ${(await t.http.post('/auth/token').send({ username: 'caseworker.leaving', password: staff.initialPassword }).expect(200)).body.access_token}` };
     // Both were just honoured, so both are in the cache of principals when the agency is deactivated.
-    await t.http.get('/referrals').set(shelterToken).expect(200);
+    await t.http.get('/referrals').set(staffToken).expect(200);
     await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`).expect(200);
-    const shelterId = await t.agencyId('Shelter');
-    await t.http.post(`/directory/agencies/${shelterId}/deactivation`).set(await t.bearer('coordinator.justice')).expect(200);
-    expect((await t.http.get('/referrals').set(shelterToken)).status).toBe(401);
+    await t.http.post(`/directory/agencies/${agency.id}/deactivation`).set(await t.bearer('coordinator.justice')).expect(200);
+    expect((await t.http.get('/referrals').set(staffToken)).status).toBe(401);
     expect((await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`)).status).toBe(401);
     const caseId = (await t.http.post('/cases').set(await t.bearer('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId;
     const consent = await t.http.post(`/cases/${caseId}/consents`).set(await t.bearer('caseworker.social')).send({
       grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
-      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
+      provisions: [{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }],
     });
     expect(consent.status).toBe(400); // no longer a member
   });

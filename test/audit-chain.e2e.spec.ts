@@ -88,12 +88,22 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
     expect((await verify()).verified).toBe(true);
   });
 
-  it('fails at a deleted record, and at a deleted chain entry', async () => {
-    const [last] = await t.db.query<{ id: number | string }>('SELECT id FROM personal_data_access ORDER BY id DESC LIMIT 1');
+  it('fails at a deleted record, and passes again once it is put back', async () => {
+    const [last] = await t.db.query<{ id: number | string; row: string }>(
+      'SELECT id, to_jsonb(a)::text AS row FROM personal_data_access a ORDER BY id DESC LIMIT 1');
     const { seq } = await chainEntry('access', String(last!.id));
     await asTamperer('personal_data_access', 'DELETE FROM personal_data_access WHERE id = $1', [last!.id]);
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(seq), reason: 'record_missing' } });
+    await asTamperer('personal_data_access',
+      'INSERT INTO personal_data_access OVERRIDING SYSTEM VALUE SELECT * FROM jsonb_populate_record(NULL::personal_data_access, $1::jsonb)', [last!.row]);
+    expect((await verify()).verified).toBe(true);
+  });
+
+  it('fails at a deleted chain entry, and passes again once it is put back', async () => {
+    const [entry] = await t.db.query<{ row: string }>('SELECT to_jsonb(c)::text AS row FROM audit_chain c WHERE seq = 3');
     await asTamperer('audit_chain', 'DELETE FROM audit_chain WHERE seq = 3');
     expect(await verify()).toMatchObject({ verified: false, firstBrokenLink: { seq: 3, reason: 'missing_entry' } });
+    await asTamperer('audit_chain', 'INSERT INTO audit_chain SELECT * FROM jsonb_populate_record(NULL::audit_chain, $1::jsonb)', [entry!.row]);
+    expect((await verify()).verified).toBe(true);
   });
 });

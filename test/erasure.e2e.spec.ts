@@ -8,8 +8,8 @@ const PERSON = { identity: { fullName: 'Erasable Test-Person' }, location: { are
 describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   const t = useTestApp({ driver, settings: { RETENTION_DAYS: '1' } });
   let shelterId: string;
-  let caseId: string;
-  let requestId: string;
+  /** A second supervisor of the owning agency, to approve what the first requested. */
+  let secondSupervisor: string;
 
   const openReferredCase = async () => {
     const owner = await t.bearer('caseworker.social');
@@ -25,18 +25,23 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     for (const value of ['Erasable', 'Fictional Erasure Camp']) expect(JSON.stringify(body)).not.toContain(value);
   };
 
+  /** A referred case whose erasure a supervisor requested at the person's wish. */
+  const erasureRequested = async () => {
+    const caseId = await openReferredCase();
+    const requestId = (await t.http.post(`/cases/${caseId}/erasure-requests`).set(await t.bearer('supervisor.social')).send({ reason: 'person_requested' }).expect(201)).body.requestId as string;
+    return { caseId, requestId };
+  };
+  const approveAsSecondSupervisor = (caseId: string, requestId: string) =>
+    t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set('Authorization', `Bearer ${secondSupervisor}`).expect(200);
+
   beforeAll(async () => {
     shelterId = await t.agencyId('Shelter');
-    caseId = await openReferredCase();
-    expect((await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body.personalData).toEqual({ identity: PERSON.identity });
-  });
-
-  let secondSupervisor: string;
-
-  it('is requested by a supervisor and refused to the requester as approver (403), writing nothing', async () => {
     const created = (await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' }).expect(201)).body;
     secondSupervisor = (await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)).body.access_token;
-    requestId = (await t.http.post(`/cases/${caseId}/erasure-requests`).set(await t.bearer('supervisor.social')).send({ reason: 'person_requested' }).expect(201)).body.requestId;
+  });
+
+  it('is requested by a supervisor and refused to the requester as approver (403), writing nothing', async () => {
+    const { caseId, requestId } = await erasureRequested();
     const before = (await allEvents(t.store)).length;
     expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('supervisor.social'))).status).toBe(403);
     expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('caseworker.social'))).status).toBe(403);
@@ -46,7 +51,9 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   });
 
   it('on a second person\'s approval destroys the case\'s key; every view loses the personal data, the referral is withdrawn', async () => {
-    const approved = await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set('Authorization', `Bearer ${secondSupervisor}`).expect(200);
+    const { caseId, requestId } = await erasureRequested();
+    expect((await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body.personalData).toEqual({ identity: PERSON.identity });
+    const approved = await approveAsSecondSupervisor(caseId, requestId);
     expect(approved.body.withdrawnReferrals).toHaveLength(1);
     const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>('SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1', [caseId]);
     expect(key).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
@@ -60,6 +67,8 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   });
 
   it('stays erased after a rebuild, while the audit trail keeps its metadata and still verifies', async () => {
+    const { caseId, requestId } = await erasureRequested();
+    await approveAsSecondSupervisor(caseId, requestId);
     await t.app.get(ProjectionRunner).rebuild();
     const owner = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.social')).expect(200)).body;
     expect(owner).toMatchObject({ erased: true, personalData: {} });

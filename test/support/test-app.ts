@@ -114,10 +114,11 @@ export interface SharedTestApp extends RunningApp {
 export function useTestApp(options: TestAppOptions = {}): SharedTestApp {
   let current: TestApp | undefined;
   const others: TestApp[] = [];
+  // A start takes seconds alone; on a machine shared by several test runs it has taken over a minute.
   beforeAll(async () => {
     const { settings } = options;
     current = await startTestApp(options.driver ?? 'pglite', typeof settings === 'function' ? settings() : settings);
-  });
+  }, 180_000);
   afterAll(async () => {
     // Second instances first: the first one's close drops the schema they share.
     for (const other of others.splice(0)) await other.close();
