@@ -237,16 +237,22 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
 
 describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driver) => {
   const t = useTestApp({ driver });
-  let caseId: string;
-  let referralId: string;
+  /** Senders of the week-old referrals: each scenario its own, so that one's outgoing lists hold only its referral. */
+  const SENDERS = {
+    'caseworker.social': { agency: 'Social Development', kind: 'government_social_service' },
+    'caseworker.ngo': { agency: 'Lake Chad', kind: 'national_ngo' },
+  } as const;
 
-  beforeAll(async () => {
-    // A case from a week ago whose urgent referral was never answered: decided by the real decider at past times, then stored.
-    const [social, shelter] = [await t.agencyId('Social Development'), await t.agencyId('Shelter')];
-    const [caseworker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', ['caseworker.social']);
-    const actor = { userId: caseworker!.id, agencyId: social, agencyKind: 'government_social_service' as const };
-    caseId = randomUUID();
-    referralId = randomUUID();
+  /**
+   * A case from a week ago whose urgent referral to the shelter was never answered: decided by the real decider at past
+   * times, then stored.
+   */
+  const referredAWeekAgo = async (username: keyof typeof SENDERS) => {
+    const [from, shelter] = [await t.agencyId(SENDERS[username].agency), await t.agencyId('Shelter')];
+    const [caseworker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]);
+    const actor = { userId: caseworker!.id, agencyId: from, agencyKind: SENDERS[username].kind };
+    const caseId = randomUUID();
+    const referralId = randomUUID();
     const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const commands: CaseCommand[] = [
       { type: 'OpenCase', actor, at: weekAgo, caseId, source: 'hotline', indicators: [], ageGroup: 'adult', personalData: {} },
@@ -255,12 +261,14 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
       { type: 'RequestReferral', actor, at: weekAgo, referralId, recipient: { agencyId: shelter, agencyKind: 'shelter' }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'immediate', sharedCategories: ['identity'] },
     ];
     await appendDecided(t.store, caseId, commands);
-  });
+    return { caseId, referralId };
+  };
 
   const overdue = async (username: string, direction: 'incoming' | 'outgoing') =>
     (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await t.bearer(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
 
   it('lists a referral past its respond-by deadline for the sender and the recipient, and for no one else', async () => {
+    const { referralId } = await referredAWeekAgo('caseworker.social');
     expect(await eventually(() => overdue('caseworker.social', 'outgoing'), (ids) => ids.includes(referralId))).toEqual([referralId]);
     expect(await overdue('caseworker.shelter', 'incoming')).toEqual([referralId]);
     expect(await overdue('caseworker.clinic', 'incoming')).toEqual([]);
@@ -268,15 +276,18 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
   });
 
   it('takes a held referral off the overdue list, and gives it back no more time than it had left', async () => {
-    expect((await t.http.post(`/cases/${caseId}/interruption`).set(await t.bearer('caseworker.social')).send({ reason: 'declined_assistance' })).status).toBe(200);
-    expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
-    const held = (await t.http.get('/referrals?direction=outgoing').set(await t.bearer('caseworker.social')).expect(200)).body.items[0];
+    const { caseId, referralId } = await referredAWeekAgo('caseworker.ngo');
+    const sender = 'caseworker.ngo';
+    await eventually(() => overdue(sender, 'outgoing'), (ids) => ids.includes(referralId));
+    expect((await t.http.post(`/cases/${caseId}/interruption`).set(await t.bearer(sender)).send({ reason: 'declined_assistance' })).status).toBe(200);
+    expect(await overdue(sender, 'outgoing')).toEqual([]);
+    const held = (await t.http.get('/referrals?direction=outgoing').set(await t.bearer(sender)).expect(200)).body.items[0];
     expect(held).toMatchObject({ referralId, status: 'requested', onHold: true });
 
-    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer('caseworker.social')).send({})).status).toBe(200);
+    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer(sender)).send({})).status).toBe(200);
     // It was already overdue when the case paused: the deadline becomes the moment of resumption.
-    expect(await overdue('caseworker.social', 'outgoing')).toEqual([referralId]);
+    expect(await overdue(sender, 'outgoing')).toEqual([referralId]);
     expect((await t.http.post(`/cases/${caseId}/referrals/${referralId}/decline`).set(await t.bearer('caseworker.shelter')).send({ reason: 'person_declined' })).status).toBe(200);
-    expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
+    expect(await overdue(sender, 'outgoing')).toEqual([]);
   });
 });
