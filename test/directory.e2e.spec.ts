@@ -38,16 +38,15 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 for (const driver of APP_DRIVERS) {
   describe(`service directory (${driver})`, () => {
     const t = useTestApp({ driver, settings: { WRITES_PER_MINUTE: '100000' } });
-    const auth = async (username: string) => ({ Authorization: `Bearer ${await t.token(username)}` });
-    const exported = async () => (await t.http.get('/directory/hsds').set(await auth('caseworker.social')).expect(200)).body as HsdsDirectory;
+    const exported = async () => (await t.http.get('/directory/hsds').set(await t.bearer('caseworker.social')).expect(200)).body as HsdsDirectory;
     /** The demo shelter's beds (other tests add shelter services of other agencies). */
     const shelterService = async () =>
-      ((await t.http.get('/directory/services?serviceType=shelter').set(await auth('caseworker.social')).expect(200)).body as Array<{ serviceId: string; agencyKind: string; capacity: unknown }>)
+      ((await t.http.get('/directory/services?serviceType=shelter').set(await t.bearer('caseworker.social')).expect(200)).body as Array<{ serviceId: string; agencyKind: string; capacity: unknown }>)
         .find((s) => s.agencyKind === 'shelter')!;
 
 
     it('seeds the demo directory: services by type, area (any case) and agency, with eligibility and capacity', async () => {
-      const as = await auth('frontline.social');
+      const as = await t.bearer('frontline.social');
       const shelters = (await t.http.get('/directory/services?serviceType=shelter').set(as).expect(200)).body;
       expect(shelters).toEqual([expect.objectContaining({
         serviceType: 'shelter', agencyKind: 'shelter', agencyActive: true, status: 'active', areas: ['Maiduguri'], capacity: { total: 12, available: 3 },
@@ -96,7 +95,7 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('imports nothing when any record is invalid, and lists each invalid record and field without echoing values', async () => {
-      const as = await auth('coordinator.justice');
+      const as = await t.bearer('coordinator.justice');
       const hsds = await exported();
       const before = await directoryState(t);
       const file = structuredClone(hsds);
@@ -144,7 +143,7 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('lets an agency admin maintain its own agency\'s services only, a coordinator any, and staff set capacity', async () => {
-      const admin = await auth('admin.social');
+      const admin = await t.bearer('admin.social');
       const created = await t.http.post('/directory/services').set(admin).send(service());
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ agencyId: await t.agencyId('Women Affairs'), capacity: { total: 4, available: 4 }, locations: [expect.objectContaining({ name: 'Night site' })] });
@@ -157,9 +156,9 @@ for (const driver of APP_DRIVERS) {
       const none = await t.http.put(`/directory/services/${randomUUID()}`).set(admin).send(service());
       expect([other.status, other.body.detail]).toEqual([404, none.body.detail]);
       expect((await t.http.post('/directory/services').set(admin).send({ ...service(), agencyId: await t.agencyId('Shelter') })).status).toBe(404);
-      expect((await t.http.post('/directory/services').set(await auth('caseworker.social')).send(service())).status).toBe(403);
+      expect((await t.http.post('/directory/services').set(await t.bearer('caseworker.social')).send(service())).status).toBe(403);
 
-      const coordinator = await auth('coordinator.justice');
+      const coordinator = await t.bearer('coordinator.justice');
       await t.http.put(`/directory/services/${created.body.serviceId}`).set(coordinator).send(service({ name: 'Night shelter (coordinated)' })).expect(200);
       const forNgo = await t.http.post('/directory/services').set(coordinator).send({ ...service(), agencyId: await t.agencyId('Lake Chad') }).expect(201);
       expect(forNgo.body.agencyKind).toBe('national_ngo');
@@ -169,14 +168,14 @@ for (const driver of APP_DRIVERS) {
       await t.http.post('/directory/services').set(coordinator).send({ ...service(), serviceType: 'personal_safety', capacity: undefined, agencyId: await t.agencyId('Police') }).expect(201);
 
       // The shelter says it is full, then has room again; never more free than in all.
-      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 0 }).expect(200);
+      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: 0 }).expect(200);
       expect((await shelterService()).capacity).toEqual({ total: 12, available: 0 });
-      const over = await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('admin.shelter')).send({ available: 13 });
+      const over = await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('admin.shelter')).send({ available: 13 });
       expect([over.status, over.headers['content-type']]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
-      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 5, total: 4 })).status).toBe(400);
-      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 14, total: 14 }).expect(200);
+      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: 5, total: 4 })).status).toBe(400);
+      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: 14, total: 14 }).expect(200);
       expect((await shelterService()).capacity).toEqual({ total: 14, available: 14 });
-      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.social')).send({ available: 1 })).status).toBe(404);
+      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.social')).send({ available: 1 })).status).toBe(404);
       expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(coordinator).send({ available: 1 })).status).toBe(403);
 
       // Profiles are the coordinator's.
@@ -189,8 +188,8 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('answers bad input with 400 problem+json and writes nothing', async () => {
-      const admin = await auth('admin.social');
-      const coordinator = await auth('coordinator.justice');
+      const admin = await t.bearer('admin.social');
+      const coordinator = await t.bearer('coordinator.justice');
       const { serviceId } = await shelterService();
       const legal = await t.agencyId('Sahel Legal');
       const before = await directoryState(t);
@@ -205,7 +204,7 @@ for (const driver of APP_DRIVERS) {
         t.http.post('/directory/services').set(admin).send({ ...service(), extra: 1 }),
         t.http.put(`/directory/services/${serviceId}`).set(coordinator).send(service({ eligibility: 'anyone' })),
         t.http.put(`/directory/services/${serviceId}`).set(coordinator).send({ ...service(), agencyId: legal }),
-        t.http.post(`/directory/services/${serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: -1 }),
+        t.http.post(`/directory/services/${serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: -1 }),
         t.http.put(`/directory/agencies/${legal}/profile`).set(coordinator).send({ description: '', subcommittees: ['finance'], areasServed: [] }),
         t.http.put(`/directory/agencies/${legal}/profile`).set(coordinator).send({ description: '', subcommittees: [], areasServed: ['x'.repeat(101)] }),
         t.http.post('/directory/hsds/import').set(coordinator).send({ services: 'all of them' }),
@@ -221,13 +220,13 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('takes an import of up to 2 MB, while every other route keeps the 64 KB limit', async () => {
-      const as = await auth('coordinator.justice');
+      const as = await t.bearer('coordinator.justice');
       const padded = { taxonomies: Array.from({ length: 60 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })) };
       expect(JSON.stringify(padded).length).toBeGreaterThan(100_000);
       expect((await t.http.post('/directory/hsds/import').set(as).send(padded)).status).toBe(200);
       // Nobody else gets a large body parsed: it meets the 64 KB limit before any other check.
       expect((await t.http.post('/directory/hsds/import').send(padded)).status).toBe(413);
-      expect((await t.http.post('/directory/hsds/import').set(await auth('admin.social')).send(padded)).status).toBe(413);
+      expect((await t.http.post('/directory/hsds/import').set(await t.bearer('admin.social')).send(padded)).status).toBe(413);
       expect((await t.http.post('/directory/hsds/import').set({ Authorization: 'Bearer not.a.token' }).send(padded)).status).toBe(413);
       const huge = { taxonomies: Array.from({ length: 1100 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })) };
       expect((await t.http.post('/directory/hsds/import').set(as).send(huge)).status).toBe(413);
