@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -45,30 +45,44 @@ for (const driver of APP_DRIVERS) {
         .find((s) => s.agencyKind === 'shelter')!;
 
 
+    /** The directory as seeded, read before any scenario adds services or changes a capacity. */
+    const seeded = { shelters: [] as unknown, bama: [] as Array<{ agencyKind: string }>, gwoza: [] as unknown, police: [] as Array<{ serviceType: string }>,
+      justice: {} as unknown, ngo: {} as { services: Array<{ serviceType: string }> }, hsds: {} as HsdsDirectory };
+    beforeAll(async () => {
+      const as = await t.bearer('frontline.social');
+      const read = async (path: string) => (await t.http.get(path).set(as).expect(200)).body;
+      seeded.shelters = await read('/directory/services?serviceType=shelter');
+      seeded.bama = await read('/directory/services?serviceType=livelihoods&area=bAMA');
+      seeded.gwoza = await read('/directory/services?serviceType=livelihoods&area=Gwoza');
+      seeded.police = await read(`/directory/services?agencyId=${await t.agencyId('Police')}`);
+      seeded.justice = await read(`/directory/agencies/${await t.agencyId('Justice')}`);
+      seeded.ngo = await read(`/directory/agencies/${await t.agencyId('Lake Chad')}`);
+      seeded.hsds = await exported();
+    });
+
     it('seeds the demo directory: services by type, area (any case) and agency, with eligibility and capacity', async () => {
       const as = await t.bearer('frontline.social');
-      const shelters = (await t.http.get('/directory/services?serviceType=shelter').set(as).expect(200)).body;
+      const shelters = seeded.shelters;
       expect(shelters).toEqual([expect.objectContaining({
         serviceType: 'shelter', agencyKind: 'shelter', agencyActive: true, status: 'active', areas: ['Maiduguri'], capacity: { total: 12, available: 3 },
         eligibility: { sexes: ['female'], childrenAccepted: true, languages: ['ha', 'kr', 'en'] },
         locations: [expect.objectContaining({ locality: 'Maiduguri', region: 'Borno', country: 'NG' })],
       })]);
-      const livelihoods = (await t.http.get('/directory/services?serviceType=livelihoods&area=bAMA').set(as).expect(200)).body as Array<{ agencyKind: string }>;
+      const livelihoods = seeded.bama;
       expect(livelihoods.map((s) => s.agencyKind).sort()).toEqual(['national_ngo', 'un_agency']);
-      expect((await t.http.get('/directory/services?serviceType=livelihoods&area=Gwoza').set(as).expect(200)).body).toEqual([]);
+      expect(seeded.gwoza).toEqual([]);
 
-      const police = await t.agencyId('Police');
-      expect((await t.http.get(`/directory/services?agencyId=${police}`).set(as).expect(200)).body.map((s: { serviceType: string }) => s.serviceType)).toEqual(['personal_safety']);
-      const justice = (await t.http.get(`/directory/agencies/${await t.agencyId('Justice')}`).set(as).expect(200)).body;
+      expect(seeded.police.map((s) => s.serviceType)).toEqual(['personal_safety']);
+      const justice = seeded.justice;
       expect(justice).toMatchObject({ kind: 'prosecution', subcommittees: ['prosecution'], services: [] });
-      const ngo = (await t.http.get(`/directory/agencies/${await t.agencyId('Lake Chad')}`).set(as).expect(200)).body;
+      const ngo = seeded.ngo;
       expect(ngo).toMatchObject({ subcommittees: ['prevention', 'protection'], areasServed: ['Konduga', 'Bama'] });
       expect(ngo.services.map((s: { serviceType: string }) => s.serviceType).sort()).toEqual(['education_and_training', 'food_and_nutrition', 'livelihoods']);
       expect((await t.http.get(`/directory/agencies/${randomUUID()}`).set(as)).status).toBe(404);
     });
 
     it('exports the directory as HSDS 3.0 that validates against the official schemas, record by record', async () => {
-      const hsds = await exported();
+      const hsds = seeded.hsds;
       expect(Object.keys(hsds).sort()).toEqual(Object.keys(COLLECTION_KINDS).sort());
       const schemas = HsdsSchemas.load();
       const violations = (Object.keys(COLLECTION_KINDS) as Array<keyof HsdsDirectory>).flatMap((collection) =>
