@@ -279,7 +279,7 @@ for (const driver of APP_DRIVERS) {
       } finally {
         await fresh.close();
       }
-    });
+    }, 180_000); // two applications start one after the other: on a loaded machine, more than the default minute
   });
 }
 
