@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { type Action, PERMISSIONS, ROLES, type Role } from '../src/identity/roles.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /** One demo user per role (see src/identity/demo-network.ts). */
 const USER_OF: Readonly<Record<Role, string>> = {
@@ -46,13 +46,11 @@ const ROUTES: Route[] = [
 ];
 
 describe('access matrix: every case and audit route x every role (PGlite)', () => {
-  let t: TestApp;
+  const t = useTestApp();
   let shelterId: string;
   beforeAll(async () => {
-    t = await startTestApp('pglite');
     shelterId = await t.agencyId('Shelter');
   });
-  afterAll(() => t?.close());
 
   const cases = ROUTES.flatMap((route) => ROLES.map((role) => [route.method.toUpperCase(), route.path.replace(/[0-9a-f-]{36}/g, ':id'), role, route] as const));
 
@@ -114,11 +112,7 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
 });
 
 describe('/metrics with METRICS_TOKEN set', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { METRICS_TOKEN: 'a-metrics-token-for-tests' });
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp({ settings: { METRICS_TOKEN: 'a-metrics-token-for-tests' } });
 
   it('answers only to the token', async () => {
     expect((await t.http.get('/metrics')).status).toBe(401);

@@ -1,57 +1,57 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
 
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
-  let t: TestApp;
-  let bearer: (username: string) => Promise<{ Authorization: string }>;
-  beforeAll(async () => {
-    t = await startTestApp('pglite');
-    bearer = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp();
 
   it('adds a user to the admin\'s own agency with a one-time password, and deactivation ends their token at once', async () => {
-    const created = (await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'caseworker.two', displayName: 'Second caseworker', role: 'caseworker' }).expect(201)).body;
+    const created = (await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'caseworker.two', displayName: 'Second caseworker', role: 'caseworker' }).expect(201)).body;
     expect(created).toMatchObject({ username: 'caseworker.two', role: 'caseworker', initialPassword: expect.any(String) });
     const token = (await t.http.post('/auth/token').send({ username: 'caseworker.two', password: created.initialPassword }).expect(200)).body.access_token;
     await t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201);
-    const listed = (await t.http.get('/agency/users').set(await bearer('admin.social')).expect(200)).body as Array<{ username: string }>;
+    const listed = (await t.http.get('/agency/users').set(await t.bearer('admin.social')).expect(200)).body as Array<{ username: string }>;
     expect(listed.map((u) => u.username)).toContain('caseworker.two');
     expect(listed.map((u) => u.username)).not.toContain('caseworker.shelter');
     expect(JSON.stringify(listed)).not.toMatch(/password|argon2/);
-    await t.http.post(`/agency/users/${created.id}/deactivation`).set(await bearer('admin.social')).expect(200);
+    await t.http.post(`/agency/users/${created.id}/deactivation`).set(await t.bearer('admin.social')).expect(200);
     expect((await t.http.get('/cases').set('Authorization', `Bearer ${token}`)).status).toBe(401);
   });
 
   it('keeps admins to their own agency and their own kind of roles', async () => {
-    const shelterUser = (await t.http.get('/agency/users').set(await bearer('admin.shelter')).expect(200)).body.find((u: { username: string }) => u.username === 'caseworker.shelter');
-    expect((await t.http.post(`/agency/users/${shelterUser.id}/deactivation`).set(await bearer('admin.social'))).status).toBe(404);
-    expect((await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'auditor.two', displayName: 'x', role: 'auditor' })).status).toBe(400);
-    expect((await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'caseworker.social', displayName: 'x', role: 'caseworker' })).status).toBe(409);
-    expect((await t.http.post('/agency/users').set(await bearer('supervisor.social')).send({ username: 'x.y', displayName: 'x', role: 'caseworker' })).status).toBe(403);
+    const shelterUser = (await t.http.get('/agency/users').set(await t.bearer('admin.shelter')).expect(200)).body.find((u: { username: string }) => u.username === 'caseworker.shelter');
+    expect((await t.http.post(`/agency/users/${shelterUser.id}/deactivation`).set(await t.bearer('admin.social'))).status).toBe(404);
+    expect((await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'auditor.two', displayName: 'x', role: 'auditor' })).status).toBe(400);
+    expect((await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'caseworker.social', displayName: 'x', role: 'caseworker' })).status).toBe(409);
+    expect((await t.http.post('/agency/users').set(await t.bearer('supervisor.social')).send({ username: 'x.y', displayName: 'x', role: 'caseworker' })).status).toBe(403);
   });
 
-  it('lets a coordinator add and deactivate member agencies; a deactivated agency\'s users and keys stop at once', async () => {
-    const added = (await t.http.post('/directory/agencies').set(await bearer('coordinator.justice')).send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' }).expect(201)).body;
-    const directory = (await t.http.get('/directory/agencies').set(await bearer('caseworker.social')).expect(200)).body as Array<{ id: string }>;
+  it('lets a coordinator add member agencies, and an agency admin not', async () => {
+    const added = (await t.http.post('/directory/agencies').set(await t.bearer('coordinator.justice')).send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' }).expect(201)).body;
+    const directory = (await t.http.get('/directory/agencies').set(await t.bearer('caseworker.social')).expect(200)).body as Array<{ id: string }>;
     expect(directory.map((a) => a.id)).toContain(added.id);
-    expect((await t.http.post('/directory/agencies').set(await bearer('admin.social')).send({ name: 'Another', kind: 'shelter' })).status).toBe(403);
+    expect((await t.http.post('/directory/agencies').set(await t.bearer('admin.social')).send({ name: 'Another', kind: 'shelter' })).status).toBe(403);
+  });
 
-    const key = (await t.http.post('/agency/api-keys').set(await bearer('admin.shelter')).send({ name: 'shelter system' }).expect(201)).body.key;
-    const shelterToken = await bearer('caseworker.shelter');
+  it('stops a deactivated agency\'s users and keys at once, and no consent may name it', async () => {
+    // An agency of this scenario's own, so that the demo network's stay members for the others.
+    const agency = (await t.http.post('/directory/agencies').set(await t.bearer('coordinator.justice'))
+      .send({ name: 'Demo Shelter Leaving The Network', kind: 'shelter', firstAdmin: { username: 'admin.leaving', displayName: 'Leaving admin' } }).expect(201)).body;
+    const admin = (await t.http.post('/auth/token').send({ username: 'admin.leaving', password: agency.firstAdmin.initialPassword }).expect(200)).body.access_token;
+    const staff = (await t.http.post('/agency/users').set('Authorization', `Bearer ${admin}`).send({ username: 'caseworker.leaving', displayName: 'x', role: 'caseworker' }).expect(201)).body;
+    const key = (await t.http.post('/agency/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'leaving system' }).expect(201)).body.key;
+    const staffToken = { Authorization: `Bearer ${(await t.http.post('/auth/token').send({ username: 'caseworker.leaving', password: staff.initialPassword }).expect(200)).body.access_token}` };
     // Both were just honoured, so both are in the cache of principals when the agency is deactivated.
-    await t.http.get('/referrals').set(shelterToken).expect(200);
+    await t.http.get('/referrals').set(staffToken).expect(200);
     await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`).expect(200);
-    const shelterId = await t.agencyId('Shelter');
-    await t.http.post(`/directory/agencies/${shelterId}/deactivation`).set(await bearer('coordinator.justice')).expect(200);
-    expect((await t.http.get('/referrals').set(shelterToken)).status).toBe(401);
+    await t.http.post(`/directory/agencies/${agency.id}/deactivation`).set(await t.bearer('coordinator.justice')).expect(200);
+    expect((await t.http.get('/referrals').set(staffToken)).status).toBe(401);
     expect((await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`)).status).toBe(401);
-    const caseId = (await t.http.post('/cases').set(await bearer('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId;
-    const consent = await t.http.post(`/cases/${caseId}/consents`).set(await bearer('caseworker.social')).send({
+    const caseId = (await t.http.post('/cases').set(await t.bearer('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId;
+    const consent = await t.http.post(`/cases/${caseId}/consents`).set(await t.bearer('caseworker.social')).send({
       grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
-      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
+      provisions: [{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }],
     });
     expect(consent.status).toBe(400); // no longer a member
   });
@@ -60,11 +60,7 @@ describe('agency admins manage their users; coordinators manage member agencies 
 // PostgreSQL only: an embedded database is one process's alone, so every change to it goes through that process.
 const SHARED = APP_DRIVERS.filter((driver) => driver === 'postgres');
 (SHARED.length > 0 ? describe.each(SHARED) : describe.skip.each(['postgres'] as const))('a deactivation written straight into the shared database (%s)', (driver) => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp(driver);
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp({ driver });
 
   it('ends a user\'s token, an agency\'s users and keys, and a revoked key, though each was just honoured', async () => {
     const auth = (value: string) => ({ Authorization: value });
@@ -86,11 +82,7 @@ const SHARED = APP_DRIVERS.filter((driver) => driver === 'postgres');
 });
 
 describe('a real deployment starts with one coordinator, who adds agencies with their first admins (PGlite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { DEMO_NETWORK: 'false', BOOTSTRAP_COORDINATOR: 'coordinator.first' });
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp({ settings: { DEMO_NETWORK: 'false', BOOTSTRAP_COORDINATOR: 'coordinator.first' } });
 
   it('creates the first coordinator once, with the password in a file only the operator can read', async () => {
     const file = join(t.dataDir, 'bootstrap-password');

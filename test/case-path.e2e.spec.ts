@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { type CaseCommand, caseDecider } from '../libs/domain/index.js';
-import { APP_DRIVERS, type TestApp, allEvents, appendDecided, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
 
 /**
  * Issue 4's walk: one case through detection, screening, verification by a trained agency, intake,
@@ -18,6 +18,19 @@ const CASE_PLAN = 'Plan: trauma counselling twice weekly, women-only shelter nea
 const SAFETY_PLAN = 'Avoid the motor park; check-in code word agreed.';
 const INTERRUPTION_NOTE = 'Left the shelter at night; do not contact relatives.';
 const OWNER_ONLY = ['+234 800 111 2222', CASE_PLAN, INTERRUPTION_NOTE];
+const OPENING = { source: 'observation', indicators: ['work.forced_to_work', 'control.no_control_of_documents'], ageGroup: 'adult', person: PERSON };
+const CONSENT = (agencies: Record<'social' | 'shelter', string>) => ({
+  grantor: 'person', method: 'verbal', language: 'kr', interpreterUsed: true, noticeVersion: 'path-1',
+  provisions: [
+    { recipient: { agencyId: agencies.social }, purpose: 'service_provision', serviceTypes: ['in_depth_interview', 'mhpss'], categories: ['identity', 'demographics', 'case_progress'] },
+    { recipient: { agencyKind: 'health' }, purpose: 'service_provision', serviceTypes: ['mhpss'], categories: ['identity'] },
+    { recipient: { agencyId: agencies.shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety', 'case_progress'] },
+  ],
+});
+const SCREENING = { outcome: 'indicators_confirmed', indicators: ['physical.untreated_injuries_or_illness'] };
+/** The walk's steps in order: a scenario replays those before its own on a case of its own, so that it depends on no other. */
+const STEPS = ['opened', 'consented', 'interviewReferred', 'identified', 'planned', 'reReferred', 'shelterReferred', 'paused', 'resumed'] as const;
+type Step = (typeof STEPS)[number];
 
 function expectProblem(response: Response, status: number, detail?: RegExp) {
   expect({ status: response.status, type: response.headers['content-type'] }).toEqual({ status, type: expect.stringMatching(/^application\/problem\+json/) });
@@ -25,8 +38,7 @@ function expectProblem(response: Response, status: number, detail?: RegExp) {
 }
 
 describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) => {
-  let t: TestApp;
-  let as: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver });
   const agencies: Record<'social' | 'clinic' | 'shelter' | 'police', string> = { social: '', clinic: '', shelter: '', police: '' };
   let caseId: string;
   let interviewId: string;
@@ -35,19 +47,16 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   let shelterReferral: string;
 
   beforeAll(async () => {
-    t = await startTestApp(driver);
-    as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     agencies.social = await t.agencyId('Social Development');
     agencies.clinic = await t.agencyId('Clinic');
     agencies.shelter = await t.agencyId('Shelter');
     agencies.police = await t.agencyId('Police');
   });
-  afterAll(() => t?.close());
 
   const base = () => `/cases/${caseId}`;
-  const owner = () => as('caseworker.ngo');
-  const post = async (path: string, username: string, body: object = {}) => t.http.post(path).set(await as(username)).send(body);
-  const viewOf = async (username: string) => t.http.get(base()).set(await as(username));
+  const owner = () => t.bearer('caseworker.ngo');
+  const post = async (path: string, username: string, body: object = {}) => t.http.post(path).set(await t.bearer(username)).send(body);
+  const viewOf = async (username: string) => t.http.get(base()).set(await t.bearer(username));
   /** A receiving agency's view; checks it holds none of what only the owner may see. */
   const recipientView = async (username: string) => {
     const response = await viewOf(username);
@@ -55,47 +64,90 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     for (const value of OWNER_ONLY) expect(JSON.stringify(response.body)).not.toContain(value);
     return response.body;
   };
+  const interview = () => ({ toAgencyId: agencies.social, purpose: 'service_provision', serviceType: 'in_depth_interview', sharedCategories: ['identity', 'demographics'] });
+  const mhpssAtTheClinic = () => ({ toAgencyId: agencies.clinic, purpose: 'service_provision', serviceType: 'mhpss', sharedCategories: ['identity'], urgency: 'high' });
+  const toTheShelter = () =>
+    ({ toAgencyId: agencies.shelter, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety', 'case_progress'], urgency: 'immediate' });
+  const ok = async (answer: Promise<{ status: number; body: { referralId?: string } }>) => {
+    const { status, body } = await answer;
+    if (status >= 300) throw new Error(`a step of the walk answered ${status}`);
+    return body.referralId!;
+  };
+  /** What each step does when a scenario replays it: the same requests the scenario of that step makes, without its checks. */
+  const steps: Record<Step, () => Promise<unknown>> = {
+    opened: async () => (caseId = (await t.http.post('/cases').set(await owner()).send(OPENING).expect(201)).body.caseId),
+    consented: () => ok(post(`${base()}/consents`, 'caseworker.ngo', CONSENT(agencies))),
+    interviewReferred: async () => {
+      await ok(post(`${base()}/screening`, 'caseworker.ngo', SCREENING));
+      interviewId = await ok(post(`${base()}/referrals`, 'caseworker.ngo', interview()));
+    },
+    identified: async () => {
+      await ok(post(`${base()}/referrals/${interviewId}/accept`, 'caseworker.social'));
+      await ok(post(`${base()}/referrals/${interviewId}/identification`, 'caseworker.social', { outcome: 'trafficked_person' }));
+      await ok(post(`${base()}/referrals/${interviewId}/complete`, 'caseworker.social', { outcome: 'Interview held with a Kanuri interpreter.' }));
+    },
+    planned: async () => {
+      await ok(post(`${base()}/intake`, 'caseworker.ngo', { caseworkerId: await userId('caseworker.ngo') }));
+      await ok(post(`${base()}/case-plan`, 'caseworker.ngo', { servicesNeeded: ['mhpss', 'shelter'], plan: CASE_PLAN }));
+      await ok(post(`${base()}/safety-assessments`, 'caseworker.ngo', { riskLevel: 'medium', plan: SAFETY_PLAN, flags: [] }));
+    },
+    reReferred: async () => {
+      mhpssAtClinic = await ok(post(`${base()}/referrals`, 'caseworker.ngo', mhpssAtTheClinic()));
+      await ok(post(`${base()}/referrals/${mhpssAtClinic}/decline`, 'caseworker.clinic', { reason: 'no_capacity', note: 'Counsellor on leave until March.' }));
+      mhpssAtSocial = await ok(post(`${base()}/referrals/${mhpssAtClinic}/re-referral`, 'caseworker.ngo', { toAgencyId: agencies.social }));
+      await ok(post(`${base()}/referrals/${mhpssAtSocial}/accept`, 'caseworker.social'));
+    },
+    shelterReferred: async () => {
+      shelterReferral = await ok(post(`${base()}/referrals`, 'caseworker.ngo', toTheShelter()));
+      await ok(post(`${base()}/referrals/${shelterReferral}/accept`, 'caseworker.shelter'));
+    },
+    paused: () => ok(post(`${base()}/interruption`, 'caseworker.ngo', { reason: 'lost_contact', note: INTERRUPTION_NOTE })),
+    resumed: async () => {
+      await ok(post(`${base()}/resumption`, 'caseworker.ngo'));
+      await ok(post(`${base()}/referrals/${shelterReferral}/complete`, 'caseworker.shelter', { outcome: 'Stayed two weeks, moved to family.' }));
+      await ok(post(`${base()}/referrals/${mhpssAtSocial}/complete`, 'caseworker.social', { outcome: 'Six sessions.' }));
+    },
+  };
+  /** A new case walked through every step up to `last`, the ids of the walk set for the scenario. */
+  const walkedThrough = async (last: Step) => {
+    for (const step of STEPS.slice(0, STEPS.indexOf(last) + 1)) await steps[step]();
+  };
   const referralIn = (view: { referrals: Array<{ referralId: string }> }, referralId: string) => view.referrals.find((r) => r.referralId === referralId);
   const userId = async (username: string) => (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]))[0]!.id;
 
   it('detection: a national NGO records a concern with observed indicators; no other agency knows of it', async () => {
-    const opened = await t.http.post('/cases').set(await owner())
-      .send({ source: 'observation', indicators: ['work.forced_to_work', 'control.no_control_of_documents'], ageGroup: 'adult', person: PERSON }).expect(201);
+    const opened = await t.http.post('/cases').set(await owner()).send(OPENING).expect(201);
     caseId = opened.body.caseId;
     for (const username of ['caseworker.social', 'caseworker.clinic', 'caseworker.shelter']) expectProblem(await viewOf(username), 404);
   });
 
   it('suggests the trained agencies for an in-depth interview, saying what consent is missing', async () => {
+    await walkedThrough('opened');
     const response = await t.http.get(`${base()}/referral-suggestions?serviceType=in_depth_interview`).set(await owner()).expect(200);
     const social = response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === agencies.social);
     expect(social).toMatchObject({ available: true, eligible: true, consent: { covered: [], missing: ['identity'], needed: expect.stringContaining('consent to share identity') } });
   });
 
   it('records the person\'s consent, one provision per agency and purpose', async () => {
-    await post(`${base()}/consents`, 'caseworker.ngo', {
-      grantor: 'person', method: 'verbal', language: 'kr', interpreterUsed: true, noticeVersion: 'path-1',
-      provisions: [
-        { recipient: { agencyId: agencies.social }, purpose: 'service_provision', serviceTypes: ['in_depth_interview', 'mhpss'], categories: ['identity', 'demographics', 'case_progress'] },
-        { recipient: { agencyKind: 'health' }, purpose: 'service_provision', serviceTypes: ['mhpss'], categories: ['identity'] },
-        { recipient: { agencyId: agencies.shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety', 'case_progress'] },
-      ],
-    }).then((r) => expect(r.status).toBe(201));
+    await walkedThrough('opened');
+    await post(`${base()}/consents`, 'caseworker.ngo', CONSENT(agencies)).then((r) => expect(r.status).toBe(201));
     const response = await t.http.get(`${base()}/referral-suggestions?serviceType=in_depth_interview&categories=identity,demographics`).set(await owner()).expect(200);
     expect(response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === agencies.social).consent).toEqual({ covered: ['identity', 'demographics'], missing: [] });
   });
 
   it('screening: no in-depth interview before indicators are confirmed', async () => {
+    await walkedThrough('consented');
     const before = (await allEvents(t.store)).length;
-    const interview = { toAgencyId: agencies.social, purpose: 'service_provision', serviceType: 'in_depth_interview', sharedCategories: ['identity', 'demographics'] };
-    expectProblem(await post(`${base()}/referrals`, 'caseworker.ngo', interview), 409, /screening/);
+    expectProblem(await post(`${base()}/referrals`, 'caseworker.ngo', interview()), 409, /screening/);
     expect((await allEvents(t.store)).length).toBe(before);
-    expect((await post(`${base()}/screening`, 'caseworker.ngo', { outcome: 'indicators_confirmed', indicators: ['physical.untreated_injuries_or_illness'] })).status).toBe(201);
-    const referred = await post(`${base()}/referrals`, 'caseworker.ngo', interview);
+    expect((await post(`${base()}/screening`, 'caseworker.ngo', SCREENING)).status).toBe(201);
+    const referred = await post(`${base()}/referrals`, 'caseworker.ngo', interview());
     expect(referred.status).toBe(201);
     interviewId = referred.body.referralId;
   });
 
   it('verification: the trained agency sees what was shared for the interview, and records the outcome', async () => {
+    await walkedThrough('interviewReferred');
     const seen = await recipientView('caseworker.social');
     expect(seen.personalData).toEqual({ identity: PERSON.identity, demographics: PERSON.demographics });
     expect(referralIn(seen, interviewId)).toMatchObject({ serviceType: 'in_depth_interview', status: 'requested' });
@@ -116,6 +168,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('intake, case plan and safety plan: recorded by the owner, the plans encrypted', async () => {
+    await walkedThrough('identified');
     expectProblem(await post(`${base()}/case-plan`, 'caseworker.ngo', { servicesNeeded: ['mhpss'], plan: CASE_PLAN }), 409, /intake first/);
     expectProblem(await post(`${base()}/intake`, 'caseworker.ngo', { caseworkerId: await userId('caseworker.shelter') }), 422, /caseworker/);
     expect((await post(`${base()}/intake`, 'caseworker.ngo', { caseworkerId: await userId('caseworker.ngo') })).status).toBe(201);
@@ -134,7 +187,8 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('referral one: declined by the clinic with a reason, then re-referred to another agency', async () => {
-    const referred = await post(`${base()}/referrals`, 'caseworker.ngo', { toAgencyId: agencies.clinic, purpose: 'service_provision', serviceType: 'mhpss', sharedCategories: ['identity'], urgency: 'high' });
+    await walkedThrough('planned');
+    const referred = await post(`${base()}/referrals`, 'caseworker.ngo', mhpssAtTheClinic());
     expect(referred.status).toBe(201);
     mhpssAtClinic = referred.body.referralId;
     const atClinic = await recipientView('caseworker.clinic');
@@ -166,6 +220,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('refuses a referral to a shelter that is full, naming why, and suggests it as unavailable', async () => {
+    await walkedThrough('consented');
     const services = await t.http.get(`/directory/services?serviceType=shelter&agencyId=${agencies.shelter}`).set(await owner()).expect(200);
     const shelterService = services.body[0].serviceId as string;
     const capacity = (available: number) => post(`/directory/services/${shelterService}/capacity`, 'caseworker.shelter', { available });
@@ -180,7 +235,8 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('referral two: to the shelter, which sees identity and the safety plan only', async () => {
-    const referred = await post(`${base()}/referrals`, 'caseworker.ngo', { toAgencyId: agencies.shelter, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety', 'case_progress'], urgency: 'immediate' });
+    await walkedThrough('reReferred');
+    const referred = await post(`${base()}/referrals`, 'caseworker.ngo', toTheShelter());
     expect(referred.status).toBe(201);
     shelterReferral = referred.body.referralId;
     const atShelter = await recipientView('caseworker.shelter');
@@ -191,6 +247,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('interruption: the case pauses, open referrals go on hold (not lost), and nothing is taken further meanwhile', async () => {
+    await walkedThrough('shelterReferred');
     const paused = await post(`${base()}/interruption`, 'caseworker.ngo', { reason: 'lost_contact', note: INTERRUPTION_NOTE });
     expect(paused.status).toBe(200);
     const atShelter = await recipientView('caseworker.shelter');
@@ -200,7 +257,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     // Closed for good earlier: not held.
     expect(referralIn(await recipientView('caseworker.social'), interviewId)).not.toHaveProperty('onHold');
     expectProblem(await post(`${base()}/referrals/${shelterReferral}/complete`, 'caseworker.shelter', { outcome: 'Stayed two weeks.' }), 409, /on hold/);
-    const inbox = await t.http.get('/referrals?direction=incoming').set(await as('caseworker.shelter')).expect(200);
+    const inbox = await t.http.get('/referrals?direction=incoming').set(await t.bearer('caseworker.shelter')).expect(200);
     expect(inbox.body.items.find((r: { referralId: string }) => r.referralId === shelterReferral)).toMatchObject({ status: 'accepted', onHold: true });
     // The owner's worklist shows it as open but static; there is no way to search for the person.
     const pausedCases = await t.http.get('/cases?status=paused').set(await owner()).expect(200);
@@ -209,6 +266,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('resumption: the person reconnects; the referrals go on, and are completed', async () => {
+    await walkedThrough('paused');
     expect((await post(`${base()}/resumption`, 'caseworker.ngo')).status).toBe(200);
     expect(referralIn(await recipientView('caseworker.shelter'), shelterReferral)).not.toHaveProperty('onHold');
     expect((await post(`${base()}/referrals/${shelterReferral}/complete`, 'caseworker.shelter', { outcome: 'Stayed two weeks, moved to family.' })).status).toBe(200);
@@ -216,6 +274,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
   });
 
   it('closure and reopening: the history stays whole, and the receiving agencies see the status consent lets them see', async () => {
+    await walkedThrough('resumed');
     expect((await post(`${base()}/closure`, 'caseworker.ngo', { reason: 'services_completed' })).status).toBe(200);
     expect((await recipientView('caseworker.shelter')).status).toBe('closed');
     expectProblem(await post(`${base()}/referrals`, 'caseworker.ngo', { toAgencyId: agencies.shelter, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] }), 409);
@@ -240,20 +299,23 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
 });
 
 describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driver) => {
-  let t: TestApp;
-  let as: (username: string) => Promise<{ Authorization: string }>;
-  let caseId: string;
-  let referralId: string;
+  const t = useTestApp({ driver });
+  /** Senders of the week-old referrals: each scenario its own, so that one's outgoing lists hold only its referral. */
+  const SENDERS = {
+    'caseworker.social': { agency: 'Social Development', kind: 'government_social_service' },
+    'caseworker.ngo': { agency: 'Lake Chad', kind: 'national_ngo' },
+  } as const;
 
-  beforeAll(async () => {
-    t = await startTestApp(driver);
-    as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
-    // A case from a week ago whose urgent referral was never answered: decided by the real decider at past times, then stored.
-    const [social, shelter] = [await t.agencyId('Social Development'), await t.agencyId('Shelter')];
-    const [caseworker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', ['caseworker.social']);
-    const actor = { userId: caseworker!.id, agencyId: social, agencyKind: 'government_social_service' as const };
-    caseId = randomUUID();
-    referralId = randomUUID();
+  /**
+   * A case from a week ago whose urgent referral to the shelter was never answered: decided by the real decider at past
+   * times, then stored.
+   */
+  const referredAWeekAgo = async (username: keyof typeof SENDERS) => {
+    const [from, shelter] = [await t.agencyId(SENDERS[username].agency), await t.agencyId('Shelter')];
+    const [caseworker] = await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]);
+    const actor = { userId: caseworker!.id, agencyId: from, agencyKind: SENDERS[username].kind };
+    const caseId = randomUUID();
+    const referralId = randomUUID();
     const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const commands: CaseCommand[] = [
       { type: 'OpenCase', actor, at: weekAgo, caseId, source: 'hotline', indicators: [], ageGroup: 'adult', personalData: {} },
@@ -262,29 +324,33 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
       { type: 'RequestReferral', actor, at: weekAgo, referralId, recipient: { agencyId: shelter, agencyKind: 'shelter' }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'immediate', sharedCategories: ['identity'] },
     ];
     await appendDecided(t.store, caseId, commands);
-  });
-  afterAll(() => t?.close());
+    return { caseId, referralId };
+  };
 
   const overdue = async (username: string, direction: 'incoming' | 'outgoing') =>
-    (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
+    (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await t.bearer(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
 
   it('lists a referral past its respond-by deadline for the sender and the recipient, and for no one else', async () => {
+    const { referralId } = await referredAWeekAgo('caseworker.social');
     expect(await eventually(() => overdue('caseworker.social', 'outgoing'), (ids) => ids.includes(referralId))).toEqual([referralId]);
     expect(await overdue('caseworker.shelter', 'incoming')).toEqual([referralId]);
     expect(await overdue('caseworker.clinic', 'incoming')).toEqual([]);
-    expectProblem(await t.http.get('/referrals?overdue=maybe').set(await as('caseworker.social')), 400);
+    expectProblem(await t.http.get('/referrals?overdue=maybe').set(await t.bearer('caseworker.social')), 400);
   });
 
   it('takes a held referral off the overdue list, and gives it back no more time than it had left', async () => {
-    expect((await t.http.post(`/cases/${caseId}/interruption`).set(await as('caseworker.social')).send({ reason: 'declined_assistance' })).status).toBe(200);
-    expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
-    const held = (await t.http.get('/referrals?direction=outgoing').set(await as('caseworker.social')).expect(200)).body.items[0];
+    const { caseId, referralId } = await referredAWeekAgo('caseworker.ngo');
+    const sender = 'caseworker.ngo';
+    await eventually(() => overdue(sender, 'outgoing'), (ids) => ids.includes(referralId));
+    expect((await t.http.post(`/cases/${caseId}/interruption`).set(await t.bearer(sender)).send({ reason: 'declined_assistance' })).status).toBe(200);
+    expect(await overdue(sender, 'outgoing')).toEqual([]);
+    const held = (await t.http.get('/referrals?direction=outgoing').set(await t.bearer(sender)).expect(200)).body.items[0];
     expect(held).toMatchObject({ referralId, status: 'requested', onHold: true });
 
-    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await as('caseworker.social')).send({})).status).toBe(200);
+    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer(sender)).send({})).status).toBe(200);
     // It was already overdue when the case paused: the deadline becomes the moment of resumption.
-    expect(await overdue('caseworker.social', 'outgoing')).toEqual([referralId]);
-    expect((await t.http.post(`/cases/${caseId}/referrals/${referralId}/decline`).set(await as('caseworker.shelter')).send({ reason: 'person_declined' })).status).toBe(200);
-    expect(await overdue('caseworker.social', 'outgoing')).toEqual([]);
+    expect(await overdue(sender, 'outgoing')).toEqual([referralId]);
+    expect((await t.http.post(`/cases/${caseId}/referrals/${referralId}/decline`).set(await t.bearer('caseworker.shelter')).send({ reason: 'person_declined' })).status).toBe(200);
+    expect(await overdue(sender, 'outgoing')).toEqual([]);
   });
 });

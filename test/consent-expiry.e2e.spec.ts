@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { type CaseCommand, type CaseEvent, caseDecider } from '../libs/domain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { ConsentExpiry } from '../src/consent-expiry/consent-expiry.service.js';
-import { APP_DRIVERS, type TestApp, allEvents, appendDecided, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type RunningApp, type TestApp, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
 
 const DAY = 86_400_000;
 /** The process sleeps until the end of a consent; it looks for ends recorded meanwhile this often. */
@@ -26,7 +26,7 @@ interface Referred {
  * overdue), or accepted. Decided by the real decider at those past times, then stored as the
  * service would.
  */
-async function referredAWeekAgo(t: TestApp, validUntil: string | undefined, options: { accepted?: true; child?: true } = {}): Promise<Referred> {
+async function referredAWeekAgo(t: RunningApp, validUntil: string | undefined, options: { accepted?: true; child?: true } = {}): Promise<Referred> {
   const [social, shelter] = [await t.agencyId('Social Development'), await t.agencyId('Shelter')];
   const userId = async (username: string) => (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]))[0]!.id;
   const actor = { userId: await userId('caseworker.social'), agencyId: social, agencyKind: 'government_social_service' as const };
@@ -53,7 +53,7 @@ async function referredAWeekAgo(t: TestApp, validUntil: string | undefined, opti
 }
 
 /** The withdrawals of a referral in the event store, with who recorded them and when. */
-async function withdrawalsOf(t: TestApp, referralId: string) {
+async function withdrawalsOf(t: RunningApp, referralId: string) {
   return (await allEvents(t.store))
     .filter((e) => e.type === 'ReferralWithdrawn' && (e.data as { referralId: string }).referralId === referralId)
     .map((e) => ({ ...(e.data as Extract<CaseEvent, { type: 'ReferralWithdrawn' }>['data']), actorAgencyId: e.metadata.actorAgencyId }));
@@ -65,8 +65,7 @@ const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
 const withinSeconds = 400;
 
 describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
-  let t: TestApp;
-  let as: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver, settings: SETTINGS });
   let lapsing: Referred;
   let lapsingAccepted: Referred;
   let lapsingForChild: Referred;
@@ -74,8 +73,6 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
   let validUntil: string;
 
   beforeAll(async () => {
-    t = await startTestApp(driver, SETTINGS);
-    as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     validUntil = inFuture(2000);
     lapsing = await referredAWeekAgo(t, validUntil);
     lapsingAccepted = await referredAWeekAgo(t, validUntil, { accepted: true });
@@ -84,7 +81,6 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
     // Nobody writes from here on: the end of consent alone acts.
     for (const { referralId } of [lapsing, lapsingAccepted, lapsingForChild]) await eventually(() => withdrawalsOf(t, referralId), (found) => found.length > 0, withinSeconds);
   });
-  afterAll(() => t?.close());
 
   it('withdraws the referrals that stood on a consent or a determination at its end, for the expiry, on behalf of the owning agency', async () => {
     const social = await t.agencyId('Social Development');
@@ -98,12 +94,12 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
 
   it('shows the recipient and the sender the referral withdrawn because the consent expired', async () => {
     const inbox = async (username: string, direction: string) =>
-      (await t.http.get(`/referrals?direction=${direction}`).set(await as(username)).expect(200)).body.items as Array<Record<string, unknown>>;
+      (await t.http.get(`/referrals?direction=${direction}`).set(await t.bearer(username)).expect(200)).body.items as Array<Record<string, unknown>>;
     const incoming = await eventually(() => inbox('caseworker.shelter', 'incoming'), (rows) => rows.some((r) => r.referralId === lapsing.referralId && r.status === 'withdrawn'));
     expect(incoming.find((r) => r.referralId === lapsing.referralId)).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_expired' });
     expect(incoming.find((r) => r.referralId === lasting.referralId)).toMatchObject({ status: 'requested' });
     expect((await inbox('caseworker.social', 'outgoing')).find((r) => r.referralId === lapsing.referralId)).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_expired' });
-    const view = (await t.http.get(`/cases/${lapsing.caseId}`).set(await as('caseworker.shelter')).expect(200)).body;
+    const view = (await t.http.get(`/cases/${lapsing.caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body;
     expect(view.referrals).toEqual([expect.objectContaining({ referralId: lapsing.referralId, status: 'withdrawn', withdrawalCause: 'consent_expired' })]);
     expect(view.personalData).toEqual({});
   });
@@ -111,32 +107,29 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
   it('refuses the recipient\'s acknowledgement, acceptance and completion, and writes nothing', async () => {
     const before = (await allEvents(t.store)).length;
     const base = `/cases/${lapsing.caseId}/referrals/${lapsing.referralId}`;
-    expectProblem(await t.http.post(`${base}/acknowledge`).set(await as('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`${base}/accept`).set(await as('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`/cases/${lapsingAccepted.caseId}/referrals/${lapsingAccepted.referralId}/complete`).set(await as('caseworker.shelter'))
+    expectProblem(await t.http.post(`${base}/acknowledge`).set(await t.bearer('caseworker.shelter')).send({}), 409);
+    expectProblem(await t.http.post(`${base}/accept`).set(await t.bearer('caseworker.shelter')).send({}), 409);
+    expectProblem(await t.http.post(`/cases/${lapsingAccepted.caseId}/referrals/${lapsingAccepted.referralId}/complete`).set(await t.bearer('caseworker.shelter'))
       .send({ outcome: 'Stayed two nights.' }), 409);
     expect((await allEvents(t.store)).length).toBe(before);
   });
 
   it('leaves the expired referral out of the overdue lists and the overdue report; the one still covered stays in', async () => {
     const overdue = async (username: string, direction: string) =>
-      (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await as(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
+      (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await t.bearer(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
     expect(await eventually(() => overdue('caseworker.shelter', 'incoming'), (ids) => !ids.includes(lapsing.referralId))).toEqual([lasting.referralId]);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([lasting.referralId]);
-    const report = (await t.http.get('/reports/overdue-referrals').set(await as('coordinator.justice')).expect(200)).body;
+    const report = (await t.http.get('/reports/overdue-referrals').set(await t.bearer('coordinator.justice')).expect(200)).body;
     expect(report.rows).toEqual([expect.objectContaining({ agency: expect.objectContaining({ id: await t.agencyId('Shelter') }), serviceType: 'shelter', overdue: 1 })]);
   });
 });
 
 describe.each(APP_DRIVERS)('consent that ended while the expiry process was not running (%s)', (driver) => {
-  let t: TestApp;
-  let as: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver, settings: SETTINGS });
   let ended: Referred;
   let endedAccepted: Referred;
 
   beforeAll(async () => {
-    t = await startTestApp(driver, SETTINGS);
-    as = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     // As if the service were down at the end: its process stopped, the consent ended an hour ago.
     await t.app.get(ConsentExpiry).onApplicationShutdown();
     ended = await referredAWeekAgo(t, hourAgo());
@@ -144,22 +137,21 @@ describe.each(APP_DRIVERS)('consent that ended while the expiry process was not 
     // Every event readable, so that "writes nothing" counts from all of them.
     await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
   });
-  afterAll(() => t?.close());
 
   it('already refuses every answer of the recipient, and writes nothing', async () => {
     const before = (await allEvents(t.store)).length;
     const base = `/cases/${ended.caseId}/referrals/${ended.referralId}`;
-    expectProblem(await t.http.post(`${base}/acknowledge`).set(await as('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`${base}/accept`).set(await as('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`${base}/decline`).set(await as('caseworker.shelter')).send({ reason: 'no_capacity' }), 409);
-    expectProblem(await t.http.post(`/cases/${endedAccepted.caseId}/referrals/${endedAccepted.referralId}/complete`).set(await as('caseworker.shelter'))
+    expectProblem(await t.http.post(`${base}/acknowledge`).set(await t.bearer('caseworker.shelter')).send({}), 409);
+    expectProblem(await t.http.post(`${base}/accept`).set(await t.bearer('caseworker.shelter')).send({}), 409);
+    expectProblem(await t.http.post(`${base}/decline`).set(await t.bearer('caseworker.shelter')).send({ reason: 'no_capacity' }), 409);
+    expectProblem(await t.http.post(`/cases/${endedAccepted.caseId}/referrals/${endedAccepted.referralId}/complete`).set(await t.bearer('caseworker.shelter'))
       .send({ outcome: 'Stayed two nights.' }), 409);
     expect((await allEvents(t.store)).length).toBe(before);
     expect(await withdrawalsOf(t, ended.referralId)).toEqual([]);
   });
 
   it('withdraws them when the service starts again', async () => {
-    t = await t.restart();
+    await t.restart();
     for (const { referralId } of [ended, endedAccepted]) {
       expect(await eventually(() => withdrawalsOf(t, referralId), (w) => w.length > 0, withinSeconds))
         .toEqual([expect.objectContaining({ cause: 'consent_expired', by: 'system:consent-expiry' })]);
@@ -170,16 +162,11 @@ describe.each(APP_DRIVERS)('consent that ended while the expiry process was not 
 const url = process.env.DATABASE_URL;
 if (!url) console.info('DATABASE_URL is not set: the two-instance consent-expiry test needs PostgreSQL and is skipped.');
 (url ? describe : describe.skip)('consent expiry with two instances on one PostgreSQL', () => {
-  let first: TestApp;
+  const first = useTestApp({ driver: 'postgres', settings: SETTINGS });
   let second: TestApp;
 
   beforeAll(async () => {
-    first = await startTestApp('postgres', SETTINGS);
     second = await first.another();
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
   });
 
   it('withdraws a referral exactly once when both reach the end of its consent', async () => {

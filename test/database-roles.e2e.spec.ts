@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { freshSchema, urlAs } from '../libs/testing/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
@@ -6,7 +6,7 @@ import { AGENCY_READER_ROLE } from '../src/platform/agency-scope.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { setupDatabase } from '../src/platform/database-setup.js';
 import { migrateSchema, prepareSchema } from '../src/platform/schema.js';
-import { type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { eventually, useTestApp } from './support/test-app.js';
 
 const url = process.env.DATABASE_URL;
 const PROTECTED = ['events', 'audit_chain', 'consent_trail', 'personal_data_access'];
@@ -16,7 +16,7 @@ const PER_AGENCY = ['agency_case_views', 'referral_inbox'];
 if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need PostgreSQL and are skipped.');
 (url ? describe : describe.skip)('least privilege on PostgreSQL', () => {
   describe('the running service', () => {
-    let t: TestApp;
+    const t = useTestApp({ driver: 'postgres' });
     let shelterId: string;
     let caseId: string;
     const count = async (db: SqlDatabase, table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
@@ -27,7 +27,6 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
     });
 
     beforeAll(async () => {
-      t = await startTestApp('postgres');
       const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
       shelterId = await t.agencyId('Shelter');
       caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Roles Test-Person' } } }).expect(201)).body.caseId;
@@ -40,7 +39,6 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
       await t.http.get(`/cases/${caseId}`).set({ Authorization: `Bearer ${await t.token('caseworker.shelter')}` }).expect(200);
       await eventually(() => asReader(shelterId, 'referral_inbox'), (rows) => rows.length > 0);
     });
-    afterAll(() => t?.close());
 
     it('logs in as an ordinary role: not a superuser, no RLS bypass, owner of no table', async () => {
       const [me] = await t.db.query<Record<string, unknown>>(

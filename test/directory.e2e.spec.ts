@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { HsdsDirectory } from '../src/directory/hsds.js';
 import { HSDS_KINDS, type HsdsKind, HsdsSchemas } from '../src/directory/hsds-schemas.js';
 import { officialSchemaViolations } from './support/hsds-official.js';
-import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type RunningApp, startTestApp, useTestApp } from './support/test-app.js';
 
 /**
  * The service directory over HTTP, on the real app and databases: the seeded demo directory, its
@@ -20,7 +20,7 @@ const COLLECTION_KINDS: Readonly<Record<keyof HsdsDirectory, HsdsKind>> = {
 };
 
 /** Everything the directory and identity hold, as one value: to show that a refused request wrote nothing. */
-const directoryState = async (t: TestApp) =>
+const directoryState = async (t: RunningApp) =>
   (await t.db.query<{ state: string }>(`SELECT concat_ws('|',
       (SELECT string_agg(a::text, ',' ORDER BY a.id) FROM agencies a),
       (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p),
@@ -37,43 +37,52 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 
 for (const driver of APP_DRIVERS) {
   describe(`service directory (${driver})`, () => {
-    let t: TestApp;
-    const auth = async (username: string) => ({ Authorization: `Bearer ${await t.token(username)}` });
-    const exported = async () => (await t.http.get('/directory/hsds').set(await auth('caseworker.social')).expect(200)).body as HsdsDirectory;
+    const t = useTestApp({ driver, settings: { WRITES_PER_MINUTE: '100000' } });
+    const exported = async () => (await t.http.get('/directory/hsds').set(await t.bearer('caseworker.social')).expect(200)).body as HsdsDirectory;
     /** The demo shelter's beds (other tests add shelter services of other agencies). */
     const shelterService = async () =>
-      ((await t.http.get('/directory/services?serviceType=shelter').set(await auth('caseworker.social')).expect(200)).body as Array<{ serviceId: string; agencyKind: string; capacity: unknown }>)
+      ((await t.http.get('/directory/services?serviceType=shelter').set(await t.bearer('caseworker.social')).expect(200)).body as Array<{ serviceId: string; agencyKind: string; capacity: unknown }>)
         .find((s) => s.agencyKind === 'shelter')!;
 
+
+    /** The directory as seeded, read before any scenario adds services or changes a capacity. */
+    const seeded = { shelters: [] as unknown, bama: [] as Array<{ agencyKind: string }>, gwoza: [] as unknown, police: [] as Array<{ serviceType: string }>,
+      justice: {} as unknown, ngo: {} as { services: Array<{ serviceType: string }> }, hsds: {} as HsdsDirectory };
     beforeAll(async () => {
-      t = await startTestApp(driver, { WRITES_PER_MINUTE: '100000' });
+      const as = await t.bearer('frontline.social');
+      const read = async (path: string) => (await t.http.get(path).set(as).expect(200)).body;
+      seeded.shelters = await read('/directory/services?serviceType=shelter');
+      seeded.bama = await read('/directory/services?serviceType=livelihoods&area=bAMA');
+      seeded.gwoza = await read('/directory/services?serviceType=livelihoods&area=Gwoza');
+      seeded.police = await read(`/directory/services?agencyId=${await t.agencyId('Police')}`);
+      seeded.justice = await read(`/directory/agencies/${await t.agencyId('Justice')}`);
+      seeded.ngo = await read(`/directory/agencies/${await t.agencyId('Lake Chad')}`);
+      seeded.hsds = await exported();
     });
-    afterAll(() => t?.close());
 
     it('seeds the demo directory: services by type, area (any case) and agency, with eligibility and capacity', async () => {
-      const as = await auth('frontline.social');
-      const shelters = (await t.http.get('/directory/services?serviceType=shelter').set(as).expect(200)).body;
+      const as = await t.bearer('frontline.social');
+      const shelters = seeded.shelters;
       expect(shelters).toEqual([expect.objectContaining({
         serviceType: 'shelter', agencyKind: 'shelter', agencyActive: true, status: 'active', areas: ['Maiduguri'], capacity: { total: 12, available: 3 },
         eligibility: { sexes: ['female'], childrenAccepted: true, languages: ['ha', 'kr', 'en'] },
         locations: [expect.objectContaining({ locality: 'Maiduguri', region: 'Borno', country: 'NG' })],
       })]);
-      const livelihoods = (await t.http.get('/directory/services?serviceType=livelihoods&area=bAMA').set(as).expect(200)).body as Array<{ agencyKind: string }>;
+      const livelihoods = seeded.bama;
       expect(livelihoods.map((s) => s.agencyKind).sort()).toEqual(['national_ngo', 'un_agency']);
-      expect((await t.http.get('/directory/services?serviceType=livelihoods&area=Gwoza').set(as).expect(200)).body).toEqual([]);
+      expect(seeded.gwoza).toEqual([]);
 
-      const police = await t.agencyId('Police');
-      expect((await t.http.get(`/directory/services?agencyId=${police}`).set(as).expect(200)).body.map((s: { serviceType: string }) => s.serviceType)).toEqual(['personal_safety']);
-      const justice = (await t.http.get(`/directory/agencies/${await t.agencyId('Justice')}`).set(as).expect(200)).body;
+      expect(seeded.police.map((s) => s.serviceType)).toEqual(['personal_safety']);
+      const justice = seeded.justice;
       expect(justice).toMatchObject({ kind: 'prosecution', subcommittees: ['prosecution'], services: [] });
-      const ngo = (await t.http.get(`/directory/agencies/${await t.agencyId('Lake Chad')}`).set(as).expect(200)).body;
+      const ngo = seeded.ngo;
       expect(ngo).toMatchObject({ subcommittees: ['prevention', 'protection'], areasServed: ['Konduga', 'Bama'] });
       expect(ngo.services.map((s: { serviceType: string }) => s.serviceType).sort()).toEqual(['education_and_training', 'food_and_nutrition', 'livelihoods']);
       expect((await t.http.get(`/directory/agencies/${randomUUID()}`).set(as)).status).toBe(404);
     });
 
     it('exports the directory as HSDS 3.0 that validates against the official schemas, record by record', async () => {
-      const hsds = await exported();
+      const hsds = seeded.hsds;
       expect(Object.keys(hsds).sort()).toEqual(Object.keys(COLLECTION_KINDS).sort());
       const schemas = HsdsSchemas.load();
       const violations = (Object.keys(COLLECTION_KINDS) as Array<keyof HsdsDirectory>).flatMap((collection) =>
@@ -100,7 +109,7 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('imports nothing when any record is invalid, and lists each invalid record and field without echoing values', async () => {
-      const as = await auth('coordinator.justice');
+      const as = await t.bearer('coordinator.justice');
       const hsds = await exported();
       const before = await directoryState(t);
       const file = structuredClone(hsds);
@@ -148,7 +157,7 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('lets an agency admin maintain its own agency\'s services only, a coordinator any, and staff set capacity', async () => {
-      const admin = await auth('admin.social');
+      const admin = await t.bearer('admin.social');
       const created = await t.http.post('/directory/services').set(admin).send(service());
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ agencyId: await t.agencyId('Women Affairs'), capacity: { total: 4, available: 4 }, locations: [expect.objectContaining({ name: 'Night site' })] });
@@ -161,9 +170,9 @@ for (const driver of APP_DRIVERS) {
       const none = await t.http.put(`/directory/services/${randomUUID()}`).set(admin).send(service());
       expect([other.status, other.body.detail]).toEqual([404, none.body.detail]);
       expect((await t.http.post('/directory/services').set(admin).send({ ...service(), agencyId: await t.agencyId('Shelter') })).status).toBe(404);
-      expect((await t.http.post('/directory/services').set(await auth('caseworker.social')).send(service())).status).toBe(403);
+      expect((await t.http.post('/directory/services').set(await t.bearer('caseworker.social')).send(service())).status).toBe(403);
 
-      const coordinator = await auth('coordinator.justice');
+      const coordinator = await t.bearer('coordinator.justice');
       await t.http.put(`/directory/services/${created.body.serviceId}`).set(coordinator).send(service({ name: 'Night shelter (coordinated)' })).expect(200);
       const forNgo = await t.http.post('/directory/services').set(coordinator).send({ ...service(), agencyId: await t.agencyId('Lake Chad') }).expect(201);
       expect(forNgo.body.agencyKind).toBe('national_ngo');
@@ -173,14 +182,14 @@ for (const driver of APP_DRIVERS) {
       await t.http.post('/directory/services').set(coordinator).send({ ...service(), serviceType: 'personal_safety', capacity: undefined, agencyId: await t.agencyId('Police') }).expect(201);
 
       // The shelter says it is full, then has room again; never more free than in all.
-      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 0 }).expect(200);
+      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: 0 }).expect(200);
       expect((await shelterService()).capacity).toEqual({ total: 12, available: 0 });
-      const over = await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('admin.shelter')).send({ available: 13 });
+      const over = await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('admin.shelter')).send({ available: 13 });
       expect([over.status, over.headers['content-type']]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
-      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 5, total: 4 })).status).toBe(400);
-      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: 14, total: 14 }).expect(200);
+      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: 5, total: 4 })).status).toBe(400);
+      await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: 14, total: 14 }).expect(200);
       expect((await shelterService()).capacity).toEqual({ total: 14, available: 14 });
-      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await auth('caseworker.social')).send({ available: 1 })).status).toBe(404);
+      expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(await t.bearer('caseworker.social')).send({ available: 1 })).status).toBe(404);
       expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(coordinator).send({ available: 1 })).status).toBe(403);
 
       // Profiles are the coordinator's.
@@ -193,8 +202,8 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('answers bad input with 400 problem+json and writes nothing', async () => {
-      const admin = await auth('admin.social');
-      const coordinator = await auth('coordinator.justice');
+      const admin = await t.bearer('admin.social');
+      const coordinator = await t.bearer('coordinator.justice');
       const { serviceId } = await shelterService();
       const legal = await t.agencyId('Sahel Legal');
       const before = await directoryState(t);
@@ -209,7 +218,7 @@ for (const driver of APP_DRIVERS) {
         t.http.post('/directory/services').set(admin).send({ ...service(), extra: 1 }),
         t.http.put(`/directory/services/${serviceId}`).set(coordinator).send(service({ eligibility: 'anyone' })),
         t.http.put(`/directory/services/${serviceId}`).set(coordinator).send({ ...service(), agencyId: legal }),
-        t.http.post(`/directory/services/${serviceId}/capacity`).set(await auth('caseworker.shelter')).send({ available: -1 }),
+        t.http.post(`/directory/services/${serviceId}/capacity`).set(await t.bearer('caseworker.shelter')).send({ available: -1 }),
         t.http.put(`/directory/agencies/${legal}/profile`).set(coordinator).send({ description: '', subcommittees: ['finance'], areasServed: [] }),
         t.http.put(`/directory/agencies/${legal}/profile`).set(coordinator).send({ description: '', subcommittees: [], areasServed: ['x'.repeat(101)] }),
         t.http.post('/directory/hsds/import').set(coordinator).send({ services: 'all of them' }),
@@ -225,13 +234,13 @@ for (const driver of APP_DRIVERS) {
     });
 
     it('takes an import of up to 2 MB, while every other route keeps the 64 KB limit', async () => {
-      const as = await auth('coordinator.justice');
+      const as = await t.bearer('coordinator.justice');
       const padded = { taxonomies: Array.from({ length: 60 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })) };
       expect(JSON.stringify(padded).length).toBeGreaterThan(100_000);
       expect((await t.http.post('/directory/hsds/import').set(as).send(padded)).status).toBe(200);
       // Nobody else gets a large body parsed: it meets the 64 KB limit before any other check.
       expect((await t.http.post('/directory/hsds/import').send(padded)).status).toBe(413);
-      expect((await t.http.post('/directory/hsds/import').set(await auth('admin.social')).send(padded)).status).toBe(413);
+      expect((await t.http.post('/directory/hsds/import').set(await t.bearer('admin.social')).send(padded)).status).toBe(413);
       expect((await t.http.post('/directory/hsds/import').set({ Authorization: 'Bearer not.a.token' }).send(padded)).status).toBe(413);
       const huge = { taxonomies: Array.from({ length: 1100 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })) };
       expect((await t.http.post('/directory/hsds/import').set(as).send(huge)).status).toBe(413);
@@ -270,7 +279,7 @@ for (const driver of APP_DRIVERS) {
       } finally {
         await fresh.close();
       }
-    });
+    }, 180_000); // two applications start one after the other: on a loaded machine, more than the default minute
   });
 }
 

@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { RetentionService } from '../src/cases/retention.js';
-import { APP_DRIVERS, type TestApp, allEvents, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, allEvents, useTestApp } from './support/test-app.js';
 
 const PERSON = { identity: { fullName: 'Erasable Test-Person' }, location: { area: 'Fictional Erasure Camp' } };
 
 describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
-  let t: TestApp;
-  let bearer: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver, settings: { RETENTION_DAYS: '1' } });
   let shelterId: string;
-  let caseId: string;
-  let requestId: string;
+  /** A second supervisor of the owning agency, to approve what the first requested. */
+  let secondSupervisor: string;
 
   const openReferredCase = async () => {
-    const owner = await bearer('caseworker.social');
+    const owner = await t.bearer('caseworker.social');
     const id = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: PERSON }).expect(201)).body.caseId;
     await t.http.post(`/cases/${id}/consents`).set(owner).send({
       grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
@@ -26,49 +25,55 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     for (const value of ['Erasable', 'Fictional Erasure Camp']) expect(JSON.stringify(body)).not.toContain(value);
   };
 
-  beforeAll(async () => {
-    t = await startTestApp(driver, { RETENTION_DAYS: '1' });
-    bearer = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
-    shelterId = await t.agencyId('Shelter');
-    caseId = await openReferredCase();
-    expect((await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.shelter')).expect(200)).body.personalData).toEqual({ identity: PERSON.identity });
-  });
-  afterAll(() => t?.close());
+  /** A referred case whose erasure a supervisor requested at the person's wish. */
+  const erasureRequested = async () => {
+    const caseId = await openReferredCase();
+    const requestId = (await t.http.post(`/cases/${caseId}/erasure-requests`).set(await t.bearer('supervisor.social')).send({ reason: 'person_requested' }).expect(201)).body.requestId as string;
+    return { caseId, requestId };
+  };
+  const approveAsSecondSupervisor = (caseId: string, requestId: string) =>
+    t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set('Authorization', `Bearer ${secondSupervisor}`).expect(200);
 
-  let secondSupervisor: string;
+  beforeAll(async () => {
+    shelterId = await t.agencyId('Shelter');
+    const created = (await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' }).expect(201)).body;
+    secondSupervisor = (await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)).body.access_token;
+  });
 
   it('is requested by a supervisor and refused to the requester as approver (403), writing nothing', async () => {
-    const created = (await t.http.post('/agency/users').set(await bearer('admin.social')).send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' }).expect(201)).body;
-    secondSupervisor = (await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)).body.access_token;
-    requestId = (await t.http.post(`/cases/${caseId}/erasure-requests`).set(await bearer('supervisor.social')).send({ reason: 'person_requested' }).expect(201)).body.requestId;
+    const { caseId, requestId } = await erasureRequested();
     const before = (await allEvents(t.store)).length;
-    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('supervisor.social'))).status).toBe(403);
-    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('caseworker.social'))).status).toBe(403);
+    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('supervisor.social'))).status).toBe(403);
+    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('caseworker.social'))).status).toBe(403);
     // Not the agency admin: one who creates supervisor accounts could otherwise erase alone.
-    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await bearer('admin.social'))).status).toBe(403);
+    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('admin.social'))).status).toBe(403);
     expect((await allEvents(t.store)).length).toBe(before);
   });
 
   it('on a second person\'s approval destroys the case\'s key; every view loses the personal data, the referral is withdrawn', async () => {
-    const approved = await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set('Authorization', `Bearer ${secondSupervisor}`).expect(200);
+    const { caseId, requestId } = await erasureRequested();
+    expect((await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body.personalData).toEqual({ identity: PERSON.identity });
+    const approved = await approveAsSecondSupervisor(caseId, requestId);
     expect(approved.body.withdrawnReferrals).toHaveLength(1);
     const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>('SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1', [caseId]);
     expect(key).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
-    const owner = (await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.social')).expect(200)).body;
+    const owner = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.social')).expect(200)).body;
     expect(owner).toMatchObject({ erased: true, personalData: {}, indicators: [], safetyFlags: [] });
     noPersonalData(owner);
-    const shelter = (await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.shelter')).expect(200)).body;
+    const shelter = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body;
     expect(shelter).toMatchObject({ erased: true, personalData: {}, referrals: [expect.objectContaining({ status: 'withdrawn', withdrawalCause: 'case_erased' })] });
     noPersonalData(shelter);
-    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await bearer('caseworker.social'))).status).toBe(409);
+    expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer('caseworker.social'))).status).toBe(409);
   });
 
   it('stays erased after a rebuild, while the audit trail keeps its metadata and still verifies', async () => {
+    const { caseId, requestId } = await erasureRequested();
+    await approveAsSecondSupervisor(caseId, requestId);
     await t.app.get(ProjectionRunner).rebuild();
-    const owner = (await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.social')).expect(200)).body;
+    const owner = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.social')).expect(200)).body;
     expect(owner).toMatchObject({ erased: true, personalData: {} });
     noPersonalData(owner);
-    const asAuditor = await bearer('auditor.justice');
+    const asAuditor = await t.bearer('auditor.justice');
     const trail = (await t.http.get(`/audit/cases/${caseId}/consent-trail`).set(asAuditor).expect(200)).body as Array<{ type: string }>;
     expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['ConsentGiven', 'ErasureRequested', 'CaseErased']));
     noPersonalData(trail);
@@ -79,24 +84,24 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
 
   it('may be approved by a network coordinator from another agency', async () => {
     const other = await openReferredCase();
-    const rid = (await t.http.post(`/cases/${other}/erasure-requests`).set(await bearer('supervisor.social')).send({ reason: 'no_longer_needed' }).expect(201)).body.requestId;
-    await t.http.post(`/cases/${other}/erasure-requests/${rid}/approval`).set(await bearer('coordinator.justice')).expect(200);
-    expect((await t.http.get(`/cases/${other}`).set(await bearer('caseworker.social')).expect(200)).body.erased).toBe(true);
+    const rid = (await t.http.post(`/cases/${other}/erasure-requests`).set(await t.bearer('supervisor.social')).send({ reason: 'no_longer_needed' }).expect(201)).body.requestId;
+    await t.http.post(`/cases/${other}/erasure-requests/${rid}/approval`).set(await t.bearer('coordinator.justice')).expect(200);
+    expect((await t.http.get(`/cases/${other}`).set(await t.bearer('caseworker.social')).expect(200)).body.erased).toBe(true);
   });
 
   it('erases closed cases after the retention period, listing them first in a dry run', async () => {
     const closing = await openReferredCase();
-    await t.http.post(`/cases/${closing}/closure`).set(await bearer('caseworker.social')).send({ reason: 'services_completed' }).expect(200);
+    await t.http.post(`/cases/${closing}/closure`).set(await t.bearer('caseworker.social')).send({ reason: 'services_completed' }).expect(200);
     const open = await openReferredCase();
     const retention = t.app.get(RetentionService);
     expect(await retention.run({ apply: true })).toEqual([]); // closed today: within the one-day period
     const twoDaysOn = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const listed = await retention.run({ apply: false, at: twoDaysOn });
     expect(listed.map((c) => c.caseId)).toEqual([closing]);
-    expect((await t.http.get(`/cases/${closing}`).set(await bearer('caseworker.social')).expect(200)).body.erased).toBeUndefined();
+    expect((await t.http.get(`/cases/${closing}`).set(await t.bearer('caseworker.social')).expect(200)).body.erased).toBeUndefined();
     expect((await retention.run({ apply: true, at: twoDaysOn })).map((c) => c.caseId)).toEqual([closing]);
-    expect((await t.http.get(`/cases/${closing}`).set(await bearer('caseworker.social')).expect(200)).body).toMatchObject({ erased: true, personalData: {} });
-    expect((await t.http.get(`/cases/${open}`).set(await bearer('caseworker.social')).expect(200)).body.personalData).toEqual(PERSON);
+    expect((await t.http.get(`/cases/${closing}`).set(await t.bearer('caseworker.social')).expect(200)).body).toMatchObject({ erased: true, personalData: {} });
+    expect((await t.http.get(`/cases/${open}`).set(await t.bearer('caseworker.social')).expect(200)).body.personalData).toEqual(PERSON);
     expect(await retention.run({ apply: false, at: twoDaysOn })).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../libs/consent-policy/index.js';
@@ -7,9 +7,8 @@ import {
   INTERRUPTION_REASONS, RISK_LEVELS, SCREENING_OUTCOMES, URGENCIES,
 } from '../libs/domain/index.js';
 import { AGE_BANDS, SEXES } from '../src/cases/case.dtos.js';
-import { SUBCOMMITTEES } from '../src/directory/directory.model.js';
-import { ELIGIBLE_SEXES, SERVICE_STATUSES } from '../src/directory/directory.model.js';
-import { type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { ELIGIBLE_SEXES, SERVICE_STATUSES, SUBCOMMITTEES } from '../src/directory/directory.model.js';
+import { eventually, useTestApp } from './support/test-app.js';
 
 /**
  * Two guarantees of the README, checked over HTTP against the real app:
@@ -485,7 +484,7 @@ const AS_FIELD_NAME = 'Fatima Spectre-Fieldname';
 // ---------------------------------------------------------------------------------------------
 
 describe('invalid input and personal data, over HTTP (PGlite)', () => {
-  let t: TestApp;
+  const t = useTestApp({ settings: { WRITES_PER_MINUTE: '100000', SIGN_INS_PER_MINUTE: '10000' } });
   let shelterId: string;
   const headersOf = async (username: string | null) => ({
     'Content-Type': 'application/json', ...(username ? { Authorization: `Bearer ${await t.token(username)}` } : {}),
@@ -513,7 +512,6 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp('pglite', { WRITES_PER_MINUTE: '100000', SIGN_INS_PER_MINUTE: '10000' });
     shelterId = await t.agencyId('Shelter');
 
     f.owned = await openCase();
@@ -548,7 +546,6 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     f.beds = (await t.http.get(`/directory/services?agencyId=${shelterId}`).set(await headersOf('caseworker.shelter')).expect(200)).body[0].serviceId;
     f.legal = await t.agencyId('Sahel Legal');
   });
-  afterAll(() => t?.close());
 
   describe(`answers every fuzzed invalid body with 400/413 problem+json and writes nothing (${RUNS} runs per route)`, () => {
     interface Route {

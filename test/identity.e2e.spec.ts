@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomBytes, scryptSync } from 'node:crypto';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { type RunningApp, useTestApp } from './support/test-app.js';
 
-const signIn = (t: TestApp, username: string, password: string) => t.http.post('/auth/token').send({ username, password });
-const hashOf = async (t: TestApp, username: string) =>
+const signIn = (t: RunningApp, username: string, password: string) => t.http.post('/auth/token').send({ username, password });
+const hashOf = async (t: RunningApp, username: string) =>
   (await t.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE username = $1', [username]))[0]!.password_hash;
 
 describe('sign-in hardening (PGlite)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp('pglite', { SIGN_INS_PER_MINUTE: '8', WRITES_PER_MINUTE: '4', CORS_ORIGINS: 'https://referrals.example.org' });
-  });
-  afterAll(() => t?.close());
+  const t = useTestApp({ settings: { SIGN_INS_PER_MINUTE: '8', WRITES_PER_MINUTE: '4', CORS_ORIGINS: 'https://referrals.example.org' } });
 
   it('stores passwords as argon2id, and rehashes an older scrypt hash at the next sign-in', async () => {
     expect(await hashOf(t, 'caseworker.clinic')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);

@@ -3,12 +3,12 @@ import { type JWK, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { createHmac } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /** A stand-in identity provider: a real HTTP server publishing its JWKS, as Keycloak does. */
 describe('bearer tokens from the organisation\'s identity provider (OIDC, PGlite)', () => {
-  let t: TestApp;
   let provider: Server;
+  let base: string;
   let issuer: string;
   let sign: (claims: Record<string, unknown>, options?: { audience?: string; expiresIn?: string; key?: 'own' | 'stranger' }) => Promise<string>;
   let socialId: string;
@@ -22,17 +22,16 @@ describe('bearer tokens from the organisation\'s identity provider (OIDC, PGlite
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
     issuer = `${base}/realms/demo`;
     sign = (claims, options = {}) =>
       new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'provider-key-1' }).setIssuer(issuer).setAudience(options.audience ?? 'referral-api')
         .setIssuedAt().setExpirationTime(options.expiresIn ?? '5m').sign(options.key === 'stranger' ? stranger.privateKey : own.privateKey);
-    t = await startTestApp('pglite', { OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'referral-api', OIDC_JWKS_URI: `${base}/jwks` });
-    socialId = await t.agencyId('Social');
   });
-  afterAll(async () => {
-    await t?.close();
-    await new Promise((resolve) => provider?.close(resolve));
+  const t = useTestApp({ settings: () => ({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'referral-api', OIDC_JWKS_URI: `${base}/jwks` }) });
+  afterAll(() => new Promise((resolve) => provider?.close(resolve)));
+  beforeAll(async () => {
+    socialId = await t.agencyId('Social');
   });
 
   const call = (token: string) => t.http.get('/cases').set('Authorization', `Bearer ${token}`);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { EXPORT_PAGE } from '../src/audit/audit.controller.js';
-import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
 
 const CASES = 7;
 
@@ -14,8 +14,7 @@ function expectProblem(response: Response, status: number, detail?: RegExp) {
 const forged = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
-  let t: TestApp;
-  let auth: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver });
   let shelterId: string;
   const caseIds: string[] = [];
   const referralIds: string[] = [];
@@ -24,7 +23,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   const allPages = async (path: string, username: string) => {
     const pages: Array<{ items: Array<Record<string, unknown>>; nextCursor?: string }> = [];
     for (let cursor: string | undefined; pages.length === 0 || cursor; ) {
-      const page = (await t.http.get(`${path}${cursor ? `&cursor=${cursor}` : ''}`).set(await auth(username)).expect(200)).body;
+      const page = (await t.http.get(`${path}${cursor ? `&cursor=${cursor}` : ''}`).set(await t.bearer(username)).expect(200)).body;
       pages.push(page);
       cursor = page.nextCursor;
     }
@@ -32,10 +31,8 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(driver);
-    auth = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     shelterId = await t.agencyId('Shelter');
-    const owner = await auth('caseworker.social');
+    const owner = await t.bearer('caseworker.social');
     for (let i = 0; i < CASES; i++) {
       const caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: `Paging Person ${i}` } } }).expect(201)).body.caseId;
       await t.http.post(`/cases/${caseId}/consents`).set(owner).send({
@@ -47,9 +44,8 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
       }).expect(201)).body.referralId);
       caseIds.push(caseId);
     }
-    await eventually(async () => (await t.http.get('/referrals?limit=100').set(await auth('caseworker.shelter')).expect(200)).body.items, (items: unknown[]) => items.length === CASES);
+    await eventually(async () => (await t.http.get('/referrals?limit=100').set(await t.bearer('caseworker.shelter')).expect(200)).body.items, (items: unknown[]) => items.length === CASES);
   });
-  afterAll(() => t?.close());
 
   it('pages the receiving agency\'s referrals: every one exactly once, most recently requested first', async () => {
     const pages = await allPages('/referrals?direction=incoming&limit=3', 'caseworker.shelter');
@@ -67,25 +63,25 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   });
 
   it('shows another agency nothing through a cursor the receiving agency was given', async () => {
-    const { nextCursor } = (await t.http.get('/referrals?limit=1').set(await auth('caseworker.shelter')).expect(200)).body;
-    const asClinic = await t.http.get(`/referrals?limit=100&cursor=${nextCursor}`).set(await auth('caseworker.clinic')).expect(200);
+    const { nextCursor } = (await t.http.get('/referrals?limit=1').set(await t.bearer('caseworker.shelter')).expect(200)).body;
+    const asClinic = await t.http.get(`/referrals?limit=100&cursor=${nextCursor}`).set(await t.bearer('caseworker.clinic')).expect(200);
     expect(asClinic.body).toEqual({ items: [] });
   });
 
   it('refuses a referral cursor it did not give out, and a page size out of bounds', async () => {
-    const { nextCursor } = (await t.http.get('/referrals?limit=1').set(await auth('caseworker.shelter')).expect(200)).body as { nextCursor: string };
+    const { nextCursor } = (await t.http.get('/referrals?limit=1').set(await t.bearer('caseworker.shelter')).expect(200)).body as { nextCursor: string };
     const [at, id] = JSON.parse(Buffer.from(nextCursor, 'base64url').toString()) as [string, string];
     for (const cursor of [
       'not-a-cursor', `${nextCursor}x`, forged([at]), forged([at, id, 0]), forged([at.replace(/\.\d{3}Z$/, 'Z'), id]), forged(['2026-02-31T00:00:00.000Z', id]),
       forged([at, id.toUpperCase()]), forged([at, 'not-a-uuid']), forged({ at, id }),
     ]) {
-      expectProblem(await t.http.get(`/referrals?cursor=${encodeURIComponent(cursor)}`).set(await auth('caseworker.shelter')), 400, /cursor/);
+      expectProblem(await t.http.get(`/referrals?cursor=${encodeURIComponent(cursor)}`).set(await t.bearer('caseworker.shelter')), 400, /cursor/);
     }
-    for (const limit of ['0', '101', 'many']) expectProblem(await t.http.get(`/referrals?limit=${limit}`).set(await auth('caseworker.shelter')), 400);
+    for (const limit of ['0', '101', 'many']) expectProblem(await t.http.get(`/referrals?limit=${limit}`).set(await t.bearer('caseworker.shelter')), 400);
   });
 
   it('pages the access log export by position: every record exactly once, in the order recorded', async () => {
-    for (const caseId of caseIds) await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')).expect(200);
+    for (const caseId of caseIds) await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200);
     const pages = await allPages(`/audit/access-log?agencyId=${shelterId}&limit=3`, 'auditor.justice');
     expect(pages.map((p) => p.items.length)).toEqual([3, 3, 1]);
     expect(pages.flatMap((p) => p.items).map((r) => r.caseId)).toEqual(caseIds);
@@ -95,7 +91,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
     const pages = await allPages('/audit/consent-trail?limit=5', 'auditor.justice');
     const items = pages.flatMap((p) => p.items) as Array<{ caseId: string; revision: number; type: string }>;
     expect(items).toHaveLength(CASES * 3); // opened, consent given, referral requested
-    const csv = await t.http.get('/audit/consent-trail?format=csv').set(await auth('auditor.justice')).expect(200);
+    const csv = await t.http.get('/audit/consent-trail?format=csv').set(await t.bearer('auditor.justice')).expect(200);
     const rows = csv.text.trim().split('\r\n').slice(1).map((line) => line.split(',').slice(0, 3).join(','));
     expect(items.map((r) => `${r.caseId},${r.revision},${r.type}`)).toEqual(rows);
   });
@@ -109,7 +105,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
        SELECT now(), 'bulk-' || n, $1, $2, ARRAY['identity'], '{"owner":true}' FROM generate_series(0, $3::int - 1) AS n`,
       [agencyId, caseIds[0], count],
     );
-    const csv = await t.http.get(`/audit/access-log?agencyId=${agencyId}&format=csv`).set(await auth('auditor.justice')).expect(200);
+    const csv = await t.http.get(`/audit/access-log?agencyId=${agencyId}&format=csv`).set(await t.bearer('auditor.justice')).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="access-log.csv"');
     const lines = csv.text.split('\r\n');
@@ -119,7 +115,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   });
 
   it('refuses a page size or cursor on a CSV export, and an export cursor it did not give out', async () => {
-    const auditor = await auth('auditor.justice');
+    const auditor = await t.bearer('auditor.justice');
     expectProblem(await t.http.get('/audit/access-log?format=csv&limit=10').set(auditor), 400, /CSV/);
     expectProblem(await t.http.get(`/audit/consent-trail?format=csv&cursor=${forged(['1'])}`).set(auditor), 400, /CSV/);
     const { nextCursor } = (await t.http.get('/audit/consent-trail?limit=1').set(auditor).expect(200)).body as { nextCursor: string };

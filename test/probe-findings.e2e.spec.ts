@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { normalInstant } from '../libs/time/index.js';
 import { Clock } from '../src/platform/clock.js';
-import { APP_DRIVERS, type TestApp, allEvents, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, allEvents, eventually, useTestApp } from './support/test-app.js';
 
 /**
  * Issue 12's probe findings 1, 3, 4, 5, 8, 9 and 10, reproduced over HTTP against the real app:
@@ -47,24 +47,20 @@ function expectProblem(response: Response, status: number, detail?: RegExp) {
 }
 
 describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (driver) => {
-  let t: TestApp;
-  let auth: (username: string) => Promise<{ Authorization: string }>;
+  const t = useTestApp({ driver, settings: { WRITES_PER_MINUTE: '100000', REPORT_MIN_CELL: '1' } });
   let shelterId: string;
   // The application's one clock, moved on where a test needs time to pass (every instance: each module has its own).
   const realNow = Clock.prototype.now;
 
   beforeAll(async () => {
-    t = await startTestApp(driver, { WRITES_PER_MINUTE: '100000', REPORT_MIN_CELL: '1' });
-    auth = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
     shelterId = await t.agencyId('Shelter');
   });
   afterEach(() => {
     Clock.prototype.now = realNow;
   });
-  afterAll(() => t?.close());
 
   const openCase = async (ageGroup = 'adult') =>
-    (await t.http.post('/cases').set(await auth('caseworker.social')).send({ source: 'observation', ageGroup, indicators: [], person: PERSON }).expect(201)).body.caseId as string;
+    (await t.http.post('/cases').set(await t.bearer('caseworker.social')).send({ source: 'observation', ageGroup, indicators: [], person: PERSON }).expect(201)).body.caseId as string;
   const consent = (provision: Record<string, unknown>) => ({
     grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'notice-2026-01',
     provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], ...provision }],
@@ -75,17 +71,17 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
   describe('finding 1: one strict date reader', () => {
     it('refuses a consent that starts in ISO week 2031-W01 (400, nothing written), so the shelter is never shown the person now', async () => {
       const caseId = await openCase();
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       const before = await eventCount();
       expectProblem(await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({ validFrom: '2031-W01' })), 400, /validFrom must be an RFC 3339 date-time/);
       expect(await eventCount()).toBe(before);
       expectProblem(await t.http.post(`/cases/${caseId}/referrals`).set(asOwner).send(toShelter()), 422, /no live consent/);
-      expectProblem(await t.http.get(`/cases/${caseId}`).set(await auth('caseworker.shelter')), 404);
+      expectProblem(await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')), 404);
     });
 
     it('keeps a consent given to start in 2031 from sharing anything now', async () => {
       const caseId = await openCase();
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       const given = await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({ validFrom: '2031-01-01T00:00:00+01:00' })).expect(201);
       const view = (await t.http.get(`/cases/${caseId}`).set(asOwner).expect(200)).body;
       expect(view.consents).toEqual([expect.objectContaining({ consentId: given.body.consentId })]);
@@ -99,15 +95,15 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
       ['a determination\'s validUntil', 'best-interests-determinations', (v: string) => ({ scope: consent({ validUntil: v }).provisions, reasons: 'probe' })],
     ])('refuses every probe form in %s with 400, and writes nothing', async (_where, route, body) => {
       const caseId = await openCase('child');
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       const before = await eventCount();
       for (const form of PROBE_FORMS) expectProblem(await t.http.post(`/cases/${caseId}/${route}`).set(asOwner).send(body(form)), 400);
       expect(await eventCount()).toBe(before);
     });
 
     it('refuses every probe form in the audit period and the report period with 400, not 500', async () => {
-      const asAuditor = await auth('auditor.justice');
-      const asCoordinator = await auth('coordinator.justice');
+      const asAuditor = await t.bearer('auditor.justice');
+      const asCoordinator = await t.bearer('coordinator.justice');
       for (const form of PROBE_FORMS) {
         for (const name of ['from', 'to']) {
           for (const path of ['/audit/access-log', '/audit/consent-trail']) expectProblem(await t.http.get(path).query({ [name]: form }).set(asAuditor), 400);
@@ -120,7 +116,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
 
     it('refuses any date-time bent out of RFC 3339 with 400 and writes nothing (property)', async () => {
       const caseId = await openCase();
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       const before = await eventCount();
       await fc.assert(fc.asyncProperty(bentDateTime, fc.constantFrom('validFrom', 'validUntil'), async (text, field) => {
         const response = await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({ [field]: text }));
@@ -131,7 +127,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
 
     it('records any accepted start as the very instant it names (property)', async () => {
       const caseId = await openCase();
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       await fc.assert(fc.asyncProperty(futureDateTime, async (text) => {
         const { consentId } = (await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({ validFrom: text })).expect(201)).body;
         const view = (await t.http.get(`/cases/${caseId}`).set(asOwner).expect(200)).body;
@@ -144,14 +140,14 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
 
   it('finding 3: after a withdrawal and a new consent with validUntil, the stub at expiry says expired at validUntil', async () => {
     const caseId = await openCase();
-    const asOwner = await auth('caseworker.social');
+    const asOwner = await t.bearer('caseworker.social');
     const first = (await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({})).expect(201)).body.consentId;
     await t.http.post(`/cases/${caseId}/referrals`).set(asOwner).send(toShelter()).expect(201);
     await t.http.post(`/cases/${caseId}/consents/${first}/withdrawal`).set(asOwner).send({}).expect(200);
     const validUntil = new Date(Date.now() + 3_600_000).toISOString();
     await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({ validUntil })).expect(201);
     await t.http.post(`/cases/${caseId}/referrals`).set(asOwner).send(toShelter()).expect(201);
-    const asShelter = await auth('caseworker.shelter');
+    const asShelter = await t.bearer('caseworker.shelter');
     const before = await eventually(async () => (await t.http.get(`/cases/${caseId}`).set(asShelter).expect(200)).body, (v) => 'identity' in v.personalData);
     expect(before.withdrawn).toEqual([]);
 
@@ -166,9 +162,9 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
     const ANSWERS = [undefined, '"0"', '"17"', '0', 'W/"3"'];
     it.each(ANSWERS)('answers another agency\'s If-Match %s on an existing case exactly as on a case that does not exist', async (ifMatch) => {
       const caseId = await openCase();
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       await t.http.post(`/cases/${caseId}/consents`).set(asOwner).send(consent({})).expect(201); // revision 1, not 0
-      const asPolice = await auth('officer.police');
+      const asPolice = await t.bearer('officer.police');
       const send = (id: string) => {
         const request = t.http.post(`/cases/${id}/interruption`).set(asPolice);
         return (ifMatch === undefined ? request : request.set('If-Match', ifMatch)).send({ reason: 'lost_contact' });
@@ -185,20 +181,20 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
 
     it('still gives the owner a 412 with the revision when its If-Match is stale', async () => {
       const caseId = await openCase();
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       expectProblem(await t.http.post(`/cases/${caseId}/interruption`).set(asOwner).set('If-Match', '"5"').send({ reason: 'lost_contact' }), 412, /the case is at revision 0/);
     });
   });
 
   it('finding 5: the proposer of a best-interests determination cannot reject it either (403, nothing written)', async () => {
     const caseId = await openCase('child');
-    const asSupervisor = await auth('supervisor.social');
+    const asSupervisor = await t.bearer('supervisor.social');
     const scope = consent({ validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() }).provisions;
     const own = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(asSupervisor).send({ scope, reasons: 'probe' }).expect(201)).body.determinationId;
     const before = await eventCount();
     expectProblem(await t.http.post(`/cases/${caseId}/best-interests-determinations/${own}/rejection`).set(asSupervisor), 403, /someone other than the person who proposed it/);
     expect(await eventCount()).toBe(before);
-    const other = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(await auth('caseworker.social')).send({ scope, reasons: 'probe' }).expect(201)).body.determinationId;
+    const other = (await t.http.post(`/cases/${caseId}/best-interests-determinations`).set(await t.bearer('caseworker.social')).send({ scope, reasons: 'probe' }).expect(201)).body.determinationId;
     await t.http.post(`/cases/${caseId}/best-interests-determinations/${other}/rejection`).set(asSupervisor).expect(200);
   });
 
@@ -220,28 +216,28 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
     ])('refuses it in %s and writes nothing', async (_what, username, path, body) => {
       const before = await eventCount();
       const users = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
-      expectProblem(await t.http.post(path).set(await auth(username)).send(body()), 400, /NUL/);
+      expectProblem(await t.http.post(path).set(await t.bearer(username)).send(body()), 400, /NUL/);
       expect(await eventCount()).toBe(before);
       expect(await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).toEqual(users);
     });
 
     it('refuses it in a profile description', async () => {
       const legal = await t.agencyId('Sahel Legal');
-      expectProblem(await t.http.put(`/directory/agencies/${legal}/profile`).set(await auth('coordinator.justice'))
+      expectProblem(await t.http.put(`/directory/agencies/${legal}/profile`).set(await t.bearer('coordinator.justice'))
         .send({ description: NUL, subcommittees: ['protection'], areasServed: ['Bama'] }), 400, /NUL/);
     });
 
     it('refuses it in the area and userId query parameters', async () => {
       const caseId = await openCase();
-      expectProblem(await t.http.get(`/cases/${caseId}/referral-suggestions`).query({ serviceType: 'shelter', area: NUL }).set(await auth('caseworker.social')), 400, /NUL/);
-      expectProblem(await t.http.get('/directory/services').query({ area: NUL }).set(await auth('caseworker.social')), 400, /NUL/);
-      expectProblem(await t.http.get('/audit/access-log').query({ userId: NUL }).set(await auth('auditor.justice')), 400, /NUL/);
+      expectProblem(await t.http.get(`/cases/${caseId}/referral-suggestions`).query({ serviceType: 'shelter', area: NUL }).set(await t.bearer('caseworker.social')), 400, /NUL/);
+      expectProblem(await t.http.get('/directory/services').query({ area: NUL }).set(await t.bearer('caseworker.social')), 400, /NUL/);
+      expectProblem(await t.http.get('/audit/access-log').query({ userId: NUL }).set(await t.bearer('auditor.justice')), 400, /NUL/);
     });
   });
 
   it('finding 10: counts legal_assistance and family_tracing referrals by their directory service, not with law-enforcement reports', async () => {
     const caseId = await openCase();
-    const asOwner = await auth('caseworker.social');
+    const asOwner = await t.bearer('caseworker.social');
     const legal = await t.agencyId('Sahel Legal');
     const redCross = await t.agencyId('Red Cross');
     const police = await t.agencyId('Police');
@@ -257,7 +253,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
       await t.http.post(`/cases/${caseId}/referrals`).set(asOwner).send({ toAgencyId, purpose, sharedCategories: ['identity'] }).expect(201);
     }
     const report = await eventually(
-      async () => (await t.http.get('/reports/referrals').set(await auth('coordinator.justice')).expect(200)).body as { rows: Array<{ serviceType: string | null; counts: { requested: number } }> },
+      async () => (await t.http.get('/reports/referrals').set(await t.bearer('coordinator.justice')).expect(200)).body as { rows: Array<{ serviceType: string | null; counts: { requested: number } }> },
       (r) => r.rows.some((row) => row.serviceType === 'legal_assistance'),
     );
     const requested = (type: string | null) => report.rows.filter((row) => row.serviceType === type).reduce((sum, row) => sum + row.counts.requested, 0);
@@ -276,7 +272,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
     });
 
     it('names the route, never what was put in an id slot, as a problem\'s instance', async () => {
-      const asOwner = await auth('caseworker.social');
+      const asOwner = await t.bearer('caseworker.social');
       const echoed = await t.http.get('/cases/Probe%20Fictional-Person').set(asOwner);
       expectProblem(echoed, 400);
       expect(echoed.text).not.toContain('Probe');
@@ -287,7 +283,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
     });
 
     it('does not echo the charset of a body it cannot read (415)', async () => {
-      const response = await t.http.post('/cases').set(await auth('caseworker.social'))
+      const response = await t.http.post('/cases').set(await t.bearer('caseworker.social'))
         .set('Content-Type', 'application/json; charset=probe-fictional-charset').send('{}');
       expectProblem(response, 415);
       expect(response.text).not.toMatch(/probe-fictional-charset/i);

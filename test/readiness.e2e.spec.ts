@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { READ_MODELS, READ_MODELS_RUNNER } from '../src/read-models.js';
-import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, type RunningApp, type TestApp, eventually, startTestApp } from './support/test-app.js';
 
-const openCase = async (t: TestApp) =>
+const openCase = async (t: RunningApp) =>
   (await t.http.post('/cases').set('Authorization', `Bearer ${await t.token('caseworker.social')}`)
     .send({ source: 'observation', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId as string;
 
-const ownCases = async (t: TestApp) =>
+const ownCases = async (t: RunningApp) =>
   ((await t.http.get('/cases?relation=owner').set('Authorization', `Bearer ${await t.token('caseworker.social')}`).expect(200)).body.items as Array<{ caseId: string }>)
     .map((c) => c.caseId);
 

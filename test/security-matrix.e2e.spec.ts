@@ -12,7 +12,7 @@ import {
   AGENCY_KINDS_BY_KEY, type AgencyKey, CALLERS, type CaseState, type Caller, type Cell, CONTEXTS, type Context, type Fixture, MARKERS,
   MARKER_PATTERN, type Marker, PROTECTED_ROUTES, PUBLIC_ROUTES, childCase, generateCells, isPublic, routeName,
 } from './support/route-specs.js';
-import { type TestApp, startTestApp } from './support/test-app.js';
+import { useTestApp } from './support/test-app.js';
 
 /**
  * A generated security suite: every route x every caller x every context, expected statuses computed
@@ -60,7 +60,7 @@ const TOTAL = CELLS.length + NOT_FOUND_CELLS.length + ATTACK_CELLS.length + STRU
 
 describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   const jwtKey = randomBytes(32);
-  let t: TestApp;
+  const t = useTestApp({ settings: { JWT_SECRET: jwtKey.toString('base64'), WRITES_PER_MINUTE: '100000' } });
   let agencies: Record<AgencyKey, string>;
   const apiKeys = new Map<string, string>();
   const attackAuth = new Map<Attack, string | undefined>();
@@ -211,7 +211,6 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   // --- setup ---
 
   beforeAll(async () => {
-    t = await startTestApp('pglite', { JWT_SECRET: jwtKey.toString('base64'), WRITES_PER_MINUTE: '100000' });
     const directory = (await t.http.get('/directory/agencies').set('Authorization', await bearer('caseworker.social')).expect(200)).body as Array<{ id: string; kind: string }>;
     agencies = Object.fromEntries(Object.entries(AGENCY_KINDS_BY_KEY).map(([key, kind]) => [key, directory.find((a) => a.kind === kind)!.id])) as Record<AgencyKey, string>;
     for (const agency of ['social', 'shelter', 'justice', 'clinic'] as const) await insertUser(OPENER[agency]!, agencies[agency], 'caseworker');
@@ -258,8 +257,7 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     attackAuth.set('an API key with a wrong secret', whole.slice(0, -4) + (whole.endsWith('AAAA') ? 'BBBB' : 'AAAA'));
   });
 
-  afterAll(async () => {
-    await t?.close();
+  afterAll(() => {
     console.info(
       `security matrix: ${TOTAL} generated cases = ${CELLS.length} route x caller x context cells + ${NOT_FOUND_CELLS.length} not-found indistinguishability checks`
       + ` + ${ATTACK_CELLS.length} token attacks + ${STRUCTURE_TESTS} route-table and log checks (${PROTECTED_ROUTES.length} protected routes, ${CALLERS.length} callers); ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -15,7 +15,8 @@ import { AuditHeadPublisher } from '../src/audit/head-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { EVENT_MAC_KEY } from '../src/platform/persistence.module.js';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
-import { APP_DRIVERS, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { consentBody, openCase } from './support/case-steps.js';
+import { APP_DRIVERS, type TestApp, eventually, startTestApp, useTestApp } from './support/test-app.js';
 
 /** Everything the service's own database role could rewrite, with the append-only guards switched off as a superuser can. */
 const GUARDED = ['events', 'consent_trail', 'audit_chain', 'personal_data_access'];
@@ -26,14 +27,14 @@ class RolledBack extends Error {}
  * it, and it is undone (rolled back, or put back by hand where the running service had to see it).
  */
 describe.each(APP_DRIVERS)('tampering with the database is detected and named (%s)', (driver) => {
-  let t: TestApp;
+  const headsFile = join(tmpdir(), `audit-heads-${randomUUID()}.jsonl`);
+  const t = useTestApp({ driver, settings: { AUDIT_HEAD_PUBLISH: `file:${headsFile}` } });
   let auditor: { Authorization: string };
   let macKey: Buffer;
   let caseId: string;
   /** The head as published before any tampering. */
   let published: string;
   const ids: Record<string, string> = {};
-  const headsFile = join(tmpdir(), `audit-heads-${randomUUID()}.jsonl`);
 
   const verify = async (query = '') => (await t.http.get(`/audit/verify${query}`).set(auditor).expect(200)).body;
   const seqOf = async (kind: string, ref: string) =>
@@ -71,7 +72,6 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
   };
 
   beforeAll(async () => {
-    t = await startTestApp(driver, { AUDIT_HEAD_PUBLISH: `file:${headsFile}` });
     auditor = { Authorization: `Bearer ${await t.token('auditor.justice')}` };
     macKey = t.app.get<Buffer>(EVENT_MAC_KEY);
     const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
@@ -94,10 +94,7 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     expect(before).toMatchObject({ verified: true });
     published = before.head;
   });
-  afterAll(async () => {
-    await t?.close();
-    await rm(headsFile, { force: true });
-  });
+  afterAll(() => rm(headsFile, { force: true }));
 
   it('verifies the untouched chain against the published head, and names a head the chain never held', async () => {
     expect(await verify(`?head=${published}`)).toEqual({ verified: true, entries: await lastSeq(), head: published, publishedHead: { head: published, seq: await lastSeq() } });
@@ -286,18 +283,34 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     }
   });
 
-  it('a forged consent inserted while the service runs is projected, chained and named as not authentic', async () => {
+});
+
+/** Its own application: the forged event stays in the store and would break every other verification there. */
+describe.each(APP_DRIVERS)('a forged consent inserted while the service runs (%s)', (driver) => {
+  const t = useTestApp({ driver });
+
+  it('is projected, chained and named as not authentic', async () => {
+    const owner = await t.bearer('caseworker.social');
+    const caseId = await openCase(t, { person: { identity: { fullName: 'Tamper Test-Person' } } });
+    const consent = consentBody([{ recipient: { agencyId: await t.agencyId('Shelter') }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }]);
+    await t.http.post(`/cases/${caseId}/consents`).set(owner).send(consent).expect(201);
+    await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
+    const verify = async (query = '') => (await t.http.get(`/audit/verify${query}`).set(await t.bearer('auditor.justice')).expect(200)).body;
+    const published = (await verify()).head;
+    const [given] = await t.db.query<{ event_id: string }>(
+      "SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = 'ConsentGiven'", [`case-${caseId}`]);
     const forged = randomUUID();
-    // A consent to the police nobody recorded, with a genuine consent's metadata (and MAC) copied along. It stays: this test runs last.
+    // A consent to the police nobody recorded, with a genuine consent's metadata (and MAC) copied along.
     const police = await t.agencyId('Police');
     await t.db.query(
       `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata)
        SELECT stream_id, (SELECT max(stream_revision) + 1 FROM events WHERE stream_id = $1), $3::uuid, event_type,
               jsonb_set(jsonb_set(data, '{consentId}', to_jsonb($4::text)), '{provisions,0,recipient}', jsonb_build_object('agencyId', $5::text)), metadata
          FROM events WHERE event_id = $2::uuid`,
-      [`case-${caseId}`, ids.ConsentGiven, forged, randomUUID(), police]);
+      [`case-${caseId}`, given!.event_id, forged, randomUUID(), police]);
     await eventually(() => t.db.query('SELECT 1 FROM audit_chain WHERE kind = $1 AND ref = $2', ['event', forged]), (rows) => rows.length === 1);
-    expect(await verify(`?head=${published}`)).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', forged), kind: 'event', ref: forged, reason: 'event_not_authentic' } });
+    const [entry] = await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', ['event', forged]);
+    expect(await verify(`?head=${published}`)).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(entry!.seq), kind: 'event', ref: forged, reason: 'event_not_authentic' } });
   });
 });
 

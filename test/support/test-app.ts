@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -52,11 +53,16 @@ export interface TestApp {
   another(): Promise<TestApp>;
 }
 
-export const APP_DRIVERS: ReadonlyArray<'pglite' | 'postgres'> = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+type Driver = 'pglite' | 'postgres';
+
+/** What a test reads and calls on a running application, whoever started it and closes it. */
+export type RunningApp = Omit<TestApp, 'restart' | 'close'>;
+
+export const APP_DRIVERS: readonly Driver[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: end-to-end tests run on PGlite only.');
 
 /** The real application on a fresh data directory (PGlite) or a fresh schema (PostgreSQL), with the demo network. */
-export async function startTestApp(driver: 'pglite' | 'postgres', settings: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function startTestApp(driver: Driver, settings: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-e2e-'));
   const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', ...settings };
   let owner: SqlDatabase | undefined;
@@ -82,6 +88,67 @@ export async function startTestApp(driver: 'pglite' | 'postgres', settings: Node
     await rm(dataDir, { recursive: true, force: true });
   };
   return openTestApp(loadConfig(env), dataDir, cleanUp, owner);
+}
+
+export interface TestAppOptions {
+  /** PGlite unless told otherwise. */
+  readonly driver?: Driver;
+  /** Environment settings on top of the test defaults; a function for what is known only once an earlier beforeAll ran. */
+  readonly settings?: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv);
+}
+
+/** The application a describe block shares; every accessor reads the instance running now, a restarted one included. */
+export interface SharedTestApp extends RunningApp {
+  /** The Authorization header of a demo user, signed in once. */
+  bearer(username: string): Promise<{ Authorization: string }>;
+  /** Restarts the application on the same data; the accessors follow the new instance and afterAll closes it. */
+  restart(options?: Parameters<TestApp['restart']>[0]): Promise<void>;
+  /** A second instance on the same PostgreSQL schema, closed by afterAll before the first. */
+  another(): Promise<TestApp>;
+}
+
+/**
+ * Starts the real application before the enclosing describe's tests and closes it after them: the one
+ * set-up every end-to-end spec shares. Call it inside a describe (or at a spec's top level).
+ */
+export function useTestApp(options: TestAppOptions = {}): SharedTestApp {
+  let current: TestApp | undefined;
+  const others: TestApp[] = [];
+  // A start takes seconds alone; on a machine shared by several test runs it has taken over a minute.
+  beforeAll(async () => {
+    const { settings } = options;
+    current = await startTestApp(options.driver ?? 'pglite', typeof settings === 'function' ? settings() : settings);
+  }, 180_000);
+  afterAll(async () => {
+    // Second instances first: the first one's close drops the schema they share.
+    for (const other of others.splice(0)) await other.close();
+    await current?.close();
+  });
+  const running = () => {
+    if (!current) throw new Error('the test app is used before its beforeAll ran');
+    return current;
+  };
+  return {
+    get app() { return running().app; },
+    get dataDir() { return running().dataDir; },
+    get http() { return running().http; },
+    get store() { return running().store; },
+    get db() { return running().db; },
+    get owner() { return running().owner; },
+    get logs() { return running().logs; },
+    get password() { return running().password; },
+    token: (username) => running().token(username),
+    bearer: async (username) => ({ Authorization: `Bearer ${await running().token(username)}` }),
+    agencyId: (namePart) => running().agencyId(namePart),
+    async another() {
+      const other = await running().another();
+      others.push(other);
+      return other;
+    },
+    async restart(restartOptions) {
+      current = await running().restart(restartOptions);
+    },
+  };
 }
 
 /**
