@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type InMemoryKurrentDb, startInMemoryKurrentDb } from './support/in-memory-kurrentdb/in-memory-kurrentdb-server.js';
-import { type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { eventually, useTestApp } from './support/test-app.js';
 
 const PERSON = { identity: { fullName: 'Amina Kurrent-Person' }, contact: { phone: '+234 800 333 4444', safeToContact: true } };
 
@@ -15,15 +15,13 @@ if (!process.env.DATABASE_URL) {
  */
 onPostgres('the service with its events in KurrentDB and its read models in PostgreSQL', () => {
   let kurrentdb: InMemoryKurrentDb;
-  let t: TestApp;
-  const as = async (username: string) => ({ Authorization: `Bearer ${await t.token(username)}` });
-
   beforeAll(async () => {
     kurrentdb = await startInMemoryKurrentDb();
-    t = await startTestApp('postgres', { EVENT_STORE: 'kurrentdb', KURRENTDB_URL: kurrentdb.url });
   });
+  // Registered after the double's start and before its close: the app starts after it and closes first.
+  const t = useTestApp({ driver: 'postgres', settings: () => ({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: kurrentdb.url }) });
+  const as = t.bearer;
   afterAll(async () => {
-    await t?.close();
     await kurrentdb?.close();
   });
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { APP_DRIVERS, type TestApp, allEvents, startTestApp } from './support/test-app.js';
+import { APP_DRIVERS, allEvents, useTestApp } from './support/test-app.js';
 
 /**
  * A refused command writes nothing: no event and no key material. Personal data in a command is
@@ -9,8 +9,8 @@ import { APP_DRIVERS, type TestApp, allEvents, startTestApp } from './support/te
  * oracle (a key row for a case id that answered 404).
  */
 describe.each(APP_DRIVERS)('a refused command writes nothing (%s)', (driver) => {
-  let t: TestApp;
-  const bearer = async (username: string) => ({ Authorization: `Bearer ${await t.token(username)}` });
+  const t = useTestApp({ driver });
+  const bearer = t.bearer;
   const NOTE = 'Refused-Note-Text at the Fictional Camp';
 
   /** A case opened without personal data has no key until something is sealed for it. */
@@ -32,11 +32,6 @@ describe.each(APP_DRIVERS)('a refused command writes nothing (%s)', (driver) => 
     expect((await allEvents(t.store)).length).toBe(events);
     expect(await allKeyRows()).toBe(keys);
   };
-
-  beforeAll(async () => {
-    t = await startTestApp(driver);
-  });
-  afterAll(() => t?.close());
 
   it('on a case that does not exist (404)', async () => {
     const caseId = randomUUID();
