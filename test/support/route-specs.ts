@@ -2,7 +2,7 @@
  * The security spec of every HTTP route, from which test/security-matrix.e2e.spec.ts generates its
  * cases: every protected route x every caller x every context, with the expected status computed
  * by `expectationFor` from the permission table (src/identity/roles.ts), the case relation the route
- * needs (derived from libs/domain/src/case-decider.ts and src/cases/cases.service.ts) and the state
+ * needs (derived from the decider's guards in libs/domain/src/case/ and the case reader in src/cases/case-reader.service.ts) and the state
  * of the case. Nothing here is a hand-picked status.
  *
  * TO ADD A ROUTE: add one entry to PROTECTED_ROUTES (or PUBLIC_ROUTES), with the action it names in
@@ -204,7 +204,7 @@ export interface Probe {
 /**
  * Who may act, in terms of relation, once the role may perform the action:
  * - any-agency: no relation (lists and directory scope themselves to the caller's agency)
- * - case-reader: the owning agency or an agency the case was referred to (CasesService.view); anyone else 404
+ * - case-reader: the owning agency or an agency the case was referred to (CaseReader.view); anyone else 404
  * - case-owner: the owning agency (decider requireOwner): an agency that knows the case through a
  *   referral gets 403, one that does not know it 404
  * - referral-receiver: the referral's receiving agency (decider respondToReferral): the owner 403, others 404
@@ -282,7 +282,7 @@ const judicialOffer = (context: Context, _state: CaseState | undefined, caller: 
   (context.relation === 'own' && isJudicialAgency(AGENCY_KINDS_BY_KEY[caller.agency])
     ? { status: 422, why: 'mayOffer: a law-enforcement or prosecution agency offers no such service' } : undefined);
 
-/** Owner-only case writes: requireOwner first, then the state (libs/domain/src/case-decider.ts). */
+/** Owner-only case writes: requireOwner first, then the state (libs/domain/src/case/guards.ts). */
 const ownerWrite = (path: string, action: Action, rest: Partial<RouteSpec> & Pick<RouteSpec, 'allowedIn'>): RouteSpec =>
   ({ method: 'POST', path, action, scope: 'case', who: 'case-owner', success: 200, target: 'caseId', ...rest });
 
@@ -364,7 +364,7 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   },
   { method: 'POST', path: '/agency/api-keys/:keyId/revocation', action: 'api-key.manage', scope: 'api-key', who: 'own-agency-target', success: 200, target: 'keyId' },
 
-  // --- cases: open, list, read (src/cases/cases.controller.ts, cases.service.ts) ---
+  // --- cases: open, list, read (src/cases/cases.controller.ts, case-writes.service.ts, case-reader.service.ts) ---
   { method: 'POST', path: '/cases', action: 'case.open', scope: 'none', who: 'any-agency', success: 201, body: (f) => childCase(`open-${f.unique}`) },
   {
     method: 'GET', path: '/cases', action: 'case.read', scope: 'case', who: 'any-agency', success: 200, query: '?limit=100',
@@ -449,7 +449,7 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     // The owning agency's staff only: a receiving agency gets 404 as if the case did not exist.
     method: 'GET', path: '/cases/:caseId/referral-suggestions', action: 'referral.suggest', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
     query: '?serviceType=legal_assistance',
-    finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'CasesService.referralSuggestions: the owning agency only' } : undefined),
+    finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'ReferralSuggestions.suggest: the owning agency only' } : undefined),
     verify: async (p) => {
       const legal = p.response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === p.fixture.agencies.legal);
       expect(legal).toMatchObject({ available: true, consent: { missing: ['identity'] } });
@@ -559,7 +559,7 @@ function relationOutcome(who: Who, relation: Relation, caller: Caller): Outcome 
     case 'any-case':
       return undefined;
     case 'case-reader':
-      return relation === 'stranger' ? { status: 404, why: 'CasesService.view: no view of the case for this agency' } : undefined;
+      return relation === 'stranger' ? { status: 404, why: 'CaseReader.view: no view of the case for this agency' } : undefined;
     case 'case-owner':
       if (relation === 'stranger') return { status: 404, why: 'requireOwner: the agency does not know the case' };
       if (relation === 'recipient') return { status: 403, why: 'requireOwner: the agency knows the case through a referral but does not own it' };
