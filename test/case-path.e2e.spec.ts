@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { type CaseCommand, caseDecider } from '../libs/domain/index.js';
+import type { CaseCommand } from '../libs/domain/index.js';
 import { APP_DRIVERS, type TestApp, allEvents, appendDecided, eventually, startTestApp } from './support/test-app.js';
 
 /**

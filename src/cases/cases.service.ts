@@ -16,7 +16,7 @@ import { AccessLog } from '../audit/access-log.js';
 import { Clock } from '../platform/clock.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { TYPEORM_DATA_SOURCE } from '../platform/persistence.module.js';
-import { CaseCommandService, type CommandOutcome, caseStream } from './case-commands.service.js';
+import { CaseCommandService, type CommandOutcome } from './case-commands.service.js';
 import type {
   GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, ReferralSuggestionsDto, ReReferralDto, RequestErasureDto, RequestReferralDto,
 } from './case.dtos.js';

@@ -12,7 +12,7 @@ export function deciderSpecification<Command, Event, State>(decider: Decider<Com
     given(events: readonly Event[]) {
       return {
         when(command: Command) {
-          const run = () => decider.decide(command, events.reduce(decider.evolve, decider.initialState()));
+          const run = () => decider.decide(command, events.reduce((state, event) => decider.evolve(state, event), decider.initialState()));
           return {
             then(expected: readonly Event[]): void {
               expect(run()).toEqual(expected);
