@@ -12,16 +12,16 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import type { SqlDatabase } from '../libs/sql/index.js';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { SQL_DATABASE } from '../src/platform/persistence.module.js';
+import { listeningPort } from './load.js';
 
 /** What run.ts asks, and what this process answers. */
-export type ServerRequest = { id: number; type: 'window-start' | 'window-stop' | 'rss' | 'counts' | 'stop' };
+export interface ServerRequest { id: number; type: 'window-start' | 'window-stop' | 'rss' | 'counts' | 'stop' }
 export type ServerAnswer =
   | { type: 'ready'; port: number }
   | { type: 'failed'; reason: string }
@@ -56,14 +56,18 @@ async function bare(): Promise<{ app: INestApplication; count: () => Promise<num
   if (process.env.DATABASE_URL) {
     const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
     await pool.query(BARE_TABLE);
-    insert = async (id, body) => void (await pool.query(BARE_INSERT, [id, body]));
+    insert = async (id, body) => {
+      await pool.query(BARE_INSERT, [id, body]);
+    };
     count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM bare_cases')).rows[0]!.n);
     close = () => pool.end();
   } else {
     const db = await PGlite.create({ dataDir: process.env.BENCH_DATA_DIR! });
     await db.exec(BARE_TABLE);
-    insert = async (id, body) => void (await db.query(BARE_INSERT, [id, body]));
-    count = async () => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bare_cases')).rows[0]!.n);
+    insert = async (id, body) => {
+      await db.query(BARE_INSERT, [id, body]);
+    };
+    count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bare_cases')).rows[0]!.n;
     close = () => db.close();
   }
   @Module({ controllers: [BareController], providers: [{ provide: INSERT, useValue: insert }] })
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
   let rssMax = 0;
   let sampler: NodeJS.Timeout | undefined;
   const mb = (bytes: number) => bytes / 2 ** 20;
-  process.on('message', async (request: ServerRequest) => {
+  const answer = async (request: ServerRequest) => {
     switch (request.type) {
       case 'window-start':
         loop.enable();
@@ -120,14 +124,17 @@ async function main(): Promise<void> {
         await server.app.close();
         await server.close();
         send({ id: request.id, type: 'stopped' });
-        return process.disconnect();
+        process.disconnect();
     }
-  });
-  send({ type: 'ready', port: (server.app.getHttpServer().address() as AddressInfo).port });
+  };
+  // A failed answer is an unhandled rejection, which stops the server.
+  process.on('message', (request: ServerRequest) => void answer(request));
+  send({ type: 'ready', port: listeningPort(server.app) });
 }
 
 main().catch((error: unknown) => {
   process.send?.({ type: 'failed', reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' } satisfies ServerAnswer);
   process.exitCode = 1;
-  process.disconnect?.();
+  // Started without an IPC channel, there is nothing to disconnect.
+  if (process.connected) process.disconnect();
 });

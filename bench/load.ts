@@ -3,7 +3,9 @@
  * request when the last answer arrived (closed loop), until `maxRequests` were sent or
  * `maxSeconds` passed, whichever comes first.
  */
-import { Agent, request } from 'node:http';
+import type { INestApplication } from '@nestjs/common';
+import { Agent, type Server, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface LoadOptions {
   readonly port: number;
@@ -74,3 +76,6 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 export function quantile(sorted: readonly number[], q: number): number {
   return sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
+
+/** The port a Nest application took after `listen(0)`. */
+export const listeningPort = (app: INestApplication) => ((app.getHttpServer() as Server).address() as AddressInfo).port;

@@ -356,10 +356,10 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       const label = `round ${r + 1}/${ROUNDS} ${name === 'service' ? 'service POST /cases' : 'bare route, one INSERT'}`;
       await server.ask('window-start');
       const loading = load({ ...targets[name], connections: CONNECTIONS, maxRequests: REQUESTS, maxSeconds: HTTP_SECONDS, onProgress: (n) => progress(label, n, REQUESTS) });
-      let done = false;
+      const done = new AbortController();
       const probing = name === 'service' ? (async () => {
         const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-        while (!done) {
+        while (!done.signal.aborted) {
           const { status, ms } = await send(agent, { port: service.port, method: 'GET', path: '/.well-known/jwks.json', expect: 200, connections: 1, maxRequests: 1, maxSeconds: 1 });
           if (status !== 200) throw new IncompleteError(`the probe of a route without database got ${status}`);
           probe.push(ms);
@@ -369,7 +369,7 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       })() : Promise.resolve();
       probing.catch(() => undefined); // awaited below, after the load: a failed probe must not end the process before
       const result = await loading;
-      done = true;
+      done.abort();
       await probing;
       progress(label, REQUESTS, REQUESTS);
       const stats = (await server.ask('window-stop')) as Extract<ServerAnswer, { type: 'window' }>;

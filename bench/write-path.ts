@@ -16,14 +16,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PgliteDatabase, PostgresDatabase, type SqlClient, type SqlDatabase } from '../libs/sql/index.js';
+import { PgliteDatabase, PostgresDatabase, type SqlClient, type SqlDatabase, type SqlSession } from '../libs/sql/index.js';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { SQL_DATABASE } from '../src/platform/persistence.module.js';
+import { listeningPort } from './load.js';
 
 type Driver = 'pglite' | 'postgres';
 type Kind = 'bare' | 'service';
@@ -49,13 +49,13 @@ function countStatements(db: SqlDatabase): { count: number; bySql: Map<string, n
     counter.bySql.set(key, (counter.bySql.get(key) ?? 0) + 1);
   };
   const counted = (client: SqlClient): SqlClient => ({ query: (sql, params) => (count(sql), client.query(sql, params)) });
-  const { query, transaction, session } = db;
+  const [query, transaction, session] = [db.query.bind(db), db.transaction.bind(db), db.session.bind(db)];
   Object.assign(db, {
-    query: (sql: string, params?: readonly unknown[]) => (count(sql), query.call(db, sql, params)),
+    query: (sql: string, params?: readonly unknown[]) => (count(sql), query(sql, params)),
     // BEGIN and COMMIT are statements too.
-    transaction: <T>(work: (tx: SqlClient) => Promise<T>) => (count('BEGIN'), count('COMMIT'), transaction.call(db, (tx) => work(counted(tx)))),
-    session: <T>(work: Parameters<SqlDatabase['session']>[0]) =>
-      session.call(db, (s) => work({ ...s, query: (sql, params) => (count(sql), s.query(sql, params)), run: (sql, params) => (count(sql), s.run(sql, params)) }) as Promise<T>),
+    transaction: <T>(work: (tx: SqlClient) => Promise<T>) => (count('BEGIN'), count('COMMIT'), transaction((tx) => work(counted(tx)))),
+    session: <T>(work: (session: SqlSession) => Promise<T>) =>
+      session((s) => work({ ...s, query: (sql, params) => (count(sql), s.query(sql, params)), run: (sql, params) => (count(sql), s.run(sql, params)) })),
   });
   return counter;
 }
@@ -67,7 +67,7 @@ async function serveService(driver: Driver, dataDir: string, databaseUrl?: strin
   const counter = countStatements(app.get<SqlDatabase>(SQL_DATABASE));
   await app.listen(0, '127.0.0.1');
   const password = (await readFile(join(dataDir, 'demo-password'), 'utf8')).trim();
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const port = listeningPort(app);
   process.send!({ port, password });
   process.on('message', (message: string) => {
     if (message === 'statements') process.send!({ statements: counter.count });
@@ -92,7 +92,7 @@ async function serveBare(driver: Driver, dataDir: string, databaseUrl?: string):
   class BareModule {}
   const app = await NestFactory.create(BareModule, { logger: ['error'] });
   await app.listen(0, '127.0.0.1');
-  process.send!({ port: (app.getHttpServer().address() as AddressInfo).port, password: '' });
+  process.send!({ port: listeningPort(app), password: '' });
   process.on('message', (message: string) => {
     if (message === 'statements') process.send!({ statements: 0 });
     if (message === 'stop') void app.close().then(() => db.close()).then(() => process.exit(0));

@@ -3,7 +3,7 @@ import { BadRequestException, type INestApplication, type LoggerService, Validat
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { type NextFunction, type Request, type Response, json } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, json } from 'express';
 import passport from 'passport';
 import helmet from 'helmet';
 import { mkdir } from 'node:fs/promises';
@@ -28,9 +28,11 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   // carries a whole directory: that route alone takes up to 2 MB (the global parser skips a parsed
   // body), and only from a caller who may import, so nobody else gets a large body parsed.
   const directoryImport = json({ limit: '2mb' });
-  app.use(HSDS_IMPORT_ROUTE, (request: Request, response: Response, next: NextFunction) =>
-    passport.authenticate([...CREDENTIAL_STRATEGIES], { session: false }, (_error: unknown, principal: Principal | false) =>
-      (principal && mayPerform(principal.role, 'directory.manage') ? directoryImport(request, response, next) : next()))(request, response, next));
+  app.use(HSDS_IMPORT_ROUTE, (request: Request, response: Response, next: NextFunction) => {
+    const authenticate = passport.authenticate([...CREDENTIAL_STRATEGIES], { session: false }, (_error: unknown, principal: Principal | false) =>
+      (principal && mayPerform(principal.role, 'directory.manage') ? directoryImport(request, response, next) : next())) as RequestHandler;
+    authenticate(request, response, next);
+  });
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
   // Security headers; the API serves JSON, and /api/docs needs only its own scripts and styles.

@@ -13,7 +13,7 @@ if (!url) console.info('DATABASE_URL is not set: the concurrent-start test needs
     const processes = await Promise.all(Array.from({ length: 4 }, () => PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.owner), { searchPath: schema.name, max: 2 })));
     try {
       const started = await Promise.allSettled(processes.map((db) => prepareSchema(db)));
-      expect(started.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
+      expect(started.filter((s) => s.status === 'rejected').map((s) => String(s.reason))).toEqual([]);
     } finally {
       await Promise.all(processes.map((db) => db.close()));
       await schema.drop();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { type CaseCommand, caseDecider } from '../libs/domain/index.js';
+import type { CaseCommand } from '../libs/domain/index.js';
 import { APP_DRIVERS, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
 
 /**

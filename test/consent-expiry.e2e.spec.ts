@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { type CaseCommand, type CaseEvent, caseDecider } from '../libs/domain/index.js';
+import type { CaseCommand, CaseEvent } from '../libs/domain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { ConsentExpiry } from '../src/consent-expiry/consent-expiry.service.js';
 import { APP_DRIVERS, type RunningApp, type TestApp, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';

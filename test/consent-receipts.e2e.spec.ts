@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { type JSONWebKeySet, compactVerify, createLocalJWKSet, decodeProtectedHeader } from 'jose';
+import { type JSONWebKeySet, compactVerify, createLocalJWKSet } from 'jose';
 import type { Response } from 'supertest';
 import { MasterKey } from '../libs/crypto/index.js';
 import { deriveKey } from '../src/platform/secrets.js';

@@ -41,7 +41,7 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
 
   /** A connection to the app's own schema, or to another database on the same server. */
   const connect = async (app: TestApp, database?: string) => {
-    const [{ schema }] = await app.db.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const { schema } = (await app.db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
     const client = new pg.Client(database ? { connectionString: process.env.DATABASE_URL, database } : { connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema}` });
     await client.connect();
     clients.push(client);

@@ -2,7 +2,7 @@ import { type BrokenLink, ChainVerifier, type StoredRecord, type Verification, c
 import type { CaseEvent } from '../../libs/domain/index.js';
 import type { EventStore } from '../../libs/event-store/index.js';
 import type { ProjectionRunner } from '../../libs/projections/index.js';
-import { trailDetails } from './trail-details.js';
+import { trailActor, trailDetails } from './trail-details.js';
 import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
 
 /**
@@ -55,7 +55,7 @@ const json = (text: string): unknown => JSON.parse(text);
 
 /** What the chain vouches for, as read back from the database: the same functions on append and on verify. */
 export const consentContent = (r: ConsentTrailRow) => ({
-  eventId: r.event_id, caseId: r.case_id, revision: Number(r.revision), type: r.event_type, occurredAt: iso(r.occurred_at),
+  eventId: r.event_id, caseId: r.case_id, revision: r.revision, type: r.event_type, occurredAt: iso(r.occurred_at),
   actorUserId: r.actor_user_id, actorAgencyId: r.actor_agency_id, details: r.details,
 });
 export const accessContent = (r: AccessRow) => ({
@@ -181,8 +181,7 @@ function trailOf(e: EventRow): unknown {
     const metadata = (json(e.metadata) ?? {}) as Record<string, unknown>;
     return consentContent({
       event_id: e.event_id, case_id: e.stream_id.replace(/^case-/, ''), revision: Number(e.stream_revision), event_type: e.event_type,
-      occurred_at: String(metadata.occurredAt ?? iso(e.recorded_at)), actor_user_id: String(metadata.actorUserId ?? ''),
-      actor_agency_id: String(metadata.actorAgencyId ?? ''), details: trailDetails({ type: e.event_type, data: json(e.data) } as CaseEvent),
+      ...trailActor(metadata, iso(e.recorded_at)), details: trailDetails({ type: e.event_type, data: json(e.data) } as CaseEvent),
     });
   } catch {
     return { unreadable: true };

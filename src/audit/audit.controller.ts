@@ -40,7 +40,7 @@ export class VerifyQueryDto {
 }
 
 /** One export: its rows in a total order, read a page at a time after the key of the last row read. */
-interface ExportSource<Row, P extends readonly CursorPart<string | number>[]> {
+interface ExportSource<Row, P extends ReadonlyArray<CursorPart<string | number>>> {
   readonly name: string;
   readonly columns: readonly string[];
   readonly keyParts: P;
@@ -61,7 +61,7 @@ function csvCell(value: unknown): string {
  * JSON: one page of `limit` records and the cursor of the next, so no answer is cut short and
  * none is unbounded. CSV (for spreadsheets): every record, streamed as the pages are read.
  */
-async function exported<Row, P extends readonly CursorPart<string | number>[]>(source: ExportSource<Row, P>, query: AuditQueryDto) {
+async function exported<Row, P extends ReadonlyArray<CursorPart<string | number>>>(source: ExportSource<Row, P>, query: AuditQueryDto) {
   if (query.format === 'csv') {
     if (query.limit !== undefined || query.cursor !== undefined) throw new BadRequestException('limit and cursor page JSON exports; a CSV export holds every record');
     // The first page is read before answering, so a failing query still gets its problem answer.
@@ -76,7 +76,7 @@ async function exported<Row, P extends readonly CursorPart<string | number>[]>(s
   return { items: rows.map((row) => source.record(row)), ...(nextCursor ? { nextCursor } : {}) };
 }
 
-async function* csvLines<Row, P extends readonly CursorPart<string | number>[]>(source: ExportSource<Row, P>, first: Row[]): AsyncGenerator<string> {
+async function* csvLines<Row, P extends ReadonlyArray<CursorPart<string | number>>>(source: ExportSource<Row, P>, first: Row[]): AsyncGenerator<string> {
   yield source.columns.join(',') + '\r\n';
   for (let rows = first; rows.length > 0; rows = rows.length < EXPORT_PAGE ? [] : await source.page(source.keyOf(rows.at(-1)!), EXPORT_PAGE)) {
     yield rows.map((row) => {

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
 import { AUDIT_CHAIN_SCHEMA, type ChainRecord, appendToChain, consentContent, eventContent } from './audit-chain.js';
-import { trailDetails } from './trail-details.js';
+import { trailActor, trailDetails } from './trail-details.js';
 
 /**
  * The auditor's read model: who recorded which consent, to whom, for what, which categories,
@@ -39,8 +39,7 @@ ${AUDIT_CHAIN_SCHEMA}`,
       const details = trailDetails({ type: recorded.type, data: recorded.data } as CaseEvent);
       return details ? [{
         event_id: recorded.eventId, case_id: recorded.streamId.replace(/^case-/, ''), revision: recorded.revision, event_type: recorded.type,
-        occurred_at: String(recorded.metadata.occurredAt ?? recorded.recordedAt.toISOString()),
-        actor_user_id: String(recorded.metadata.actorUserId ?? ''), actor_agency_id: String(recorded.metadata.actorAgencyId ?? ''), details,
+        ...trailActor(recorded.metadata, recorded.recordedAt.toISOString()), details,
       }] : [];
     });
     // One statement per batch: a rebuild replays every event through here.

@@ -128,7 +128,7 @@ type GivenDetails = Pick<ConsentGiven['data'], 'consentId' | 'grantor' | 'childA
   provisions: readonly ConsentProvision[];
 };
 type WithdrawnDetails = Pick<ConsentWithdrawn['data'], 'consentId' | 'provisionIds' | 'whole' | 'withdrawnAt'>;
-type Withdrawal = { entry: ConsentTrailEntry; details: WithdrawnDetails };
+interface Withdrawal { entry: ConsentTrailEntry; details: WithdrawnDetails }
 
 /** The case's consents (and their withdrawals) as a FHIR R4 Bundle of type `collection`, stamped `timestamp`. */
 export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[], timestamp: string): FhirBundle {

@@ -45,3 +45,17 @@ export function trailDetails(event: CaseEvent): Record<string, unknown> | undefi
       return undefined;
   }
 }
+
+/**
+ * When and by whom, as a trail row stores them: the event's metadata turned to text, the recording time when it has none.
+ * The projection and the chain verification both read them here, so they read an event alike.
+ */
+export function trailActor(metadata: Readonly<Record<string, unknown>>, recordedAt: string) {
+  /* eslint-disable @typescript-eslint/no-base-to-string -- metadata is JSON: whatever it holds is stored as its text */
+  return {
+    occurred_at: String(metadata.occurredAt ?? recordedAt),
+    actor_user_id: String(metadata.actorUserId ?? ''),
+    actor_agency_id: String(metadata.actorAgencyId ?? ''),
+  };
+  /* eslint-enable @typescript-eslint/no-base-to-string */
+}

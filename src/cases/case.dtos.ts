@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID,
-  Length, Matches, Max, MaxLength, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsString, IsUUID,
+  Length, Matches, ValidateNested,
 } from 'class-validator';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import type { AgencyKind, DataCategory, Purpose, SafetyFlag, ServiceType } from '../../libs/consent-policy/index.js';

@@ -80,7 +80,7 @@ const SERVICES: Readonly<Partial<Record<DemoAgencyKey, readonly DemoService[]>>>
 export function demoDirectory(agencies: readonly DemoAgency[]): DirectoryContent {
   const services: ServiceRecord[] = [];
   const locations: LocationRecord[] = [];
-  const serviceLocations: DirectoryContent['serviceLocations'][number][] = [];
+  const serviceLocations: Array<DirectoryContent['serviceLocations'][number]> = [];
   for (const agency of agencies) {
     const sites = (SITES[agency.key] ?? []).map((site) => ({ id: randomUUID(), agencyId: agency.id, ...site, ...BORNO }));
     locations.push(...sites);

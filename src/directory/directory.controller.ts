@@ -5,7 +5,6 @@ import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { AgencyProfileDto, CapacityUpdateDto, CreateServiceDto, HsdsImportDto, ServiceDto, ServiceQueryDto } from './directory.dtos.js';
 import { Directory } from './directory.js';
 import { HsdsExchange } from './hsds-exchange.js';
-import type { ImportDocument } from './hsds.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -87,6 +86,6 @@ export class HsdsController {
   @Allow('directory.manage')
   @ApiOperation({ summary: 'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field)' })
   import(@Body() body: HsdsImportDto) {
-    return this.exchange.import(body as ImportDocument);
+    return this.exchange.import(body);
   }
 }

@@ -13,7 +13,7 @@ import type { ServiceDirectory, ServiceOffer } from './service-directory.port.js
 export type LocationView = Pick<LocationRecord, 'id' | 'name' | 'locality' | 'region' | 'country'>;
 /** A service as the directory's own routes show it: the port's offer, its description and where it is offered. */
 export type ServiceEntry = ServiceOffer & { readonly description: string; readonly locations: readonly LocationView[] };
-export type ServiceQuery = { readonly serviceType?: ServiceType; readonly agencyId?: string; readonly area?: string; readonly serviceId?: string };
+export interface ServiceQuery { readonly serviceType?: ServiceType; readonly agencyId?: string; readonly area?: string; readonly serviceId?: string }
 /** A location as a service names it: by its name within the agency. */
 export type NamedLocation = Omit<LocationRecord, 'id' | 'agencyId'>;
 
@@ -178,11 +178,11 @@ export class SqlDirectory implements ServiceDirectory {
       await upsertService(tx, service);
       const locationIds: string[] = [];
       for (const location of locations) {
-        const [{ id }] = await tx.query<{ id: string }>(
+        const { id } = (await tx.query<{ id: string }>(
           `INSERT INTO directory_locations (id, agency_id, name, locality, region, country) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (agency_id, name) DO UPDATE SET locality = EXCLUDED.locality, region = EXCLUDED.region, country = EXCLUDED.country RETURNING id`,
           [randomUUID(), service.agencyId, location.name, location.locality, location.region, location.country],
-        );
+        ))[0]!;
         locationIds.push(id);
       }
       await tx.query('DELETE FROM directory_service_locations WHERE service_id = $1 AND NOT (location_id = ANY($2::uuid[]))', [service.id, locationIds]);

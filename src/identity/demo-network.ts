@@ -24,7 +24,7 @@ const AGENCIES = [
   { key: 'redcross', name: 'Demo Red Cross Society, State Branch', kind: 'red_cross_red_crescent' },
 ] as const satisfies ReadonlyArray<{ key: string; name: string; kind: AgencyKind }>;
 export type DemoAgencyKey = (typeof AGENCIES)[number]['key'];
-export type DemoAgency = { readonly key: DemoAgencyKey; readonly id: string; readonly name: string; readonly kind: AgencyKind };
+export interface DemoAgency { readonly key: DemoAgencyKey; readonly id: string; readonly name: string; readonly kind: AgencyKind }
 
 /**
  * What another feature adds to the demo network (the service directory does), inside the seed's
@@ -63,7 +63,7 @@ export async function seedDemoNetwork(db: SqlDatabase, dataDir: string, extensio
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
   const seeded = await db.transaction(async (tx) => {
-    const [{ count }] = await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM agencies');
+    const { count } = (await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM agencies'))[0]!;
     if (count > 0) return false;
     const ids = new Map(AGENCIES.map((a) => [a.key, randomUUID()]));
     for (const agency of AGENCIES) {
@@ -94,7 +94,7 @@ export async function bootstrapCoordinator(db: SqlDatabase, dataDir: string, use
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
   const created = await db.transaction(async (tx) => {
-    const [{ count }] = await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM users');
+    const { count } = (await tx.query<{ count: number }>('SELECT count(*)::int AS count FROM users'))[0]!;
     if (count > 0) return false;
     const agencyId = randomUUID();
     await tx.query("INSERT INTO agencies (id, name, kind) VALUES ($1, $2, 'government_social_service')", [agencyId, agencyName]);

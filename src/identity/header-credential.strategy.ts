@@ -20,7 +20,10 @@ export abstract class HeaderCredentialStrategy extends passport.Strategy {
   override authenticate(req: Request): void {
     const self = this as unknown as Created;
     const credential = this.extract(req.headers.authorization ?? '');
-    if (!credential) return self.fail(401);
+    if (!credential) {
+      self.fail(401);
+      return;
+    }
     this.verify(credential, (error, principal) => (error ? self.error(error) : principal ? self.success(principal) : self.fail(401)));
   }
 }

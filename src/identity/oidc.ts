@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { type JWTPayload, type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
-import { APP_CONFIG, type AppConfig, type OidcConfig } from '../config/app-config.js';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import type { Principal } from './principal.js';
 import { Principals } from './principals.js';
 import { HeaderCredentialStrategy } from './header-credential.strategy.js';
@@ -46,7 +46,7 @@ export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc
   }
 
   async validate(token: string): Promise<Principal | false> {
-    const oidc = this.config.oidc as OidcConfig;
+    const oidc = this.config.oidc!;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys!, {

@@ -147,11 +147,11 @@ export class TokenService {
 
   /** A token is honoured only while its user and agency are active and its claims still match them. */
   async principalOf(claims: Partial<TokenClaims>): Promise<Principal> {
-    if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || !ROLES.includes(claims.role as Role)) {
+    if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || !ROLES.includes(claims.role!)) {
       throw new UnauthorizedException('the token is not valid');
     }
     const user = await this.principals.user(claims.sub);
-    if (!user || user.agencyId !== claims.agency || user.role !== claims.role) throw new UnauthorizedException('the token is no longer valid');
+    if (user?.agencyId !== claims.agency || user.role !== claims.role) throw new UnauthorizedException('the token is no longer valid');
     return { userId: user.userId, agencyId: user.agencyId, agencyKind: user.agencyKind, role: user.role };
   }
 }

@@ -12,6 +12,8 @@ const SECRETS: ReadonlyArray<[RegExp, string]> = [
 ];
 
 export const redact = (text: string): string => SECRETS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);
+/** JSON.stringify gives undefined for undefined or a function, whatever its type says. */
+const stringified = (value: unknown) => JSON.stringify(value) as string | undefined;
 
 /**
  * One JSON object per line (LOG_FORMAT=json), for log collectors. Messages are written by this
@@ -30,7 +32,7 @@ export class JsonLogger implements LoggerService {
     // Nest passes the context last; an error's stack comes before it.
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     const stack = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
-    const text = typeof message === 'string' ? message : message instanceof Error ? `${message.name}: ${message.message}` : JSON.stringify(message);
+    const text = typeof message === 'string' ? message : message instanceof Error ? `${message.name}: ${message.message}` : stringified(message);
     this.out(JSON.stringify({
       time: new Date().toISOString(), level, ...(context ? { context } : {}), message: redact(text ?? ''), ...(stack ? { stack: redact(stack) } : {}),
     }));

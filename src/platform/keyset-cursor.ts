@@ -24,13 +24,13 @@ export const positionPart: CursorPart<string> = (value): value is string => type
 /** A PostgreSQL int (a stream revision). */
 export const revisionPart: CursorPart<number> = (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 2 ** 31 - 1;
 
-export type CursorKey<P extends readonly CursorPart<string | number>[]> = { [K in keyof P]: P[K] extends CursorPart<infer T> ? T : never };
+export type CursorKey<P extends ReadonlyArray<CursorPart<string | number>>> = { [K in keyof P]: P[K] extends CursorPart<infer T> ? T : never };
 
-export function encodeCursor(key: readonly (string | number)[]): string {
+export function encodeCursor(key: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor<const P extends readonly CursorPart<string | number>[]>(cursor: string, parts: P): CursorKey<P> {
+export function decodeCursor<const P extends ReadonlyArray<CursorPart<string | number>>>(cursor: string, parts: P): CursorKey<P> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(key) && key.length === parts.length && parts.every((part, i) => part(key[i])) && encodeCursor(key) === cursor) {
@@ -55,7 +55,7 @@ export class PageQueryDto {
 }
 
 /** Splits the `limit + 1` rows a page query read into the page and the cursor after it, if more follow. */
-export function pageOf<Row>(rows: readonly Row[], limit: number, keyOf: (row: Row) => readonly (string | number)[]): { rows: Row[]; nextCursor?: string } {
+export function pageOf<Row>(rows: readonly Row[], limit: number, keyOf: (row: Row) => ReadonlyArray<string | number>): { rows: Row[]; nextCursor?: string } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, ...(rows.length > limit && last ? { nextCursor: encodeCursor(keyOf(last)) } : {}) };

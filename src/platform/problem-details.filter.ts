@@ -83,17 +83,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ExtendedProblem) return { ...problem(exception.getStatus(), exception.message), ...exception.extensions };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const body = exception.getResponse();
+      // Typed string | object, yet an HttpException may be built with anything, null included.
+      const body: unknown = exception.getResponse();
       const messages = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       if (Array.isArray(messages)) return { ...problem(status, 'the request is not valid', 'validation'), errors: messages.map(String) };
       // The router's own 404 quotes the path, which a client may have filled with anything.
-      if (status === HttpStatus.NOT_FOUND && typeof messages === 'string' && /^Cannot [A-Z]+ /.test(messages)) return problem(status, 'there is no such route');
+      if (status === (HttpStatus.NOT_FOUND as number) && typeof messages === 'string' && /^Cannot [A-Z]+ /.test(messages)) return problem(status, 'there is no such route');
       return problem(status, typeof messages === 'string' ? messages : exception.message);
     }
     // body-parser's errors (malformed JSON, too large) carry a status but are not HttpExceptions.
     const status = (exception as { status?: unknown; type?: unknown } | null)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const type = String((exception as { type?: unknown }).type ?? '');
+      const { type } = exception as { type?: unknown };
       return problem(status, type === 'entity.too.large' ? 'the body is too large' : 'the request could not be read');
     }
     // The message of an unexpected error may hold anything, personal data included: log its kind and stack only.

@@ -28,7 +28,8 @@ export class RateLimitGuard implements CanActivate {
     const response = context.switchToHttp().getResponse<Response>();
     const address = request.ip ?? 'unknown';
     if (this.reflector.get<boolean>(SIGN_IN, context.getHandler())) {
-      const username = typeof request.body?.username === 'string' ? request.body.username.slice(0, 100) : '';
+      const body = request.body as { username?: unknown } | undefined;
+      const username = typeof body?.username === 'string' ? body.username.slice(0, 100) : '';
       this.take(`sign-in:${address}`, this.config.signInsPerMinute * 10, response);
       this.take(`sign-in:${address}:${username}`, this.config.signInsPerMinute, response);
     } else if (request.method !== 'GET' && request.method !== 'HEAD' && request.user) {

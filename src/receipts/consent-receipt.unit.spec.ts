@@ -32,7 +32,7 @@ const FIRST: ReceiptEvent = { kind: 'withdrawal', number: 1, data: partial };
 const SECOND: ReceiptEvent = { kind: 'withdrawal', number: 2, data: rest };
 const receipt = (event: ReceiptEvent, overrides: Partial<ConsentGiven['data']> = {}) =>
   consentReceipt({ caseId: CASE, given: { ...given, ...overrides }, event, ownerName: 'Demo Social Services', agencyNames: names, publicKey: 'PUBLIC' });
-const text = (event: ReceiptEvent, overrides: Partial<ConsentGiven['data']> = {}, earlierWithdrawals: ConsentWithdrawn['data'][] = []) => receiptText({
+const text = (event: ReceiptEvent, overrides: Partial<ConsentGiven['data']> = {}, earlierWithdrawals: Array<ConsentWithdrawn['data']> = []) => receiptText({
   receiptId: receiptId(CONSENT, event), given: { ...given, ...overrides }, event, earlierWithdrawals,
   ownerName: 'Demo Social Services', recorderName: 'Grace Caseworker', agencyNames: names,
 });

@@ -14,7 +14,7 @@ export interface ReceiptTextInput {
   readonly given: ConsentGiven['data'];
   readonly event: ReceiptEvent;
   /** Withdrawals of the same consent before `event`: to tell whether anything of the consent is left. */
-  readonly earlierWithdrawals?: readonly ConsentWithdrawn['data'][];
+  readonly earlierWithdrawals?: ReadonlyArray<ConsentWithdrawn['data']>;
   readonly ownerName: string;
   /** The directory's display name of whoever recorded the event, when the directory knows them. */
   readonly recorderName?: string;

@@ -21,7 +21,7 @@ export interface SignedReceipt {
 interface ConsentHistory {
   readonly caseId: string;
   readonly given: ConsentGiven['data'];
-  readonly withdrawals: readonly ConsentWithdrawn['data'][];
+  readonly withdrawals: ReadonlyArray<ConsentWithdrawn['data']>;
   readonly ownerName: string;
   readonly agencyNames: ReadonlyMap<string, string>;
   readonly userNames: ReadonlyMap<string, string>;

@@ -18,7 +18,7 @@ export class ReferralQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DIRECTIONS, default: 'incoming' }) @IsOptional() @IsIn(DIRECTIONS) direction?: (typeof DIRECTIONS)[number];
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ description: 'Only referrals still awaiting an answer after their respond-by deadline (none while on hold)' })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() overdue?: boolean;
+  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() overdue?: boolean;
 }
 
 

@@ -79,7 +79,8 @@ export interface CaseState {
   readonly referral: ReferralState;
   /** The consent the referral relies on. */
   readonly consent: 'live' | 'withdrawn';
-  readonly determination: 'proposed';
+  /** Every fixture's is proposed; approving or rejecting it is allowed only then. */
+  readonly determination: 'proposed' | 'approved' | 'rejected';
   readonly flags: readonly string[];
   /** The best-interests determination was proposed by the caller (else by another caseworker of the owner). */
   readonly proposedByCaller: boolean;

@@ -49,21 +49,21 @@ export type BrokenReason =
   | 'record_missing' | 'record_changed' | 'event_not_authentic' | 'unchained_record' | 'head_not_in_chain';
 
 /** What is wrong and where: `seq` names the chain entry when there is one (an unchained record has none). */
-export type BrokenLink = {
+export interface BrokenLink {
   readonly seq?: number;
   readonly kind?: string;
   readonly ref?: string;
   readonly reason: BrokenReason;
   /** A fixed phrase saying more (never a stored value). */
   readonly detail?: string;
-};
+}
 
 export type Verification =
   | { readonly verified: true; readonly entries: number; readonly head: string; readonly publishedHead?: { readonly head: string; readonly seq: number } }
   | { readonly verified: false; readonly entries: number; readonly firstBrokenLink: BrokenLink };
 
 /** A record as it is stored now: its content, or a problem found with it; undefined when it no longer exists. */
-export type StoredRecord = { readonly content: unknown; readonly problem?: { readonly reason: BrokenReason; readonly detail: string } };
+export interface StoredRecord { readonly content: unknown; readonly problem?: { readonly reason: BrokenReason; readonly detail: string } }
 
 /** A chain hash as written: 64 lower-case hex digits (entry, content and published head hashes). */
 export const CHAIN_HASH = /^[0-9a-f]{64}$/;

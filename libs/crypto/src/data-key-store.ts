@@ -149,7 +149,7 @@ export class SqlDataKeyStore implements DataKeyStore {
   private remember(id: string, key: Buffer, destroysBefore: number): Buffer {
     if (this.destroys === destroysBefore) {
       this.cache.set(id, Buffer.from(key));
-      if (this.cache.size > MAX_CACHED_KEYS) this.cache.delete(this.cache.keys().next().value as string);
+      if (this.cache.size > MAX_CACHED_KEYS) this.cache.delete(this.cache.keys().next().value!);
     }
     return key;
   }

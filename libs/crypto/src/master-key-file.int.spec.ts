@@ -32,7 +32,7 @@ describe('loadOrCreateMasterKeyFile', () => {
 
   it('refuses a file that does not hold a key, naming the file and not its contents', async () => {
     const path = join(directory, 'master.key');
-    const contents = `${MasterKey.generate().toBase64().slice(0, 30)}`;
+    const contents = MasterKey.generate().toBase64().slice(0, 30);
     await writeFile(path, contents);
     const failure = loadOrCreateMasterKeyFile(path);
     await expect(failure).rejects.toThrow(path);

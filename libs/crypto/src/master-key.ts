@@ -42,7 +42,7 @@ export class MasterKey {
           'for example the output of `openssl rand -base64 32`; the configured value is not.',
       );
     }
-    if (id !== undefined && id.trim() === '') throw new Error('master key id must not be empty');
+    if (id?.trim() === '') throw new Error('master key id must not be empty');
     return new MasterKey(key, id ?? fingerprint(key));
   }
 

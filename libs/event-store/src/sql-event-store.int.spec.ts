@@ -58,7 +58,7 @@ onPostgres('SqlEventStore on postgres: readers following global order never skip
     const db = await database!.open();
     const store = new SqlEventStore(db);
     await store.migrate();
-    const [{ schema }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const { schema } = (await db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
     return { db, store, schema };
   };
 
@@ -160,7 +160,7 @@ let farFromPowerOfTen = false;
  * from its next power of ten (a long-lived one) crosses positions only, and says so.
  */
 async function nearPowerOfTen(db: SqlDatabase): Promise<void> {
-  const [{ xid }] = await db.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+  const { xid } = (await db.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid'))[0]!;
   const burn = nextPowerOfTen(Number(xid) + 10) - Number(xid) - 5;
   if (burn <= MAX_IDS_TO_BURN[db.driver]) {
     await db.exec(`CREATE TEMP TABLE IF NOT EXISTS burnt_ids (n int);
@@ -171,7 +171,7 @@ async function nearPowerOfTen(db: SqlDatabase): Promise<void> {
     farFromPowerOfTen = true;
     console.info(`Transaction id ${xid} is more than ${MAX_IDS_TO_BURN[db.driver]} from a power of ten on ${db.driver}: only positions cross one there.`);
   }
-  const [{ last }] = await db.query<{ last: string | null }>('SELECT max(global_position)::text AS last FROM events');
+  const { last } = (await db.query<{ last: string | null }>('SELECT max(global_position)::text AS last FROM events'))[0]!;
   await db.query("SELECT setval(pg_get_serial_sequence('events', 'global_position'), $1)", [nextPowerOfTen(Number(last ?? 0) + 1000) - 5]);
 }
 

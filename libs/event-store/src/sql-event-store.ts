@@ -62,8 +62,9 @@ interface EventRow {
   stream_revision: number | string;
   event_id: string;
   event_type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
+  // jsonb: parsed by the driver, or text where it leaves it as such.
+  data: Record<string, unknown> | string;
+  metadata: Record<string, unknown> | string;
   recorded_at: Date | string;
 }
 
@@ -169,10 +170,10 @@ export class SqlEventStore implements EventStore {
     if (events.length === 0) return undefined;
     const rows = await db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])`, [events.map((e) => e.eventId)]);
     if (rows.length === 0) return undefined;
-    const byId = new Map(rows.map((row) => [String(row.event_id).toLowerCase(), row]));
+    const byId = new Map(rows.map((row) => [row.event_id.toLowerCase(), row]));
     const found = events.map((e) => byId.get(e.eventId.toLowerCase()));
     const revision0 = found[0] ? Number(found[0].stream_revision) : NaN;
-    const sameAppend = found.every((row, index) => row && row.stream_id === streamId && Number(row.stream_revision) === revision0 + index);
+    const sameAppend = found.every((row, index) => row?.stream_id === streamId && Number(row.stream_revision) === revision0 + index);
     if (!sameAppend) return undefined; // not a retry: the unique constraint will refuse the append
     const last = found[found.length - 1]!;
     return { nextExpectedRevision: Number(last.stream_revision), position: positionOf(last) };
@@ -275,10 +276,10 @@ function parsePosition(position: GlobalPosition): string {
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
-    eventId: String(row.event_id),
+    eventId: row.event_id,
     type: row.event_type,
-    data: typeof row.data === 'string' ? JSON.parse(row.data) : row.data,
-    metadata: typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata,
+    data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
+    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : row.metadata,
     streamId: row.stream_id,
     revision: Number(row.stream_revision),
     position: positionOf(row),

@@ -167,7 +167,7 @@ for (const database of testDatabases()) {
         const app = new ProjectionRunner('read-models', db, store, [counting()]);
         await app.migrate();
         const unwatch = await app.watch();
-        const [{ schema }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+        const { schema } = (await db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
         const { position } = await store.appendToStream('s-forged', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
         // Anyone connected may NOTIFY on the channel, here with a position far past every write.
         await db.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, JSON.stringify({ schema, runner: 'read-models', position: '9000000000000000000' })]);

@@ -122,7 +122,7 @@ describe('PgliteDatabase: a data directory belongs to one process', () => {
   }));
 
   it('takes over the lock of a process that has ended, and releases it on close', () => withDirectory(async (dataDir) => {
-    const ended = spawnSync('node', ['-e', '0']).pid!;
+    const ended = spawnSync('node', ['-e', '0']).pid;
     await writeFile(`${dataDir}.lock`, String(ended));
     const db = await PgliteDatabase.open(dataDir);
     expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));

@@ -30,7 +30,7 @@ for (const database of testDatabases()) {
     });
 
     it('creates the table in the database\'s own schema and round-trips an entity', async () => {
-      const [{ schema }] = await db.query<{ schema: string }>('SELECT current_schema() AS schema');
+      const { schema } = (await db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
       const tables = await db.query<{ table_schema: string }>("SELECT table_schema FROM information_schema.tables WHERE table_name = 'notes'");
       expect(tables).toEqual([{ table_schema: schema }]);
       const saved = note('first');

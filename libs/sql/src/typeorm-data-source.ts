@@ -26,8 +26,8 @@ export async function createTypeOrmDataSource(
         handedOut = true;
         callback(null, client, () => release());
         await released;
-      }).catch((error: Error) => {
-        if (!handedOut) callback(error);
+      }).catch((error: unknown) => {
+        if (!handedOut) callback(error as Error);
       });
     }
 
@@ -44,6 +44,6 @@ export async function createTypeOrmDataSource(
     synchronize: options.synchronize ?? false,
     logging: options.logging ?? false,
     installExtensions: false,
-  } as DataSourceOptions);
+  });
   return dataSource.initialize();
 }
