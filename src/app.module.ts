@@ -4,6 +4,7 @@ import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { ConsentExpiryModule } from './consent-expiry/consent-expiry.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
+import { FeedsModule } from './feeds/feed-keys.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -16,6 +17,6 @@ import { ReportsModule } from './reports/reports.module.js';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [PersistenceModule.forRoot(config, prepareSchema), IdentityModule, DirectoryModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule] };
+    return { module: AppModule, imports: [PersistenceModule.forRoot(config, prepareSchema), IdentityModule, DirectoryModule, AuditModule, CasesModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule, FeedsModule] };
   }
 }
