@@ -45,7 +45,8 @@ const held = (view: RecipientView | undefined): string[] =>
  * between (the expiry process then records its consequence) also reads as a redaction.
  */
 export function feedChanges(before: CaseRecord | undefined, after: CaseRecord | undefined): FeedChange[] {
-  if (!after) return [];
+  // An erased case's key has had its tombstone: nothing may follow it (not even the referrals the erasure withdrew).
+  if (!after || before?.erased) return [];
   if (after.erased && !before?.erased) return recipientsOf(after).map((agency) => ({ agency, kind: 'erasure' as const, delete: [] }));
   return recipientsOf(after).flatMap((agency): FeedChange[] => {
     const was = before && agencyView(before, agency, before.updatedAt);

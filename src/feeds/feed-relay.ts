@@ -86,7 +86,9 @@ export class FeedRelay {
       const caseId = head.caseId;
       folded.forEach(({ before, after }, index) => {
         const messageId = stream[index]!.eventId;
-        if (inBatch.has(messageId)) for (const change of feedChanges(before, after)) changes.push({ ...change, caseId, messageId, head });
+        if (!inBatch.has(messageId)) return;
+        // Of an erased case only the tombstone goes out, also when older events are relayed late.
+        for (const change of feedChanges(before, after)) if (!head.erased || change.kind === 'erasure') changes.push({ ...change, caseId, messageId, head });
       });
     }
     const keys = await feedKeysOf(this.db, [...new Set(changes.map((c) => c.agency.agencyId))]);

@@ -3,7 +3,7 @@ import { ConfigError } from '../config/app-config.js';
 import type { FeedPublisher } from './feed-relay.js';
 import { FEED_TOPIC_CONFIG, type FeedRecord } from './feed-message.js';
 
-const { Kafka, logLevel } = kafkajs;
+const { Kafka, Partitioners, logLevel } = kafkajs;
 
 /** The relay's Kafka settings, read from the environment; a wrong one stops the start naming it. */
 export interface KafkaSettings {
@@ -61,6 +61,8 @@ export class KafkaFeedPublisher implements FeedPublisher {
       // Idempotence keeps order across retries only with one request in flight per connection.
       ...(settings.idempotent ? { maxInFlightRequests: 1 } : {}),
       allowAutoTopicCreation: !settings.createTopics,
+      // Keyed records: the case id alone chooses the partition (murmur2, as the Java client does).
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
 
