@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { JWK } from 'jose';
 import { MasterKey, PersonalDataCipher, SqlDataKeyStore } from '../libs/crypto/index.js';
-import { type CaseCommand, type CaseEvent, type Sealed, caseDecider } from '../libs/domain/index.js';
+import type { CaseEvent } from '../libs/domain/index.js';
 import { SqlEventStore } from '../libs/event-store/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { freshSchema, urlAs } from '../libs/testing/index.js';
-import { WORKLOAD_AGENCIES, caseCommands, workloadCaseId } from '../bench/case-workload.js';
+import { WORKLOAD_AGENCIES } from '../bench/case-workload.js';
+import { appendSealedCase } from '../bench/feed-latency.js';
 import { FeedKeys } from '../src/feeds/feed-keys.js';
 import { Clock } from '../src/platform/clock.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
@@ -24,25 +25,6 @@ const CASES = 150;
 const RELAYED = new Set<CaseEvent['type']>(['ReferralRequested', 'ReferralAcknowledged', 'ConsentWithdrawn', 'ReferralWithdrawn']);
 const shelter = WORKLOAD_AGENCIES.shelter.agencyId;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Case `n` of the bench workload, its personal data sealed for real (the relay opens it), one append per command. */
-async function appendSealedCase(store: SqlEventStore, cipher: PersonalDataCipher, n: number): Promise<string[]> {
-  const caseId = workloadCaseId(n);
-  const seal = async (category: string) => (await cipher.encrypt(caseId, category, { note: `crash test ${category} ${n}` })) as unknown as Sealed;
-  const personalData = { identity: await seal('identity'), location: await seal('location') };
-  let state = caseDecider.initialState();
-  const relayed: string[] = [];
-  let revision = -1;
-  for (const command of caseCommands(n, new Date().toISOString())) {
-    const decided = caseDecider.decide((command.type === 'OpenCase' ? { ...command, personalData } : command) as CaseCommand, state);
-    state = decided.reduce(caseDecider.evolve, state);
-    const events = decided.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} }));
-    await store.appendToStream(`case-${caseId}`, events, { expectedRevision: revision < 0 ? 'no_stream' : revision });
-    revision += events.length;
-    relayed.push(...events.filter((e) => RELAYED.has(e.type as CaseEvent['type'])).map((e) => e.eventId));
-  }
-  return relayed;
-}
 
 // The embedded database belongs to one process, so a relay process of its own exists only on PostgreSQL.
 if (!url) console.info('DATABASE_URL is not set: the relay-process crash test needs PostgreSQL and is skipped.');
@@ -70,7 +52,7 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
     const keys = await partnerKeyPair();
     privateJwk = keys.privateJwk;
     await new FeedKeys(db, new Clock()).register({ userId: 'test', agencyId: shelter, agencyKind: 'shelter', role: 'agency_admin' }, keys.publicJwk as Record<string, unknown>);
-    for (let n = 0; n < CASES; n++) expected.push(...await appendSealedCase(store, cipher, n));
+    for (let n = 0; n < CASES; n++) expected.push(...(await appendSealedCase(store, cipher, n)).filter((e) => RELAYED.has(e.type as CaseEvent['type'])).map((e) => e.eventId));
     env = {
       ...process.env, DATABASE_URL: withOptions(urlAs(url!, DATABASE_ROLES.app), `-c search_path=${schema.name}`), MASTER_KEY: masterKey,
       KAFKA_BROKERS: TEST_BROKERS, KAFKA_IDEMPOTENT: 'false', KAFKA_CREATE_TOPICS: 'false', RELAY_BATCH_SIZE: '10',

@@ -41,12 +41,16 @@ export async function feedPublicKey(offered: Record<string, unknown>): Promise<F
   return { ...members, kid: await calculateJwkThumbprint(members, 'sha256') } as FeedPublicJwk;
 }
 
+/** Imported once per key (kid is the key's thumbprint, so a replaced key is a new entry). */
+const imported = new Map<string, ReturnType<typeof importJWK>>();
+
 /** The value encrypted to the agency's key; `messageId` is bound into the protected header too. */
 export async function encryptForAgency(jwk: FeedPublicJwk, messageId: string, value: unknown): Promise<string> {
   const alg = algorithmFor(jwk);
+  if (!imported.has(jwk.kid)) imported.set(jwk.kid, importJWK(jwk, alg));
   return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(value)))
     .setProtectedHeader({ alg, enc: 'A256GCM', kid: jwk.kid, cty: 'application/json', mid: messageId })
-    .encrypt(await importJWK(jwk, alg));
+    .encrypt(await imported.get(jwk.kid)!);
 }
 
 /**
