@@ -23,9 +23,12 @@ async function main(): Promise<void> {
       'from-beginning': { type: 'boolean', default: false },
     },
   });
-  if (!values.agency || !values.key) throw new Error('usage: npm run feed:consume -- --agency <agency id> --key <private JWK file> [--brokers host:port] [--from-beginning]');
+  if (!values.agency || !values.key) {
+    throw new Error('usage: npm run feed:consume -- --agency <id> --key <private JWK file> [--brokers host:port] [--from-beginning]');
+  }
   const privateJwk = JSON.parse(await readFile(values.key, 'utf8')) as JWK;
-  const settings = kafkaSettings({ ...process.env, ...(values.brokers ? { KAFKA_BROKERS: values.brokers } : {}), KAFKA_CLIENT_ID: 'feed-consume' });
+  const brokers = values.brokers ? { KAFKA_BROKERS: values.brokers } : {};
+  const settings = kafkaSettings({ ...process.env, ...brokers, KAFKA_CLIENT_ID: 'feed-consume' });
   // The test broker (librdkafka's mock) holds the first rebalance 3 s: a shorter session never joins.
   const consumer = kafkaClient(settings).consumer({ groupId: values.group ?? `feed-consume-${values.agency}`, sessionTimeout: 10_000 });
   const seen = new Set<string>();

@@ -31,8 +31,12 @@ export async function feedPublicKey(offered: Record<string, unknown>): Promise<F
   // A private key sent here would sit in the service's database: refuse it rather than strip it.
   if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new UnusableFeedKeyError('send the public key only, never the private key');
   algorithmFor(jwk);
-  const members = jwk.kty === 'RSA' ? { kty: jwk.kty, n: jwk.n, e: jwk.e } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) };
-  if (jwk.kty === 'RSA' && Buffer.from(String(jwk.n ?? ''), 'base64url').length < 256) throw new UnusableFeedKeyError('an RSA key must have at least 2048 bits');
+  const members = jwk.kty === 'RSA'
+    ? { kty: jwk.kty, n: jwk.n, e: jwk.e }
+    : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) };
+  if (jwk.kty === 'RSA' && Buffer.from(String(jwk.n ?? ''), 'base64url').length < 256) {
+    throw new UnusableFeedKeyError('an RSA key must have at least 2048 bits');
+  }
   try {
     await importJWK(members, algorithmFor(jwk));
   } catch {

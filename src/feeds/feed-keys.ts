@@ -23,7 +23,10 @@ CREATE TABLE IF NOT EXISTS feed_relay_checkpoints (
 );`;
 
 export class RegisterFeedKeyDto {
-  @ApiProperty({ description: 'The public JWK the feed encrypts to: EC P-256/P-384/P-521, X25519 or RSA of at least 2048 bits', example: { kty: 'EC', crv: 'P-256', x: '…', y: '…' } })
+  @ApiProperty({
+    description: 'The public JWK the feed encrypts to: EC P-256/P-384/P-521, X25519 or RSA of at least 2048 bits',
+    example: { kty: 'EC', crv: 'P-256', x: '…', y: '…' },
+  })
   @IsObject() jwk!: Record<string, unknown>;
 }
 
@@ -40,7 +43,8 @@ export class FeedKeys {
     const registeredAt = this.clock.now();
     await this.db.query(
       `INSERT INTO agency_feed_keys (agency_id, jwk, registered_at, registered_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency_id) DO UPDATE SET jwk = EXCLUDED.jwk, registered_at = EXCLUDED.registered_at, registered_by = EXCLUDED.registered_by`,
+       ON CONFLICT (agency_id) DO UPDATE
+         SET jwk = EXCLUDED.jwk, registered_at = EXCLUDED.registered_at, registered_by = EXCLUDED.registered_by`,
       [admin.agencyId, JSON.stringify(jwk), registeredAt, admin.userId],
     );
     return { kid: jwk.kid, registeredAt };
@@ -57,7 +61,8 @@ export class FeedKeys {
 /** The registered keys of some agencies (the relay's read, on its own connection). */
 export async function feedKeysOf(db: SqlClient, agencyIds: readonly string[]): Promise<Map<string, FeedPublicJwk>> {
   if (agencyIds.length === 0) return new Map();
-  const rows = await db.query<{ agency_id: string; jwk: FeedPublicJwk }>('SELECT agency_id, jwk FROM agency_feed_keys WHERE agency_id = ANY($1::uuid[])', [[...agencyIds]]);
+  const rows = await db.query<{ agency_id: string; jwk: FeedPublicJwk }>(
+    'SELECT agency_id, jwk FROM agency_feed_keys WHERE agency_id = ANY($1::uuid[])', [[...agencyIds]]);
   return new Map(rows.map((r) => [r.agency_id, r.jwk]));
 }
 

@@ -46,7 +46,8 @@ export class FeedRelay {
   }
 
   async checkpoint(): Promise<GlobalPosition | null> {
-    const [row] = await this.db.query<{ position: string | null }>('SELECT position FROM feed_relay_checkpoints WHERE relay = $1', [this.name]);
+    const [row] = await this.db.query<{ position: string | null }>(
+      'SELECT position FROM feed_relay_checkpoints WHERE relay = $1', [this.name]);
     return row?.position ?? null;
   }
 
@@ -88,7 +89,9 @@ export class FeedRelay {
         const messageId = stream[index]!.eventId;
         if (!inBatch.has(messageId)) return;
         // Of an erased case only the tombstone goes out, also when older events are relayed late.
-        for (const change of feedChanges(before, after)) if (!head.erased || change.kind === 'erasure') changes.push({ ...change, caseId, messageId, head });
+        for (const change of feedChanges(before, after)) {
+          if (!head.erased || change.kind === 'erasure') changes.push({ ...change, caseId, messageId, head });
+        }
       });
     }
     const keys = await feedKeysOf(this.db, [...new Set(changes.map((c) => c.agency.agencyId))]);
@@ -109,7 +112,8 @@ export class FeedRelay {
       if (!views.has(viewKey)) views.set(viewKey, this.openedView(change.head, change.agency, at));
       const view = await views.get(viewKey)!;
       if (!view) continue;
-      records.push({ topic, key: change.caseId, value: Buffer.from(JSON.stringify(await this.message(change, change.kind, key, view, at))), headers });
+      const message = await this.message(change, change.kind, key, view, at);
+      records.push({ topic, key: change.caseId, value: Buffer.from(JSON.stringify(message)), headers });
     }
     return records;
   }
@@ -131,10 +135,12 @@ export class FeedRelay {
     const caseId = view.caseId;
     const categories = [...Object.keys(view.personalData), ...(view.referrals.some((r) => r.note) ? ['notes'] : [])];
     const relay = { userId: 'feed-relay', agencyId: agency.agencyId, agencyKind: agency.agencyKind, role: 'partner_system' as const };
-    await this.accessLog.record(relay, caseId, categories, { referrals: view.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) }, at);
+    const basis = { referrals: view.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) };
+    await this.accessLog.record(relay, caseId, categories, basis, at);
     const personalData: Record<string, unknown> = {};
     for (const [category, sealed] of Object.entries(view.personalData)) personalData[category] = await this.open(caseId, category, sealed!);
-    const referrals = await Promise.all(view.referrals.map(async (r) => (r.note ? { ...r, note: await this.open(caseId, sealedField.referralNote(r.referralId), r.note) } : r)));
+    const referrals = await Promise.all(view.referrals.map(async (r) =>
+      (r.note ? { ...r, note: await this.open(caseId, sealedField.referralNote(r.referralId), r.note) } : r)));
     return { ...view, personalData, referrals };
   }
 

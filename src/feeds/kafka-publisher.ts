@@ -33,7 +33,9 @@ export function kafkaSettings(env: NodeJS.ProcessEnv): KafkaSettings {
     throw new ConfigError('KAFKA_SASL_MECHANISM', 'is plain, scram-sha-256 or scram-sha-512');
   }
   const [username, password] = [env['KAFKA_SASL_USERNAME'], env['KAFKA_SASL_PASSWORD']];
-  if (mechanism && (!username || !password)) throw new ConfigError('KAFKA_SASL_USERNAME', 'and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
+  if (mechanism && (!username || !password)) {
+    throw new ConfigError('KAFKA_SASL_USERNAME', 'and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
+  }
   return {
     brokers,
     clientId: env['KAFKA_CLIENT_ID'] || 'referrals-feed-relay',
@@ -94,7 +96,8 @@ export class KafkaFeedPublisher implements FeedPublisher {
       const admin = kafkaClient(this.settings).admin();
       await admin.connect();
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, configEntries: [...FEED_TOPIC_CONFIG] })) });
+        const created = missing.map((topic) => ({ topic, configEntries: [...FEED_TOPIC_CONFIG] }));
+        await admin.createTopics({ waitForLeaders: true, topics: created });
       } finally {
         await admin.disconnect();
       }

@@ -22,7 +22,9 @@ function batchSize(env: NodeJS.ProcessEnv): number {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, process.cwd(), false);
-  if (!config.databaseUrl) throw new ConfigError('DATABASE_URL', 'is required: the relay runs beside the service on PostgreSQL (the embedded database belongs to one process)');
+  if (!config.databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'is required: the relay runs beside the service on PostgreSQL (PGlite belongs to one process)');
+  }
   if (!config.masterKey) throw new ConfigError('MASTER_KEY', 'is required: the relay opens personal data to encrypt it for each agency');
   const kafka = kafkaSettings(process.env);
   const size = batchSize(process.env);
