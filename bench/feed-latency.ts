@@ -28,14 +28,18 @@ import { quantile } from './load.js';
 const MOCK_BROKER = 'test/support/kafka-mock-broker/kafka-mock-broker';
 
 /** Case `n` of the workload with its personal data sealed for real (the relay opens it), one append per command; the ids of its events. */
-export async function appendSealedCase(store: EventStore, cipher: PersonalDataCipher, n: number): Promise<Array<{ eventId: string; type: string }>> {
+export async function appendSealedCase(
+  store: EventStore, cipher: PersonalDataCipher, n: number,
+): Promise<Array<{ eventId: string; type: string }>> {
   const caseId = workloadCaseId(n);
-  const seal = async (category: string) => (await cipher.encrypt(caseId, category, { note: `workload ${category} ${n}` })) as unknown as Sealed;
+  const seal = async (category: string) =>
+    (await cipher.encrypt(caseId, category, { note: `workload ${category} ${n}` })) as unknown as Sealed;
   const personalData = { identity: await seal('identity'), location: await seal('location') };
   let state = caseDecider.initialState();
   const appended: Array<{ eventId: string; type: string }> = [];
   for (const command of caseCommands(n, new Date().toISOString())) {
-    const decided: CaseEvent[] = caseDecider.decide((command.type === 'OpenCase' ? { ...command, personalData } : command) as CaseCommand, state);
+    const sealed = (command.type === 'OpenCase' ? { ...command, personalData } : command) as CaseCommand;
+    const decided: CaseEvent[] = caseDecider.decide(sealed, state);
     state = decided.reduce(caseDecider.evolve, state);
     const events = decided.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} }));
     await store.appendToStream(`case-${caseId}`, events, { expectedRevision: appended.length === 0 ? 'no_stream' : appended.length - 1 });
@@ -60,24 +64,29 @@ export async function feedLatencyBenchmark(db: SqlDatabase, samples: number): Pr
   const given = process.env.KAFKA_BENCH_BROKERS;
   const mock = given ? undefined : await mockBroker();
   if (!given && !mock) {
-    console.log('\n  withdrawal → Kafka redaction: skipped (no KAFKA_BENCH_BROKERS, and the mock broker is not built: test/support/kafka-mock-broker/build.sh)');
+    console.log('\n  withdrawal → Kafka redaction: skipped (no KAFKA_BENCH_BROKERS, no mock broker built)');
     return undefined;
   }
   // The mock broker has no CreateTopics and no idempotent producer.
-  const kafka: KafkaSettings = { brokers: (given ?? mock!.brokers).split(','), clientId: 'feed-bench', idempotent: !!given, createTopics: !!given, ssl: false };
-  console.log(`\n  withdrawal → redaction at the agency's Kafka consumer: ${samples} withdrawals while other cases are written (${given ? 'KAFKA_BENCH_BROKERS' : 'librdkafka mock broker'})`);
+  const kafka: KafkaSettings = {
+    brokers: (given ?? mock!.brokers).split(','), clientId: 'feed-bench', idempotent: !!given, createTopics: !!given, ssl: false,
+  };
+  const broker = given ? 'KAFKA_BENCH_BROKERS' : 'librdkafka mock broker';
+  console.log(`\n  withdrawal → redaction at the agency's Kafka consumer: ${samples} withdrawals amid steady writes (${broker})`);
   await migrateSchema(db);
   const store = new SqlEventStore(db, { pollIntervalMs: 200 });
   const cipher = new PersonalDataCipher(new SqlDataKeyStore(db, MasterKey.fromBase64(randomBytes(32).toString('base64'))));
   const shelter = WORKLOAD_AGENCIES.shelter;
   const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { extractable: true });
   const privateJwk = await exportJWK(privateKey);
-  await new FeedKeys(db, new Clock()).register({ userId: 'bench', agencyId: shelter.agencyId, agencyKind: shelter.agencyKind, role: 'agency_admin' }, await exportJWK(publicKey) as Record<string, unknown>);
+  const admin = { userId: 'bench', agencyId: shelter.agencyId, agencyKind: shelter.agencyKind, role: 'agency_admin' as const };
+  await new FeedKeys(db, new Clock()).register(admin, await exportJWK(publicKey) as Record<string, unknown>);
 
   const publisher = new KafkaFeedPublisher(kafka);
   await publisher.connect();
   const stop = new AbortController();
-  const relaying = new FeedRelay(db, store, cipher, new AccessLog(db), publisher, { batchSize: 200, now: () => new Date().toISOString() }).run(stop.signal);
+  const relay = new FeedRelay(db, store, cipher, new AccessLog(db), publisher, { batchSize: 200, now: () => new Date().toISOString() });
+  const relaying = relay.run(stop.signal);
   // The partner: a consumer group of its own, short fetch waits, decrypting every message as it must to act on it.
   const redacted = new Map<string, bigint>();
   let received = 0;
