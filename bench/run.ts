@@ -30,6 +30,7 @@ import { trailDetails } from '../src/audit/trail-details.js';
 import { READ_MODELS } from '../src/read-models.js';
 import { type KurrentDbAppendFigures, kurrentDbAppendBenchmark } from './kurrentdb-append.js';
 import { WORKLOAD_AGENCIES, appendCase, decideCase, withdrawConsent, workloadCaseId } from './case-workload.js';
+import { feedLatencyBenchmark } from './feed-latency.js';
 import type { ServerAnswer, ServerRequest } from './http-server.js';
 import { type LoadResult, load, quantile, send } from './load.js';
 
@@ -64,6 +65,7 @@ interface Figures {
   appendBatch?: { raw: number; store: number };
   rebuild?: { raw: number; rebuild: number; events: number };
   propagation?: { p50: number; p99: number };
+  feed?: { p50: number; p99: number };
   http?: {
     service: LoadResult; bare: LoadResult; probe: { p50: number; p99: number };
     loopP50: number; loopP99: number; loopMax: number; rssIdle: number; rssLoad: number; bareRssIdle: number;
@@ -282,6 +284,11 @@ async function propagationBenchmark(db: SqlDatabase, figures: Figures) {
   figures.propagation = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }
 
+async function feedBenchmark(db: SqlDatabase, figures: Figures) {
+  const feed = await feedLatencyBenchmark(db, SAMPLES);
+  if (feed) figures.feed = feed;
+}
+
 /** A server process of bench/http-server.ts, and a way to ask it things. */
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ port: number; ask: (type: ServerRequest['type']) => Promise<ServerAnswer>; child: ChildProcess }> {
   const child = fork(new URL('./http-server.js', import.meta.url), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -425,6 +432,7 @@ function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures)
     ['service RSS idle (fresh data directory) / under load (MB)', (f) => f.http ? `${fmt(f.http.rssIdle)} / ${fmt(f.http.rssLoad)}` : '—', '< 300 idle (embedded)'],
     ['bare route RSS idle (MB)', (f) => f.http ? fmt(f.http.bareRssIdle) : '—', ''],
     ['withdrawal → recipient view p50 / p99 (ms)', (f) => f.propagation ? `${fmt(f.propagation.p50)} / ${fmt(f.propagation.p99)}` : '—', 'p99 < 100'],
+    ['withdrawal → redaction at the agency\'s Kafka consumer p50 / p99 (ms)', (f) => f.feed ? `${fmt(f.feed.p50)} / ${fmt(f.feed.p99)}` : '—', 'p99 < 1000 (issue 14)'],
     ['rebuild / raw batched INSERT', (f) => f.rebuild ? `${fmt(f.rebuild.rebuild / f.rebuild.raw, 2)} (${fmt(f.rebuild.rebuild)} / ${fmt(f.rebuild.raw)} per s, ${f.rebuild.events} events)` : '—',
       '≥ 0.8 (PostgreSQL)'],
     ['append 1 event / raw INSERT 1 row', (f) => f.appendSingle ? `${fmt(f.appendSingle.store / f.appendSingle.raw, 2)} (${fmt(f.appendSingle.store)} / ${fmt(f.appendSingle.raw)} per s)` : '—', ''],
@@ -453,7 +461,7 @@ async function main() {
     const figures: Figures = (all.PGlite = {});
     console.log('\nPGlite (data directories on disk)');
     // A fresh database per measure: each replays only its own events.
-    for (const [name, bench] of [['appends', appendBenchmark], ['rebuild', rebuildBenchmark], ['propagation', propagationBenchmark]] as const) {
+    for (const [name, bench] of [['appends', appendBenchmark], ['rebuild', rebuildBenchmark], ['propagation', propagationBenchmark], ['feed', feedBenchmark]] as const) {
       const db = await PgliteDatabase.open(join(dir, name));
       try {
         await bench(db, figures);
@@ -472,12 +480,12 @@ async function main() {
     const figures: Figures = (all.PostgreSQL = {});
     console.log('\nPostgreSQL');
     const prefix = `bench_${randomBytes(4).toString('hex')}`;
-    const schemas = ['appends', 'rebuild', 'propagation', 'service', 'bare'].map((s) => `${prefix}_${s}`);
+    const schemas = ['appends', 'rebuild', 'propagation', 'feed', 'service', 'bare'].map((s) => `${prefix}_${s}`);
     const admin = await PostgresDatabase.open(url, { max: 1 });
     await admin.exec(schemas.map((s) => `CREATE SCHEMA ${s};`).join('\n'));
     const httpDir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
     try {
-      for (const [name, bench] of [['appends', appendBenchmark], ['rebuild', rebuildBenchmark], ['propagation', propagationBenchmark]] as const) {
+      for (const [name, bench] of [['appends', appendBenchmark], ['rebuild', rebuildBenchmark], ['propagation', propagationBenchmark], ['feed', feedBenchmark]] as const) {
         const db = await PostgresDatabase.open(url, { searchPath: `${prefix}_${name}` });
         try {
           await bench(db, figures);

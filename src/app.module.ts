@@ -4,6 +4,7 @@ import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { ConsentExpiryModule } from './consent-expiry/consent-expiry.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
+import { FeedsModule } from './feeds/feed-keys.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
@@ -22,7 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PersistenceModule.forRoot(config, prepareSchema), PlatformModule, IdentityModule, DirectoryModule, AuditModule, CasesModule,
-        ProjectionsModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule,
+        ProjectionsModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule, FeedsModule,
       ],
     };
   }

@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   // An agency's administrator issues and revokes its partner systems' keys and manages its users.
   'api-key.manage': ['agency_admin'],
   'user.manage': ['agency_admin'],
+  // The public key the agency's Kafka feed is encrypted to (src/feeds).
+  'feed-key.manage': ['agency_admin'],
   'agency.manage': ['network_coordinator'],
   // Anonymous statistics of the whole network and the service map: the coordinator's, and nobody holding cases.
   'report.read': ['network_coordinator'],

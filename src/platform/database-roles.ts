@@ -44,6 +44,9 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, Partial<Record<Grantee, s
   referral_facts: { app: 'SELECT', projector: 'SELECT, INSERT, UPDATE, DELETE' },
   // The consent-expiry process (app) removes a deadline once it acted on it.
   consent_deadlines: { app: 'SELECT, DELETE', projector: 'SELECT, INSERT, UPDATE, DELETE' },
+  // The feed relay (npm run relay) logs in as the app: it opens personal data to encrypt it for each agency.
+  agency_feed_keys: { app: 'SELECT, INSERT, UPDATE' },
+  feed_relay_checkpoints: { app: 'SELECT, INSERT, UPDATE' },
 };
 
 /**

@@ -6,6 +6,7 @@ import { type SqlDatabase, sqlState } from '../../libs/sql/index.js';
 import { ACCESS_LOG_SCHEMA } from '../audit/access-log.js';
 import { AUDIT_CHAIN_SCHEMA } from '../audit/audit-chain.js';
 import { DIRECTORY_SCHEMA } from '../directory/directory.schema.js';
+import { FEEDS_SCHEMA } from '../feeds/feed-keys.js';
 import { IDENTITY_SCHEMA } from '../identity/directory.schema.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from '../read-models.js';
 import { DATABASE_ROLES, grantsScript, missingRoles } from './database-roles.js';
@@ -36,6 +37,7 @@ async function schemaScript(): Promise<{ script: string; fingerprint: string }> 
     DIRECTORY_SCHEMA,
     ACCESS_LOG_SCHEMA,
     AUDIT_CHAIN_SCHEMA,
+    FEEDS_SCHEMA,
     await capture((db) => new ProjectionRunner(READ_MODELS_RUNNER, db, new SqlEventStore(db), READ_MODELS).migrate()),
     'CREATE TABLE IF NOT EXISTS schema_version (fingerprint text PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now());',
     grantsScript(),

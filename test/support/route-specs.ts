@@ -169,6 +169,9 @@ export const ALL_MARKERS = Object.keys(MARKERS) as Marker[];
 export const MARKER_PATTERN = /ZQX[A-Z]/g;
 
 /** A child's case with a value in every personal category; `tag` makes the values of each case distinct. */
+/** A public key an agency admin registers for its feed (any valid one: the matrix never decrypts). */
+const MATRIX_FEED_KEY = { kty: 'EC', crv: 'P-256', x: 'F7-NIO8skEbyghErPhYWoSpqaOE3xCgqBRpIu0CqMWw', y: 'kOfivdaPS3Pw9RwCh42YKypALIvFs2ldXiIQ7K8x9cA' };
+
 export const childCase = (tag: string) => ({
   source: 'observation', ageGroup: 'child', indicators: ['work.forced_to_work'],
   person: {
@@ -364,6 +367,19 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     body: (f) => ({ name: `matrix key ${f.unique}` }),
   },
   { method: 'POST', path: '/agency/api-keys/:keyId/revocation', action: 'api-key.manage', scope: 'api-key', who: 'own-agency-target', success: 200, target: 'keyId' },
+  {
+    method: 'PUT', path: '/agency/feed-key', action: 'feed-key.manage', scope: 'none', who: 'any-agency', success: 200,
+    body: () => ({ jwk: MATRIX_FEED_KEY }),
+  },
+  {
+    method: 'GET', path: '/agency/feed-key', action: 'feed-key.manage', scope: 'none', who: 'any-agency', success: 200,
+    verify: async (p) => {
+      // Registered by the PUT above or not yet: either way the caller's own agency's key and no other.
+      const [mine] = await p.query<{ kid: string }>("SELECT jwk->>'kid' AS kid FROM agency_feed_keys WHERE agency_id = $1", [p.callerAgencyId]);
+      const body = p.response.body as { registered: boolean; jwk?: { kid: string } };
+      expect(body.registered ? body.jwk?.kid : undefined).toBe(mine?.kid);
+    },
+  },
 
   // --- cases: open, list, read (src/cases/cases.controller.ts, case-writes.service.ts, case-reader.service.ts) ---
   { method: 'POST', path: '/cases', action: 'case.open', scope: 'none', who: 'any-agency', success: 201, body: (f) => childCase(`open-${f.unique}`) },
