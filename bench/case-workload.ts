@@ -4,12 +4,22 @@ import type { EventStore } from '../libs/event-store/index.js';
 
 /** Fictional agencies; the read models need their ids and kinds only. */
 export const WORKLOAD_AGENCIES = {
-  owner: { userId: '00000000-0000-4000-8000-00000000a001', agencyId: '00000000-0000-4000-8000-0000000000a1', agencyKind: 'government_social_service' },
+  owner: {
+    userId: '00000000-0000-4000-8000-00000000a001',
+    agencyId: '00000000-0000-4000-8000-0000000000a1',
+    agencyKind: 'government_social_service',
+  },
   shelter: { userId: '00000000-0000-4000-8000-00000000b001', agencyId: '00000000-0000-4000-8000-0000000000b1', agencyKind: 'shelter' },
 } as const;
 
 /** Stand-in ciphertext of the size real sealed values have; the read models never open it. */
-const sealed = (): Sealed => ({ alg: 'A256GCM', v: 1, iv: randomBytes(12).toString('base64url'), ct: randomBytes(120).toString('base64url'), tag: randomBytes(16).toString('base64url') });
+const sealed = (): Sealed => ({
+  alg: 'A256GCM',
+  v: 1,
+  iv: randomBytes(12).toString('base64url'),
+  ct: randomBytes(120).toString('base64url'),
+  tag: randomBytes(16).toString('base64url'),
+});
 
 const id = (kind: number, n: number) => `00000000-0000-4000-8${kind.toString(16).padStart(3, '0')}-${n.toString(16).padStart(12, '0')}`;
 
@@ -22,12 +32,48 @@ export function caseCommands(n: number, at: string): CaseCommand[] {
   const { owner, shelter } = WORKLOAD_AGENCIES;
   const caseId = id(1, n);
   const commands: CaseCommand[] = [
-    { type: 'OpenCase', actor: owner, at, caseId, source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', personalData: { identity: sealed(), location: sealed() } },
     {
-      type: 'GiveConsent', actor: owner, at, consentId: id(2, n), grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'n-1',
-      provisions: [{ provisionId: id(3, n), recipient: { agencyId: shelter.agencyId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'], validFrom: at }],
+      type: 'OpenCase',
+      actor: owner,
+      at,
+      caseId,
+      source: 'observation',
+      indicators: ['work.forced_to_work'],
+      ageGroup: 'adult',
+      personalData: { identity: sealed(), location: sealed() },
     },
-    { type: 'RequestReferral', actor: owner, at, referralId: id(4, n), recipient: { agencyId: shelter.agencyId, agencyKind: shelter.agencyKind }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'high', sharedCategories: ['identity'] },
+    {
+      type: 'GiveConsent',
+      actor: owner,
+      at,
+      consentId: id(2, n),
+      grantor: 'person',
+      method: 'verbal',
+      language: 'ha',
+      interpreterUsed: true,
+      noticeVersion: 'n-1',
+      provisions: [
+        {
+          provisionId: id(3, n),
+          recipient: { agencyId: shelter.agencyId },
+          purpose: 'service_provision',
+          serviceTypes: ['shelter'],
+          categories: ['identity', 'safety'],
+          validFrom: at,
+        },
+      ],
+    },
+    {
+      type: 'RequestReferral',
+      actor: owner,
+      at,
+      referralId: id(4, n),
+      recipient: { agencyId: shelter.agencyId, agencyKind: shelter.agencyKind },
+      purpose: 'service_provision',
+      serviceType: 'shelter',
+      urgency: 'high',
+      sharedCategories: ['identity'],
+    },
     { type: 'AcknowledgeReferral', actor: shelter, at, referralId: id(4, n) },
   ];
   if (n % 3 === 0) commands.push({ type: 'WithdrawConsent', actor: owner, at, consentId: id(2, n) });
@@ -50,9 +96,13 @@ export function decideCase(n: number, at: string): CaseEvent[][] {
 export async function appendCase(store: EventStore, n: number, at = new Date().toISOString()): Promise<number> {
   let count = 0;
   for (const events of decideCase(n, at)) {
-    await store.appendToStream(`case-${workloadCaseId(n)}`, events.map((e, i) => ({ eventId: id(5, n * 64 + count + i), type: e.type, data: e.data, metadata: { occurredAt: at } })), {
-      expectedRevision: count === 0 ? 'no_stream' : count - 1,
-    });
+    await store.appendToStream(
+      `case-${workloadCaseId(n)}`,
+      events.map((e, i) => ({ eventId: id(5, n * 64 + count + i), type: e.type, data: e.data, metadata: { occurredAt: at } })),
+      {
+        expectedRevision: count === 0 ? 'no_stream' : count - 1,
+      },
+    );
     count += events.length;
   }
   return count;
@@ -64,7 +114,11 @@ export async function withdrawConsent(store: EventStore, n: number, at = new Dat
   const recorded = await store.readStream(stream);
   const state = recorded.reduce((s, e) => caseDecider.evolve(s, { type: e.type, data: e.data } as CaseEvent), caseDecider.initialState());
   const events = caseDecider.decide({ type: 'WithdrawConsent', actor: WORKLOAD_AGENCIES.owner, at, consentId: id(2, n) }, state);
-  await store.appendToStream(stream, events.map((e, i) => ({ eventId: id(6, n * 64 + i), type: e.type, data: e.data, metadata: { occurredAt: at } })), {
-    expectedRevision: recorded.length - 1,
-  });
+  await store.appendToStream(
+    stream,
+    events.map((e, i) => ({ eventId: id(6, n * 64 + i), type: e.type, data: e.data, metadata: { occurredAt: at } })),
+    {
+      expectedRevision: recorded.length - 1,
+    },
+  );
 }

@@ -52,14 +52,24 @@ const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-event-loop-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DEMO_NETWORK: 'true', WRITES_PER_MINUTE: '100000', SIGN_INS_PER_MINUTE: '10000' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DEMO_NETWORK: 'true',
+    WRITES_PER_MINUTE: '100000',
+    SIGN_INS_PER_MINUTE: '10000',
+  };
   delete env.DATABASE_URL;
   const app = await createApp(loadConfig(env), { logger: new ConsoleLogger('bench', { logLevels: ['error', 'warn'] }) });
   try {
     await app.listen(0, '127.0.0.1');
     const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const password = (await readFile(join(dataDir, 'demo-password'), 'utf8')).trim();
-    const signIn = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'caseworker.social', password }) });
+    const signIn = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'caseworker.social', password }),
+    });
     const token = ((await signIn.json()) as { access_token: string }).access_token;
 
     // Idle first: the RSS of a started service with nothing to do.
@@ -76,12 +86,16 @@ async function main() {
     let peakRss = 0;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
     const load = new Worker(LOAD, { eval: true, workerData: { base, token, seconds: SECONDS, connections: CONNECTIONS } });
-    const result = await new Promise<{ writes: number[]; probes: number[]; failed: number }>((resolve, reject) => load.once('message', resolve).once('error', reject));
+    const result = await new Promise<{ writes: number[]; probes: number[]; failed: number }>((resolve, reject) =>
+      load.once('message', resolve).once('error', reject),
+    );
     delay.disable();
     clearInterval(sampler);
     await load.terminate();
 
-    console.log(`PGlite on disk, ${CONNECTIONS} connections writing for ${SECONDS} s (EMBEDDED_FSYNC=${process.env.EMBEDDED_FSYNC ?? 'default'})`);
+    console.log(
+      `PGlite on disk, ${CONNECTIONS} connections writing for ${SECONDS} s (EMBEDDED_FSYNC=${process.env.EMBEDDED_FSYNC ?? 'default'})`,
+    );
     console.table({
       'event-loop delay p50 / p99 / max, under load': `${ms(delay.percentile(50) / 1e6)} / ${ms(delay.percentile(99) / 1e6)} / ${ms(delay.max / 1e6)}`,
       'event-loop delay p99, idle': ms(idleDelay.percentile(99) / 1e6),

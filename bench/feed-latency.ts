@@ -30,7 +30,9 @@ const MOCK_BROKER = 'test/support/kafka-mock-broker/kafka-mock-broker';
 
 /** Case `n` of the workload with its personal data sealed for real (the relay opens it), one append per command; the ids of its events. */
 export async function appendSealedCase(
-  store: EventStore, cipher: PersonalDataCipher, n: number,
+  store: EventStore,
+  cipher: PersonalDataCipher,
+  n: number,
 ): Promise<Array<{ eventId: string; type: string }>> {
   const caseId = workloadCaseId(n);
   const seal = async (category: string) =>
@@ -54,7 +56,10 @@ async function mockBroker(): Promise<{ brokers: string; child: ChildProcess } | 
   if (!existsSync(MOCK_BROKER)) return undefined;
   const child = spawn(MOCK_BROKER, [], { stdio: ['pipe', 'pipe', 'inherit'] });
   const [line] = await Promise.race([
-    createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next().then((r) => [String(r.value ?? '')]),
+    createInterface({ input: child.stdout })
+      [Symbol.asyncIterator]()
+      .next()
+      .then((r) => [String(r.value ?? '')]),
     new Promise<string[]>((resolve) => child.once('exit', () => resolve(['']))),
   ]);
   return line?.startsWith('bootstrap ') ? { brokers: line.slice('bootstrap '.length), child } : undefined;
@@ -70,7 +75,11 @@ export async function feedLatencyBenchmark(db: SqlDatabase, samples: number): Pr
   }
   // The mock broker has no CreateTopics and no idempotent producer.
   const kafka: KafkaSettings = {
-    brokers: (given ?? mock!.brokers).split(','), clientId: 'feed-bench', idempotent: !!given, createTopics: !!given, ssl: false,
+    brokers: (given ?? mock!.brokers).split(','),
+    clientId: 'feed-bench',
+    idempotent: !!given,
+    createTopics: !!given,
+    ssl: false,
   };
   const broker = given ? 'KAFKA_BENCH_BROKERS' : 'librdkafka mock broker';
   console.log(`\n  withdrawal → redaction at the agency's Kafka consumer: ${samples} withdrawals amid steady writes (${broker})`);
@@ -81,12 +90,15 @@ export async function feedLatencyBenchmark(db: SqlDatabase, samples: number): Pr
   const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { extractable: true });
   const privateJwk = await exportJWK(privateKey);
   const admin = { userId: 'bench', agencyId: shelter.agencyId, agencyKind: shelter.agencyKind, role: 'agency_admin' as const };
-  await new FeedKeys(db, new Clock()).register(admin, await exportJWK(publicKey) as Record<string, unknown>);
+  await new FeedKeys(db, new Clock()).register(admin, await exportJWK(publicKey));
 
   const publisher = new KafkaFeedPublisher(kafka);
   await publisher.connect();
   const stop = new AbortController();
-  const relay = new FeedRelay(db, store, new CaseSealing(cipher), new AccessLog(db), publisher, { batchSize: 200, now: () => new Date().toISOString() });
+  const relay = new FeedRelay(db, store, new CaseSealing(cipher), new AccessLog(db), publisher, {
+    batchSize: 200,
+    now: () => new Date().toISOString(),
+  });
   const relaying = relay.run(stop.signal);
   // The partner: a consumer group of its own, short fetch waits, decrypting every message as it must to act on it.
   const redacted = new Map<string, bigint>();

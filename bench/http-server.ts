@@ -21,7 +21,10 @@ import { SQL_DATABASE } from '../src/platform/persistence.module.js';
 import { listeningPort } from './load.js';
 
 /** What run.ts asks, and what this process answers. */
-export interface ServerRequest { id: number; type: 'window-start' | 'window-stop' | 'rss' | 'counts' | 'stop' }
+export interface ServerRequest {
+  id: number;
+  type: 'window-start' | 'window-stop' | 'rss' | 'counts' | 'stop';
+}
 export type ServerAnswer =
   | { type: 'ready'; port: number }
   | { type: 'failed'; reason: string }
@@ -46,7 +49,8 @@ class BareController {
   }
 }
 
-const BARE_TABLE = 'CREATE TABLE IF NOT EXISTS bare_cases (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())';
+const BARE_TABLE =
+  'CREATE TABLE IF NOT EXISTS bare_cases (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())';
 const BARE_INSERT = 'INSERT INTO bare_cases (id, body) VALUES ($1, $2)';
 
 async function bare(): Promise<{ app: INestApplication; count: () => Promise<number>; close: () => Promise<void> }> {
@@ -94,8 +98,14 @@ async function main(): Promise<void> {
     server = { app, counts: async () => ({ rows: await count() }), close };
   } else {
     const quiet = () => undefined;
-    const app = await createApp(loadConfig(), { logger: { log: quiet, warn: quiet, error: (...parts: unknown[]) => console.error(...parts) } });
-    server = { app, counts: () => serviceCounts(app.get<SqlDatabase>(SQL_DATABASE), app.get(ProjectionRunner)), close: async () => undefined };
+    const app = await createApp(loadConfig(), {
+      logger: { log: quiet, warn: quiet, error: (...parts: unknown[]) => console.error(...parts) },
+    });
+    server = {
+      app,
+      counts: () => serviceCounts(app.get<SqlDatabase>(SQL_DATABASE), app.get(ProjectionRunner)),
+      close: async () => undefined,
+    };
   }
   await server.app.listen(0, '127.0.0.1');
 
@@ -114,7 +124,12 @@ async function main(): Promise<void> {
         loop.disable();
         clearInterval(sampler);
         return send({
-          id: request.id, type: 'window', loopP50Ms: loop.percentile(50) / 1e6, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6, rssMaxMb: mb(rssMax),
+          id: request.id,
+          type: 'window',
+          loopP50Ms: loop.percentile(50) / 1e6,
+          loopP99Ms: loop.percentile(99) / 1e6,
+          loopMaxMs: loop.max / 1e6,
+          rssMaxMb: mb(rssMax),
         });
       case 'rss':
         return send({ id: request.id, type: 'rss', rssMb: mb(process.memoryUsage.rss()) });
@@ -133,7 +148,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.send?.({ type: 'failed', reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error' } satisfies ServerAnswer);
+  process.send?.({
+    type: 'failed',
+    reason: error instanceof Error ? `${error.name}: ${error.message}` : 'unknown error',
+  } satisfies ServerAnswer);
   process.exitCode = 1;
   // Started without an IPC channel, there is nothing to disconnect.
   if (process.connected) process.disconnect();

@@ -48,8 +48,12 @@ export async function kurrentDbAppendBenchmark(tools: BenchTools): Promise<Kurre
   const adapterAppend = async (n: number) => {
     await store.appendToStream(`${prefix}-adapter-${adapter++}`, events(n), { expectedRevision: 'no_stream' });
   };
-  const measure = (label: string, perStep: number, step: () => Promise<unknown>) => async (round: number): Promise<[number, number]> =>
-    [perRound, await tools.timed(`round ${round + 1}/${tools.rounds} ${label}`, perRound, async () => (await step(), perStep))];
+  const measure =
+    (label: string, perStep: number, step: () => Promise<unknown>) =>
+    async (round: number): Promise<[number, number]> => [
+      perRound,
+      await tools.timed(`round ${round + 1}/${tools.rounds} ${label}`, perRound, async () => (await step(), perStep)),
+    ];
   try {
     const single = await tools.interleaved(tools.rounds, [
       measure('client appendToStream, 1 event', 1, () => rawAppend(1)),

@@ -36,14 +36,26 @@ export function send(agent: Agent, options: LoadOptions): Promise<{ status: numb
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
     const payload = options.body?.();
-    const req = request({
-      host: '127.0.0.1', port: options.port, method: options.method, path: options.path, agent,
-      headers: { ...options.headers, ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}) },
-    }, (res) => {
-      res.resume(); // the body is not needed, only the answer's end
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ status: error.code ?? 'error', ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: options.port,
+        method: options.method,
+        path: options.path,
+        agent,
+        headers: {
+          ...options.headers,
+          ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        res.resume(); // the body is not needed, only the answer's end
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ status: error.code ?? 'error', ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
     req.end(payload);
   });
 }

@@ -67,15 +67,31 @@ interface Figures {
   propagation?: { p50: number; p99: number };
   feed?: { p50: number; p99: number };
   http?: {
-    service: LoadResult; bare: LoadResult; probe: { p50: number; p99: number };
-    loopP50: number; loopP99: number; loopMax: number; rssIdle: number; rssLoad: number; bareRssIdle: number;
+    service: LoadResult;
+    bare: LoadResult;
+    probe: { p50: number; p99: number };
+    loopP50: number;
+    loopP99: number;
+    loopMax: number;
+    rssIdle: number;
+    rssLoad: number;
+    bareRssIdle: number;
   };
 }
 
 /** A realistic event: about 500 bytes of JSON, like a sealed consent or referral. */
 function payload() {
   return {
-    data: { referralId: randomUUID(), sealed: { alg: 'A256GCM', v: 1, iv: randomBytes(12).toString('base64url'), ct: randomBytes(300).toString('base64url'), tag: randomBytes(16).toString('base64url') } },
+    data: {
+      referralId: randomUUID(),
+      sealed: {
+        alg: 'A256GCM',
+        v: 1,
+        iv: randomBytes(12).toString('base64url'),
+        ct: randomBytes(300).toString('base64url'),
+        tag: randomBytes(16).toString('base64url'),
+      },
+    },
     metadata: { actorUserId: randomUUID(), actorAgencyId: randomUUID(), occurredAt: new Date().toISOString(), schemaVersion: 1 },
   };
 }
@@ -93,7 +109,7 @@ function progress(label: string, done: number, total: number) {
 /** Runs `step` until `total` units are done; returns the seconds it took. */
 async function timed(label: string, total: number, step: (done: number) => Promise<number>): Promise<number> {
   const started = process.hrtime.bigint();
-  for (let done = 0; done < total; ) {
+  for (let done = 0; done < total;) {
     done += await step(done);
     progress(label, done, total);
   }
@@ -101,8 +117,14 @@ async function timed(label: string, total: number, step: (done: number) => Promi
 }
 
 /** Baseline and measure, `ROUNDS` times, in alternating order; each accumulates its units and seconds. */
-async function interleaved(rounds: number, pair: readonly [(round: number) => Promise<[number, number]>, (round: number) => Promise<[number, number]>]) {
-  const totals = [{ units: 0, seconds: 0 }, { units: 0, seconds: 0 }];
+async function interleaved(
+  rounds: number,
+  pair: readonly [(round: number) => Promise<[number, number]>, (round: number) => Promise<[number, number]>],
+) {
+  const totals = [
+    { units: 0, seconds: 0 },
+    { units: 0, seconds: 0 },
+  ];
   for (let round = 0; round < rounds; round++) {
     for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
       const [units, seconds] = await pair[which]!(round);
@@ -124,24 +146,36 @@ async function appendBenchmark(db: SqlDatabase, figures: Figures) {
   // The baseline: the same columns, keys and indexes (LIKE copies no triggers), none of the store's logic.
   await db.exec(`CREATE TABLE raw_events (LIKE events INCLUDING ALL)`);
   const insertRaw = `INSERT INTO raw_events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES `;
-  const rowValues = (n: number) => Array.from({ length: n }, (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(', ');
-  const rowParams = (stream: string, n: number) => Array.from({ length: n }, (_, r) => {
-    const { data, metadata } = payload();
-    return [stream, r, randomUUID(), 'ReferralRequested', data, metadata];
-  }).flat();
+  const rowValues = (n: number) =>
+    Array.from({ length: n }, (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`).join(
+      ', ',
+    );
+  const rowParams = (stream: string, n: number) =>
+    Array.from({ length: n }, (_, r) => {
+      const { data, metadata } = payload();
+      return [stream, r, randomUUID(), 'ReferralRequested', data, metadata];
+    }).flat();
   const perRound = Math.ceil(EVENTS / ROUNDS / BATCH) * BATCH;
   console.log(`\n  appends: ${perRound * ROUNDS} events of ~500 bytes per measure, ${ROUNDS} rounds`);
-  const measure = (label: string, perStep: number, step: () => Promise<unknown>) => async (round: number): Promise<[number, number]> =>
-    [perRound, await timed(`round ${round + 1}/${ROUNDS} ${label}`, perRound, async () => (await step(), perStep))];
+  const measure =
+    (label: string, perStep: number, step: () => Promise<unknown>) =>
+    async (round: number): Promise<[number, number]> => [
+      perRound,
+      await timed(`round ${round + 1}/${ROUNDS} ${label}`, perRound, async () => (await step(), perStep)),
+    ];
   const single = await interleaved(ROUNDS, [
     measure('raw INSERT, 1 row per autocommit', 1, () => db.query(insertRaw + rowValues(1), rowParams(`raw-${randomUUID()}`, 1))),
     measure('appendToStream, 1 event per append', 1, () => {
       const { data, metadata } = payload();
-      return store.appendToStream(`case-${randomUUID()}`, [{ eventId: randomUUID(), type: 'ReferralRequested', data, metadata }], { expectedRevision: 'no_stream' });
+      return store.appendToStream(`case-${randomUUID()}`, [{ eventId: randomUUID(), type: 'ReferralRequested', data, metadata }], {
+        expectedRevision: 'no_stream',
+      });
     }),
   ]);
   const batch = await interleaved(ROUNDS, [
-    measure(`raw INSERT, ${BATCH} rows per transaction`, BATCH, () => db.transaction((tx) => tx.query(insertRaw + rowValues(BATCH), rowParams(`raw-${randomUUID()}`, BATCH)))),
+    measure(`raw INSERT, ${BATCH} rows per transaction`, BATCH, () =>
+      db.transaction((tx) => tx.query(insertRaw + rowValues(BATCH), rowParams(`raw-${randomUUID()}`, BATCH))),
+    ),
     measure(`appendToStream, ${BATCH} events per append`, BATCH, () => {
       const events = Array.from({ length: BATCH }, () => ({ eventId: randomUUID(), type: 'ReferralRequested', ...payload() }));
       return store.appendToStream(`case-${randomUUID()}`, events, { expectedRevision: 'no_stream' });
@@ -158,7 +192,8 @@ async function readModelState(db: SqlDatabase): Promise<Record<string, { rows: n
   const state: Record<string, { rows: number; digest: string }> = {};
   for (const table of READ_MODELS.flatMap((p) => p.tables)) {
     const [row] = await db.query<{ n: number | string; digest: string }>(
-      `SELECT count(*) AS n, md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) AS digest FROM ${table} t`);
+      `SELECT count(*) AS n, md5(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), '')) AS digest FROM ${table} t`,
+    );
     state[table] = { rows: Number(row!.n), digest: row!.digest };
   }
   return state;
@@ -192,8 +227,16 @@ async function rebuildBenchmark(db: SqlDatabase, figures: Figures) {
   const expectComplete = async (label: string, applied: number) => {
     expectCount(`${label}: events applied`, applied, inStore);
     expectCount(`${label}: checkpoint's events applied`, (await runner.checkpoint()).eventsApplied, inStore);
-    expectCount(`${label}: owner case views`, await count(db, `SELECT count(*) AS n FROM agency_case_views WHERE relation = 'owner'`), cases);
-    expectCount(`${label}: referral inbox rows (incoming and outgoing)`, await count(db, 'SELECT count(*) AS n FROM referral_inbox'), 2 * referrals);
+    expectCount(
+      `${label}: owner case views`,
+      await count(db, `SELECT count(*) AS n FROM agency_case_views WHERE relation = 'owner'`),
+      cases,
+    );
+    expectCount(
+      `${label}: referral inbox rows (incoming and outgoing)`,
+      await count(db, 'SELECT count(*) AS n FROM referral_inbox'),
+      2 * referrals,
+    );
     expectCount(`${label}: consent trail rows`, await count(db, 'SELECT count(*) AS n FROM consent_trail'), trailEvents);
   };
   // The first build also writes the audit chain; a rebuild (what `npm run rebuild` does) finds it in place.
@@ -205,13 +248,16 @@ async function rebuildBenchmark(db: SqlDatabase, figures: Figures) {
   const [raw, rebuilt] = await interleaved(ROUNDS, [
     async (round) => {
       await db.exec('DELETE FROM raw_views');
-      return [inStore, await timed(`round ${round + 1}/${ROUNDS} raw INSERT, ${rawBatch} rows per statement`, inStore, async (done) => {
-        const n = Math.min(rawBatch, inStore - done);
-        const values = Array.from({ length: n }, (_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
-        const params = Array.from({ length: n }, () => [randomUUID(), randomUUID(), JSON.stringify(payload())]).flat();
-        await db.transaction((tx) => tx.query(`INSERT INTO raw_views (agency_id, case_id, view) VALUES ${values}`, params));
-        return n;
-      })];
+      return [
+        inStore,
+        await timed(`round ${round + 1}/${ROUNDS} raw INSERT, ${rawBatch} rows per statement`, inStore, async (done) => {
+          const n = Math.min(rawBatch, inStore - done);
+          const values = Array.from({ length: n }, (_, i) => `($${i * 3 + 1}, $${i * 3 + 2}, $${i * 3 + 3})`).join(', ');
+          const params = Array.from({ length: n }, () => [randomUUID(), randomUUID(), JSON.stringify(payload())]).flat();
+          await db.transaction((tx) => tx.query(`INSERT INTO raw_views (agency_id, case_id, view) VALUES ${values}`, params));
+          return n;
+        }),
+      ];
     },
     async (round) => {
       const started = process.hrtime.bigint();
@@ -220,7 +266,8 @@ async function rebuildBenchmark(db: SqlDatabase, figures: Figures) {
       await expectComplete(`rebuild ${round + 1}`, applied);
       const state = await readModelState(db);
       for (const [table, { rows, digest }] of Object.entries(built)) {
-        if (state[table]!.rows !== rows || state[table]!.digest !== digest) throw new IncompleteError(`rebuild ${round + 1}: ${table} differs from the first build`);
+        if (state[table]!.rows !== rows || state[table]!.digest !== digest)
+          throw new IncompleteError(`rebuild ${round + 1}: ${table} differs from the first build`);
       }
       return [applied, seconds];
     },
@@ -257,7 +304,9 @@ async function propagationBenchmark(db: SqlDatabase, figures: Figures) {
   const shelter = WORKLOAD_AGENCIES.shelter.agencyId;
   const holdsIdentity = async (n: number) => {
     const [row] = await db.query<{ holds: boolean }>(
-      `SELECT (view->'personalData') ? 'identity' AS holds FROM agency_case_views WHERE agency_id = $1 AND case_id = $2`, [shelter, workloadCaseId(n)]);
+      `SELECT (view->'personalData') ? 'identity' AS holds FROM agency_case_views WHERE agency_id = $1 AND case_id = $2`,
+      [shelter, workloadCaseId(n)],
+    );
     return row?.holds ?? false;
   };
   const latencies: number[] = [];
@@ -268,7 +317,7 @@ async function propagationBenchmark(db: SqlDatabase, figures: Figures) {
       const started = process.hrtime.bigint();
       while (await holdsIdentity(n)) await new Promise((resolve) => setTimeout(resolve, 2));
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-      progress('withdrawing and waiting for the recipient\'s view', i + 1, SAMPLES);
+      progress("withdrawing and waiting for the recipient's view", i + 1, SAMPLES);
     }
   } finally {
     clearInterval(steady);
@@ -279,7 +328,11 @@ async function propagationBenchmark(db: SqlDatabase, figures: Figures) {
   // What the live follower applied, plus what was still to come when it stopped, is the whole store.
   const rest = await runner.catchUp();
   const inStore = await count(db, 'SELECT count(*) AS n FROM events');
-  expectCount(`events the follower applied (${inStore - rest} live, ${rest} after it stopped)`, (await runner.checkpoint()).eventsApplied, inStore);
+  expectCount(
+    `events the follower applied (${inStore - rest} live, ${rest} after it stopped)`,
+    (await runner.checkpoint()).eventsApplied,
+    inStore,
+  );
   latencies.sort((a, b) => a - b);
   figures.propagation = { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) };
 }
@@ -290,31 +343,44 @@ async function feedBenchmark(db: SqlDatabase, figures: Figures) {
 }
 
 /** A server process of bench/http-server.ts, and a way to ask it things. */
-async function startServer(env: NodeJS.ProcessEnv): Promise<{ port: number; ask: (type: ServerRequest['type']) => Promise<ServerAnswer>; child: ChildProcess }> {
-  const child = fork(new URL('./http-server.js', import.meta.url), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+async function startServer(
+  env: NodeJS.ProcessEnv,
+): Promise<{ port: number; ask: (type: ServerRequest['type']) => Promise<ServerAnswer>; child: ChildProcess }> {
+  const child = fork(new URL('./http-server.js', import.meta.url), [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (answer: ServerAnswer) => (answer.type === 'ready' ? resolve(answer.port) : reject(new Error(`server did not start: ${'reason' in answer ? answer.reason : answer.type}`))));
+    child.once('message', (answer: ServerAnswer) =>
+      answer.type === 'ready'
+        ? resolve(answer.port)
+        : reject(new Error(`server did not start: ${'reason' in answer ? answer.reason : answer.type}`)),
+    );
     child.once('exit', (code) => reject(new Error(`server exited with ${code} before it was ready`)));
   });
   let next = 0;
-  const ask = (type: ServerRequest['type']) => new Promise<ServerAnswer>((resolve) => {
-    const id = ++next;
-    const onMessage = (answer: ServerAnswer) => {
-      if ('id' in answer && answer.id === id) {
-        child.off('message', onMessage);
-        resolve(answer);
-      }
-    };
-    child.on('message', onMessage);
-    child.send({ id, type } satisfies ServerRequest);
-  });
+  const ask = (type: ServerRequest['type']) =>
+    new Promise<ServerAnswer>((resolve) => {
+      const id = ++next;
+      const onMessage = (answer: ServerAnswer) => {
+        if ('id' in answer && answer.id === id) {
+          child.off('message', onMessage);
+          resolve(answer);
+        }
+      };
+      child.on('message', onMessage);
+      child.send({ id, type } satisfies ServerRequest);
+    });
   return { port, ask, child };
 }
 
-const OPEN_CASE = () => JSON.stringify({
-  source: 'observation', ageGroup: 'adult', indicators: ['work.forced_to_work'],
-  person: { identity: { fullName: 'Bench Person' }, location: { area: 'Fictional Camp' } },
-});
+const OPEN_CASE = () =>
+  JSON.stringify({
+    source: 'observation',
+    ageGroup: 'adult',
+    indicators: ['work.forced_to_work'],
+    person: { identity: { fullName: 'Bench Person' }, location: { area: 'Fictional Camp' } },
+  });
 
 /**
  * POST /cases on the real service and POST /bare on a bare NestJS route doing one INSERT, each in
@@ -323,24 +389,41 @@ const OPEN_CASE = () => JSON.stringify({
  * event-loop delay and memory for the load windows.
  */
 async function httpBenchmark(dir: string, databaseUrl: (schema: string) => string | undefined, figures: Figures) {
-  console.log(`\n  HTTP: POST /cases at ${CONNECTIONS} connections, ${REQUESTS} requests or ${HTTP_SECONDS} s per round, ${ROUNDS} rounds, beside a bare route with one INSERT`);
+  console.log(
+    `\n  HTTP: POST /cases at ${CONNECTIONS} connections, ${REQUESTS} requests or ${HTTP_SECONDS} s per round, ${ROUNDS} rounds, beside a bare route with one INSERT`,
+  );
   const serviceDir = join(dir, 'service');
   const serviceUrl = databaseUrl('service');
   const bareUrl = databaseUrl('bare');
   const service = await startServer({
-    BENCH_SERVER: 'service', DATA_DIR: serviceDir, DEMO_NETWORK: 'true', WRITES_PER_MINUTE: '100000', TOKEN_TTL_SECONDS: '86400',
-    ...(serviceUrl ? { DATABASE_URL: serviceUrl, MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64') } : { DATABASE_URL: '' }),
+    BENCH_SERVER: 'service',
+    DATA_DIR: serviceDir,
+    DEMO_NETWORK: 'true',
+    WRITES_PER_MINUTE: '100000',
+    TOKEN_TTL_SECONDS: '86400',
+    ...(serviceUrl
+      ? { DATABASE_URL: serviceUrl, MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64') }
+      : { DATABASE_URL: '' }),
   });
   const bare = await startServer({ BENCH_SERVER: 'bare', BENCH_DATA_DIR: join(dir, 'bare'), DATABASE_URL: bareUrl ?? '' });
   try {
     const password = (await readFile(join(serviceDir, 'demo-password'), 'utf8')).trim();
     const signIn = await fetch(`http://127.0.0.1:${service.port}/auth/token`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'caseworker.social', password }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'caseworker.social', password }),
     });
     if (!signIn.ok) throw new Error(`sign-in to the service failed: ${signIn.status}`);
     const token = ((await signIn.json()) as { access_token: string }).access_token;
     const targets = {
-      service: { port: service.port, method: 'POST', path: '/cases', headers: { Authorization: `Bearer ${token}` }, body: OPEN_CASE, expect: 201 },
+      service: {
+        port: service.port,
+        method: 'POST',
+        path: '/cases',
+        headers: { Authorization: `Bearer ${token}` },
+        body: OPEN_CASE,
+        expect: 201,
+      },
       bare: { port: bare.port, method: 'POST', path: '/bare', body: OPEN_CASE, expect: 201 },
     } as const;
     const rss = async (server: typeof service) => ((await server.ask('rss')) as Extract<ServerAnswer, { type: 'rss' }>).rssMb;
@@ -350,7 +433,13 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
     const sent = { service: 0, bare: 0 };
     const warmUp = Math.min(100, REQUESTS);
     for (const name of ['service', 'bare'] as const) {
-      const result = await load({ ...targets[name], connections: CONNECTIONS, maxRequests: warmUp, maxSeconds: HTTP_SECONDS, onProgress: (n) => progress(`warm-up ${name}`, n, warmUp) });
+      const result = await load({
+        ...targets[name],
+        connections: CONNECTIONS,
+        maxRequests: warmUp,
+        maxSeconds: HTTP_SECONDS,
+        onProgress: (n) => progress(`warm-up ${name}`, n, warmUp),
+      });
       progress(`warm-up ${name}`, warmUp, warmUp);
       assertAllAnswered(`warm-up of ${name}`, result);
       sent[name] += result.ok;
@@ -358,34 +447,53 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
     const results: Record<'service' | 'bare', LoadResult[]> = { service: [], bare: [] };
     const probe: number[] = [];
     let window: Extract<ServerAnswer, { type: 'window' }> | undefined;
-    const round = (name: 'service' | 'bare') => async (r: number): Promise<[number, number]> => {
-      const server = name === 'service' ? service : bare;
-      const label = `round ${r + 1}/${ROUNDS} ${name === 'service' ? 'service POST /cases' : 'bare route, one INSERT'}`;
-      await server.ask('window-start');
-      const loading = load({ ...targets[name], connections: CONNECTIONS, maxRequests: REQUESTS, maxSeconds: HTTP_SECONDS, onProgress: (n) => progress(label, n, REQUESTS) });
-      const done = new AbortController();
-      const probing = name === 'service' ? (async () => {
-        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-        while (!done.signal.aborted) {
-          const { status, ms } = await send(agent, { port: service.port, method: 'GET', path: '/.well-known/jwks.json', expect: 200, connections: 1, maxRequests: 1, maxSeconds: 1 });
-          if (status !== 200) throw new IncompleteError(`the probe of a route without database got ${status}`);
-          probe.push(ms);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-        agent.destroy();
-      })() : Promise.resolve();
-      probing.catch(() => undefined); // awaited below, after the load: a failed probe must not end the process before
-      const result = await loading;
-      done.abort();
-      await probing;
-      progress(label, REQUESTS, REQUESTS);
-      const stats = (await server.ask('window-stop')) as Extract<ServerAnswer, { type: 'window' }>;
-      if (name === 'service') window = stats;
-      assertAllAnswered(label, result);
-      results[name].push(result);
-      sent[name] += result.ok;
-      return [result.ok, result.seconds];
-    };
+    const round =
+      (name: 'service' | 'bare') =>
+      async (r: number): Promise<[number, number]> => {
+        const server = name === 'service' ? service : bare;
+        const label = `round ${r + 1}/${ROUNDS} ${name === 'service' ? 'service POST /cases' : 'bare route, one INSERT'}`;
+        await server.ask('window-start');
+        const loading = load({
+          ...targets[name],
+          connections: CONNECTIONS,
+          maxRequests: REQUESTS,
+          maxSeconds: HTTP_SECONDS,
+          onProgress: (n) => progress(label, n, REQUESTS),
+        });
+        const done = new AbortController();
+        const probing =
+          name === 'service'
+            ? (async () => {
+                const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+                while (!done.signal.aborted) {
+                  const { status, ms } = await send(agent, {
+                    port: service.port,
+                    method: 'GET',
+                    path: '/.well-known/jwks.json',
+                    expect: 200,
+                    connections: 1,
+                    maxRequests: 1,
+                    maxSeconds: 1,
+                  });
+                  if (status !== 200) throw new IncompleteError(`the probe of a route without database got ${status}`);
+                  probe.push(ms);
+                  await new Promise((resolve) => setTimeout(resolve, 20));
+                }
+                agent.destroy();
+              })()
+            : Promise.resolve();
+        probing.catch(() => undefined); // awaited below, after the load: a failed probe must not end the process before
+        const result = await loading;
+        done.abort();
+        await probing;
+        progress(label, REQUESTS, REQUESTS);
+        const stats = (await server.ask('window-stop')) as Extract<ServerAnswer, { type: 'window' }>;
+        if (name === 'service') window = stats;
+        assertAllAnswered(label, result);
+        results[name].push(result);
+        sent[name] += result.ok;
+        return [result.ok, result.seconds];
+      };
     const [bareRate, serviceRate] = await interleaved(ROUNDS, [round('bare'), round('service')]);
     // Every acknowledged case is in the store, and the read models catch up with all of it.
     let after = before;
@@ -395,9 +503,13 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expectCount('cases the service acknowledged, in the store', after.casesOpened! - before.casesOpened!, sent.service);
-    expectCount('events the service\'s read models applied', after.eventsApplied!, after.events!);
+    expectCount("events the service's read models applied", after.eventsApplied!, after.events!);
     expectCount('owner case views', after.ownerViews!, after.casesOpened!);
-    expectCount('rows the bare route acknowledged, in its table', ((await bare.ask('counts')) as Extract<ServerAnswer, { type: 'counts' }>).counts.rows!, sent.bare);
+    expectCount(
+      'rows the bare route acknowledged, in its table',
+      ((await bare.ask('counts')) as Extract<ServerAnswer, { type: 'counts' }>).counts.rows!,
+      sent.bare,
+    );
     const pooled = (list: LoadResult[]): LoadResult => {
       const latencies = list.flatMap((r) => r.latencies).sort((a, b) => a - b);
       const seconds = list.reduce((s, r) => s + r.seconds, 0);
@@ -405,9 +517,15 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
     };
     probe.sort((a, b) => a - b);
     figures.http = {
-      service: { ...pooled(results.service), perSecond: serviceRate }, bare: { ...pooled(results.bare), perSecond: bareRate },
+      service: { ...pooled(results.service), perSecond: serviceRate },
+      bare: { ...pooled(results.bare), perSecond: bareRate },
       probe: { p50: quantile(probe, 0.5), p99: quantile(probe, 0.99) },
-      loopP50: window!.loopP50Ms, loopP99: window!.loopP99Ms, loopMax: window!.loopMaxMs, rssIdle, rssLoad: window!.rssMaxMb, bareRssIdle,
+      loopP50: window!.loopP50Ms,
+      loopP99: window!.loopP99Ms,
+      loopMax: window!.loopMaxMs,
+      rssIdle,
+      rssLoad: window!.rssMaxMb,
+      bareRssIdle,
     };
   } finally {
     await Promise.all([service, bare].map((s) => s.ask('stop').catch(() => undefined)));
@@ -423,45 +541,110 @@ function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures)
   const drivers = Object.keys(all);
   const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
   const rows: Array<[string, (f: Figures) => string, string]> = [
-    ['POST /cases / bare route, one INSERT (req/s)', (f) => f.http ? `${fmt(f.http.service.perSecond / f.http.bare.perSecond, 3)} (${fmt(f.http.service.perSecond)} / ${fmt(f.http.bare.perSecond)})` : '—',
-      '≥ 0.5 PostgreSQL, ≥ 0.3 PGlite'],
-    ['POST /cases p50 / p99 (ms)', (f) => f.http ? `${fmt(quantile(f.http.service.latencies, 0.5))} / ${fmt(quantile(f.http.service.latencies, 0.99))}` : '—', 'p99 < 100 (PostgreSQL)'],
-    ['bare route p50 / p99 (ms)', (f) => f.http ? `${fmt(quantile(f.http.bare.latencies, 0.5))} / ${fmt(quantile(f.http.bare.latencies, 0.99))}` : '—', ''],
-    ['route without database under load p50 / p99 (ms)', (f) => f.http ? `${fmt(f.http.probe.p50, 1)} / ${fmt(f.http.probe.p99, 1)}` : '—', ''],
-    ['event-loop delay under load p50 / p99 / max (ms)', (f) => f.http ? `${fmt(f.http.loopP50, 1)} / ${fmt(f.http.loopP99, 1)} / ${fmt(f.http.loopMax)}` : '—', 'p99 < 50'],
-    ['service RSS idle (fresh data directory) / under load (MB)', (f) => f.http ? `${fmt(f.http.rssIdle)} / ${fmt(f.http.rssLoad)}` : '—', '< 300 idle (embedded)'],
-    ['bare route RSS idle (MB)', (f) => f.http ? fmt(f.http.bareRssIdle) : '—', ''],
-    ['withdrawal → recipient view p50 / p99 (ms)', (f) => f.propagation ? `${fmt(f.propagation.p50)} / ${fmt(f.propagation.p99)}` : '—', 'p99 < 100'],
-    ['withdrawal → redaction at the agency\'s Kafka consumer p50 / p99 (ms)', (f) => f.feed ? `${fmt(f.feed.p50)} / ${fmt(f.feed.p99)}` : '—', 'p99 < 1000 (issue 14)'],
-    ['rebuild / raw batched INSERT', (f) => f.rebuild ? `${fmt(f.rebuild.rebuild / f.rebuild.raw, 2)} (${fmt(f.rebuild.rebuild)} / ${fmt(f.rebuild.raw)} per s, ${f.rebuild.events} events)` : '—',
-      '≥ 0.8 (PostgreSQL)'],
-    ['append 1 event / raw INSERT 1 row', (f) => f.appendSingle ? `${fmt(f.appendSingle.store / f.appendSingle.raw, 2)} (${fmt(f.appendSingle.store)} / ${fmt(f.appendSingle.raw)} per s)` : '—', ''],
-    [`append ${BATCH} events / raw INSERT ${BATCH} rows`, (f) => f.appendBatch ? `${fmt(f.appendBatch.store / f.appendBatch.raw, 2)} (${fmt(f.appendBatch.store)} / ${fmt(f.appendBatch.raw)} per s)` : '—', ''],
+    [
+      'POST /cases / bare route, one INSERT (req/s)',
+      (f) =>
+        f.http
+          ? `${fmt(f.http.service.perSecond / f.http.bare.perSecond, 3)} (${fmt(f.http.service.perSecond)} / ${fmt(f.http.bare.perSecond)})`
+          : '—',
+      '≥ 0.5 PostgreSQL, ≥ 0.3 PGlite',
+    ],
+    [
+      'POST /cases p50 / p99 (ms)',
+      (f) => (f.http ? `${fmt(quantile(f.http.service.latencies, 0.5))} / ${fmt(quantile(f.http.service.latencies, 0.99))}` : '—'),
+      'p99 < 100 (PostgreSQL)',
+    ],
+    [
+      'bare route p50 / p99 (ms)',
+      (f) => (f.http ? `${fmt(quantile(f.http.bare.latencies, 0.5))} / ${fmt(quantile(f.http.bare.latencies, 0.99))}` : '—'),
+      '',
+    ],
+    [
+      'route without database under load p50 / p99 (ms)',
+      (f) => (f.http ? `${fmt(f.http.probe.p50, 1)} / ${fmt(f.http.probe.p99, 1)}` : '—'),
+      '',
+    ],
+    [
+      'event-loop delay under load p50 / p99 / max (ms)',
+      (f) => (f.http ? `${fmt(f.http.loopP50, 1)} / ${fmt(f.http.loopP99, 1)} / ${fmt(f.http.loopMax)}` : '—'),
+      'p99 < 50',
+    ],
+    [
+      'service RSS idle (fresh data directory) / under load (MB)',
+      (f) => (f.http ? `${fmt(f.http.rssIdle)} / ${fmt(f.http.rssLoad)}` : '—'),
+      '< 300 idle (embedded)',
+    ],
+    ['bare route RSS idle (MB)', (f) => (f.http ? fmt(f.http.bareRssIdle) : '—'), ''],
+    [
+      'withdrawal → recipient view p50 / p99 (ms)',
+      (f) => (f.propagation ? `${fmt(f.propagation.p50)} / ${fmt(f.propagation.p99)}` : '—'),
+      'p99 < 100',
+    ],
+    [
+      "withdrawal → redaction at the agency's Kafka consumer p50 / p99 (ms)",
+      (f) => (f.feed ? `${fmt(f.feed.p50)} / ${fmt(f.feed.p99)}` : '—'),
+      'p99 < 1000 (issue 14)',
+    ],
+    [
+      'rebuild / raw batched INSERT',
+      (f) =>
+        f.rebuild
+          ? `${fmt(f.rebuild.rebuild / f.rebuild.raw, 2)} (${fmt(f.rebuild.rebuild)} / ${fmt(f.rebuild.raw)} per s, ${f.rebuild.events} events)`
+          : '—',
+      '≥ 0.8 (PostgreSQL)',
+    ],
+    [
+      'append 1 event / raw INSERT 1 row',
+      (f) =>
+        f.appendSingle
+          ? `${fmt(f.appendSingle.store / f.appendSingle.raw, 2)} (${fmt(f.appendSingle.store)} / ${fmt(f.appendSingle.raw)} per s)`
+          : '—',
+      '',
+    ],
+    [
+      `append ${BATCH} events / raw INSERT ${BATCH} rows`,
+      (f) =>
+        f.appendBatch
+          ? `${fmt(f.appendBatch.store / f.appendBatch.raw, 2)} (${fmt(f.appendBatch.store)} / ${fmt(f.appendBatch.raw)} per s)`
+          : '—',
+      '',
+    ],
   ];
   const cells = rows.map(([label, value, target]) => [label, ...drivers.map((d) => value(all[d]!)), target]);
   const header = ['measure (same run)', ...drivers, 'target (issue 11)'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log(`\n${QUICK ? 'BENCH_QUICK: a development pass, too small for figures to quote.\n' : ''}Every replay and load above was checked complete.\n`);
+  console.log(
+    `\n${QUICK ? 'BENCH_QUICK: a development pass, too small for figures to quote.\n' : ''}Every replay and load above was checked complete.\n`,
+  );
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
-  const ratio = ({ raw, adapter }: { raw: number; adapter: number }) => `${fmt(adapter / raw, 2)} (${fmt(adapter)} / ${fmt(raw)} events per s)`;
+  const ratio = ({ raw, adapter }: { raw: number; adapter: number }) =>
+    `${fmt(adapter / raw, 2)} (${fmt(adapter)} / ${fmt(raw)} events per s)`;
   console.log(`\nKurrentDB adapter appendToStream / raw client appendToStream, on ${kurrentdb.where}:`);
   console.log(`  1 event per append:  ${ratio(kurrentdb.single)}`);
   console.log(`  ${BATCH} events per append: ${ratio(kurrentdb.batch)}`);
 }
 
 async function main() {
-  if (!QUICK && EVENTS < 20_000) console.log(`BENCH_EVENTS=${EVENTS}: fewer than 20,000 events per measure; figures are not stable enough to quote.`);
-  console.log(`Benchmarks: ${EVENTS} events per measure, ${ROUNDS} rounds with baseline and measure alternating${QUICK ? ' (BENCH_QUICK)' : ''}`);
+  if (!QUICK && EVENTS < 20_000)
+    console.log(`BENCH_EVENTS=${EVENTS}: fewer than 20,000 events per measure; figures are not stable enough to quote.`);
+  console.log(
+    `Benchmarks: ${EVENTS} events per measure, ${ROUNDS} rounds with baseline and measure alternating${QUICK ? ' (BENCH_QUICK)' : ''}`,
+  );
   const all: Record<string, Figures> = {};
   const dir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
   try {
     const figures: Figures = (all.PGlite = {});
     console.log('\nPGlite (data directories on disk)');
     // A fresh database per measure: each replays only its own events.
-    for (const [name, bench] of [['appends', appendBenchmark], ['rebuild', rebuildBenchmark], ['propagation', propagationBenchmark], ['feed', feedBenchmark]] as const) {
+    for (const [name, bench] of [
+      ['appends', appendBenchmark],
+      ['rebuild', rebuildBenchmark],
+      ['propagation', propagationBenchmark],
+      ['feed', feedBenchmark],
+    ] as const) {
       const db = await PgliteDatabase.open(join(dir, name));
       try {
         await bench(db, figures);
@@ -485,7 +668,12 @@ async function main() {
     await admin.exec(schemas.map((s) => `CREATE SCHEMA ${s};`).join('\n'));
     const httpDir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
     try {
-      for (const [name, bench] of [['appends', appendBenchmark], ['rebuild', rebuildBenchmark], ['propagation', propagationBenchmark], ['feed', feedBenchmark]] as const) {
+      for (const [name, bench] of [
+        ['appends', appendBenchmark],
+        ['rebuild', rebuildBenchmark],
+        ['propagation', propagationBenchmark],
+        ['feed', feedBenchmark],
+      ] as const) {
         const db = await PostgresDatabase.open(url, { searchPath: `${prefix}_${name}` });
         try {
           await bench(db, figures);
@@ -494,14 +682,26 @@ async function main() {
         }
       }
       const separator = url.includes('?') ? '&' : '?';
-      await httpBenchmark(httpDir, (schema) => `${url}${separator}options=${encodeURIComponent(`-c search_path=${prefix}_${schema}`)}`, figures);
+      await httpBenchmark(
+        httpDir,
+        (schema) => `${url}${separator}options=${encodeURIComponent(`-c search_path=${prefix}_${schema}`)}`,
+        figures,
+      );
     } finally {
       await rm(httpDir, { recursive: true, force: true });
       await admin.exec(schemas.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join('\n'));
       await admin.close();
     }
   }
-  const kurrentdb = await kurrentDbAppendBenchmark({ events: EVENTS, rounds: ROUNDS, batch: BATCH, interleaved, timed, payload, expectCount });
+  const kurrentdb = await kurrentDbAppendBenchmark({
+    events: EVENTS,
+    rounds: ROUNDS,
+    batch: BATCH,
+    interleaved,
+    timed,
+    payload,
+    expectCount,
+  });
   report(all, kurrentdb);
 }
 

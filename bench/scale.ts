@@ -31,15 +31,26 @@ const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9
 async function openOnly(store: EventStore, n: number, at: string): Promise<number> {
   const [open] = caseCommands(n, at);
   const events = caseDecider.decide(open!, caseDecider.initialState());
-  await store.appendToStream(`case-${workloadCaseId(n)}`, events.map((e, i) => ({ eventId: `00000000-0000-4000-9000-${(n * 8 + i).toString(16).padStart(12, '0')}`, type: e.type, data: e.data, metadata: { occurredAt: at } })), {
-    expectedRevision: 'no_stream',
-  });
+  await store.appendToStream(
+    `case-${workloadCaseId(n)}`,
+    events.map((e, i) => ({
+      eventId: `00000000-0000-4000-9000-${(n * 8 + i).toString(16).padStart(12, '0')}`,
+      type: e.type,
+      data: e.data,
+      metadata: { occurredAt: at },
+    })),
+    {
+      expectedRevision: 'no_stream',
+    },
+  );
   return events.length;
 }
 
 function report(label: string, done: number, total: number, started: bigint) {
   if (done % Math.max(1, Math.floor(total / 20)) === 0 || done === total) {
-    process.stdout.write(`\r  ${label.padEnd(40)} ${String(Math.round((100 * done) / total)).padStart(3)}% ${done}/${total} ${Math.round(done / seconds(started))}/s`);
+    process.stdout.write(
+      `\r  ${label.padEnd(40)} ${String(Math.round((100 * done) / total)).padStart(3)}% ${done}/${total} ${Math.round(done / seconds(started))}/s`,
+    );
     if (done === total) process.stdout.write('\n');
   }
 }
@@ -59,13 +70,15 @@ async function check(name: string, db: SqlDatabase): Promise<boolean> {
   let written = 0;
   let events = 0;
   const writing = process.hrtime.bigint();
-  await Promise.all(Array.from({ length: WRITERS }, async () => {
-    for (let n = next++; n < CASES; n = next++) {
-      const appended = n % 10 === 0 ? await appendCase(store, n, at) : await openOnly(store, n, at);
-      events += appended;
-      report('writing cases', ++written, CASES, writing);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      for (let n = next++; n < CASES; n = next++) {
+        const appended = n % 10 === 0 ? await appendCase(store, n, at) : await openOnly(store, n, at);
+        events += appended;
+        report('writing cases', ++written, CASES, writing);
+      }
+    }),
+  );
   const writeSeconds = seconds(writing);
   const catching = process.hrtime.bigint();
   while ((await runner.lag()).events > 0) await new Promise((resolve) => setTimeout(resolve, 200));
@@ -73,16 +86,24 @@ async function check(name: string, db: SqlDatabase): Promise<boolean> {
   stop.abort();
   await following;
 
-  const ownerViews = async () => Number((await db.query<{ n: string | number }>(
-    'SELECT count(*) AS n FROM agency_case_views WHERE agency_id = $1', [WORKLOAD_AGENCIES.owner.agencyId]))[0]!.n);
+  const ownerViews = async () =>
+    Number(
+      (
+        await db.query<{ n: string | number }>('SELECT count(*) AS n FROM agency_case_views WHERE agency_id = $1', [
+          WORKLOAD_AGENCIES.owner.agencyId,
+        ])
+      )[0]!.n,
+    );
   const stored = (await store.behind(null)).events;
   const live = { applied: await runner.checkComplete().catch(() => -1), views: await ownerViews() };
 
   const rebuilding = process.hrtime.bigint();
-  const rebuilt = await runner.rebuild((applied) => report('rebuild', applied, stored, rebuilding)).catch((error: unknown) => {
-    console.error(`\n  ${error instanceof Error ? error.message : String(error)}`);
-    return -1;
-  });
+  const rebuilt = await runner
+    .rebuild((applied) => report('rebuild', applied, stored, rebuilding))
+    .catch((error: unknown) => {
+      console.error(`\n  ${error instanceof Error ? error.message : String(error)}`);
+      return -1;
+    });
   const rebuildSeconds = seconds(rebuilding);
   const afterRebuild = { views: await ownerViews() };
   const verifying = process.hrtime.bigint();
@@ -93,8 +114,12 @@ async function check(name: string, db: SqlDatabase): Promise<boolean> {
   console.log(`  events in the store                ${stored} (written ${events})`);
   console.log(`  applied while following live       ${live.applied}; owner views ${live.views} of ${CASES} cases`);
   console.log(`  applied by the rebuild             ${rebuilt}; owner views ${afterRebuild.views} of ${CASES} cases`);
-  console.log(`  audit chain after the rebuild      ${verification.verified ? `verified, ${verification.entries} entries` : `BROKEN: ${JSON.stringify(verification)}`}`);
-  console.log(`  seconds: writing ${writeSeconds.toFixed(1)}, catching up after ${catchUpSeconds.toFixed(1)}, rebuild ${rebuildSeconds.toFixed(1)} (${Math.round(stored / rebuildSeconds)} events/s), verify ${verifySeconds.toFixed(1)}`);
+  console.log(
+    `  audit chain after the rebuild      ${verification.verified ? `verified, ${verification.entries} entries` : `BROKEN: ${JSON.stringify(verification)}`}`,
+  );
+  console.log(
+    `  seconds: writing ${writeSeconds.toFixed(1)}, catching up after ${catchUpSeconds.toFixed(1)}, rebuild ${rebuildSeconds.toFixed(1)} (${Math.round(stored / rebuildSeconds)} events/s), verify ${verifySeconds.toFixed(1)}`,
+  );
   console.log(`  ${ok ? 'every event projected, live and rebuilt' : 'FAILED: see the counts above'}`);
   return ok;
 }

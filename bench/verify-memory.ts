@@ -43,20 +43,45 @@ async function fill(entries: number, place: string) {
     for (let done = 0; done < events; done += 1000) {
       const rows = Array.from({ length: Math.min(1000, events - done) }, () => {
         const stream = `case-${randomUUID()}`;
-        const event = { eventId: randomUUID(), type: 'ReferralAcknowledged', data: { referralId: randomUUID(), by: randomUUID(), at: new Date().toISOString(), sealed: randomBytes(300).toString('base64url') }, metadata: { actorUserId: randomUUID(), occurredAt: new Date().toISOString() } };
-        return { stream_id: stream, stream_revision: 0, event_id: event.eventId, event_type: event.type, data: event.data, metadata: sealMetadata(key, { ...event, streamId: stream }) };
+        const event = {
+          eventId: randomUUID(),
+          type: 'ReferralAcknowledged',
+          data: {
+            referralId: randomUUID(),
+            by: randomUUID(),
+            at: new Date().toISOString(),
+            sealed: randomBytes(300).toString('base64url'),
+          },
+          metadata: { actorUserId: randomUUID(), occurredAt: new Date().toISOString() },
+        };
+        return {
+          stream_id: stream,
+          stream_revision: 0,
+          event_id: event.eventId,
+          event_type: event.type,
+          data: event.data,
+          metadata: sealMetadata(key, { ...event, streamId: stream }),
+        };
       });
-      await db.query(`INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata)
+      await db.query(
+        `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata)
         SELECT stream_id, stream_revision, event_id, event_type, data, metadata FROM jsonb_to_recordset($1::jsonb)
-          AS r(stream_id text, stream_revision bigint, event_id uuid, event_type text, data jsonb, metadata jsonb)`, [JSON.stringify(rows)]);
+          AS r(stream_id text, stream_revision bigint, event_id uuid, event_type text, data jsonb, metadata jsonb)`,
+        [JSON.stringify(rows)],
+      );
     }
     await runner.catchUp();
     for (let done = events; done < ENTRIES; done += 1000) {
       await db.transaction(async (tx) => {
         const rows = await tx.query<Parameters<typeof accessContent>[0]>(
           `INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis)
-           SELECT now(), 'user-' || g, 'agency', gen_random_uuid(), '{identity}', '{"owner": true}' FROM generate_series(1, $1) AS g RETURNING *`, [Math.min(1000, ENTRIES - done)]);
-        await appendToChain(tx, rows.map((row) => ({ kind: 'access', ref: String(row.id), content: accessContent(row) })));
+           SELECT now(), 'user-' || g, 'agency', gen_random_uuid(), '{identity}', '{"owner": true}' FROM generate_series(1, $1) AS g RETURNING *`,
+          [Math.min(1000, ENTRIES - done)],
+        );
+        await appendToChain(
+          tx,
+          rows.map((row) => ({ kind: 'access', ref: String(row.id), content: accessContent(row) })),
+        );
       });
     }
     console.log(`filled ${place} with ${ENTRIES} chained records`);
@@ -85,13 +110,28 @@ async function verify(place: string) {
     clearInterval(sampler);
     sample();
     // On PGlite the database's own page cache lives in this process too; the JS heap is verify's own share.
-    console.log(JSON.stringify({ driver: db.driver, entries: result.entries, verified: result.verified, rssBeforeMb: mb(before), rssPeakMb: mb(peak), jsHeapPeakMb: mb(heapPeak), seconds: (Date.now() - started) / 1000 }));
+    console.log(
+      JSON.stringify({
+        driver: db.driver,
+        entries: result.entries,
+        verified: result.verified,
+        rssBeforeMb: mb(before),
+        rssPeakMb: mb(peak),
+        jsHeapPeakMb: mb(heapPeak),
+        seconds: (Date.now() - started) / 1000,
+      }),
+    );
   } finally {
     await db.close();
   }
 }
 
-(command === 'fill' ? fill(Number(first), second!) : command === 'verify' ? verify(first!) : Promise.reject(new Error('fill <entries> <place> | verify <place>'))).catch((error: unknown) => {
+(command === 'fill'
+  ? fill(Number(first), second!)
+  : command === 'verify'
+    ? verify(first!)
+    : Promise.reject(new Error('fill <entries> <place> | verify <place>'))
+).catch((error: unknown) => {
   console.error('verify-memory failed:', error);
   process.exit(1);
 });

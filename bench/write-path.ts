@@ -34,7 +34,9 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MAX_REQUESTS = 200_000;
 
 const CASE_BODY = JSON.stringify({
-  source: 'observation', ageGroup: 'adult', indicators: ['work.forced_to_work', 'control.no_control_of_documents'],
+  source: 'observation',
+  ageGroup: 'adult',
+  indicators: ['work.forced_to_work', 'control.no_control_of_documents'],
   person: { identity: { fullName: 'A. Example' }, location: { area: 'Camp 7' } },
 });
 
@@ -55,14 +57,27 @@ function countStatements(db: SqlDatabase): { count: number; bySql: Map<string, n
     // BEGIN and COMMIT are statements too.
     transaction: <T>(work: (tx: SqlClient) => Promise<T>) => (count('BEGIN'), count('COMMIT'), transaction((tx) => work(counted(tx)))),
     session: <T>(work: (session: SqlSession) => Promise<T>) =>
-      session((s) => work({ ...s, query: (sql, params) => (count(sql), s.query(sql, params)), run: (sql, params) => (count(sql), s.run(sql, params)) })),
+      session((s) =>
+        work({ ...s, query: (sql, params) => (count(sql), s.query(sql, params)), run: (sql, params) => (count(sql), s.run(sql, params)) }),
+      ),
   });
   return counter;
 }
 
 async function serveService(driver: Driver, dataDir: string, databaseUrl?: string): Promise<void> {
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', WRITES_PER_MINUTE: '100000', SIGN_INS_PER_MINUTE: '1000', PORT: '0' };
-  if (driver === 'postgres') Object.assign(env, { DATABASE_URL: databaseUrl, MASTER_KEY: randomBytes(32).toString('base64'), JWT_SECRET: randomBytes(32).toString('base64') });
+  const env: NodeJS.ProcessEnv = {
+    DATA_DIR: dataDir,
+    DEMO_NETWORK: 'true',
+    WRITES_PER_MINUTE: '100000',
+    SIGN_INS_PER_MINUTE: '1000',
+    PORT: '0',
+  };
+  if (driver === 'postgres')
+    Object.assign(env, {
+      DATABASE_URL: databaseUrl,
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      JWT_SECRET: randomBytes(32).toString('base64'),
+    });
   const app = await createApp(loadConfig(env), { logger: false });
   const counter = countStatements(app.get<SqlDatabase>(SQL_DATABASE));
   await app.listen(0, '127.0.0.1');
@@ -78,7 +93,9 @@ async function serveService(driver: Driver, dataDir: string, databaseUrl?: strin
 
 async function serveBare(driver: Driver, dataDir: string, databaseUrl?: string): Promise<void> {
   const db = driver === 'postgres' ? await PostgresDatabase.open(databaseUrl!) : await PgliteDatabase.open(join(dataDir, 'bare'));
-  await db.exec('CREATE TABLE IF NOT EXISTS bare_cases (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())');
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS bare_cases (id uuid PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+  );
   @Controller()
   class BareController {
     @Post('cases')
@@ -95,7 +112,11 @@ async function serveBare(driver: Driver, dataDir: string, databaseUrl?: string):
   process.send!({ port: listeningPort(app), password: '' });
   process.on('message', (message: string) => {
     if (message === 'statements') process.send!({ statements: 0 });
-    if (message === 'stop') void app.close().then(() => db.close()).then(() => process.exit(0));
+    if (message === 'stop')
+      void app
+        .close()
+        .then(() => db.close())
+        .then(() => process.exit(0));
   });
 }
 
@@ -111,10 +132,14 @@ interface Server {
 async function start(kind: Kind, driver: Driver, dataDir: string, databaseUrl?: string): Promise<Server> {
   // BENCH_PROFILE=dir writes a CPU profile of the service process there (open it in Chrome's DevTools).
   const profile = process.env.BENCH_PROFILE && kind === 'service' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = fork(fileURLToPath(import.meta.url), ['serve', kind, driver, dataDir, databaseUrl ?? ''], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profile });
+  const child = fork(fileURLToPath(import.meta.url), ['serve', kind, driver, dataDir, databaseUrl ?? ''], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: profile,
+  });
   const [ready] = (await once(child, 'message')) as [{ port: number; password: string }];
   return {
-    child, ...ready,
+    child,
+    ...ready,
     ask: async (message) => {
       const reply = once(child, 'message');
       child.send(message);
@@ -129,14 +154,31 @@ async function stop(server: Server): Promise<void> {
   await exited;
 }
 
-function send(agent: http.Agent, port: number, method: string, path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function send(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ agent, host: '127.0.0.1', port, method, path, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      response.on('error', reject);
-    });
+    const request = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -175,7 +217,13 @@ async function load(port: number, headers: Record<string, string>, seconds: numb
 
 async function tokenOf(server: Server): Promise<string> {
   const agent = new http.Agent({ keepAlive: false });
-  const response = await send(agent, server.port, 'POST', '/auth/token', JSON.stringify({ username: 'caseworker.social', password: server.password }));
+  const response = await send(
+    agent,
+    server.port,
+    'POST',
+    '/auth/token',
+    JSON.stringify({ username: 'caseworker.social', password: server.password }),
+  );
   if (response.status !== 200) throw new Error(`sign-in failed with ${response.status}`);
   return (JSON.parse(response.body) as { access_token: string }).access_token;
 }
@@ -208,11 +256,20 @@ async function measure(driver: Driver, databaseUrl?: string) {
     const b = sum('bare');
     const s = sum('service');
     console.log(`\n${driver}: POST /cases, ${CONNECTIONS} connections, ${SECONDS / 2} s per round, rounds bare/service/service/bare`);
-    console.log(`  ${'server'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'requests'.padStart(9)} ${'failed'.padStart(7)}`);
-    for (const [label, r] of [['bare', b], ['service', s]] as const) {
-      console.log(`  ${label.padEnd(10)} ${r.perSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.requests).padStart(9)} ${String(r.failed).padStart(7)}`);
+    console.log(
+      `  ${'server'.padEnd(10)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'requests'.padStart(9)} ${'failed'.padStart(7)}`,
+    );
+    for (const [label, r] of [
+      ['bare', b],
+      ['service', s],
+    ] as const) {
+      console.log(
+        `  ${label.padEnd(10)} ${r.perSecond.toFixed(0).padStart(8)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.requests).padStart(9)} ${String(r.failed).padStart(7)}`,
+      );
     }
-    console.log(`  service / bare: ${(s.perSecond / b.perSecond).toFixed(3)}; statements per POST /cases: ${(statements / (s.requests + s.failed)).toFixed(1)}`);
+    console.log(
+      `  service / bare: ${(s.perSecond / b.perSecond).toFixed(3)}; statements per POST /cases: ${(statements / (s.requests + s.failed)).toFixed(1)}`,
+    );
     if (process.env.BENCH_STATEMENTS === '1') {
       // Since start-up, warm-up included: which statements make up the count.
       const byKind = Object.entries(await service.ask('statements by kind')).sort((x, y) => y[1] - x[1]);

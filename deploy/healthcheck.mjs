@@ -28,14 +28,23 @@ function reachable(address) {
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port, timeout: TIMEOUT_MS });
-    socket.once('connect', () => { socket.end(); resolve(); });
-    socket.once('timeout', () => { socket.destroy(); reject(new Error('timed out')); });
+    socket.once('connect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error('timed out'));
+    });
     socket.once('error', (error) => reject(new Error(error.code ?? 'refused')));
   });
 }
 
 async function brokersReachable() {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (process.env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set');
   await Promise.all(brokers.map(reachable));
 }

@@ -29,15 +29,26 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   // body), and only from a caller who may import, so nobody else gets a large body parsed.
   const directoryImport = json({ limit: '2mb' });
   app.use(HSDS_IMPORT_ROUTE, (request: Request, response: Response, next: NextFunction) => {
-    const authenticate = passport.authenticate([...CREDENTIAL_STRATEGIES], { session: false }, (_error: unknown, principal: Principal | false) =>
-      (principal && mayPerform(principal.role, 'directory.manage') ? directoryImport(request, response, next) : next())) as RequestHandler;
+    const authenticate = passport.authenticate(
+      [...CREDENTIAL_STRATEGIES],
+      { session: false },
+      (_error: unknown, principal: Principal | false) =>
+        principal && mayPerform(principal.role, 'directory.manage') ? directoryImport(request, response, next) : next(),
+    ) as RequestHandler;
     authenticate(request, response, next);
   });
   app.useBodyParser('json', { limit: '64kb' });
   app.disable('x-powered-by');
   // Security headers; the API serves JSON, and /api/docs needs only its own scripts and styles.
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] } } }));
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['ETag', 'Location', 'Retry-After'] });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
+      },
+    }),
+  );
+  if (config.corsOrigins.length > 0)
+    app.enableCors({ origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['ETag', 'Location', 'Retry-After'] });
   // ETags here are case revisions for If-Match; Express's own body-hash ETags would be mistaken for them.
   app.set('etag', false);
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -22,8 +22,20 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PersistenceModule.forRoot(config, prepareSchema), PlatformModule, IdentityModule, DirectoryModule, AuditModule, CasesModule,
-        ProjectionsModule, ReferralsModule, HealthModule, FhirConsentModule, ReceiptsModule, ReportsModule, ConsentExpiryModule, FeedsModule,
+        PersistenceModule.forRoot(config, prepareSchema),
+        PlatformModule,
+        IdentityModule,
+        DirectoryModule,
+        AuditModule,
+        CasesModule,
+        ProjectionsModule,
+        ReferralsModule,
+        HealthModule,
+        FhirConsentModule,
+        ReceiptsModule,
+        ReportsModule,
+        ConsentExpiryModule,
+        FeedsModule,
       ],
     };
   }

@@ -20,7 +20,8 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 main(process.env).catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError) console.error(`Cannot migrate: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError)
+    console.error(`Cannot migrate: ${error.message}`);
   else console.error('Cannot migrate:', error instanceof Error ? error.message : 'unknown error');
   process.exit(1);
 });

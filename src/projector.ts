@@ -29,7 +29,8 @@ export function progressBar(label: string, total: number, out: NodeJS.WriteStrea
 }
 
 async function main(command: string | undefined): Promise<void> {
-  if (command !== 'run' && command !== 'rebuild') throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
+  if (command !== 'run' && command !== 'rebuild')
+    throw new ConfigError('command', 'use `run` (follow the store) or `rebuild` (replay from zero)');
   const config = loadConfig(process.env, process.cwd(), false); // it never opens personal data, so it gets no keys
   const db = await openDatabase(config, prepareSchema);
   const events = await openEventStore(config, db);
@@ -56,7 +57,8 @@ async function main(command: string | undefined): Promise<void> {
 
 main(process.argv[2]).catch((error: unknown) => {
   // These messages name a setting, a process id or counts, never data.
-  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError) console.error(`Cannot run the projector: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError)
+    console.error(`Cannot run the projector: ${error.message}`);
   else if (error instanceof ReplayIncompleteError) console.error(`The replay is incomplete: ${error.message}`);
   else console.error('The projector stopped:', error instanceof Error ? error.name : 'unknown error');
   process.exit(1);

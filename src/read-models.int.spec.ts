@@ -8,9 +8,11 @@ const url = process.env.DATABASE_URL;
 if (!url) console.info('DATABASE_URL is not set: the concurrent-start test needs PostgreSQL (PGlite is one process) and is skipped.');
 
 (url ? describe : describe.skip)('the schema on PostgreSQL', () => {
-  it('is created once when several processes with the owner\'s rights start together on an empty schema', async () => {
+  it("is created once when several processes with the owner's rights start together on an empty schema", async () => {
     const schema = await freshSchema(url!, 'start');
-    const processes = await Promise.all(Array.from({ length: 4 }, () => PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.owner), { searchPath: schema.name, max: 2 })));
+    const processes = await Promise.all(
+      Array.from({ length: 4 }, () => PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.owner), { searchPath: schema.name, max: 2 })),
+    );
     try {
       const started = await Promise.allSettled(processes.map((db) => prepareSchema(db)));
       expect(started.filter((s) => s.status === 'rejected').map((s) => String(s.reason))).toEqual([]);

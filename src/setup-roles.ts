@@ -9,13 +9,20 @@ import { setupDatabase } from './platform/database-setup.js';
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const adminUrl = env.DATABASE_ADMIN_URL;
-  if (!adminUrl || !/^postgres(ql)?:\/\//.test(adminUrl)) throw new Error('DATABASE_ADMIN_URL must be the postgres:// URL of an administrator of the database');
+  if (!adminUrl || !/^postgres(ql)?:\/\//.test(adminUrl))
+    throw new Error('DATABASE_ADMIN_URL must be the postgres:// URL of an administrator of the database');
   const schema = env.DATABASE_SCHEMA || 'public';
   await setupDatabase(adminUrl, {
     schema,
-    passwords: { owner: env.REFERRALS_OWNER_PASSWORD || undefined, app: env.REFERRALS_APP_PASSWORD || undefined, projector: env.REFERRALS_PROJECTOR_PASSWORD || undefined },
+    passwords: {
+      owner: env.REFERRALS_OWNER_PASSWORD || undefined,
+      app: env.REFERRALS_APP_PASSWORD || undefined,
+      projector: env.REFERRALS_PROJECTOR_PASSWORD || undefined,
+    },
   });
-  console.log(`Roles ready: ${DATABASE_ROLES.owner} owns schema ${schema} and ran the migration; the service logs in as ${DATABASE_ROLES.app}, the projector as ${DATABASE_ROLES.projector}.`);
+  console.log(
+    `Roles ready: ${DATABASE_ROLES.owner} owns schema ${schema} and ran the migration; the service logs in as ${DATABASE_ROLES.app}, the projector as ${DATABASE_ROLES.projector}.`,
+  );
 }
 
 main(process.env).catch((error: unknown) => {

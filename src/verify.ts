@@ -29,7 +29,7 @@ function headArgument(args: readonly string[]): string | undefined {
 /** The events' MAC key, from the same master key the service uses; never generated here (a new key would fail every event). */
 async function macKey(config: AppConfig): Promise<Buffer> {
   if (config.masterKey) return deriveKey(MasterKey.fromBase64(config.masterKey), 'event-authentication');
-  if (config.mode === 'postgres') throw new ConfigError('MASTER_KEY', 'is required to check the events\' MAC');
+  if (config.mode === 'postgres') throw new ConfigError('MASTER_KEY', "is required to check the events' MAC");
   const text = await readFile(join(config.dataDir, 'master.key'), 'utf8').catch(() => undefined);
   if (text === undefined) throw new ConfigError('DATA_DIR', 'holds no master.key: the service has never run with this data directory');
   return deriveKey(MasterKey.fromBase64(text), 'event-authentication');
@@ -52,8 +52,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError) console.error(`Cannot verify: ${error.message}`);
-  else console.error('Cannot verify:', error instanceof Error ? error.name : 'unknown error');
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof DataDirectoryInUseError || error instanceof SchemaNotReadyError)
+      console.error(`Cannot verify: ${error.message}`);
+    else console.error('Cannot verify:', error instanceof Error ? error.name : 'unknown error');
+    process.exit(2);
+  },
+);

@@ -24,7 +24,11 @@ interface Route {
 }
 
 const consentBody = ({ shelterId }: { shelterId: string }) => ({
-  grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
+  grantor: 'person',
+  method: 'verbal',
+  language: 'ha',
+  interpreterUsed: false,
+  noticeVersion: 'n1',
   provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
 });
 
@@ -33,13 +37,36 @@ const ROUTES: Route[] = [
   { method: 'get', path: `/cases/${UNKNOWN_CASE}`, action: 'case.read' },
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/consents`, action: 'consent.record', body: consentBody },
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/consents/${UNKNOWN_ID}/withdrawal`, action: 'consent.withdraw', body: () => ({}) },
-  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals`, action: 'referral.request', body: ({ shelterId }) => ({ toAgencyId: shelterId, purpose: 'case_management', sharedCategories: ['identity'] }) },
-  ...(['acknowledge', 'accept'] as const).map((verb): Route => ({ method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/${verb}`, action: 'referral.respond' })),
-  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/decline`, action: 'referral.respond', body: () => ({ reason: 'no_capacity' }) },
-  { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/complete`, action: 'referral.respond', body: () => ({ outcome: 'done' }) },
+  {
+    method: 'post',
+    path: `/cases/${UNKNOWN_CASE}/referrals`,
+    action: 'referral.request',
+    body: ({ shelterId }) => ({ toAgencyId: shelterId, purpose: 'case_management', sharedCategories: ['identity'] }),
+  },
+  ...(['acknowledge', 'accept'] as const).map((verb): Route => ({
+    method: 'post',
+    path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/${verb}`,
+    action: 'referral.respond',
+  })),
+  {
+    method: 'post',
+    path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/decline`,
+    action: 'referral.respond',
+    body: () => ({ reason: 'no_capacity' }),
+  },
+  {
+    method: 'post',
+    path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/complete`,
+    action: 'referral.respond',
+    body: () => ({ outcome: 'done' }),
+  },
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/referrals/${UNKNOWN_ID}/withdraw`, action: 'referral.withdraw' },
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/interruption`, action: 'case.change-status', body: () => ({ reason: 'other' }) },
-  ...(['resumption', 'reopening'] as const).map((path): Route => ({ method: 'post', path: `/cases/${UNKNOWN_CASE}/${path}`, action: 'case.change-status' })),
+  ...(['resumption', 'reopening'] as const).map((path): Route => ({
+    method: 'post',
+    path: `/cases/${UNKNOWN_CASE}/${path}`,
+    action: 'case.change-status',
+  })),
   { method: 'post', path: `/cases/${UNKNOWN_CASE}/closure`, action: 'case.change-status', body: () => ({ reason: 'other' }) },
   { method: 'get', path: `/audit/cases/${UNKNOWN_CASE}/consent-trail`, action: 'audit.read' },
   { method: 'get', path: `/audit/cases/${UNKNOWN_CASE}/access-log`, action: 'audit.read' },
@@ -52,7 +79,9 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
     shelterId = await t.agencyId('Shelter');
   });
 
-  const cases = ROUTES.flatMap((route) => ROLES.map((role) => [route.method.toUpperCase(), route.path.replace(/[0-9a-f-]{36}/g, ':id'), role, route] as const));
+  const cases = ROUTES.flatMap((route) =>
+    ROLES.map((role) => [route.method.toUpperCase(), route.path.replace(/[0-9a-f-]{36}/g, ':id'), role, route] as const),
+  );
 
   it.each(cases)('%s %s as %s', async (_method, _path, role, route) => {
     const call = t.http[route.method](route.path).set('Authorization', `Bearer ${await t.token(USER_OF[role])}`);
@@ -63,7 +92,10 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
-  it.each<[string, Action]>([['/referrals', 'referral.list'], ['/cases', 'case.read']])('lists %s only for the roles the permission table names', async (path, action) => {
+  it.each<[string, Action]>([
+    ['/referrals', 'referral.list'],
+    ['/cases', 'case.read'],
+  ])('lists %s only for the roles the permission table names', async (path, action) => {
     for (const role of ROLES) {
       const response = await t.http.get(path).set('Authorization', `Bearer ${await t.token(USER_OF[role])}`);
       expect(response.status).toBe((PERMISSIONS[action] as readonly Role[]).includes(role) ? 200 : 403);
@@ -71,7 +103,9 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
   });
 
   it('answers an unknown route without repeating its path, which a client may have filled with anything', async () => {
-    const response = await t.http.post('/cases/Amina-Test-Person/lives-here').set('Authorization', `Bearer ${await t.token('caseworker.social')}`);
+    const response = await t.http
+      .post('/cases/Amina-Test-Person/lives-here')
+      .set('Authorization', `Bearer ${await t.token('caseworker.social')}`);
     expect(response.status).toBe(404);
     expect(response.body.detail).toBe('there is no such route');
     expect(JSON.stringify(response.body)).not.toContain('Amina');
@@ -88,7 +122,9 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
 
   it('opens cases only for the roles the permission table names', async () => {
     for (const role of ROLES) {
-      const response = await t.http.post('/cases').set('Authorization', `Bearer ${await t.token(USER_OF[role])}`)
+      const response = await t.http
+        .post('/cases')
+        .set('Authorization', `Bearer ${await t.token(USER_OF[role])}`)
         .send({ source: 'observation', indicators: [], ageGroup: 'adult' });
       expect(response.status).toBe((PERMISSIONS['case.open'] as readonly Role[]).includes(role) ? 201 : 403);
     }
@@ -99,12 +135,20 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
     const [header, payload] = good.split('.');
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
     expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${unsigned}`)).status).toBe(401);
-    expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${header}.${payload}.${'A'.repeat(43)}`)).status).toBe(401);
+    expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${header}.${payload}.${'A'.repeat(43)}`)).status).toBe(
+      401,
+    );
     // Deactivated as an admin does it; the token was just used, so its user is in the cache of principals.
     expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${good}`)).status).toBe(200);
     const admin = `Bearer ${await t.token('admin.social')}`;
-    const users = (await t.http.get('/agency/users').set('Authorization', admin).expect(200)).body as Array<{ id: string; username: string }>;
-    await t.http.post(`/agency/users/${users.find((u) => u.username === 'caseworker.social')!.id}/deactivation`).set('Authorization', admin).expect(200);
+    const users = (await t.http.get('/agency/users').set('Authorization', admin).expect(200)).body as Array<{
+      id: string;
+      username: string;
+    }>;
+    await t.http
+      .post(`/agency/users/${users.find((u) => u.username === 'caseworker.social')!.id}/deactivation`)
+      .set('Authorization', admin)
+      .expect(200);
     expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${good}`)).status).toBe(401);
     await t.db.query("UPDATE users SET active = true WHERE username = 'caseworker.social'");
     expect((await t.http.get('/directory/agencies').set('Authorization', `Bearer ${good}`)).status).toBe(200);
@@ -118,6 +162,8 @@ describe('/metrics with METRICS_TOKEN set', () => {
     expect((await t.http.get('/metrics')).status).toBe(401);
     expect((await t.http.get('/metrics').set('Authorization', 'Bearer wrong')).status).toBe(401);
     expect((await t.http.get('/metrics').set('Authorization', `Bearer ${await t.token('auditor.justice')}`)).status).toBe(401);
-    expect((await t.http.get('/metrics').set('Authorization', 'Bearer a-metrics-token-for-tests').expect(200)).text).toMatch(/referrals_projection_lag_events/);
+    expect((await t.http.get('/metrics').set('Authorization', 'Bearer a-metrics-token-for-tests').expect(200)).text).toMatch(
+      /referrals_projection_lag_events/,
+    );
   });
 });

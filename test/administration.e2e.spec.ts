@@ -6,80 +6,195 @@ import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
   const t = useTestApp();
 
-  it('adds a user to the admin\'s own agency with a one-time password, and deactivation ends their token at once', async () => {
-    const created = (await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'caseworker.two', displayName: 'Second caseworker', role: 'caseworker' }).expect(201)).body;
+  it("adds a user to the admin's own agency with a one-time password, and deactivation ends their token at once", async () => {
+    const created = (
+      await t.http
+        .post('/agency/users')
+        .set(await t.bearer('admin.social'))
+        .send({ username: 'caseworker.two', displayName: 'Second caseworker', role: 'caseworker' })
+        .expect(201)
+    ).body;
     expect(created).toMatchObject({ username: 'caseworker.two', role: 'caseworker', initialPassword: expect.any(String) });
-    const token = (await t.http.post('/auth/token').send({ username: 'caseworker.two', password: created.initialPassword }).expect(200)).body.access_token;
-    await t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201);
-    const listed = (await t.http.get('/agency/users').set(await t.bearer('admin.social')).expect(200)).body as Array<{ username: string }>;
+    const token = (await t.http.post('/auth/token').send({ username: 'caseworker.two', password: created.initialPassword }).expect(200))
+      .body.access_token;
+    await t.http
+      .post('/cases')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
+      .expect(201);
+    const listed = (
+      await t.http
+        .get('/agency/users')
+        .set(await t.bearer('admin.social'))
+        .expect(200)
+    ).body as Array<{ username: string }>;
     expect(listed.map((u) => u.username)).toContain('caseworker.two');
     expect(listed.map((u) => u.username)).not.toContain('caseworker.shelter');
     expect(JSON.stringify(listed)).not.toMatch(/password|argon2/);
-    await t.http.post(`/agency/users/${created.id}/deactivation`).set(await t.bearer('admin.social')).expect(200);
+    await t.http
+      .post(`/agency/users/${created.id}/deactivation`)
+      .set(await t.bearer('admin.social'))
+      .expect(200);
     expect((await t.http.get('/cases').set('Authorization', `Bearer ${token}`)).status).toBe(401);
   });
 
   it('keeps admins to their own agency and their own kind of roles', async () => {
-    const shelterUser = (await t.http.get('/agency/users').set(await t.bearer('admin.shelter')).expect(200)).body.find((u: { username: string }) => u.username === 'caseworker.shelter');
+    const shelterUser = (
+      await t.http
+        .get('/agency/users')
+        .set(await t.bearer('admin.shelter'))
+        .expect(200)
+    ).body.find((u: { username: string }) => u.username === 'caseworker.shelter');
     expect((await t.http.post(`/agency/users/${shelterUser.id}/deactivation`).set(await t.bearer('admin.social'))).status).toBe(404);
-    expect((await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'auditor.two', displayName: 'x', role: 'auditor' })).status).toBe(400);
-    expect((await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'caseworker.social', displayName: 'x', role: 'caseworker' })).status).toBe(409);
-    expect((await t.http.post('/agency/users').set(await t.bearer('supervisor.social')).send({ username: 'x.y', displayName: 'x', role: 'caseworker' })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/agency/users')
+          .set(await t.bearer('admin.social'))
+          .send({ username: 'auditor.two', displayName: 'x', role: 'auditor' })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await t.http
+          .post('/agency/users')
+          .set(await t.bearer('admin.social'))
+          .send({ username: 'caseworker.social', displayName: 'x', role: 'caseworker' })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await t.http
+          .post('/agency/users')
+          .set(await t.bearer('supervisor.social'))
+          .send({ username: 'x.y', displayName: 'x', role: 'caseworker' })
+      ).status,
+    ).toBe(403);
   });
 
   it('lets a coordinator add member agencies, and an agency admin not', async () => {
-    const added = (await t.http.post('/directory/agencies').set(await t.bearer('coordinator.justice')).send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' }).expect(201)).body;
-    const directory = (await t.http.get('/directory/agencies').set(await t.bearer('caseworker.social')).expect(200)).body as Array<{ id: string }>;
+    const added = (
+      await t.http
+        .post('/directory/agencies')
+        .set(await t.bearer('coordinator.justice'))
+        .send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' })
+        .expect(201)
+    ).body;
+    const directory = (
+      await t.http
+        .get('/directory/agencies')
+        .set(await t.bearer('caseworker.social'))
+        .expect(200)
+    ).body as Array<{ id: string }>;
     expect(directory.map((a) => a.id)).toContain(added.id);
-    expect((await t.http.post('/directory/agencies').set(await t.bearer('admin.social')).send({ name: 'Another', kind: 'shelter' })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/directory/agencies')
+          .set(await t.bearer('admin.social'))
+          .send({ name: 'Another', kind: 'shelter' })
+      ).status,
+    ).toBe(403);
   });
 
-  it('stops a deactivated agency\'s users and keys at once, and no consent may name it', async () => {
+  it("stops a deactivated agency's users and keys at once, and no consent may name it", async () => {
     // An agency of this scenario's own, so that the demo network's stay members for the others.
-    const agency = (await t.http.post('/directory/agencies').set(await t.bearer('coordinator.justice'))
-      .send({ name: 'Demo Shelter Leaving The Network', kind: 'shelter', firstAdmin: { username: 'admin.leaving', displayName: 'Leaving admin' } }).expect(201)).body;
-    const admin = (await t.http.post('/auth/token').send({ username: 'admin.leaving', password: agency.firstAdmin.initialPassword }).expect(200)).body.access_token;
-    const staff = (await t.http.post('/agency/users').set('Authorization', `Bearer ${admin}`).send({ username: 'caseworker.leaving', displayName: 'x', role: 'caseworker' }).expect(201)).body;
-    const key = (await t.http.post('/agency/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'leaving system' }).expect(201)).body.key;
-    const staffToken = { Authorization: `Bearer ${(await t.http.post('/auth/token').send({ username: 'caseworker.leaving', password: staff.initialPassword }).expect(200)).body.access_token}` };
+    const agency = (
+      await t.http
+        .post('/directory/agencies')
+        .set(await t.bearer('coordinator.justice'))
+        .send({
+          name: 'Demo Shelter Leaving The Network',
+          kind: 'shelter',
+          firstAdmin: { username: 'admin.leaving', displayName: 'Leaving admin' },
+        })
+        .expect(201)
+    ).body;
+    const admin = (
+      await t.http.post('/auth/token').send({ username: 'admin.leaving', password: agency.firstAdmin.initialPassword }).expect(200)
+    ).body.access_token;
+    const staff = (
+      await t.http
+        .post('/agency/users')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ username: 'caseworker.leaving', displayName: 'x', role: 'caseworker' })
+        .expect(201)
+    ).body;
+    const key = (await t.http.post('/agency/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'leaving system' }).expect(201))
+      .body.key;
+    const staffToken = {
+      Authorization: `Bearer ${(await t.http.post('/auth/token').send({ username: 'caseworker.leaving', password: staff.initialPassword }).expect(200)).body.access_token}`,
+    };
     // Both were just honoured, so both are in the cache of principals when the agency is deactivated.
     await t.http.get('/referrals').set(staffToken).expect(200);
     await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`).expect(200);
-    await t.http.post(`/directory/agencies/${agency.id}/deactivation`).set(await t.bearer('coordinator.justice')).expect(200);
+    await t.http
+      .post(`/directory/agencies/${agency.id}/deactivation`)
+      .set(await t.bearer('coordinator.justice'))
+      .expect(200);
     expect((await t.http.get('/referrals').set(staffToken)).status).toBe(401);
     expect((await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`)).status).toBe(401);
-    const caseId = (await t.http.post('/cases').set(await t.bearer('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId;
-    const consent = await t.http.post(`/cases/${caseId}/consents`).set(await t.bearer('caseworker.social')).send({
-      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n1',
-      provisions: [{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }],
-    });
+    const caseId = (
+      await t.http
+        .post('/cases')
+        .set(await t.bearer('caseworker.social'))
+        .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
+        .expect(201)
+    ).body.caseId;
+    const consent = await t.http
+      .post(`/cases/${caseId}/consents`)
+      .set(await t.bearer('caseworker.social'))
+      .send({
+        grantor: 'person',
+        method: 'verbal',
+        language: 'ha',
+        interpreterUsed: false,
+        noticeVersion: 'n1',
+        provisions: [{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }],
+      });
     expect(consent.status).toBe(400); // no longer a member
   });
 });
 
 // PostgreSQL only: an embedded database is one process's alone, so every change to it goes through that process.
 const SHARED = APP_DRIVERS.filter((driver) => driver === 'postgres');
-(SHARED.length > 0 ? describe.each(SHARED) : describe.skip.each(['postgres'] as const))('a deactivation written straight into the shared database (%s)', (driver) => {
-  const t = useTestApp({ driver });
+(SHARED.length > 0 ? describe.each(SHARED) : describe.skip.each(['postgres'] as const))(
+  'a deactivation written straight into the shared database (%s)',
+  (driver) => {
+    const t = useTestApp({ driver });
 
-  it('ends a user\'s token, an agency\'s users and keys, and a revoked key, though each was just honoured', async () => {
-    const auth = (value: string) => ({ Authorization: value });
-    const user = auth(`Bearer ${await t.token('caseworker.legal')}`);
-    const clinic = auth(`Bearer ${await t.token('caseworker.clinic')}`);
-    const key = auth(`ApiKey ${(await t.http.post('/agency/api-keys').set(auth(`Bearer ${await t.token('admin.social')}`)).send({ name: 'social system' }).expect(201)).body.key}`);
-    for (const credential of [user, clinic, key]) await t.http.get('/referrals').set(credential).expect(200);
-    const refused = async (credential: Record<string, string>) =>
-      // As by another instance or an operator: the change is announced to every instance, which learns of it within moments.
-      (await eventually(async () => (await t.http.get('/referrals').set(credential)).status, (status) => status === 401)) === 401;
+    it("ends a user's token, an agency's users and keys, and a revoked key, though each was just honoured", async () => {
+      const auth = (value: string) => ({ Authorization: value });
+      const user = auth(`Bearer ${await t.token('caseworker.legal')}`);
+      const clinic = auth(`Bearer ${await t.token('caseworker.clinic')}`);
+      const key = auth(
+        `ApiKey ${
+          (
+            await t.http
+              .post('/agency/api-keys')
+              .set(auth(`Bearer ${await t.token('admin.social')}`))
+              .send({ name: 'social system' })
+              .expect(201)
+          ).body.key
+        }`,
+      );
+      for (const credential of [user, clinic, key]) await t.http.get('/referrals').set(credential).expect(200);
+      const refused = async (credential: Record<string, string>) =>
+        // As by another instance or an operator: the change is announced to every instance, which learns of it within moments.
+        (await eventually(
+          async () => (await t.http.get('/referrals').set(credential)).status,
+          (status) => status === 401,
+        )) === 401;
 
-    await t.db.query("UPDATE users SET active = false WHERE username = 'caseworker.legal'");
-    expect(await refused(user)).toBe(true);
-    await t.db.query(`UPDATE agencies SET active = false WHERE id = (SELECT agency_id FROM users WHERE username = 'caseworker.clinic')`);
-    expect(await refused(clinic)).toBe(true);
-    await t.db.query('UPDATE api_keys SET revoked_at = now()');
-    expect(await refused(key)).toBe(true);
-  });
-});
+      await t.db.query("UPDATE users SET active = false WHERE username = 'caseworker.legal'");
+      expect(await refused(user)).toBe(true);
+      await t.db.query(`UPDATE agencies SET active = false WHERE id = (SELECT agency_id FROM users WHERE username = 'caseworker.clinic')`);
+      expect(await refused(clinic)).toBe(true);
+      await t.db.query('UPDATE api_keys SET revoked_at = now()');
+      expect(await refused(key)).toBe(true);
+    });
+  },
+);
 
 describe('a real deployment starts with one coordinator, who adds agencies with their first admins (PGlite)', () => {
   const t = useTestApp({ settings: { DEMO_NETWORK: 'false', BOOTSTRAP_COORDINATOR: 'coordinator.first' } });
@@ -89,16 +204,37 @@ describe('a real deployment starts with one coordinator, who adds agencies with 
     const password = (await readFile(file, 'utf8')).trim();
     expect(t.logs.lines.join('\n')).not.toContain(password);
     const coordinator = (await t.http.post('/auth/token').send({ username: 'coordinator.first', password }).expect(200)).body.access_token;
-    const agency = (await t.http.post('/directory/agencies').set('Authorization', `Bearer ${coordinator}`)
-      .send({ name: 'First Member Shelter', kind: 'shelter', firstAdmin: { username: 'admin.first', displayName: 'First admin' } }).expect(201)).body;
+    const agency = (
+      await t.http
+        .post('/directory/agencies')
+        .set('Authorization', `Bearer ${coordinator}`)
+        .send({ name: 'First Member Shelter', kind: 'shelter', firstAdmin: { username: 'admin.first', displayName: 'First admin' } })
+        .expect(201)
+    ).body;
     expect(agency.firstAdmin).toMatchObject({ username: 'admin.first', initialPassword: expect.any(String) });
-    const admin = (await t.http.post('/auth/token').send({ username: 'admin.first', password: agency.firstAdmin.initialPassword }).expect(200)).body.access_token;
-    const staff = (await t.http.post('/agency/users').set('Authorization', `Bearer ${admin}`).send({ username: 'caseworker.first', displayName: 'x', role: 'caseworker' }).expect(201)).body;
+    const admin = (
+      await t.http.post('/auth/token').send({ username: 'admin.first', password: agency.firstAdmin.initialPassword }).expect(200)
+    ).body.access_token;
+    const staff = (
+      await t.http
+        .post('/agency/users')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ username: 'caseworker.first', displayName: 'x', role: 'caseworker' })
+        .expect(201)
+    ).body;
     expect(staff.role).toBe('caseworker');
     // A taken username rolls the whole agency back.
-    expect((await t.http.post('/directory/agencies').set('Authorization', `Bearer ${coordinator}`)
-      .send({ name: 'Second Member', kind: 'health', firstAdmin: { username: 'admin.first', displayName: 'dup' } })).status).toBe(409);
-    const names = (await t.http.get('/directory/agencies').set('Authorization', `Bearer ${coordinator}`).expect(200)).body.map((a: { name: string }) => a.name);
+    expect(
+      (
+        await t.http
+          .post('/directory/agencies')
+          .set('Authorization', `Bearer ${coordinator}`)
+          .send({ name: 'Second Member', kind: 'health', firstAdmin: { username: 'admin.first', displayName: 'dup' } })
+      ).status,
+    ).toBe(409);
+    const names = (await t.http.get('/directory/agencies').set('Authorization', `Bearer ${coordinator}`).expect(200)).body.map(
+      (a: { name: string }) => a.name,
+    );
     expect(names).not.toContain('Second Member');
   });
 });

@@ -11,7 +11,10 @@ const DAY = 86_400_000;
 const SETTINGS = { CONSENT_EXPIRY_CHECK_MS: '100' };
 
 function expectProblem(response: Response, status: number) {
-  expect({ status: response.status, type: response.headers['content-type'] }).toEqual({ status, type: expect.stringMatching(/^application\/problem\+json/) });
+  expect({ status: response.status, type: response.headers['content-type'] }).toEqual({
+    status,
+    type: expect.stringMatching(/^application\/problem\+json/),
+  });
 }
 
 interface Referred {
@@ -26,27 +29,91 @@ interface Referred {
  * overdue), or accepted. Decided by the real decider at those past times, then stored as the
  * service would.
  */
-async function referredAWeekAgo(t: RunningApp, validUntil: string | undefined, options: { accepted?: true; child?: true } = {}): Promise<Referred> {
+async function referredAWeekAgo(
+  t: RunningApp,
+  validUntil: string | undefined,
+  options: { accepted?: true; child?: true } = {},
+): Promise<Referred> {
   const [social, shelter] = [await t.agencyId('Social Development'), await t.agencyId('Shelter')];
-  const userId = async (username: string) => (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]))[0]!.id;
+  const userId = async (username: string) =>
+    (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [username]))[0]!.id;
   const actor = { userId: await userId('caseworker.social'), agencyId: social, agencyKind: 'government_social_service' as const };
   const caseId = randomUUID();
   const referralId = randomUUID();
   const weekAgo = new Date(Date.now() - 7 * DAY).toISOString();
-  const grant = { recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validFrom: weekAgo, ...(validUntil ? { validUntil } : {}) } as const;
+  const grant = {
+    recipient: { agencyId: shelter },
+    purpose: 'service_provision',
+    serviceTypes: ['shelter'],
+    categories: ['identity'],
+    validFrom: weekAgo,
+    ...(validUntil ? { validUntil } : {}),
+  } as const;
   const determinationId = randomUUID();
   const basis: CaseCommand[] = options.child
     ? [
-      { type: 'ProposeBestInterestsDetermination', actor, at: weekAgo, determinationId, scope: [grant], reasons: { sealedForTheTest: true } },
-      { type: 'ApproveBestInterestsDetermination', actor: { ...actor, userId: await userId('supervisor.social') }, at: weekAgo, determinationId },
-    ]
-    : [{ type: 'GiveConsent', actor, at: weekAgo, consentId: randomUUID(), grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n-1',
-      provisions: [{ provisionId: randomUUID(), ...grant }] }];
+        {
+          type: 'ProposeBestInterestsDetermination',
+          actor,
+          at: weekAgo,
+          determinationId,
+          scope: [grant],
+          reasons: { sealedForTheTest: true },
+        },
+        {
+          type: 'ApproveBestInterestsDetermination',
+          actor: { ...actor, userId: await userId('supervisor.social') },
+          at: weekAgo,
+          determinationId,
+        },
+      ]
+    : [
+        {
+          type: 'GiveConsent',
+          actor,
+          at: weekAgo,
+          consentId: randomUUID(),
+          grantor: 'person',
+          method: 'verbal',
+          language: 'ha',
+          interpreterUsed: false,
+          noticeVersion: 'n-1',
+          provisions: [{ provisionId: randomUUID(), ...grant }],
+        },
+      ];
   const commands: CaseCommand[] = [
-    { type: 'OpenCase', actor, at: weekAgo, caseId, source: 'hotline', indicators: [], ageGroup: options.child ? 'child' : 'adult', personalData: {} },
+    {
+      type: 'OpenCase',
+      actor,
+      at: weekAgo,
+      caseId,
+      source: 'hotline',
+      indicators: [],
+      ageGroup: options.child ? 'child' : 'adult',
+      personalData: {},
+    },
     ...basis,
-    { type: 'RequestReferral', actor, at: weekAgo, referralId, recipient: { agencyId: shelter, agencyKind: 'shelter' }, purpose: 'service_provision', serviceType: 'shelter', urgency: 'immediate', sharedCategories: ['identity'] },
-    ...(options.accepted ? [{ type: 'AcceptReferral', actor: { userId: await userId('caseworker.shelter'), agencyId: shelter, agencyKind: 'shelter' }, at: weekAgo, referralId } as const] : []),
+    {
+      type: 'RequestReferral',
+      actor,
+      at: weekAgo,
+      referralId,
+      recipient: { agencyId: shelter, agencyKind: 'shelter' },
+      purpose: 'service_provision',
+      serviceType: 'shelter',
+      urgency: 'immediate',
+      sharedCategories: ['identity'],
+    },
+    ...(options.accepted
+      ? [
+          {
+            type: 'AcceptReferral',
+            actor: { userId: await userId('caseworker.shelter'), agencyId: shelter, agencyKind: 'shelter' },
+            at: weekAgo,
+            referralId,
+          } as const,
+        ]
+      : []),
   ];
   await appendDecided(t.store, caseId, commands);
   return { caseId, referralId };
@@ -79,14 +146,21 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
     lapsingForChild = await referredAWeekAgo(t, validUntil, { child: true });
     lasting = await referredAWeekAgo(t, undefined);
     // Nobody writes from here on: the end of consent alone acts.
-    for (const { referralId } of [lapsing, lapsingAccepted, lapsingForChild]) await eventually(() => withdrawalsOf(t, referralId), (found) => found.length > 0, withinSeconds);
+    for (const { referralId } of [lapsing, lapsingAccepted, lapsingForChild])
+      await eventually(
+        () => withdrawalsOf(t, referralId),
+        (found) => found.length > 0,
+        withinSeconds,
+      );
   });
 
   it('withdraws the referrals that stood on a consent or a determination at its end, for the expiry, on behalf of the owning agency', async () => {
     const social = await t.agencyId('Social Development');
     for (const { referralId } of [lapsing, lapsingAccepted, lapsingForChild]) {
       const found = await withdrawalsOf(t, referralId);
-      expect(found).toEqual([{ referralId, cause: 'consent_expired', by: 'system:consent-expiry', at: expect.any(String), actorAgencyId: social }]);
+      expect(found).toEqual([
+        { referralId, cause: 'consent_expired', by: 'system:consent-expiry', at: expect.any(String), actorAgencyId: social },
+      ]);
       expect(Date.parse(found[0]!.at)).toBeGreaterThanOrEqual(Date.parse(validUntil));
     }
     expect(await withdrawalsOf(t, lasting.referralId)).toEqual([]);
@@ -94,33 +168,88 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
 
   it('shows the recipient and the sender the referral withdrawn because the consent expired', async () => {
     const inbox = async (username: string, direction: string) =>
-      (await t.http.get(`/referrals?direction=${direction}`).set(await t.bearer(username)).expect(200)).body.items as Array<Record<string, unknown>>;
-    const incoming = await eventually(() => inbox('caseworker.shelter', 'incoming'), (rows) => rows.some((r) => r.referralId === lapsing.referralId && r.status === 'withdrawn'));
-    expect(incoming.find((r) => r.referralId === lapsing.referralId)).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_expired' });
+      (
+        await t.http
+          .get(`/referrals?direction=${direction}`)
+          .set(await t.bearer(username))
+          .expect(200)
+      ).body.items as Array<Record<string, unknown>>;
+    const incoming = await eventually(
+      () => inbox('caseworker.shelter', 'incoming'),
+      (rows) => rows.some((r) => r.referralId === lapsing.referralId && r.status === 'withdrawn'),
+    );
+    expect(incoming.find((r) => r.referralId === lapsing.referralId)).toMatchObject({
+      status: 'withdrawn',
+      withdrawalCause: 'consent_expired',
+    });
     expect(incoming.find((r) => r.referralId === lasting.referralId)).toMatchObject({ status: 'requested' });
-    expect((await inbox('caseworker.social', 'outgoing')).find((r) => r.referralId === lapsing.referralId)).toMatchObject({ status: 'withdrawn', withdrawalCause: 'consent_expired' });
-    const view = (await t.http.get(`/cases/${lapsing.caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body;
-    expect(view.referrals).toEqual([expect.objectContaining({ referralId: lapsing.referralId, status: 'withdrawn', withdrawalCause: 'consent_expired' })]);
+    expect((await inbox('caseworker.social', 'outgoing')).find((r) => r.referralId === lapsing.referralId)).toMatchObject({
+      status: 'withdrawn',
+      withdrawalCause: 'consent_expired',
+    });
+    const view = (
+      await t.http
+        .get(`/cases/${lapsing.caseId}`)
+        .set(await t.bearer('caseworker.shelter'))
+        .expect(200)
+    ).body;
+    expect(view.referrals).toEqual([
+      expect.objectContaining({ referralId: lapsing.referralId, status: 'withdrawn', withdrawalCause: 'consent_expired' }),
+    ]);
     expect(view.personalData).toEqual({});
   });
 
-  it('refuses the recipient\'s acknowledgement, acceptance and completion, and writes nothing', async () => {
+  it("refuses the recipient's acknowledgement, acceptance and completion, and writes nothing", async () => {
     const before = (await allEvents(t.store)).length;
     const base = `/cases/${lapsing.caseId}/referrals/${lapsing.referralId}`;
-    expectProblem(await t.http.post(`${base}/acknowledge`).set(await t.bearer('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`${base}/accept`).set(await t.bearer('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`/cases/${lapsingAccepted.caseId}/referrals/${lapsingAccepted.referralId}/complete`).set(await t.bearer('caseworker.shelter'))
-      .send({ outcome: 'Stayed two nights.' }), 409);
+    expectProblem(
+      await t.http
+        .post(`${base}/acknowledge`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({}),
+      409,
+    );
+    expectProblem(
+      await t.http
+        .post(`${base}/accept`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({}),
+      409,
+    );
+    expectProblem(
+      await t.http
+        .post(`/cases/${lapsingAccepted.caseId}/referrals/${lapsingAccepted.referralId}/complete`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({ outcome: 'Stayed two nights.' }),
+      409,
+    );
     expect((await allEvents(t.store)).length).toBe(before);
   });
 
   it('leaves the expired referral out of the overdue lists and the overdue report; the one still covered stays in', async () => {
     const overdue = async (username: string, direction: string) =>
-      (await t.http.get(`/referrals?direction=${direction}&overdue=true`).set(await t.bearer(username)).expect(200)).body.items.map((r: { referralId: string }) => r.referralId);
-    expect(await eventually(() => overdue('caseworker.shelter', 'incoming'), (ids) => !ids.includes(lapsing.referralId))).toEqual([lasting.referralId]);
+      (
+        await t.http
+          .get(`/referrals?direction=${direction}&overdue=true`)
+          .set(await t.bearer(username))
+          .expect(200)
+      ).body.items.map((r: { referralId: string }) => r.referralId);
+    expect(
+      await eventually(
+        () => overdue('caseworker.shelter', 'incoming'),
+        (ids) => !ids.includes(lapsing.referralId),
+      ),
+    ).toEqual([lasting.referralId]);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([lasting.referralId]);
-    const report = (await t.http.get('/reports/overdue-referrals').set(await t.bearer('coordinator.justice')).expect(200)).body;
-    expect(report.rows).toEqual([expect.objectContaining({ agency: expect.objectContaining({ id: await t.agencyId('Shelter') }), serviceType: 'shelter', overdue: 1 })]);
+    const report = (
+      await t.http
+        .get('/reports/overdue-referrals')
+        .set(await t.bearer('coordinator.justice'))
+        .expect(200)
+    ).body;
+    expect(report.rows).toEqual([
+      expect.objectContaining({ agency: expect.objectContaining({ id: await t.agencyId('Shelter') }), serviceType: 'shelter', overdue: 1 }),
+    ]);
   });
 });
 
@@ -135,17 +264,43 @@ describe.each(APP_DRIVERS)('consent that ended while the expiry process was not 
     ended = await referredAWeekAgo(t, hourAgo());
     endedAccepted = await referredAWeekAgo(t, hourAgo(), { accepted: true });
     // Every event readable, so that "writes nothing" counts from all of them.
-    await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
+    await eventually(
+      () => t.app.get(ProjectionRunner).lag(),
+      (lag) => lag.events === 0,
+    );
   });
 
   it('already refuses every answer of the recipient, and writes nothing', async () => {
     const before = (await allEvents(t.store)).length;
     const base = `/cases/${ended.caseId}/referrals/${ended.referralId}`;
-    expectProblem(await t.http.post(`${base}/acknowledge`).set(await t.bearer('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`${base}/accept`).set(await t.bearer('caseworker.shelter')).send({}), 409);
-    expectProblem(await t.http.post(`${base}/decline`).set(await t.bearer('caseworker.shelter')).send({ reason: 'no_capacity' }), 409);
-    expectProblem(await t.http.post(`/cases/${endedAccepted.caseId}/referrals/${endedAccepted.referralId}/complete`).set(await t.bearer('caseworker.shelter'))
-      .send({ outcome: 'Stayed two nights.' }), 409);
+    expectProblem(
+      await t.http
+        .post(`${base}/acknowledge`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({}),
+      409,
+    );
+    expectProblem(
+      await t.http
+        .post(`${base}/accept`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({}),
+      409,
+    );
+    expectProblem(
+      await t.http
+        .post(`${base}/decline`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({ reason: 'no_capacity' }),
+      409,
+    );
+    expectProblem(
+      await t.http
+        .post(`/cases/${endedAccepted.caseId}/referrals/${endedAccepted.referralId}/complete`)
+        .set(await t.bearer('caseworker.shelter'))
+        .send({ outcome: 'Stayed two nights.' }),
+      409,
+    );
     expect((await allEvents(t.store)).length).toBe(before);
     expect(await withdrawalsOf(t, ended.referralId)).toEqual([]);
   });
@@ -153,8 +308,13 @@ describe.each(APP_DRIVERS)('consent that ended while the expiry process was not 
   it('withdraws them when the service starts again', async () => {
     await t.restart();
     for (const { referralId } of [ended, endedAccepted]) {
-      expect(await eventually(() => withdrawalsOf(t, referralId), (w) => w.length > 0, withinSeconds))
-        .toEqual([expect.objectContaining({ cause: 'consent_expired', by: 'system:consent-expiry' })]);
+      expect(
+        await eventually(
+          () => withdrawalsOf(t, referralId),
+          (w) => w.length > 0,
+          withinSeconds,
+        ),
+      ).toEqual([expect.objectContaining({ cause: 'consent_expired', by: 'system:consent-expiry' })]);
     }
   });
 });
@@ -171,9 +331,16 @@ if (!url) console.info('DATABASE_URL is not set: the two-instance consent-expiry
 
   it('withdraws a referral exactly once when both reach the end of its consent', async () => {
     const { caseId, referralId } = await referredAWeekAgo(first, inFuture(2000));
-    await eventually(() => withdrawalsOf(first, referralId), (w) => w.length > 0, withinSeconds);
+    await eventually(
+      () => withdrawalsOf(first, referralId),
+      (w) => w.length > 0,
+      withinSeconds,
+    );
     // Once an instance has run the case its end is gone; a later pass of either decides nothing.
-    await eventually(() => first.db.query('SELECT 1 FROM consent_deadlines WHERE case_id = $1', [caseId]), (rows) => rows.length === 0);
+    await eventually(
+      () => first.db.query('SELECT 1 FROM consent_deadlines WHERE case_id = $1', [caseId]),
+      (rows) => rows.length === 0,
+    );
     expect(await withdrawalsOf(first, referralId)).toHaveLength(1);
   });
 
@@ -181,7 +348,10 @@ if (!url) console.info('DATABASE_URL is not set: the two-instance consent-expiry
     await Promise.all([first, second].map((instance) => instance.app.get(ConsentExpiry).onApplicationShutdown()));
     const { referralId } = await referredAWeekAgo(first, hourAgo());
     const processes = [first, second, first, second].map((instance) => instance.app.get(ConsentExpiry));
-    await eventually(async () => (await Promise.all(processes.map((p) => p.expireDue()))).reduce((a, b) => a + b, 0), (ran) => ran > 0);
+    await eventually(
+      async () => (await Promise.all(processes.map((p) => p.expireDue()))).reduce((a, b) => a + b, 0),
+      (ran) => ran > 0,
+    );
     expect(await withdrawalsOf(first, referralId)).toEqual([expect.objectContaining({ cause: 'consent_expired' })]);
   });
 });

@@ -14,7 +14,17 @@ const PERSON = {
   demographics: { sex: 'female', ageBand: '18-24', nationality: 'Receiptland' },
 };
 const NOTE = 'Receipt-test note: prefers mornings.';
-const PERSONAL_VALUES = ['Zainab', 'Receipt-Person', 'Zee Fictional', '2000-02-02', '+234 800 555 0199', 'receipt-test aunt', 'Fictional Receipt Camp 9', 'Receiptland', 'prefers mornings'];
+const PERSONAL_VALUES = [
+  'Zainab',
+  'Receipt-Person',
+  'Zee Fictional',
+  '2000-02-02',
+  '+234 800 555 0199',
+  'receipt-test aunt',
+  'Fictional Receipt Camp 9',
+  'Receiptland',
+  'prefers mornings',
+];
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
 function expectProblem(response: Response, status: number) {
@@ -40,42 +50,92 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
     seen.push(response.text);
     return response;
   };
-  const giveConsent = async (language: string, provisions: object[], onCase = caseId) => (await t.http.post(`/cases/${onCase}/consents`).set(await t.bearer('caseworker.social')).send({
-    grantor: 'person', method: 'verbal', language, interpreterUsed: language !== 'en', noticeVersion: 'notice-2026-01', provisions,
-  }).expect(201)).body as { consentId: string; provisionIds: string[] };
+  const giveConsent = async (language: string, provisions: object[], onCase = caseId) =>
+    (
+      await t.http
+        .post(`/cases/${onCase}/consents`)
+        .set(await t.bearer('caseworker.social'))
+        .send({
+          grantor: 'person',
+          method: 'verbal',
+          language,
+          interpreterUsed: language !== 'en',
+          noticeVersion: 'notice-2026-01',
+          provisions,
+        })
+        .expect(201)
+    ).body as { consentId: string; provisionIds: string[] };
   const receiptsPath = (consent: string, leaf: string, onCase = caseId) => `/cases/${onCase}/consents/${consent}/${leaf}`;
   /** The person's case with an English consent to the shelter and to any legal aid service, referred to the shelter. */
   const consentedCase = async () => {
-    const opened = (await t.http.post('/cases').set(await t.bearer('caseworker.social'))
-      .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON }).expect(201)).body.caseId as string;
-    const given = await giveConsent('en', [
-      { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'] },
-      { recipient: { agencyKind: 'legal_aid' }, purpose: 'legal_assistance', categories: ['legal_status'], validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString() },
-    ], opened);
-    await t.http.post(`/cases/${opened}/referrals`).set(await t.bearer('caseworker.social'))
-      .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'safety'], note: NOTE }).expect(201);
+    const opened = (
+      await t.http
+        .post('/cases')
+        .set(await t.bearer('caseworker.social'))
+        .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON })
+        .expect(201)
+    ).body.caseId as string;
+    const given = await giveConsent(
+      'en',
+      [
+        { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'] },
+        {
+          recipient: { agencyKind: 'legal_aid' },
+          purpose: 'legal_assistance',
+          categories: ['legal_status'],
+          validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+        },
+      ],
+      opened,
+    );
+    await t.http
+      .post(`/cases/${opened}/referrals`)
+      .set(await t.bearer('caseworker.social'))
+      .send({
+        toAgencyId: shelterId,
+        purpose: 'service_provision',
+        serviceType: 'shelter',
+        sharedCategories: ['identity', 'safety'],
+        note: NOTE,
+      })
+      .expect(201);
     return { caseId: opened, ...given };
   };
   /** A consented case whose shelter provision was withdrawn by a caseworker, then the rest by a supervisor. */
   const withdrawnTwice = async () => {
     const consented = await consentedCase();
     const withdrawal = `/cases/${consented.caseId}/consents/${consented.consentId}/withdrawal`;
-    await t.http.post(withdrawal).set(await t.bearer('caseworker.social')).send({ provisionIds: [consented.provisionIds[0]] }).expect(200);
-    await t.http.post(withdrawal).set(await t.bearer('supervisor.social')).send({}).expect(200);
+    await t.http
+      .post(withdrawal)
+      .set(await t.bearer('caseworker.social'))
+      .send({ provisionIds: [consented.provisionIds[0]] })
+      .expect(200);
+    await t.http
+      .post(withdrawal)
+      .set(await t.bearer('supervisor.social'))
+      .send({})
+      .expect(200);
     return consented;
   };
 
   // The case, its consent as given and the published key: read by every scenario, changed by none.
   beforeAll(async () => {
     shelterId = await t.agencyId('Shelter');
-    ownerName = (await t.db.query<{ name: string }>(`SELECT a.name FROM agencies a JOIN users u ON u.agency_id = a.id WHERE u.username = 'caseworker.social'`))[0]!.name;
+    ownerName = (
+      await t.db.query<{ name: string }>(
+        `SELECT a.name FROM agencies a JOIN users u ON u.agency_id = a.id WHERE u.username = 'caseworker.social'`,
+      )
+    )[0]!.name;
     ({ caseId, consentId } = await consentedCase());
     jwks = JSON.parse((await t.http.get('/.well-known/jwks.json').expect(200)).text) as JSONWebKeySet;
   });
   // Every scenario reads receipts: none of their answers, signed payloads included, nor the logs may hold a personal value.
   afterEach(() => {
     const answers = seen.splice(0);
-    const everything = [...answers, ...answers.flatMap((text) => (text.match(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g) ?? []).map((jws) => JSON.stringify(decodePayload(jws))))].join('\n');
+    const everything = [
+      ...answers,
+      ...answers.flatMap((text) => (text.match(/eyJ[\w-]+\.[\w-]+\.[\w-]+/g) ?? []).map((jws) => JSON.stringify(decodePayload(jws)))),
+    ].join('\n');
     for (const value of [...PERSONAL_VALUES, NOTE]) expect(everything).not.toContain(value);
     const logs = t.logs.lines.join('\n');
     for (const value of [...PERSONAL_VALUES, NOTE]) expect(logs).not.toContain(value);
@@ -86,7 +146,9 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
     expect(response.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
     const published = JSON.parse(response.text) as JSONWebKeySet;
     expect(published).toEqual(jwks);
-    expect(published.keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: expect.any(String), alg: 'EdDSA', use: 'sig' }]);
+    expect(published.keys).toEqual([
+      { kty: 'OKP', crv: 'Ed25519', x: expect.any(String), kid: expect.any(String), alg: 'EdDSA', use: 'sig' },
+    ]);
     expect(JSON.stringify(published)).not.toMatch(/"d"/); // never the private part
   });
 
@@ -104,15 +166,41 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
     expect(protectedHeader).toEqual({ alg: 'EdDSA', kid: jwks.keys[0]!.kid });
     expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(receipt);
     expect(receipt).toMatchObject({
-      version: 'KI-CR-v1.1.0', jurisdiction: 'NG', collectionMethod: 'verbal, given by the person', language: 'en',
-      piiPrincipalId: caseId, publicKey: jwks.keys[0]!.x, sensitive: true, spiCat: ['legal_status'],
+      version: 'KI-CR-v1.1.0',
+      jurisdiction: 'NG',
+      collectionMethod: 'verbal, given by the person',
+      language: 'en',
+      piiPrincipalId: caseId,
+      publicKey: jwks.keys[0]!.x,
+      sensitive: true,
+      spiCat: ['legal_status'],
       piiControllers: [expect.objectContaining({ piiController: ownerName })],
       consentReceiptID: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(Math.abs(receipt.consentTimestamp - Date.now() / 1000)).toBeLessThan(600);
     expect(receipt.services).toEqual([
-      { service: expect.stringContaining('Shelter'), purposes: [expect.objectContaining({ purposeCategory: ['service_provision'], piiCategory: ['identity', 'safety'], termination: 'until withdrawn', thirdPartyDisclosure: true, thirdPartyName: expect.stringContaining('Shelter') })] },
-      { service: 'Referral to any legal aid service in the network', purposes: [expect.objectContaining({ purposeCategory: ['legal_assistance'], piiCategory: ['legal_status'], termination: expect.stringMatching(/^\d{4}-/) })] },
+      {
+        service: expect.stringContaining('Shelter'),
+        purposes: [
+          expect.objectContaining({
+            purposeCategory: ['service_provision'],
+            piiCategory: ['identity', 'safety'],
+            termination: 'until withdrawn',
+            thirdPartyDisclosure: true,
+            thirdPartyName: expect.stringContaining('Shelter'),
+          }),
+        ],
+      },
+      {
+        service: 'Referral to any legal aid service in the network',
+        purposes: [
+          expect.objectContaining({
+            purposeCategory: ['legal_assistance'],
+            piiCategory: ['legal_status'],
+            termination: expect.stringMatching(/^\d{4}-/),
+          }),
+        ],
+      },
     ]);
   });
 
@@ -133,18 +221,32 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
     // And one signed with another key under the published kid.
     const impostor = await ReceiptSigner.fromSeed(randomBytes(32));
     const [, , otherSignature] = (await impostor.sign(decodePayload(jws))).split('.');
-    await expect(compactVerify(`${header}.${jws.split('.')[1]}.${otherSignature}`, createLocalJWKSet(jwks))).rejects.toThrow(/signature verification failed/);
+    await expect(compactVerify(`${header}.${jws.split('.')[1]}.${otherSignature}`, createLocalJWKSet(jwks))).rejects.toThrow(
+      /signature verification failed/,
+    );
   });
 
   it('gives a receipt for each withdrawal, listed after the receipt of the consent as given', async () => {
     const { caseId: withdrawnCase, consentId: withdrawn } = await withdrawnTwice();
-    const listed = (await get(receiptsPath(withdrawn, 'receipts', withdrawnCase))).body as Array<{ event: string; withdrawal?: number; receipt: Record<string, any>; jws: string }>;
-    expect(listed.map((r) => [r.event, r.withdrawal])).toEqual([['given', undefined], ['withdrawal', 1], ['withdrawal', 2]]);
-    for (const r of listed) expect(JSON.parse(new TextDecoder().decode((await compactVerify(r.jws, createLocalJWKSet(jwks))).payload))).toEqual(r.receipt);
+    const listed = (await get(receiptsPath(withdrawn, 'receipts', withdrawnCase))).body as Array<{
+      event: string;
+      withdrawal?: number;
+      receipt: Record<string, any>;
+      jws: string;
+    }>;
+    expect(listed.map((r) => [r.event, r.withdrawal])).toEqual([
+      ['given', undefined],
+      ['withdrawal', 1],
+      ['withdrawal', 2],
+    ]);
+    for (const r of listed)
+      expect(JSON.parse(new TextDecoder().decode((await compactVerify(r.jws, createLocalJWKSet(jwks))).payload))).toEqual(r.receipt);
     expect(new Set(listed.map((r) => r.receipt.consentReceiptID)).size).toBe(3);
     const [given, first, second] = listed.map((r) => r.receipt);
     expect(given!.services.flatMap((s: any) => s.purposes.map((p: any) => p.termination))[0]).toBe('until withdrawn');
-    expect(first!.services.flatMap((s: any) => s.purposes.map((p: any) => [p.purposeCategory[0], p.termination]))).toEqual([['service_provision', expect.stringMatching(/^withdrawn \d{4}-/)]]);
+    expect(first!.services.flatMap((s: any) => s.purposes.map((p: any) => [p.purposeCategory[0], p.termination]))).toEqual([
+      ['service_provision', expect.stringMatching(/^withdrawn \d{4}-/)],
+    ]);
     expect(first!.collectionMethod).toBe('withdrawal recorded by the agency (part of the consent)');
     expect(second!.services.flatMap((s: any) => s.purposes.map((p: any) => p.purposeCategory[0]))).toEqual(['legal_assistance']);
     expect(second!.collectionMethod).toBe('withdrawal recorded by the agency (the whole consent)');
@@ -194,22 +296,29 @@ describe('consent receipts: signed Kantara receipts, a public JWKS, printable te
   });
 
   it('prints the receipt of a French consent in French', async () => {
-    const french = await giveConsent('fr', [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['case_progress'] }]);
+    const french = await giveConsent('fr', [
+      { recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['case_progress'] },
+    ]);
     const response = await get(receiptsPath(french.consentId, 'receipt.txt'));
     expect(response.headers['content-language']).toBe('fr');
     const heard = response.text.replace(/\s+/g, ' ');
     expect(response.text.startsWith('RELEVÉ DE VOTRE ACCORD POUR PARTAGER DES INFORMATIONS')).toBe(true);
     expect(heard).toContain(`caseworker.social, de ${ownerName}, a noté que vous avez accepté`);
-    expect(heard).toContain('Quoi : l\'avancement de votre dossier (seulement son état et les dates).');
-    expect(heard).toContain('Pourquoi : pour suivre votre situation et organiser l\'aide que vous recevez.');
+    expect(heard).toContain("Quoi : l'avancement de votre dossier (seulement son état et les dates).");
+    expect(heard).toContain("Pourquoi : pour suivre votre situation et organiser l'aide que vous recevez.");
     expect(heard).toContain('Un interprète était là pour traduire.');
-    expect(heard).toContain('Vous pouvez changer d\'avis à tout moment');
+    expect(heard).toContain("Vous pouvez changer d'avis à tout moment");
     expect((await get(receiptsPath(french.consentId, 'receipt'))).body.receipt.language).toBe('fr');
   });
 
   it('gives the English text for any other language, headed by a line for the interpreter to read it out in that language', async () => {
-    for (const [language, name] of [['ha', 'HAUSA'], ['kr', 'KANURI']] as const) {
-      const other = await giveConsent(language, [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['medical'], categories: ['health'] }]);
+    for (const [language, name] of [
+      ['ha', 'HAUSA'],
+      ['kr', 'KANURI'],
+    ] as const) {
+      const other = await giveConsent(language, [
+        { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['medical'], categories: ['health'] },
+      ]);
       const response = await get(receiptsPath(other.consentId, 'receipt.txt'));
       expect(response.headers['content-language']).toBe('en');
       expect(response.text.startsWith(`TO BE READ OUT IN ${name} BY THE INTERPRETER.`)).toBe(true);

@@ -19,33 +19,70 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
     const t = useTestApp({ driver: 'postgres' });
     let shelterId: string;
     let caseId: string;
-    const count = async (db: SqlDatabase, table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
-    const asReader = (agencyId: string | null, table: string) => t.db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL ROLE ${AGENCY_READER_ROLE}`);
-      if (agencyId) await tx.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
-      return tx.query<{ agency_id: string }>(`SELECT agency_id FROM ${table}`);
-    });
+    const count = async (db: SqlDatabase, table: string) =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+    const asReader = (agencyId: string | null, table: string) =>
+      t.db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL ROLE ${AGENCY_READER_ROLE}`);
+        if (agencyId) await tx.query(`SELECT set_config('app.agency_id', $1, true)`, [agencyId]);
+        return tx.query<{ agency_id: string }>(`SELECT agency_id FROM ${table}`);
+      });
 
     beforeAll(async () => {
       const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
       shelterId = await t.agencyId('Shelter');
-      caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Roles Test-Person' } } }).expect(201)).body.caseId;
-      await t.http.post(`/cases/${caseId}/consents`).set(owner).send({
-        grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
-        provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
-      }).expect(201);
-      await t.http.post(`/cases/${caseId}/referrals`).set(owner).send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] }).expect(201);
+      caseId = (
+        await t.http
+          .post('/cases')
+          .set(owner)
+          .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Roles Test-Person' } } })
+          .expect(201)
+      ).body.caseId;
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(owner)
+        .send({
+          grantor: 'person',
+          method: 'verbal',
+          language: 'en',
+          interpreterUsed: false,
+          noticeVersion: 'n1',
+          provisions: [
+            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
+          ],
+        })
+        .expect(201);
+      await t.http
+        .post(`/cases/${caseId}/referrals`)
+        .set(owner)
+        .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] })
+        .expect(201);
       // Every protected table holds rows: the shelter reads the case (an access record), the inbox has the referral.
-      await t.http.get(`/cases/${caseId}`).set({ Authorization: `Bearer ${await t.token('caseworker.shelter')}` }).expect(200);
-      await eventually(() => asReader(shelterId, 'referral_inbox'), (rows) => rows.length > 0);
+      await t.http
+        .get(`/cases/${caseId}`)
+        .set({ Authorization: `Bearer ${await t.token('caseworker.shelter')}` })
+        .expect(200);
+      await eventually(
+        () => asReader(shelterId, 'referral_inbox'),
+        (rows) => rows.length > 0,
+      );
     });
 
     it('logs in as an ordinary role: not a superuser, no RLS bypass, owner of no table', async () => {
-      const [me] = await t.db.query<Record<string, unknown>>(
+      const [me] = await t.db.query(
         `SELECT session_user AS login, current_user AS role, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb,
                 (SELECT count(*)::int FROM pg_tables WHERE schemaname = current_schema() AND tableowner = current_user) AS owned
-           FROM pg_roles WHERE rolname = current_user`);
-      expect(me).toEqual({ login: DATABASE_ROLES.app, role: DATABASE_ROLES.app, rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false, owned: 0 });
+           FROM pg_roles WHERE rolname = current_user`,
+      );
+      expect(me).toEqual({
+        login: DATABASE_ROLES.app,
+        role: DATABASE_ROLES.app,
+        rolsuper: false,
+        rolbypassrls: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        owned: 0,
+      });
     });
 
     it.each(PROTECTED)('cannot switch off the append-only triggers of %s', async (table) => {
@@ -53,14 +90,19 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
       await expect(t.db.exec(`ALTER TABLE ${table} DISABLE TRIGGER ALL`)).rejects.toThrow(/must be owner/);
     });
 
-    it.each(PROTECTED.flatMap((table) => [`UPDATE ${table} SET ${table === 'personal_data_access' ? 'categories = categories' : table === 'audit_chain' ? 'ref = ref' : 'event_id = event_id'}`, `DELETE FROM ${table}`, `TRUNCATE ${table}`]))(
-      'is refused %s, and the rows stay', async (statement) => {
-        const table = /(?:UPDATE|FROM|TRUNCATE) (\w+)/.exec(statement)![1]!;
-        const before = await count(t.owner, table);
-        expect(before).toBeGreaterThan(0);
-        await expect(t.db.query(statement)).rejects.toThrow(/permission denied/);
-        expect(await count(t.owner, table)).toBe(before);
-      });
+    it.each(
+      PROTECTED.flatMap((table) => [
+        `UPDATE ${table} SET ${table === 'personal_data_access' ? 'categories = categories' : table === 'audit_chain' ? 'ref = ref' : 'event_id = event_id'}`,
+        `DELETE FROM ${table}`,
+        `TRUNCATE ${table}`,
+      ]),
+    )('is refused %s, and the rows stay', async (statement) => {
+      const table = /(?:UPDATE|FROM|TRUNCATE) (\w+)/.exec(statement)![1]!;
+      const before = await count(t.owner, table);
+      expect(before).toBeGreaterThan(0);
+      await expect(t.db.query(statement)).rejects.toThrow(/permission denied/);
+      expect(await count(t.owner, table)).toBe(before);
+    });
 
     it('cannot give an event a position of its own choosing, which would hide every later event from readers', async () => {
       const picked = `INSERT INTO events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata) OVERRIDING SYSTEM VALUE
@@ -74,38 +116,51 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
         `SELECT r.name AS role, t.name AS table, p.name AS privilege
            FROM unnest($1::text[]) AS r(name), unnest($2::text[]) AS t(name), unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) AS p(name)
           WHERE has_table_privilege(r.name, t.name, p.name)`,
-        [[DATABASE_ROLES.app, DATABASE_ROLES.projector, DATABASE_ROLES.agencyReader], PROTECTED]);
+        [[DATABASE_ROLES.app, DATABASE_ROLES.projector, DATABASE_ROLES.agencyReader], PROTECTED],
+      );
       expect(granted).toEqual([]);
     });
 
     it.each(PER_AGENCY)('cannot switch off or loosen the row-level security of %s', async (table) => {
-      for (const statement of [`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`, `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`, `DROP POLICY ${table}_by_agency ON ${table}`,
-        `CREATE POLICY everything ON ${table} FOR SELECT TO ${DATABASE_ROLES.app} USING (true)`]) {
+      for (const statement of [
+        `ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY`,
+        `ALTER TABLE ${table} DISABLE ROW LEVEL SECURITY`,
+        `DROP POLICY ${table}_by_agency ON ${table}`,
+        `CREATE POLICY everything ON ${table} FOR SELECT TO ${DATABASE_ROLES.app} USING (true)`,
+      ]) {
         await expect(t.db.exec(statement)).rejects.toThrow(/must be owner/);
       }
     });
 
-    it.each(PER_AGENCY)('reads no row of %s on its own: not directly, not as the reader without an agency, nor another agency\'s as one', async (table) => {
-      await expect(t.db.query(`SELECT * FROM ${table}`)).rejects.toThrow(/permission denied/);
-      expect(await asReader(null, table)).toEqual([]);
-      expect((await asReader(shelterId, table)).map((r) => r.agency_id)).toEqual([shelterId]);
-      expect(await asReader(await t.agencyId('Police'), table)).toEqual([]);
-    });
+    it.each(PER_AGENCY)(
+      "reads no row of %s on its own: not directly, not as the reader without an agency, nor another agency's as one",
+      async (table) => {
+        await expect(t.db.query(`SELECT * FROM ${table}`)).rejects.toThrow(/permission denied/);
+        expect(await asReader(null, table)).toEqual([]);
+        expect((await asReader(shelterId, table)).map((r) => r.agency_id)).toEqual([shelterId]);
+        expect(await asReader(await t.agencyId('Police'), table)).toEqual([]);
+      },
+    );
 
-    it.each(PER_AGENCY)('holds even the owner of %s to the policies (FORCE): it sees none of the rows the projector keeps', async (table) => {
-      const kept = await t.db.transaction(async (tx) => {
-        await tx.query(`SET LOCAL ROLE ${DATABASE_ROLES.projector}`);
-        return (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
-      });
-      expect(kept).toBeGreaterThan(0);
-      expect(await count(t.owner, table)).toBe(0);
-    });
+    it.each(PER_AGENCY)(
+      'holds even the owner of %s to the policies (FORCE): it sees none of the rows the projector keeps',
+      async (table) => {
+        const kept = await t.db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL ROLE ${DATABASE_ROLES.projector}`);
+          return (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]!.n;
+        });
+        expect(kept).toBeGreaterThan(0);
+        expect(await count(t.owner, table)).toBe(0);
+      },
+    );
 
     it('cannot become the owner, create a table, or give itself more rights', async () => {
       await expect(t.db.exec(`SET ROLE ${DATABASE_ROLES.owner}`)).rejects.toThrow(/permission denied/);
       await expect(t.db.exec('CREATE TABLE intruder (id int)')).rejects.toThrow(/permission denied for schema/);
       await t.db.exec(`GRANT UPDATE, DELETE ON events TO ${DATABASE_ROLES.app}`); // PostgreSQL only warns that it granted nothing
-      expect(await t.db.query(`SELECT has_table_privilege('events', 'UPDATE') OR has_table_privilege('events', 'DELETE') AS may`)).toEqual([{ may: false }]);
+      expect(await t.db.query(`SELECT has_table_privilege('events', 'UPDATE') OR has_table_privilege('events', 'DELETE') AS may`)).toEqual([
+        { may: false },
+      ]);
       await expect(t.db.exec(`ALTER ROLE ${DATABASE_ROLES.app} BYPASSRLS`)).rejects.toThrow(/must be superuser/);
     });
 
@@ -114,8 +169,13 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
       const projector = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.projector), { searchPath: schema, max: 1 });
       try {
         expect(await count(projector, 'events')).toBeGreaterThan(0);
-        await expect(projector.query(`INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ('x', 0, gen_random_uuid(), 'X', '{}', '{}')`)).rejects.toThrow(/permission denied/);
-        for (const table of ['users', 'case_data_keys', 'personal_data_access', 'api_keys']) await expect(projector.query(`SELECT 1 FROM ${table}`)).rejects.toThrow(/permission denied/);
+        await expect(
+          projector.query(
+            `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ('x', 0, gen_random_uuid(), 'X', '{}', '{}')`,
+          ),
+        ).rejects.toThrow(/permission denied/);
+        for (const table of ['users', 'case_data_keys', 'personal_data_access', 'api_keys'])
+          await expect(projector.query(`SELECT 1 FROM ${table}`)).rejects.toThrow(/permission denied/);
         await expect(projector.query('DELETE FROM consent_trail')).rejects.toThrow(/permission denied/);
       } finally {
         await projector.close();
@@ -181,7 +241,9 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
         try {
           expect(await app.query('SELECT current_schema() AS schema')).toEqual([{ schema: 'referrals' }]);
           await expect(prepareSchema(app)).resolves.toBeUndefined();
-          const owners = await app.query<{ owner: string }>(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'referrals'`);
+          const owners = await app.query<{ owner: string }>(
+            `SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'referrals'`,
+          );
           expect(owners).toEqual([{ owner: DATABASE_ROLES.owner }]);
         } finally {
           await app.close();
@@ -198,7 +260,9 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
         try {
           await expect(prepareSchema(app)).resolves.toBeUndefined();
           expect(await app.query('SELECT name FROM agencies')).toEqual([{ name: 'Old Agency' }]);
-          expect(await app.query(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'public'`)).toEqual([{ owner: DATABASE_ROLES.owner }]);
+          expect(await app.query(`SELECT DISTINCT tableowner AS owner FROM pg_tables WHERE schemaname = 'public'`)).toEqual([
+            { owner: DATABASE_ROLES.owner },
+          ]);
           await expect(app.exec('ALTER TABLE events DISABLE TRIGGER USER')).rejects.toThrow(/must be owner/);
         } finally {
           await app.close();

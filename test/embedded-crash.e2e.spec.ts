@@ -50,12 +50,23 @@ describe('the embedded service, killed (SIGKILL) in the middle of writes', () =>
     service.stderr!.on('data', (chunk: Buffer) => void (output += chunk.toString()));
     const exited = new Promise<void>((resolve) => service!.once('exit', () => resolve()));
 
-    for (let attempt = 0; !(await fetch(`${base}/health`).then((r) => r.ok, () => false)); attempt++) {
+    for (
+      let attempt = 0;
+      !(await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      attempt++
+    ) {
       if (attempt > 600 || service.exitCode !== null) throw new Error(`the service did not start: ${output}`);
       await sleep(200);
     }
     const password = (await readFile(join(dataDir, 'demo-password'), 'utf8')).trim();
-    const signIn = await fetch(`${base}/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'caseworker.social', password }) });
+    const signIn = await fetch(`${base}/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'caseworker.social', password }),
+    });
     const token = ((await signIn.json()) as { access_token: string }).access_token;
 
     // Writers keep going until the kill; only a 201 counts as acknowledged.
@@ -88,7 +99,11 @@ describe('the embedded service, killed (SIGKILL) in the middle of writes', () =>
     // The lock of the killed process is taken over; PostgreSQL replays its WAL on open.
     const db = await PgliteDatabase.open(join(dataDir, 'pgdata'));
     try {
-      const streams = new Set((await db.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'case-%'`)).map((r) => r.stream_id));
+      const streams = new Set(
+        (await db.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'case-%'`)).map(
+          (r) => r.stream_id,
+        ),
+      );
       const missing = acknowledged.filter((caseId) => !streams.has(`case-${caseId}`));
       expect(acknowledged.length).toBeGreaterThanOrEqual(40);
       expect(missing).toEqual([]);

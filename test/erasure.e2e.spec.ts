@@ -13,12 +13,34 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
 
   const openReferredCase = async () => {
     const owner = await t.bearer('caseworker.social');
-    const id = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: PERSON }).expect(201)).body.caseId;
-    await t.http.post(`/cases/${id}/consents`).set(owner).send({
-      grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
-      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
-    }).expect(201);
-    await t.http.post(`/cases/${id}/referrals`).set(owner).send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'], note: 'a note about Erasable' }).expect(201);
+    const id = (
+      await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: PERSON }).expect(201)
+    ).body.caseId;
+    await t.http
+      .post(`/cases/${id}/consents`)
+      .set(owner)
+      .send({
+        grantor: 'person',
+        method: 'verbal',
+        language: 'en',
+        interpreterUsed: false,
+        noticeVersion: 'n1',
+        provisions: [
+          { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
+        ],
+      })
+      .expect(201);
+    await t.http
+      .post(`/cases/${id}/referrals`)
+      .set(owner)
+      .send({
+        toAgencyId: shelterId,
+        purpose: 'service_provision',
+        serviceType: 'shelter',
+        sharedCategories: ['identity'],
+        note: 'a note about Erasable',
+      })
+      .expect(201);
     return id;
   };
   const noPersonalData = (body: unknown) => {
@@ -28,7 +50,13 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   /** A referred case whose erasure a supervisor requested at the person's wish. */
   const erasureRequested = async () => {
     const caseId = await openReferredCase();
-    const requestId = (await t.http.post(`/cases/${caseId}/erasure-requests`).set(await t.bearer('supervisor.social')).send({ reason: 'person_requested' }).expect(201)).body.requestId as string;
+    const requestId = (
+      await t.http
+        .post(`/cases/${caseId}/erasure-requests`)
+        .set(await t.bearer('supervisor.social'))
+        .send({ reason: 'person_requested' })
+        .expect(201)
+    ).body.requestId as string;
     return { caseId, requestId };
   };
   const approveAsSecondSupervisor = (caseId: string, requestId: string) =>
@@ -36,32 +64,70 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
 
   beforeAll(async () => {
     shelterId = await t.agencyId('Shelter');
-    const created = (await t.http.post('/agency/users').set(await t.bearer('admin.social')).send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' }).expect(201)).body;
-    secondSupervisor = (await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)).body.access_token;
+    const created = (
+      await t.http
+        .post('/agency/users')
+        .set(await t.bearer('admin.social'))
+        .send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' })
+        .expect(201)
+    ).body;
+    secondSupervisor = (
+      await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)
+    ).body.access_token;
   });
 
   it('is requested by a supervisor and refused to the requester as approver (403), writing nothing', async () => {
     const { caseId, requestId } = await erasureRequested();
     const before = (await allEvents(t.store)).length;
-    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('supervisor.social'))).status).toBe(403);
-    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('caseworker.social'))).status).toBe(403);
+    expect(
+      (await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('supervisor.social'))).status,
+    ).toBe(403);
+    expect(
+      (await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('caseworker.social'))).status,
+    ).toBe(403);
     // Not the agency admin: one who creates supervisor accounts could otherwise erase alone.
-    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('admin.social'))).status).toBe(403);
+    expect((await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set(await t.bearer('admin.social'))).status).toBe(
+      403,
+    );
     expect((await allEvents(t.store)).length).toBe(before);
   });
 
-  it('on a second person\'s approval destroys the case\'s key; every view loses the personal data, the referral is withdrawn', async () => {
+  it("on a second person's approval destroys the case's key; every view loses the personal data, the referral is withdrawn", async () => {
     const { caseId, requestId } = await erasureRequested();
-    expect((await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body.personalData).toEqual({ identity: PERSON.identity });
+    expect(
+      (
+        await t.http
+          .get(`/cases/${caseId}`)
+          .set(await t.bearer('caseworker.shelter'))
+          .expect(200)
+      ).body.personalData,
+    ).toEqual({ identity: PERSON.identity });
     const approved = await approveAsSecondSupervisor(caseId, requestId);
     expect(approved.body.withdrawnReferrals).toHaveLength(1);
-    const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>('SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1', [caseId]);
+    const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>(
+      'SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1',
+      [caseId],
+    );
     expect(key).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
-    const owner = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.social')).expect(200)).body;
+    const owner = (
+      await t.http
+        .get(`/cases/${caseId}`)
+        .set(await t.bearer('caseworker.social'))
+        .expect(200)
+    ).body;
     expect(owner).toMatchObject({ erased: true, personalData: {}, indicators: [], safetyFlags: [] });
     noPersonalData(owner);
-    const shelter = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200)).body;
-    expect(shelter).toMatchObject({ erased: true, personalData: {}, referrals: [expect.objectContaining({ status: 'withdrawn', withdrawalCause: 'case_erased' })] });
+    const shelter = (
+      await t.http
+        .get(`/cases/${caseId}`)
+        .set(await t.bearer('caseworker.shelter'))
+        .expect(200)
+    ).body;
+    expect(shelter).toMatchObject({
+      erased: true,
+      personalData: {},
+      referrals: [expect.objectContaining({ status: 'withdrawn', withdrawalCause: 'case_erased' })],
+    });
     noPersonalData(shelter);
     expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer('caseworker.social'))).status).toBe(409);
   });
@@ -70,7 +136,12 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     const { caseId, requestId } = await erasureRequested();
     await approveAsSecondSupervisor(caseId, requestId);
     await t.app.get(ProjectionRunner).rebuild();
-    const owner = (await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.social')).expect(200)).body;
+    const owner = (
+      await t.http
+        .get(`/cases/${caseId}`)
+        .set(await t.bearer('caseworker.social'))
+        .expect(200)
+    ).body;
     expect(owner).toMatchObject({ erased: true, personalData: {} });
     noPersonalData(owner);
     const asAuditor = await t.bearer('auditor.justice');
@@ -78,30 +149,73 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     expect(trail.map((e) => e.type)).toEqual(expect.arrayContaining(['ConsentGiven', 'ErasureRequested', 'CaseErased']));
     noPersonalData(trail);
     expect((await t.http.get('/audit/verify').set(asAuditor).expect(200)).body.verified).toBe(true);
-    const fhir = (await t.http.get(`/audit/cases/${caseId}/fhir/consents`).set(asAuditor).expect(200)).body as { entry: Array<{ resource: { resourceType: string; status?: string } }> };
+    const fhir = (await t.http.get(`/audit/cases/${caseId}/fhir/consents`).set(asAuditor).expect(200)).body as {
+      entry: Array<{ resource: { resourceType: string; status?: string } }>;
+    };
     expect(fhir.entry.filter((e) => e.resource.resourceType === 'Consent').map((e) => e.resource.status)).toEqual(['inactive']);
   });
 
   it('may be approved by a network coordinator from another agency', async () => {
     const other = await openReferredCase();
-    const rid = (await t.http.post(`/cases/${other}/erasure-requests`).set(await t.bearer('supervisor.social')).send({ reason: 'no_longer_needed' }).expect(201)).body.requestId;
-    await t.http.post(`/cases/${other}/erasure-requests/${rid}/approval`).set(await t.bearer('coordinator.justice')).expect(200);
-    expect((await t.http.get(`/cases/${other}`).set(await t.bearer('caseworker.social')).expect(200)).body.erased).toBe(true);
+    const rid = (
+      await t.http
+        .post(`/cases/${other}/erasure-requests`)
+        .set(await t.bearer('supervisor.social'))
+        .send({ reason: 'no_longer_needed' })
+        .expect(201)
+    ).body.requestId;
+    await t.http
+      .post(`/cases/${other}/erasure-requests/${rid}/approval`)
+      .set(await t.bearer('coordinator.justice'))
+      .expect(200);
+    expect(
+      (
+        await t.http
+          .get(`/cases/${other}`)
+          .set(await t.bearer('caseworker.social'))
+          .expect(200)
+      ).body.erased,
+    ).toBe(true);
   });
 
   it('erases closed cases after the retention period, listing them first in a dry run', async () => {
     const closing = await openReferredCase();
-    await t.http.post(`/cases/${closing}/closure`).set(await t.bearer('caseworker.social')).send({ reason: 'services_completed' }).expect(200);
+    await t.http
+      .post(`/cases/${closing}/closure`)
+      .set(await t.bearer('caseworker.social'))
+      .send({ reason: 'services_completed' })
+      .expect(200);
     const open = await openReferredCase();
     const retention = t.app.get(RetentionService);
     expect(await retention.run({ apply: true })).toEqual([]); // closed today: within the one-day period
     const twoDaysOn = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const listed = await retention.run({ apply: false, at: twoDaysOn });
     expect(listed.map((c) => c.caseId)).toEqual([closing]);
-    expect((await t.http.get(`/cases/${closing}`).set(await t.bearer('caseworker.social')).expect(200)).body.erased).toBeUndefined();
+    expect(
+      (
+        await t.http
+          .get(`/cases/${closing}`)
+          .set(await t.bearer('caseworker.social'))
+          .expect(200)
+      ).body.erased,
+    ).toBeUndefined();
     expect((await retention.run({ apply: true, at: twoDaysOn })).map((c) => c.caseId)).toEqual([closing]);
-    expect((await t.http.get(`/cases/${closing}`).set(await t.bearer('caseworker.social')).expect(200)).body).toMatchObject({ erased: true, personalData: {} });
-    expect((await t.http.get(`/cases/${open}`).set(await t.bearer('caseworker.social')).expect(200)).body.personalData).toEqual(PERSON);
+    expect(
+      (
+        await t.http
+          .get(`/cases/${closing}`)
+          .set(await t.bearer('caseworker.social'))
+          .expect(200)
+      ).body,
+    ).toMatchObject({ erased: true, personalData: {} });
+    expect(
+      (
+        await t.http
+          .get(`/cases/${open}`)
+          .set(await t.bearer('caseworker.social'))
+          .expect(200)
+      ).body.personalData,
+    ).toEqual(PERSON);
     expect(await retention.run({ apply: false, at: twoDaysOn })).toEqual([]);
   });
 });

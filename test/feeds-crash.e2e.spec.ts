@@ -51,11 +51,22 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
     const cipher = new PersonalDataCipher(new SqlDataKeyStore(db, MasterKey.fromBase64(masterKey)));
     const keys = await partnerKeyPair();
     privateJwk = keys.privateJwk;
-    await new FeedKeys(db, new Clock()).register({ userId: 'test', agencyId: shelter, agencyKind: 'shelter', role: 'agency_admin' }, keys.publicJwk as Record<string, unknown>);
-    for (let n = 0; n < CASES; n++) expected.push(...(await appendSealedCase(store, cipher, n)).filter((e) => RELAYED.has(e.type as CaseEvent['type'])).map((e) => e.eventId));
+    await new FeedKeys(db, new Clock()).register(
+      { userId: 'test', agencyId: shelter, agencyKind: 'shelter', role: 'agency_admin' },
+      keys.publicJwk,
+    );
+    for (let n = 0; n < CASES; n++)
+      expected.push(
+        ...(await appendSealedCase(store, cipher, n)).filter((e) => RELAYED.has(e.type as CaseEvent['type'])).map((e) => e.eventId),
+      );
     env = {
-      ...process.env, DATABASE_URL: withOptions(urlAs(url!, DATABASE_ROLES.app), `-c search_path=${schema.name}`), MASTER_KEY: masterKey,
-      KAFKA_BROKERS: TEST_BROKERS, KAFKA_IDEMPOTENT: 'false', KAFKA_CREATE_TOPICS: 'false', RELAY_BATCH_SIZE: '10',
+      ...process.env,
+      DATABASE_URL: withOptions(urlAs(url!, DATABASE_ROLES.app), `-c search_path=${schema.name}`),
+      MASTER_KEY: masterKey,
+      KAFKA_BROKERS: TEST_BROKERS,
+      KAFKA_IDEMPOTENT: 'false',
+      KAFKA_CREATE_TOPICS: 'false',
+      RELAY_BATCH_SIZE: '10',
     };
   }, 300_000);
 
@@ -68,14 +79,17 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
   let stderr = '';
   const startRelay = (): ChildProcess => {
     const child = spawn('node', [join(build, 'src/feeds/relay.main.js')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     return child;
   };
-  const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  const exited = (child: ChildProcess) =>
+    new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
   /** The relay's session waits for the row lock to write its checkpoint (the test's own role sees its query). */
   const WAITING_TO_COMMIT = `wait_event_type = 'Lock' AND query LIKE '%INTO feed_relay_checkpoints%' AND pid <> pg_backend_pid()`;
-  const waitsToCommit = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${WAITING_TO_COMMIT}`))[0]!.n > 0;
-  const checkpoint = async () => (await db.query<{ position: string | null }>('SELECT position FROM feed_relay_checkpoints'))[0]?.position ?? null;
+  const waitsToCommit = async () =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${WAITING_TO_COMMIT}`))[0]!.n > 0;
+  const checkpoint = async () =>
+    (await db.query<{ position: string | null }>('SELECT position FROM feed_relay_checkpoints'))[0]?.position ?? null;
 
   it('after kill -9 and a restart, every message is on the topic at least once, and deduplication by message id leaves exactly one of each', async () => {
     const first = startRelay();
@@ -105,7 +119,10 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
     await exited(second);
 
     const wanted = new Set(expected);
-    const records = await readTopic(shelter, (read) => new Set(read.map((r) => r.messageId).filter((id) => wanted.has(id))).size === wanted.size);
+    const records = await readTopic(
+      shelter,
+      (read) => new Set(read.map((r) => r.messageId).filter((id) => wanted.has(id))).size === wanted.size,
+    );
     const ids = (await decryptAll(privateJwk, records)).map((r) => r.messageId);
     expect(expected.filter((id) => !ids.includes(id))).toEqual([]);
     expect([...new Set(ids)].sort()).toEqual([...wanted].sort());

@@ -12,9 +12,20 @@ const PERSON = {
   demographics: { sex: 'female', ageBand: '25-59', nationality: 'Exportlandia' },
 };
 const REFERRAL_NOTE = 'Prefers a room near the exportable garden gate';
-const PERSONAL_VALUES = ['Zainab', 'Fhir-Export-Person', 'Zee Exportname', '2000-02-29', '811 222 3344', 'midwife Halima', 'Camp 12', 'Export LGA', 'Exportlandia', 'garden gate'];
+const PERSONAL_VALUES = [
+  'Zainab',
+  'Fhir-Export-Person',
+  'Zee Exportname',
+  '2000-02-29',
+  '811 222 3344',
+  'midwife Halima',
+  'Camp 12',
+  'Export LGA',
+  'Exportlandia',
+  'garden gate',
+];
 
-describe.each(APP_DRIVERS)('FHIR R4 export of a case\'s consents, over HTTP (%s)', (driver) => {
+describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)", (driver) => {
   const t = useTestApp({ driver });
   let socialId: string;
   let shelterId: string;
@@ -24,9 +35,12 @@ describe.each(APP_DRIVERS)('FHIR R4 export of a case\'s consents, over HTTP (%s)
   let withdrawnProvision: string;
 
   const exportAs = async (username: string, id = caseId) => t.http.get(`/cases/${id}/fhir/consents`).set(await t.bearer(username));
-  const auditExportAs = async (username: string, id = caseId) => t.http.get(`/audit/cases/${id}/fhir/consents`).set(await t.bearer(username));
-  const consentsOf = (bundle: FhirBundle) => bundle.entry.map((e) => e.resource).filter((r): r is FhirConsent => r.resourceType === 'Consent');
-  const provenancesOf = (bundle: FhirBundle) => bundle.entry.map((e) => e.resource).filter((r): r is FhirProvenance => r.resourceType === 'Provenance');
+  const auditExportAs = async (username: string, id = caseId) =>
+    t.http.get(`/audit/cases/${id}/fhir/consents`).set(await t.bearer(username));
+  const consentsOf = (bundle: FhirBundle) =>
+    bundle.entry.map((e) => e.resource).filter((r): r is FhirConsent => r.resourceType === 'Consent');
+  const provenancesOf = (bundle: FhirBundle) =>
+    bundle.entry.map((e) => e.resource).filter((r): r is FhirProvenance => r.resourceType === 'Provenance');
   const problemOf = (response: Response) => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const { status, type, title, detail } = response.body as Record<string, unknown>;
@@ -38,26 +52,70 @@ describe.each(APP_DRIVERS)('FHIR R4 export of a case\'s consents, over HTTP (%s)
     shelterId = await t.agencyId('Shelter');
     const social = await t.bearer('caseworker.social');
 
-    ({ caseId } = (await t.http.post('/cases').set(social).send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON }).expect(201)).body);
+    ({ caseId } = (
+      await t.http
+        .post('/cases')
+        .set(social)
+        .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON })
+        .expect(201)
+    ).body);
     // Two provisions, one of them later withdrawn on its own: the consent stays active.
-    const kept = (await t.http.post(`/cases/${caseId}/consents`).set(social).send({
-      grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'notice-2026-01',
-      provisions: [
-        { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'] },
-        { recipient: { agencyKind: 'legal_aid' }, purpose: 'legal_assistance', categories: ['legal_status'], validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString() },
-      ],
-    }).expect(201)).body;
+    const kept = (
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(social)
+        .send({
+          grantor: 'person',
+          method: 'verbal',
+          language: 'ha',
+          interpreterUsed: true,
+          noticeVersion: 'notice-2026-01',
+          provisions: [
+            {
+              recipient: { agencyId: shelterId },
+              purpose: 'service_provision',
+              serviceTypes: ['shelter'],
+              categories: ['identity', 'safety'],
+            },
+            {
+              recipient: { agencyKind: 'legal_aid' },
+              purpose: 'legal_assistance',
+              categories: ['legal_status'],
+              validUntil: new Date(Date.now() + 90 * 86_400_000).toISOString(),
+            },
+          ],
+        })
+        .expect(201)
+    ).body;
     keptConsent = kept.consentId;
     withdrawnProvision = kept.provisionIds[1];
     // A second consent, relied on by a referral, then withdrawn as a whole (which withdraws the referral).
-    withdrawnConsent = (await t.http.post(`/cases/${caseId}/consents`).set(social).send({
-      grantor: 'person', method: 'written', language: 'en', interpreterUsed: false, noticeVersion: 'notice-2026-01',
-      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity', 'case_progress'] }],
-    }).expect(201)).body.consentId;
-    await t.http.post(`/cases/${caseId}/referrals`).set(social)
-      .send({ toAgencyId: shelterId, purpose: 'case_management', sharedCategories: ['identity'], note: REFERRAL_NOTE }).expect(201);
-    await t.http.post(`/cases/${caseId}/consents/${keptConsent}/withdrawal`).set(social).send({ provisionIds: [withdrawnProvision] }).expect(200);
-    const withdrawal = (await t.http.post(`/cases/${caseId}/consents/${withdrawnConsent}/withdrawal`).set(social).send({}).expect(200)).body;
+    withdrawnConsent = (
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(social)
+        .send({
+          grantor: 'person',
+          method: 'written',
+          language: 'en',
+          interpreterUsed: false,
+          noticeVersion: 'notice-2026-01',
+          provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity', 'case_progress'] }],
+        })
+        .expect(201)
+    ).body.consentId;
+    await t.http
+      .post(`/cases/${caseId}/referrals`)
+      .set(social)
+      .send({ toAgencyId: shelterId, purpose: 'case_management', sharedCategories: ['identity'], note: REFERRAL_NOTE })
+      .expect(201);
+    await t.http
+      .post(`/cases/${caseId}/consents/${keptConsent}/withdrawal`)
+      .set(social)
+      .send({ provisionIds: [withdrawnProvision] })
+      .expect(200);
+    const withdrawal = (await t.http.post(`/cases/${caseId}/consents/${withdrawnConsent}/withdrawal`).set(social).send({}).expect(200))
+      .body;
     expect(withdrawal.withdrawnReferrals).toHaveLength(1);
   });
 
@@ -67,14 +125,15 @@ describe.each(APP_DRIVERS)('FHIR R4 export of a case\'s consents, over HTTP (%s)
     for (const value of PERSONAL_VALUES) expect({ value, logged: logs.includes(value) }).toEqual({ value, logged: false });
   });
 
-  it('gives the owning agency\'s caseworker a valid R4 Bundle, as application/fhir+json', async () => {
+  it("gives the owning agency's caseworker a valid R4 Bundle, as application/fhir+json", async () => {
     const response = await exportAs('caseworker.social');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/fhir\+json/);
     const bundle = response.body as FhirBundle;
     expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     expect(fhirSchemaErrors(bundle)).toEqual([]);
-    for (const { resource } of bundle.entry) expect({ id: resource.id, errors: fhirSchemaErrors(resource) }).toEqual({ id: resource.id, errors: [] });
+    for (const { resource } of bundle.entry)
+      expect({ id: resource.id, errors: fhirSchemaErrors(resource) }).toEqual({ id: resource.id, errors: [] });
     expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual(['Consent', 'Provenance', 'Consent', 'Provenance']);
   });
 
@@ -103,12 +162,15 @@ describe.each(APP_DRIVERS)('FHIR R4 export of a case\'s consents, over HTTP (%s)
     expect(provenance.extension).toEqual([expect.objectContaining({ valueString: withdrawnProvision })]);
   });
 
-  it('carries none of the case\'s personal values, and names the person only by the case id', async () => {
+  it("carries none of the case's personal values, and names the person only by the case id", async () => {
     for (const text of [(await exportAs('caseworker.social')).text, (await auditExportAs('auditor.justice')).text]) {
       for (const value of PERSONAL_VALUES) expect({ value, found: text.includes(value) }).toEqual({ value, found: false });
     }
     const [consent] = consentsOf((await exportAs('caseworker.social')).body as FhirBundle);
-    expect(consent!.patient).toEqual({ type: 'Patient', identifier: { system: 'https://referrals.example.org/fhir/sid/case', value: caseId } });
+    expect(consent!.patient).toEqual({
+      type: 'Patient',
+      identifier: { system: 'https://referrals.example.org/fhir/sid/case', value: caseId },
+    });
   });
 
   it('gives an auditor of another agency the same resources under /audit, for any case', async () => {

@@ -3,8 +3,18 @@ import fc from 'fast-check';
 import type { Response } from 'supertest';
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SAFETY_FLAGS, SERVICE_TYPES } from '../libs/consent-policy/index.js';
 import {
-  AGE_GROUPS, CASE_SOURCES, CLOSURE_REASONS, CONSENT_GRANTORS, CONSENT_METHODS, DECLINE_REASONS, IDENTIFICATION_OUTCOMES, INDICATOR_CODES,
-  INTERRUPTION_REASONS, RISK_LEVELS, SCREENING_OUTCOMES, URGENCIES,
+  AGE_GROUPS,
+  CASE_SOURCES,
+  CLOSURE_REASONS,
+  CONSENT_GRANTORS,
+  CONSENT_METHODS,
+  DECLINE_REASONS,
+  IDENTIFICATION_OUTCOMES,
+  INDICATOR_CODES,
+  INTERRUPTION_REASONS,
+  RISK_LEVELS,
+  SCREENING_OUTCOMES,
+  URGENCIES,
 } from '../libs/domain/index.js';
 import { AGE_BANDS, SEXES } from '../src/cases/case.dtos.js';
 import { ELIGIBLE_SEXES, SERVICE_STATUSES, SUBCOMMITTEES } from '../src/directory/directory.model.js';
@@ -51,8 +61,10 @@ class Body {
 
 /** The first 200 characters, control and invisible characters escaped. */
 const shortened = (text: string) =>
-  (text.length > 200 ? `${text.slice(0, 200)}…` : text)
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff\ufffe\uffff\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  (text.length > 200 ? `${text.slice(0, 200)}…` : text).replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff\ufffe\uffff\ud800-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 const MISSING = Symbol('missing');
 type Fields = Record<string, fc.Arbitrary<unknown>>;
@@ -76,8 +88,30 @@ const plainChar = fc
 const nastyChar = fc.oneof(
   plainChar,
   fc.constantFrom(
-    '"', '\\', '\u0000', '\u001b[31m', '\u007f', '\u0085', '\u2028', '\u2029', '\u202e', '\u200b', '\ufeff', '\ufffe',
-    '\ud800', '\udfff', '\ufe0f', '😀', '👩‍👩‍👧', '𝕏', 'e\u0301', '中文', 'ع', '%s', '${x}', '<script>',
+    '"',
+    '\\',
+    '\u0000',
+    '\u001b[31m',
+    '\u007f',
+    '\u0085',
+    '\u2028',
+    '\u2029',
+    '\u202e',
+    '\u200b',
+    '\ufeff',
+    '\ufffe',
+    '\ud800',
+    '\udfff',
+    '\ufe0f',
+    '😀',
+    '👩‍👩‍👧',
+    '𝕏',
+    'e\u0301',
+    '中文',
+    'ع',
+    '%s',
+    '${x}',
+    '<script>',
   ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
 );
@@ -110,7 +144,10 @@ const notString = fc.oneof(
   fc.dictionary(fc.string(), json, { maxKeys: 3 }),
 );
 const notBoolean = fc.oneof(
-  fc.integer(), fc.constantFrom('true', 'false', 'yes', '1', ''), nastyString(), fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }),
+  fc.integer(),
+  fc.constantFrom('true', 'false', 'yes', '1', ''),
+  nastyString(),
+  fc.array(fc.boolean(), { minLength: 1, maxLength: 2 }),
   fc.dictionary(fc.string(), json, { maxKeys: 2 }),
 );
 const notArray = fc.oneof(fc.integer(), fc.boolean(), nastyString(), fc.dictionary(fc.string(), json, { maxKeys: 3 }));
@@ -127,12 +164,7 @@ const notInEnum = (values: readonly string[]) =>
   );
 /** A string field with Length(min, max): not a string, too short, too long (just past max, or up to ~70 KB). */
 const notStringOfLength = (min: number, max: number) =>
-  fc.oneof(
-    notString,
-    ...(min > 0 ? [sizedString(0, min - 1)] : []),
-    sizedString(max + 1, max + 40),
-    sizedString(max + 1, 70_000),
-  );
+  fc.oneof(notString, ...(min > 0 ? [sizedString(0, min - 1)] : []), sizedString(max + 1, max + 40), sizedString(max + 1, 70_000));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notUuid = fc.oneof(
   notString,
@@ -151,8 +183,18 @@ const notIsoDate = fc.oneof(
 const notInstant = fc.oneof(
   notIsoDate,
   fc.constantFrom(
-    '2031-W01', '2031-W01-1', '2031-200', '2031-01-01T00:00:00,5Z', '2031-01-01', '2031-01-01T00:00:00', '2031-01-01T00:00Z',
-    '2016-12-31T23:59:60Z', '2031-01-01T00:00:00+0100', '2031-01-01 00:00:00Z', '2031-01-01T00:00:00.0000001Z', '+002031-01-01T00:00:00Z',
+    '2031-W01',
+    '2031-W01-1',
+    '2031-200',
+    '2031-01-01T00:00:00,5Z',
+    '2031-01-01',
+    '2031-01-01T00:00:00',
+    '2031-01-01T00:00Z',
+    '2016-12-31T23:59:60Z',
+    '2031-01-01T00:00:00+0100',
+    '2031-01-01 00:00:00Z',
+    '2031-01-01T00:00:00.0000001Z',
+    '+002031-01-01T00:00:00Z',
   ),
 );
 /** An array of enum codes that is not one: not an array, an unknown code among known ones, a repeated code, too few. */
@@ -166,14 +208,22 @@ const notEnumArray = (values: readonly string[], minSize: number) =>
 /** Not a whole number from min to max: another type, a fraction, or out of range (never null: optional fields take null as absent). */
 const notIntegerIn = (min: number, max: number) =>
   fc.oneof(
-    fc.oneof(fc.boolean(), nastyString(), fc.constantFrom('1', '0'), fc.array(fc.integer(), { minLength: 1, maxLength: 2 }), fc.dictionary(fc.string(), json, { maxKeys: 2 })),
+    fc.oneof(
+      fc.boolean(),
+      nastyString(),
+      fc.constantFrom('1', '0'),
+      fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
+      fc.dictionary(fc.string(), json, { maxKeys: 2 }),
+    ),
     fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Number.isInteger(d)),
     fc.integer({ max: min - 1 }),
     fc.integer({ min: max + 1 }),
   );
 /** A list of area names that is not one: not an array, a wrong item, a repeated name, too many. */
 const notAreaNames = fc.oneof(
-  notArray, fc.array(notStringOfLength(1, 100), { minLength: 1, maxLength: 2 }), fc.constant(['Jere', 'Jere']),
+  notArray,
+  fc.array(notStringOfLength(1, 100), { minLength: 1, maxLength: 2 }),
+  fc.constant(['Jere', 'Jere']),
   fc.constant(Array.from({ length: 51 }, (_, i) => `Area ${i}`)),
 );
 /** A nested object that is not one: a scalar, or an array (of valid objects, even). */
@@ -203,12 +253,22 @@ const plusMember = (objectText: string, key: string, valueText: string) =>
   `${objectText.slice(0, -1)}${objectText === '{}' ? '' : ','}${JSON.stringify(key)}:${valueText}}`;
 
 const withUnknownField = (text: string) =>
-  fc.tuple(unknownKey, fc.oneof({ weight: 3, arbitrary: json }, { weight: 1, arbitrary: hugeString }))
-    .map(([key, value]) => new Body(`valid body plus unknown field ${key.startsWith('zz-') ? '"zz-…"' : JSON.stringify(key)}`, plusMember(text, key, JSON.stringify(value))));
+  fc
+    .tuple(unknownKey, fc.oneof({ weight: 3, arbitrary: json }, { weight: 1, arbitrary: hugeString }))
+    .map(
+      ([key, value]) =>
+        new Body(
+          `valid body plus unknown field ${key.startsWith('zz-') ? '"zz-…"' : JSON.stringify(key)}`,
+          plusMember(text, key, JSON.stringify(value)),
+        ),
+    );
 
 const anythingWithUnknownField = fc
   .tuple(fc.dictionary(fc.string(), fc.anything(), { maxKeys: 5 }), unknownKey, json)
-  .map(([object, key, value]) => new Body('arbitrary object plus an unknown field', plusMember(JSON.stringify(object), key, JSON.stringify(value))));
+  .map(
+    ([object, key, value]) =>
+      new Body('arbitrary object plus an unknown field', plusMember(JSON.stringify(object), key, JSON.stringify(value))),
+  );
 
 const notAnObject = (minArrayLength: number) =>
   fc.oneof(
@@ -221,29 +281,39 @@ const malformed = (text: string) =>
     fc.integer({ min: 1, max: text.length - 1 }).map((n) => new Body('valid body cut short', text.slice(0, n))),
     fc.constantFrom('x', '}', ',', ']', '{}', '"').map((g) => new Body('valid body plus trailing garbage', text + g)),
     fc.constant(new Body('single-quoted JSON', text.replace(/"/g, "'"))),
-    fc.constantFrom('NaN', 'undefined', 'Infinity', "'x'", '0x10', '01').map((v) => new Body(`a member with the non-JSON value ${v}`, plusMember(text, 'zz', v))),
+    fc
+      .constantFrom('NaN', 'undefined', 'Infinity', "'x'", '0x10', '01')
+      .map((v) => new Body(`a member with the non-JSON value ${v}`, plusMember(text, 'zz', v))),
     fc.constant(new Body('a raw control character inside a string', text.replace('"', '"\u0001'))),
-    nastyString(60).filter((s) => /[^ \t\n\r]/.test(s) && !isJson(s)).map((s) => new Body('not JSON at all', s)),
+    nastyString(60)
+      .filter((s) => /[^ \t\n\r]/.test(s) && !isJson(s))
+      .map((s) => new Body('not JSON at all', s)),
   );
 
 /** Depths up to where class-transformer's recursion overflows, and past the 64 KB body limit. */
 const deeplyNested = (text: string) =>
-  fc
-    .tuple(fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 64, max: 30_000 })), fc.boolean())
-    .map(([depth, arrays]) => {
-      const nest = arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '0' + '}'.repeat(depth);
-      return new Body(`unknown field nested ${depth < 1_000 ? 'shallow' : 'deep'} (${arrays ? 'arrays' : 'objects'})`, plusMember(text, 'zz-deep', nest));
-    });
+  fc.tuple(fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 64, max: 30_000 })), fc.boolean()).map(([depth, arrays]) => {
+    const nest = arrays ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '0' + '}'.repeat(depth);
+    return new Body(
+      `unknown field nested ${depth < 1_000 ? 'shallow' : 'deep'} (${arrays ? 'arrays' : 'objects'})`,
+      plusMember(text, 'zz-deep', nest),
+    );
+  });
 
 /** Every path to a string in `value`, with the string. */
 const stringLeaves = (value: unknown, path: string[] = []): Array<[string[], string]> =>
-  typeof value === 'string' ? [[path, value]]
-    : value !== null && typeof value === 'object' ? Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...path, key])) : [];
+  typeof value === 'string'
+    ? [[path, value]]
+    : value !== null && typeof value === 'object'
+      ? Object.entries(value).flatMap(([key, inner]) => stringLeaves(inner, [...path, key]))
+      : [];
 
 /** The valid body with a NUL character put into one of its strings, or into a field name: no field takes one (issue 12, finding 8). */
 function withNul(valid: object): fc.Arbitrary<Body> {
   const leaves = stringLeaves(valid);
-  const inName = fc.constant(new Body('valid body plus a field whose name holds a NUL', plusMember(JSON.stringify(valid), 'zz\u0000', '1')));
+  const inName = fc.constant(
+    new Body('valid body plus a field whose name holds a NUL', plusMember(JSON.stringify(valid), 'zz\u0000', '1')),
+  );
   if (leaves.length === 0) return inName;
   const inValue = fc.tuple(fc.constantFrom(...leaves), fc.nat()).map(([[path, text], at]) => {
     const copy = structuredClone(valid) as Record<string, unknown>;
@@ -258,13 +328,18 @@ function withNul(valid: object): fc.Arbitrary<Body> {
 
 function withWrongField(valid: object, path: string, value: unknown): Body {
   const how = value === MISSING ? 'missing' : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-  return new Body(`valid body but ${path} ${how === 'missing' ? 'missing' : `is ${how}`}`, JSON.stringify(withFieldSet(valid, path, value)));
+  return new Body(
+    `valid body but ${path} ${how === 'missing' ? 'missing' : `is ${how}`}`,
+    JSON.stringify(withFieldSet(valid, path, value)),
+  );
 }
 
 /** Invalid bodies for a route whose DTO accepts `valid` and refuses each value `fields` gives for its path. */
 function invalidBodies(valid: object, fields: Fields): fc.Arbitrary<Body> {
   const text = JSON.stringify(valid);
-  const oneFieldWrong = fc.constantFrom(...Object.keys(fields)).chain((path) => fields[path]!.map((value) => withWrongField(valid, path, value)));
+  const oneFieldWrong = fc
+    .constantFrom(...Object.keys(fields))
+    .chain((path) => fields[path]!.map((value) => withWrongField(valid, path, value)));
   return fc.oneof(
     { weight: 5, arbitrary: oneFieldWrong },
     { weight: 2, arbitrary: withUnknownField(text) },
@@ -282,7 +357,9 @@ function bodiesWhereNoneBelongs(): fc.Arbitrary<Body> {
   const key = fc.oneof(fc.string(), unknownKey, fc.constantFrom('note', 'reason', 'outcome', 'flag', 'status', 'referralId', 'caseId'));
   const nonEmptyObject = fc
     .array(fc.tuple(key, fc.oneof({ weight: 4, arbitrary: json }, { weight: 1, arbitrary: hugeString })), { minLength: 1, maxLength: 4 })
-    .map((members) => new Body('a non-empty object', `{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`));
+    .map(
+      (members) => new Body('a non-empty object', `{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`),
+    );
   return fc.oneof(
     { weight: 4, arbitrary: nonEmptyObject },
     { weight: 1, arbitrary: notAnObject(1) },
@@ -296,7 +373,9 @@ function knownShapes(valid: object, wrongFields: ReadonlyArray<readonly [string,
   const text = JSON.stringify(valid);
   return [
     new Body('unknown field nested deep (arrays)', plusMember(text, 'zz-deep', '['.repeat(5_000) + ']'.repeat(5_000))),
-    ...['__proto__', 'constructor', 'toString'].map((key) => new Body(`valid body plus unknown field "${key}"`, plusMember(text, key, '{"zz":1}'))),
+    ...['__proto__', 'constructor', 'toString'].map(
+      (key) => new Body(`valid body plus unknown field "${key}"`, plusMember(text, key, '{"zz":1}')),
+    ),
     ...wrongFields.map(([path, value]) => withWrongField(valid, path, value)),
     // A NUL reached the database and answered 500 (issue 12, finding 8).
     ...(text.includes('":"') ? [new Body('valid body with a NUL in its first string', text.replace('":"', '":"\\u0000'))] : []),
@@ -323,7 +402,9 @@ const openCaseFields: Fields = {
   'person.identity': notNested(validPerson.identity),
   'person.identity.fullName': required(notStringOfLength(1, 200)),
   'person.identity.otherNames': fc.oneof(
-    notArray, fc.array(notStringOfLength(1, 200), { minLength: 1, maxLength: 2 }), fc.array(sizedString(1, 20), { minLength: 6, maxLength: 8 }),
+    notArray,
+    fc.array(notStringOfLength(1, 200), { minLength: 1, maxLength: 2 }),
+    fc.array(sizedString(1, 20), { minLength: 6, maxLength: 8 }),
   ),
   'person.identity.dateOfBirth': fc.oneof(notIsoDate, fc.constant('2001-04-09T00:00:00Z')),
   'person.contact': notNested(validPerson.contact),
@@ -339,12 +420,18 @@ const openCaseFields: Fields = {
   'person.demographics.nationality': notStringOfLength(2, 60),
   'person.demographics.disability': notBoolean,
   'person.demographics.languages': fc.oneof(
-    notArray, fc.array(notStringOfLength(2, 35), { minLength: 1, maxLength: 2 }), fc.array(sizedString(2, 5), { minLength: 11, maxLength: 12 }),
+    notArray,
+    fc.array(notStringOfLength(2, 35), { minLength: 1, maxLength: 2 }),
+    fc.array(sizedString(2, 5), { minLength: 11, maxLength: 12 }),
   ),
 };
 
 const provision = (agencyId: string) => ({
-  recipient: { agencyId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validUntil: inDays(30),
+  recipient: { agencyId },
+  purpose: 'service_provision',
+  serviceTypes: ['shelter'],
+  categories: ['identity'],
+  validUntil: inDays(30),
 });
 /** validUntil is not given "missing": a determination's scope needs it, but that is a domain rule (422), not malformed input. */
 const provisionFields = (prefix: string, valid: object): Fields => ({
@@ -358,13 +445,22 @@ const provisionFields = (prefix: string, valid: object): Fields => ({
   [`${prefix}.validUntil`]: notInstant,
 });
 const provisionList = (valid: object) =>
-  required(fc.oneof(
-    notArray, fc.constant([]), fc.array(fc.oneof(notObject, fc.constant(null)), { minLength: 1, maxLength: 2 }),
-    fc.constant(Array.from({ length: 21 }, () => valid)),
-  ));
+  required(
+    fc.oneof(
+      notArray,
+      fc.constant([]),
+      fc.array(fc.oneof(notObject, fc.constant(null)), { minLength: 1, maxLength: 2 }),
+      fc.constant(Array.from({ length: 21 }, () => valid)),
+    ),
+  );
 
 const validConsent = (agencyId: string) => ({
-  grantor: 'person', childAssent: false, method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'notice-2026-01',
+  grantor: 'person',
+  childAssent: false,
+  method: 'verbal',
+  language: 'ha',
+  interpreterUsed: true,
+  noticeVersion: 'notice-2026-01',
   provisions: [provision(agencyId)],
 });
 const consentFields = (agencyId: string): Fields => ({
@@ -379,7 +475,12 @@ const consentFields = (agencyId: string): Fields => ({
 });
 
 const validReferral = (agencyId: string) => ({
-  toAgencyId: agencyId, purpose: 'service_provision', serviceType: 'shelter', urgency: 'normal', sharedCategories: ['identity'], note: 'fuzz',
+  toAgencyId: agencyId,
+  purpose: 'service_provision',
+  serviceType: 'shelter',
+  urgency: 'normal',
+  sharedCategories: ['identity'],
+  note: 'fuzz',
 });
 const referralFields: Fields = {
   toAgencyId: required(notUuid),
@@ -403,9 +504,14 @@ const determinationFields = (agencyId: string): Fields => ({
 // The service directory (src/directory): agencies' services and profiles, and the envelope of an HSDS import.
 const validLocation = { name: 'Fuzz site', locality: 'Maiduguri', region: 'Borno', country: 'NG' };
 const validService = {
-  name: 'Fuzz service', serviceType: 'shelter', description: 'fuzz', status: 'active', areas: ['Maiduguri'],
+  name: 'Fuzz service',
+  serviceType: 'shelter',
+  description: 'fuzz',
+  status: 'active',
+  areas: ['Maiduguri'],
   eligibility: { sexes: ['female'], minimumAge: 0, maximumAge: 60, childrenAccepted: true, languages: ['ha'] },
-  capacity: { total: 4, available: 2 }, locations: [validLocation],
+  capacity: { total: 4, available: 2 },
+  locations: [validLocation],
 };
 const serviceFields: Fields = {
   name: required(notStringOfLength(1, 200)),
@@ -420,27 +526,48 @@ const serviceFields: Fields = {
   'eligibility.maximumAge': notIntegerIn(0, 150),
   'eligibility.childrenAccepted': required(notBoolean),
   'eligibility.languages': fc.oneof(
-    notArray, fc.array(fc.oneof(notString, nastyString().filter((v) => !/^[a-z]{2,3}$/.test(v))), { minLength: 1, maxLength: 2 }), fc.constant(['ha', 'ha']),
+    notArray,
+    fc.array(
+      fc.oneof(
+        notString,
+        nastyString().filter((v) => !/^[a-z]{2,3}$/.test(v)),
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+    fc.constant(['ha', 'ha']),
   ),
   capacity: notNested(validService.capacity),
   // Below the valid body's available, or available above its total, is invalid too.
   'capacity.total': required(fc.oneof(notIntegerIn(0, 100_000), fc.constantFrom(0, 1))),
   'capacity.available': required(fc.oneof(notIntegerIn(0, 100_000), fc.integer({ min: 5, max: 100_000 }))),
   locations: fc.oneof(
-    notArray, fc.array(fc.oneof(notObject, fc.constant(null)), { minLength: 1, maxLength: 2 }), fc.constant([validLocation, validLocation]),
+    notArray,
+    fc.array(fc.oneof(notObject, fc.constant(null)), { minLength: 1, maxLength: 2 }),
+    fc.constant([validLocation, validLocation]),
     fc.constant(Array.from({ length: 21 }, (_, i) => ({ ...validLocation, name: `Site ${i}` }))),
   ),
   'locations.0.name': required(notStringOfLength(1, 200)),
   'locations.0.locality': required(notStringOfLength(1, 100)),
   'locations.0.region': required(notStringOfLength(1, 100)),
-  'locations.0.country': required(fc.oneof(notString, nastyString().filter((v) => !/^[A-Z]{2}$/.test(v)))),
+  'locations.0.country': required(
+    fc.oneof(
+      notString,
+      nastyString().filter((v) => !/^[A-Z]{2}$/.test(v)),
+    ),
+  ),
 };
 const validProfile = { description: 'fuzz', subcommittees: ['protection'], areasServed: ['Bama'] };
 const profileFields: Fields = {
-  description: required(notStringOfLength(0, 2000)), subcommittees: required(notEnumArray(SUBCOMMITTEES, 0)), areasServed: required(notAreaNames),
+  description: required(notStringOfLength(0, 2000)),
+  subcommittees: required(notEnumArray(SUBCOMMITTEES, 0)),
+  areasServed: required(notAreaNames),
 };
-const importFields: Fields = Object.fromEntries(['organizations', 'services', 'locations', 'service_at_locations', 'taxonomies', 'taxonomy_terms'].map((collection) =>
-  [collection, fc.oneof(notArray, fc.array(fc.oneof(notObject, fc.constant(null), fc.constant([])), { minLength: 1, maxLength: 2 }))]));
+const importFields: Fields = Object.fromEntries(
+  ['organizations', 'services', 'locations', 'service_at_locations', 'taxonomies', 'taxonomy_terms'].map((collection) => [
+    collection,
+    fc.oneof(notArray, fc.array(fc.oneof(notObject, fc.constant(null), fc.constant([])), { minLength: 1, maxLength: 2 })),
+  ]),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Personal data for the log test: distinctive, fictional, and found nowhere else in the app
@@ -461,8 +588,16 @@ const FREE_TEXT = {
   safetyPlan: 'Code word Kolanut-Fictus when calling',
 };
 const PERSONAL_VALUES = [
-  PERSON.identity.fullName, PERSON.identity.otherNames[0]!, PERSON.identity.dateOfBirth, PERSON.contact.phone, 'Aunt Ruqayya',
-  'Gwange Blue Gate', 'Maiduguri Flour Depot', 'Fictlandian', 'Kanembu-Fict', ...Object.values(FREE_TEXT),
+  PERSON.identity.fullName,
+  PERSON.identity.otherNames[0]!,
+  PERSON.identity.dateOfBirth,
+  PERSON.contact.phone,
+  'Aunt Ruqayya',
+  'Gwange Blue Gate',
+  'Maiduguri Flour Depot',
+  'Fictlandian',
+  'Kanembu-Fict',
+  ...Object.values(FREE_TEXT),
 ];
 /** Values that arrive only in bad requests. */
 const IN_BAD_REQUESTS = {
@@ -487,28 +622,52 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
   const t = useTestApp({ settings: { WRITES_PER_MINUTE: '100000', SIGN_INS_PER_MINUTE: '10000' } });
   let shelterId: string;
   const headersOf = async (username: string | null) => ({
-    'Content-Type': 'application/json', ...(username ? { Authorization: `Bearer ${await t.token(username)}` } : {}),
+    'Content-Type': 'application/json',
+    ...(username ? { Authorization: `Bearer ${await t.token(username)}` } : {}),
   });
   const eventCount = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n;
-  const directoryState = async () => (await t.db.query<{ state: string }>(`SELECT md5(concat(
+  const directoryState = async () =>
+    (
+      await t.db.query<{ state: string }>(`SELECT md5(concat(
       (SELECT string_agg(s::text, ',' ORDER BY s.id) FROM directory_services s), (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p),
-      (SELECT string_agg(l::text, ',' ORDER BY l.id) FROM directory_locations l), (SELECT string_agg(sl::text, ',' ORDER BY sl.id) FROM directory_service_locations sl))) AS state`))[0]!.state;
+      (SELECT string_agg(l::text, ',' ORDER BY l.id) FROM directory_locations l), (SELECT string_agg(sl::text, ',' ORDER BY sl.id) FROM directory_service_locations sl))) AS state`)
+    )[0]!.state;
   const post = async (path: string, username: string | null, body: object | string) =>
-    t.http.post(path).set(await headersOf(username)).send(typeof body === 'string' ? body : JSON.stringify(body));
+    t.http
+      .post(path)
+      .set(await headersOf(username))
+      .send(typeof body === 'string' ? body : JSON.stringify(body));
   const created = async (path: string, username: string, body: object = {}) => {
     const response = await post(path, username, body);
     if (response.status >= 300) throw new Error(`setup: POST ${path} answered ${response.status} ${response.text}`);
     return response.body as Record<string, string> & { provisionIds: string[] };
   };
-  const openCase = async (ageGroup = 'adult') => (await created('/cases', 'caseworker.social', { source: 'hotline', ageGroup, indicators: [] })).caseId!;
+  const openCase = async (ageGroup = 'adult') =>
+    (await created('/cases', 'caseworker.social', { source: 'hotline', ageGroup, indicators: [] })).caseId!;
 
   /** Ids of the cases, consents, referrals and determinations each route acts on, each in a state where a valid request would succeed. */
   const f = {} as {
-    owned: string; consentProvision: string; consentToWithdraw: string;
-    toAcknowledge: string; toAccept: string; toDecline: string; toComplete: string; toWithdraw: string;
-    toInterrupt: string; toClose: string; paused: string; closed: string; flagged: string;
-    child: string; toApprove: string; toReject: string; toReRefer: string; caseworker: string;
-    service: string; beds: string; legal: string;
+    owned: string;
+    consentProvision: string;
+    consentToWithdraw: string;
+    toAcknowledge: string;
+    toAccept: string;
+    toDecline: string;
+    toComplete: string;
+    toWithdraw: string;
+    toInterrupt: string;
+    toClose: string;
+    paused: string;
+    closed: string;
+    flagged: string;
+    child: string;
+    toApprove: string;
+    toReject: string;
+    toReRefer: string;
+    caseworker: string;
+    service: string;
+    beds: string;
+    legal: string;
   };
 
   beforeAll(async () => {
@@ -518,12 +677,19 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     await created(`/cases/${f.owned}/consents`, 'caseworker.social', validConsent(shelterId));
     // A second consent, for another purpose, so that withdrawing it (were a body to slip through) leaves the referrals standing.
     const second = await created(`/cases/${f.owned}/consents`, 'caseworker.social', {
-      ...validConsent(shelterId), provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
+      ...validConsent(shelterId),
+      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'case_management', categories: ['identity'] }],
     });
     f.consentToWithdraw = second.consentId!;
     f.consentProvision = second.provisionIds[0]!;
     const refer = async () => (await created(`/cases/${f.owned}/referrals`, 'caseworker.social', validReferral(shelterId))).referralId!;
-    [f.toAcknowledge, f.toAccept, f.toDecline, f.toComplete, f.toWithdraw] = [await refer(), await refer(), await refer(), await refer(), await refer()];
+    [f.toAcknowledge, f.toAccept, f.toDecline, f.toComplete, f.toWithdraw] = [
+      await refer(),
+      await refer(),
+      await refer(),
+      await refer(),
+      await refer(),
+    ];
     await created(`/cases/${f.owned}/referrals/${f.toComplete}/accept`, 'caseworker.shelter');
     f.toReRefer = await refer();
     await created(`/cases/${f.owned}/referrals/${f.toReRefer}/decline`, 'caseworker.shelter', { reason: 'no_capacity' });
@@ -539,11 +705,20 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
     await created(`/cases/${f.flagged}/safety-flags`, 'caseworker.social', { flag: 'no_phone_contact' });
 
     f.child = await openCase('child');
-    f.toApprove = (await created(`/cases/${f.child}/best-interests-determinations`, 'caseworker.social', validDetermination(shelterId))).determinationId!;
-    f.toReject = (await created(`/cases/${f.child}/best-interests-determinations`, 'caseworker.social', validDetermination(shelterId))).determinationId!;
+    f.toApprove = (
+      await created(`/cases/${f.child}/best-interests-determinations`, 'caseworker.social', validDetermination(shelterId))
+    ).determinationId!;
+    f.toReject = (
+      await created(`/cases/${f.child}/best-interests-determinations`, 'caseworker.social', validDetermination(shelterId))
+    ).determinationId!;
 
     f.service = (await created('/directory/services', 'admin.social', validService)).serviceId!;
-    f.beds = (await t.http.get(`/directory/services?agencyId=${shelterId}`).set(await headersOf('caseworker.shelter')).expect(200)).body[0].serviceId;
+    f.beds = (
+      await t.http
+        .get(`/directory/services?agencyId=${shelterId}`)
+        .set(await headersOf('caseworker.shelter'))
+        .expect(200)
+    ).body[0].serviceId;
     f.legal = await t.agencyId('Sahel Legal');
   });
 
@@ -557,79 +732,119 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       dto?: () => { valid: object; fields: Fields; known?: ReadonlyArray<readonly [string, unknown]> };
     }
     const ROUTES: Record<string, Route> = {
-      'POST /cases': { path: () => '/cases', as: 'caseworker.social', dto: () => ({
-        valid: validOpenCase, fields: openCaseFields, known: [['person', []], ['person.identity', [validPerson.identity]]],
-      }) },
+      'POST /cases': {
+        path: () => '/cases',
+        as: 'caseworker.social',
+        dto: () => ({
+          valid: validOpenCase,
+          fields: openCaseFields,
+          known: [
+            ['person', []],
+            ['person.identity', [validPerson.identity]],
+          ],
+        }),
+      },
       'POST /cases/:id/consents': {
-        path: () => `/cases/${f.owned}/consents`, as: 'caseworker.social', dto: () => ({ valid: validConsent(shelterId), fields: consentFields(shelterId), known: [['provisions.0.recipient', MISSING]] }),
+        path: () => `/cases/${f.owned}/consents`,
+        as: 'caseworker.social',
+        dto: () => ({ valid: validConsent(shelterId), fields: consentFields(shelterId), known: [['provisions.0.recipient', MISSING]] }),
       },
       'POST /cases/:id/consents/:cid/withdrawal': {
-        path: () => `/cases/${f.owned}/consents/${f.consentToWithdraw}/withdrawal`, as: 'caseworker.social',
+        path: () => `/cases/${f.owned}/consents/${f.consentToWithdraw}/withdrawal`,
+        as: 'caseworker.social',
         dto: () => ({
           valid: { provisionIds: [f.consentProvision] },
           fields: {
             provisionIds: fc.oneof(
-              notArray, fc.constant([]), fc.array(notUuid, { minLength: 1, maxLength: 3 }), fc.constant([f.consentProvision, f.consentProvision]),
+              notArray,
+              fc.constant([]),
+              fc.array(notUuid, { minLength: 1, maxLength: 3 }),
+              fc.constant([f.consentProvision, f.consentProvision]),
             ),
           },
         }),
       },
       'POST /cases/:id/referrals': {
-        path: () => `/cases/${f.owned}/referrals`, as: 'caseworker.social', dto: () => ({ valid: validReferral(shelterId), fields: referralFields }),
+        path: () => `/cases/${f.owned}/referrals`,
+        as: 'caseworker.social',
+        dto: () => ({ valid: validReferral(shelterId), fields: referralFields }),
       },
-      'POST /cases/:id/referrals/:rid/acknowledge': { path: () => `/cases/${f.owned}/referrals/${f.toAcknowledge}/acknowledge`, as: 'caseworker.shelter' },
+      'POST /cases/:id/referrals/:rid/acknowledge': {
+        path: () => `/cases/${f.owned}/referrals/${f.toAcknowledge}/acknowledge`,
+        as: 'caseworker.shelter',
+      },
       'POST /cases/:id/referrals/:rid/accept': { path: () => `/cases/${f.owned}/referrals/${f.toAccept}/accept`, as: 'caseworker.shelter' },
       'POST /cases/:id/referrals/:rid/decline': {
-        path: () => `/cases/${f.owned}/referrals/${f.toDecline}/decline`, as: 'caseworker.shelter',
+        path: () => `/cases/${f.owned}/referrals/${f.toDecline}/decline`,
+        as: 'caseworker.shelter',
         dto: () => ({
           valid: { reason: 'no_capacity', note: 'fuzz' },
           fields: { reason: required(notInEnum(DECLINE_REASONS)), note: notStringOfLength(1, 2000) },
         }),
       },
       'POST /cases/:id/referrals/:rid/complete': {
-        path: () => `/cases/${f.owned}/referrals/${f.toComplete}/complete`, as: 'caseworker.shelter',
+        path: () => `/cases/${f.owned}/referrals/${f.toComplete}/complete`,
+        as: 'caseworker.shelter',
         dto: () => ({ valid: { outcome: 'fuzz' }, fields: { outcome: required(notStringOfLength(1, 2000)) } }),
       },
-      'POST /cases/:id/referrals/:rid/withdraw': { path: () => `/cases/${f.owned}/referrals/${f.toWithdraw}/withdraw`, as: 'caseworker.social' },
+      'POST /cases/:id/referrals/:rid/withdraw': {
+        path: () => `/cases/${f.owned}/referrals/${f.toWithdraw}/withdraw`,
+        as: 'caseworker.social',
+      },
       'POST /cases/:id/referrals/:rid/re-referral': {
-        path: () => `/cases/${f.owned}/referrals/${f.toReRefer}/re-referral`, as: 'caseworker.social',
-        dto: () => ({ valid: { toAgencyId: shelterId, urgency: 'high', note: 'fuzz' }, fields: { ...reReferralFields, sharedCategories: notEnumArray(DATA_CATEGORIES, 1) } }),
+        path: () => `/cases/${f.owned}/referrals/${f.toReRefer}/re-referral`,
+        as: 'caseworker.social',
+        dto: () => ({
+          valid: { toAgencyId: shelterId, urgency: 'high', note: 'fuzz' },
+          fields: { ...reReferralFields, sharedCategories: notEnumArray(DATA_CATEGORIES, 1) },
+        }),
       },
       'POST /cases/:id/referrals/:rid/identification': {
-        path: () => `/cases/${f.owned}/referrals/${f.toAccept}/identification`, as: 'caseworker.shelter',
+        path: () => `/cases/${f.owned}/referrals/${f.toAccept}/identification`,
+        as: 'caseworker.shelter',
         dto: () => ({ valid: { outcome: 'inconclusive' }, fields: { outcome: required(notInEnum(IDENTIFICATION_OUTCOMES)) } }),
       },
       'POST /cases/:id/screening': {
-        path: () => `/cases/${f.owned}/screening`, as: 'caseworker.social',
+        path: () => `/cases/${f.owned}/screening`,
+        as: 'caseworker.social',
         dto: () => ({
           valid: { outcome: 'other_needs', indicators: ['physical.untreated_injuries_or_illness'] },
           fields: { outcome: required(notInEnum(SCREENING_OUTCOMES)), indicators: notEnumArray(INDICATOR_CODES, 0) },
         }),
       },
       'POST /cases/:id/identification': {
-        path: () => `/cases/${f.owned}/identification`, as: 'caseworker.social',
+        path: () => `/cases/${f.owned}/identification`,
+        as: 'caseworker.social',
         dto: () => ({ valid: { outcome: 'not_trafficked' }, fields: { outcome: required(notInEnum(IDENTIFICATION_OUTCOMES)) } }),
       },
       'POST /cases/:id/intake': {
-        path: () => `/cases/${f.owned}/intake`, as: 'caseworker.social',
+        path: () => `/cases/${f.owned}/intake`,
+        as: 'caseworker.social',
         dto: () => ({ valid: { caseworkerId: f.caseworker }, fields: { caseworkerId: required(notUuid) } }),
       },
       'POST /cases/:id/case-plan': {
-        path: () => `/cases/${f.owned}/case-plan`, as: 'caseworker.social',
+        path: () => `/cases/${f.owned}/case-plan`,
+        as: 'caseworker.social',
         dto: () => ({
           valid: { servicesNeeded: ['shelter'], plan: 'fuzz' },
           fields: { servicesNeeded: required(notEnumArray(SERVICE_TYPES, 0)), plan: required(notStringOfLength(1, 2000)) },
         }),
       },
       'POST /cases/:id/safety-assessments': {
-        path: () => `/cases/${f.owned}/safety-assessments`, as: 'caseworker.social',
+        path: () => `/cases/${f.owned}/safety-assessments`,
+        as: 'caseworker.social',
         dto: () => ({
           valid: { riskLevel: 'low', plan: 'fuzz', flags: [] },
-          fields: { riskLevel: required(notInEnum(RISK_LEVELS)), plan: required(notStringOfLength(1, 2000)), flags: notEnumArray(SAFETY_FLAGS, 0) },
+          fields: {
+            riskLevel: required(notInEnum(RISK_LEVELS)),
+            plan: required(notStringOfLength(1, 2000)),
+            flags: notEnumArray(SAFETY_FLAGS, 0),
+          },
         }),
       },
       'POST /cases/:id/interruption': {
-        path: () => `/cases/${f.toInterrupt}/interruption`, as: 'caseworker.social',
+        path: () => `/cases/${f.toInterrupt}/interruption`,
+        as: 'caseworker.social',
         dto: () => ({
           valid: { reason: 'lost_contact', note: 'fuzz' },
           fields: { reason: required(notInEnum(INTERRUPTION_REASONS)), note: notStringOfLength(1, 2000) },
@@ -637,49 +852,82 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       },
       'POST /cases/:id/resumption': { path: () => `/cases/${f.paused}/resumption`, as: 'caseworker.social' },
       'POST /cases/:id/closure': {
-        path: () => `/cases/${f.toClose}/closure`, as: 'caseworker.social',
+        path: () => `/cases/${f.toClose}/closure`,
+        as: 'caseworker.social',
         dto: () => ({ valid: { reason: 'other' }, fields: { reason: required(notInEnum(CLOSURE_REASONS)) } }),
       },
       'POST /cases/:id/reopening': { path: () => `/cases/${f.closed}/reopening`, as: 'caseworker.social' },
       'POST /cases/:id/safety-flags': {
-        path: () => `/cases/${f.flagged}/safety-flags`, as: 'caseworker.social',
+        path: () => `/cases/${f.flagged}/safety-flags`,
+        as: 'caseworker.social',
         dto: () => ({ valid: { flag: 'family_involved_in_trafficking' }, fields: { flag: required(notInEnum(SAFETY_FLAGS)) } }),
       },
-      'POST /cases/:id/safety-flags/:flag/lifting': { path: () => `/cases/${f.flagged}/safety-flags/no_phone_contact/lifting`, as: 'caseworker.social' },
+      'POST /cases/:id/safety-flags/:flag/lifting': {
+        path: () => `/cases/${f.flagged}/safety-flags/no_phone_contact/lifting`,
+        as: 'caseworker.social',
+      },
       'POST /cases/:id/best-interests-determinations': {
-        path: () => `/cases/${f.child}/best-interests-determinations`, as: 'caseworker.social',
-        dto: () => ({ valid: validDetermination(shelterId), fields: determinationFields(shelterId), known: [['scope.0.recipient', MISSING]] }),
+        path: () => `/cases/${f.child}/best-interests-determinations`,
+        as: 'caseworker.social',
+        dto: () => ({
+          valid: validDetermination(shelterId),
+          fields: determinationFields(shelterId),
+          known: [['scope.0.recipient', MISSING]],
+        }),
       },
       'POST /cases/:id/best-interests-determinations/:did/approval': {
-        path: () => `/cases/${f.child}/best-interests-determinations/${f.toApprove}/approval`, as: 'supervisor.social',
+        path: () => `/cases/${f.child}/best-interests-determinations/${f.toApprove}/approval`,
+        as: 'supervisor.social',
       },
       'POST /cases/:id/best-interests-determinations/:did/rejection': {
-        path: () => `/cases/${f.child}/best-interests-determinations/${f.toReject}/rejection`, as: 'supervisor.social',
+        path: () => `/cases/${f.child}/best-interests-determinations/${f.toReject}/rejection`,
+        as: 'supervisor.social',
       },
       'POST /directory/services': {
-        path: () => '/directory/services', as: 'admin.social',
-        dto: () => ({ valid: validService, fields: { ...serviceFields, agencyId: notUuid }, known: [['eligibility', []], ['locations.0', null]] }),
+        path: () => '/directory/services',
+        as: 'admin.social',
+        dto: () => ({
+          valid: validService,
+          fields: { ...serviceFields, agencyId: notUuid },
+          known: [
+            ['eligibility', []],
+            ['locations.0', null],
+          ],
+        }),
       },
       'PUT /directory/services/:id': {
-        path: () => `/directory/services/${f.service}`, as: 'admin.social', method: 'PUT', dto: () => ({ valid: validService, fields: serviceFields }),
+        path: () => `/directory/services/${f.service}`,
+        as: 'admin.social',
+        method: 'PUT',
+        dto: () => ({ valid: validService, fields: serviceFields }),
       },
       'POST /directory/services/:id/capacity': {
-        path: () => `/directory/services/${f.beds}/capacity`, as: 'caseworker.shelter',
+        path: () => `/directory/services/${f.beds}/capacity`,
+        as: 'caseworker.shelter',
         dto: () => ({
           valid: { available: 1, total: 12 },
-          fields: { available: required(fc.oneof(notIntegerIn(0, 100_000), fc.integer({ min: 13, max: 100_000 }))), total: fc.oneof(notIntegerIn(0, 100_000), fc.constant(0)) },
+          fields: {
+            available: required(fc.oneof(notIntegerIn(0, 100_000), fc.integer({ min: 13, max: 100_000 }))),
+            total: fc.oneof(notIntegerIn(0, 100_000), fc.constant(0)),
+          },
         }),
       },
       'PUT /directory/agencies/:id/profile': {
-        path: () => `/directory/agencies/${f.legal}/profile`, as: 'coordinator.justice', method: 'PUT', dto: () => ({ valid: validProfile, fields: profileFields }),
+        path: () => `/directory/agencies/${f.legal}/profile`,
+        as: 'coordinator.justice',
+        method: 'PUT',
+        dto: () => ({ valid: validProfile, fields: profileFields }),
       },
       // Only the envelope is malformed input (400); records inside that break HSDS or the profile are a 422 report (test/directory.e2e.spec.ts).
       'POST /directory/hsds/import': {
-        path: () => '/directory/hsds/import', as: 'coordinator.justice', dto: () => ({ valid: { services: [], taxonomies: [] }, fields: importFields }),
+        path: () => '/directory/hsds/import',
+        as: 'coordinator.justice',
+        dto: () => ({ valid: { services: [], taxonomies: [] }, fields: importFields }),
       },
       // The real password: a body that slipped past validation would sign in (200), not merely fail (401).
       'POST /auth/token': {
-        path: () => '/auth/token', as: null,
+        path: () => '/auth/token',
+        as: null,
         dto: () => ({
           valid: { username: 'caseworker.ngo', password: t.password },
           fields: { username: required(notStringOfLength(1, 100)), password: required(notStringOfLength(1, 200)) },
@@ -691,7 +939,9 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       const route = ROUTES[name]!;
       const dto = route.dto?.();
       const bodies = dto ? invalidBodies(dto.valid, dto.fields) : bodiesWhereNoneBelongs();
-      const examples = dto ? knownShapes(dto.valid, dto.known) : [new Body('a non-empty object', '{"note":"fuzz"}'), new Body('a JSON array', '[{}]')];
+      const examples = dto
+        ? knownShapes(dto.valid, dto.known)
+        : [new Body('a non-empty object', '{"note":"fuzz"}'), new Body('a JSON array', '[{}]')];
       const headers = await headersOf(route.as);
       /** Every kind of failure once, with its first example: one run shows all that is wrong with a route, not only the first thing. */
       const failures = new Map<string, string>();
@@ -699,24 +949,36 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
         fc.asyncProperty(bodies, async (body) => {
           const before = await eventCount();
           const directoryBefore = await directoryState();
-          const response = await (route.method === 'PUT' ? t.http.put(route.path()) : t.http.post(route.path())).set(headers).send(body.text);
+          const response = await (route.method === 'PUT' ? t.http.put(route.path()) : t.http.post(route.path()))
+            .set(headers)
+            .send(body.text);
           const written = (await eventCount()) - before;
           const wrong: string[] = [];
           if (response.status < 400 || response.status >= 500) wrong.push(`answered ${response.status}`);
           // 400 is malformed input, 413 a body past 64 KB; any other 4xx means the body was taken as valid and decided on.
           else if (response.status !== 400 && response.status !== 413) wrong.push(`answered ${response.status} (taken as valid input)`);
-          if (!/^application\/problem\+json/.test(response.headers['content-type'] ?? '')) wrong.push(`content-type ${response.headers['content-type']}`);
+          if (!(response.headers['content-type'] ?? '').startsWith('application/problem+json'))
+            wrong.push(`content-type ${response.headers['content-type']}`);
           if (written !== 0) wrong.push(`wrote ${written} event(s)`);
           if ((await directoryState()) !== directoryBefore) wrong.push('changed the service directory');
           const key = `${body.kind} -> ${wrong.join(', ')}`;
-          if (wrong.length > 0 && !failures.has(key)) failures.set(key, `${key}\n    e.g. ${body}\n    answer: ${shortened(response.text)}`);
+          if (wrong.length > 0 && !failures.has(key))
+            failures.set(key, `${key}\n    e.g. ${body}\n    answer: ${shortened(response.text)}`);
         }),
         { numRuns: RUNS, seed: SEED, examples: examples.map((e) => [e]) },
       );
       if (failures.size > 0) {
         // The sign-in bodies carry the demo password, and a sign-in that slipped through answers with a token.
-        const redact = (text: string) => text.split(t.password).join('<demo password>').replace(/eyJ[\w.-]+/g, '<token>');
-        throw new Error(redact(`${name}: ${failures.size} kind(s) of invalid body not refused as malformed input (FUZZ_SEED=${SEED}):\n${[...failures.values()].join('\n')}`));
+        const redact = (text: string) =>
+          text
+            .split(t.password)
+            .join('<demo password>')
+            .replace(/eyJ[\w.-]+/g, '<token>');
+        throw new Error(
+          redact(
+            `${name}: ${failures.size} kind(s) of invalid body not refused as malformed input (FUZZ_SEED=${SEED}):\n${[...failures.values()].join('\n')}`,
+          ),
+        );
       }
     });
   });
@@ -727,7 +989,11 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       return values.filter((v) => logs.includes(v));
     };
     const echoed = (responses: readonly Response[], values: readonly string[]) =>
-      responses.flatMap((r) => values.filter((v) => r.text.includes(v)).map((v) => `${r.status} ${r.request.url.replace(/^https?:\/\/[^/]+/, '')} echoes ${JSON.stringify(v)}`));
+      responses.flatMap((r) =>
+        values
+          .filter((v) => r.text.includes(v))
+          .map((v) => `${r.status} ${r.request.url.replace(/^https?:\/\/[^/]+/, '')} echoes ${JSON.stringify(v)}`),
+      );
 
     it('takes personal data and free text through every write route that accepts it, and logs none of it', async () => {
       const responses: Response[] = [];
@@ -737,18 +1003,38 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
         if (response.status >= 300) throw new Error(`POST ${path} answered ${response.status} ${response.text}`);
         return response.body as Record<string, string>;
       };
-      const opened = await t.http.post('/cases').set(await headersOf('caseworker.social')).set('Idempotency-Key', 'Maimuna-Headervalue-0001')
+      const opened = await t.http
+        .post('/cases')
+        .set(await headersOf('caseworker.social'))
+        .set('Idempotency-Key', 'Maimuna-Headervalue-0001')
         .send(JSON.stringify({ source: 'observation', ageGroup: 'adult', indicators: ['work.forced_to_work'], person: PERSON }));
       responses.push(opened);
       expect(opened.status).toBe(201);
       const caseId = opened.body.caseId as string;
       await ok(`/cases/${caseId}/consents`, 'caseworker.social', {
-        ...validConsent(shelterId), provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'location'] }],
+        ...validConsent(shelterId),
+        provisions: [
+          {
+            recipient: { agencyId: shelterId },
+            purpose: 'service_provision',
+            serviceTypes: ['shelter'],
+            categories: ['identity', 'location'],
+          },
+        ],
       });
-      const referral = { toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity', 'location'], note: FREE_TEXT.referralNote };
+      const referral = {
+        toAgencyId: shelterId,
+        purpose: 'service_provision',
+        serviceType: 'shelter',
+        sharedCategories: ['identity', 'location'],
+        note: FREE_TEXT.referralNote,
+      };
       const declined = (await ok(`/cases/${caseId}/referrals`, 'caseworker.social', referral)).referralId!;
       const completed = (await ok(`/cases/${caseId}/referrals`, 'caseworker.social', referral)).referralId!;
-      await ok(`/cases/${caseId}/referrals/${declined}/decline`, 'caseworker.shelter', { reason: 'no_capacity', note: FREE_TEXT.declineNote });
+      await ok(`/cases/${caseId}/referrals/${declined}/decline`, 'caseworker.shelter', {
+        reason: 'no_capacity',
+        note: FREE_TEXT.declineNote,
+      });
       await ok(`/cases/${caseId}/referrals/${completed}/accept`, 'caseworker.shelter', {});
       await ok(`/cases/${caseId}/referrals/${completed}/complete`, 'caseworker.shelter', { outcome: FREE_TEXT.outcome });
       await ok(`/cases/${caseId}/intake`, 'caseworker.social', { caseworkerId: f.caseworker });
@@ -756,11 +1042,17 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       await ok(`/cases/${caseId}/safety-assessments`, 'caseworker.social', { riskLevel: 'high', plan: FREE_TEXT.safetyPlan });
       await ok(`/cases/${caseId}/interruption`, 'caseworker.social', { reason: 'relocated', note: FREE_TEXT.interruptionNote });
       const child = await openCase('child');
-      await ok(`/cases/${child}/best-interests-determinations`, 'caseworker.social', { ...validDetermination(shelterId), reasons: FREE_TEXT.reasons });
+      await ok(`/cases/${child}/best-interests-determinations`, 'caseworker.social', {
+        ...validDetermination(shelterId),
+        reasons: FREE_TEXT.reasons,
+      });
 
       // The values really went in (else this test would prove nothing): the owner reads them all back.
       const asOwner = await headersOf('caseworker.social');
-      const view = await eventually(async () => JSON.stringify((await t.http.get(`/cases/${caseId}`).set(asOwner)).body), (v) => v.includes(FREE_TEXT.interruptionNote));
+      const view = await eventually(
+        async () => JSON.stringify((await t.http.get(`/cases/${caseId}`).set(asOwner)).body),
+        (v) => v.includes(FREE_TEXT.interruptionNote),
+      );
       const childView = JSON.stringify((await t.http.get(`/cases/${child}`).set(asOwner).expect(200)).body);
       expect(PERSONAL_VALUES.filter((v) => !`${view}${childView}`.includes(v))).toEqual([]);
 
@@ -778,31 +1070,96 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       const padding = 'x'.repeat(2_100);
       const requests: Array<[string, () => Promise<Response>]> = [
         ['value of an unknown field', () => post('/cases', 'caseworker.social', { ...open, remarks: v.unknownFieldValue })],
-        ['value of an unknown nested field', () => post('/cases', 'caseworker.social', { ...open, person: { identity: { fullName: 'x', alias: v.unknownFieldValue } } })],
+        [
+          'value of an unknown nested field',
+          () => post('/cases', 'caseworker.social', { ...open, person: { identity: { fullName: 'x', alias: v.unknownFieldValue } } }),
+        ],
         ['wrong-typed name', () => post('/cases', 'caseworker.social', { ...open, person: { identity: { fullName: [v.wrongType] } } })],
-        ['wrong-typed phone', () => post('/cases', 'caseworker.social', { ...open, person: { contact: { phone: { number: v.wrongType }, safeToContact: 'no' } } })],
+        [
+          'wrong-typed phone',
+          () =>
+            post('/cases', 'caseworker.social', { ...open, person: { contact: { phone: { number: v.wrongType }, safeToContact: 'no' } } }),
+        ],
         ['name too long', () => post('/cases', 'caseworker.social', { ...open, person: { identity: { fullName: v.tooLong + padding } } })],
-        ['value where a code belongs', () => post('/cases', 'caseworker.social', { ...open, source: v.enumValue, indicators: [v.enumValue] })],
-        ['malformed JSON', () => post('/cases', 'caseworker.social', `{"source":"observation","person":{"identity":{"fullName":"${v.malformed}"`)],
+        [
+          'value where a code belongs',
+          () => post('/cases', 'caseworker.social', { ...open, source: v.enumValue, indicators: [v.enumValue] }),
+        ],
+        [
+          'malformed JSON',
+          () => post('/cases', 'caseworker.social', `{"source":"observation","person":{"identity":{"fullName":"${v.malformed}"`),
+        ],
         ['not JSON at all', () => post('/cases', 'caseworker.social', v.notJson)],
-        ['body past the size limit', () => post('/cases', 'caseworker.social', { ...open, person: { location: { area: v.oversize, details: 'y'.repeat(70_000) } } })],
-        ['deeply nested body', () => post('/cases', 'caseworker.social', plusMember(JSON.stringify(open), 'zz', `${'['.repeat(5_000)}"${v.deep}"${']'.repeat(5_000)}`))],
-        ['invalid Idempotency-Key', () => t.http.post('/cases').set(asOwner).set('Idempotency-Key', v.idempotencyKey).send(JSON.stringify(open))],
-        ['invalid If-Match', () => t.http.post(`/cases/${caseId}/closure`).set(asOwner).set('If-Match', v.idempotencyKey).send('{"reason":"other"}')],
-        ['referral note wrong-typed', () => post(`/cases/${caseId}/referrals`, 'caseworker.social', { ...validReferral(shelterId), note: { text: v.wrongType } })],
-        ['referral note too long', () => post(`/cases/${caseId}/referrals`, 'caseworker.social', { ...validReferral(shelterId), note: v.tooLong + padding })],
-        ['decline note wrong-typed', () => post(`/cases/${caseId}/referrals/${referralId}/decline`, 'caseworker.shelter', { reason: v.enumValue, note: [v.wrongType] })],
-        ['outcome too long', () => post(`/cases/${caseId}/referrals/${referralId}/complete`, 'caseworker.shelter', { outcome: v.tooLong + padding })],
-        ['outcome malformed', () => post(`/cases/${caseId}/referrals/${referralId}/complete`, 'caseworker.shelter', `{"outcome":"${v.malformed}`)],
-        ['interruption note wrong-typed', () => post(`/cases/${caseId}/interruption`, 'caseworker.social', { reason: 'other', note: 12, extra: v.unknownFieldValue })],
-        ['determination reasons wrong-typed', () => post(`/cases/${caseId}/best-interests-determinations`, 'caseworker.social', { ...validDetermination(shelterId), reasons: { why: v.wrongType } })],
-        ['consent language too long', () => post(`/cases/${caseId}/consents`, 'caseworker.social', { ...validConsent(shelterId), language: v.tooLong + padding })],
+        [
+          'body past the size limit',
+          () => post('/cases', 'caseworker.social', { ...open, person: { location: { area: v.oversize, details: 'y'.repeat(70_000) } } }),
+        ],
+        [
+          'deeply nested body',
+          () =>
+            post(
+              '/cases',
+              'caseworker.social',
+              plusMember(JSON.stringify(open), 'zz', `${'['.repeat(5_000)}"${v.deep}"${']'.repeat(5_000)}`),
+            ),
+        ],
+        [
+          'invalid Idempotency-Key',
+          () => t.http.post('/cases').set(asOwner).set('Idempotency-Key', v.idempotencyKey).send(JSON.stringify(open)),
+        ],
+        [
+          'invalid If-Match',
+          () => t.http.post(`/cases/${caseId}/closure`).set(asOwner).set('If-Match', v.idempotencyKey).send('{"reason":"other"}'),
+        ],
+        [
+          'referral note wrong-typed',
+          () => post(`/cases/${caseId}/referrals`, 'caseworker.social', { ...validReferral(shelterId), note: { text: v.wrongType } }),
+        ],
+        [
+          'referral note too long',
+          () => post(`/cases/${caseId}/referrals`, 'caseworker.social', { ...validReferral(shelterId), note: v.tooLong + padding }),
+        ],
+        [
+          'decline note wrong-typed',
+          () =>
+            post(`/cases/${caseId}/referrals/${referralId}/decline`, 'caseworker.shelter', { reason: v.enumValue, note: [v.wrongType] }),
+        ],
+        [
+          'outcome too long',
+          () => post(`/cases/${caseId}/referrals/${referralId}/complete`, 'caseworker.shelter', { outcome: v.tooLong + padding }),
+        ],
+        [
+          'outcome malformed',
+          () => post(`/cases/${caseId}/referrals/${referralId}/complete`, 'caseworker.shelter', `{"outcome":"${v.malformed}`),
+        ],
+        [
+          'interruption note wrong-typed',
+          () => post(`/cases/${caseId}/interruption`, 'caseworker.social', { reason: 'other', note: 12, extra: v.unknownFieldValue }),
+        ],
+        [
+          'determination reasons wrong-typed',
+          () =>
+            post(`/cases/${caseId}/best-interests-determinations`, 'caseworker.social', {
+              ...validDetermination(shelterId),
+              reasons: { why: v.wrongType },
+            }),
+        ],
+        [
+          'consent language too long',
+          () => post(`/cases/${caseId}/consents`, 'caseworker.social', { ...validConsent(shelterId), language: v.tooLong + padding }),
+        ],
         ['sign-in, unknown user', () => post('/auth/token', null, { username: v.username, password: v.password })],
         ['sign-in, wrong-typed', () => post('/auth/token', null, { username: [v.username], password: { secret: v.password } })],
-        ['sign-in, unknown field', () => post('/auth/token', null, { username: v.username, password: v.password, remember: v.unknownFieldValue })],
+        [
+          'sign-in, unknown field',
+          () => post('/auth/token', null, { username: v.username, password: v.password, remember: v.unknownFieldValue }),
+        ],
         ['sign-in, malformed', () => post('/auth/token', null, `{"username":"${v.username}","password":"${v.password}`)],
         // Five wrong passwords pause the account and log it: the log line must name the user by id only.
-        ...Array.from({ length: 5 }, (_, i): [string, () => Promise<Response>] => [`sign-in, wrong password ${i + 1}`, () => post('/auth/token', null, { username: 'caseworker.legal', password: v.password })]),
+        ...Array.from({ length: 5 }, (_, i): [string, () => Promise<Response>] => [
+          `sign-in, wrong password ${i + 1}`,
+          () => post('/auth/token', null, { username: 'caseworker.legal', password: v.password }),
+        ]),
       ];
       const responses: Response[] = [];
       const notRefused: string[] = [];
@@ -824,7 +1181,12 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
       const caseId = await openCase();
       const responses = [
         await post('/cases', 'caseworker.social', { source: 'observation', ageGroup: 'adult', indicators: [], [AS_FIELD_NAME]: true }),
-        await post('/cases', 'caseworker.social', { source: 'observation', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'x', [AS_FIELD_NAME]: true } } }),
+        await post('/cases', 'caseworker.social', {
+          source: 'observation',
+          ageGroup: 'adult',
+          indicators: [],
+          person: { identity: { fullName: 'x', [AS_FIELD_NAME]: true } },
+        }),
         await post(`/cases/${caseId}/interruption`, 'caseworker.social', { reason: 'other', [AS_FIELD_NAME]: 'relocated' }),
         await post('/auth/token', null, { username: 'caseworker.clinic', password: 'not-the-password', [AS_FIELD_NAME]: 1 }),
       ];

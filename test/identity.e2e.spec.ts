@@ -41,7 +41,8 @@ describe('sign-in hardening (PGlite)', () => {
 
   it('limits writes per signed-in user, and writes nothing past the limit', async () => {
     const token = (await signIn(t, 'supervisor.social', t.password).expect(200)).body.access_token;
-    const open = () => t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] });
+    const open = () =>
+      t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] });
     for (let i = 0; i < 4; i++) await open().expect(201);
     const before = (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM events'))[0]!.n;
     expect((await open()).status).toBe(429);
@@ -67,7 +68,8 @@ describe('sign-in hardening (PGlite)', () => {
     await t.db.query("UPDATE users SET active = false WHERE username = 'caseworker.clinic'");
     expect((await t.http.post('/auth/refresh').send({ refresh_token: last.refresh_token })).status).toBe(401);
     await t.db.query("UPDATE users SET active = true WHERE username = 'caseworker.clinic'");
-    for (const bad of ['rt_nonsense', `${last.refresh_token.slice(0, -3)}abc`]) expect((await t.http.post('/auth/refresh').send({ refresh_token: bad })).status).toBe(401);
+    for (const bad of ['rt_nonsense', `${last.refresh_token.slice(0, -3)}abc`])
+      expect((await t.http.post('/auth/refresh').send({ refresh_token: bad })).status).toBe(401);
     const stored = await t.db.query<{ row: string }>('SELECT to_jsonb(r)::text AS row FROM refresh_tokens r');
     expect(stored.map((r) => r.row).join()).not.toContain(last.refresh_token.slice(36));
   });
@@ -77,9 +79,15 @@ describe('sign-in hardening (PGlite)', () => {
     expect(health.headers['x-content-type-options']).toBe('nosniff');
     expect(health.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(health.headers['x-powered-by']).toBeUndefined();
-    const allowed = await t.http.options('/cases').set('Origin', 'https://referrals.example.org').set('Access-Control-Request-Method', 'POST');
+    const allowed = await t.http
+      .options('/cases')
+      .set('Origin', 'https://referrals.example.org')
+      .set('Access-Control-Request-Method', 'POST');
     expect(allowed.headers['access-control-allow-origin']).toBe('https://referrals.example.org');
-    const other = await t.http.options('/cases').set('Origin', 'https://elsewhere.example.com').set('Access-Control-Request-Method', 'POST');
+    const other = await t.http
+      .options('/cases')
+      .set('Origin', 'https://elsewhere.example.com')
+      .set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -27,15 +27,31 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
 
   it('opens a case, records consent, refers it, and each agency reads its view', async () => {
     const shelter = await t.agencyId('Shelter');
-    const opened = await t.http.post('/cases').set(await as('caseworker.ngo'))
-      .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON }).expect(201);
+    const opened = await t.http
+      .post('/cases')
+      .set(await as('caseworker.ngo'))
+      .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON })
+      .expect(201);
     const caseId: string = opened.body.caseId;
-    await t.http.post(`/cases/${caseId}/consents`).set(await as('caseworker.ngo')).send({
-      grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'kurrentdb-1',
-      provisions: [{ recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
-    }).expect(201);
-    const referred = await t.http.post(`/cases/${caseId}/referrals`).set(await as('caseworker.ngo'))
-      .send({ toAgencyId: shelter, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] }).expect(201);
+    await t.http
+      .post(`/cases/${caseId}/consents`)
+      .set(await as('caseworker.ngo'))
+      .send({
+        grantor: 'person',
+        method: 'verbal',
+        language: 'en',
+        interpreterUsed: false,
+        noticeVersion: 'kurrentdb-1',
+        provisions: [
+          { recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
+        ],
+      })
+      .expect(201);
+    const referred = await t.http
+      .post(`/cases/${caseId}/referrals`)
+      .set(await as('caseworker.ngo'))
+      .send({ toAgencyId: shelter, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] })
+      .expect(201);
 
     const shelterView = async () => t.http.get(`/cases/${caseId}`).set(await as('caseworker.shelter'));
     const atShelter = await eventually(shelterView, (r) => r.status === 200);
@@ -45,14 +61,20 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
       expect.objectContaining({ referralId: referred.body.referralId, serviceType: 'shelter', status: 'requested' }),
     ]);
     expect(JSON.stringify(atShelter.body)).not.toContain(PERSON.contact.phone);
-    const own = await t.http.get(`/cases/${caseId}`).set(await as('caseworker.ngo')).expect(200);
+    const own = await t.http
+      .get(`/cases/${caseId}`)
+      .set(await as('caseworker.ngo'))
+      .expect(200);
     expect(own.body.personalData.identity).toEqual(PERSON.identity);
     expect((await t.http.get(`/cases/${caseId}`).set(await as('caseworker.clinic'))).status).toBe(404);
   });
 
   it('keeps the events in KurrentDB, none in the SQL event table', async () => {
-    const opened = await t.http.post('/cases').set(await as('caseworker.ngo'))
-      .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON }).expect(201);
+    const opened = await t.http
+      .post('/cases')
+      .set(await as('caseworker.ngo'))
+      .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON })
+      .expect(201);
     const inKurrentDb = kurrentdb.log.readStream(`case-${opened.body.caseId}`, 'start', true, 100);
     expect(inKurrentDb?.map((e) => e.type)).toEqual((await t.store.readStream(`case-${opened.body.caseId}`)).map((e) => e.type));
     expect(inKurrentDb?.length).toBeGreaterThan(0);

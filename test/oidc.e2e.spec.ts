@@ -6,11 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { useTestApp } from './support/test-app.js';
 
 /** A stand-in identity provider: a real HTTP server publishing its JWKS, as Keycloak does. */
-describe('bearer tokens from the organisation\'s identity provider (OIDC, PGlite)', () => {
+describe("bearer tokens from the organisation's identity provider (OIDC, PGlite)", () => {
   let provider: Server;
   let base: string;
   let issuer: string;
-  let sign: (claims: Record<string, unknown>, options?: { audience?: string; expiresIn?: string; key?: 'own' | 'stranger' }) => Promise<string>;
+  let sign: (
+    claims: Record<string, unknown>,
+    options?: { audience?: string; expiresIn?: string; key?: 'own' | 'stranger' },
+  ) => Promise<string>;
   let socialId: string;
 
   beforeAll(async () => {
@@ -25,8 +28,13 @@ describe('bearer tokens from the organisation\'s identity provider (OIDC, PGlite
     base = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
     issuer = `${base}/realms/demo`;
     sign = (claims, options = {}) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'provider-key-1' }).setIssuer(issuer).setAudience(options.audience ?? 'referral-api')
-        .setIssuedAt().setExpirationTime(options.expiresIn ?? '5m').sign(options.key === 'stranger' ? stranger.privateKey : own.privateKey);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'provider-key-1' })
+        .setIssuer(issuer)
+        .setAudience(options.audience ?? 'referral-api')
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '5m')
+        .sign(options.key === 'stranger' ? stranger.privateKey : own.privateKey);
   });
   const t = useTestApp({ settings: () => ({ OIDC_ISSUER: issuer, OIDC_AUDIENCE: 'referral-api', OIDC_JWKS_URI: `${base}/jwks` }) });
   afterAll(() => new Promise((resolve) => provider?.close(resolve)));
@@ -36,10 +44,14 @@ describe('bearer tokens from the organisation\'s identity provider (OIDC, PGlite
 
   const call = (token: string) => t.http.get('/cases').set('Authorization', `Bearer ${token}`);
 
-  it('accepts a provider token and maps its agency and role claims; the user acts under the provider\'s subject', async () => {
+  it("accepts a provider token and maps its agency and role claims; the user acts under the provider's subject", async () => {
     const token = await sign({ sub: 'kc-user-1', agency_id: socialId, role: 'caseworker' });
     await call(token).expect(200);
-    const opened = await t.http.post('/cases').set('Authorization', `Bearer ${token}`).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201);
+    const opened = await t.http
+      .post('/cases')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
+      .expect(201);
     const [event] = await t.store.readStream(`case-${opened.body.caseId}`);
     expect(event!.metadata).toMatchObject({ actorUserId: 'kc-user-1', actorAgencyId: socialId });
     // The role claim is honoured: an auditor from the provider reads no cases.
@@ -68,7 +80,7 @@ describe('bearer tokens from the organisation\'s identity provider (OIDC, PGlite
     }
   });
 
-  it('still accepts the service\'s own tokens beside the provider\'s', async () => {
+  it("still accepts the service's own tokens beside the provider's", async () => {
     await call(await t.token('caseworker.social')).expect(200);
   });
 });

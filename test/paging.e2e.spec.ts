@@ -22,8 +22,13 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   /** Every page of `path` (which already has a query string), following nextCursor; the pages as answered. */
   const allPages = async (path: string, username: string) => {
     const pages: Array<{ items: Array<Record<string, unknown>>; nextCursor?: string }> = [];
-    for (let cursor: string | undefined; pages.length === 0 || cursor; ) {
-      const page = (await t.http.get(`${path}${cursor ? `&cursor=${cursor}` : ''}`).set(await t.bearer(username)).expect(200)).body;
+    for (let cursor: string | undefined; pages.length === 0 || cursor;) {
+      const page = (
+        await t.http
+          .get(`${path}${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(await t.bearer(username))
+          .expect(200)
+      ).body;
       pages.push(page);
       cursor = page.nextCursor;
     }
@@ -34,20 +39,56 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
     shelterId = await t.agencyId('Shelter');
     const owner = await t.bearer('caseworker.social');
     for (let i = 0; i < CASES; i++) {
-      const caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: `Paging Person ${i}` } } }).expect(201)).body.caseId;
-      await t.http.post(`/cases/${caseId}/consents`).set(owner).send({
-        grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
-        provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
-      }).expect(201);
-      referralIds.push((await t.http.post(`/cases/${caseId}/referrals`).set(owner).send({
-        toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'],
-      }).expect(201)).body.referralId);
+      const caseId = (
+        await t.http
+          .post('/cases')
+          .set(owner)
+          .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: `Paging Person ${i}` } } })
+          .expect(201)
+      ).body.caseId;
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(owner)
+        .send({
+          grantor: 'person',
+          method: 'verbal',
+          language: 'en',
+          interpreterUsed: false,
+          noticeVersion: 'n1',
+          provisions: [
+            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
+          ],
+        })
+        .expect(201);
+      referralIds.push(
+        (
+          await t.http
+            .post(`/cases/${caseId}/referrals`)
+            .set(owner)
+            .send({
+              toAgencyId: shelterId,
+              purpose: 'service_provision',
+              serviceType: 'shelter',
+              sharedCategories: ['identity'],
+            })
+            .expect(201)
+        ).body.referralId,
+      );
       caseIds.push(caseId);
     }
-    await eventually(async () => (await t.http.get('/referrals?limit=100').set(await t.bearer('caseworker.shelter')).expect(200)).body.items, (items: unknown[]) => items.length === CASES);
+    await eventually(
+      async () =>
+        (
+          await t.http
+            .get('/referrals?limit=100')
+            .set(await t.bearer('caseworker.shelter'))
+            .expect(200)
+        ).body.items,
+      (items: unknown[]) => items.length === CASES,
+    );
   });
 
-  it('pages the receiving agency\'s referrals: every one exactly once, most recently requested first', async () => {
+  it("pages the receiving agency's referrals: every one exactly once, most recently requested first", async () => {
     const pages = await allPages('/referrals?direction=incoming&limit=3', 'caseworker.shelter');
     expect(pages.map((p) => p.items.length)).toEqual([3, 3, 1]);
     const items = pages.flatMap((p) => p.items) as Array<{ referralId: string; requestedAt: string }>;
@@ -57,31 +98,65 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
     expect(pages.at(-1)).not.toHaveProperty('nextCursor');
   });
 
-  it('pages the sending agency\'s outgoing referrals under a status filter the same way', async () => {
+  it("pages the sending agency's outgoing referrals under a status filter the same way", async () => {
     const pages = await allPages('/referrals?direction=outgoing&status=requested&limit=4', 'caseworker.social');
-    expect(pages.flatMap((p) => p.items).map((r) => r.referralId).sort()).toEqual([...referralIds].sort());
+    expect(
+      pages
+        .flatMap((p) => p.items)
+        .map((r) => r.referralId)
+        .sort(),
+    ).toEqual([...referralIds].sort());
   });
 
   it('shows another agency nothing through a cursor the receiving agency was given', async () => {
-    const { nextCursor } = (await t.http.get('/referrals?limit=1').set(await t.bearer('caseworker.shelter')).expect(200)).body;
-    const asClinic = await t.http.get(`/referrals?limit=100&cursor=${nextCursor}`).set(await t.bearer('caseworker.clinic')).expect(200);
+    const { nextCursor } = (
+      await t.http
+        .get('/referrals?limit=1')
+        .set(await t.bearer('caseworker.shelter'))
+        .expect(200)
+    ).body;
+    const asClinic = await t.http
+      .get(`/referrals?limit=100&cursor=${nextCursor}`)
+      .set(await t.bearer('caseworker.clinic'))
+      .expect(200);
     expect(asClinic.body).toEqual({ items: [] });
   });
 
   it('refuses a referral cursor it did not give out, and a page size out of bounds', async () => {
-    const { nextCursor } = (await t.http.get('/referrals?limit=1').set(await t.bearer('caseworker.shelter')).expect(200)).body as { nextCursor: string };
+    const { nextCursor } = (
+      await t.http
+        .get('/referrals?limit=1')
+        .set(await t.bearer('caseworker.shelter'))
+        .expect(200)
+    ).body as { nextCursor: string };
     const [at, id] = JSON.parse(Buffer.from(nextCursor, 'base64url').toString()) as [string, string];
     for (const cursor of [
-      'not-a-cursor', `${nextCursor}x`, forged([at]), forged([at, id, 0]), forged([at.replace(/\.\d{3}Z$/, 'Z'), id]), forged(['2026-02-31T00:00:00.000Z', id]),
-      forged([at, id.toUpperCase()]), forged([at, 'not-a-uuid']), forged({ at, id }),
+      'not-a-cursor',
+      `${nextCursor}x`,
+      forged([at]),
+      forged([at, id, 0]),
+      forged([at.replace(/\.\d{3}Z$/, 'Z'), id]),
+      forged(['2026-02-31T00:00:00.000Z', id]),
+      forged([at, id.toUpperCase()]),
+      forged([at, 'not-a-uuid']),
+      forged({ at, id }),
     ]) {
-      expectProblem(await t.http.get(`/referrals?cursor=${encodeURIComponent(cursor)}`).set(await t.bearer('caseworker.shelter')), 400, /cursor/);
+      expectProblem(
+        await t.http.get(`/referrals?cursor=${encodeURIComponent(cursor)}`).set(await t.bearer('caseworker.shelter')),
+        400,
+        /cursor/,
+      );
     }
-    for (const limit of ['0', '101', 'many']) expectProblem(await t.http.get(`/referrals?limit=${limit}`).set(await t.bearer('caseworker.shelter')), 400);
+    for (const limit of ['0', '101', 'many'])
+      expectProblem(await t.http.get(`/referrals?limit=${limit}`).set(await t.bearer('caseworker.shelter')), 400);
   });
 
   it('pages the access log export by position: every record exactly once, in the order recorded', async () => {
-    for (const caseId of caseIds) await t.http.get(`/cases/${caseId}`).set(await t.bearer('caseworker.shelter')).expect(200);
+    for (const caseId of caseIds)
+      await t.http
+        .get(`/cases/${caseId}`)
+        .set(await t.bearer('caseworker.shelter'))
+        .expect(200);
     const pages = await allPages(`/audit/access-log?agencyId=${shelterId}&limit=3`, 'auditor.justice');
     expect(pages.map((p) => p.items.length)).toEqual([3, 3, 1]);
     expect(pages.flatMap((p) => p.items).map((r) => r.caseId)).toEqual(caseIds);
@@ -91,8 +166,15 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
     const pages = await allPages('/audit/consent-trail?limit=5', 'auditor.justice');
     const items = pages.flatMap((p) => p.items) as Array<{ caseId: string; revision: number; type: string }>;
     expect(items).toHaveLength(CASES * 3); // opened, consent given, referral requested
-    const csv = await t.http.get('/audit/consent-trail?format=csv').set(await t.bearer('auditor.justice')).expect(200);
-    const rows = csv.text.trim().split('\r\n').slice(1).map((line) => line.split(',').slice(0, 3).join(','));
+    const csv = await t.http
+      .get('/audit/consent-trail?format=csv')
+      .set(await t.bearer('auditor.justice'))
+      .expect(200);
+    const rows = csv.text
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',').slice(0, 3).join(','));
     expect(items.map((r) => `${r.caseId},${r.revision},${r.type}`)).toEqual(rows);
   });
 
@@ -105,7 +187,10 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
        SELECT now(), 'bulk-' || n, $1, $2, ARRAY['identity'], '{"owner":true}' FROM generate_series(0, $3::int - 1) AS n`,
       [agencyId, caseIds[0], count],
     );
-    const csv = await t.http.get(`/audit/access-log?agencyId=${agencyId}&format=csv`).set(await t.bearer('auditor.justice')).expect(200);
+    const csv = await t.http
+      .get(`/audit/access-log?agencyId=${agencyId}&format=csv`)
+      .set(await t.bearer('auditor.justice'))
+      .expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.headers['content-disposition']).toBe('attachment; filename="access-log.csv"');
     const lines = csv.text.split('\r\n');
@@ -120,8 +205,12 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
     expectProblem(await t.http.get(`/audit/consent-trail?format=csv&cursor=${forged(['1'])}`).set(auditor), 400, /CSV/);
     const { nextCursor } = (await t.http.get('/audit/consent-trail?limit=1').set(auditor).expect(200)).body as { nextCursor: string };
     for (const [path, cursor] of [
-      ['/audit/access-log', nextCursor], ['/audit/access-log', forged(['0'])], ['/audit/access-log', forged([1])], ['/audit/access-log', forged(['99999999999999999999'])],
-      ['/audit/consent-trail', forged(['1'])], ['/audit/consent-trail', forged([new Date().toISOString(), caseIds[0], -1])],
+      ['/audit/access-log', nextCursor],
+      ['/audit/access-log', forged(['0'])],
+      ['/audit/access-log', forged([1])],
+      ['/audit/access-log', forged(['99999999999999999999'])],
+      ['/audit/consent-trail', forged(['1'])],
+      ['/audit/consent-trail', forged([new Date().toISOString(), caseIds[0], -1])],
       ['/audit/consent-trail', forged([new Date().toISOString(), caseIds[0], 2 ** 31])],
     ] as const) {
       expectProblem(await t.http.get(`${path}?cursor=${cursor}`).set(auditor), 400, /cursor/);

@@ -22,7 +22,8 @@ async function snapshot(db: SqlDatabase): Promise<Record<string, string[]>> {
   const tables = READ_MODELS.flatMap((p) => p.tables);
   const out: Record<string, string[]> = {};
   await readAcrossAgencies(db, async (tx) => {
-    for (const table of tables) out[table] = (await tx.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM ${table} t ORDER BY 1`)).map((r) => r.row);
+    for (const table of tables)
+      out[table] = (await tx.query<{ row: string }>(`SELECT to_jsonb(t)::text AS row FROM ${table} t ORDER BY 1`)).map((r) => r.row);
   });
   return out;
 }
@@ -67,7 +68,7 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
   let stderr = '';
   const startProjector = (): ChildProcess => {
     const child = spawn('node', [join(build, 'src/projector.js'), 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
     return child;
   };
   const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -76,10 +77,14 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
     const first = startProjector();
     const firstExit = exited(first);
     // Kill it once it has committed a batch and is applying the next one.
-    for (let applied = 0, deadline = Date.now() + 60_000; applied === 0; ) {
+    for (let applied = 0, deadline = Date.now() + 60_000; applied === 0;) {
       if (Date.now() > deadline || first.exitCode !== null) throw new Error(`the projector did not apply a batch: ${stderr}`);
       await sleep(5);
-      applied = (await runner().checkpoint().catch(() => ({ eventsApplied: 0 }))).eventsApplied;
+      applied = (
+        await runner()
+          .checkpoint()
+          .catch(() => ({ eventsApplied: 0 }))
+      ).eventsApplied;
     }
     first.kill('SIGKILL');
     await firstExit;
@@ -89,14 +94,14 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
 
     const second = startProjector();
     const secondExit = exited(second);
-    for (let deadline = Date.now() + 60_000; (await runner().lag()).events > 0 && Date.now() < deadline; ) await sleep(50);
+    for (let deadline = Date.now() + 60_000; (await runner().lag()).events > 0 && Date.now() < deadline;) await sleep(50);
     second.kill('SIGTERM');
     expect(await secondExit).toBe(0);
     expect(stderr).toMatch(/catch-up \[/); // it showed its progress
 
     const resumed = await snapshot(db);
     const resumedCheckpoint = await runner().checkpoint();
-    expect(resumed['agency_case_views']).toHaveLength(CASES * 2); // owner and shelter rows per case
+    expect(resumed.agency_case_views).toHaveLength(CASES * 2); // owner and shelter rows per case
     await runner().rebuild();
     expect(await snapshot(db)).toEqual(resumed);
     expect(resumedCheckpoint.eventsApplied).toBe(total);

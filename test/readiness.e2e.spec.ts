@@ -4,12 +4,23 @@ import { READ_MODELS, READ_MODELS_RUNNER } from '../src/read-models.js';
 import { APP_DRIVERS, type RunningApp, type TestApp, eventually, startTestApp } from './support/test-app.js';
 
 const openCase = async (t: RunningApp) =>
-  (await t.http.post('/cases').set('Authorization', `Bearer ${await t.token('caseworker.social')}`)
-    .send({ source: 'observation', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId as string;
+  (
+    await t.http
+      .post('/cases')
+      .set('Authorization', `Bearer ${await t.token('caseworker.social')}`)
+      .send({ source: 'observation', ageGroup: 'adult', indicators: [] })
+      .expect(201)
+  ).body.caseId as string;
 
 const ownCases = async (t: RunningApp) =>
-  ((await t.http.get('/cases?relation=owner').set('Authorization', `Bearer ${await t.token('caseworker.social')}`).expect(200)).body.items as Array<{ caseId: string }>)
-    .map((c) => c.caseId);
+  (
+    (
+      await t.http
+        .get('/cases?relation=owner')
+        .set('Authorization', `Bearer ${await t.token('caseworker.social')}`)
+        .expect(200)
+    ).body.items as Array<{ caseId: string }>
+  ).map((c) => c.caseId);
 
 describe.each(APP_DRIVERS)('liveness and readiness (%s)', (driver) => {
   let t: TestApp | undefined;
@@ -28,7 +39,8 @@ describe.each(APP_DRIVERS)('liveness and readiness (%s)', (driver) => {
 
 // Holding the projector up needs a second connection to the same database: PostgreSQL only.
 const onPostgres = APP_DRIVERS.includes('postgres') ? describe : describe.skip;
-if (!APP_DRIVERS.includes('postgres')) console.info('DATABASE_URL is not set: readiness tests that hold the projector up (PostgreSQL only) are skipped.');
+if (!APP_DRIVERS.includes('postgres'))
+  console.info('DATABASE_URL is not set: readiness tests that hold the projector up (PostgreSQL only) are skipped.');
 
 onPostgres('readiness on postgres, with the projector held up from outside', () => {
   let t: TestApp | undefined;
@@ -42,7 +54,11 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
   /** A connection to the app's own schema, or to another database on the same server. */
   const connect = async (app: TestApp, database?: string) => {
     const { schema } = (await app.db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
-    const client = new pg.Client(database ? { connectionString: process.env.DATABASE_URL, database } : { connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema}` });
+    const client = new pg.Client(
+      database
+        ? { connectionString: process.env.DATABASE_URL, database }
+        : { connectionString: process.env.DATABASE_URL, options: `-c search_path=${schema}` },
+    );
     await client.connect();
     clients.push(client);
     return client;
@@ -50,7 +66,9 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
   /** Holds the projector's checkpoint row, so no batch can commit until ROLLBACK. */
   const holdCheckpoint = async (client: pg.Client) => {
     await client.query('BEGIN');
-    await client.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [READ_MODELS_RUNNER]);
+    await client.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [
+      READ_MODELS_RUNNER,
+    ]);
     await client.query('SELECT 1 FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [READ_MODELS_RUNNER]);
   };
 
@@ -75,7 +93,10 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
     expect((await t.http.get('/health').expect(503)).body.detail).toBe(ready.body.detail);
 
     await holder.query('ROLLBACK');
-    const after = await eventually(() => t!.http.get('/health/ready'), (response) => response.status === 200);
+    const after = await eventually(
+      () => t!.http.get('/health/ready'),
+      (response) => response.status === 200,
+    );
     expect(after.status).toBe(200);
     expect(await ownCases(t)).toContain(caseId);
   });
@@ -85,12 +106,22 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
     const holder = await connect(t);
     await holdCheckpoint(holder);
     await openCase(t);
-    const stalled = await eventually(() => t!.http.get('/health/ready'), (response) => response.status === 503);
+    const stalled = await eventually(
+      () => t!.http.get('/health/ready'),
+      (response) => response.status === 503,
+    );
     expect(stalled.body.detail).toMatch(/^the read models are \d+ s behind: the projector has stalled or stopped$/);
     expect((await t.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
 
     await holder.query('ROLLBACK');
-    expect((await eventually(() => t!.http.get('/health/ready'), (response) => response.status === 200)).status).toBe(200);
+    expect(
+      (
+        await eventually(
+          () => t!.http.get('/health/ready'),
+          (response) => response.status === 200,
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('keeps writing and projecting while a transaction stays open in another database on the server', async () => {

@@ -15,7 +15,13 @@ describe.each(APP_DRIVERS)('a refused command writes nothing (%s)', (driver) => 
 
   /** A case opened without personal data has no key until something is sealed for it. */
   const openCaseWithoutKey = async () => {
-    const caseId = (await t.http.post('/cases').set(await bearer('caseworker.social')).send({ source: 'hotline', ageGroup: 'adult', indicators: [] }).expect(201)).body.caseId as string;
+    const caseId = (
+      await t.http
+        .post('/cases')
+        .set(await bearer('caseworker.social'))
+        .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
+        .expect(201)
+    ).body.caseId as string;
     expect(await keyRows(caseId)).toBe(0);
     return caseId;
   };
@@ -35,15 +41,27 @@ describe.each(APP_DRIVERS)('a refused command writes nothing (%s)', (driver) => 
 
   it('on a case that does not exist (404)', async () => {
     const caseId = randomUUID();
-    await expectRefusedWithoutWrites(async () => t.http.post(`/cases/${caseId}/referrals/${randomUUID()}/decline`)
-      .set(await bearer('caseworker.shelter')).send({ reason: 'no_capacity', note: NOTE }), 404);
+    await expectRefusedWithoutWrites(
+      async () =>
+        t.http
+          .post(`/cases/${caseId}/referrals/${randomUUID()}/decline`)
+          .set(await bearer('caseworker.shelter'))
+          .send({ reason: 'no_capacity', note: NOTE }),
+      404,
+    );
     expect(await keyRows(caseId)).toBe(0);
   });
 
   it('from an agency that may not see the case (404, as if it did not exist)', async () => {
     const caseId = await openCaseWithoutKey();
-    await expectRefusedWithoutWrites(async () => t.http.post(`/cases/${caseId}/interruption`)
-      .set(await bearer('caseworker.ngo')).send({ reason: 'lost_contact', note: NOTE }), 404);
+    await expectRefusedWithoutWrites(
+      async () =>
+        t.http
+          .post(`/cases/${caseId}/interruption`)
+          .set(await bearer('caseworker.ngo'))
+          .send({ reason: 'lost_contact', note: NOTE }),
+      404,
+    );
     expect(await keyRows(caseId)).toBe(0);
   });
 
@@ -51,7 +69,10 @@ describe.each(APP_DRIVERS)('a refused command writes nothing (%s)', (driver) => 
     const caseId = await openCaseWithoutKey();
     const owner = await bearer('caseworker.social');
     await t.http.post(`/cases/${caseId}/closure`).set(owner).send({ reason: 'services_completed' }).expect(200);
-    await expectRefusedWithoutWrites(async () => t.http.post(`/cases/${caseId}/interruption`).set(owner).send({ reason: 'lost_contact', note: NOTE }), 409);
+    await expectRefusedWithoutWrites(
+      async () => t.http.post(`/cases/${caseId}/interruption`).set(owner).send({ reason: 'lost_contact', note: NOTE }),
+      409,
+    );
     expect(await keyRows(caseId)).toBe(0);
   });
 
@@ -59,16 +80,28 @@ describe.each(APP_DRIVERS)('a refused command writes nothing (%s)', (driver) => 
     const caseId = await openCaseWithoutKey();
     const owner = await bearer('caseworker.social');
     await t.http.post(`/cases/${caseId}/screening`).set(owner).set('If-Match', '"0"').send({ outcome: 'other_needs' }).expect(201);
-    await expectRefusedWithoutWrites(async () => t.http.post(`/cases/${caseId}/interruption`).set(owner).set('If-Match', '"0"')
-      .send({ reason: 'lost_contact', note: NOTE }), 412);
+    await expectRefusedWithoutWrites(
+      async () =>
+        t.http.post(`/cases/${caseId}/interruption`).set(owner).set('If-Match', '"0"').send({ reason: 'lost_contact', note: NOTE }),
+      412,
+    );
     expect(await keyRows(caseId)).toBe(0);
   });
 
-  it('while an accepted command with personal data writes the case\'s key once', async () => {
+  it("while an accepted command with personal data writes the case's key once", async () => {
     const caseId = await openCaseWithoutKey();
-    await t.http.post(`/cases/${caseId}/interruption`).set(await bearer('caseworker.social')).send({ reason: 'lost_contact', note: NOTE }).expect(200);
+    await t.http
+      .post(`/cases/${caseId}/interruption`)
+      .set(await bearer('caseworker.social'))
+      .send({ reason: 'lost_contact', note: NOTE })
+      .expect(200);
     expect(await keyRows(caseId)).toBe(1);
-    const view = (await t.http.get(`/cases/${caseId}`).set(await bearer('caseworker.social')).expect(200)).body as { timeline: Array<{ note?: string }> };
+    const view = (
+      await t.http
+        .get(`/cases/${caseId}`)
+        .set(await bearer('caseworker.social'))
+        .expect(200)
+    ).body as { timeline: Array<{ note?: string }> };
     expect(view.timeline.map((e) => e.note).filter(Boolean)).toEqual([NOTE]);
     const stored = JSON.stringify((await allEvents(t.store)).filter((e) => e.streamId === `case-${caseId}`));
     expect(stored).not.toContain('Refused-Note-Text');

@@ -9,8 +9,24 @@ import { PUBLIC_ROUTE, ROUTE_ACTION } from '../src/identity/access.decorators.js
 import { PERMISSIONS } from '../src/identity/roles.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/identity/token.service.js';
 import {
-  AGENCY_KINDS_BY_KEY, type AgencyKey, CALLERS, type CaseState, type Caller, type Cell, CONTEXTS, type Context, type Fixture, MARKERS,
-  MARKER_PATTERN, type Marker, PROTECTED_ROUTES, PUBLIC_ROUTES, childCase, generateCells, isPublic, routeName,
+  AGENCY_KINDS_BY_KEY,
+  type AgencyKey,
+  CALLERS,
+  type CaseState,
+  type Caller,
+  type Cell,
+  CONTEXTS,
+  type Context,
+  type Fixture,
+  MARKERS,
+  MARKER_PATTERN,
+  type Marker,
+  PROTECTED_ROUTES,
+  PUBLIC_ROUTES,
+  childCase,
+  generateCells,
+  isPublic,
+  routeName,
 } from './support/route-specs.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -42,14 +58,25 @@ const ATTACKS = [
   'an API key of a deactivated agency',
 ] as const;
 type Attack = (typeof ATTACKS)[number];
-const ATTACK_CELLS = PROTECTED_ROUTES.flatMap((route) => ATTACKS.map((attack) => ({ route, attack, title: `${routeName(route)} with ${attack} -> 401` })));
+const ATTACK_CELLS = PROTECTED_ROUTES.flatMap((route) =>
+  ATTACKS.map((attack) => ({ route, attack, title: `${routeName(route)} with ${attack} -> 401` })),
+);
 
 /** Users the matrix adds to the demo network: a caseworker per agency that opens or receives its cases, admins to issue keys. */
 const OPENER: Partial<Record<AgencyKey, string>> = {
-  social: 'matrix.caseworker.social', shelter: 'matrix.caseworker.shelter', justice: 'matrix.caseworker.justice', clinic: 'matrix.caseworker.clinic',
-  legal: 'caseworker.legal', ngo: 'caseworker.ngo',
+  social: 'matrix.caseworker.social',
+  shelter: 'matrix.caseworker.shelter',
+  justice: 'matrix.caseworker.justice',
+  clinic: 'matrix.caseworker.clinic',
+  legal: 'caseworker.legal',
+  ngo: 'caseworker.ngo',
 };
-const ADMIN: Partial<Record<AgencyKey, string>> = { social: 'admin.social', shelter: 'admin.shelter', justice: 'matrix.admin.justice', clinic: 'matrix.admin.clinic' };
+const ADMIN: Partial<Record<AgencyKey, string>> = {
+  social: 'admin.social',
+  shelter: 'admin.shelter',
+  justice: 'matrix.admin.justice',
+  clinic: 'matrix.admin.clinic',
+};
 /** The agency owning the cases of other agencies, and where "another agency's" users and keys live; no caller belongs to it. */
 const OTHER_AGENCY: AgencyKey = 'clinic';
 const THIRD_AGENCY: AgencyKey = 'legal';
@@ -82,7 +109,8 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   /** A setup step that must succeed. */
   async function must(status: number, method: 'GET' | 'POST', url: string, username: string, body?: object) {
     const response = await send(method, url, await bearer(username), body);
-    if (response.status !== status) throw new Error(`setup: ${method} ${url} as ${username} gave ${response.status}, not ${status}: ${response.text.slice(0, 300)}`);
+    if (response.status !== status)
+      throw new Error(`setup: ${method} ${url} as ${username} gave ${response.status}, not ${status}: ${response.text.slice(0, 300)}`);
     return response.body;
   }
 
@@ -100,8 +128,11 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   /** A service with capacity, as the directory stores it (src/directory/directory.schema.ts). */
   async function insertService(agencyId: string): Promise<string> {
     const id = randomUUID();
-    await t.db.query(`INSERT INTO directory_services (id, agency_id, name, service_type, status, children_accepted, capacity_total, capacity_available)
-      VALUES ($1, $2, 'Matrix service', 'shelter', 'active', true, 10, 5)`, [id, agencyId]);
+    await t.db.query(
+      `INSERT INTO directory_services (id, agency_id, name, service_type, status, children_accepted, capacity_total, capacity_available)
+      VALUES ($1, $2, 'Matrix service', 'shelter', 'active', true, 10, 5)`,
+      [id, agencyId],
+    );
     return id;
   }
 
@@ -113,23 +144,29 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
 
   /** A partner system's key, issued through the API by an admin of the agency. */
   const issueKey = async (admin: string, actions?: readonly string[]) =>
-    must(201, 'POST', '/agency/api-keys', admin, { name: `matrix key ${unique()}`, ...(actions ? { actions } : {}) }) as Promise<{ id: string; key: string }>;
+    must(201, 'POST', '/agency/api-keys', admin, { name: `matrix key ${unique()}`, ...(actions ? { actions } : {}) }) as Promise<{
+      id: string;
+      key: string;
+    }>;
 
   /** What a refusal must not change: events, reads of personal data, users, agencies, keys, the service directory. */
-  const sideEffects = async () => (await t.db.query<Record<string, number | string>>(`SELECT
+  const sideEffects = async () =>
+    (
+      await t.db.query<Record<string, number | string>>(`SELECT
       (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM personal_data_access)::int AS reads,
       (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM users WHERE active)::int AS active_users,
       (SELECT count(*) FROM agencies)::int AS agencies, (SELECT count(*) FROM agencies WHERE active)::int AS active_agencies,
       (SELECT count(*) FROM api_keys)::int AS keys, (SELECT count(*) FROM api_keys WHERE revoked_at IS NULL)::int AS live_keys,
       (SELECT md5(concat((SELECT string_agg(s::text, ',' ORDER BY s.id) FROM directory_services s),
-        (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p)))) AS directory`))[0];
+        (SELECT string_agg(p::text, ',' ORDER BY p.agency_id) FROM directory_agency_profiles p)))) AS directory`)
+    )[0];
 
   // --- fixtures ---
 
   const fill = (path: string, params: Readonly<Record<string, string>>) =>
     path.replace(/:(\w+)/g, (_, name: string) => {
       if (params[name] === undefined) throw new Error(`no fixture value for :${name} in ${path}`);
-      return encodeURIComponent(params[name]!);
+      return encodeURIComponent(params[name]);
     });
 
   /** A child's case in `context` relative to `agency`, brought into `state`, and checked to be in it. */
@@ -141,18 +178,40 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     const base = (caseId: string) => `/cases/${caseId}`;
     const { caseId } = await must(201, 'POST', '/cases', opener, childCase(tag));
     const { consentId } = await must(201, 'POST', `${base(caseId)}/consents`, opener, {
-      grantor: 'guardian', childAssent: true, method: 'verbal', language: 'kr', interpreterUsed: true, noticeVersion: 'matrix-1',
+      grantor: 'guardian',
+      childAssent: true,
+      method: 'verbal',
+      language: 'kr',
+      interpreterUsed: true,
+      noticeVersion: 'matrix-1',
       provisions: [{ recipient: { agencyId: agencies[recipient] }, purpose: 'case_management', categories: ['identity', 'case_progress'] }],
     });
     const { referralId } = await must(201, 'POST', `${base(caseId)}/referrals`, opener, {
-      toAgencyId: agencies[recipient], purpose: 'case_management', sharedCategories: ['identity'], note: `${MARKERS.referralNote} ${tag}`,
+      toAgencyId: agencies[recipient],
+      purpose: 'case_management',
+      sharedCategories: ['identity'],
+      note: `${MARKERS.referralNote} ${tag}`,
     });
-    const { determinationId } = await must(201, 'POST', `${base(caseId)}/best-interests-determinations`, state.proposedByCaller ? proposer! : opener, {
-      scope: [{ recipient: { agencyId: agencies[THIRD_AGENCY] }, purpose: 'case_management', categories: ['identity'], validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString() }],
-      reasons: `${MARKERS.determinationReasons} ${tag}`,
-    });
+    const { determinationId } = await must(
+      201,
+      'POST',
+      `${base(caseId)}/best-interests-determinations`,
+      state.proposedByCaller ? proposer! : opener,
+      {
+        scope: [
+          {
+            recipient: { agencyId: agencies[THIRD_AGENCY] },
+            purpose: 'case_management',
+            categories: ['identity'],
+            validUntil: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+          },
+        ],
+        reasons: `${MARKERS.determinationReasons} ${tag}`,
+      },
+    );
     for (const flag of state.flags) await must(200, 'POST', `${base(caseId)}/safety-flags`, opener, { flag });
-    if (state.referral === 'acknowledged' || state.referral === 'accepted') await must(200, 'POST', `${base(caseId)}/referrals/${referralId}/acknowledge`, OPENER[recipient]!);
+    if (state.referral === 'acknowledged' || state.referral === 'accepted')
+      await must(200, 'POST', `${base(caseId)}/referrals/${referralId}/acknowledge`, OPENER[recipient]!);
     if (state.referral === 'accepted') await must(200, 'POST', `${base(caseId)}/referrals/${referralId}/accept`, OPENER[recipient]!);
     if (state.consent === 'withdrawn') await must(200, 'POST', `${base(caseId)}/consents/${consentId}/withdrawal`, opener, {});
     if (state.caseStatus === 'paused') await must(200, 'POST', `${base(caseId)}/interruption`, opener, { reason: 'lost_contact' });
@@ -162,10 +221,23 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     const view = await must(200, 'GET', base(caseId), opener);
     const provision = view.consents.find((c: { consentId: string }) => c.consentId === consentId).provisions[0];
     expect({
-      caseStatus: view.status, referral: view.referrals.find((r: { referralId: string }) => r.referralId === referralId).status,
-      consent: provision.status === 'withdrawn' ? 'withdrawn' : 'live', determination: view.determinations[0].status, flags: view.safetyFlags,
-    }).toEqual({ caseStatus: state.caseStatus, referral: state.referral, consent: state.consent, determination: state.determination, flags: state.flags });
-    return { params: { caseId, consentId, referralId, determinationId, flag: 'no_phone_contact', requestId: randomUUID() }, agencies, unique: tag };
+      caseStatus: view.status,
+      referral: view.referrals.find((r: { referralId: string }) => r.referralId === referralId).status,
+      consent: provision.status === 'withdrawn' ? 'withdrawn' : 'live',
+      determination: view.determinations[0].status,
+      flags: view.safetyFlags,
+    }).toEqual({
+      caseStatus: state.caseStatus,
+      referral: state.referral,
+      consent: state.consent,
+      determination: state.determination,
+      flags: state.flags,
+    });
+    return {
+      params: { caseId, consentId, referralId, determinationId, flag: 'no_phone_contact', requestId: randomUUID() },
+      agencies,
+      unique: tag,
+    };
   }
 
   const sharedCases = new Map<string, Promise<Fixture>>();
@@ -177,13 +249,27 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     const tag = unique();
     const params: Record<string, string> = {};
     switch (context.key) {
-      case 'ownUser': params.userId = await insertUser(`matrix.target.${tag}`, agencies[caller.agency], 'caseworker'); break;
-      case 'otherUser': params.userId = await insertUser(`matrix.target.${tag}`, agencies[other], 'caseworker'); break;
-      case 'self': params.userId = (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [caller.username]))[0]!.id; break;
-      case 'ownKey': params.keyId = (await issueKey(ADMIN[caller.agency]!)).id; break;
-      case 'otherKey': params.keyId = (await issueKey(ADMIN[other]!)).id; break;
-      case 'otherAgency': params.agencyId = await insertAgency(`Matrix throwaway agency ${tag}`, 'un_agency'); break;
-      case 'ownAgency': params.agencyId = agencies[caller.agency]; break;
+      case 'ownUser':
+        params.userId = await insertUser(`matrix.target.${tag}`, agencies[caller.agency], 'caseworker');
+        break;
+      case 'otherUser':
+        params.userId = await insertUser(`matrix.target.${tag}`, agencies[other], 'caseworker');
+        break;
+      case 'self':
+        params.userId = (await t.db.query<{ id: string }>('SELECT id FROM users WHERE username = $1', [caller.username]))[0]!.id;
+        break;
+      case 'ownKey':
+        params.keyId = (await issueKey(ADMIN[caller.agency]!)).id;
+        break;
+      case 'otherKey':
+        params.keyId = (await issueKey(ADMIN[other]!)).id;
+        break;
+      case 'otherAgency':
+        params.agencyId = await insertAgency(`Matrix throwaway agency ${tag}`, 'un_agency');
+        break;
+      case 'ownAgency':
+        params.agencyId = agencies[caller.agency];
+        break;
     }
     if (context.scope === 'agency') params.serviceId = await insertService(params.agencyId!);
     return { params, agencies, unique: tag };
@@ -211,21 +297,40 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   // --- setup ---
 
   beforeAll(async () => {
-    const directory = (await t.http.get('/directory/agencies').set('Authorization', await bearer('caseworker.social')).expect(200)).body as Array<{ id: string; kind: string }>;
-    agencies = Object.fromEntries(Object.entries(AGENCY_KINDS_BY_KEY).map(([key, kind]) => [key, directory.find((a) => a.kind === kind)!.id])) as Record<AgencyKey, string>;
-    for (const agency of ['social', 'shelter', 'justice', 'clinic'] as const) await insertUser(OPENER[agency]!, agencies[agency], 'caseworker');
+    const directory = (
+      await t.http
+        .get('/directory/agencies')
+        .set('Authorization', await bearer('caseworker.social'))
+        .expect(200)
+    ).body as Array<{ id: string; kind: string }>;
+    agencies = Object.fromEntries(
+      Object.entries(AGENCY_KINDS_BY_KEY).map(([key, kind]) => [key, directory.find((a) => a.kind === kind)!.id]),
+    ) as Record<AgencyKey, string>;
+    for (const agency of ['social', 'shelter', 'justice', 'clinic'] as const)
+      await insertUser(OPENER[agency]!, agencies[agency], 'caseworker');
     for (const agency of ['justice', 'clinic'] as const) await insertUser(ADMIN[agency]!, agencies[agency], 'agency_admin');
-    for (const caller of CALLERS) if (caller.apiKey) apiKeys.set(caller.label, `ApiKey ${(await issueKey(ADMIN[caller.agency]!, caller.apiKey.actions)).key}`);
+    for (const caller of CALLERS)
+      if (caller.apiKey) apiKeys.set(caller.label, `ApiKey ${(await issueKey(ADMIN[caller.agency]!, caller.apiKey.actions)).key}`);
 
     // Tokens for the attacks: hand-signed with the configured key, so each differs from a good one in one respect.
     const real = await t.token('caseworker.social');
     const claims = JSON.parse(Buffer.from(real.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
     const now = Math.floor(Date.now() / 1000);
-    const good = { sub: claims.sub, agency: claims.agency, role: claims.role, iat: now, exp: now + 600, aud: TOKEN_AUDIENCE, iss: TOKEN_ISSUER };
+    const good = {
+      sub: claims.sub,
+      agency: claims.agency,
+      role: claims.role,
+      iat: now,
+      exp: now + 600,
+      aud: TOKEN_AUDIENCE,
+      iss: TOKEN_ISSUER,
+    };
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const sign = (payload: object, { alg = 'HS256', key = jwtKey }: { alg?: string; key?: Buffer } = {}) => {
       const input = `${part({ alg, typ: 'JWT' })}.${part(payload)}`;
-      return `Bearer ${input}.${createHmac(alg === 'HS512' ? 'sha512' : 'sha256', key).update(input).digest('base64url')}`;
+      return `Bearer ${input}.${createHmac(alg === 'HS512' ? 'sha512' : 'sha256', key)
+        .update(input)
+        .digest('base64url')}`;
     };
     attackAuth.set('no token', undefined);
     attackAuth.set('alg none', `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part(good)}.`);
@@ -259,8 +364,8 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
 
   afterAll(() => {
     console.info(
-      `security matrix: ${TOTAL} generated cases = ${CELLS.length} route x caller x context cells + ${NOT_FOUND_CELLS.length} not-found indistinguishability checks`
-      + ` + ${ATTACK_CELLS.length} token attacks + ${STRUCTURE_TESTS} route-table and log checks (${PROTECTED_ROUTES.length} protected routes, ${CALLERS.length} callers); ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `security matrix: ${TOTAL} generated cases = ${CELLS.length} route x caller x context cells + ${NOT_FOUND_CELLS.length} not-found indistinguishability checks` +
+        ` + ${ATTACK_CELLS.length} token attacks + ${STRUCTURE_TESTS} route-table and log checks (${PROTECTED_ROUTES.length} protected routes, ${CALLERS.length} callers); ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   });
 
@@ -273,21 +378,30 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       const router = instance.router ?? instance._router;
       const routes = (router.stack as Array<{ route?: { path: unknown; methods: Record<string, boolean> } }>)
         .filter((layer) => layer.route)
-        .flatMap((layer) => Object.keys(layer.route!.methods).filter((m) => m !== '_all').map((m) => `${m.toUpperCase()} ${String(layer.route!.path)}`));
+        .flatMap((layer) =>
+          Object.keys(layer.route!.methods)
+            .filter((m) => m !== '_all')
+            .map((m) => `${m.toUpperCase()} ${String(layer.route!.path)}`),
+        );
       return [...new Set(routes)].sort();
     };
 
     /** Every controller handler with the action its @Allow names and whether it is @Public(). */
     const handlers = (app: INestApplication) => {
       const found: Array<{ route: string; action?: string; isPublic: boolean }> = [];
-      const join = (...parts: unknown[]) => `/${parts.map((p) => String(Array.isArray(p) ? p[0] : p ?? '').replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+      const join = (...parts: unknown[]) =>
+        `/${parts
+          .map((p) => String(Array.isArray(p) ? p[0] : (p ?? '')).replace(/^\/+|\/+$/g, ''))
+          .filter(Boolean)
+          .join('/')}`;
       for (const module of app.get(ModulesContainer).values()) {
         for (const wrapper of module.controllers.values()) {
           const type = wrapper.metatype as (new (...args: never[]) => unknown) | null;
           if (!type) continue;
           for (const name of Object.getOwnPropertyNames(type.prototype)) {
             const handler = (type.prototype as Record<string, unknown>)[name];
-            if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+            if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined)
+              continue;
             const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
             found.push({
               route: `${method} ${join(Reflect.getMetadata(PATH_METADATA, type), Reflect.getMetadata(PATH_METADATA, handler))}`,
@@ -303,16 +417,38 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     it('declares every route the application serves, and no route it does not serve', () => {
       const served = servedRoutes(t.app);
       const declared = PROTECTED_ROUTES.map(routeName);
-      const withoutSpec = served.filter((route) => { const [method, path] = route.split(' '); return !isPublic(method!, path!) && !declared.includes(route); });
+      const withoutSpec = served.filter((route) => {
+        const [method, path] = route.split(' ');
+        return !isPublic(method!, path!) && !declared.includes(route);
+      });
       const notServed = [
         ...declared.filter((route) => !served.includes(route)),
-        ...PUBLIC_ROUTES.filter((p) => !served.some((route) => { const [method, path] = route.split(' '); return method === p.method && isPublic(method!, path!) && (p.path.endsWith('*') ? path!.startsWith(p.path.slice(0, -1)) : path === p.path); })).map(routeName),
+        ...PUBLIC_ROUTES.filter(
+          (p) =>
+            !served.some((route) => {
+              const [method, path] = route.split(' ');
+              return (
+                method === p.method &&
+                isPublic(method, path!) &&
+                (p.path.endsWith('*') ? path!.startsWith(p.path.slice(0, -1)) : path === p.path)
+              );
+            }),
+        ).map(routeName),
       ];
       if (withoutSpec.length > 0 || notServed.length > 0) {
-        throw new Error([
-          ...(withoutSpec.length ? [`Routes without a security spec (add each to PROTECTED_ROUTES or PUBLIC_ROUTES in test/support/route-specs.ts):`, ...withoutSpec.map((r) => `  ${r}`)] : []),
-          ...(notServed.length ? ['Specs of routes the application does not serve (remove or correct them):', ...notServed.map((r) => `  ${r}`)] : []),
-        ].join('\n'));
+        throw new Error(
+          [
+            ...(withoutSpec.length
+              ? [
+                  `Routes without a security spec (add each to PROTECTED_ROUTES or PUBLIC_ROUTES in test/support/route-specs.ts):`,
+                  ...withoutSpec.map((r) => `  ${r}`),
+                ]
+              : []),
+            ...(notServed.length
+              ? ['Specs of routes the application does not serve (remove or correct them):', ...notServed.map((r) => `  ${r}`)]
+              : []),
+          ].join('\n'),
+        );
       }
     });
 
@@ -320,7 +456,8 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       const problems = handlers(t.app).flatMap(({ route, action, isPublic: open }) => {
         const [method, path] = route.split(' ');
         const spec = PROTECTED_ROUTES.find((r) => routeName(r) === route);
-        if (open !== isPublic(method!, path!)) return [`${route}: ${open ? '@Public() but not declared public' : 'declared public but not @Public()'}`];
+        if (open !== isPublic(method!, path!))
+          return [`${route}: ${open ? '@Public() but not declared public' : 'declared public but not @Public()'}`];
         if (open) return [];
         if (!spec) return [`${route}: no spec`];
         if (!action) return [`${route}: no @Allow() (PermissionGuard refuses everyone)`];
@@ -330,10 +467,11 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     });
 
     it('keeps personal data from auditors, network coordinators and agency admins, whatever else the permission table grants', () => {
-      for (const role of ['auditor', 'network_coordinator', 'agency_admin']) expect({ role, reads: (PERMISSIONS['case.read'] as readonly string[]).includes(role) }).toEqual({ role, reads: false });
+      for (const role of ['auditor', 'network_coordinator', 'agency_admin'])
+        expect({ role, reads: (PERMISSIONS['case.read'] as readonly string[]).includes(role) }).toEqual({ role, reads: false });
     });
 
-    it('accepts the hand-signed token when every claim is right, and the partner system\'s key (the controls of the attacks below)', async () => {
+    it("accepts the hand-signed token when every claim is right, and the partner system's key (the controls of the attacks below)", async () => {
       await t.http.get('/directory/agencies').set('Authorization', controlToken).expect(200);
       await t.http.get('/referrals').set('Authorization', apiKeys.get('partner_system (API key)')!).expect(200);
     });
@@ -365,13 +503,19 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
         return;
       }
       await cell.route.verify?.({
-        response: { status: response.status, body: response.body, headers: response.headers as Record<string, string | undefined> },
-        fixture, context: cell.context, caller: cell.caller, callerAgencyId: agencies[cell.caller.agency],
+        response: { status: response.status, body: response.body, headers: response.headers },
+        fixture,
+        context: cell.context,
+        caller: cell.caller,
+        callerAgencyId: agencies[cell.caller.agency],
         query: (sql, params) => t.db.query(sql, params),
         listAll: async (path) => {
           const items: Array<Record<string, string>> = [];
           for (let cursor: string | undefined, page = 0; page === 0 || cursor; page++) {
-            const listed = (await send('GET', `${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, authorization)).body as { items: Array<Record<string, string>>; nextCursor?: string };
+            const listed = (await send('GET', `${path}?limit=100${cursor ? `&cursor=${cursor}` : ''}`, authorization)).body as {
+              items: Array<Record<string, string>>;
+              nextCursor?: string;
+            };
             items.push(...listed.items);
             cursor = listed.nextCursor;
           }
@@ -382,18 +526,26 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   });
 
   describe(`${NOT_FOUND_CELLS.length} not-found answers that must not tell the thing exists`, () => {
-    it.each(NOT_FOUND_CELLS.map((cell) => [`${cell.title.replace(/ -> 404$/, '')}: reads as for one that does not exist`, cell] as const))('%s', async (_title, cell) => {
-      const fixture = await fixtureFor(cell);
-      const authorization = await authOf(cell.caller);
-      const answer = async (params: Readonly<Record<string, string>>) => {
-        const response = await send(cell.route.method, fill(cell.route.path, params) + (cell.route.query ?? ''), authorization, cell.route.body?.(fixture));
-        const { status, type, title, detail } = response.body as Record<string, unknown>;
-        return { status, type, title, detail };
-      };
-      const existing = await answer(fixture.params);
-      const missing = await answer({ ...fixture.params, [cell.route.target!]: randomUUID() });
-      expect(existing).toEqual(missing);
-    });
+    it.each(NOT_FOUND_CELLS.map((cell) => [`${cell.title.replace(/ -> 404$/, '')}: reads as for one that does not exist`, cell] as const))(
+      '%s',
+      async (_title, cell) => {
+        const fixture = await fixtureFor(cell);
+        const authorization = await authOf(cell.caller);
+        const answer = async (params: Readonly<Record<string, string>>) => {
+          const response = await send(
+            cell.route.method,
+            fill(cell.route.path, params) + (cell.route.query ?? ''),
+            authorization,
+            cell.route.body?.(fixture),
+          );
+          const { status, type, title, detail } = response.body as Record<string, unknown>;
+          return { status, type, title, detail };
+        };
+        const existing = await answer(fixture.params);
+        const missing = await answer({ ...fixture.params, [cell.route.target!]: randomUUID() });
+        expect(existing).toEqual(missing);
+      },
+    );
   });
 
   // --- token attacks, on every protected route ---
@@ -401,14 +553,27 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   describe(`${ATTACK_CELLS.length} token attacks`, () => {
     let fixture: Fixture;
     beforeAll(async () => {
-      const own = await fixtureFor({ caller: CALLERS.find((c) => c.username === 'caseworker.social')!, context: CONTEXTS.own, state: CONTEXTS.own.state, fresh: false });
+      const own = await fixtureFor({
+        caller: CALLERS.find((c) => c.username === 'caseworker.social')!,
+        context: CONTEXTS.own,
+        state: CONTEXTS.own.state,
+        fresh: false,
+      });
       // Never a real user, key or agency: should an attack get through, it changes nothing the other cells use.
-      fixture = { ...own, params: { ...own.params, userId: randomUUID(), keyId: randomUUID(), agencyId: randomUUID(), serviceId: randomUUID() } };
+      fixture = {
+        ...own,
+        params: { ...own.params, userId: randomUUID(), keyId: randomUUID(), agencyId: randomUUID(), serviceId: randomUUID() },
+      };
     });
 
     it.each(ATTACK_CELLS.map((cell) => [cell.title, cell] as const))('%s', async (_title, { route, attack }) => {
       const before = await sideEffects();
-      const response = await send(route.method, fill(route.path, fixture.params) + (route.query ?? ''), attackAuth.get(attack), route.body?.(fixture));
+      const response = await send(
+        route.method,
+        fill(route.path, fixture.params) + (route.query ?? ''),
+        attackAuth.get(attack),
+        route.body?.(fixture),
+      );
       expect(response.status).toBe(401);
       expectProblem(response, 401);
       expect(markersIn(response.text)).toEqual([]);

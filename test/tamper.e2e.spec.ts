@@ -41,7 +41,12 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     Number((await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', [kind, ref]))[0]!.seq);
   const lastSeq = async () => Number((await t.db.query<{ seq: number | string }>('SELECT max(seq) AS seq FROM audit_chain'))[0]!.seq);
   const eventOf = async (type: string) =>
-    (await t.db.query<{ event_id: string }>('SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = $2 ORDER BY stream_revision LIMIT 1', [`case-${caseId}`, type]))[0]!.event_id;
+    (
+      await t.db.query<{ event_id: string }>(
+        'SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = $2 ORDER BY stream_revision LIMIT 1',
+        [`case-${caseId}`, type],
+      )
+    )[0]!.event_id;
 
   /** Does `work` as a database superuser would, verifies against the published head within the same transaction, and rolls it all back. */
   const tampered = async (work: (tx: SqlClient) => Promise<unknown>, against: 'published head' | 'no head' = 'published head') => {
@@ -62,11 +67,18 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
   /** Recomputes every entry from `seq` on, as someone who knows the (public) hashing would: consistent links up to a new head. */
   const rewriteChainFrom = async (tx: SqlClient, seq: number, newContentHash: string) => {
     const rows = await tx.query<{ seq: number | string; kind: string; ref: string; content_hash: string; entry_hash: string }>(
-      'SELECT seq, kind, ref, content_hash, entry_hash FROM audit_chain WHERE seq >= $1 - 1 ORDER BY seq', [seq]);
+      'SELECT seq, kind, ref, content_hash, entry_hash FROM audit_chain WHERE seq >= $1 - 1 ORDER BY seq',
+      [seq],
+    );
     let previous = Number(rows[0]!.seq) < seq ? { seq: seq - 1, entryHash: rows[0]!.entry_hash } : undefined;
     for (const row of rows.filter((r) => Number(r.seq) >= seq)) {
       const entry = linkEntry(previous, row.kind, row.ref, Number(row.seq) === seq ? newContentHash : row.content_hash);
-      await tx.query('UPDATE audit_chain SET content_hash = $2, prev_hash = $3, entry_hash = $4 WHERE seq = $1', [entry.seq, entry.contentHash, entry.prevHash, entry.entryHash]);
+      await tx.query('UPDATE audit_chain SET content_hash = $2, prev_hash = $3, entry_hash = $4 WHERE seq = $1', [
+        entry.seq,
+        entry.contentHash,
+        entry.prevHash,
+        entry.entryHash,
+      ]);
       previous = entry;
     }
   };
@@ -77,19 +89,47 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
     const shelterWorker = { Authorization: `Bearer ${await t.token('caseworker.shelter')}` };
     const shelterId = await t.agencyId('Shelter');
-    caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Tamper Test-Person' } } }).expect(201)).body.caseId;
-    const provision = { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] };
-    const consent = { grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1', provisions: [provision] };
+    caseId = (
+      await t.http
+        .post('/cases')
+        .set(owner)
+        .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Tamper Test-Person' } } })
+        .expect(201)
+    ).body.caseId;
+    const provision = {
+      recipient: { agencyId: shelterId },
+      purpose: 'service_provision',
+      serviceTypes: ['shelter'],
+      categories: ['identity'],
+    };
+    const consent = {
+      grantor: 'person',
+      method: 'verbal',
+      language: 'en',
+      interpreterUsed: false,
+      noticeVersion: 'n1',
+      provisions: [provision],
+    };
     await t.http.post(`/cases/${caseId}/consents`).set(owner).send(consent).expect(201);
     const second = (await t.http.post(`/cases/${caseId}/consents`).set(owner).send(consent).expect(201)).body.consentId;
-    const referralId = (await t.http.post(`/cases/${caseId}/referrals`).set(owner).send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] }).expect(201)).body.referralId;
+    const referralId = (
+      await t.http
+        .post(`/cases/${caseId}/referrals`)
+        .set(owner)
+        .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] })
+        .expect(201)
+    ).body.referralId;
     await t.http.post(`/cases/${caseId}/referrals/${referralId}/accept`).set(shelterWorker).send({}).expect(200);
     await t.http.post(`/cases/${caseId}/safety-flags`).set(owner).send({ flag: 'no_phone_contact' }).expect(200);
     await t.http.post(`/cases/${caseId}/consents/${second}/withdrawal`).set(owner).send({}).expect(200);
     await t.http.get(`/cases/${caseId}`).set(owner).expect(200);
     await t.http.get(`/cases/${caseId}`).set(shelterWorker).expect(200);
-    await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
-    for (const type of ['ConsentGiven', 'ConsentWithdrawn', 'ReferralRequested', 'ReferralAccepted', 'SafetyFlagRaised']) ids[type] = await eventOf(type);
+    await eventually(
+      () => t.app.get(ProjectionRunner).lag(),
+      (lag) => lag.events === 0,
+    );
+    for (const type of ['ConsentGiven', 'ConsentWithdrawn', 'ReferralRequested', 'ReferralAccepted', 'SafetyFlagRaised'])
+      ids[type] = await eventOf(type);
     const before = await verify();
     expect(before).toMatchObject({ verified: true });
     published = before.head;
@@ -97,7 +137,12 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
   afterAll(() => rm(headsFile, { force: true }));
 
   it('verifies the untouched chain against the published head, and names a head the chain never held', async () => {
-    expect(await verify(`?head=${published}`)).toEqual({ verified: true, entries: await lastSeq(), head: published, publishedHead: { head: published, seq: await lastSeq() } });
+    expect(await verify(`?head=${published}`)).toEqual({
+      verified: true,
+      entries: await lastSeq(),
+      head: published,
+      publishedHead: { head: published, seq: await lastSeq() },
+    });
     expect(await verify(`?head=${'ab'.repeat(32)}`)).toMatchObject({ verified: false, firstBrokenLink: { reason: 'head_not_in_chain' } });
     const bad = await t.http.get('/audit/verify?head=not-a-hash').set(auditor);
     expect(bad.status).toBe(400);
@@ -106,38 +151,70 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
 
   it('a consent edited in the event store (another recipient) is named at its event', async () => {
     const police = await t.agencyId('Police');
-    const result = await tampered((tx) => tx.query(`UPDATE events SET data = jsonb_set(data, '{provisions,0,recipient}', $2::jsonb) WHERE event_id = $1::uuid`, [ids.ConsentGiven, JSON.stringify({ agencyId: police })]));
-    expect(result).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', ids.ConsentGiven!), kind: 'event', ref: ids.ConsentGiven, reason: 'record_changed' } });
+    const result = await tampered((tx) =>
+      tx.query(`UPDATE events SET data = jsonb_set(data, '{provisions,0,recipient}', $2::jsonb) WHERE event_id = $1::uuid`, [
+        ids.ConsentGiven,
+        JSON.stringify({ agencyId: police }),
+      ]),
+    );
+    expect(result).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: await seqOf('event', ids.ConsentGiven!), kind: 'event', ref: ids.ConsentGiven, reason: 'record_changed' },
+    });
   });
 
   it('which safety flag was raised: another flag is named at its event', async () => {
-    const result = await tampered((tx) => tx.query(`UPDATE events SET data = jsonb_set(data, '{flag}', '"location_must_not_be_shared"') WHERE event_id = $1::uuid`, [ids.SafetyFlagRaised]));
-    expect(result).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', ids.SafetyFlagRaised!), kind: 'event', reason: 'record_changed' } });
+    const result = await tampered((tx) =>
+      tx.query(`UPDATE events SET data = jsonb_set(data, '{flag}', '"location_must_not_be_shared"') WHERE event_id = $1::uuid`, [
+        ids.SafetyFlagRaised,
+      ]),
+    );
+    expect(result).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: await seqOf('event', ids.SafetyFlagRaised!), kind: 'event', reason: 'record_changed' },
+    });
   });
 
   it('a referral event edited (more categories shared) is named at its event', async () => {
-    const result = await tampered((tx) => tx.query(`UPDATE events SET data = jsonb_set(data, '{sharedCategories}', '["identity","location"]') WHERE event_id = $1::uuid`, [ids.ReferralRequested]));
-    expect(result).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', ids.ReferralRequested!), kind: 'event', reason: 'record_changed' } });
+    const result = await tampered((tx) =>
+      tx.query(`UPDATE events SET data = jsonb_set(data, '{sharedCategories}', '["identity","location"]') WHERE event_id = $1::uuid`, [
+        ids.ReferralRequested,
+      ]),
+    );
+    expect(result).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: await seqOf('event', ids.ReferralRequested!), kind: 'event', reason: 'record_changed' },
+    });
   });
 
   it('a referral event deleted is named as missing', async () => {
     const result = await tampered((tx) => tx.query('DELETE FROM events WHERE event_id = $1::uuid', [ids.ReferralAccepted]));
-    expect(result).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', ids.ReferralAccepted!), kind: 'event', reason: 'record_missing' } });
+    expect(result).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: await seqOf('event', ids.ReferralAccepted!), kind: 'event', reason: 'record_missing' },
+    });
   });
 
   it('an event moved to another case, or two events swapped in their stream, or its actor changed, is named', async () => {
-    const moved = await tampered((tx) => tx.query('UPDATE events SET stream_id = $2 WHERE event_id = $1::uuid', [ids.SafetyFlagRaised, `case-${randomUUID()}`]));
+    const moved = await tampered((tx) =>
+      tx.query('UPDATE events SET stream_id = $2 WHERE event_id = $1::uuid', [ids.SafetyFlagRaised, `case-${randomUUID()}`]),
+    );
     expect(moved).toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.SafetyFlagRaised, reason: 'record_changed' } });
     const swapped = await tampered(async (tx) => {
       const [a, b] = [ids.ConsentGiven, ids.ReferralRequested];
-      const revision = async (id: string) => (await tx.query<{ r: string }>('SELECT stream_revision::text AS r FROM events WHERE event_id = $1::uuid', [id]))[0]!.r;
+      const revision = async (id: string) =>
+        (await tx.query<{ r: string }>('SELECT stream_revision::text AS r FROM events WHERE event_id = $1::uuid', [id]))[0]!.r;
       const [ra, rb] = [await revision(a!), await revision(b!)];
       await tx.query('UPDATE events SET stream_revision = -1 WHERE event_id = $1::uuid', [a]);
       await tx.query('UPDATE events SET stream_revision = $2 WHERE event_id = $1::uuid', [b, ra]);
       await tx.query('UPDATE events SET stream_revision = $2 WHERE event_id = $1::uuid', [a, rb]);
     });
     expect(swapped).toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.ConsentGiven, reason: 'record_changed' } });
-    const actor = await tampered((tx) => tx.query(`UPDATE events SET metadata = jsonb_set(metadata, '{actorUserId}', '"someone-else"') WHERE event_id = $1::uuid`, [ids.ConsentWithdrawn]));
+    const actor = await tampered((tx) =>
+      tx.query(`UPDATE events SET metadata = jsonb_set(metadata, '{actorUserId}', '"someone-else"') WHERE event_id = $1::uuid`, [
+        ids.ConsentWithdrawn,
+      ]),
+    );
     expect(actor).toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.ConsentWithdrawn, reason: 'record_changed' } });
   });
 
@@ -145,31 +222,73 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const forged = randomUUID();
     const result = await tampered(async (tx) => {
       const [genuine] = await tx.query<{ data: Record<string, unknown>; metadata: Record<string, unknown>; stream_revision: string }>(
-        'SELECT data, metadata, (SELECT max(stream_revision) + 1 FROM events WHERE stream_id = $2)::text AS stream_revision FROM events WHERE event_id = $1::uuid', [ids.ConsentGiven, `case-${caseId}`]);
+        'SELECT data, metadata, (SELECT max(stream_revision) + 1 FROM events WHERE stream_id = $2)::text AS stream_revision FROM events WHERE event_id = $1::uuid',
+        [ids.ConsentGiven, `case-${caseId}`],
+      );
       // The genuine event's MAC copied along: it does not fit the forged event.
-      await tx.query(`INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, $2, $3, 'ConsentGiven', $4, $5)`,
-        [`case-${caseId}`, genuine!.stream_revision, forged, JSON.stringify({ ...genuine!.data, consentId: randomUUID() }), JSON.stringify(genuine!.metadata)]);
-      const [row] = await tx.query<{ stream_id: string; stream_revision: string; event_type: string; data: unknown; metadata: unknown }>('SELECT * FROM events WHERE event_id = $1::uuid', [forged]);
-      await appendToChain(tx, [{ kind: 'event', ref: forged, content: eventContent({ eventId: forged, streamId: row!.stream_id, revision: row!.stream_revision, type: row!.event_type, data: row!.data, metadata: row!.metadata }) }]);
+      await tx.query(
+        `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, $2, $3, 'ConsentGiven', $4, $5)`,
+        [
+          `case-${caseId}`,
+          genuine!.stream_revision,
+          forged,
+          JSON.stringify({ ...genuine!.data, consentId: randomUUID() }),
+          JSON.stringify(genuine!.metadata),
+        ],
+      );
+      const [row] = await tx.query<{ stream_id: string; stream_revision: string; event_type: string; data: unknown; metadata: unknown }>(
+        'SELECT * FROM events WHERE event_id = $1::uuid',
+        [forged],
+      );
+      await appendToChain(tx, [
+        {
+          kind: 'event',
+          ref: forged,
+          content: eventContent({
+            eventId: forged,
+            streamId: row!.stream_id,
+            revision: row!.stream_revision,
+            type: row!.event_type,
+            data: row!.data,
+            metadata: row!.metadata,
+          }),
+        },
+      ]);
     });
     expect(result).toMatchObject({ verified: false, firstBrokenLink: { kind: 'event', ref: forged, reason: 'event_not_authentic' } });
   });
 
   it('a forged event the projector never reached (no chain entry) is named as unchained', async () => {
     const forged = randomUUID();
-    const result = await tampered((tx) => tx.query(
-      `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, 1000, $2, 'ConsentGiven', '{}', '{}')`, [`case-${caseId}`, forged]));
+    const result = await tampered((tx) =>
+      tx.query(
+        `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, 1000, $2, 'ConsentGiven', '{}', '{}')`,
+        [`case-${caseId}`, forged],
+      ),
+    );
     expect(result).toMatchObject({ verified: false, firstBrokenLink: { kind: 'event', ref: forged, reason: 'unchained_record' } });
   });
 
   it('consent trail rows edited, deleted or added without a chain entry are named', async () => {
-    const edited = await tampered((tx) => tx.query(`UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1::uuid`, [ids.ConsentGiven]));
-    expect(edited).toMatchObject({ firstBrokenLink: { seq: await seqOf('consent', ids.ConsentGiven!), kind: 'consent', reason: 'record_changed' } });
+    const edited = await tampered((tx) =>
+      tx.query(`UPDATE consent_trail SET details = jsonb_set(details, '{method}', '"written"') WHERE event_id = $1::uuid`, [
+        ids.ConsentGiven,
+      ]),
+    );
+    expect(edited).toMatchObject({
+      firstBrokenLink: { seq: await seqOf('consent', ids.ConsentGiven!), kind: 'consent', reason: 'record_changed' },
+    });
     const deleted = await tampered((tx) => tx.query('DELETE FROM consent_trail WHERE event_id = $1::uuid', [ids.ConsentWithdrawn]));
-    expect(deleted).toMatchObject({ firstBrokenLink: { seq: await seqOf('consent', ids.ConsentWithdrawn!), kind: 'consent', reason: 'record_missing' } });
+    expect(deleted).toMatchObject({
+      firstBrokenLink: { seq: await seqOf('consent', ids.ConsentWithdrawn!), kind: 'consent', reason: 'record_missing' },
+    });
     const added = randomUUID();
-    const unchained = await tampered((tx) => tx.query(
-      'INSERT INTO consent_trail SELECT $2::uuid, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail WHERE event_id = $1::uuid', [ids.ConsentGiven, added]));
+    const unchained = await tampered((tx) =>
+      tx.query(
+        'INSERT INTO consent_trail SELECT $2::uuid, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail WHERE event_id = $1::uuid',
+        [ids.ConsentGiven, added],
+      ),
+    );
     expect(unchained).toMatchObject({ firstBrokenLink: { kind: 'consent', ref: added, reason: 'unchained_record' } });
   });
 
@@ -179,22 +298,34 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     expect(edited).toMatchObject({ firstBrokenLink: { seq: await seqOf('access', row!.id), kind: 'access', reason: 'record_changed' } });
     const deleted = await tampered((tx) => tx.query('DELETE FROM personal_data_access WHERE id = $1', [row!.id]));
     expect(deleted).toMatchObject({ firstBrokenLink: { seq: await seqOf('access', row!.id), reason: 'record_missing' } });
-    const added = await tampered((tx) => tx.query(
-      'INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis) SELECT accessed_at, user_id, agency_id, case_id, categories, legal_basis FROM personal_data_access WHERE id = $1', [row!.id]));
+    const added = await tampered((tx) =>
+      tx.query(
+        'INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis) SELECT accessed_at, user_id, agency_id, case_id, categories, legal_basis FROM personal_data_access WHERE id = $1',
+        [row!.id],
+      ),
+    );
     expect(added).toMatchObject({ firstBrokenLink: { kind: 'access', reason: 'unchained_record' } });
   });
 
   it('a chain entry deleted, edited, or re-linked in the middle is named', async () => {
-    expect(await tampered((tx) => tx.query('DELETE FROM audit_chain WHERE seq = 4'))).toMatchObject({ firstBrokenLink: { seq: 4, reason: 'missing_entry' } });
-    expect(await tampered((tx) => tx.query(`UPDATE audit_chain SET content_hash = repeat('0', 64) WHERE seq = 4`))).toMatchObject({ firstBrokenLink: { seq: 4, reason: 'entry_hash_mismatch' } });
+    expect(await tampered((tx) => tx.query('DELETE FROM audit_chain WHERE seq = 4'))).toMatchObject({
+      firstBrokenLink: { seq: 4, reason: 'missing_entry' },
+    });
+    expect(await tampered((tx) => tx.query(`UPDATE audit_chain SET content_hash = repeat('0', 64) WHERE seq = 4`))).toMatchObject({
+      firstBrokenLink: { seq: 4, reason: 'entry_hash_mismatch' },
+    });
     const relinked = await tampered(async (tx) => {
       // Entry 5 made to follow another entry 4, its own hash recomputed to match.
-      const [entry] = await tx.query<{ kind: string; ref: string; content_hash: string }>('SELECT kind, ref, content_hash FROM audit_chain WHERE seq = 5');
+      const [entry] = await tx.query<{ kind: string; ref: string; content_hash: string }>(
+        'SELECT kind, ref, content_hash FROM audit_chain WHERE seq = 5',
+      );
       const forged = linkEntry({ seq: 4, entryHash: 'e'.repeat(64) }, entry!.kind, entry!.ref, entry!.content_hash);
       await tx.query('UPDATE audit_chain SET prev_hash = $1, entry_hash = $2 WHERE seq = 5', [forged.prevHash, forged.entryHash]);
     });
     expect(relinked).toMatchObject({ firstBrokenLink: { seq: 5, reason: 'wrong_previous_hash' } });
-    expect(await tampered((tx) => tx.query("UPDATE audit_chain SET prev_hash = 'not a hash' WHERE seq = 2"))).toMatchObject({ firstBrokenLink: { seq: 2, reason: 'malformed_entry' } });
+    expect(await tampered((tx) => tx.query("UPDATE audit_chain SET prev_hash = 'not a hash' WHERE seq = 2"))).toMatchObject({
+      firstBrokenLink: { seq: 2, reason: 'malformed_entry' },
+    });
   });
 
   it('the chain cut short is named against the published head, and by the records left without an entry', async () => {
@@ -208,7 +339,10 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const [row] = await t.db.query<{ id: string }>('SELECT id::text AS id FROM personal_data_access ORDER BY id LIMIT 1');
     const seq = await seqOf('access', row!.id);
     const rewrite = async (tx: SqlClient) => {
-      const [changed] = await tx.query<Parameters<typeof accessContent>[0]>("UPDATE personal_data_access SET categories = '{location}' WHERE id = $1 RETURNING *", [row!.id]);
+      const [changed] = await tx.query<Parameters<typeof accessContent>[0]>(
+        "UPDATE personal_data_access SET categories = '{location}' WHERE id = $1 RETURNING *",
+        [row!.id],
+      );
       await rewriteChainFrom(tx, seq, contentHash(accessContent(changed!)));
     };
     expect(await tampered(rewrite)).toMatchObject({ verified: false, firstBrokenLink: { reason: 'head_not_in_chain' } });
@@ -220,15 +354,34 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const seq = await seqOf('event', ids.SafetyFlagRaised!);
     const result = await tampered(async (tx) => {
       const [row] = await tx.query<{ stream_id: string; stream_revision: string; event_type: string; data: unknown; metadata: unknown }>(
-        `UPDATE events SET data = jsonb_set(data, '{flag}', '"location_must_not_be_shared"') WHERE event_id = $1::uuid RETURNING *`, [ids.SafetyFlagRaised]);
-      await rewriteChainFrom(tx, seq, contentHash(eventContent({ eventId: ids.SafetyFlagRaised!, streamId: row!.stream_id, revision: row!.stream_revision, type: row!.event_type, data: row!.data, metadata: row!.metadata })));
+        `UPDATE events SET data = jsonb_set(data, '{flag}', '"location_must_not_be_shared"') WHERE event_id = $1::uuid RETURNING *`,
+        [ids.SafetyFlagRaised],
+      );
+      await rewriteChainFrom(
+        tx,
+        seq,
+        contentHash(
+          eventContent({
+            eventId: ids.SafetyFlagRaised!,
+            streamId: row!.stream_id,
+            revision: row!.stream_revision,
+            type: row!.event_type,
+            data: row!.data,
+            metadata: row!.metadata,
+          }),
+        ),
+      );
     }, 'no head');
-    expect(result).toMatchObject({ verified: false, firstBrokenLink: { kind: 'event', ref: ids.SafetyFlagRaised, reason: 'event_not_authentic' } });
+    expect(result).toMatchObject({
+      verified: false,
+      firstBrokenLink: { kind: 'event', ref: ids.SafetyFlagRaised, reason: 'event_not_authentic' },
+    });
   });
 
   it('malformed events (data that is no object, metadata that is JSON null) are named, never thrown on', async () => {
-    expect(await tampered((tx) => tx.query(`UPDATE events SET data = '"x"', metadata = 'null' WHERE event_id = $1::uuid`, [ids.ConsentGiven])))
-      .toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.ConsentGiven, reason: 'record_changed' } });
+    expect(
+      await tampered((tx) => tx.query(`UPDATE events SET data = '"x"', metadata = 'null' WHERE event_id = $1::uuid`, [ids.ConsentGiven])),
+    ).toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.ConsentGiven, reason: 'record_changed' } });
   });
 
   it('a ConsentWithdrawn turned into a ConsentGiven is named over HTTP (no 500), and passes again once put back', async () => {
@@ -240,7 +393,10 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     };
     await asTamperer("UPDATE events SET event_type = 'ConsentGiven' WHERE event_id = $1::uuid");
     try {
-      expect(await verify(`?head=${published}`)).toMatchObject({ verified: false, firstBrokenLink: { seq: await seqOf('event', id), kind: 'event', ref: id, reason: 'record_changed' } });
+      expect(await verify(`?head=${published}`)).toMatchObject({
+        verified: false,
+        firstBrokenLink: { seq: await seqOf('event', id), kind: 'event', ref: id, reason: 'record_changed' },
+      });
     } finally {
       await asTamperer("UPDATE events SET event_type = 'ConsentWithdrawn' WHERE event_id = $1::uuid");
     }
@@ -274,7 +430,12 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const config = { auditHead: { target: { kind: 'url', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/heads` }, intervalSeconds: 3600 } } as unknown as AppConfig;
+      const config = {
+        auditHead: {
+          target: { kind: 'url', url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/heads` },
+          intervalSeconds: 3600,
+        },
+      } as unknown as AppConfig;
       const published = await new AuditHeadPublisher(t.db, config, new Clock()).publish();
       expect(received).toEqual([published]);
       expect(published).toMatchObject({ head, seq: await lastSeq() });
@@ -282,7 +443,6 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
       server.close();
     }
   });
-
 });
 
 /** Its own application: the forged event stays in the store and would break every other verification there. */
@@ -292,13 +452,31 @@ describe.each(APP_DRIVERS)('a forged consent inserted while the service runs (%s
   it('is projected, chained and named as not authentic', async () => {
     const owner = await t.bearer('caseworker.social');
     const caseId = await openCase(t, { person: { identity: { fullName: 'Tamper Test-Person' } } });
-    const consent = consentBody([{ recipient: { agencyId: await t.agencyId('Shelter') }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }]);
+    const consent = consentBody([
+      {
+        recipient: { agencyId: await t.agencyId('Shelter') },
+        purpose: 'service_provision',
+        serviceTypes: ['shelter'],
+        categories: ['identity'],
+      },
+    ]);
     await t.http.post(`/cases/${caseId}/consents`).set(owner).send(consent).expect(201);
-    await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
-    const verify = async (query = '') => (await t.http.get(`/audit/verify${query}`).set(await t.bearer('auditor.justice')).expect(200)).body;
+    await eventually(
+      () => t.app.get(ProjectionRunner).lag(),
+      (lag) => lag.events === 0,
+    );
+    const verify = async (query = '') =>
+      (
+        await t.http
+          .get(`/audit/verify${query}`)
+          .set(await t.bearer('auditor.justice'))
+          .expect(200)
+      ).body;
     const published = (await verify()).head;
     const [given] = await t.db.query<{ event_id: string }>(
-      "SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = 'ConsentGiven'", [`case-${caseId}`]);
+      "SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = 'ConsentGiven'",
+      [`case-${caseId}`],
+    );
     const forged = randomUUID();
     // A consent to the police nobody recorded, with a genuine consent's metadata (and MAC) copied along.
     const police = await t.agencyId('Police');
@@ -307,10 +485,20 @@ describe.each(APP_DRIVERS)('a forged consent inserted while the service runs (%s
        SELECT stream_id, (SELECT max(stream_revision) + 1 FROM events WHERE stream_id = $1), $3::uuid, event_type,
               jsonb_set(jsonb_set(data, '{consentId}', to_jsonb($4::text)), '{provisions,0,recipient}', jsonb_build_object('agencyId', $5::text)), metadata
          FROM events WHERE event_id = $2::uuid`,
-      [`case-${caseId}`, given!.event_id, forged, randomUUID(), police]);
-    await eventually(() => t.db.query('SELECT 1 FROM audit_chain WHERE kind = $1 AND ref = $2', ['event', forged]), (rows) => rows.length === 1);
-    const [entry] = await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', ['event', forged]);
-    expect(await verify(`?head=${published}`)).toMatchObject({ verified: false, firstBrokenLink: { seq: Number(entry!.seq), kind: 'event', ref: forged, reason: 'event_not_authentic' } });
+      [`case-${caseId}`, given!.event_id, forged, randomUUID(), police],
+    );
+    await eventually(
+      () => t.db.query('SELECT 1 FROM audit_chain WHERE kind = $1 AND ref = $2', ['event', forged]),
+      (rows) => rows.length === 1,
+    );
+    const [entry] = await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', [
+      'event',
+      forged,
+    ]);
+    expect(await verify(`?head=${published}`)).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: Number(entry!.seq), kind: 'event', ref: forged, reason: 'event_not_authentic' },
+    });
   });
 });
 
@@ -328,21 +516,47 @@ describe.each(APP_DRIVERS)('npm run verify, the command line (%s)', (driver) => 
     t = await startTestApp(driver);
     const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
     const shelterId = await t.agencyId('Shelter');
-    const caseId = (await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: {} }).expect(201)).body.caseId;
-    const consentId = (await t.http.post(`/cases/${caseId}/consents`).set(owner).send({
-      grantor: 'person', method: 'verbal', language: 'en', interpreterUsed: false, noticeVersion: 'n1',
-      provisions: [{ recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
-    }).expect(201)).body.consentId;
+    const caseId = (
+      await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: {} }).expect(201)
+    ).body.caseId;
+    const consentId = (
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(owner)
+        .send({
+          grantor: 'person',
+          method: 'verbal',
+          language: 'en',
+          interpreterUsed: false,
+          noticeVersion: 'n1',
+          provisions: [
+            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
+          ],
+        })
+        .expect(201)
+    ).body.consentId;
     await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(owner).send({}).expect(200);
-    await eventually(() => t.app.get(ProjectionRunner).lag(), (lag) => lag.events === 0);
-    head = (await t.http.get('/audit/verify').set({ Authorization: `Bearer ${await t.token('auditor.justice')}` }).expect(200)).body.head;
+    await eventually(
+      () => t.app.get(ProjectionRunner).lag(),
+      (lag) => lag.events === 0,
+    );
+    head = (
+      await t.http
+        .get('/audit/verify')
+        .set({ Authorization: `Bearer ${await t.token('auditor.justice')}` })
+        .expect(200)
+    ).body.head;
     // The tampering that made the command crash ("Cannot verify: TypeError"): a withdrawal turned into a consent.
     await t.owner.exec('ALTER TABLE events DISABLE TRIGGER USER');
     await t.owner.exec("UPDATE events SET event_type = 'ConsentGiven' WHERE event_type = 'ConsentWithdrawn'");
     await t.owner.exec('ALTER TABLE events ENABLE TRIGGER USER');
     const { DATABASE_URL: _url, MASTER_KEY: _key, ...rest } = process.env;
     const config = t.app.get<AppConfig>(APP_CONFIG);
-    env = { ...rest, DATA_DIR: t.dataDir, ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl, MASTER_KEY: config.masterKey } : {}) };
+    env = {
+      ...rest,
+      DATA_DIR: t.dataDir,
+      ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl, MASTER_KEY: config.masterKey } : {}),
+    };
     // The embedded database belongs to one process: the service stops first, as the README says.
     if (driver === 'pglite') await t.app.close();
   }, 300_000);
@@ -353,9 +567,12 @@ describe.each(APP_DRIVERS)('npm run verify, the command line (%s)', (driver) => 
     if (build) await rm(build, { recursive: true, force: true });
   });
 
-  const run = (...args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile('node', [join(build, 'src/verify.js'), ...args], { env }, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
-  });
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('node', [join(build, 'src/verify.js'), ...args], { env }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
 
   it('names the changed event and exits 1, against the published head too', async () => {
     const { code, stdout, stderr } = await run('--head', head);

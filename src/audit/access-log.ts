@@ -27,7 +27,13 @@ export type LegalBasisRecord = { readonly owner: true } | { readonly referrals: 
 export class AccessLog {
   constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase) {}
 
-  async record(principal: Principal, caseId: string, categories: readonly string[], legalBasis: LegalBasisRecord, at: string): Promise<void> {
+  async record(
+    principal: Principal,
+    caseId: string,
+    categories: readonly string[],
+    legalBasis: LegalBasisRecord,
+    at: string,
+  ): Promise<void> {
     if (categories.length === 0) return;
     await this.db.transaction(async (tx) => {
       const [row] = await tx.query<Parameters<typeof accessContent>[0]>(

@@ -1,4 +1,12 @@
-import { type BrokenLink, ChainVerifier, type StoredRecord, type Verification, contentHash, isAuthentic, nextEntry } from '../../libs/audit-chain/index.js';
+import {
+  type BrokenLink,
+  ChainVerifier,
+  type StoredRecord,
+  type Verification,
+  contentHash,
+  isAuthentic,
+  nextEntry,
+} from '../../libs/audit-chain/index.js';
 import type { CaseEvent } from '../../libs/domain/index.js';
 import type { EventStore } from '../../libs/event-store/index.js';
 import type { ProjectionRunner } from '../../libs/projections/index.js';
@@ -42,9 +50,34 @@ export interface ChainRecord {
   readonly content: unknown;
 }
 
-interface ConsentTrailRow { event_id: string; case_id: string; revision: number; event_type: string; occurred_at: Date | string; actor_user_id: string; actor_agency_id: string; details: unknown }
-interface AccessRow { id: number | string; accessed_at: Date | string; user_id: string; agency_id: string; case_id: string; categories: string[]; legal_basis: unknown }
-interface EventRow { event_id: string; stream_id: string; stream_revision: number | string; event_type: string; data: string; metadata: string; recorded_at: Date | string }
+interface ConsentTrailRow {
+  event_id: string;
+  case_id: string;
+  revision: number;
+  event_type: string;
+  occurred_at: Date | string;
+  actor_user_id: string;
+  actor_agency_id: string;
+  details: unknown;
+}
+interface AccessRow {
+  id: number | string;
+  accessed_at: Date | string;
+  user_id: string;
+  agency_id: string;
+  case_id: string;
+  categories: string[];
+  legal_basis: unknown;
+}
+interface EventRow {
+  event_id: string;
+  stream_id: string;
+  stream_revision: number | string;
+  event_type: string;
+  data: string;
+  metadata: string;
+  recorded_at: Date | string;
+}
 
 const iso = (value: Date | string) => {
   const date = new Date(value);
@@ -55,26 +88,55 @@ const json = (text: string): unknown => JSON.parse(text);
 
 /** What the chain vouches for, as read back from the database: the same functions on append and on verify. */
 export const consentContent = (r: ConsentTrailRow) => ({
-  eventId: r.event_id, caseId: r.case_id, revision: r.revision, type: r.event_type, occurredAt: iso(r.occurred_at),
-  actorUserId: r.actor_user_id, actorAgencyId: r.actor_agency_id, details: r.details,
+  eventId: r.event_id,
+  caseId: r.case_id,
+  revision: r.revision,
+  type: r.event_type,
+  occurredAt: iso(r.occurred_at),
+  actorUserId: r.actor_user_id,
+  actorAgencyId: r.actor_agency_id,
+  details: r.details,
 });
 export const accessContent = (r: AccessRow) => ({
-  accessedAt: iso(r.accessed_at), userId: r.user_id, agencyId: r.agency_id, caseId: r.case_id, categories: r.categories, legalBasis: r.legal_basis,
+  accessedAt: iso(r.accessed_at),
+  userId: r.user_id,
+  agencyId: r.agency_id,
+  caseId: r.case_id,
+  categories: r.categories,
+  legalBasis: r.legal_basis,
 });
 /** The whole event but its place in the table: any change of its type, data (sealed values included) or metadata changes the hash. */
-export const eventContent = (e: { eventId: string; streamId: string; revision: number | string; type: string; data: unknown; metadata: unknown }) => ({
-  eventId: e.eventId, streamId: e.streamId, revision: Number(e.revision), type: e.type, data: e.data, metadata: e.metadata,
+export const eventContent = (e: {
+  eventId: string;
+  streamId: string;
+  revision: number | string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+}) => ({
+  eventId: e.eventId,
+  streamId: e.streamId,
+  revision: Number(e.revision),
+  type: e.type,
+  data: e.data,
+  metadata: e.metadata,
 });
 
 export async function appendToChain(tx: SqlClient, records: readonly ChainRecord[]): Promise<void> {
   if (records.length === 0) return;
   await tx.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
   // Already chained (a rebuild replays every event): their entries stay as they are.
-  const present = new Set((await tx.query<{ key: string }>(
-    `SELECT kind || ':' || ref AS key FROM audit_chain WHERE (kind, ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-    [records.map((r) => r.kind), records.map((r) => r.ref)],
-  )).map((r) => r.key));
-  const [last] = await tx.query<{ seq: number | string; entry_hash: string }>('SELECT seq, entry_hash FROM audit_chain ORDER BY seq DESC LIMIT 1');
+  const present = new Set(
+    (
+      await tx.query<{ key: string }>(
+        `SELECT kind || ':' || ref AS key FROM audit_chain WHERE (kind, ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [records.map((r) => r.kind), records.map((r) => r.ref)],
+      )
+    ).map((r) => r.key),
+  );
+  const [last] = await tx.query<{ seq: number | string; entry_hash: string }>(
+    'SELECT seq, entry_hash FROM audit_chain ORDER BY seq DESC LIMIT 1',
+  );
   let previous = last ? { seq: Number(last.seq), entryHash: last.entry_hash } : undefined;
   const entries = [];
   for (const record of records) {
@@ -87,7 +149,18 @@ export async function appendToChain(tx: SqlClient, records: readonly ChainRecord
   await tx.query(
     `INSERT INTO audit_chain (seq, kind, ref, content_hash, prev_hash, entry_hash)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(seq bigint, kind text, ref text, content_hash text, prev_hash text, entry_hash text)`,
-    [JSON.stringify(entries.map((e) => ({ seq: e.seq, kind: e.kind, ref: e.ref, content_hash: e.contentHash, prev_hash: e.prevHash, entry_hash: e.entryHash })))],
+    [
+      JSON.stringify(
+        entries.map((e) => ({
+          seq: e.seq,
+          kind: e.kind,
+          ref: e.ref,
+          content_hash: e.contentHash,
+          prev_hash: e.prevHash,
+          entry_hash: e.entryHash,
+        })),
+      ),
+    ],
   );
 }
 
@@ -114,8 +187,14 @@ export async function verifyAuditChain(db: SqlClient, options: VerifyOptions): P
   let publishedAt: number | undefined;
   const failed = (firstBrokenLink: BrokenLink): Verification => ({ verified: false, entries: verifier.entries, firstBrokenLink });
   for (let after = 0; ;) {
-    const page = await db.query<{ seq: number | string; kind: string; ref: string; content_hash: string; prev_hash: string; entry_hash: string }>(
-      'SELECT seq, kind, ref, content_hash, prev_hash, entry_hash FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+    const page = await db.query<{
+      seq: number | string;
+      kind: string;
+      ref: string;
+      content_hash: string;
+      prev_hash: string;
+      entry_hash: string;
+    }>('SELECT seq, kind, ref, content_hash, prev_hash, entry_hash FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
     if (page.length === 0) break;
     const records = await storedRecords(db, page, options.macKey);
     for (const row of page) {
@@ -133,11 +212,20 @@ export async function verifyAuditChain(db: SqlClient, options: VerifyOptions): P
   }
   const unchained = await firstUnchained(db, options.pending);
   if (unchained) return failed(unchained);
-  return { verified: true, entries: verifier.entries, head: verifier.head, ...(publishedAt !== undefined ? { publishedHead: { head: options.head!, seq: publishedAt } } : {}) };
+  return {
+    verified: true,
+    entries: verifier.entries,
+    head: verifier.head,
+    ...(publishedAt !== undefined ? { publishedHead: { head: options.head!, seq: publishedAt } } : {}),
+  };
 }
 
 /** The stored records a page of entries stands for, by `kind:ref`; refs that cannot name a record find none. */
-async function storedRecords(db: SqlClient, page: ReadonlyArray<{ kind: string; ref: string }>, macKey: Buffer): Promise<Map<string, StoredRecord>> {
+async function storedRecords(
+  db: SqlClient,
+  page: ReadonlyArray<{ kind: string; ref: string }>,
+  macKey: Buffer,
+): Promise<Map<string, StoredRecord>> {
   const refs = (kind: string, valid: RegExp) => page.filter((e) => e.kind === kind && valid.test(e.ref)).map((e) => e.ref);
   const eventIds = refs('event', UUID);
   const trailIds = refs('consent', UUID);
@@ -147,10 +235,19 @@ async function storedRecords(db: SqlClient, page: ReadonlyArray<{ kind: string; 
   for (const id of eventIds) {
     const row = events.get(id);
     if (!row) continue;
-    const event = { eventId: row.event_id, streamId: row.stream_id, revision: row.stream_revision, type: row.event_type, data: json(row.data), metadata: json(row.metadata) };
+    const event = {
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      revision: row.stream_revision,
+      type: row.event_type,
+      data: json(row.data),
+      metadata: json(row.metadata),
+    };
     records.set(`event:${id}`, {
       content: eventContent(event),
-      ...(isAuthentic(macKey, event) ? {} : { problem: { reason: 'event_not_authentic', detail: 'the event does not carry a valid MAC of the service' } }),
+      ...(isAuthentic(macKey, event)
+        ? {}
+        : { problem: { reason: 'event_not_authentic', detail: 'the event does not carry a valid MAC of the service' } }),
     });
   }
   if (trailIds.length > 0) {
@@ -160,7 +257,9 @@ async function storedRecords(db: SqlClient, page: ReadonlyArray<{ kind: string; 
       // The trail is a read model: its rows must also still say what the events themselves say.
       const problem = !event
         ? { reason: 'record_missing' as const, detail: 'the consent trail row has no event in the store' }
-        : contentHash(trail) !== contentHash(trailOf(event)) ? { reason: 'record_changed' as const, detail: 'the consent trail differs from the event' } : undefined;
+        : contentHash(trail) !== contentHash(trailOf(event))
+          ? { reason: 'record_changed' as const, detail: 'the consent trail differs from the event' }
+          : undefined;
       records.set(`consent:${row.event_id}`, { content: trail, ...(problem ? { problem } : {}) });
     }
   }
@@ -172,16 +271,25 @@ async function storedRecords(db: SqlClient, page: ReadonlyArray<{ kind: string; 
   return records;
 }
 
-const eventsById = (db: SqlClient, ids: readonly string[]) => ids.length === 0 ? Promise.resolve([]) : db.query<EventRow>(
-  'SELECT event_id::text AS event_id, stream_id, stream_revision, event_type, data::text AS data, metadata::text AS metadata, recorded_at FROM events WHERE event_id = ANY($1::uuid[])', [ids]);
+const eventsById = (db: SqlClient, ids: readonly string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db.query<EventRow>(
+        'SELECT event_id::text AS event_id, stream_id, stream_revision, event_type, data::text AS data, metadata::text AS metadata, recorded_at FROM events WHERE event_id = ANY($1::uuid[])',
+        [ids],
+      );
 
 /** What the trail row of this event must say; an event edited into something else does not read, and differs. */
 function trailOf(e: EventRow): unknown {
   try {
     const metadata = (json(e.metadata) ?? {}) as Record<string, unknown>;
     return consentContent({
-      event_id: e.event_id, case_id: e.stream_id.replace(/^case-/, ''), revision: Number(e.stream_revision), event_type: e.event_type,
-      ...trailActor(metadata, iso(e.recorded_at)), details: trailDetails({ type: e.event_type, data: json(e.data) } as CaseEvent),
+      event_id: e.event_id,
+      case_id: e.stream_id.replace(/^case-/, ''),
+      revision: Number(e.stream_revision),
+      event_type: e.event_type,
+      ...trailActor(metadata, iso(e.recorded_at)),
+      details: trailDetails({ type: e.event_type, data: json(e.data) } as CaseEvent),
     });
   } catch {
     return { unreadable: true };
@@ -192,7 +300,10 @@ function trailOf(e: EventRow): unknown {
 async function firstUnchained(db: SqlClient, pending: VerifyOptions['pending']): Promise<BrokenLink | undefined> {
   const missing = (table: string, key: string, kind: string, order: string) =>
     `SELECT ${key}::text AS ref FROM ${table} r WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.kind = '${kind}' AND c.ref = r.${key}::text) ORDER BY ${order} LIMIT 100`;
-  for (const [table, key, kind, order] of [['consent_trail', 'event_id', 'consent', 'occurred_at'], ['personal_data_access', 'id', 'access', 'id']] as const) {
+  for (const [table, key, kind, order] of [
+    ['consent_trail', 'event_id', 'consent', 'occurred_at'],
+    ['personal_data_access', 'id', 'access', 'id'],
+  ] as const) {
     const [row] = await db.query<{ ref: string }>(missing(table, key, kind, order));
     if (row) return { kind, ref: row.ref, reason: 'unchained_record', detail: `a row of ${table} has no chain entry` };
   }
@@ -200,7 +311,11 @@ async function firstUnchained(db: SqlClient, pending: VerifyOptions['pending']):
   if (candidates.length === 0) return undefined;
   const waiting = await pending();
   // Read after the pending list: an event the projector chained meanwhile is no longer a candidate.
-  const chained = new Set((await db.query<{ ref: string }>("SELECT ref FROM audit_chain WHERE kind = 'event' AND ref = ANY($1::text[])", [candidates])).map((r) => r.ref));
+  const chained = new Set(
+    (await db.query<{ ref: string }>("SELECT ref FROM audit_chain WHERE kind = 'event' AND ref = ANY($1::text[])", [candidates])).map(
+      (r) => r.ref,
+    ),
+  );
   const ref = candidates.find((id) => !waiting.has(id) && !chained.has(id));
   return ref ? { kind: 'event', ref, reason: 'unchained_record', detail: 'an event in the store has no chain entry' } : undefined;
 }

@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, ParseUUIDPipe, Query, StreamableFile } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
@@ -9,7 +19,16 @@ import { Allow } from '../identity/access.decorators.js';
 import { IsInstant } from '../platform/date-validation.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import {
-  type CursorKey, type CursorPart, PageCursor, PageLimit, decodeCursor, instantPart, pageOf, positionPart, revisionPart, uuidPart,
+  type CursorKey,
+  type CursorPart,
+  PageCursor,
+  PageLimit,
+  decodeCursor,
+  instantPart,
+  pageOf,
+  positionPart,
+  revisionPart,
+  uuidPart,
 } from '../platform/keyset-cursor.js';
 import { CHAIN_HASH } from '../../libs/audit-chain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
@@ -24,7 +43,10 @@ export const EXPORT_PAGE = 1000;
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() caseId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The reading agency (access log) or the recording agency (consent trail)' }) @IsOptional() @IsUUID() agencyId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The reading agency (access log) or the recording agency (consent trail)' })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) userId?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset, inclusive' }) @IsOptional() @IsInstant() from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'RFC 3339 with an offset, exclusive' }) @IsOptional() @IsInstant() to?: string;
@@ -36,7 +58,9 @@ export class AuditQueryDto {
 
 export class VerifyQueryDto {
   @ApiPropertyOptional({ description: 'A head published earlier (64 hex digits): the chain must still hold it' })
-  @IsOptional() @Matches(CHAIN_HASH) head?: string;
+  @IsOptional()
+  @Matches(CHAIN_HASH)
+  head?: string;
 }
 
 /** One export: its rows in a total order, read a page at a time after the key of the last row read. */
@@ -63,11 +87,13 @@ function csvCell(value: unknown): string {
  */
 async function exported<Row, P extends ReadonlyArray<CursorPart<string | number>>>(source: ExportSource<Row, P>, query: AuditQueryDto) {
   if (query.format === 'csv') {
-    if (query.limit !== undefined || query.cursor !== undefined) throw new BadRequestException('limit and cursor page JSON exports; a CSV export holds every record');
+    if (query.limit !== undefined || query.cursor !== undefined)
+      throw new BadRequestException('limit and cursor page JSON exports; a CSV export holds every record');
     // The first page is read before answering, so a failing query still gets its problem answer.
     const first = await source.page(null, EXPORT_PAGE);
     return new StreamableFile(Readable.from(csvLines(source, first), { objectMode: false }), {
-      type: 'text/csv; charset=utf-8', disposition: `attachment; filename="${source.name}.csv"`,
+      type: 'text/csv; charset=utf-8',
+      disposition: `attachment; filename="${source.name}.csv"`,
     });
   }
   const limit = query.limit ?? EXPORT_PAGE;
@@ -76,13 +102,22 @@ async function exported<Row, P extends ReadonlyArray<CursorPart<string | number>
   return { items: rows.map((row) => source.record(row)), ...(nextCursor ? { nextCursor } : {}) };
 }
 
-async function* csvLines<Row, P extends ReadonlyArray<CursorPart<string | number>>>(source: ExportSource<Row, P>, first: Row[]): AsyncGenerator<string> {
+async function* csvLines<Row, P extends ReadonlyArray<CursorPart<string | number>>>(
+  source: ExportSource<Row, P>,
+  first: Row[],
+): AsyncGenerator<string> {
   yield source.columns.join(',') + '\r\n';
-  for (let rows = first; rows.length > 0; rows = rows.length < EXPORT_PAGE ? [] : await source.page(source.keyOf(rows.at(-1)!), EXPORT_PAGE)) {
-    yield rows.map((row) => {
-      const record = source.record(row);
-      return source.columns.map((c) => csvCell(record[c])).join(',') + '\r\n';
-    }).join('');
+  for (
+    let rows = first;
+    rows.length > 0;
+    rows = rows.length < EXPORT_PAGE ? [] : await source.page(source.keyOf(rows.at(-1)!), EXPORT_PAGE)
+  ) {
+    yield rows
+      .map((row) => {
+        const record = source.record(row);
+        return source.columns.map((c) => csvCell(record[c])).join(',') + '\r\n';
+      })
+      .join('');
   }
 }
 
@@ -100,77 +135,152 @@ export class AuditController {
 
   @Get('verify')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Recompute the hash chain over every event, the consent trail and the access records, check each event\'s MAC and a published head; names the first broken link' })
+  @ApiOperation({
+    summary:
+      "Recompute the hash chain over every event, the consent trail and the access records, check each event's MAC and a published head; names the first broken link",
+  })
   verify(@Query() query: VerifyQueryDto) {
-    return verifyAuditChain(this.db, { macKey: this.macKey, ...(query.head ? { head: query.head } : {}), pending: notYetProjected(this.runner, this.store) });
+    return verifyAuditChain(this.db, {
+      macKey: this.macKey,
+      ...(query.head ? { head: query.head } : {}),
+      pending: notYetProjected(this.runner, this.store),
+    });
   }
 
   @Get('access-log')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Reads of personal data across the network, filtered by case, reading agency, user and period; JSON pages (nextCursor) or the whole CSV' })
+  @ApiOperation({
+    summary:
+      'Reads of personal data across the network, filtered by case, reading agency, user and period; JSON pages (nextCursor) or the whole CSV',
+  })
   accessLogExport(@Query() query: AuditQueryDto) {
-    return exported({
-      name: 'access-log',
-      columns: ['accessedAt', 'userId', 'agencyId', 'caseId', 'categories', 'legalBasis'],
-      keyParts: [positionPart] as const,
-      // By position: the log's own append order.
-      page: (after, limit) => this.db.query<{ id: string | number; accessed_at: Date; user_id: string; agency_id: string; case_id: string; categories: string[]; legal_basis: unknown }>(
-        `SELECT id, accessed_at, user_id, agency_id, case_id, categories, legal_basis FROM personal_data_access
+    return exported(
+      {
+        name: 'access-log',
+        columns: ['accessedAt', 'userId', 'agencyId', 'caseId', 'categories', 'legalBasis'],
+        keyParts: [positionPart] as const,
+        // By position: the log's own append order.
+        page: (after, limit) =>
+          this.db.query<{
+            id: string | number;
+            accessed_at: Date;
+            user_id: string;
+            agency_id: string;
+            case_id: string;
+            categories: string[];
+            legal_basis: unknown;
+          }>(
+            `SELECT id, accessed_at, user_id, agency_id, case_id, categories, legal_basis FROM personal_data_access
           WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR user_id = $3)
             AND ($4::timestamptz IS NULL OR accessed_at >= $4) AND ($5::timestamptz IS NULL OR accessed_at < $5) AND ($6::bigint IS NULL OR id > $6)
           ORDER BY id LIMIT $7`,
-        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, normalInstant(query.from) ?? null, normalInstant(query.to) ?? null, after?.[0] ?? null, limit],
-      ),
-      keyOf: (row) => [String(row.id)],
-      record: (row) => ({
-        accessedAt: new Date(row.accessed_at).toISOString(), userId: row.user_id, agencyId: row.agency_id, caseId: row.case_id,
-        categories: row.categories, legalBasis: row.legal_basis,
-      }),
-    }, query);
+            [
+              query.caseId ?? null,
+              query.agencyId ?? null,
+              query.userId ?? null,
+              normalInstant(query.from) ?? null,
+              normalInstant(query.to) ?? null,
+              after?.[0] ?? null,
+              limit,
+            ],
+          ),
+        keyOf: (row) => [String(row.id)],
+        record: (row) => ({
+          accessedAt: new Date(row.accessed_at).toISOString(),
+          userId: row.user_id,
+          agencyId: row.agency_id,
+          caseId: row.case_id,
+          categories: row.categories,
+          legalBasis: row.legal_basis,
+        }),
+      },
+      query,
+    );
   }
 
   @Get('consent-trail')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Consent events across the network, filtered by case, recording agency, user and period; JSON pages (nextCursor) or the whole CSV' })
+  @ApiOperation({
+    summary:
+      'Consent events across the network, filtered by case, recording agency, user and period; JSON pages (nextCursor) or the whole CSV',
+  })
   consentTrailExport(@Query() query: AuditQueryDto) {
-    return exported({
-      name: 'consent-trail',
-      columns: ['caseId', 'revision', 'type', 'occurredAt', 'actorUserId', 'actorAgencyId', 'details'],
-      keyParts: [instantPart, uuidPart, revisionPart] as const,
-      page: (after, limit) => this.db.query<{ case_id: string; revision: number; event_type: string; occurred_at: Date; actor_user_id: string; actor_agency_id: string; details: unknown }>(
-        `SELECT case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail
+    return exported(
+      {
+        name: 'consent-trail',
+        columns: ['caseId', 'revision', 'type', 'occurredAt', 'actorUserId', 'actorAgencyId', 'details'],
+        keyParts: [instantPart, uuidPart, revisionPart] as const,
+        page: (after, limit) =>
+          this.db.query<{
+            case_id: string;
+            revision: number;
+            event_type: string;
+            occurred_at: Date;
+            actor_user_id: string;
+            actor_agency_id: string;
+            details: unknown;
+          }>(
+            `SELECT case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail
           WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR actor_agency_id = $2) AND ($3::text IS NULL OR actor_user_id = $3)
             AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
             AND ($6::timestamptz IS NULL OR (occurred_at, case_id, revision) > ($6::timestamptz, $7::uuid, $8::int))
           ORDER BY occurred_at, case_id, revision LIMIT $9`,
-        [query.caseId ?? null, query.agencyId ?? null, query.userId ?? null, normalInstant(query.from) ?? null, normalInstant(query.to) ?? null, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, limit],
-      ),
-      keyOf: (row) => [new Date(row.occurred_at).toISOString(), row.case_id, row.revision],
-      record: (row) => ({
-        caseId: row.case_id, revision: row.revision, type: row.event_type, occurredAt: new Date(row.occurred_at).toISOString(),
-        actorUserId: row.actor_user_id, actorAgencyId: row.actor_agency_id, details: row.details,
-      }),
-    }, query);
+            [
+              query.caseId ?? null,
+              query.agencyId ?? null,
+              query.userId ?? null,
+              normalInstant(query.from) ?? null,
+              normalInstant(query.to) ?? null,
+              after?.[0] ?? null,
+              after?.[1] ?? null,
+              after?.[2] ?? null,
+              limit,
+            ],
+          ),
+        keyOf: (row) => [new Date(row.occurred_at).toISOString(), row.case_id, row.revision],
+        record: (row) => ({
+          caseId: row.case_id,
+          revision: row.revision,
+          type: row.event_type,
+          occurredAt: new Date(row.occurred_at).toISOString(),
+          actorUserId: row.actor_user_id,
+          actorAgencyId: row.actor_agency_id,
+          details: row.details,
+        }),
+      },
+      query,
+    );
   }
 
   @Get('cases/:caseId/consent-trail')
   @Allow('audit.read')
   @ApiOperation({ summary: 'Who recorded which consent, to whom, for what, which categories; withdrawals; the referrals relying on it' })
   async consentTrail(@Param('caseId', uuid) caseId: string) {
-    const rows = await this.db.query<{ revision: number; event_type: string; occurred_at: Date; actor_user_id: string; actor_agency_id: string; details: unknown }>(
+    const rows = await this.db.query<{
+      revision: number;
+      event_type: string;
+      occurred_at: Date;
+      actor_user_id: string;
+      actor_agency_id: string;
+      details: unknown;
+    }>(
       'SELECT revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail WHERE case_id = $1 ORDER BY revision',
       [caseId],
     );
     if (rows.length === 0) throw new NotFoundException('no consent trail for this case');
     return rows.map((row) => ({
-      revision: row.revision, type: row.event_type, occurredAt: new Date(row.occurred_at).toISOString(),
-      actorUserId: row.actor_user_id, actorAgencyId: row.actor_agency_id, details: row.details,
+      revision: row.revision,
+      type: row.event_type,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+      actorUserId: row.actor_user_id,
+      actorAgencyId: row.actor_agency_id,
+      details: row.details,
     }));
   }
 
   @Get('cases/:caseId/access-log')
   @Allow('audit.read')
-  @ApiOperation({ summary: 'Every read of the case\'s personal data: who, which agency, which categories, on what legal basis' })
+  @ApiOperation({ summary: "Every read of the case's personal data: who, which agency, which categories, on what legal basis" })
   async accessLog(@Param('caseId', uuid) caseId: string) {
     const [known] = await this.db.query('SELECT 1 FROM consent_trail WHERE case_id = $1 LIMIT 1', [caseId]);
     if (!known) throw new NotFoundException('no such case');
@@ -179,7 +289,11 @@ export class AuditController {
       [caseId],
     );
     return rows.map((row) => ({
-      accessedAt: new Date(row.accessed_at).toISOString(), userId: row.user_id, agencyId: row.agency_id, categories: row.categories, legalBasis: row.legal_basis,
+      accessedAt: new Date(row.accessed_at).toISOString(),
+      userId: row.user_id,
+      agencyId: row.agency_id,
+      categories: row.categories,
+      legalBasis: row.legal_basis,
     }));
   }
 }

@@ -37,28 +37,42 @@ ${AUDIT_CHAIN_SCHEMA}`,
   async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
     const rows = events.flatMap((recorded) => {
       const details = trailDetails({ type: recorded.type, data: recorded.data } as CaseEvent);
-      return details ? [{
-        event_id: recorded.eventId, case_id: recorded.streamId.replace(/^case-/, ''), revision: recorded.revision, event_type: recorded.type,
-        ...trailActor(recorded.metadata, recorded.recordedAt.toISOString()), details,
-      }] : [];
+      return details
+        ? [
+            {
+              event_id: recorded.eventId,
+              case_id: recorded.streamId.replace(/^case-/, ''),
+              revision: recorded.revision,
+              event_type: recorded.type,
+              ...trailActor(recorded.metadata, recorded.recordedAt.toISOString()),
+              details,
+            },
+          ]
+        : [];
     });
     // One statement per batch: a rebuild replays every event through here.
-    const inserted = rows.length === 0 ? [] : await tx.query<Parameters<typeof consentContent>[0]>(
-      `INSERT INTO consent_trail (event_id, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details)
+    const inserted =
+      rows.length === 0
+        ? []
+        : await tx.query<Parameters<typeof consentContent>[0]>(
+            `INSERT INTO consent_trail (event_id, case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details)
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(event_id uuid, case_id uuid, revision int, event_type text, occurred_at timestamptz,
          actor_user_id text, actor_agency_id text, details jsonb)
        ON CONFLICT (event_id) DO NOTHING
        RETURNING *`,
-      [JSON.stringify(rows)],
-    );
+            [JSON.stringify(rows)],
+          );
     // Chained in the batch's transaction, in the order of the events: one append for the whole batch.
     const trail = new Map(inserted.map((r) => [r.event_id, r]));
-    await appendToChain(tx, events.flatMap((e): ChainRecord[] => {
-      const row = trail.get(e.eventId);
-      return [
-        { kind: 'event', ref: e.eventId, content: eventContent(e) },
-        ...(row ? [{ kind: 'consent' as const, ref: row.event_id, content: consentContent(row) }] : []),
-      ];
-    }));
+    await appendToChain(
+      tx,
+      events.flatMap((e): ChainRecord[] => {
+        const row = trail.get(e.eventId);
+        return [
+          { kind: 'event', ref: e.eventId, content: eventContent(e) },
+          ...(row ? [{ kind: 'consent' as const, ref: row.event_id, content: consentContent(row) }] : []),
+        ];
+      }),
+    );
   },
 };

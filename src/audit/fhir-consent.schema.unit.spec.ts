@@ -15,21 +15,26 @@ import { consentBundle } from './fhir-consent.js';
 
 const CASE = '6f1d8c52-0d6b-4c39-9a43-2a0c7b1e9a10';
 const OWNER = 'a0000000-0000-4000-8000-000000000001';
-const instantArb = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const instantArb = fc
+  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => d.toISOString());
 
-const provisionArb: fc.Arbitrary<ConsentProvision> = fc.record({
-  provisionId: fc.uuid(),
-  recipient: fc.oneof(fc.record({ agencyId: fc.uuid() }), fc.record({ agencyKind: fc.constantFrom(...AGENCY_KINDS) })),
-  purpose: fc.constantFrom(...PURPOSES),
-  serviceTypes: fc.uniqueArray(fc.constantFrom(...SERVICE_TYPES), { minLength: 1, maxLength: 4 }),
-  categories: fc.uniqueArray(fc.constantFrom(...DATA_CATEGORIES), { minLength: 1, maxLength: DATA_CATEGORIES.length }),
-  validFrom: instantArb,
-  validUntil: fc.option(instantArb, { nil: undefined }),
-}).map(({ validUntil, ...p }) => ({
-  // As the decider allows: service types for service_provision only, an end after the start.
-  ...p, serviceTypes: p.purpose === 'service_provision' ? p.serviceTypes : [],
-  ...(validUntil && validUntil > p.validFrom ? { validUntil } : {}),
-}));
+const provisionArb: fc.Arbitrary<ConsentProvision> = fc
+  .record({
+    provisionId: fc.uuid(),
+    recipient: fc.oneof(fc.record({ agencyId: fc.uuid() }), fc.record({ agencyKind: fc.constantFrom(...AGENCY_KINDS) })),
+    purpose: fc.constantFrom(...PURPOSES),
+    serviceTypes: fc.uniqueArray(fc.constantFrom(...SERVICE_TYPES), { minLength: 1, maxLength: 4 }),
+    categories: fc.uniqueArray(fc.constantFrom(...DATA_CATEGORIES), { minLength: 1, maxLength: DATA_CATEGORIES.length }),
+    validFrom: instantArb,
+    validUntil: fc.option(instantArb, { nil: undefined }),
+  })
+  .map(({ validUntil, ...p }) => ({
+    // As the decider allows: service types for service_provision only, an end after the start.
+    ...p,
+    serviceTypes: p.purpose === 'service_provision' ? p.serviceTypes : [],
+    ...(validUntil && validUntil > p.validFrom ? { validUntil } : {}),
+  }));
 
 const consentArb = fc.record({
   consentId: fc.uuid(),
@@ -58,9 +63,11 @@ const trailArb = fc.uniqueArray(consentArb, { minLength: 1, maxLength: 4, select
     add('ConsentGiven', 'u-recorder', { ...given, ...(childAssent !== undefined ? { childAssent } : {}) });
     const ids = given.provisions.map((p) => p.provisionId);
     const single = ids.slice(0, Math.min(withdrawnOneByOne, ids.length));
-    for (const id of single) add('ConsentWithdrawn', withdrawnBy, { consentId: given.consentId, provisionIds: [id], whole: false, withdrawnAt });
+    for (const id of single)
+      add('ConsentWithdrawn', withdrawnBy, { consentId: given.consentId, provisionIds: [id], whole: false, withdrawnAt });
     const rest = ids.slice(single.length);
-    if (thenWhole && rest.length > 0) add('ConsentWithdrawn', withdrawnBy, { consentId: given.consentId, provisionIds: rest, whole: true, withdrawnAt });
+    if (thenWhole && rest.length > 0)
+      add('ConsentWithdrawn', withdrawnBy, { consentId: given.consentId, provisionIds: rest, whole: true, withdrawnAt });
   }
   return trail;
 });
@@ -71,7 +78,8 @@ describe('the FHIR export against the official R4 JSON schema', () => {
       fc.property(trailArb, (trail) => {
         const bundle = consentBundle(CASE, trail, '2026-02-01T12:00:00.000Z');
         expect(bundle.entry.length).toBeGreaterThan(0);
-        for (const { resource } of bundle.entry) expect({ id: resource.id, errors: fhirSchemaErrors(resource) }).toEqual({ id: resource.id, errors: [] });
+        for (const { resource } of bundle.entry)
+          expect({ id: resource.id, errors: fhirSchemaErrors(resource) }).toEqual({ id: resource.id, errors: [] });
         expect(fhirSchemaErrors(bundle)).toEqual([]);
       }),
       { numRuns: 150 },
@@ -79,17 +87,56 @@ describe('the FHIR export against the official R4 JSON schema', () => {
   });
 
   it('is a schema that refuses what R4 does not allow (the control)', () => {
-    const [entry] = consentBundle(CASE, [
-      { revision: 0, type: 'CaseOpened', occurredAt: '2026-01-01T00:00:00.000Z', actorUserId: 'u', actorAgencyId: OWNER, details: { owningAgencyId: OWNER } },
-      { revision: 1, type: 'ConsentGiven', occurredAt: '2026-01-01T00:00:00.000Z', actorUserId: 'u', actorAgencyId: OWNER, details: {
-        consentId: 'c1', grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n', givenAt: '2026-01-01T00:00:00.000Z',
-        provisions: [{ provisionId: 'p1', recipient: { agencyId: OWNER }, purpose: 'case_management', serviceTypes: [], categories: ['identity'], validFrom: '2026-01-01T00:00:00.000Z' }],
-      } },
-    ], '2026-02-01T00:00:00.000Z').entry;
+    const [entry] = consentBundle(
+      CASE,
+      [
+        {
+          revision: 0,
+          type: 'CaseOpened',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          actorUserId: 'u',
+          actorAgencyId: OWNER,
+          details: { owningAgencyId: OWNER },
+        },
+        {
+          revision: 1,
+          type: 'ConsentGiven',
+          occurredAt: '2026-01-01T00:00:00.000Z',
+          actorUserId: 'u',
+          actorAgencyId: OWNER,
+          details: {
+            consentId: 'c1',
+            grantor: 'person',
+            method: 'verbal',
+            language: 'ha',
+            interpreterUsed: false,
+            noticeVersion: 'n',
+            givenAt: '2026-01-01T00:00:00.000Z',
+            provisions: [
+              {
+                provisionId: 'p1',
+                recipient: { agencyId: OWNER },
+                purpose: 'case_management',
+                serviceTypes: [],
+                categories: ['identity'],
+                validFrom: '2026-01-01T00:00:00.000Z',
+              },
+            ],
+          },
+        },
+      ],
+      '2026-02-01T00:00:00.000Z',
+    ).entry;
     expect(fhirSchemaErrors(entry!.resource)).toEqual([]);
     expect(fhirSchemaErrors({ ...entry!.resource, status: 'withdrawn' })).not.toEqual([]);
     expect(fhirSchemaErrors({ ...entry!.resource, patientName: 'A. Example' })).not.toEqual([]);
     expect(fhirSchemaErrors({ ...entry!.resource, dateTime: '1 January 2026' })).not.toEqual([]);
-    expect(fhirSchemaErrors({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { ...entry!.resource, provision: { type: 'maybe' } } }] })).not.toEqual([]);
+    expect(
+      fhirSchemaErrors({
+        resourceType: 'Bundle',
+        type: 'collection',
+        entry: [{ resource: { ...entry!.resource, provision: { type: 'maybe' } } }],
+      }),
+    ).not.toEqual([]);
   });
 });

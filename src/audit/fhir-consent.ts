@@ -55,12 +55,37 @@ const NOTICES = `${FHIR_NAMESPACE}/consent-notices`;
 
 // --- the R4 subset this export uses ---
 
-export interface Coding { system: string; code: string; display?: string }
-export interface CodeableConcept { coding: Coding[]; text?: string }
-export interface Identifier { system: string; value: string }
-export interface Extension { url: string; valueBoolean?: boolean; valueCode?: string; valueString?: string; valueCoding?: Coding }
-export interface Reference { reference?: string; type?: string; identifier?: Identifier; display?: string; extension?: Extension[] }
-export interface Period { start: string; end?: string }
+export interface Coding {
+  system: string;
+  code: string;
+  display?: string;
+}
+export interface CodeableConcept {
+  coding: Coding[];
+  text?: string;
+}
+export interface Identifier {
+  system: string;
+  value: string;
+}
+export interface Extension {
+  url: string;
+  valueBoolean?: boolean;
+  valueCode?: string;
+  valueString?: string;
+  valueCoding?: Coding;
+}
+export interface Reference {
+  reference?: string;
+  type?: string;
+  identifier?: Identifier;
+  display?: string;
+  extension?: Extension[];
+}
+export interface Period {
+  start: string;
+  end?: string;
+}
 
 export interface FhirConsentProvision {
   /** The provision id of this service. */
@@ -124,11 +149,17 @@ export interface ConsentTrailEntry {
   readonly details: unknown;
 }
 
-type GivenDetails = Pick<ConsentGiven['data'], 'consentId' | 'grantor' | 'childAssent' | 'method' | 'language' | 'interpreterUsed' | 'noticeVersion' | 'givenAt'> & {
+type GivenDetails = Pick<
+  ConsentGiven['data'],
+  'consentId' | 'grantor' | 'childAssent' | 'method' | 'language' | 'interpreterUsed' | 'noticeVersion' | 'givenAt'
+> & {
   provisions: readonly ConsentProvision[];
 };
 type WithdrawnDetails = Pick<ConsentWithdrawn['data'], 'consentId' | 'provisionIds' | 'whole' | 'withdrawnAt'>;
-interface Withdrawal { entry: ConsentTrailEntry; details: WithdrawnDetails }
+interface Withdrawal {
+  entry: ConsentTrailEntry;
+  details: WithdrawnDetails;
+}
 
 /** The case's consents (and their withdrawals) as a FHIR R4 Bundle of type `collection`, stamped `timestamp`. */
 export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[], timestamp: string): FhirBundle {
@@ -154,7 +185,12 @@ export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[
   return { resourceType: 'Bundle', type: 'collection', timestamp: instant(timestamp), entry };
 }
 
-function toConsent(caseId: string, given: GivenDetails, withdrawals: readonly Withdrawal[], owningAgencyId: string | undefined): FhirConsent {
+function toConsent(
+  caseId: string,
+  given: GivenDetails,
+  withdrawals: readonly Withdrawal[],
+  owningAgencyId: string | undefined,
+): FhirConsent {
   const withdrawnAt = new Map(withdrawals.flatMap(({ details }) => details.provisionIds.map((id) => [id, details.withdrawnAt] as const)));
   const inactive = withdrawals.some(({ details }) => details.whole) || given.provisions.every((p) => withdrawnAt.has(p.provisionId));
   // Pseudonymous: the case id of this service, never a name or any other personal value.
@@ -171,7 +207,9 @@ function toConsent(caseId: string, given: GivenDetails, withdrawals: readonly Wi
     ],
     identifier: [{ system: SID.consent, value: given.consentId }],
     status: inactive ? 'inactive' : 'active',
-    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }] },
+    scope: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }],
+    },
     category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
     patient,
     dateTime: instant(given.givenAt),
@@ -190,12 +228,26 @@ function toProvision(provision: ConsentProvision, withdrawnAt: string | undefine
   return {
     id: provisionId,
     ...(serviceTypes.length > 0
-      ? { modifierExtension: serviceTypes.map((code) => ({ url: FHIR_EXTENSION.serviceType, valueCoding: { system: CODE_SYSTEM.serviceType, code } })) }
+      ? {
+          modifierExtension: serviceTypes.map((code) => ({
+            url: FHIR_EXTENSION.serviceType,
+            valueCoding: { system: CODE_SYSTEM.serviceType, code },
+          })),
+        }
       : {}),
     ...(withdrawnAt === undefined
       ? { type: 'permit' as const, period: { start: instant(validFrom), ...(validUntil ? { end: instant(validUntil) } : {}) } }
       : { type: 'deny' as const, period: { start: instant(withdrawnAt) } }),
-    actor: [{ role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] }, reference: recipientReference(recipient) }],
+    actor: [
+      {
+        role: {
+          coding: [
+            { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' },
+          ],
+        },
+        reference: recipientReference(recipient),
+      },
+    ],
     purpose: [{ system: CODE_SYSTEM.purpose, code: purpose }],
     class: categories.map((code) => ({ system: CODE_SYSTEM.dataCategory, code })),
   };
@@ -218,12 +270,16 @@ function toProvenance(consentId: string, { entry, details }: Withdrawal): FhirPr
     },
     // The service records no reason beyond the withdrawal itself: nothing more is claimed.
     reason: [{ coding: [{ system: CODE_SYSTEM.activity, code: 'consent-withdrawn' }] }],
-    agent: [{
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'enterer', display: 'Enterer' }] },
-      // The staff account that recorded it, by id only.
-      who: { type: 'Practitioner', identifier: { system: SID.user, value: entry.actorUserId } },
-      ...(entry.actorAgencyId ? { onBehalfOf: organization(entry.actorAgencyId) } : {}),
-    }],
+    agent: [
+      {
+        type: {
+          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'enterer', display: 'Enterer' }],
+        },
+        // The staff account that recorded it, by id only.
+        who: { type: 'Practitioner', identifier: { system: SID.user, value: entry.actorUserId } },
+        ...(entry.actorAgencyId ? { onBehalfOf: organization(entry.actorAgencyId) } : {}),
+      },
+    ],
   };
 }
 

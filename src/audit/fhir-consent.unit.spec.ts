@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent } from '../../libs/domain/index.js';
 import { trailDetails } from './trail-details.js';
-import { type ConsentTrailEntry, FHIR_EXTENSION, type FhirBundle, type FhirConsent, type FhirProvenance, consentBundle } from './fhir-consent.js';
+import {
+  type ConsentTrailEntry,
+  FHIR_EXTENSION,
+  type FhirBundle,
+  type FhirConsent,
+  type FhirProvenance,
+  consentBundle,
+} from './fhir-consent.js';
 
 const CASE = '6f1d8c52-0d6b-4c39-9a43-2a0c7b1e9a10';
 const SOCIAL = 'a0000000-0000-4000-8000-000000000001';
@@ -17,57 +24,136 @@ const P_FAMILY = 'p2000000-0000-4000-8000-000000000001';
 
 const opened: CaseEvent = {
   type: 'CaseOpened',
-  data: { caseId: CASE, owningAgencyId: SOCIAL, openedBy: WORKER, openedAt: '2026-01-01T09:00:00.000Z', source: 'observation', indicators: [], ageGroup: 'adult', personalData: { identity: sealed } },
+  data: {
+    caseId: CASE,
+    owningAgencyId: SOCIAL,
+    openedBy: WORKER,
+    openedAt: '2026-01-01T09:00:00.000Z',
+    source: 'observation',
+    indicators: [],
+    ageGroup: 'adult',
+    personalData: { identity: sealed },
+  },
 };
 const adultConsent: CaseEvent = {
   type: 'ConsentGiven',
   data: {
-    consentId: ADULT_CONSENT, grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: true, noticeVersion: 'notice 2026/01',
-    recordedBy: WORKER, givenAt: '2026-01-02T10:00:00.000Z',
+    consentId: ADULT_CONSENT,
+    grantor: 'person',
+    method: 'verbal',
+    language: 'ha',
+    interpreterUsed: true,
+    noticeVersion: 'notice 2026/01',
+    recordedBy: WORKER,
+    givenAt: '2026-01-02T10:00:00.000Z',
     provisions: [
-      { provisionId: P_SHELTER, recipient: { agencyId: SHELTER }, purpose: 'service_provision', serviceTypes: ['shelter', 'wash'], categories: ['identity', 'safety'], validFrom: '2026-01-02T10:00:00.000Z' },
-      { provisionId: P_LEGAL, recipient: { agencyKind: 'legal_aid' }, purpose: 'legal_assistance', serviceTypes: [], categories: ['legal_status'], validFrom: '2026-01-02T10:00:00.000Z', validUntil: '2026-07-01T00:00:00.000Z' },
+      {
+        provisionId: P_SHELTER,
+        recipient: { agencyId: SHELTER },
+        purpose: 'service_provision',
+        serviceTypes: ['shelter', 'wash'],
+        categories: ['identity', 'safety'],
+        validFrom: '2026-01-02T10:00:00.000Z',
+      },
+      {
+        provisionId: P_LEGAL,
+        recipient: { agencyKind: 'legal_aid' },
+        purpose: 'legal_assistance',
+        serviceTypes: [],
+        categories: ['legal_status'],
+        validFrom: '2026-01-02T10:00:00.000Z',
+        validUntil: '2026-07-01T00:00:00.000Z',
+      },
     ],
   },
 };
 const guardianConsent: CaseEvent = {
   type: 'ConsentGiven',
   data: {
-    consentId: GUARDIAN_CONSENT, grantor: 'guardian', childAssent: true, method: 'written', language: 'kr', interpreterUsed: false, noticeVersion: 'n-1',
-    recordedBy: WORKER, givenAt: '2026-01-03T10:00:00.000Z',
-    provisions: [{ provisionId: P_FAMILY, recipient: { agencyId: SHELTER }, purpose: 'family_tracing', serviceTypes: [], categories: ['family'], validFrom: '2026-01-03T10:00:00.000Z' }],
+    consentId: GUARDIAN_CONSENT,
+    grantor: 'guardian',
+    childAssent: true,
+    method: 'written',
+    language: 'kr',
+    interpreterUsed: false,
+    noticeVersion: 'n-1',
+    recordedBy: WORKER,
+    givenAt: '2026-01-03T10:00:00.000Z',
+    provisions: [
+      {
+        provisionId: P_FAMILY,
+        recipient: { agencyId: SHELTER },
+        purpose: 'family_tracing',
+        serviceTypes: [],
+        categories: ['family'],
+        validFrom: '2026-01-03T10:00:00.000Z',
+      },
+    ],
   },
 };
-const partialWithdrawal: CaseEvent = { type: 'ConsentWithdrawn', data: { consentId: ADULT_CONSENT, provisionIds: [P_LEGAL], whole: false, recordedBy: WORKER, withdrawnAt: '2026-01-10T08:00:00.000Z' } };
-const wholeWithdrawal: CaseEvent = { type: 'ConsentWithdrawn', data: { consentId: GUARDIAN_CONSENT, provisionIds: [P_FAMILY], whole: true, recordedBy: WORKER, withdrawnAt: '2026-01-11T08:00:00.000Z' } };
+const partialWithdrawal: CaseEvent = {
+  type: 'ConsentWithdrawn',
+  data: { consentId: ADULT_CONSENT, provisionIds: [P_LEGAL], whole: false, recordedBy: WORKER, withdrawnAt: '2026-01-10T08:00:00.000Z' },
+};
+const wholeWithdrawal: CaseEvent = {
+  type: 'ConsentWithdrawn',
+  data: { consentId: GUARDIAN_CONSENT, provisionIds: [P_FAMILY], whole: true, recordedBy: WORKER, withdrawnAt: '2026-01-11T08:00:00.000Z' },
+};
 const determination: CaseEvent = {
   type: 'BestInterestsDeterminationProposed',
-  data: { determinationId: 'd1', by: WORKER, at: '2026-01-04T00:00:00.000Z', reasons: sealed, scope: [{ recipient: { agencyId: SHELTER }, purpose: 'case_management', serviceTypes: [], categories: ['identity'], validFrom: '2026-01-04T00:00:00.000Z', validUntil: '2026-02-01T00:00:00.000Z' }] },
+  data: {
+    determinationId: 'd1',
+    by: WORKER,
+    at: '2026-01-04T00:00:00.000Z',
+    reasons: sealed,
+    scope: [
+      {
+        recipient: { agencyId: SHELTER },
+        purpose: 'case_management',
+        serviceTypes: [],
+        categories: ['identity'],
+        validFrom: '2026-01-04T00:00:00.000Z',
+        validUntil: '2026-02-01T00:00:00.000Z',
+      },
+    ],
+  },
 };
 
 /** The trail as the projection writes it: the real trailDetails, one revision per event. */
 function trailOf(events: readonly CaseEvent[]): ConsentTrailEntry[] {
   return events.flatMap((event, revision) => {
     const details = trailDetails(event);
-    return details ? [{ revision, type: event.type, occurredAt: '2026-01-01T00:00:00.000Z', actorUserId: WORKER, actorAgencyId: SOCIAL, details }] : [];
+    return details
+      ? [{ revision, type: event.type, occurredAt: '2026-01-01T00:00:00.000Z', actorUserId: WORKER, actorAgencyId: SOCIAL, details }]
+      : [];
   });
 }
 
 /** given the case's events, when exported, then the bundle. */
-const given = (...events: CaseEvent[]) => ({ whenExported: (): FhirBundle => consentBundle(CASE, trailOf(events), '2026-02-01T00:00:00.000Z') });
+const given = (...events: CaseEvent[]) => ({
+  whenExported: (): FhirBundle => consentBundle(CASE, trailOf(events), '2026-02-01T00:00:00.000Z'),
+});
 const consents = (bundle: FhirBundle) => bundle.entry.map((e) => e.resource).filter((r): r is FhirConsent => r.resourceType === 'Consent');
-const provenances = (bundle: FhirBundle) => bundle.entry.map((e) => e.resource).filter((r): r is FhirProvenance => r.resourceType === 'Provenance');
+const provenances = (bundle: FhirBundle) =>
+  bundle.entry.map((e) => e.resource).filter((r): r is FhirProvenance => r.resourceType === 'Provenance');
 const extension = (consent: FhirConsent, url: string) => consent.extension.find((e) => e.url === url);
 
-describe('consentBundle: a case\'s consents as FHIR R4', () => {
+describe("consentBundle: a case's consents as FHIR R4", () => {
   it('is an empty collection for a case without consents', () => {
-    expect(given(opened).whenExported()).toEqual({ resourceType: 'Bundle', type: 'collection', timestamp: '2026-02-01T00:00:00.000Z', entry: [] });
+    expect(given(opened).whenExported()).toEqual({
+      resourceType: 'Bundle',
+      type: 'collection',
+      timestamp: '2026-02-01T00:00:00.000Z',
+      entry: [],
+    });
   });
 
   it('maps a consent: privacy scope, LOINC category, pseudonymous patient, owning agency, when, how, in which language, under which notice', () => {
     const [consent] = consents(given(opened, adultConsent).whenExported());
     expect(consent).toMatchObject({
-      resourceType: 'Consent', id: ADULT_CONSENT, status: 'active',
+      resourceType: 'Consent',
+      id: ADULT_CONSENT,
+      status: 'active',
       identifier: [{ system: 'https://referrals.example.org/fhir/sid/consent', value: ADULT_CONSENT }],
       scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
       category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
@@ -91,15 +177,29 @@ describe('consentBundle: a case\'s consents as FHIR R4', () => {
     expect(consent!.provision.type).toBe('deny');
     const [shelter, legal] = consent!.provision.provision!;
     expect(shelter).toEqual({
-      id: P_SHELTER, type: 'permit', period: { start: '2026-01-02T10:00:00.000Z' },
+      id: P_SHELTER,
+      type: 'permit',
+      period: { start: '2026-01-02T10:00:00.000Z' },
       modifierExtension: [
-        { url: FHIR_EXTENSION.serviceType, valueCoding: { system: 'https://referrals.example.org/fhir/CodeSystem/service-type', code: 'shelter' } },
-        { url: FHIR_EXTENSION.serviceType, valueCoding: { system: 'https://referrals.example.org/fhir/CodeSystem/service-type', code: 'wash' } },
+        {
+          url: FHIR_EXTENSION.serviceType,
+          valueCoding: { system: 'https://referrals.example.org/fhir/CodeSystem/service-type', code: 'shelter' },
+        },
+        {
+          url: FHIR_EXTENSION.serviceType,
+          valueCoding: { system: 'https://referrals.example.org/fhir/CodeSystem/service-type', code: 'wash' },
+        },
       ],
-      actor: [{
-        role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] },
-        reference: { reference: `Organization/${SHELTER}`, type: 'Organization' },
-      }],
+      actor: [
+        {
+          role: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' },
+            ],
+          },
+          reference: { reference: `Organization/${SHELTER}`, type: 'Organization' },
+        },
+      ],
       purpose: [{ system: 'https://referrals.example.org/fhir/CodeSystem/purpose', code: 'service_provision' }],
       class: [
         { system: 'https://referrals.example.org/fhir/CodeSystem/data-category', code: 'identity' },
@@ -108,8 +208,17 @@ describe('consentBundle: a case\'s consents as FHIR R4', () => {
     });
     // A kind of agency has no Organization resource: named by a coded extension and a display.
     expect(legal).toMatchObject({
-      type: 'permit', period: { start: '2026-01-02T10:00:00.000Z', end: '2026-07-01T00:00:00.000Z' },
-      actor: [{ reference: { type: 'Organization', display: 'any agency of kind legal_aid', extension: [{ url: FHIR_EXTENSION.recipientAgencyKind, valueCoding: { code: 'legal_aid' } }] } }],
+      type: 'permit',
+      period: { start: '2026-01-02T10:00:00.000Z', end: '2026-07-01T00:00:00.000Z' },
+      actor: [
+        {
+          reference: {
+            type: 'Organization',
+            display: 'any agency of kind legal_aid',
+            extension: [{ url: FHIR_EXTENSION.recipientAgencyKind, valueCoding: { code: 'legal_aid' } }],
+          },
+        },
+      ],
     });
     expect(legal).not.toHaveProperty('modifierExtension');
     expect(legal!.actor![0]!.reference).not.toHaveProperty('reference');
@@ -126,14 +235,21 @@ describe('consentBundle: a case\'s consents as FHIR R4', () => {
     const [provenance] = provenances(bundle);
     expect(provenance).toMatchObject({
       target: [{ reference: `urn:uuid:${ADULT_CONSENT}`, type: 'Consent' }],
-      recorded: '2026-01-10T08:00:00.000Z', occurredDateTime: '2026-01-10T08:00:00.000Z',
+      recorded: '2026-01-10T08:00:00.000Z',
+      occurredDateTime: '2026-01-10T08:00:00.000Z',
       activity: { coding: [{ code: 'UPDATE' }, { code: 'partial-withdrawal' }] },
       extension: [{ url: FHIR_EXTENSION.withdrawnProvision, valueString: P_LEGAL }],
-      agent: [{ type: { coding: [{ code: 'enterer' }] }, who: { identifier: { system: 'https://referrals.example.org/fhir/sid/user', value: WORKER } }, onBehalfOf: { reference: `Organization/${SOCIAL}` } }],
+      agent: [
+        {
+          type: { coding: [{ code: 'enterer' }] },
+          who: { identifier: { system: 'https://referrals.example.org/fhir/sid/user', value: WORKER } },
+          onBehalfOf: { reference: `Organization/${SOCIAL}` },
+        },
+      ],
     });
   });
 
-  it('makes a consent withdrawn as a whole inactive, with a Provenance; a guardian\'s consent records the child\'s assent', () => {
+  it("makes a consent withdrawn as a whole inactive, with a Provenance; a guardian's consent records the child's assent", () => {
     const bundle = given(opened, adultConsent, guardianConsent, wholeWithdrawal).whenExported();
     const guardian = consents(bundle).find((c) => c.id === GUARDIAN_CONSENT)!;
     expect(guardian).toMatchObject({ status: 'inactive', performer: [{ type: 'RelatedPerson', display: 'guardian' }] });
@@ -141,11 +257,25 @@ describe('consentBundle: a case\'s consents as FHIR R4', () => {
     expect(extension(guardian, FHIR_EXTENSION.grantor)?.valueCoding?.code).toBe('guardian');
     expect(extension(guardian, FHIR_EXTENSION.childAssent)?.valueBoolean).toBe(true);
     expect(consents(bundle).find((c) => c.id === ADULT_CONSENT)!.status).toBe('active');
-    expect(provenances(bundle)).toEqual([expect.objectContaining({ target: [{ reference: `urn:uuid:${GUARDIAN_CONSENT}`, type: 'Consent' }], activity: { coding: [expect.objectContaining({ code: 'UPDATE' }), expect.objectContaining({ code: 'withdrawal' })] } })]);
+    expect(provenances(bundle)).toEqual([
+      expect.objectContaining({
+        target: [{ reference: `urn:uuid:${GUARDIAN_CONSENT}`, type: 'Consent' }],
+        activity: { coding: [expect.objectContaining({ code: 'UPDATE' }), expect.objectContaining({ code: 'withdrawal' })] },
+      }),
+    ]);
   });
 
   it('makes a consent inactive once every provision is withdrawn, one by one', () => {
-    const rest: CaseEvent = { type: 'ConsentWithdrawn', data: { consentId: ADULT_CONSENT, provisionIds: [P_SHELTER], whole: false, recordedBy: WORKER, withdrawnAt: '2026-01-12T08:00:00.000Z' } };
+    const rest: CaseEvent = {
+      type: 'ConsentWithdrawn',
+      data: {
+        consentId: ADULT_CONSENT,
+        provisionIds: [P_SHELTER],
+        whole: false,
+        recordedBy: WORKER,
+        withdrawnAt: '2026-01-12T08:00:00.000Z',
+      },
+    };
     const bundle = given(opened, adultConsent, partialWithdrawal, rest).whenExported();
     expect(consents(bundle).map((c) => c.status)).toEqual(['inactive']);
     expect(provenances(bundle)).toHaveLength(2);

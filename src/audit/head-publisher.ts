@@ -33,10 +33,11 @@ export class AuditHeadPublisher implements OnApplicationBootstrap, OnApplication
   onApplicationBootstrap(): void {
     const schedule = this.config.auditHead;
     if (!schedule) return;
-    const publish = () => void this.publish().catch((error: unknown) => {
-      // The message of a failed write or request may name a path or host; the kind of failure is enough.
-      this.logger.warn(`Could not publish the audit chain head: ${error instanceof Error ? error.name : 'unknown error'}`);
-    });
+    const publish = () =>
+      void this.publish().catch((error: unknown) => {
+        // The message of a failed write or request may name a path or host; the kind of failure is enough.
+        this.logger.warn(`Could not publish the audit chain head: ${error instanceof Error ? error.name : 'unknown error'}`);
+      });
     publish();
     this.timer = setInterval(publish, schedule.intervalSeconds * 1000);
     this.timer.unref();
@@ -49,13 +50,18 @@ export class AuditHeadPublisher implements OnApplicationBootstrap, OnApplication
   /** Publishes the current head unless it was the last one published; returns what it published. */
   async publish(): Promise<PublishedHead | undefined> {
     const target = this.config.auditHead?.target;
-    const [row] = await this.db.query<{ seq: number | string; entry_hash: string }>('SELECT seq, entry_hash FROM audit_chain ORDER BY seq DESC LIMIT 1');
+    const [row] = await this.db.query<{ seq: number | string; entry_hash: string }>(
+      'SELECT seq, entry_hash FROM audit_chain ORDER BY seq DESC LIMIT 1',
+    );
     if (!target || !row || row.entry_hash === this.last) return undefined;
     const published: PublishedHead = { seq: Number(row.seq), head: row.entry_hash, at: this.clock.now() };
     if (target.kind === 'file') await appendFile(target.path, `${JSON.stringify(published)}\n`);
     else if (target.kind === 'url') {
       const response = await fetch(target.url, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(published), signal: AbortSignal.timeout(10_000),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(published),
+        signal: AbortSignal.timeout(10_000),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`); // only the status is logged
     } else this.logger.log(`Audit chain head: seq ${published.seq} head ${published.head}`);

@@ -1,6 +1,13 @@
 import { sealMetadata } from '../../libs/audit-chain/index.js';
 import type {
-  AppendResult, EventStore, EventToAppend, ExpectedRevision, FollowOptions, GlobalPosition, ReadAllResult, RecordedEvent,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  FollowOptions,
+  GlobalPosition,
+  ReadAllResult,
+  RecordedEvent,
 } from '../../libs/event-store/index.js';
 
 /**
@@ -14,7 +21,11 @@ export class SealingEventStore implements EventStore {
     private readonly macKey: Buffer,
   ) {}
 
-  appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
     const sealed = events.map((event) => ({ ...event, metadata: sealMetadata(this.macKey, { ...event, streamId }) }));
     return this.inner.appendToStream(streamId, sealed, options);
   }

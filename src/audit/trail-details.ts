@@ -8,9 +8,22 @@ export function trailDetails(event: CaseEvent): Record<string, unknown> | undefi
     case 'ConsentGiven': {
       const { consentId, grantor, childAssent, method, language, interpreterUsed, noticeVersion, givenAt, provisions } = event.data;
       return {
-        consentId, grantor, ...(childAssent !== undefined ? { childAssent } : {}), method, language, interpreterUsed, noticeVersion, givenAt,
+        consentId,
+        grantor,
+        ...(childAssent !== undefined ? { childAssent } : {}),
+        method,
+        language,
+        interpreterUsed,
+        noticeVersion,
+        givenAt,
         provisions: provisions.map(({ provisionId, recipient, purpose, serviceTypes, categories, validFrom, validUntil }) => ({
-          provisionId, recipient, purpose, serviceTypes, categories, validFrom, ...(validUntil ? { validUntil } : {}),
+          provisionId,
+          recipient,
+          purpose,
+          serviceTypes,
+          categories,
+          validFrom,
+          ...(validUntil ? { validUntil } : {}),
         })),
       };
     }

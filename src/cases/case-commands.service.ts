@@ -1,7 +1,20 @@
 import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
-import { CASE_EVENT_SCHEMA_VERSION, type CaseCommand, type CaseEvent, type Sealed, StaleRevision, caseDecider } from '../../libs/domain/index.js';
-import { EVENT_STORE, type EventStore, type GlobalPosition, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
+import {
+  CASE_EVENT_SCHEMA_VERSION,
+  type CaseCommand,
+  type CaseEvent,
+  type Sealed,
+  StaleRevision,
+  caseDecider,
+} from '../../libs/domain/index.js';
+import {
+  EVENT_STORE,
+  type EventStore,
+  type GlobalPosition,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../../libs/event-store/index.js';
 import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
 import { Clock } from '../platform/clock.js';
@@ -56,7 +69,9 @@ export class CaseCommandService {
 
   async execute(request: CommandRequest): Promise<CommandOutcome> {
     const stream = caseStream(request.caseId);
-    const keyRef = request.idempotencyKey ? this.mac(['key', request.principal.agencyId, request.idempotencyKey]).toString('hex') : undefined;
+    const keyRef = request.idempotencyKey
+      ? this.mac(['key', request.principal.agencyId, request.idempotencyKey]).toString('hex')
+      : undefined;
     const fingerprint = this.mac(['request', JSON.stringify(request.request)]).toString('hex');
     const sealed = new Map<string, Sealed>();
     const seal = (field: string, value: unknown) => this.sealing.seal(request.caseId, field, value);
@@ -89,7 +104,12 @@ export class CaseCommandService {
       try {
         const result = await this.store.appendToStream(
           stream,
-          events.map((event, index) => ({ eventId: request.ids(`event-${request.caseId}-${current + 1 + index}`), type: event.type, data: event.data, metadata })),
+          events.map((event, index) => ({
+            eventId: request.ids(`event-${request.caseId}-${current + 1 + index}`),
+            type: event.type,
+            data: event.data,
+            metadata,
+          })),
           { expectedRevision: current < 0 ? 'no_stream' : current },
         );
         return { revision: result.nextExpectedRevision, position: result.position, events, replayed: false };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CaseCommand, Sealed } from '../../libs/domain/index.js';
+import type { Sealed } from '../../libs/domain/index.js';
 import { type EventStore, type EventToAppend, type RecordedEvent, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
 import type { Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
@@ -28,14 +28,29 @@ describe('the case command service', () => {
   it('seals personal data once, even when a concurrent write makes it decide the command again', async () => {
     const { store, stream } = storeThatConflictsOnce();
     const seals: string[] = [];
-    const sealing = { seal: async (_caseId: string, field: string) => { seals.push(field); return { sealed: field } as Sealed; } } as unknown as CaseSealing;
+    const sealing = {
+      seal: async (_caseId: string, field: string) => {
+        seals.push(field);
+        return { sealed: field } as Sealed;
+      },
+    } as unknown as CaseSealing;
     const service = new CaseCommandService(store, Buffer.alloc(32, 1), new Clock(), sealing);
     const outcome = await service.execute({
-      caseId: CASE_ID, principal, ids: service.idSource(principal), correlationId: 'c-1', request: {},
+      caseId: CASE_ID,
+      principal,
+      ids: service.idSource(principal),
+      correlationId: 'c-1',
+      request: {},
       build: (at) => ({
-        type: 'OpenCase', caseId: CASE_ID, source: 'hotline', indicators: [], ageGroup: 'adult',
-        personalData: { identity: sealLater('identity', { fullName: 'A Person' }) }, actor: { ...principal }, at,
-      }) as CaseCommand,
+        type: 'OpenCase',
+        caseId: CASE_ID,
+        source: 'hotline',
+        indicators: [],
+        ageGroup: 'adult',
+        personalData: { identity: sealLater('identity', { fullName: 'A Person' }) },
+        actor: { ...principal },
+        at,
+      }),
     });
     expect(seals).toEqual(['identity']);
     expect(outcome.replayed).toBe(false);
@@ -45,12 +60,29 @@ describe('the case command service', () => {
   it('seals nothing for a command the decider refuses', async () => {
     const { store, stream } = storeThatConflictsOnce();
     const seals: string[] = [];
-    const sealing = { seal: async (_caseId: string, field: string) => { seals.push(field); return {} as Sealed; } } as unknown as CaseSealing;
+    const sealing = {
+      seal: async (_caseId: string, field: string) => {
+        seals.push(field);
+        return {} as Sealed;
+      },
+    } as unknown as CaseSealing;
     const service = new CaseCommandService(store, Buffer.alloc(32, 1), new Clock(), sealing);
-    await expect(service.execute({
-      caseId: CASE_ID, principal, ids: service.idSource(principal), correlationId: 'c-2', request: {},
-      build: (at) => ({ type: 'InterruptCase', reason: 'lost_contact', note: sealLater('case:interruption-note', 'words'), actor: { ...principal }, at }) as CaseCommand,
-    })).rejects.toMatchObject({ name: 'CommandRejected' });
+    await expect(
+      service.execute({
+        caseId: CASE_ID,
+        principal,
+        ids: service.idSource(principal),
+        correlationId: 'c-2',
+        request: {},
+        build: (at) => ({
+          type: 'InterruptCase',
+          reason: 'lost_contact',
+          note: sealLater('case:interruption-note', 'words'),
+          actor: { ...principal },
+          at,
+        }),
+      }),
+    ).rejects.toMatchObject({ name: 'CommandRejected' });
     expect(seals).toEqual([]);
     expect(stream).toEqual([]);
   });

@@ -8,7 +8,14 @@ import { CaseAnswer, withdrawnReferrals } from './case-answer.js';
 import { CaseRoutes, uuid } from './case-routes.js';
 import { sealedField, sealLater } from './case-sealing.js';
 import { CaseWrites } from './case-writes.service.js';
-import { AssessSafetyDto, RaiseSafetyFlagDto, RecordCasePlanDto, RecordIdentificationDto, RecordIntakeDto, RecordScreeningDto } from './case.dtos.js';
+import {
+  AssessSafetyDto,
+  RaiseSafetyFlagDto,
+  RecordCasePlanDto,
+  RecordIdentificationDto,
+  RecordIntakeDto,
+  RecordScreeningDto,
+} from './case.dtos.js';
 
 /** ParseEnumPipe wants an enum-like object. */
 const SAFETY_FLAG_VALUES = Object.fromEntries(SAFETY_FLAGS.map((f) => [f, f]));
@@ -23,15 +30,23 @@ export class CasePathController {
 
   @Post(':caseId/screening')
   @Allow('case.manage')
-  @ApiOperation({ summary: 'Record the screening outcome and any further indicators; an in-depth interview follows only confirmed indicators' })
+  @ApiOperation({
+    summary: 'Record the screening outcome and any further indicators; an in-depth interview follows only confirmed indicators',
+  })
   async screen(@Param('caseId', uuid) caseId: string, @Body() body: RecordScreeningDto, @Write() context: WriteContext) {
-    const outcome = await this.writes.execute(caseId, context, body, () => ({ type: 'RecordScreening', outcome: body.outcome, indicators: body.indicators ?? [] }));
+    const outcome = await this.writes.execute(caseId, context, body, () => ({
+      type: 'RecordScreening',
+      outcome: body.outcome,
+      indicators: body.indicators ?? [],
+    }));
     return CaseAnswer.written(outcome, { caseId, screening: body.outcome });
   }
 
   @Post(':caseId/identification')
   @Allow('case.manage')
-  @ApiOperation({ summary: 'The owning agency\'s trained staff record the identification outcome; "not trafficked" still allows referral for other needs' })
+  @ApiOperation({
+    summary: 'The owning agency\'s trained staff record the identification outcome; "not trafficked" still allows referral for other needs',
+  })
   async identify(@Param('caseId', uuid) caseId: string, @Body() body: RecordIdentificationDto, @Write() context: WriteContext) {
     const outcome = await this.writes.execute(caseId, context, body, () => ({ type: 'RecordIdentification', outcome: body.outcome }));
     return CaseAnswer.written(outcome, { caseId, identification: body.outcome });
@@ -42,7 +57,11 @@ export class CasePathController {
   @ApiOperation({ summary: 'Intake: the caseworker of the owning agency who manages the case' })
   async intake(@Param('caseId', uuid) caseId: string, @Body() body: RecordIntakeDto, @Write() context: WriteContext) {
     const caseworkerIsStaff = await this.agencies.isCaseStaff(context.principal.agencyId, body.caseworkerId);
-    const outcome = await this.writes.execute(caseId, context, body, () => ({ type: 'RecordIntake', caseworkerId: body.caseworkerId, caseworkerIsStaff }));
+    const outcome = await this.writes.execute(caseId, context, body, () => ({
+      type: 'RecordIntake',
+      caseworkerId: body.caseworkerId,
+      caseworkerIsStaff,
+    }));
     return CaseAnswer.written(outcome, { caseId, caseworkerId: body.caseworkerId });
   }
 
@@ -51,17 +70,23 @@ export class CasePathController {
   @ApiOperation({ summary: 'Record the case plan (replaces the last one); the plan is encrypted and stays with the owning agency' })
   async casePlan(@Param('caseId', uuid) caseId: string, @Body() body: RecordCasePlanDto, @Write() context: WriteContext) {
     const outcome = await this.writes.execute(caseId, context, body, () => ({
-      type: 'RecordCasePlan', servicesNeeded: body.servicesNeeded, plan: sealLater(sealedField.casePlan, body.plan),
+      type: 'RecordCasePlan',
+      servicesNeeded: body.servicesNeeded,
+      plan: sealLater(sealedField.casePlan, body.plan),
     }));
     return CaseAnswer.written(outcome, { caseId });
   }
 
   @Post(':caseId/safety-assessments')
   @Allow('safety-flag.manage')
-  @ApiOperation({ summary: 'Record a safety assessment and plan (shared only as the safety category); flags it raises narrow sharing at once' })
+  @ApiOperation({
+    summary: 'Record a safety assessment and plan (shared only as the safety category); flags it raises narrow sharing at once',
+  })
   async assessSafety(@Param('caseId', uuid) caseId: string, @Body() body: AssessSafetyDto, @Write() context: WriteContext) {
     const outcome = await this.writes.execute(caseId, context, body, () => ({
-      type: 'AssessSafety', riskLevel: body.riskLevel, flags: body.flags ?? [],
+      type: 'AssessSafety',
+      riskLevel: body.riskLevel,
+      flags: body.flags ?? [],
       plan: sealLater(sealedField.safetyPlan, { riskLevel: body.riskLevel, plan: body.plan }),
     }));
     return CaseAnswer.written(outcome, { caseId, riskLevel: body.riskLevel, withdrawnReferrals: withdrawnReferrals(outcome.events) });
@@ -70,7 +95,9 @@ export class CasePathController {
   @Post(':caseId/safety-flags')
   @HttpCode(200)
   @Allow('safety-flag.manage')
-  @ApiOperation({ summary: 'Raise a safety flag: it narrows what any consent lets other agencies see, and withdraws referrals it leaves uncovered' })
+  @ApiOperation({
+    summary: 'Raise a safety flag: it narrows what any consent lets other agencies see, and withdraws referrals it leaves uncovered',
+  })
   async raiseFlag(@Param('caseId', uuid) caseId: string, @Body() body: RaiseSafetyFlagDto, @Write() context: WriteContext) {
     const outcome = await this.writes.execute(caseId, context, body, () => ({ type: 'RaiseSafetyFlag', flag: body.flag }));
     return CaseAnswer.written(outcome, { caseId, flag: body.flag, withdrawnReferrals: withdrawnReferrals(outcome.events) });
@@ -79,7 +106,11 @@ export class CasePathController {
   @Post(':caseId/safety-flags/:flag/lifting')
   @HttpCode(200)
   @Allow('safety-flag.manage')
-  async liftFlag(@Param('caseId', uuid) caseId: string, @Param('flag', new ParseEnumPipe(SAFETY_FLAG_VALUES)) flag: SafetyFlag, @Write() context: WriteContext) {
+  async liftFlag(
+    @Param('caseId', uuid) caseId: string,
+    @Param('flag', new ParseEnumPipe(SAFETY_FLAG_VALUES)) flag: SafetyFlag,
+    @Write() context: WriteContext,
+  ) {
     return CaseAnswer.written(await this.writes.execute(caseId, context, {}, () => ({ type: 'LiftSafetyFlag', flag })), { caseId, flag });
   }
 }

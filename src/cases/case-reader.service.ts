@@ -6,7 +6,7 @@ import { Clock } from '../platform/clock.js';
 import { CaseSealing, sealedField } from './case-sealing.js';
 import { type CaseRecord, type CaseView, caseViewAt } from './case-view.js';
 import { type CaseListFilter, CaseViews } from './case-views.reader.js';
-import { type RecipientViewInput, holdsSharedData, recipientView } from './recipient-view.js';
+import { holdsSharedData, recipientView } from './recipient-view.js';
 
 /** The read side of cases: who may see what of a case, opened for them and written to the access log. */
 @Injectable()
@@ -27,19 +27,32 @@ export class CaseReader {
     const now = this.clock.now();
     if (row?.relation === 'owner') {
       const view = caseViewAt(row.view as CaseRecord, now);
-      await this.accessLog.record(principal, caseId, [...Object.keys(view.personalData), ...(hasNotes(view) ? ['notes'] : [])], { owner: true }, now);
+      await this.accessLog.record(
+        principal,
+        caseId,
+        [...Object.keys(view.personalData), ...(hasNotes(view) ? ['notes'] : [])],
+        { owner: true },
+        now,
+      );
       return this.ownerView(view);
     }
-    const shared = row && recipientView(row.view as RecipientViewInput, principal, now);
+    const shared = row && recipientView(row.view, principal, now);
     if (!shared) throw new NotFoundException('case not found');
     await this.accessLog.record(
-      principal, caseId, [...Object.keys(shared.personalData), ...(shared.referrals.some((r) => r.note) ? ['notes'] : [])],
-      { referrals: shared.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) }, now,
+      principal,
+      caseId,
+      [...Object.keys(shared.personalData), ...(shared.referrals.some((r) => r.note) ? ['notes'] : [])],
+      { referrals: shared.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) },
+      now,
     );
     return {
       ...shared,
       personalData: await this.sealing.unsealAll(caseId, shared.personalData),
-      referrals: await Promise.all(shared.referrals.map(async (r) => (r.note ? { ...r, note: await this.sealing.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : r))),
+      referrals: await Promise.all(
+        shared.referrals.map(async (r) =>
+          r.note ? { ...r, note: await this.sealing.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : r,
+        ),
+      ),
     };
   }
 
@@ -51,14 +64,22 @@ export class CaseReader {
       if (row.relation === 'owner') {
         const record = row.view as CaseRecord;
         return {
-          caseId: row.case_id, relation: 'owner' as const, status: record.status, ageGroup: record.ageGroup, openedAt: record.openedAt,
-          updatedAt: record.updatedAt, openReferrals: record.referrals.filter((r) => isOpenReferral(r.status)).length,
+          caseId: row.case_id,
+          relation: 'owner' as const,
+          status: record.status,
+          ageGroup: record.ageGroup,
+          openedAt: record.openedAt,
+          updatedAt: record.updatedAt,
+          openReferrals: record.referrals.filter((r) => isOpenReferral(r.status)).length,
         };
       }
-      const shared = recipientView(row.view as RecipientViewInput, principal, now);
+      const shared = recipientView(row.view, principal, now);
       return {
-        caseId: row.case_id, relation: 'recipient' as const, ...(shared?.status ? { status: shared.status } : {}),
-        updatedAt: new Date(row.updated_at).toISOString(), referrals: shared?.referrals.map((r) => ({ referralId: r.referralId, status: r.status })) ?? [],
+        caseId: row.case_id,
+        relation: 'recipient' as const,
+        ...(shared?.status ? { status: shared.status } : {}),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        referrals: shared?.referrals.map((r) => ({ referralId: r.referralId, status: r.status })) ?? [],
       };
     });
     return { items, ...(nextCursor ? { nextCursor } : {}) };
@@ -70,21 +91,36 @@ export class CaseReader {
     return {
       ...view,
       personalData: await this.sealing.unsealAll(caseId, view.personalData),
-      referrals: await Promise.all(view.referrals.map(async (r) => ({
-        ...r,
-        ...(r.note ? { note: await open(sealedField.referralNote(r.referralId), r.note) } : {}),
-        ...(r.declineNote ? { declineNote: await open(sealedField.declineNote(r.referralId), r.declineNote) } : {}),
-        ...(r.outcome ? { outcome: await open(sealedField.outcome(r.referralId), r.outcome) } : {}),
-      }))),
-      determinations: await Promise.all(view.determinations.map(async (d) => ({ ...d, reasons: await open(sealedField.determinationReasons(d.determinationId), d.reasons) }))),
-      timeline: await Promise.all(view.timeline.map(async (t) => (t.note ? { ...t, note: await open(sealedField.interruptionNote, t.note) } : t))),
+      referrals: await Promise.all(
+        view.referrals.map(async (r) => ({
+          ...r,
+          ...(r.note ? { note: await open(sealedField.referralNote(r.referralId), r.note) } : {}),
+          ...(r.declineNote ? { declineNote: await open(sealedField.declineNote(r.referralId), r.declineNote) } : {}),
+          ...(r.outcome ? { outcome: await open(sealedField.outcome(r.referralId), r.outcome) } : {}),
+        })),
+      ),
+      determinations: await Promise.all(
+        view.determinations.map(async (d) => ({
+          ...d,
+          reasons: await open(sealedField.determinationReasons(d.determinationId), d.reasons),
+        })),
+      ),
+      timeline: await Promise.all(
+        view.timeline.map(async (t) => (t.note ? { ...t, note: await open(sealedField.interruptionNote, t.note) } : t)),
+      ),
       path: {
         ...view.path,
-        ...(view.path?.casePlan?.plan ? { casePlan: { ...view.path.casePlan, plan: await open(sealedField.casePlan, view.path.casePlan.plan) } } : {}),
+        ...(view.path?.casePlan?.plan
+          ? { casePlan: { ...view.path.casePlan, plan: await open(sealedField.casePlan, view.path.casePlan.plan) } }
+          : {}),
       },
     };
   }
 }
 
 const hasNotes = (view: CaseView) =>
-  !view.erased && (view.referrals.some((r) => r.note || r.declineNote || r.outcome) || view.timeline.some((t) => t.note) || view.determinations.length > 0 || !!view.path?.casePlan);
+  !view.erased &&
+  (view.referrals.some((r) => r.note || r.declineNote || r.outcome) ||
+    view.timeline.some((t) => t.note) ||
+    view.determinations.length > 0 ||
+    !!view.path?.casePlan);

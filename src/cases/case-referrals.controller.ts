@@ -24,18 +24,32 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/re-referral')
   @Allow('referral.request')
   @ApiOperation({ summary: 'After a decline, refer the same need to another agency; the new referral names the one it replaces' })
-  async reRefer(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: ReReferralDto, @Write() context: WriteContext) {
+  async reRefer(
+    @Param('caseId', uuid) caseId: string,
+    @Param('referralId', uuid) referralId: string,
+    @Body() body: ReReferralDto,
+    @Write() context: WriteContext,
+  ) {
     const { referralId: newReferralId, outcome } = await this.writes.reRefer(caseId, referralId, body, context);
     return CaseAnswer.written(outcome, { caseId, referralId: newReferralId, reReferralOf: referralId });
   }
 
   @Post(':caseId/referrals/:referralId/identification')
   @Allow('case.manage')
-  @ApiOperation({ summary: 'The agency that conducted the in-depth interview records its outcome (trafficked person / not / inconclusive)' })
+  @ApiOperation({
+    summary: 'The agency that conducted the in-depth interview records its outcome (trafficked person / not / inconclusive)',
+  })
   async identifyOnReferral(
-    @Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: RecordIdentificationDto, @Write() context: WriteContext,
+    @Param('caseId', uuid) caseId: string,
+    @Param('referralId', uuid) referralId: string,
+    @Body() body: RecordIdentificationDto,
+    @Write() context: WriteContext,
   ) {
-    const outcome = await this.writes.execute(caseId, context, body, () => ({ type: 'RecordIdentification', outcome: body.outcome, referralId }));
+    const outcome = await this.writes.execute(caseId, context, body, () => ({
+      type: 'RecordIdentification',
+      outcome: body.outcome,
+      referralId,
+    }));
     return CaseAnswer.written(outcome, { caseId, referralId, identification: body.outcome });
   }
 
@@ -56,9 +70,16 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/decline')
   @HttpCode(200)
   @Allow('referral.respond')
-  decline(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: DeclineReferralDto, @Write() context: WriteContext) {
+  decline(
+    @Param('caseId', uuid) caseId: string,
+    @Param('referralId', uuid) referralId: string,
+    @Body() body: DeclineReferralDto,
+    @Write() context: WriteContext,
+  ) {
     return this.step(caseId, referralId, context, body, {
-      type: 'DeclineReferral', referralId, reason: body.reason,
+      type: 'DeclineReferral',
+      referralId,
+      reason: body.reason,
       ...(body.note ? { note: sealLater(sealedField.declineNote(referralId), body.note) } : {}),
     });
   }
@@ -66,8 +87,17 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/complete')
   @HttpCode(200)
   @Allow('referral.respond')
-  complete(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Body() body: CompleteReferralDto, @Write() context: WriteContext) {
-    return this.step(caseId, referralId, context, body, { type: 'CompleteReferral', referralId, outcome: sealLater(sealedField.outcome(referralId), body.outcome) });
+  complete(
+    @Param('caseId', uuid) caseId: string,
+    @Param('referralId', uuid) referralId: string,
+    @Body() body: CompleteReferralDto,
+    @Write() context: WriteContext,
+  ) {
+    return this.step(caseId, referralId, context, body, {
+      type: 'CompleteReferral',
+      referralId,
+      outcome: sealLater(sealedField.outcome(referralId), body.outcome),
+    });
   }
 
   @Post(':caseId/referrals/:referralId/withdraw')

@@ -7,7 +7,11 @@ export const CaseRoutes = () =>
   applyDecorators(
     ApiTags('cases'),
     ApiBearerAuth(),
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried write with the same key returns the first result and appends nothing' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'A retried write with the same key returns the first result and appends nothing',
+    }),
     ApiHeader({ name: 'If-Match', required: false, description: 'The case ETag last read; a stale one gets 412' }),
     Controller('cases'),
     UseInterceptors(CaseAnswerInterceptor),

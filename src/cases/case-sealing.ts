@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EncryptedValue, PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
+import { PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
 import type { Sealed } from '../../libs/domain/index.js';
 
 /** Field names personal data is sealed under (bound into the ciphertext), one per place it appears. */
@@ -27,7 +27,7 @@ interface PendingSeal {
 /** Marks a value to be sealed under `field` once the decider has accepted the command that carries it. */
 export type SealLater = (field: string, value: unknown) => Sealed;
 
-export const sealLater: SealLater = (field, value) => ({ [PENDING]: { field, value } }) as PendingSeal as unknown as Sealed;
+export const sealLater: SealLater = (field, value) => ({ [PENDING]: { field, value } });
 
 const isPending = (value: unknown): value is PendingSeal => typeof value === 'object' && value !== null && PENDING in value;
 
@@ -36,7 +36,11 @@ const isPending = (value: unknown): value is PendingSeal => typeof value === 'ob
  * on first use, so it runs only for a command the decider accepted; `sealed` remembers what an
  * earlier attempt sealed, so a retry after a concurrent change never seals again.
  */
-export async function sealPending<T>(value: T, seal: (field: string, value: unknown) => Promise<Sealed>, sealed: Map<string, Sealed>): Promise<T> {
+export async function sealPending<T>(
+  value: T,
+  seal: (field: string, value: unknown) => Promise<Sealed>,
+  sealed: Map<string, Sealed>,
+): Promise<T> {
   if (isPending(value)) {
     const { field, value: clear } = value[PENDING];
     const key = JSON.stringify([field, clear]);
@@ -61,7 +65,7 @@ export class CaseSealing {
   /** An erased case's data reads as `{ erased: true }`, never as an error. */
   async unseal(caseId: string, field: string, sealed: Sealed): Promise<unknown> {
     if (!isEncryptedValue(sealed)) return { erased: true };
-    const opened = await this.cipher.decrypt(caseId, field, sealed as EncryptedValue);
+    const opened = await this.cipher.decrypt(caseId, field, sealed);
     return 'erased' in opened ? { erased: true } : opened.value;
   }
 

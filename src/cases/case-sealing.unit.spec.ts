@@ -6,9 +6,17 @@ const fakeSeal = (field: string, value: unknown): Promise<Sealed> => Promise.res
 
 describe('personal data sealed only after the decider accepted the command', () => {
   it('replaces every placeholder, however deep, by its ciphertext and leaves the rest as it is', async () => {
-    const events = [{ type: 'CaseInterrupted', data: { reason: 'lost_contact', note: sealLater('case:interruption-note', 'a note'), list: [sealLater('x', { a: 1 })] } }];
+    const events = [
+      {
+        type: 'CaseInterrupted',
+        data: { reason: 'lost_contact', note: sealLater('case:interruption-note', 'a note'), list: [sealLater('x', { a: 1 })] },
+      },
+    ];
     expect(await sealPending(events, fakeSeal, new Map())).toEqual([
-      { type: 'CaseInterrupted', data: { reason: 'lost_contact', note: { sealed: 'case:interruption-note="a note"' }, list: [{ sealed: 'x={"a":1}' }] } },
+      {
+        type: 'CaseInterrupted',
+        data: { reason: 'lost_contact', note: { sealed: 'case:interruption-note="a note"' }, list: [{ sealed: 'x={"a":1}' }] },
+      },
     ]);
   });
 
@@ -22,6 +30,6 @@ describe('personal data sealed only after the decider accepted the command', () 
   });
 
   it('a placeholder written without sealing carries no value in JSON', () => {
-    expect(JSON.stringify({ note: sealLater('f', 'the person\'s words') })).toBe('{"note":{}}');
+    expect(JSON.stringify({ note: sealLater('f', "the person's words") })).toBe('{"note":{}}');
   });
 });

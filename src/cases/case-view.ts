@@ -1,5 +1,14 @@
 import { type ConsentProvision, type DisclosureGrant, type SafetyFlag, isLive } from '../../libs/consent-policy/index.js';
-import type { AgeGroup, CaseEvent, ConsentGiven, IdentificationOutcome, ReferralRequested, RiskLevel, ScreeningOutcome, Sealed } from '../../libs/domain/index.js';
+import type {
+  AgeGroup,
+  CaseEvent,
+  ConsentGiven,
+  IdentificationOutcome,
+  ReferralRequested,
+  RiskLevel,
+  ScreeningOutcome,
+  Sealed,
+} from '../../libs/domain/index.js';
 import { REFERRAL_STATUS_AFTER, type ReferralStatus, isOpenReferral } from '../../libs/domain/index.js';
 
 export type ProvisionStatus = 'live' | 'withdrawn' | 'expired' | 'not_yet_valid';
@@ -24,11 +33,19 @@ export interface CaseRecord {
   /** Sealed by category here; the service decrypts for the owning agency only. */
   personalData: Record<string, Sealed>;
   consents: Array<Omit<ConsentGiven['data'], 'provisions'> & { provisions: RecordedProvision[] }>;
-  referrals: Array<Omit<ReferralRequested['data'], 'note'> & {
-    status: ReferralStatus; note?: Sealed; declineReason?: string; declineNote?: Sealed; outcome?: Sealed; withdrawalCause?: string; updatedAt: string;
-    /** Since when it waits for the paused case; respondBy then moves when the case resumes. */
-    onHoldSince?: string;
-  }>;
+  referrals: Array<
+    Omit<ReferralRequested['data'], 'note'> & {
+      status: ReferralStatus;
+      note?: Sealed;
+      declineReason?: string;
+      declineNote?: Sealed;
+      outcome?: Sealed;
+      withdrawalCause?: string;
+      updatedAt: string;
+      /** Since when it waits for the paused case; respondBy then moves when the case resumes. */
+      onHoldSince?: string;
+    }
+  >;
   /** The case path (seed 002, section 3): where the case stands, without content. */
   path: {
     screening?: { outcome: ScreeningOutcome; at: string; by: string };
@@ -42,8 +59,14 @@ export interface CaseRecord {
   /** Raised safety flags: the owner sees them; other agencies only see that something is withheld. */
   safetyFlags: SafetyFlag[];
   determinations: Array<{
-    determinationId: string; scope: readonly DisclosureGrant[]; reasons: Sealed; decidedBy: string; proposedAt: string;
-    status: 'proposed' | 'approved' | 'rejected'; reviewedBy?: string; reviewedAt?: string;
+    determinationId: string;
+    scope: readonly DisclosureGrant[];
+    reasons: Sealed;
+    decidedBy: string;
+    proposedAt: string;
+    status: 'proposed' | 'approved' | 'rejected';
+    reviewedBy?: string;
+    reviewedAt?: string;
   }>;
   /** Erased: the data key is destroyed and the record keeps no sealed value at all. */
   erased?: boolean;
@@ -52,20 +75,42 @@ export interface CaseRecord {
 }
 
 export type CaseView = Omit<CaseRecord, 'consents'> & {
-  consents: Array<Omit<CaseRecord['consents'][number], 'provisions'> & { provisions: Array<RecordedProvision & { status: ProvisionStatus }> }>;
+  consents: Array<
+    Omit<CaseRecord['consents'][number], 'provisions'> & { provisions: Array<RecordedProvision & { status: ProvisionStatus }> }
+  >;
 };
 
 /** Timeline steps whose `reason` describes the person (an outcome, a risk level, a flag), dropped on erasure. */
-const ABOUT_THE_PERSON = new Set<string>(['ScreeningRecorded', 'IdentificationRecorded', 'SafetyAssessed', 'SafetyFlagRaised', 'SafetyFlagLifted']);
+const ABOUT_THE_PERSON = new Set<string>([
+  'ScreeningRecorded',
+  'IdentificationRecorded',
+  'SafetyAssessed',
+  'SafetyFlagRaised',
+  'SafetyFlagLifted',
+]);
 
 /** The next record after `event`; undefined until the case is opened. Pure: returns a new record. */
 export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEvent): CaseRecord | undefined {
   if (event.type === 'CaseOpened') {
     const { caseId, owningAgencyId, openedAt, openedBy, source, indicators, ageGroup, personalData } = event.data;
     return {
-      caseId, revision: 0, status: 'open', owningAgencyId, openedAt, openedBy, source, indicators, ageGroup,
-      personalData: { ...personalData }, consents: [], referrals: [], path: {}, timeline: [{ type: 'CaseOpened', at: openedAt, by: openedBy }],
-      safetyFlags: [], determinations: [], updatedAt: openedAt,
+      caseId,
+      revision: 0,
+      status: 'open',
+      owningAgencyId,
+      openedAt,
+      openedBy,
+      source,
+      indicators,
+      ageGroup,
+      personalData: { ...personalData },
+      consents: [],
+      referrals: [],
+      path: {},
+      timeline: [{ type: 'CaseOpened', at: openedAt, by: openedBy }],
+      safetyFlags: [],
+      determinations: [],
+      updatedAt: openedAt,
     };
   }
   if (!current) return undefined;
@@ -76,9 +121,14 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       break;
     case 'ConsentWithdrawn': {
       const withdrawn = new Set(event.data.provisionIds);
-      view.consents = view.consents.map((c) => c.consentId !== event.data.consentId ? c : {
-        ...c, provisions: c.provisions.map((p) => (withdrawn.has(p.provisionId) ? { ...p, withdrawnAt: event.data.withdrawnAt } : p)),
-      });
+      view.consents = view.consents.map((c) =>
+        c.consentId !== event.data.consentId
+          ? c
+          : {
+              ...c,
+              provisions: c.provisions.map((p) => (withdrawn.has(p.provisionId) ? { ...p, withdrawnAt: event.data.withdrawnAt } : p)),
+            },
+      );
       break;
     }
     case 'ReferralRequested':
@@ -89,16 +139,22 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
     case 'ReferralDeclined':
     case 'ReferralCompleted':
     case 'ReferralWithdrawn':
-      view.referrals = view.referrals.map(({ onHoldSince, ...r }) => r.referralId !== event.data.referralId ? { ...r, ...(onHoldSince ? { onHoldSince } : {}) } : {
-        ...r,
-        // A referral answered for good no longer waits for anything.
-        ...(onHoldSince && isOpenReferral(REFERRAL_STATUS_AFTER[event.type]) ? { onHoldSince } : {}),
-        status: REFERRAL_STATUS_AFTER[event.type],
-        updatedAt: event.data.at,
-        ...(event.type === 'ReferralDeclined' ? { declineReason: event.data.reason, ...(event.data.note ? { declineNote: event.data.note } : {}) } : {}),
-        ...(event.type === 'ReferralCompleted' ? { outcome: event.data.outcome } : {}),
-        ...(event.type === 'ReferralWithdrawn' ? { withdrawalCause: event.data.cause } : {}),
-      });
+      view.referrals = view.referrals.map(({ onHoldSince, ...r }) =>
+        r.referralId !== event.data.referralId
+          ? { ...r, ...(onHoldSince ? { onHoldSince } : {}) }
+          : {
+              ...r,
+              // A referral answered for good no longer waits for anything.
+              ...(onHoldSince && isOpenReferral(REFERRAL_STATUS_AFTER[event.type]) ? { onHoldSince } : {}),
+              status: REFERRAL_STATUS_AFTER[event.type],
+              updatedAt: event.data.at,
+              ...(event.type === 'ReferralDeclined'
+                ? { declineReason: event.data.reason, ...(event.data.note ? { declineNote: event.data.note } : {}) }
+                : {}),
+              ...(event.type === 'ReferralCompleted' ? { outcome: event.data.outcome } : {}),
+              ...(event.type === 'ReferralWithdrawn' ? { withdrawalCause: event.data.cause } : {}),
+            },
+      );
       break;
     case 'ReferralPutOnHold':
     case 'ReferralResumed':
@@ -137,7 +193,16 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       break;
     case 'CaseInterrupted':
       view.status = 'paused';
-      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason, ...(event.data.note ? { note: event.data.note } : {}) }];
+      view.timeline = [
+        ...view.timeline,
+        {
+          type: event.type,
+          at: event.data.at,
+          by: event.data.by,
+          reason: event.data.reason,
+          ...(event.data.note ? { note: event.data.note } : {}),
+        },
+      ];
       break;
     case 'CaseClosed':
       view.status = 'closed';
@@ -158,14 +223,24 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       break;
     case 'BestInterestsDeterminationProposed': {
       const { determinationId, scope, reasons, by, at } = event.data;
-      view.determinations = [...view.determinations, { determinationId, scope, reasons, decidedBy: by, proposedAt: at, status: 'proposed' }];
+      view.determinations = [
+        ...view.determinations,
+        { determinationId, scope, reasons, decidedBy: by, proposedAt: at, status: 'proposed' },
+      ];
       break;
     }
     case 'BestInterestsDetermined':
     case 'BestInterestsDeterminationRejected':
-      view.determinations = view.determinations.map((d) => d.determinationId !== event.data.determinationId ? d : {
-        ...d, status: event.type === 'BestInterestsDetermined' ? 'approved' : 'rejected', reviewedBy: event.data.by, reviewedAt: event.data.at,
-      });
+      view.determinations = view.determinations.map((d) =>
+        d.determinationId !== event.data.determinationId
+          ? d
+          : {
+              ...d,
+              status: event.type === 'BestInterestsDetermined' ? 'approved' : 'rejected',
+              reviewedBy: event.data.by,
+              reviewedAt: event.data.at,
+            },
+      );
       break;
     case 'ErasureRequested':
       view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
@@ -185,7 +260,7 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       ];
       view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));
       // What was learnt about the person goes with the data; that the steps happened stays.
-      view.path = Object.fromEntries(Object.entries(view.path ?? {}).map(([step, { at, by }]) => [step, { at, by }])) as CaseRecord['path'];
+      view.path = Object.fromEntries(Object.entries(view.path ?? {}).map(([step, { at, by }]) => [step, { at, by }]));
       break;
     default:
       break;
@@ -195,7 +270,10 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
 
 /** The record as read at `at`: each provision live, withdrawn, expired or not yet valid. */
 export function caseViewAt(record: CaseRecord, at: string): CaseView {
-  return { ...record, consents: record.consents.map((c) => ({ ...c, provisions: c.provisions.map((p) => ({ ...p, status: provisionStatus(p, at) })) })) };
+  return {
+    ...record,
+    consents: record.consents.map((c) => ({ ...c, provisions: c.provisions.map((p) => ({ ...p, status: provisionStatus(p, at) })) })),
+  };
 }
 
 /** The owning agency's view of its case at `at`, folded from the case's events. */
@@ -213,6 +291,6 @@ function provisionStatus(provision: RecordedProvision, at: string): ProvisionSta
 /** When an event happened, as its decider stamped it (every event carries its own instant). */
 function occurredAt(event: CaseEvent): string {
   const data = event.data as Record<string, unknown>;
-  const at = data['at'] ?? data['givenAt'] ?? data['withdrawnAt'] ?? data['requestedAt'] ?? data['openedAt'];
+  const at = data.at ?? data.givenAt ?? data.withdrawnAt ?? data.requestedAt ?? data.openedAt;
   return typeof at === 'string' ? at : '';
 }

@@ -4,13 +4,46 @@ import { foldCaseView } from './case-view.js';
 
 const sealed = { alg: 'A256GCM', v: 1, iv: 'aXY', ct: 'Y3Q', tag: 'dGFn' };
 const provision = (provisionId: string, validUntil?: string) => ({
-  provisionId, recipient: { agencyId: 'a-shelter' }, purpose: 'service_provision' as const, serviceTypes: ['shelter' as const],
-  categories: ['identity' as const], validFrom: '2026-01-01T00:00:00.000Z', ...(validUntil ? { validUntil } : {}),
+  provisionId,
+  recipient: { agencyId: 'a-shelter' },
+  purpose: 'service_provision' as const,
+  serviceTypes: ['shelter' as const],
+  categories: ['identity' as const],
+  validFrom: '2026-01-01T00:00:00.000Z',
+  ...(validUntil ? { validUntil } : {}),
 });
 const events: CaseEvent[] = [
-  { type: 'CaseOpened', data: { caseId: 'c', owningAgencyId: 'a-social', openedBy: 'u', openedAt: '2026-01-01T00:00:00.000Z', source: 'hotline', indicators: [], ageGroup: 'adult', personalData: { identity: sealed } } },
-  { type: 'ConsentGiven', data: { consentId: 'k', grantor: 'person', method: 'written', language: 'en', interpreterUsed: false, noticeVersion: 'n', recordedBy: 'u', givenAt: '2026-01-01T00:00:00.000Z', provisions: [provision('p-live'), provision('p-gone'), provision('p-expired', '2026-02-01T00:00:00.000Z')] } },
-  { type: 'ConsentWithdrawn', data: { consentId: 'k', provisionIds: ['p-gone'], whole: false, recordedBy: 'u', withdrawnAt: '2026-01-15T00:00:00.000Z' } },
+  {
+    type: 'CaseOpened',
+    data: {
+      caseId: 'c',
+      owningAgencyId: 'a-social',
+      openedBy: 'u',
+      openedAt: '2026-01-01T00:00:00.000Z',
+      source: 'hotline',
+      indicators: [],
+      ageGroup: 'adult',
+      personalData: { identity: sealed },
+    },
+  },
+  {
+    type: 'ConsentGiven',
+    data: {
+      consentId: 'k',
+      grantor: 'person',
+      method: 'written',
+      language: 'en',
+      interpreterUsed: false,
+      noticeVersion: 'n',
+      recordedBy: 'u',
+      givenAt: '2026-01-01T00:00:00.000Z',
+      provisions: [provision('p-live'), provision('p-gone'), provision('p-expired', '2026-02-01T00:00:00.000Z')],
+    },
+  },
+  {
+    type: 'ConsentWithdrawn',
+    data: { consentId: 'k', provisionIds: ['p-gone'], whole: false, recordedBy: 'u', withdrawnAt: '2026-01-15T00:00:00.000Z' },
+  },
   { type: 'CaseInterrupted', data: { by: 'u', at: '2026-01-20T00:00:00.000Z', reason: 'declined_assistance', note: sealed } },
 ];
 
@@ -40,7 +73,10 @@ describe('the case path in the record', () => {
   const path: CaseEvent[] = [
     ...events,
     { type: 'CaseResumed', data: { by: 'u', at: at(1) } },
-    { type: 'ScreeningRecorded', data: { outcome: 'indicators_confirmed', indicators: ['physical.untreated_injuries_or_illness'], by: 'u', at: at(2) } },
+    {
+      type: 'ScreeningRecorded',
+      data: { outcome: 'indicators_confirmed', indicators: ['physical.untreated_injuries_or_illness'], by: 'u', at: at(2) },
+    },
     { type: 'IdentificationRecorded', data: { outcome: 'trafficked_person', agencyId: 'a-social', by: 'u', at: at(3) } },
     { type: 'IntakeRecorded', data: { caseworkerId: 'u-2', by: 'u', at: at(4) } },
     { type: 'CasePlanRecorded', data: { servicesNeeded: ['shelter'], plan: sealed, by: 'u', at: at(5) } },
@@ -50,19 +86,31 @@ describe('the case path in the record', () => {
   it('keeps where the case stands, the safety plan as the safety category', () => {
     const view = foldCaseView(path, '2026-03-01T00:00:00.000Z')!;
     expect(view.path).toEqual({
-      screening: { outcome: 'indicators_confirmed', by: 'u', at: at(2) }, identification: { outcome: 'trafficked_person', agencyId: 'a-social', by: 'u', at: at(3) },
-      intake: { caseworkerId: 'u-2', by: 'u', at: at(4) }, casePlan: { servicesNeeded: ['shelter'], plan: sealed, by: 'u', at: at(5) },
+      screening: { outcome: 'indicators_confirmed', by: 'u', at: at(2) },
+      identification: { outcome: 'trafficked_person', agencyId: 'a-social', by: 'u', at: at(3) },
+      intake: { caseworkerId: 'u-2', by: 'u', at: at(4) },
+      casePlan: { servicesNeeded: ['shelter'], plan: sealed, by: 'u', at: at(5) },
       safetyAssessment: { riskLevel: 'high', by: 'u', at: at(6) },
     });
     expect(view.personalData).toEqual({ identity: sealed, safety: sealed });
     expect(view.indicators).toEqual(['physical.untreated_injuries_or_illness']);
   });
   it('on erasure keeps only that each step happened: no outcome, plan, risk level or flag name', () => {
-    const view = foldCaseView([...path, { type: 'CaseErased', data: { requestId: 'r', reason: 'person_requested', requestedBy: 'u', by: 'u-2', at: at(7) } }], '2026-03-01T00:00:00.000Z')!;
-    expect(view.path).toEqual({ screening: { by: 'u', at: at(2) }, identification: { by: 'u', at: at(3) }, intake: { by: 'u', at: at(4) }, casePlan: { by: 'u', at: at(5) }, safetyAssessment: { by: 'u', at: at(6) } });
+    const view = foldCaseView(
+      [...path, { type: 'CaseErased', data: { requestId: 'r', reason: 'person_requested', requestedBy: 'u', by: 'u-2', at: at(7) } }],
+      '2026-03-01T00:00:00.000Z',
+    )!;
+    expect(view.path).toEqual({
+      screening: { by: 'u', at: at(2) },
+      identification: { by: 'u', at: at(3) },
+      intake: { by: 'u', at: at(4) },
+      casePlan: { by: 'u', at: at(5) },
+      safetyAssessment: { by: 'u', at: at(6) },
+    });
     expect(view.personalData).toEqual({});
     const reasons = Object.fromEntries(view.timeline.map((t) => [t.type, t.reason]));
     expect(reasons).toMatchObject({ CaseInterrupted: 'declined_assistance', CaseErased: 'person_requested' });
-    for (const step of ['ScreeningRecorded', 'IdentificationRecorded', 'SafetyAssessed', 'SafetyFlagRaised']) expect(reasons[step]).toBeUndefined();
+    for (const step of ['ScreeningRecorded', 'IdentificationRecorded', 'SafetyAssessed', 'SafetyFlagRaised'])
+      expect(reasons[step]).toBeUndefined();
   });
 });

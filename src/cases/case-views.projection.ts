@@ -75,13 +75,21 @@ ${agencyScopedTable('agency_case_views')}`,
 /** The owner's row and one row per agency the case was ever referred to. */
 function rowsOf(record: CaseRecord): AgencyCaseRow[] {
   const row = (agencyId: string, relation: AgencyCaseRow['relation'], view: AgencyCaseRow['view']): AgencyCaseRow => ({
-    agency_id: agencyId, case_id: record.caseId, relation, case_status: record.status,
-    opened_at: record.openedAt, updated_at: view.updatedAt, revision: record.revision, view,
+    agency_id: agencyId,
+    case_id: record.caseId,
+    relation,
+    case_status: record.status,
+    opened_at: record.openedAt,
+    updated_at: view.updatedAt,
+    revision: record.revision,
+    view,
   });
   const recipients = new Map(record.referrals.map((r) => [r.toAgencyId, r.toAgencyKind]));
   recipients.delete(record.owningAgencyId);
   return [
     row(record.owningAgencyId, 'owner', record),
-    ...[...recipients].map(([agencyId, agencyKind]) => row(agencyId, 'recipient', recipientSlice(record, { agencyId, agencyKind }, record.updatedAt)!)),
+    ...[...recipients].map(([agencyId, agencyKind]) =>
+      row(agencyId, 'recipient', recipientSlice(record, { agencyId, agencyKind }, record.updatedAt)!),
+    ),
   ];
 }

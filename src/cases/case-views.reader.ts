@@ -30,23 +30,26 @@ export class CaseViews {
 
   async find(agencyId: string, caseId: string): Promise<AgencyCaseRow | undefined> {
     const [row] = await readAsAgency(this.db, agencyId, (tx) =>
-      tx.query<AgencyCaseRow>('SELECT * FROM agency_case_views WHERE agency_id = $1 AND case_id = $2', [agencyId, caseId]));
+      tx.query<AgencyCaseRow>('SELECT * FROM agency_case_views WHERE agency_id = $1 AND case_id = $2', [agencyId, caseId]),
+    );
     return row;
   }
 
   /** Most recently changed first; `cursor` continues after the last row of the previous page. */
   async list(agencyId: string, filter: CaseListFilter): Promise<{ rows: AgencyCaseRow[]; nextCursor?: string }> {
     const [updatedAt, caseId] = filter.cursor === undefined ? [null, null] : decodeCursor(filter.cursor, [instantPart, uuidPart]);
-    const rows = await readAsAgency(this.db, agencyId, (tx) => tx.query<AgencyCaseRow>(
-      `SELECT * FROM agency_case_views
+    const rows = await readAsAgency(this.db, agencyId, (tx) =>
+      tx.query<AgencyCaseRow>(
+        `SELECT * FROM agency_case_views
         WHERE agency_id = $1
           AND ($2::text IS NULL OR relation = $2)
           AND ($3::text IS NULL OR (relation = 'owner' AND case_status = $3))
           AND ($4::timestamptz IS NULL OR (updated_at, case_id) < ($4::timestamptz, $5::uuid))
         ORDER BY updated_at DESC, case_id DESC
         LIMIT $6`,
-      [agencyId, filter.relation ?? null, filter.status ?? null, updatedAt, caseId, filter.limit + 1],
-    ));
+        [agencyId, filter.relation ?? null, filter.status ?? null, updatedAt, caseId, filter.limit + 1],
+      ),
+    );
     return pageOf(rows, filter.limit, (row) => [new Date(row.updated_at).toISOString(), row.case_id]);
   }
 
@@ -55,6 +58,7 @@ export class CaseViews {
    * writes and then reads sees its write. Gives up after a few seconds: the write stands either way.
    */
   async awaitWrite(position: GlobalPosition): Promise<void> {
-    if (!(await this.runner.reached(position, READ_YOUR_WRITES_MS))) this.logger.warn('read models are behind a write; answering without waiting longer');
+    if (!(await this.runner.reached(position, READ_YOUR_WRITES_MS)))
+      this.logger.warn('read models are behind a write; answering without waiting longer');
   }
 }

@@ -2,7 +2,12 @@ import { BadRequestException, ConflictException, Inject, Injectable } from '@nes
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
 import {
-  CaseAlreadyErased, type CaseCommand, type CasePersonalData, directoryServiceFor, isUnavailable, referralTarget,
+  CaseAlreadyErased,
+  type CaseCommand,
+  type CasePersonalData,
+  directoryServiceFor,
+  isUnavailable,
+  referralTarget,
 } from '../../libs/domain/index.js';
 import { normalInstant } from '../../libs/time/index.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
@@ -12,7 +17,13 @@ import type { WriteContext } from '../platform/write-context.js';
 import { CaseCommandService, type CommandOutcome, type IdSource } from './case-commands.service.js';
 import { sealedField, sealLater } from './case-sealing.js';
 import type {
-  GiveConsentDto, OpenCaseDto, ProposeBestInterestsDto, ProvisionDto, ReReferralDto, RequestErasureDto, RequestReferralDto,
+  GiveConsentDto,
+  OpenCaseDto,
+  ProposeBestInterestsDto,
+  ProvisionDto,
+  ReReferralDto,
+  RequestErasureDto,
+  RequestReferralDto,
 } from './case.dtos.js';
 import type { CaseRecord } from './case-view.js';
 import { CaseViews } from './case-views.reader.js';
@@ -41,9 +52,20 @@ export class CaseWrites {
     for (const [category, value] of Object.entries(body.person ?? {})) {
       if (value !== undefined) personalData[category as keyof CasePersonalData] = sealLater(category, value);
     }
-    const outcome = await this.run(caseId, context, body, () => ({
-      type: 'OpenCase', caseId, source: body.source, indicators: body.indicators, ageGroup: body.ageGroup, personalData,
-    }), ids);
+    const outcome = await this.run(
+      caseId,
+      context,
+      body,
+      () => ({
+        type: 'OpenCase',
+        caseId,
+        source: body.source,
+        indicators: body.indicators,
+        ageGroup: body.ageGroup,
+        personalData,
+      }),
+      ids,
+    );
     return { caseId, outcome };
   }
 
@@ -51,17 +73,23 @@ export class CaseWrites {
     const ids = this.idsOf(context);
     const grants = await this.grants(body.provisions, 'provisions');
     const consentId = ids('consent');
-    const outcome = await this.run(caseId, context, body, (at) => ({
-      type: 'GiveConsent',
-      consentId,
-      grantor: body.grantor,
-      ...(body.childAssent !== undefined ? { childAssent: body.childAssent } : {}),
-      method: body.method,
-      language: body.language,
-      interpreterUsed: body.interpreterUsed,
-      noticeVersion: body.noticeVersion,
-      provisions: grants(at).map((grant, index) => ({ provisionId: ids(`provision-${index}`), ...grant })),
-    }), ids);
+    const outcome = await this.run(
+      caseId,
+      context,
+      body,
+      (at) => ({
+        type: 'GiveConsent',
+        consentId,
+        grantor: body.grantor,
+        ...(body.childAssent !== undefined ? { childAssent: body.childAssent } : {}),
+        method: body.method,
+        language: body.language,
+        interpreterUsed: body.interpreterUsed,
+        noticeVersion: body.noticeVersion,
+        provisions: grants(at).map((grant, index) => ({ provisionId: ids(`provision-${index}`), ...grant })),
+      }),
+      ids,
+    );
     return { consentId, outcome };
   }
 
@@ -74,23 +102,37 @@ export class CaseWrites {
     const ids = this.idsOf(context);
     const recipient = await this.referralRecipient(body.toAgencyId);
     const serviceType = directoryServiceFor(body.purpose, body.serviceType);
-    const target = serviceType && referralTarget(
-      await this.directory.offers({ serviceType, agencyId: recipient.id }), serviceType,
-      { ...(body.serviceId ? { serviceId: body.serviceId } : {}), ...(body.area ? { area: body.area } : {}) },
-    );
+    const target =
+      serviceType &&
+      referralTarget(await this.directory.offers({ serviceType, agencyId: recipient.id }), serviceType, {
+        ...(body.serviceId ? { serviceId: body.serviceId } : {}),
+        ...(body.area ? { area: body.area } : {}),
+      });
     const referralId = ids('referral');
-    const outcome = await this.run(caseId, context, { ...body, reReferralOf }, () => ({
-      type: 'RequestReferral',
-      referralId,
-      recipient: { agencyId: recipient.id, agencyKind: recipient.kind },
-      purpose: body.purpose,
-      ...(body.serviceType ? { serviceType: body.serviceType } : {}),
-      urgency: body.urgency ?? 'normal',
-      sharedCategories: body.sharedCategories,
-      ...(body.note ? { note: sealLater(sealedField.referralNote(referralId), body.note) } : {}),
-      ...(target ? { directory: isUnavailable(target) ? target : { serviceId: target.offer.serviceId, ...(target.area ? { area: target.area } : {}) } } : {}),
-      ...(reReferralOf ? { reReferralOf } : {}),
-    }), ids);
+    const outcome = await this.run(
+      caseId,
+      context,
+      { ...body, reReferralOf },
+      () => ({
+        type: 'RequestReferral',
+        referralId,
+        recipient: { agencyId: recipient.id, agencyKind: recipient.kind },
+        purpose: body.purpose,
+        ...(body.serviceType ? { serviceType: body.serviceType } : {}),
+        urgency: body.urgency ?? 'normal',
+        sharedCategories: body.sharedCategories,
+        ...(body.note ? { note: sealLater(sealedField.referralNote(referralId), body.note) } : {}),
+        ...(target
+          ? {
+              directory: isUnavailable(target)
+                ? target
+                : { serviceId: target.offer.serviceId, ...(target.area ? { area: target.area } : {}) },
+            }
+          : {}),
+        ...(reReferralOf ? { reReferralOf } : {}),
+      }),
+      ids,
+    );
     return { referralId, outcome };
   }
 
@@ -100,23 +142,36 @@ export class CaseWrites {
     const declined = row?.relation === 'owner' ? (row.view as CaseRecord).referrals.find((r) => r.referralId === declinedId) : undefined;
     // The need is as urgent as it was, unless the referrer says otherwise.
     const urgency = body.urgency ?? declined?.urgency;
-    return this.requestReferral(caseId, {
-      ...body,
-      ...(urgency ? { urgency } : {}),
-      purpose: declined?.purpose ?? 'case_management',
-      ...(declined?.serviceType ? { serviceType: declined.serviceType } : {}),
-      sharedCategories: body.sharedCategories ?? [...(declined?.sharedCategories ?? ['identity'])],
-    }, context, declinedId);
+    return this.requestReferral(
+      caseId,
+      {
+        ...body,
+        ...(urgency ? { urgency } : {}),
+        purpose: declined?.purpose ?? 'case_management',
+        ...(declined?.serviceType ? { serviceType: declined.serviceType } : {}),
+        sharedCategories: body.sharedCategories ?? [...(declined?.sharedCategories ?? ['identity'])],
+      },
+      context,
+      declinedId,
+    );
   }
 
   async proposeBestInterests(caseId: string, body: ProposeBestInterestsDto, context: WriteContext) {
     const ids = this.idsOf(context);
     const grants = await this.grants(body.scope, 'scope');
     const determinationId = ids('determination');
-    const outcome = await this.run(caseId, context, body, (at) => ({
-      type: 'ProposeBestInterestsDetermination', determinationId, scope: grants(at),
-      reasons: sealLater(sealedField.determinationReasons(determinationId), body.reasons),
-    }), ids);
+    const outcome = await this.run(
+      caseId,
+      context,
+      body,
+      (at) => ({
+        type: 'ProposeBestInterestsDetermination',
+        determinationId,
+        scope: grants(at),
+        reasons: sealLater(sealedField.determinationReasons(determinationId), body.reasons),
+      }),
+      ids,
+    );
     return { determinationId, outcome };
   }
 
@@ -132,12 +187,15 @@ export class CaseWrites {
    * destroyed. A crash between the two is finished at the next start (CasesModule's bootstrap).
    */
   async approveErasure(caseId: string, requestId: string, context: WriteContext) {
-    const outcome = await this.run(caseId, context, {}, () => ({ type: 'ApproveErasure', requestId, asCoordinator: context.principal.role === 'network_coordinator' }))
-      .catch(async (error: unknown) => {
-        // Erased already: a retry after a failed key destruction destroys the key before answering 409.
-        if (error instanceof CaseAlreadyErased) await this.keys.destroy(caseId);
-        throw error;
-      });
+    const outcome = await this.run(caseId, context, {}, () => ({
+      type: 'ApproveErasure',
+      requestId,
+      asCoordinator: context.principal.role === 'network_coordinator',
+    })).catch(async (error: unknown) => {
+      // Erased already: a retry after a failed key destruction destroys the key before answering 409.
+      if (error instanceof CaseAlreadyErased) await this.keys.destroy(caseId);
+      throw error;
+    });
     if (outcome.events.some((e) => e.type === 'CaseErased')) await this.keys.destroy(caseId);
     return outcome;
   }
@@ -160,26 +218,34 @@ export class CaseWrites {
       return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
     });
     await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
-    const periods = entries.map((p, index) => [p.validFrom, p.validUntil].map((text) => {
-      if (text === undefined) return undefined;
-      // Read as validated (libs/time): an unreadable time is refused, never taken for now or for no end.
-      const normal = normalInstant(text);
-      if (normal === undefined) throw new BadRequestException(`${field}[${index}] has a time that is not an RFC 3339 date-time with an offset`);
-      return normal;
-    }));
-    return (at) => entries.map((p, index) => {
-      const [from, until] = periods[index]!;
-      // Nothing is permitted before it was agreed: a back-dated start is moved to now. Both are in
-      // normal form (UTC, four-digit years), so their text order is their time order.
-      const validFrom = from !== undefined && from > at ? from : at;
-      if (until !== undefined && until <= validFrom) {
-        throw new BadRequestException(`${field}[${index}] ends before it starts (validUntil must be after validFrom and after now)`);
-      }
-      return {
-        recipient: recipients[index]!, purpose: p.purpose, serviceTypes: p.serviceTypes ?? [], categories: p.categories, validFrom,
-        ...(until !== undefined ? { validUntil: until } : {}),
-      };
-    });
+    const periods = entries.map((p, index) =>
+      [p.validFrom, p.validUntil].map((text) => {
+        if (text === undefined) return undefined;
+        // Read as validated (libs/time): an unreadable time is refused, never taken for now or for no end.
+        const normal = normalInstant(text);
+        if (normal === undefined)
+          throw new BadRequestException(`${field}[${index}] has a time that is not an RFC 3339 date-time with an offset`);
+        return normal;
+      }),
+    );
+    return (at) =>
+      entries.map((p, index) => {
+        const [from, until] = periods[index]!;
+        // Nothing is permitted before it was agreed: a back-dated start is moved to now. Both are in
+        // normal form (UTC, four-digit years), so their text order is their time order.
+        const validFrom = from !== undefined && from > at ? from : at;
+        if (until !== undefined && until <= validFrom) {
+          throw new BadRequestException(`${field}[${index}] ends before it starts (validUntil must be after validFrom and after now)`);
+        }
+        return {
+          recipient: recipients[index]!,
+          purpose: p.purpose,
+          serviceTypes: p.serviceTypes ?? [],
+          categories: p.categories,
+          validFrom,
+          ...(until !== undefined ? { validUntil: until } : {}),
+        };
+      });
   }
 
   private idsOf(context: WriteContext): IdSource {
@@ -196,7 +262,7 @@ export class CaseWrites {
       ...(context.expectedRevision !== undefined ? { expectedRevision: context.expectedRevision } : {}),
       correlationId: context.correlationId,
       request: { route: context.route, body },
-      build: (at) => ({ ...build(at), actor: actorOf(context.principal), at }) as CaseCommand,
+      build: (at) => ({ ...build(at), actor: actorOf(context.principal), at }),
     });
     await this.views.awaitWrite(outcome.position);
     return outcome;

@@ -22,7 +22,7 @@ export class CasesController {
 
   @Post()
   @Allow('case.open')
-  @ApiOperation({ summary: 'Open a case from observed indicators; personal data is encrypted under the case\'s own key' })
+  @ApiOperation({ summary: "Open a case from observed indicators; personal data is encrypted under the case's own key" })
   async open(@Body() body: OpenCaseDto, @Write() context: WriteContext) {
     const { caseId, outcome } = await this.writes.open(body, context);
     return CaseAnswer.written(outcome, { caseId }, `/cases/${caseId}`);
@@ -30,18 +30,22 @@ export class CasesController {
 
   @Get()
   @Allow('case.read')
-  @ApiOperation({ summary: 'The caller\'s agency\'s cases, own and referred, most recently changed first; no personal data' })
+  @ApiOperation({ summary: "The caller's agency's cases, own and referred, most recently changed first; no personal data" })
   list(@Query() query: ListCasesDto, @CurrentPrincipal() principal: Principal) {
-    if (query.status && query.relation === 'recipient') throw new BadRequestException('status filters only the agency\'s own cases');
+    if (query.status && query.relation === 'recipient') throw new BadRequestException("status filters only the agency's own cases");
     return this.reader.list(principal, {
-      ...(query.relation ? { relation: query.relation } : {}), ...(query.status ? { status: query.status } : {}),
-      limit: query.limit ?? 50, ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.relation ? { relation: query.relation } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      limit: query.limit ?? 50,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
     });
   }
 
   @Get(':caseId')
   @Allow('case.read')
-  @ApiOperation({ summary: 'The case as the caller\'s agency may see it: whole for the owner, only what live consent permits for a referred agency' })
+  @ApiOperation({
+    summary: "The case as the caller's agency may see it: whole for the owner, only what live consent permits for a referred agency",
+  })
   async get(@Param('caseId', uuid) caseId: string, @CurrentPrincipal() principal: Principal) {
     // Only the owner writes to the case, so only the owner's view carries its revision for If-Match.
     return CaseAnswer.read(await this.reader.view(caseId, principal));
@@ -49,7 +53,10 @@ export class CasesController {
 
   @Get(':caseId/referral-suggestions')
   @Allow('referral.suggest')
-  @ApiOperation({ summary: 'Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing' })
+  @ApiOperation({
+    summary:
+      'Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing',
+  })
   suggest(@Param('caseId', uuid) caseId: string, @Query() query: ReferralSuggestionsDto, @CurrentPrincipal() principal: Principal) {
     return this.suggestions.suggest(caseId, principal, query);
   }
@@ -60,7 +67,9 @@ export class CasesController {
   @ApiOperation({ summary: 'Pause the case: the person declined assistance or contact was lost. Nobody searches for the person.' })
   async interrupt(@Param('caseId', uuid) caseId: string, @Body() body: InterruptCaseDto, @Write() context: WriteContext) {
     const outcome = await this.writes.execute(caseId, context, body, () => ({
-      type: 'InterruptCase', reason: body.reason, ...(body.note ? { note: sealLater(sealedField.interruptionNote, body.note) } : {}),
+      type: 'InterruptCase',
+      reason: body.reason,
+      ...(body.note ? { note: sealLater(sealedField.interruptionNote, body.note) } : {}),
     }));
     return CaseAnswer.written(outcome, { caseId, status: 'paused' });
   }

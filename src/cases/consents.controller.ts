@@ -14,7 +14,7 @@ export class ConsentsController {
 
   @Post(':caseId/consents')
   @Allow('consent.record')
-  @ApiOperation({ summary: 'Record the person\'s informed consent: one provision per recipient and purpose' })
+  @ApiOperation({ summary: "Record the person's informed consent: one provision per recipient and purpose" })
   async giveConsent(@Param('caseId', uuid) caseId: string, @Body() body: GiveConsentDto, @Write() context: WriteContext) {
     const { consentId, outcome } = await this.writes.giveConsent(caseId, body, context);
     const given = outcome.events.find((e) => e.type === 'ConsentGiven');
@@ -27,17 +27,24 @@ export class ConsentsController {
   @Allow('consent.withdraw')
   @ApiOperation({ summary: 'Withdraw a consent, whole or some provisions; open referrals relying on it are withdrawn' })
   async withdrawConsent(
-    @Param('caseId', uuid) caseId: string, @Param('consentId', uuid) consentId: string, @Body() body: WithdrawConsentDto, @Write() context: WriteContext,
+    @Param('caseId', uuid) caseId: string,
+    @Param('consentId', uuid) consentId: string,
+    @Body() body: WithdrawConsentDto,
+    @Write() context: WriteContext,
   ) {
     const outcome = await this.writes.execute(caseId, context, body, () => ({
-      type: 'WithdrawConsent', consentId, ...(body.provisionIds ? { provisionIds: body.provisionIds } : {}),
+      type: 'WithdrawConsent',
+      consentId,
+      ...(body.provisionIds ? { provisionIds: body.provisionIds } : {}),
     }));
     return CaseAnswer.written(outcome, { caseId, consentId, withdrawnReferrals: withdrawnReferrals(outcome.events) });
   }
 
   @Post(':caseId/best-interests-determinations')
   @Allow('best-interests.propose')
-  @ApiOperation({ summary: 'Propose a best-interests determination for a child; it permits nothing until a different supervisor approves it' })
+  @ApiOperation({
+    summary: 'Propose a best-interests determination for a child; it permits nothing until a different supervisor approves it',
+  })
   async proposeBestInterests(@Param('caseId', uuid) caseId: string, @Body() body: ProposeBestInterestsDto, @Write() context: WriteContext) {
     const { determinationId, outcome } = await this.writes.proposeBestInterests(caseId, body, context);
     return CaseAnswer.written(outcome, { caseId, determinationId });
@@ -47,7 +54,11 @@ export class ConsentsController {
   @HttpCode(200)
   @Allow('best-interests.review')
   @ApiOperation({ summary: 'Approve a determination: refused (403) to the person who proposed it' })
-  async approveBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext) {
+  async approveBestInterests(
+    @Param('caseId', uuid) caseId: string,
+    @Param('determinationId', uuid) determinationId: string,
+    @Write() context: WriteContext,
+  ) {
     const outcome = await this.writes.execute(caseId, context, {}, () => ({ type: 'ApproveBestInterestsDetermination', determinationId }));
     return CaseAnswer.written(outcome, { caseId, determinationId, status: 'approved' });
   }
@@ -55,7 +66,11 @@ export class ConsentsController {
   @Post(':caseId/best-interests-determinations/:determinationId/rejection')
   @HttpCode(200)
   @Allow('best-interests.review')
-  async rejectBestInterests(@Param('caseId', uuid) caseId: string, @Param('determinationId', uuid) determinationId: string, @Write() context: WriteContext) {
+  async rejectBestInterests(
+    @Param('caseId', uuid) caseId: string,
+    @Param('determinationId', uuid) determinationId: string,
+    @Write() context: WriteContext,
+  ) {
     const outcome = await this.writes.execute(caseId, context, {}, () => ({ type: 'RejectBestInterestsDetermination', determinationId }));
     return CaseAnswer.written(outcome, { caseId, determinationId, status: 'rejected' });
   }

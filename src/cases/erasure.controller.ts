@@ -14,7 +14,7 @@ export class ErasureController {
 
   @Post(':caseId/erasure-requests')
   @Allow('case.erase.request')
-  @ApiOperation({ summary: 'Ask for the case\'s personal data to be erased; someone else must approve it' })
+  @ApiOperation({ summary: "Ask for the case's personal data to be erased; someone else must approve it" })
   async requestErasure(@Param('caseId', uuid) caseId: string, @Body() body: RequestErasureDto, @Write() context: WriteContext) {
     const { requestId, outcome } = await this.writes.requestErasure(caseId, body, context);
     return CaseAnswer.written(outcome, { caseId, requestId });
@@ -23,7 +23,7 @@ export class ErasureController {
   @Post(':caseId/erasure-requests/:requestId/approval')
   @HttpCode(200)
   @Allow('case.erase.approve')
-  @ApiOperation({ summary: 'Approve erasure (not the requester): the case\'s data key is destroyed; the audit trail keeps its metadata' })
+  @ApiOperation({ summary: "Approve erasure (not the requester): the case's data key is destroyed; the audit trail keeps its metadata" })
   async approveErasure(@Param('caseId', uuid) caseId: string, @Param('requestId', uuid) requestId: string, @Write() context: WriteContext) {
     const outcome = await this.writes.approveErasure(caseId, requestId, context);
     return CaseAnswer.written(outcome, { caseId, erased: true, withdrawnReferrals: withdrawnReferrals(outcome.events) });

@@ -1,5 +1,11 @@
 import {
-  type ConsentSubject, type DataCategory, type PolicyDecision, type Recipient, SAFETY_FLAG_EFFECTS, namesRecipient, permits,
+  type ConsentSubject,
+  type DataCategory,
+  type PolicyDecision,
+  type Recipient,
+  SAFETY_FLAG_EFFECTS,
+  namesRecipient,
+  permits,
 } from '../../libs/consent-policy/index.js';
 import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed, consentSubject } from '../../libs/domain/index.js';
 import type { CaseRecord } from './case-view.js';
@@ -24,7 +30,10 @@ export interface WithdrawnStub {
 }
 
 /** What recipientView reads of a case: a whole record, or an agency's slice of it (recipientSlice). */
-export type RecipientViewInput = Pick<CaseRecord, 'caseId' | 'revision' | 'status' | 'owningAgencyId' | 'ageGroup' | 'personalData' | 'referrals' | 'updatedAt' | 'erased'> & {
+export type RecipientViewInput = Pick<
+  CaseRecord,
+  'caseId' | 'revision' | 'status' | 'owningAgencyId' | 'ageGroup' | 'personalData' | 'referrals' | 'updatedAt' | 'erased'
+> & {
   consents: Array<Pick<CaseRecord['consents'][number], 'consentId' | 'grantor' | 'childAssent' | 'provisions'>>;
   determinations: Array<Omit<CaseRecord['determinations'][number], 'reasons'>>;
   /** A whole record has the flags; a slice has instead the categories they withhold from its agency. */
@@ -41,11 +50,16 @@ export interface RecipientView {
   erased?: true;
   /** Only when case_progress is shared with this agency. */
   status?: CaseRecord['status'];
-  referrals: Array<Pick<CaseRecord['referrals'][number], 'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'> & {
-    note?: Sealed;
-    /** The case is paused: the referral waits (nothing is accepted or completed meanwhile); never why. */
-    onHold?: true;
-  }>;
+  referrals: Array<
+    Pick<
+      CaseRecord['referrals'][number],
+      'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'
+    > & {
+      note?: Sealed;
+      /** The case is paused: the referral waits (nothing is accepted or completed meanwhile); never why. */
+      onHold?: true;
+    }
+  >;
   /** Sealed, by category: exactly the categories live consent permits this agency now. */
   personalData: Partial<Record<DataCategory, Sealed>>;
   withdrawn: WithdrawnStub[];
@@ -61,7 +75,8 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
   const mine = view.referrals.filter((r) => r.toAgencyId === agency.agencyId);
   if (mine.length === 0) return undefined;
   const subject = consentSubjectOfView(view);
-  const permitted = (category: DataCategory) => !view.withheld?.some((w) => w.category === category) && permittedAt(subject, mine, agency, category, at);
+  const permitted = (category: DataCategory) =>
+    !view.withheld?.some((w) => w.category === category) && permittedAt(subject, mine, agency, category, at);
 
   const personalData: RecipientView['personalData'] = {};
   const withdrawn: WithdrawnStub[] = [];
@@ -78,8 +93,14 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
     ...(view.erased ? { erased: true } : {}),
     ...(permitted('case_progress') ? { status: view.status } : {}),
     referrals: mine.map((r) => ({
-      referralId: r.referralId, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), urgency: r.urgency,
-      sharedCategories: r.sharedCategories, status: r.status, requestedAt: r.requestedAt, respondBy: r.respondBy,
+      referralId: r.referralId,
+      purpose: r.purpose,
+      ...(r.serviceType ? { serviceType: r.serviceType } : {}),
+      urgency: r.urgency,
+      sharedCategories: r.sharedCategories,
+      status: r.status,
+      requestedAt: r.requestedAt,
+      respondBy: r.respondBy,
       ...(r.onHoldSince ? { onHold: true as const } : {}),
       ...(r.withdrawalCause ? { withdrawalCause: recipientWithdrawalCause(r.withdrawalCause) } : {}),
       // The note travels with the referral while the agency holds it and may still see some of what it shared.
@@ -91,10 +112,17 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
 }
 
 /** Why and since when a category once shared with the agency is no longer visible to it. */
-function stubFor(category: DataCategory, mine: CaseRecord['referrals'], view: RecipientViewInput, subject: ConsentSubject, at: string): WithdrawnStub {
+function stubFor(
+  category: DataCategory,
+  mine: CaseRecord['referrals'],
+  view: RecipientViewInput,
+  subject: ConsentSubject,
+  at: string,
+): WithdrawnStub {
   const withheld = view.withheld?.find((w) => w.category === category);
   if (withheld) return { category, since: withheld.since, reason: 'withdrawn' };
-  if (view.safetyFlags && withheldForSafety(subject, mine, agencyOf(mine), category, at)) return { category, since: lastFlagRaised(view as CaseRecord), reason: 'withdrawn' };
+  if (view.safetyFlags && withheldForSafety(subject, mine, agencyOf(mine), category, at))
+    return { category, since: lastFlagRaised(view as CaseRecord), reason: 'withdrawn' };
   // Each referral that shared the category lost it in its own way; the agency is told of the last
   // loss, not of an older one (a withdrawal before a later consent that has since expired).
   return mine
@@ -110,7 +138,8 @@ function lossOf(category: DataCategory, referral: CaseRecord['referrals'][number
     if (b.category !== category || !('provisionId' in b)) continue;
     const provision = view.consents.find((c) => c.consentId === b.consentId)?.provisions.find((p) => p.provisionId === b.provisionId);
     if (provision?.withdrawnAt) return { category, since: provision.withdrawnAt, reason: 'withdrawn' };
-    if (provision?.validUntil && Date.parse(provision.validUntil) <= Date.parse(at)) return { category, since: provision.validUntil, reason: 'expired' };
+    if (provision?.validUntil && Date.parse(provision.validUntil) <= Date.parse(at))
+      return { category, since: provision.validUntil, reason: 'expired' };
   }
   return { category, since: referral.updatedAt, reason: referral.status === 'declined' ? 'referral_declined' : 'referral_withdrawn' };
 }
@@ -120,10 +149,19 @@ function permittedAt(subject: ConsentSubject, mine: CaseRecord['referrals'], age
 }
 
 /** The policy's answer for each held referral that shared `category`. */
-function decisions(subject: ConsentSubject, mine: CaseRecord['referrals'], agency: Agency, category: DataCategory, at: string, heldOnly = true): PolicyDecision[] {
+function decisions(
+  subject: ConsentSubject,
+  mine: CaseRecord['referrals'],
+  agency: Agency,
+  category: DataCategory,
+  at: string,
+  heldOnly = true,
+): PolicyDecision[] {
   return mine
     .filter((r) => (!heldOnly || HOLDING.has(r.status)) && r.sharedCategories.includes(category))
-    .map((r) => permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }));
+    .map((r) =>
+      permits(subject, { recipient: agency, purpose: r.purpose, ...(r.serviceType ? { serviceType: r.serviceType } : {}), category, at }),
+    );
 }
 
 /** A flag withholds the category from this agency, whether or not a referral still holds it (the flag may have withdrawn it). */
@@ -150,7 +188,12 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
   const voided = whole.treatedAsChild && record.safetyFlags.some((f) => SAFETY_FLAG_EFFECTS[f].voidsGuardianConsent);
   const consents = record.consents
     .filter((c) => !(voided && c.grantor === 'guardian'))
-    .map((c) => ({ consentId: c.consentId, grantor: c.grantor, ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}), provisions: c.provisions.filter((p) => namesRecipient(p.recipient, agency)) }))
+    .map((c) => ({
+      consentId: c.consentId,
+      grantor: c.grantor,
+      ...(c.childAssent !== undefined ? { childAssent: c.childAssent } : {}),
+      provisions: c.provisions.filter((p) => namesRecipient(p.recipient, agency)),
+    }))
     .filter((c) => c.provisions.length > 0);
   const determinations = record.determinations
     .filter((d) => d.status === 'approved' && d.scope.some((g) => namesRecipient(g.recipient, agency)))
@@ -160,12 +203,25 @@ export function recipientSlice(record: CaseRecord, agency: Agency, at: string): 
     .map((category) => ({ category, since: lastFlagRaised(record) }));
   // The row's time is the last change this agency may know of, not the case's last event of any kind.
   const updatedAt = [
-    ...mine.map((r) => r.updatedAt), ...withheld.map((w) => w.since),
+    ...mine.map((r) => r.updatedAt),
+    ...withheld.map((w) => w.since),
     ...consents.flatMap((c) => c.provisions.flatMap((p) => (p.withdrawnAt ? [p.withdrawnAt] : []))),
-  ].sort().at(-1)!;
+  ]
+    .sort()
+    .at(-1)!;
   const slice: RecipientViewInput = {
-    caseId: record.caseId, revision: record.revision, status: record.status, owningAgencyId: record.owningAgencyId, ageGroup: record.ageGroup,
-    updatedAt, referrals: mine, consents, personalData: {}, determinations, withheld, ...(record.erased ? { erased: true } : {}),
+    caseId: record.caseId,
+    revision: record.revision,
+    status: record.status,
+    owningAgencyId: record.owningAgencyId,
+    ageGroup: record.ageGroup,
+    updatedAt,
+    referrals: mine,
+    consents,
+    personalData: {},
+    determinations,
+    withheld,
+    ...(record.erased ? { erased: true } : {}),
   };
   // Permission can only begin later where a grant starts later; checking then covers every future moment.
   const starts = [...consents.flatMap((c) => c.provisions), ...determinations.flatMap((d) => d.scope)].map((g) => g.validFrom);
@@ -189,9 +245,19 @@ export function consentSubjectOfView(view: RecipientViewInput): ConsentSubject {
       provisions: c.provisions,
       withdrawals: Object.fromEntries(c.provisions.flatMap((p) => (p.withdrawnAt ? [[p.provisionId, p.withdrawnAt]] : []))),
     })),
-    bestInterests: view.determinations.flatMap((d) => d.status === 'approved' && d.reviewedBy && d.reviewedAt
-      ? [{ determinationId: d.determinationId, decidedBy: d.decidedBy, approvedBy: d.reviewedBy, approvedAt: d.reviewedAt, scope: d.scope }]
-      : []),
+    bestInterests: view.determinations.flatMap((d) =>
+      d.status === 'approved' && d.reviewedBy && d.reviewedAt
+        ? [
+            {
+              determinationId: d.determinationId,
+              decidedBy: d.decidedBy,
+              approvedBy: d.reviewedBy,
+              approvedAt: d.reviewedAt,
+              scope: d.scope,
+            },
+          ]
+        : [],
+    ),
     safetyFlags: view.safetyFlags ?? [],
     erased: view.erased === true,
   });

@@ -8,31 +8,70 @@ const shelter = { agencyId: 'a-shelter', agencyKind: 'shelter' } as const;
 const opened: CaseEvent = {
   type: 'CaseOpened',
   data: {
-    caseId: 'c-1', owningAgencyId: 'a-social', openedBy: 'u', openedAt: '2026-01-01T00:00:00.000Z', source: 'observation', indicators: [],
-    ageGroup: 'adult', personalData: { identity: sealed('identity'), location: sealed('location'), contact: sealed('contact') },
+    caseId: 'c-1',
+    owningAgencyId: 'a-social',
+    openedBy: 'u',
+    openedAt: '2026-01-01T00:00:00.000Z',
+    source: 'observation',
+    indicators: [],
+    ageGroup: 'adult',
+    personalData: { identity: sealed('identity'), location: sealed('location'), contact: sealed('contact') },
   },
 };
 const consent = (validUntil?: string): CaseEvent => ({
   type: 'ConsentGiven',
   data: {
-    consentId: 'k-1', grantor: 'person', method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n', recordedBy: 'u', givenAt: '2026-01-01T00:00:00.000Z',
+    consentId: 'k-1',
+    grantor: 'person',
+    method: 'verbal',
+    language: 'ha',
+    interpreterUsed: false,
+    noticeVersion: 'n',
+    recordedBy: 'u',
+    givenAt: '2026-01-01T00:00:00.000Z',
     provisions: [
-      { provisionId: 'p-id', recipient: { agencyId: 'a-shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'safety'], validFrom: '2026-01-01T00:00:00.000Z', ...(validUntil ? { validUntil } : {}) },
-      { provisionId: 'p-loc', recipient: { agencyKind: 'shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['location'], validFrom: '2026-01-01T00:00:00.000Z' },
+      {
+        provisionId: 'p-id',
+        recipient: { agencyId: 'a-shelter' },
+        purpose: 'service_provision',
+        serviceTypes: ['shelter'],
+        categories: ['identity', 'safety'],
+        validFrom: '2026-01-01T00:00:00.000Z',
+        ...(validUntil ? { validUntil } : {}),
+      },
+      {
+        provisionId: 'p-loc',
+        recipient: { agencyKind: 'shelter' },
+        purpose: 'service_provision',
+        serviceTypes: ['shelter'],
+        categories: ['location'],
+        validFrom: '2026-01-01T00:00:00.000Z',
+      },
     ],
   },
 });
 const referral: ReferralRequested['data'] = {
-  referralId: 'r-1', fromAgencyId: 'a-social', toAgencyId: 'a-shelter', toAgencyKind: 'shelter', purpose: 'service_provision', serviceType: 'shelter', urgency: 'high',
-  sharedCategories: ['identity', 'location'], legalBasis: [
+  referralId: 'r-1',
+  fromAgencyId: 'a-social',
+  toAgencyId: 'a-shelter',
+  toAgencyKind: 'shelter',
+  purpose: 'service_provision',
+  serviceType: 'shelter',
+  urgency: 'high',
+  sharedCategories: ['identity', 'location'],
+  legalBasis: [
     { consentId: 'k-1', provisionId: 'p-id', category: 'identity' },
     { consentId: 'k-1', provisionId: 'p-loc', category: 'location' },
   ],
-  note: sealed('note'), requestedBy: 'u', requestedAt: '2026-01-02T00:00:00.000Z', respondBy: '2026-01-05T00:00:00.000Z',
+  note: sealed('note'),
+  requestedBy: 'u',
+  requestedAt: '2026-01-02T00:00:00.000Z',
+  respondBy: '2026-01-05T00:00:00.000Z',
 };
 const referred: CaseEvent = { type: 'ReferralRequested', data: referral };
 const at = '2026-02-01T00:00:00.000Z';
-const see = (events: CaseEvent[], when = at, agency: { agencyId: string; agencyKind: 'shelter' | 'law_enforcement' } = shelter) => recipientView(foldCaseView(events, when)!, agency, when);
+const see = (events: CaseEvent[], when = at, agency: { agencyId: string; agencyKind: 'shelter' | 'law_enforcement' } = shelter) =>
+  recipientView(foldCaseView(events, when)!, agency, when);
 
 describe('recipientView', () => {
   it('shows a referred agency exactly the categories shared with it under live consent, never contact', () => {
@@ -49,7 +88,10 @@ describe('recipientView', () => {
   });
 
   it('redacts what a partial withdrawal took back, leaving a stub that says when', () => {
-    const withdrawal: CaseEvent = { type: 'ConsentWithdrawn', data: { consentId: 'k-1', provisionIds: ['p-loc'], whole: false, recordedBy: 'u', withdrawnAt: '2026-01-20T00:00:00.000Z' } };
+    const withdrawal: CaseEvent = {
+      type: 'ConsentWithdrawn',
+      data: { consentId: 'k-1', provisionIds: ['p-loc'], whole: false, recordedBy: 'u', withdrawnAt: '2026-01-20T00:00:00.000Z' },
+    };
     const view = see([opened, consent(), referred, withdrawal])!;
     expect(view.personalData).toEqual({ identity: sealed('identity') });
     expect(view.withdrawn).toEqual([{ category: 'location', since: '2026-01-20T00:00:00.000Z', reason: 'withdrawn' }]);
@@ -65,16 +107,41 @@ describe('recipientView', () => {
 
   it('says expired at validUntil when a later consent expires, not the withdrawal of an earlier one (issue 12, finding 3)', () => {
     const withdrawn: CaseEvent[] = [
-      { type: 'ConsentWithdrawn', data: { consentId: 'k-1', provisionIds: ['p-id', 'p-loc'], whole: true, recordedBy: 'u', withdrawnAt: '2026-01-10T00:00:00.000Z' } },
+      {
+        type: 'ConsentWithdrawn',
+        data: { consentId: 'k-1', provisionIds: ['p-id', 'p-loc'], whole: true, recordedBy: 'u', withdrawnAt: '2026-01-10T00:00:00.000Z' },
+      },
       { type: 'ReferralWithdrawn', data: { referralId: 'r-1', cause: 'consent_withdrawn', by: 'u', at: '2026-01-10T00:00:00.000Z' } },
     ];
-    const again: CaseEvent = { type: 'ConsentGiven', data: {
-      ...(consent().data as Extract<CaseEvent, { type: 'ConsentGiven' }>['data']), consentId: 'k-2', givenAt: '2026-01-11T00:00:00.000Z',
-      provisions: [{ provisionId: 'p-id-2', recipient: { agencyId: 'a-shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'], validFrom: '2026-01-11T00:00:00.000Z', validUntil: '2026-01-25T00:00:00.000Z' }],
-    } };
-    const second: CaseEvent = { type: 'ReferralRequested', data: {
-      ...referral, referralId: 'r-2', sharedCategories: ['identity'], legalBasis: [{ consentId: 'k-2', provisionId: 'p-id-2', category: 'identity' }], requestedAt: '2026-01-12T00:00:00.000Z',
-    } };
+    const again: CaseEvent = {
+      type: 'ConsentGiven',
+      data: {
+        ...(consent().data as Extract<CaseEvent, { type: 'ConsentGiven' }>['data']),
+        consentId: 'k-2',
+        givenAt: '2026-01-11T00:00:00.000Z',
+        provisions: [
+          {
+            provisionId: 'p-id-2',
+            recipient: { agencyId: 'a-shelter' },
+            purpose: 'service_provision',
+            serviceTypes: ['shelter'],
+            categories: ['identity'],
+            validFrom: '2026-01-11T00:00:00.000Z',
+            validUntil: '2026-01-25T00:00:00.000Z',
+          },
+        ],
+      },
+    };
+    const second: CaseEvent = {
+      type: 'ReferralRequested',
+      data: {
+        ...referral,
+        referralId: 'r-2',
+        sharedCategories: ['identity'],
+        legalBasis: [{ consentId: 'k-2', provisionId: 'p-id-2', category: 'identity' }],
+        requestedAt: '2026-01-12T00:00:00.000Z',
+      },
+    };
     const events = [opened, consent(), referred, ...withdrawn, again, second];
     expect(see(events, '2026-01-24T00:00:00.000Z')!.personalData).toEqual({ identity: sealed('identity') });
     expect(see(events, '2026-01-26T00:00:00.000Z')!.withdrawn).toEqual([
@@ -84,7 +151,10 @@ describe('recipientView', () => {
   });
 
   it('takes everything back, note included, once the agency declines or the referral is withdrawn', () => {
-    const declined: CaseEvent = { type: 'ReferralDeclined', data: { referralId: 'r-1', by: 'u2', at: '2026-01-03T00:00:00.000Z', reason: 'no_capacity' } };
+    const declined: CaseEvent = {
+      type: 'ReferralDeclined',
+      data: { referralId: 'r-1', by: 'u2', at: '2026-01-03T00:00:00.000Z', reason: 'no_capacity' },
+    };
     const view = see([opened, consent(), referred, declined])!;
     expect(view.personalData).toEqual({});
     expect(view.referrals[0]!.note).toBeUndefined();
@@ -92,8 +162,11 @@ describe('recipientView', () => {
   });
 });
 
-describe('recipientSlice: what an agency\'s stored row holds', () => {
-  const flagged: CaseEvent = { type: 'SafetyFlagRaised', data: { flag: 'location_must_not_be_shared', by: 'u', at: '2026-01-03T00:00:00.000Z' } };
+describe("recipientSlice: what an agency's stored row holds", () => {
+  const flagged: CaseEvent = {
+    type: 'SafetyFlagRaised',
+    data: { flag: 'location_must_not_be_shared', by: 'u', at: '2026-01-03T00:00:00.000Z' },
+  };
   const record = (events: CaseEvent[]) => events.reduce<CaseRecord | undefined>(evolveCaseRecord, undefined)!;
 
   it('holds only the categories the agency may see, and reads back as the whole record does', () => {
@@ -123,19 +196,52 @@ describe('recipientSlice: what an agency\'s stored row holds', () => {
 
 describe('recipientSlice, from the security review', () => {
   const record = (events: CaseEvent[]) => events.reduce<CaseRecord | undefined>(evolveCaseRecord, undefined)!;
-  const child: CaseEvent = { ...opened, data: { ...(opened.data as Extract<CaseEvent, { type: 'CaseOpened' }>['data']), ageGroup: 'child' } } as CaseEvent;
+  const child: CaseEvent = { ...opened, data: { ...opened.data, ageGroup: 'child' } };
   const guardianConsent: CaseEvent = {
     type: 'ConsentGiven',
     data: {
-      consentId: 'k-g', grantor: 'guardian', childAssent: true, method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'n', recordedBy: 'u', givenAt: '2026-01-01T00:00:00.000Z',
-      provisions: [{ provisionId: 'p-g', recipient: { agencyId: 'a-shelter' }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity', 'case_progress'], validFrom: '2026-01-01T00:00:00.000Z' }],
+      consentId: 'k-g',
+      grantor: 'guardian',
+      childAssent: true,
+      method: 'verbal',
+      language: 'ha',
+      interpreterUsed: false,
+      noticeVersion: 'n',
+      recordedBy: 'u',
+      givenAt: '2026-01-01T00:00:00.000Z',
+      provisions: [
+        {
+          provisionId: 'p-g',
+          recipient: { agencyId: 'a-shelter' },
+          purpose: 'service_provision',
+          serviceTypes: ['shelter'],
+          categories: ['identity', 'case_progress'],
+          validFrom: '2026-01-01T00:00:00.000Z',
+        },
+      ],
     },
   };
-  const childReferral: CaseEvent = { type: 'ReferralRequested', data: { ...referral, sharedCategories: ['identity', 'case_progress'], legalBasis: [{ consentId: 'k-g', provisionId: 'p-g', category: 'identity' }, { consentId: 'k-g', provisionId: 'p-g', category: 'case_progress' }] } };
-  const completed: CaseEvent = { type: 'ReferralCompleted', data: { referralId: 'r-1', by: 'u-s', at: '2026-01-04T00:00:00.000Z', outcome: sealed('outcome') } };
-  const familyFlag: CaseEvent = { type: 'SafetyFlagRaised', data: { flag: 'family_involved_in_trafficking', by: 'u', at: '2026-01-06T00:00:00.000Z' } };
+  const childReferral: CaseEvent = {
+    type: 'ReferralRequested',
+    data: {
+      ...referral,
+      sharedCategories: ['identity', 'case_progress'],
+      legalBasis: [
+        { consentId: 'k-g', provisionId: 'p-g', category: 'identity' },
+        { consentId: 'k-g', provisionId: 'p-g', category: 'case_progress' },
+      ],
+    },
+  };
+  const completed: CaseEvent = {
+    type: 'ReferralCompleted',
+    data: { referralId: 'r-1', by: 'u-s', at: '2026-01-04T00:00:00.000Z', outcome: sealed('outcome') },
+  };
+  const familyFlag: CaseEvent = {
+    type: 'SafetyFlagRaised',
+    data: { flag: 'family_involved_in_trafficking', by: 'u', at: '2026-01-06T00:00:00.000Z' },
+  };
 
-  it('keeps out a guardian\'s consent that a flag voids, so the stored row answers as the whole record does', () => {
+  it("keeps out a guardian's consent that a flag voids, so the stored row answers as the whole record does", () => {
     const events = [child, guardianConsent, childReferral, completed, familyFlag];
     const slice = recipientSlice(record(events), shelter, at)!;
     expect(slice.consents).toEqual([]);
@@ -145,7 +251,7 @@ describe('recipientSlice, from the security review', () => {
     expect(view).toEqual(see(events));
   });
 
-  it('dates the row by what the agency may know of, not by the case\'s other events', () => {
+  it("dates the row by what the agency may know of, not by the case's other events", () => {
     const interrupted: CaseEvent = { type: 'CaseInterrupted', data: { by: 'u', at: '2026-01-09T00:00:00.000Z', reason: 'lost_contact' } };
     const slice = recipientSlice(record([opened, consent(), referred, interrupted]), shelter, at)!;
     expect(slice.updatedAt).toBe(referral.requestedAt);
@@ -153,7 +259,8 @@ describe('recipientSlice, from the security review', () => {
 });
 
 describe('consentSubjectOfView', () => {
-  const openedAs = (ageGroup: 'adult' | 'possibly_child'): CaseEvent => ({ ...opened, data: { ...(opened.data as object), ageGroup } } as CaseEvent);
+  const openedAs = (ageGroup: 'adult' | 'possibly_child'): CaseEvent =>
+    ({ ...opened, data: { ...(opened.data as object), ageGroup } }) as CaseEvent;
   it('tells the policy a person who may be a child is treated as one, as the decider does', () =>
     expect(consentSubjectOfView(foldCaseView([openedAs('possibly_child'), consent(), referred], at)!).treatedAsChild).toBe(true));
   it('tells the policy an adult is an adult', () =>

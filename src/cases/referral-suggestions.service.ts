@@ -1,6 +1,13 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { type AgencyKind, type DataCategory, type ServiceType, basisNeeded, basisNeededInWords, permits } from '../../libs/consent-policy/index.js';
-import { type AgeGroup, ageRangeOf, eligibilityGaps, isUnavailable, referralTarget, treatedAsChild } from '../../libs/domain/index.js';
+import {
+  type AgencyKind,
+  type DataCategory,
+  type ServiceType,
+  basisNeeded,
+  basisNeededInWords,
+  permits,
+} from '../../libs/consent-policy/index.js';
+import { ageRangeOf, eligibilityGaps, isUnavailable, referralTarget, treatedAsChild } from '../../libs/domain/index.js';
 import { AccessLog } from '../audit/access-log.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import type { Principal } from '../identity/principal.js';
@@ -35,22 +42,36 @@ export class ReferralSuggestions {
     const facts = await this.personFacts(principal, record, now);
     const categories: DataCategory[] = query.categories ?? ['identity'];
     const subject = consentSubjectOfView(record);
-    const offers = (await this.directory.offers({ serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}) }))
-      .filter((o) => o.agencyId !== record.owningAgencyId);
+    const offers = (await this.directory.offers({ serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}) })).filter(
+      (o) => o.agencyId !== record.owningAgencyId,
+    );
     const suggestions = offers.map((offer) => {
       const target = referralTarget([offer], query.serviceType, query.area ? { area: query.area } : {});
       const decisions = categories.map((category) => ({
         category,
-        decision: permits(subject, { recipient: { agencyId: offer.agencyId, agencyKind: offer.agencyKind }, purpose: 'service_provision', serviceType: query.serviceType, category, at: now }),
+        decision: permits(subject, {
+          recipient: { agencyId: offer.agencyId, agencyKind: offer.agencyKind },
+          purpose: 'service_provision',
+          serviceType: query.serviceType,
+          category,
+          at: now,
+        }),
       }));
       const gaps = eligibilityGaps(offer, facts);
       const missing = decisions.filter((d) => !d.decision.permitted);
       return {
-        agencyId: offer.agencyId, agencyName: offer.agencyName, agencyKind: offer.agencyKind,
-        serviceId: offer.serviceId, serviceName: offer.serviceName, areas: offer.areas, status: offer.status,
+        agencyId: offer.agencyId,
+        agencyName: offer.agencyName,
+        agencyKind: offer.agencyKind,
+        serviceId: offer.serviceId,
+        serviceName: offer.serviceName,
+        areas: offer.areas,
+        status: offer.status,
         ...(offer.capacity ? { capacity: offer.capacity } : {}),
-        available: !isUnavailable(target), ...(isUnavailable(target) ? { unavailableReason: target.reason } : {}),
-        eligible: gaps.length === 0, eligibilityGaps: gaps,
+        available: !isUnavailable(target),
+        ...(isUnavailable(target) ? { unavailableReason: target.reason } : {}),
+        eligible: gaps.length === 0,
+        eligibilityGaps: gaps,
         consent: {
           covered: decisions.filter((d) => d.decision.permitted).map((d) => d.category),
           missing: missing.map((d) => d.category),
@@ -58,36 +79,47 @@ export class ReferralSuggestions {
         },
       };
     });
-    const rank = (s: (typeof suggestions)[number]) => Number(!s.available) * 4 + Number(!s.eligible) * 2 + Number(s.consent.missing.length > 0);
-    return { serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}), suggestions: suggestions.sort((a, b) => rank(a) - rank(b) || a.agencyName.localeCompare(b.agencyName)) };
+    const rank = (s: (typeof suggestions)[number]) =>
+      Number(!s.available) * 4 + Number(!s.eligible) * 2 + Number(s.consent.missing.length > 0);
+    return {
+      serviceType: query.serviceType,
+      ...(query.area ? { area: query.area } : {}),
+      suggestions: suggestions.sort((a, b) => rank(a) - rank(b) || a.agencyName.localeCompare(b.agencyName)),
+    };
   }
 
   /** What eligibility rules read of the person: opening the demographics is logged like any other read. */
   private async personFacts(principal: Principal, record: CaseRecord, now: string) {
-    const demographics = record.personalData['demographics'];
+    const demographics = record.personalData.demographics;
     let person: { sex?: string; ageBand?: string; languages?: string[] } = {};
     if (demographics) {
       await this.accessLog.record(principal, record.caseId, ['demographics'], { owner: true }, now);
-      person = ((await this.sealing.unseal(record.caseId, 'demographics', demographics)) ?? {}) as typeof person;
+      person = (await this.sealing.unseal(record.caseId, 'demographics', demographics)) ?? {};
     }
     const age = ageRangeOf(person.ageBand);
     return {
-      treatedAsChild: treatedAsChild(record.ageGroup as AgeGroup), ...(person.sex ? { sex: person.sex } : {}),
-      ...(age ? { age } : {}), ...(person.languages ? { languages: person.languages } : {}),
+      treatedAsChild: treatedAsChild(record.ageGroup),
+      ...(person.sex ? { sex: person.sex } : {}),
+      ...(age ? { age } : {}),
+      ...(person.languages ? { languages: person.languages } : {}),
     };
   }
 }
 
 /** What to ask the person for, in the words of a consent provision. */
 const consentNeeded = (
-  offer: { agencyName: string; agencyKind: AgencyKind }, serviceType: ServiceType,
-  missing: ReadonlyArray<{ category: DataCategory; decision: { permitted: boolean; rule?: string } }>, child: boolean,
+  offer: { agencyName: string; agencyKind: AgencyKind },
+  serviceType: ServiceType,
+  missing: ReadonlyArray<{ category: DataCategory; decision: { permitted: boolean; rule?: string } }>,
+  child: boolean,
 ) => {
   const flagged = missing.filter((m) => 'rule' in m.decision && m.decision.rule === 'safety_flag').map((m) => m.category);
   const askable = missing.map((m) => m.category).filter((c) => !flagged.includes(c));
   const basis = basisNeededInWords(basisNeeded('service_provision', { agencyKind: offer.agencyKind }, child));
   return [
-    ...(askable.length > 0 && basis ? [`${basis} to share ${askable.join(', ')} with ${offer.agencyName} for service_provision (${serviceType})`] : []),
+    ...(askable.length > 0 && basis
+      ? [`${basis} to share ${askable.join(', ')} with ${offer.agencyName} for service_provision (${serviceType})`]
+      : []),
     ...(flagged.length > 0 ? [`${flagged.join(', ')} withheld by a safety flag on the case`] : []),
   ].join('; ');
 };

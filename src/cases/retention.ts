@@ -42,9 +42,13 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (this.config.retentionDays === undefined || this.config.retentionSchedule === false) return;
-    this.timer = setInterval(() => void this.run({ apply: true }).catch((error: unknown) => {
-      this.logger.error(`Retention run failed: ${error instanceof Error ? error.name : 'unknown error'}`);
-    }), DAY_MS);
+    this.timer = setInterval(
+      () =>
+        void this.run({ apply: true }).catch((error: unknown) => {
+          this.logger.error(`Retention run failed: ${error instanceof Error ? error.name : 'unknown error'}`);
+        }),
+      DAY_MS,
+    );
     this.timer.unref();
   }
 
@@ -57,30 +61,47 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     if (this.config.retentionDays === undefined) return [];
     const now = at ?? this.clock.now();
     const cutoff = new Date(Date.parse(now) - this.config.retentionDays * DAY_MS).toISOString();
-    const rows = await readAcrossAgencies(this.db, (tx) => tx.query<{ case_id: string; view: CaseRecord }>(
-      `SELECT case_id, view FROM agency_case_views
+    const rows = await readAcrossAgencies(this.db, (tx) =>
+      tx.query<{ case_id: string; view: CaseRecord }>(
+        `SELECT case_id, view FROM agency_case_views
         WHERE relation = 'owner' AND case_status = 'closed' AND updated_at <= $1 AND NOT coalesce((view->>'erased')::boolean, false)
         ORDER BY updated_at`,
-      [cutoff],
-    ));
+        [cutoff],
+      ),
+    );
     const candidates = rows.map(({ case_id, view }) => ({
-      caseId: case_id, owningAgencyId: view.owningAgencyId, closedAt: view.timeline.filter((t) => t.type === 'CaseClosed').at(-1)?.at ?? view.updatedAt,
+      caseId: case_id,
+      owningAgencyId: view.owningAgencyId,
+      closedAt: view.timeline.filter((t) => t.type === 'CaseClosed').at(-1)?.at ?? view.updatedAt,
     }));
     if (!apply) return candidates;
     const erased: RetentionCandidate[] = [];
     for (const candidate of candidates) {
       // The decider checks again on the case's own events: a case reopened meanwhile is refused and skipped.
-      const outcome = await this.commands.execute({
-        caseId: candidate.caseId,
-        principal: { userId: RETENTION_ACTOR, agencyId: candidate.owningAgencyId, agencyKind: 'government_social_service', role: 'supervisor' },
-        ids: () => randomUUID(),
-        request: { route: 'retention', cutoff },
-        correlationId: randomUUID(),
-        build: (at) => ({ type: 'EraseForRetention', requestId: randomUUID(), closedBefore: cutoff, actor: { userId: RETENTION_ACTOR, agencyId: candidate.owningAgencyId, agencyKind: 'government_social_service' }, at }),
-      }).catch((error: unknown) => {
-        if (error instanceof CommandRejected || error instanceof WrongExpectedRevisionError) return undefined; // next run tries again
-        throw error;
-      });
+      const outcome = await this.commands
+        .execute({
+          caseId: candidate.caseId,
+          principal: {
+            userId: RETENTION_ACTOR,
+            agencyId: candidate.owningAgencyId,
+            agencyKind: 'government_social_service',
+            role: 'supervisor',
+          },
+          ids: () => randomUUID(),
+          request: { route: 'retention', cutoff },
+          correlationId: randomUUID(),
+          build: (at) => ({
+            type: 'EraseForRetention',
+            requestId: randomUUID(),
+            closedBefore: cutoff,
+            actor: { userId: RETENTION_ACTOR, agencyId: candidate.owningAgencyId, agencyKind: 'government_social_service' },
+            at,
+          }),
+        })
+        .catch((error: unknown) => {
+          if (error instanceof CommandRejected || error instanceof WrongExpectedRevisionError) return undefined; // next run tries again
+          throw error;
+        });
       if (!outcome) continue;
       await this.keys.destroy(candidate.caseId);
       await this.views.awaitWrite(outcome.position);

@@ -70,10 +70,14 @@ export interface AppConfig {
   readonly auditHead?: { readonly target: AuditHeadTarget; readonly intervalSeconds: number };
 }
 
-export type AuditHeadTarget = { readonly kind: 'log' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
+export type AuditHeadTarget =
+  { readonly kind: 'log' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
 
 export class ConfigError extends Error {
-  constructor(readonly setting: string, problem: string) {
+  constructor(
+    readonly setting: string,
+    problem: string,
+  ) {
     super(`${setting}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -90,7 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const jwtSecret = optional(env, 'JWT_SECRET');
   if (mode === 'postgres' && needsSecrets) {
     // A server deployment must not invent its own keys: they would differ between instances.
-    if (!masterKey) throw new ConfigError('MASTER_KEY', 'is required with DATABASE_URL (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
+    if (!masterKey)
+      throw new ConfigError('MASTER_KEY', 'is required with DATABASE_URL (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
     if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required with DATABASE_URL (base64 of at least 32 random bytes)');
   }
   const projector = oneOf(env, 'PROJECTOR', ['in-process', 'external'] as const, 'in-process');
@@ -103,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // The read models and the projector's checkpoint stay in a database every process shares; the
     // embedded one belongs to the one process that opened it, which has no use for a separate event store.
     if (mode === 'embedded') throw new ConfigError('EVENT_STORE', 'kurrentdb needs DATABASE_URL: the read models stay in PostgreSQL');
-    if (!kurrentDbUrl) throw new ConfigError('KURRENTDB_URL', 'is required with EVENT_STORE=kurrentdb (e.g. kurrentdb://kurrentdb:2113?tls=false)');
+    if (!kurrentDbUrl)
+      throw new ConfigError('KURRENTDB_URL', 'is required with EVENT_STORE=kurrentdb (e.g. kurrentdb://kurrentdb:2113?tls=false)');
     if (!/^(kurrentdb|kdb|esdb|eventstore)(\+discover)?:\/\//.test(kurrentDbUrl)) {
       throw new ConfigError('KURRENTDB_URL', 'must be a kurrentdb:// (or kurrentdb+discover://) connection string');
     }
@@ -147,10 +153,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 function auditHeadOf(env: NodeJS.ProcessEnv, cwd: string): Pick<AppConfig, 'auditHead'> {
   const raw = optional(env, 'AUDIT_HEAD_PUBLISH');
   if (raw === undefined) return {};
-  const target: AuditHeadTarget | undefined = raw === 'log' ? { kind: 'log' }
-    : /^https?:\/\/[^\s]+$/.test(raw) ? { kind: 'url', url: raw }
-    : raw.startsWith('file:') && raw.length > 5 ? { kind: 'file', path: resolve(cwd, raw.slice(5)) }
-    : undefined;
+  const target: AuditHeadTarget | undefined =
+    raw === 'log'
+      ? { kind: 'log' }
+      : /^https?:\/\/[^\s]+$/.test(raw)
+        ? { kind: 'url', url: raw }
+        : raw.startsWith('file:') && raw.length > 5
+          ? { kind: 'file', path: resolve(cwd, raw.slice(5)) }
+          : undefined;
   if (!target) throw new ConfigError('AUDIT_HEAD_PUBLISH', 'is `log`, `file:<path>` or an http(s) URL to POST to');
   return { auditHead: { target, intervalSeconds: integer(env, 'AUDIT_HEAD_PUBLISH_SECONDS', 3600, 1, 7 * 86_400) } };
 }
@@ -181,24 +191,38 @@ function oidcOf(env: NodeJS.ProcessEnv): { oidc?: OidcConfig } {
   const audience = optional(env, 'OIDC_AUDIENCE');
   if (!audience) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER: tokens meant for other clients must be refused');
   const jwksUri = optional(env, 'OIDC_JWKS_URI') ?? `${issuer.replace(/\/$/, '')}/protocol/openid-connect/certs`;
-  for (const [name, value] of [['OIDC_ISSUER', issuer], ['OIDC_JWKS_URI', jwksUri]] as const) {
+  for (const [name, value] of [
+    ['OIDC_ISSUER', issuer],
+    ['OIDC_JWKS_URI', jwksUri],
+  ] as const) {
     if (!/^https?:\/\//.test(value)) throw new ConfigError(name, 'must be an http(s) URL');
   }
   return {
-    oidc: { issuer, audience, jwksUri, agencyClaim: optional(env, 'OIDC_AGENCY_CLAIM') ?? 'agency_id', roleClaim: optional(env, 'OIDC_ROLE_CLAIM') ?? 'role' },
+    oidc: {
+      issuer,
+      audience,
+      jwksUri,
+      agencyClaim: optional(env, 'OIDC_AGENCY_CLAIM') ?? 'agency_id',
+      roleClaim: optional(env, 'OIDC_ROLE_CLAIM') ?? 'role',
+    },
   };
 }
 
 function username(env: NodeJS.ProcessEnv, name: string): string {
   const value = optional(env, name)!;
-  if (!/^[a-z0-9._-]{3,60}$/.test(value)) throw new ConfigError(name, 'is a username: 3 to 60 lower-case letters, digits, dot, dash or underscore');
+  if (!/^[a-z0-9._-]{3,60}$/.test(value))
+    throw new ConfigError(name, 'is a username: 3 to 60 lower-case letters, digits, dot, dash or underscore');
   return value;
 }
 
 function origins(env: NodeJS.ProcessEnv, name: string): string[] {
-  const list = (optional(env, name) ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (optional(env, name) ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of list) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(name, 'is a comma-separated list of origins such as https://referrals.example.org');
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError(name, 'is a comma-separated list of origins such as https://referrals.example.org');
   }
   return list;
 }

@@ -18,19 +18,27 @@ describe('loadConfig', () => {
   it('runs on PostgreSQL with DATABASE_URL, and needs its keys configured there', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app' })).toThrow(/^MASTER_KEY: is required with DATABASE_URL/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key })).toThrow(/^JWT_SECRET:/);
-    expect(loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key })).toMatchObject({ mode: 'postgres', demoNetwork: false });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key })).toMatchObject({
+      mode: 'postgres',
+      demoNetwork: false,
+    });
   });
 
   it('keeps events in KurrentDB with EVENT_STORE=kurrentdb and KURRENTDB_URL, the read models in PostgreSQL', () => {
     const postgres = { DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key };
     expect(loadConfig(postgres).eventStore).toBe('sql');
-    expect(loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113?tls=false' }))
-      .toMatchObject({ mode: 'postgres', eventStore: 'kurrentdb', kurrentDbUrl: 'kurrentdb://kurrentdb:2113?tls=false' });
+    expect(loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113?tls=false' })).toMatchObject({
+      mode: 'postgres',
+      eventStore: 'kurrentdb',
+      kurrentDbUrl: 'kurrentdb://kurrentdb:2113?tls=false',
+    });
     expect(() => loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb' })).toThrow(/^KURRENTDB_URL: is required/);
     const wrongScheme = () => loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://admin:secret@kurrentdb:2113' });
     expect(wrongScheme).toThrow(/^KURRENTDB_URL: must be a kurrentdb:\/\//);
     expect(wrongScheme).not.toThrow(/secret/);
-    expect(() => loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113' })).toThrow(/^EVENT_STORE: kurrentdb needs DATABASE_URL/);
+    expect(() => loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113' })).toThrow(
+      /^EVENT_STORE: kurrentdb needs DATABASE_URL/,
+    );
   });
 
   it.each([
@@ -55,9 +63,14 @@ describe('loadConfig', () => {
   });
 
   it('reads where the audit chain head is published: a file (relative to the working directory), a URL or the log', () => {
-    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'file:heads.jsonl' }, '/srv/app').auditHead).toEqual({ target: { kind: 'file', path: '/srv/app/heads.jsonl' }, intervalSeconds: 3600 });
-    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'https://notary.example.org/heads', AUDIT_HEAD_PUBLISH_SECONDS: '60' }).auditHead)
-      .toEqual({ target: { kind: 'url', url: 'https://notary.example.org/heads' }, intervalSeconds: 60 });
+    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'file:heads.jsonl' }, '/srv/app').auditHead).toEqual({
+      target: { kind: 'file', path: '/srv/app/heads.jsonl' },
+      intervalSeconds: 3600,
+    });
+    expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'https://notary.example.org/heads', AUDIT_HEAD_PUBLISH_SECONDS: '60' }).auditHead).toEqual({
+      target: { kind: 'url', url: 'https://notary.example.org/heads' },
+      intervalSeconds: 60,
+    });
     expect(loadConfig({ AUDIT_HEAD_PUBLISH: 'log' }).auditHead?.target).toEqual({ kind: 'log' });
     expect(loadConfig({}).auditHead).toBeUndefined();
     expect(() => loadConfig({ AUDIT_HEAD_PUBLISH: '/tmp/heads' })).toThrow(/^AUDIT_HEAD_PUBLISH:/);

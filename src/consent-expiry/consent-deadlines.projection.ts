@@ -30,7 +30,8 @@ CREATE INDEX IF NOT EXISTS consent_deadlines_by_time ON consent_deadlines (deadl
       if (caseId === undefined) continue;
       const event = { type: recorded.type, data: recorded.data } as CaseEvent;
       // A proposal's ends are kept too: the decider counts them only once the determination is approved.
-      const grants = event.type === 'ConsentGiven' ? event.data.provisions : event.type === 'BestInterestsDeterminationProposed' ? event.data.scope : [];
+      const grants =
+        event.type === 'ConsentGiven' ? event.data.provisions : event.type === 'BestInterestsDeterminationProposed' ? event.data.scope : [];
       for (const deadline of grantEnds(grants)) rows.push({ case_id: caseId, deadline, revision: recorded.revision });
       if (event.type === 'CaseErased') erased.push(caseId);
     }

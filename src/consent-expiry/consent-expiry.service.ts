@@ -63,7 +63,9 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     for (const { case_id: caseId } of due) {
       // One case that fails must not hold back every later deadline: it is tried again next pass.
       const ran = await this.expire(caseId).catch((error: unknown) => {
-        this.logger.error(`Could not expire a lapsed consent: ${error instanceof Error ? error.name : 'unknown error'}; trying again on the next pass`);
+        this.logger.error(
+          `Could not expire a lapsed consent: ${error instanceof Error ? error.name : 'unknown error'}; trying again on the next pass`,
+        );
         return undefined;
       });
       if (ran === undefined) continue;
@@ -114,7 +116,7 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     while (!signal.aborted) {
       let wait = this.config.consentExpiryCheckMs;
       try {
-        if (await this.expireDue() >= this.config.consentExpiryBatch) wait = 0;
+        if ((await this.expireDue()) >= this.config.consentExpiryBatch) wait = 0;
         else wait = await this.untilNext(wait);
       } catch (error) {
         this.logger.error(`Consent expiry pass failed: ${error instanceof Error ? error.name : 'unknown error'}`);
@@ -126,7 +128,10 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
   /** How long to sleep: until the next moment, but no longer than `most`. */
   private async untilNext(most: number): Promise<number> {
     const now = this.clock.now();
-    const [next] = await this.db.query<{ deadline: string | Date | null }>('SELECT min(deadline) AS deadline FROM consent_deadlines WHERE deadline > $1', [now]);
+    const [next] = await this.db.query<{ deadline: string | Date | null }>(
+      'SELECT min(deadline) AS deadline FROM consent_deadlines WHERE deadline > $1',
+      [now],
+    );
     if (!next?.deadline) return most;
     return Math.min(most, Math.max(0, new Date(next.deadline).getTime() - Date.parse(now)));
   }

@@ -13,11 +13,31 @@ const ALL_AREAS = ['Maiduguri', 'Jere', 'Konduga', 'Bama'];
 const LANGUAGES = ['ha', 'kr', 'en'];
 
 const PROFILES: Readonly<Record<DemoAgencyKey, AgencyProfile>> = {
-  social: { description: 'State social welfare: case management, in-depth interviews by trained caseworkers, material and psychosocial support.', subcommittees: ['protection'], areasServed: ['Maiduguri', 'Jere'] },
-  justice: { description: 'Prosecution of trafficking offences; co-chairs the task force.', subcommittees: ['prosecution'], areasServed: ['Maiduguri'] },
-  police: { description: 'Human trafficking desk: personal safety of persons at risk.', subcommittees: ['prosecution'], areasServed: ['Maiduguri', 'Jere', 'Konduga'] },
-  shelter: { description: 'Safe accommodation for women and girls; the address is given on referral only.', subcommittees: ['protection'], areasServed: ['Maiduguri'] },
-  ngo: { description: 'Community prevention work, livelihoods, education and food support.', subcommittees: ['prevention', 'protection'], areasServed: ['Konduga', 'Bama'] },
+  social: {
+    description: 'State social welfare: case management, in-depth interviews by trained caseworkers, material and psychosocial support.',
+    subcommittees: ['protection'],
+    areasServed: ['Maiduguri', 'Jere'],
+  },
+  justice: {
+    description: 'Prosecution of trafficking offences; co-chairs the task force.',
+    subcommittees: ['prosecution'],
+    areasServed: ['Maiduguri'],
+  },
+  police: {
+    description: 'Human trafficking desk: personal safety of persons at risk.',
+    subcommittees: ['prosecution'],
+    areasServed: ['Maiduguri', 'Jere', 'Konduga'],
+  },
+  shelter: {
+    description: 'Safe accommodation for women and girls; the address is given on referral only.',
+    subcommittees: ['protection'],
+    areasServed: ['Maiduguri'],
+  },
+  ngo: {
+    description: 'Community prevention work, livelihoods, education and food support.',
+    subcommittees: ['prevention', 'protection'],
+    areasServed: ['Konduga', 'Bama'],
+  },
   legal: { description: 'Free legal assistance and access to justice.', subcommittees: [], areasServed: ['Maiduguri', 'Jere'] },
   clinic: { description: 'Primary health care and psychosocial support.', subcommittees: ['protection'], areasServed: ['Maiduguri'] },
   intl: { description: 'Water, sanitation and hygiene, and material assistance in camps.', subcommittees: [], areasServed: ALL_AREAS },
@@ -30,7 +50,10 @@ const SITES: Readonly<Partial<Record<DemoAgencyKey, ReadonlyArray<{ name: string
   social: [{ name: 'State social welfare office', locality: 'Maiduguri' }],
   police: [{ name: 'Human trafficking desk', locality: 'Maiduguri' }],
   shelter: [{ name: 'Shelter (address given on referral)', locality: 'Maiduguri' }],
-  ngo: [{ name: 'Konduga community centre', locality: 'Konduga' }, { name: 'Bama outreach point', locality: 'Bama' }],
+  ngo: [
+    { name: 'Konduga community centre', locality: 'Konduga' },
+    { name: 'Bama outreach point', locality: 'Bama' },
+  ],
   legal: [{ name: 'Legal aid office', locality: 'Maiduguri' }],
   clinic: [{ name: 'Community clinic', locality: 'Maiduguri' }],
   intl: [{ name: 'Field office', locality: 'Maiduguri' }],
@@ -39,19 +62,27 @@ const SITES: Readonly<Partial<Record<DemoAgencyKey, ReadonlyArray<{ name: string
 };
 
 /** A demo service serves its agency's areas, speaks the demo languages and takes anyone unless it says otherwise. */
-type DemoService = Pick<ServiceRecord, 'name' | 'serviceType' | 'description' | 'capacity'> & { readonly eligibility?: Partial<ServiceRecord['eligibility']> };
-const offer = (serviceType: ServiceType, name: string, description: string, more: Partial<DemoService> = {}): DemoService => ({ serviceType, name, description, ...more });
+type DemoService = Pick<ServiceRecord, 'name' | 'serviceType' | 'description' | 'capacity'> & {
+  readonly eligibility?: Partial<ServiceRecord['eligibility']>;
+};
+const offer = (serviceType: ServiceType, name: string, description: string, more: Partial<DemoService> = {}): DemoService => ({
+  serviceType,
+  name,
+  description,
+  ...more,
+});
 
 /** Police and the ministry of justice offer nothing else: assistance never depends on cooperating with them. */
 const SERVICES: Readonly<Partial<Record<DemoAgencyKey, readonly DemoService[]>>> = {
   social: [
-    offer('in_depth_interview', 'In-depth interview', 'A trained caseworker\'s interview after screening, with the person\'s consent.'),
+    offer('in_depth_interview', 'In-depth interview', "A trained caseworker's interview after screening, with the person's consent."),
     offer('material_assistance', 'Material assistance', 'Clothing, hygiene kits and essential items.'),
     offer('mhpss', 'Psychosocial support', 'Individual and group psychosocial support.'),
   ],
   shelter: [
     offer('shelter', 'Safe shelter for women and girls', 'Temporary safe accommodation with meals and a caseworker.', {
-      capacity: { total: 12, available: 3 }, eligibility: { sexes: ['female'] },
+      capacity: { total: 12, available: 3 },
+      eligibility: { sexes: ['female'] },
     }),
   ],
   clinic: [
@@ -60,8 +91,12 @@ const SERVICES: Readonly<Partial<Record<DemoAgencyKey, readonly DemoService[]>>>
   ],
   legal: [offer('legal_assistance', 'Legal assistance', 'Advice, representation and help with documents.')],
   ngo: [
-    offer('livelihoods', 'Livelihood support', 'Vocational skills and start-up kits for adults.', { eligibility: { minimumAge: 18, childrenAccepted: false } }),
-    offer('education_and_training', 'Education and training', 'Catch-up classes and training for young people.', { eligibility: { maximumAge: 24 } }),
+    offer('livelihoods', 'Livelihood support', 'Vocational skills and start-up kits for adults.', {
+      eligibility: { minimumAge: 18, childrenAccepted: false },
+    }),
+    offer('education_and_training', 'Education and training', 'Catch-up classes and training for young people.', {
+      eligibility: { maximumAge: 24 },
+    }),
     offer('food_and_nutrition', 'Food and nutrition', 'Food baskets and nutrition screening.'),
   ],
   intl: [
@@ -69,10 +104,16 @@ const SERVICES: Readonly<Partial<Record<DemoAgencyKey, readonly DemoService[]>>>
     offer('material_assistance', 'Non-food items', 'Household items and dignity kits.'),
   ],
   un: [
-    offer('livelihoods', 'Livelihoods programme', 'Cash-for-work and small business grants.', { eligibility: { minimumAge: 18, childrenAccepted: false } }),
-    offer('interpretation', 'Interpretation', 'Interpreters for interviews and appointments.', { eligibility: { languages: ['ha', 'kr', 'ff', 'ar', 'en', 'fr'] } }),
+    offer('livelihoods', 'Livelihoods programme', 'Cash-for-work and small business grants.', {
+      eligibility: { minimumAge: 18, childrenAccepted: false },
+    }),
+    offer('interpretation', 'Interpretation', 'Interpreters for interviews and appointments.', {
+      eligibility: { languages: ['ha', 'kr', 'ff', 'ar', 'en', 'fr'] },
+    }),
   ],
-  redcross: [offer('family_tracing_and_reunification', 'Restoring family links', 'Tracing of family members and reunification where safe.')],
+  redcross: [
+    offer('family_tracing_and_reunification', 'Restoring family links', 'Tracing of family members and reunification where safe.'),
+  ],
   police: [offer('personal_safety', 'Personal safety', 'Protection of a person at risk; never a condition of any other service.')],
 };
 
@@ -87,13 +128,22 @@ export function demoDirectory(agencies: readonly DemoAgency[]): DirectoryContent
     for (const { eligibility, ...service } of SERVICES[agency.key] ?? []) {
       const id = randomUUID();
       services.push({
-        id, agencyId: agency.id, status: 'active', areas: PROFILES[agency.key].areasServed, ...service,
+        id,
+        agencyId: agency.id,
+        status: 'active',
+        areas: PROFILES[agency.key].areasServed,
+        ...service,
         eligibility: { sexes: [], childrenAccepted: true, languages: LANGUAGES, ...eligibility },
       });
       serviceLocations.push(...sites.map((site) => ({ id: randomUUID(), serviceId: id, locationId: site.id })));
     }
   }
-  return { agencies: agencies.map(({ id, name, kind, key }) => ({ id, name, kind, active: true, ...PROFILES[key] })), services, locations, serviceLocations };
+  return {
+    agencies: agencies.map(({ id, name, kind, key }) => ({ id, name, kind, active: true, ...PROFILES[key] })),
+    services,
+    locations,
+    serviceLocations,
+  };
 }
 
 @Injectable()

@@ -26,14 +26,14 @@ export class DirectoryController {
 
   @Get('agencies/:agencyId')
   @Allow('directory.read')
-  @ApiOperation({ summary: 'A member agency\'s profile (subcommittees, areas served) and its services' })
+  @ApiOperation({ summary: "A member agency's profile (subcommittees, areas served) and its services" })
   agency(@Param('agencyId', uuid) agencyId: string) {
     return this.directory.agency(agencyId);
   }
 
   @Put('agencies/:agencyId/profile')
   @Allow('directory.manage')
-  @ApiOperation({ summary: 'Replace a member agency\'s profile: description, task-force subcommittees, areas served' })
+  @ApiOperation({ summary: "Replace a member agency's profile: description, task-force subcommittees, areas served" })
   saveProfile(@Param('agencyId', uuid) agencyId: string, @Body() body: AgencyProfileDto) {
     return this.directory.saveProfile(agencyId, body);
   }
@@ -54,7 +54,7 @@ export class DirectoryController {
 
   @Put('services/:serviceId')
   @Allow('service.maintain')
-  @ApiOperation({ summary: 'Replace a service: an agency admin their own agency\'s, a coordinator any' })
+  @ApiOperation({ summary: "Replace a service: an agency admin their own agency's, a coordinator any" })
   updateService(@Param('serviceId', uuid) serviceId: string, @Body() body: ServiceDto, @CurrentPrincipal() principal: Principal) {
     return this.directory.updateService(principal, serviceId, body);
   }
@@ -62,7 +62,7 @@ export class DirectoryController {
   @Post('services/:serviceId/capacity')
   @HttpCode(200)
   @Allow('service.capacity')
-  @ApiOperation({ summary: 'Places free now (and in all) of one of your agency\'s services, e.g. a shelter that is full says 0' })
+  @ApiOperation({ summary: "Places free now (and in all) of one of your agency's services, e.g. a shelter that is full says 0" })
   setCapacity(@Param('serviceId', uuid) serviceId: string, @Body() body: CapacityUpdateDto, @CurrentPrincipal() principal: Principal) {
     return this.directory.setCapacity(principal, serviceId, body);
   }
@@ -76,7 +76,10 @@ export class HsdsController {
 
   @Get()
   @Allow('directory.read')
-  @ApiOperation({ summary: 'The directory as Open Referral HSDS 3.0 JSON: organizations, services, locations, service_at_locations, taxonomies, taxonomy_terms' })
+  @ApiOperation({
+    summary:
+      'The directory as Open Referral HSDS 3.0 JSON: organizations, services, locations, service_at_locations, taxonomies, taxonomy_terms',
+  })
   export() {
     return this.exchange.export();
   }
@@ -84,7 +87,10 @@ export class HsdsController {
   @Post('import')
   @HttpCode(200)
   @Allow('directory.manage')
-  @ApiOperation({ summary: 'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field)' })
+  @ApiOperation({
+    summary:
+      'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field)',
+  })
   import(@Body() body: HsdsImportDto) {
     return this.exchange.import(body);
   }

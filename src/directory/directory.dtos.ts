@@ -2,12 +2,35 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateBy,
-  ValidateNested, type ValidationArguments,
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+  ValidateNested,
+  type ValidationArguments,
 } from 'class-validator';
 import { SERVICE_TYPES, type ServiceType } from '../../libs/consent-policy/index.js';
 import {
-  COUNTRY_CODE, ELIGIBLE_SEXES, type EligibleSex, LANGUAGE_CODE, LIMITS, SERVICE_STATUSES, SUBCOMMITTEES, type ServiceStatus,
+  COUNTRY_CODE,
+  ELIGIBLE_SEXES,
+  type EligibleSex,
+  LANGUAGE_CODE,
+  LIMITS,
+  SERVICE_STATUSES,
+  SUBCOMMITTEES,
+  type ServiceStatus,
   type Subcommittee,
 } from './directory.model.js';
 import type { HsdsKind } from './hsds-schemas.js';
@@ -30,30 +53,57 @@ const NoGreaterThan = (other: string) =>
 const AreaNames = () =>
   applyDecorators(
     ApiProperty({ type: [String], maxItems: LIMITS.areas, example: ['Maiduguri', 'Jere'] }),
-    IsArray(), ArrayMaxSize(LIMITS.areas), ArrayUnique(), IsString({ each: true }), Length(1, LIMITS.area, { each: true }),
+    IsArray(),
+    ArrayMaxSize(LIMITS.areas),
+    ArrayUnique(),
+    IsString({ each: true }),
+    Length(1, LIMITS.area, { each: true }),
   );
 
 export class ServiceQueryDto {
   @ApiPropertyOptional({ enum: SERVICE_TYPES }) @IsOptional() @IsIn(SERVICE_TYPES) serviceType?: ServiceType;
-  @ApiPropertyOptional({ description: 'Services serving this area (case-insensitive)' }) @IsOptional() @IsString() @Length(1, LIMITS.area) area?: string;
+  @ApiPropertyOptional({ description: 'Services serving this area (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, LIMITS.area)
+  area?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() agencyId?: string;
 }
 
 export class AgencyProfileDto {
   @ApiProperty({ maxLength: LIMITS.description }) @IsString() @MaxLength(LIMITS.description) description!: string;
-  @ApiProperty({ enum: SUBCOMMITTEES, isArray: true }) @IsArray() @ArrayUnique() @IsIn(SUBCOMMITTEES, { each: true }) subcommittees!: Subcommittee[];
+  @ApiProperty({ enum: SUBCOMMITTEES, isArray: true })
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(SUBCOMMITTEES, { each: true })
+  subcommittees!: Subcommittee[];
   @AreaNames() areasServed!: string[];
 }
 
 export class EligibilityDto {
   @ApiPropertyOptional({ enum: ELIGIBLE_SEXES, isArray: true, description: 'The sexes accepted; empty or absent: any' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(ELIGIBLE_SEXES, { each: true }) sexes?: EligibleSex[];
-  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.age }) @IsOptional() @IsInt() @Min(0) @Max(LIMITS.age) @NoGreaterThan('maximumAge') minimumAge?: number;
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(ELIGIBLE_SEXES, { each: true })
+  sexes?: EligibleSex[];
+  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.age })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(LIMITS.age)
+  @NoGreaterThan('maximumAge')
+  minimumAge?: number;
   @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.age }) @IsOptional() @IsInt() @Min(0) @Max(LIMITS.age) maximumAge?: number;
   @ApiProperty() @IsBoolean() childrenAccepted!: boolean;
   @ApiPropertyOptional({ type: [String], example: ['ha', 'kr', 'en'], description: 'ISO 639 codes' })
-  @IsOptional() @IsArray() @ArrayMaxSize(LIMITS.languages) @ArrayUnique() @IsString({ each: true })
-  @Matches(LANGUAGE_CODE, { each: true, message: 'languages are ISO 639 codes such as ha or kau' }) languages?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.languages)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(LANGUAGE_CODE, { each: true, message: 'languages are ISO 639 codes such as ha or kau' })
+  languages?: string[];
 }
 
 export class CapacityDto {
@@ -63,10 +113,15 @@ export class CapacityDto {
 
 export class LocationDto {
   @ApiProperty({ example: 'Main site', description: 'Unique within the agency: a location of this name is updated, not doubled' })
-  @IsString() @Length(1, LIMITS.name) name!: string;
+  @IsString()
+  @Length(1, LIMITS.name)
+  name!: string;
   @ApiProperty({ example: 'Maiduguri' }) @IsString() @Length(1, LIMITS.area) locality!: string;
   @ApiProperty({ example: 'Borno' }) @IsString() @Length(1, LIMITS.area) region!: string;
-  @ApiProperty({ example: 'NG', description: 'ISO 3166-1 alpha-2' }) @IsString() @Matches(COUNTRY_CODE, { message: 'country is an ISO 3166-1 alpha-2 code such as NG' }) country!: string;
+  @ApiProperty({ example: 'NG', description: 'ISO 3166-1 alpha-2' })
+  @IsString()
+  @Matches(COUNTRY_CODE, { message: 'country is an ISO 3166-1 alpha-2 code such as NG' })
+  country!: string;
 }
 
 export class ServiceDto {
@@ -77,19 +132,42 @@ export class ServiceDto {
   @AreaNames() areas!: string[];
   @ApiProperty({ type: EligibilityDto }) @IsObject() @ValidateNested() @Type(() => EligibilityDto) eligibility!: EligibilityDto;
   @ApiPropertyOptional({ type: CapacityDto, description: 'Where capacity matters (e.g. shelter beds)' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => CapacityDto) capacity?: CapacityDto;
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CapacityDto)
+  capacity?: CapacityDto;
   @ApiPropertyOptional({ type: [LocationDto], description: 'Where the service is offered; replaces the previous list' })
-  @IsOptional() @IsArray() @ArrayMaxSize(LIMITS.locations) @IsObject({ each: true }) @ArrayUnique((l: LocationDto | null) => l?.name, { message: 'locations must have distinct names' })
-  @ValidateNested({ each: true }) @Type(() => LocationDto) locations?: LocationDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(LIMITS.locations)
+  @IsObject({ each: true })
+  @ArrayUnique((l: LocationDto | null) => l?.name, { message: 'locations must have distinct names' })
+  @ValidateNested({ each: true })
+  @Type(() => LocationDto)
+  locations?: LocationDto[];
 }
 
 export class CreateServiceDto extends ServiceDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'The agency offering it; default: the caller\'s' }) @IsOptional() @IsUUID() agencyId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: "The agency offering it; default: the caller's" })
+  @IsOptional()
+  @IsUUID()
+  agencyId?: string;
 }
 
 export class CapacityUpdateDto {
-  @ApiProperty({ minimum: 0, description: 'Places free now, at most the total' }) @IsInt() @Min(0) @Max(LIMITS.capacity) @NoGreaterThan('total') available!: number;
-  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.capacity, description: 'Default: the total on record' }) @IsOptional() @IsInt() @Min(0) @Max(LIMITS.capacity) total?: number;
+  @ApiProperty({ minimum: 0, description: 'Places free now, at most the total' })
+  @IsInt()
+  @Min(0)
+  @Max(LIMITS.capacity)
+  @NoGreaterThan('total')
+  available!: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: LIMITS.capacity, description: 'Default: the total on record' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(LIMITS.capacity)
+  total?: number;
 }
 
 /** The most records of one collection an import takes (the body limit is 2 MB anyway). */
@@ -97,7 +175,10 @@ const MAX_RECORDS = 10_000;
 const Records = (kind: HsdsKind) =>
   applyDecorators(
     ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: `HSDS 3.0 ${kind} objects` }),
-    IsOptional(), IsArray(), ArrayMaxSize(MAX_RECORDS), IsObject({ each: true }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_RECORDS),
+    IsObject({ each: true }),
   );
 
 /** The envelope of an import, as GET /directory/hsds writes it; the records inside are checked against HSDS and the network's profile. */

@@ -44,7 +44,8 @@ export class Directory {
     // Lower case as the database returns ids, so an upper-case spelling of one's own agency is still one's own.
     const agencyId = (body.agencyId ?? principal.agencyId).toLowerCase();
     const agency = await this.store.agency(agencyId);
-    if (!agency?.active || !this.maintains(principal, agencyId)) throw new NotFoundException('there is no active member agency with this id whose services you maintain');
+    if (!agency?.active || !this.maintains(principal, agencyId))
+      throw new NotFoundException('there is no active member agency with this id whose services you maintain');
     return this.save({ id: randomUUID(), agencyId }, body);
   }
 
@@ -75,16 +76,25 @@ export class Directory {
     const kind = (await this.store.agency(target.agencyId))?.kind;
     if (kind && !mayOffer(kind, body.serviceType)) throw new UnprocessableEntityException(judicialServiceRefusal(kind, body.serviceType));
     const { sexes = [], minimumAge, maximumAge, childrenAccepted, languages = [] } = body.eligibility;
-    await this.store.saveService({
-      ...target,
-      name: body.name,
-      serviceType: body.serviceType,
-      description: body.description ?? '',
-      status: body.status,
-      areas: body.areas,
-      eligibility: { sexes, ...(minimumAge === undefined ? {} : { minimumAge }), ...(maximumAge === undefined ? {} : { maximumAge }), childrenAccepted, languages },
-      ...(body.capacity ? { capacity: { total: body.capacity.total, available: body.capacity.available } } : {}),
-    }, body.locations ?? []);
+    await this.store.saveService(
+      {
+        ...target,
+        name: body.name,
+        serviceType: body.serviceType,
+        description: body.description ?? '',
+        status: body.status,
+        areas: body.areas,
+        eligibility: {
+          sexes,
+          ...(minimumAge === undefined ? {} : { minimumAge }),
+          ...(maximumAge === undefined ? {} : { maximumAge }),
+          childrenAccepted,
+          languages,
+        },
+        ...(body.capacity ? { capacity: { total: body.capacity.total, available: body.capacity.available } } : {}),
+      },
+      body.locations ?? [],
+    );
     const [entry] = await this.store.entries({ serviceId: target.id });
     return entry!;
   }

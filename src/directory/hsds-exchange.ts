@@ -9,7 +9,12 @@ import { SqlDirectory } from './sql-directory.js';
 const MAX_REPORTED = 1000;
 
 export interface ImportSummary {
-  readonly imported: { readonly organizations: number; readonly services: number; readonly locations: number; readonly service_at_locations: number };
+  readonly imported: {
+    readonly organizations: number;
+    readonly services: number;
+    readonly locations: number;
+    readonly service_at_locations: number;
+  };
 }
 
 /** The directory as HSDS 3.0 JSON: the export, and the all-or-nothing import that upserts by id. */
@@ -40,13 +45,21 @@ export class HsdsExchange {
       }
       await this.store.write(client, outcome.content);
       const { agencies, services, locations, serviceLocations } = outcome.content;
-      return { imported: { organizations: agencies.length, services: services.length, locations: locations.length, service_at_locations: serviceLocations.length } };
+      return {
+        imported: {
+          organizations: agencies.length,
+          services: services.length,
+          locations: locations.length,
+          service_at_locations: serviceLocations.length,
+        },
+      };
     };
     try {
       return await (tx ? run(tx) : this.store.transaction(run));
     } catch (error) {
       // Names are checked above; only a concurrent change, or names swapped within the file, gets here.
-      if (sqlState(error) === UNIQUE_VIOLATION) throw new ConflictException('a name in the file is taken in the directory meanwhile or within the file; nothing was imported');
+      if (sqlState(error) === UNIQUE_VIOLATION)
+        throw new ConflictException('a name in the file is taken in the directory meanwhile or within the file; nothing was imported');
       throw error;
     }
   }

@@ -6,7 +6,10 @@ import { type Entity, TAXONOMIES, TERMS, type TaxonomyKey, nameBasedId, taxonomy
 const attribute = (entity: Entity, linkId: string, taxonomy: TaxonomyKey, code: string, value?: string): HsdsAttribute => {
   const taxonomyTermId = termId(taxonomy, code);
   return {
-    id: nameBasedId('attribute', linkId, taxonomyTermId, value ?? ''), link_id: linkId, link_entity: entity, taxonomy_term_id: taxonomyTermId,
+    id: nameBasedId('attribute', linkId, taxonomyTermId, value ?? ''),
+    link_id: linkId,
+    link_entity: entity,
+    taxonomy_term_id: taxonomyTermId,
     ...(value === undefined ? {} : { value }),
   };
 };
@@ -15,8 +18,14 @@ const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback
 
 /** The eligibility in words, for people reading the export; the import reads the attributes instead. */
 function eligibilityInWords(e: ServiceEligibility): string {
-  const ages = e.minimumAge !== undefined && e.maximumAge !== undefined ? `ages ${e.minimumAge} to ${e.maximumAge}`
-    : e.minimumAge !== undefined ? `aged ${e.minimumAge} or over` : e.maximumAge !== undefined ? `aged up to ${e.maximumAge}` : undefined;
+  const ages =
+    e.minimumAge !== undefined && e.maximumAge !== undefined
+      ? `ages ${e.minimumAge} to ${e.maximumAge}`
+      : e.minimumAge !== undefined
+        ? `aged ${e.minimumAge} or over`
+        : e.maximumAge !== undefined
+          ? `aged up to ${e.maximumAge}`
+          : undefined;
   return [
     e.sexes.length > 0 ? `${e.sexes.join(' and ')} only` : 'any sex',
     ...(ages ? [ages] : []),
@@ -46,13 +55,21 @@ const serviceOf = (s: ServiceRecord): HsdsService => ({
   ...(s.eligibility.minimumAge === undefined ? {} : { minimum_age: s.eligibility.minimumAge }),
   ...(s.eligibility.maximumAge === undefined ? {} : { maximum_age: s.eligibility.maximumAge }),
   service_areas: s.areas.map((name) => ({ id: nameBasedId('service_area', s.id, name), service_id: s.id, name })),
-  languages: s.eligibility.languages.map((code) => ({ id: nameBasedId('language', s.id, code), service_id: s.id, code, name: languageNames.of(code)! })),
+  languages: s.eligibility.languages.map((code) => ({
+    id: nameBasedId('language', s.id, code),
+    service_id: s.id,
+    code,
+    name: languageNames.of(code)!,
+  })),
   attributes: [
     attribute('service', s.id, 'serviceType', s.serviceType),
     ...s.eligibility.sexes.map((sex) => attribute('service', s.id, 'eligibility', 'sex_accepted', sex)),
     attribute('service', s.id, 'eligibility', 'children_accepted', String(s.eligibility.childrenAccepted)),
     ...(s.capacity
-      ? [attribute('service', s.id, 'capacity', 'capacity_total', String(s.capacity.total)), attribute('service', s.id, 'capacity', 'capacity_available', String(s.capacity.available))]
+      ? [
+          attribute('service', s.id, 'capacity', 'capacity_total', String(s.capacity.total)),
+          attribute('service', s.id, 'capacity', 'capacity_available', String(s.capacity.available)),
+        ]
       : []),
   ],
 });
@@ -63,13 +80,22 @@ const locationOf = (l: LocationRecord): HsdsLocation => ({
   location_type: 'physical',
   organization_id: l.agencyId,
   name: l.name,
-  addresses: [{
-    id: nameBasedId('address', l.id), location_id: l.id, address_1: '', city: l.locality, state_province: l.region, postal_code: '', country: l.country,
-    address_type: 'physical',
-  }],
+  addresses: [
+    {
+      id: nameBasedId('address', l.id),
+      location_id: l.id,
+      address_1: '',
+      city: l.locality,
+      state_province: l.region,
+      postal_code: '',
+      country: l.country,
+      address_type: 'physical',
+    },
+  ],
 });
 
-const byNameThenId = <T extends { name?: string; id: string }>(a: T, b: T) => (a.name ?? '').localeCompare(b.name ?? '', 'en') || a.id.localeCompare(b.id);
+const byNameThenId = <T extends { name?: string; id: string }>(a: T, b: T) =>
+  (a.name ?? '').localeCompare(b.name ?? '', 'en') || a.id.localeCompare(b.id);
 
 /** The directory of the active member agencies: a deactivated agency is no longer offered to anyone. */
 export function toHsds(content: DirectoryContent): HsdsDirectory {
@@ -77,15 +103,31 @@ export function toHsds(content: DirectoryContent): HsdsDirectory {
   const services = content.services.filter((s) => agencies.has(s.agencyId));
   const serviceIds = new Set(services.map((s) => s.id));
   return {
-    organizations: content.agencies.filter((a) => agencies.has(a.id)).map(organizationOf).sort(byNameThenId),
+    organizations: content.agencies
+      .filter((a) => agencies.has(a.id))
+      .map(organizationOf)
+      .sort(byNameThenId),
     services: services.map(serviceOf).sort(byNameThenId),
-    locations: content.locations.filter((l) => agencies.has(l.agencyId)).map(locationOf).sort(byNameThenId),
-    service_at_locations: content.serviceLocations.filter((sl) => serviceIds.has(sl.serviceId))
-      .map(({ id, serviceId, locationId }) => ({ id, service_id: serviceId, location_id: locationId })).sort(byNameThenId),
-    taxonomies: (Object.keys(TAXONOMIES) as TaxonomyKey[]).map((key) => ({ id: taxonomyId(key), name: TAXONOMIES[key].name, description: TAXONOMIES[key].description })),
+    locations: content.locations
+      .filter((l) => agencies.has(l.agencyId))
+      .map(locationOf)
+      .sort(byNameThenId),
+    service_at_locations: content.serviceLocations
+      .filter((sl) => serviceIds.has(sl.serviceId))
+      .map(({ id, serviceId, locationId }) => ({ id, service_id: serviceId, location_id: locationId }))
+      .sort(byNameThenId),
+    taxonomies: (Object.keys(TAXONOMIES) as TaxonomyKey[]).map((key) => ({
+      id: taxonomyId(key),
+      name: TAXONOMIES[key].name,
+      description: TAXONOMIES[key].description,
+    })),
     taxonomy_terms: TERMS.map(({ id, taxonomy, code }) => ({
-      id, code, name: code.replace(/_/g, ' '), description: TAXONOMIES[taxonomy].terms.find((t) => t.code === code)!.description,
-      taxonomy: TAXONOMIES[taxonomy].name, taxonomy_id: taxonomyId(taxonomy),
+      id,
+      code,
+      name: code.replace(/_/g, ' '),
+      description: TAXONOMIES[taxonomy].terms.find((t) => t.code === code)!.description,
+      taxonomy: TAXONOMIES[taxonomy].name,
+      taxonomy_id: taxonomyId(taxonomy),
     })),
   };
 }

@@ -2,8 +2,17 @@
 import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
 import { judicialServiceRefusal, mayOffer } from '../../libs/domain/index.js';
 import {
-  type AgencyRecord, COUNTRY_CODE, type DirectoryContent, ELIGIBLE_SEXES, type EligibleSex, LANGUAGE_CODE, LIMITS, type LocationRecord,
-  type ServiceLocationRecord, type ServiceRecord, type Subcommittee,
+  type AgencyRecord,
+  COUNTRY_CODE,
+  type DirectoryContent,
+  ELIGIBLE_SEXES,
+  type EligibleSex,
+  LANGUAGE_CODE,
+  LIMITS,
+  type LocationRecord,
+  type ServiceLocationRecord,
+  type ServiceRecord,
+  type Subcommittee,
 } from './directory.model.js';
 import { COLLECTIONS, type Collection, type CollectionRecord, type HsdsAttribute } from './hsds-records.js';
 import type { HsdsKind, SchemaViolation } from './hsds-schemas.js';
@@ -36,7 +45,11 @@ const position = (record: string) => {
  * between records, the directory's own rules), and either every record is taken or none is, with
  * each invalid record and field listed.
  */
-export function fromHsds(document: ImportDocument, current: DirectoryContent, schema: (kind: HsdsKind, record: unknown) => SchemaViolation[]): ImportOutcome {
+export function fromHsds(
+  document: ImportDocument,
+  current: DirectoryContent,
+  schema: (kind: HsdsKind, record: unknown) => SchemaViolation[],
+): ImportOutcome {
   const invalid: InvalidRecord[] = [];
   /** Records that passed their schema, by collection, with the name the report gives them. */
   const valid = <C extends Collection>(collection: C) =>
@@ -51,7 +64,10 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
   const report = (where: string, id: string, field: string, message: string) => void invalid.push({ record: where, id, field, message });
 
   const records = {
-    organizations: valid('organizations'), services: valid('services'), locations: valid('locations'), serviceAtLocations: valid('service_at_locations'),
+    organizations: valid('organizations'),
+    services: valid('services'),
+    locations: valid('locations'),
+    serviceAtLocations: valid('service_at_locations'),
     terms: valid('taxonomy_terms'),
   };
   valid('taxonomies'); // checked against the schema only: the network's own taxonomies are fixed
@@ -66,13 +82,24 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
 
   // Terms: the network's own by their fixed ids; a term of another taxonomy is let be; one claiming a taxonomy of ours must be ours.
   const ownTaxonomyIds = new Map((Object.keys(TAXONOMIES) as TaxonomyKey[]).map((key) => [taxonomyId(key), key]));
-  const ownTaxonomyNames = new Map<string, TaxonomyKey>((Object.keys(TAXONOMIES) as TaxonomyKey[]).map((key) => [TAXONOMIES[key].name, key]));
+  const ownTaxonomyNames = new Map<string, TaxonomyKey>(
+    (Object.keys(TAXONOMIES) as TaxonomyKey[]).map((key) => [TAXONOMIES[key].name, key]),
+  );
   const foreignTerms = new Set<string>();
   for (const { where, record } of records.terms) {
-    const claimed = (record.taxonomy_id && ownTaxonomyIds.get(record.taxonomy_id)) || (record.taxonomy && ownTaxonomyNames.get(record.taxonomy));
+    const claimed =
+      (record.taxonomy_id && ownTaxonomyIds.get(record.taxonomy_id)) || (record.taxonomy && ownTaxonomyNames.get(record.taxonomy));
     if (!claimed) foreignTerms.add(record.id.toLowerCase());
-    else if (TERMS_BY_ID.get(record.id.toLowerCase())?.taxonomy !== claimed || TERMS_BY_ID.get(record.id.toLowerCase())?.code !== record.code) {
-      report(where, record.id, '/code', `not a term of ${TAXONOMIES[claimed].name}: its codes are ${TAXONOMIES[claimed].terms.map((t) => t.code).join(', ')}`);
+    else if (
+      TERMS_BY_ID.get(record.id.toLowerCase())?.taxonomy !== claimed ||
+      TERMS_BY_ID.get(record.id.toLowerCase())?.code !== record.code
+    ) {
+      report(
+        where,
+        record.id,
+        '/code',
+        `not a term of ${TAXONOMIES[claimed].name}: its codes are ${TAXONOMIES[claimed].terms.map((t) => t.code).join(', ')}`,
+      );
     }
   }
 
@@ -80,15 +107,22 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
   const termsOn = (where: string, id: string, entity: Entity, attributes: readonly HsdsAttribute[] = []) =>
     attributes.flatMap((a, index) => {
       const at = `/attributes/${index}`;
-      if (a.link_id !== undefined && a.link_id.toLowerCase() !== id.toLowerCase()) report(where, id, `${at}/link_id`, 'must be the id of the record it is in');
+      if (a.link_id !== undefined && a.link_id.toLowerCase() !== id.toLowerCase())
+        report(where, id, `${at}/link_id`, 'must be the id of the record it is in');
       if (a.link_entity !== undefined && a.link_entity !== entity) report(where, id, `${at}/link_entity`, `must be ${entity}`);
       const term = a.taxonomy_term_id === undefined ? undefined : TERMS_BY_ID.get(a.taxonomy_term_id.toLowerCase());
       if (!term) {
-        if (a.taxonomy_term_id === undefined || !foreignTerms.has(a.taxonomy_term_id.toLowerCase())) report(where, id, `${at}/taxonomy_term_id`, 'no taxonomy term of this file or of the network has this id');
+        if (a.taxonomy_term_id === undefined || !foreignTerms.has(a.taxonomy_term_id.toLowerCase()))
+          report(where, id, `${at}/taxonomy_term_id`, 'no taxonomy term of this file or of the network has this id');
         return [];
       }
       if (TAXONOMIES[term.taxonomy].describes !== entity) {
-        report(where, id, `${at}/taxonomy_term_id`, `${TAXONOMIES[term.taxonomy].name} terms describe ${TAXONOMIES[term.taxonomy].describes}s, not ${entity}s`);
+        report(
+          where,
+          id,
+          `${at}/taxonomy_term_id`,
+          `${TAXONOMIES[term.taxonomy].name} terms describe ${TAXONOMIES[term.taxonomy].describes}s, not ${entity}s`,
+        );
         return [];
       }
       return [{ ...term, value: a.value, at }];
@@ -96,7 +130,8 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
   type FoundTerm = ReturnType<typeof termsOn>[number];
   const exactlyOne = (where: string, id: string, found: readonly FoundTerm[], taxonomy: TaxonomyKey, what: string, code?: string) => {
     const matching = found.filter((t) => t.taxonomy === taxonomy && (code === undefined || t.code === code));
-    if (matching.length !== 1) report(where, id, '/attributes', `needs exactly one ${TAXONOMIES[taxonomy].name} term${code ? ` ${code}` : ''} (${what})`);
+    if (matching.length !== 1)
+      report(where, id, '/attributes', `needs exactly one ${TAXONOMIES[taxonomy].name} term${code ? ` ${code}` : ''} (${what})`);
     return matching.length === 1 ? matching[0] : undefined;
   };
   const distinct = (where: string, id: string, found: readonly FoundTerm[], key: (t: FoundTerm) => string) => {
@@ -107,7 +142,8 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
     }
   };
   const checkText = (where: string, id: string, field: string, value: string | undefined, max: number, min = 0) => {
-    if ((value ?? '').length < min || (value ?? '').length > max) report(where, id, field, min > 0 ? `must be ${min} to ${max} characters long` : `must be at most ${max} characters long`);
+    if ((value ?? '').length < min || (value ?? '').length > max)
+      report(where, id, field, min > 0 ? `must be ${min} to ${max} characters long` : `must be at most ${max} characters long`);
   };
   const checkCount = (where: string, id: string, field: string, items: readonly unknown[] = [], max: number) => {
     if (items.length > max) report(where, id, field, `at most ${max}`);
@@ -121,9 +157,9 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
     const id = o.id.toLowerCase();
     const existing = agencies.get(id);
     const found = termsOn(where, id, 'organization', o.attributes);
-    const kind = exactlyOne(where, id, found, 'agencyKind', 'the agency\'s kind');
+    const kind = exactlyOne(where, id, found, 'agencyKind', "the agency's kind");
     if (existing && !existing.active) report(where, id, '/id', 'this member agency was deactivated');
-    if (existing && kind && existing.kind !== kind.code) report(where, id, '/attributes', 'an agency\'s kind is not changed by an import');
+    if (existing && kind && existing.kind !== kind.code) report(where, id, '/attributes', "an agency's kind is not changed by an import");
     checkText(where, id, '/name', o.name, LIMITS.agencyName.max, LIMITS.agencyName.min);
     checkText(where, id, '/description', o.description, LIMITS.description);
     if ((names.get(o.name) ?? id) !== id) report(where, id, '/name', 'another member agency has this name');
@@ -134,7 +170,11 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
     checkCount(where, id, '/attributes', areas, LIMITS.areas);
     // A record with a problem is still read (kind, type: placeholders), so every problem is reported; nothing is written then.
     importedAgencies.push({
-      id, name: o.name, kind: (kind?.code ?? 'national_ngo') as AgencyKind, active: true, description: o.description,
+      id,
+      name: o.name,
+      kind: (kind?.code ?? 'national_ngo') as AgencyKind,
+      active: true,
+      description: o.description,
       subcommittees: found.filter((t) => t.taxonomy === 'subcommittee').map((t) => t.code as Subcommittee),
       areasServed: areas.map((t) => t.value ?? ''),
     });
@@ -142,7 +182,8 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
   const agencyIds = new Set([...current.agencies.filter((a) => a.active).map((a) => a.id), ...importedAgencies.map((a) => a.id)]);
   const agencyOf = (where: string, id: string, organizationId: string | undefined, before: string | undefined) => {
     const agencyId = organizationId?.toLowerCase();
-    if (agencyId === undefined || !agencyIds.has(agencyId)) report(where, id, '/organization_id', 'no organization of this file or active member agency has this id');
+    if (agencyId === undefined || !agencyIds.has(agencyId))
+      report(where, id, '/organization_id', 'no organization of this file or active member agency has this id');
     else if (before !== undefined && before !== agencyId) report(where, id, '/organization_id', 'a record does not move to another agency');
     return agencyId ?? '';
   };
@@ -157,37 +198,55 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
     distinct(where, id, found, (t) => `${t.id}:${t.value ?? ''}`);
     const type = exactlyOne(where, id, found, 'serviceType', 'the kind of service');
     const kind = importedAgencies.find((a) => a.id === agencyId)?.kind ?? current.agencies.find((a) => a.id === agencyId)?.kind;
-    if (type && kind && !mayOffer(kind, type.code as ServiceType)) report(where, id, type.at, judicialServiceRefusal(kind, type.code as ServiceType));
+    if (type && kind && !mayOffer(kind, type.code as ServiceType))
+      report(where, id, type.at, judicialServiceRefusal(kind, type.code as ServiceType));
     const children = exactlyOne(where, id, found, 'eligibility', 'true or false', 'children_accepted');
-    if (children && children.value !== 'true' && children.value !== 'false') report(where, id, `${children.at}/value`, 'must be true or false');
+    if (children && children.value !== 'true' && children.value !== 'false')
+      report(where, id, `${children.at}/value`, 'must be true or false');
     const sexes = found.filter((t) => t.code === 'sex_accepted');
-    for (const sex of sexes) if (!ELIGIBLE_SEXES.includes(sex.value as EligibleSex)) report(where, id, `${sex.at}/value`, `must be one of: ${ELIGIBLE_SEXES.join(', ')}`);
+    for (const sex of sexes)
+      if (!ELIGIBLE_SEXES.includes(sex.value as EligibleSex))
+        report(where, id, `${sex.at}/value`, `must be one of: ${ELIGIBLE_SEXES.join(', ')}`);
     const places = found.filter((t) => t.taxonomy === 'capacity');
     const total = places.find((t) => t.code === 'capacity_total');
     const available = places.find((t) => t.code === 'capacity_available');
     for (const count of places) {
-      if (!/^\d{1,6}$/.test(count.value ?? '') || Number(count.value) > LIMITS.capacity) report(where, id, `${count.at}/value`, `must be a whole number from 0 to ${LIMITS.capacity}`);
+      if (!/^\d{1,6}$/.test(count.value ?? '') || Number(count.value) > LIMITS.capacity)
+        report(where, id, `${count.at}/value`, `must be a whole number from 0 to ${LIMITS.capacity}`);
     }
-    if (places.length > 0 && (!total || !available)) report(where, id, '/attributes', 'capacity needs both capacity_total and capacity_available');
-    if (total && available && Number(available.value) > Number(total.value)) report(where, id, `${available.at}/value`, 'capacity_available exceeds capacity_total');
-    for (const [field, age] of [['/minimum_age', s.minimum_age], ['/maximum_age', s.maximum_age]] as const) {
-      if (age !== undefined && (!Number.isInteger(age) || age < 0 || age > LIMITS.age)) report(where, id, field, `must be a whole number from 0 to ${LIMITS.age}`);
+    if (places.length > 0 && (!total || !available))
+      report(where, id, '/attributes', 'capacity needs both capacity_total and capacity_available');
+    if (total && available && Number(available.value) > Number(total.value))
+      report(where, id, `${available.at}/value`, 'capacity_available exceeds capacity_total');
+    for (const [field, age] of [
+      ['/minimum_age', s.minimum_age],
+      ['/maximum_age', s.maximum_age],
+    ] as const) {
+      if (age !== undefined && (!Number.isInteger(age) || age < 0 || age > LIMITS.age))
+        report(where, id, field, `must be a whole number from 0 to ${LIMITS.age}`);
     }
-    if (s.minimum_age !== undefined && s.maximum_age !== undefined && s.minimum_age > s.maximum_age) report(where, id, '/maximum_age', 'is below minimum_age');
+    if (s.minimum_age !== undefined && s.maximum_age !== undefined && s.minimum_age > s.maximum_age)
+      report(where, id, '/maximum_age', 'is below minimum_age');
     checkText(where, id, '/name', s.name, LIMITS.name, 1);
     checkText(where, id, '/description', s.description, LIMITS.description);
     checkCount(where, id, '/service_areas', s.service_areas, LIMITS.areas);
     (s.service_areas ?? []).forEach((area, index) => checkText(where, id, `/service_areas/${index}/name`, area.name, LIMITS.area, 1));
     checkCount(where, id, '/languages', s.languages, LIMITS.languages);
     (s.languages ?? []).forEach((language, index) => {
-      if (!LANGUAGE_CODE.test(language.code ?? '')) report(where, id, `/languages/${index}/code`, 'must be an ISO 639 code such as ha or kau');
+      if (!LANGUAGE_CODE.test(language.code ?? ''))
+        report(where, id, `/languages/${index}/code`, 'must be an ISO 639 code such as ha or kau');
     });
     const codes = (s.languages ?? []).map((l) => l.code ?? '');
     if (new Set(codes).size !== codes.length) report(where, id, '/languages', 'repeats a language');
     const areaNames = (s.service_areas ?? []).map((a) => a.name ?? '');
     if (new Set(areaNames).size !== areaNames.length) report(where, id, '/service_areas', 'repeats an area');
     importedServices.push({
-      id, agencyId, name: s.name, serviceType: (type?.code ?? 'shelter') as ServiceType, description: s.description ?? '', status: s.status,
+      id,
+      agencyId,
+      name: s.name,
+      serviceType: (type?.code ?? 'shelter') as ServiceType,
+      description: s.description ?? '',
+      status: s.status,
       areas: areaNames,
       eligibility: {
         sexes: sexes.map((t) => t.value as EligibleSex),
@@ -212,13 +271,20 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
     if ((locationNames.get(key) ?? id) !== id) report(where, id, '/name', 'another location of the agency has this name');
     locationNames.set(key, id);
     const address = l.addresses?.find((a) => a.address_type === 'physical');
-    if (!address || !address.city || !address.state_province || !COUNTRY_CODE.test(address.country)) {
+    if (!address?.city || !address.state_province || !COUNTRY_CODE.test(address.country)) {
       report(where, id, '/addresses', 'needs a physical address with city, state_province and country (ISO 3166-1 alpha-2, e.g. NG)');
     } else {
       checkText(where, id, '/addresses', address.city, LIMITS.area, 1);
       checkText(where, id, '/addresses', address.state_province, LIMITS.area, 1);
     }
-    importedLocations.push({ id, agencyId, name: l.name ?? '', locality: address?.city ?? '', region: address?.state_province ?? '', country: address?.country ?? '' });
+    importedLocations.push({
+      id,
+      agencyId,
+      name: l.name ?? '',
+      locality: address?.city ?? '',
+      region: address?.state_province ?? '',
+      country: address?.country ?? '',
+    });
   }
 
   // Services at locations: a service at a location of its own agency, once.
@@ -243,5 +309,7 @@ export function fromHsds(document: ImportDocument, current: DirectoryContent, sc
 
   return invalid.length > 0
     ? { invalid: invalid.sort((a, b) => position(a.record) - position(b.record)) }
-    : { content: { agencies: importedAgencies, services: importedServices, locations: importedLocations, serviceLocations: importedLinks } };
+    : {
+        content: { agencies: importedAgencies, services: importedServices, locations: importedLocations, serviceLocations: importedLinks },
+      };
 }

@@ -10,7 +10,9 @@ import { SUBCOMMITTEES } from './directory.model.js';
  * languages, addresses) get such ids, so an export is stable and survives an import unchanged.
  */
 export function nameBasedId(...names: readonly string[]): string {
-  const hash = createHash('sha1').update(['referrals-directory', ...names].join('\u0000')).digest();
+  const hash = createHash('sha1')
+    .update(['referrals-directory', ...names].join('\u0000'))
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -36,32 +38,44 @@ const termsOf = (codes: readonly string[]): TermDefinition[] => codes.map((code)
 
 export const TAXONOMIES = {
   agencyKind: {
-    name: 'referrals-agency-kind', describes: 'organization', terms: termsOf(AGENCY_KINDS),
+    name: 'referrals-agency-kind',
+    describes: 'organization',
+    terms: termsOf(AGENCY_KINDS),
     description: 'The kind of a member agency of the referral network; consent may name a kind of agency as recipient',
   },
   subcommittee: {
-    name: 'referrals-subcommittee', describes: 'organization', terms: termsOf(SUBCOMMITTEES),
+    name: 'referrals-subcommittee',
+    describes: 'organization',
+    terms: termsOf(SUBCOMMITTEES),
     description: 'The task-force subcommittees a member agency sits on',
   },
   areaServed: {
-    name: 'referrals-area-served', describes: 'organization',
+    name: 'referrals-area-served',
+    describes: 'organization',
     description: 'Areas (e.g. local government areas) a member agency works in',
     terms: [{ code: 'area_served', description: 'The organization serves the area the attribute value names' }],
   },
   serviceType: {
-    name: 'referrals-service-type', describes: 'service', terms: termsOf(SERVICE_TYPES),
+    name: 'referrals-service-type',
+    describes: 'service',
+    terms: termsOf(SERVICE_TYPES),
     description: 'The kinds of service a trafficked person may be referred to',
   },
   eligibility: {
-    name: 'referrals-eligibility', describes: 'service',
+    name: 'referrals-eligibility',
+    describes: 'service',
     description: 'Who a service accepts, in the attribute value',
     terms: [
-      { code: 'sex_accepted', description: 'The service accepts persons of the sex in the value (female or male); a service with none accepts any' },
+      {
+        code: 'sex_accepted',
+        description: 'The service accepts persons of the sex in the value (female or male); a service with none accepts any',
+      },
       { code: 'children_accepted', description: 'Whether the service accepts children: true or false' },
     ],
   },
   capacity: {
-    name: 'referrals-capacity', describes: 'service',
+    name: 'referrals-capacity',
+    describes: 'service',
     description: 'Places of a service where their number matters (e.g. shelter beds), as a whole number in the attribute value',
     terms: [
       { code: 'capacity_total', description: 'Places in all' },
@@ -81,5 +95,6 @@ export const taxonomyId = (key: TaxonomyKey) => nameBasedId('taxonomy', TAXONOMI
 /** A term of the network's taxonomies has the same id in every deployment. */
 export const termId = (key: TaxonomyKey, code: string) => nameBasedId('taxonomy_term', TAXONOMIES[key].name, code);
 export const TERMS: readonly Term[] = (Object.keys(TAXONOMIES) as TaxonomyKey[]).flatMap((taxonomy) =>
-  TAXONOMIES[taxonomy].terms.map(({ code }) => ({ id: termId(taxonomy, code), taxonomy, code })));
+  TAXONOMIES[taxonomy].terms.map(({ code }) => ({ id: termId(taxonomy, code), taxonomy, code })),
+);
 export const TERMS_BY_ID = new Map(TERMS.map((t) => [t.id, t]));

@@ -11,15 +11,39 @@ export interface OpenedDirectory {
 }
 
 const agency = (name: string, more: Partial<AgencyRecord> = {}): AgencyRecord => ({
-  id: randomUUID(), name, kind: 'national_ngo', active: true, description: '', subcommittees: [], areasServed: [], ...more,
+  id: randomUUID(),
+  name,
+  kind: 'national_ngo',
+  active: true,
+  description: '',
+  subcommittees: [],
+  areasServed: [],
+  ...more,
 });
 const service = (of: AgencyRecord, name: string, more: Partial<ServiceRecord> = {}): ServiceRecord => ({
-  id: randomUUID(), agencyId: of.id, name, serviceType: 'shelter', description: `${name}, described`, status: 'active', areas: ['Maiduguri'],
-  eligibility: { sexes: [], childrenAccepted: true, languages: [] }, ...more,
+  id: randomUUID(),
+  agencyId: of.id,
+  name,
+  serviceType: 'shelter',
+  description: `${name}, described`,
+  status: 'active',
+  areas: ['Maiduguri'],
+  eligibility: { sexes: [], childrenAccepted: true, languages: [] },
+  ...more,
 });
 const offerOf = (s: ServiceRecord, a: AgencyRecord): ServiceOffer => ({
-  serviceId: s.id, serviceName: s.name, serviceType: s.serviceType, agencyId: a.id, agencyName: a.name, agencyKind: a.kind, agencyActive: a.active,
-  agencySubcommittees: a.subcommittees, status: s.status, areas: s.areas, eligibility: s.eligibility, ...(s.capacity ? { capacity: s.capacity } : {}),
+  serviceId: s.id,
+  serviceName: s.name,
+  serviceType: s.serviceType,
+  agencyId: a.id,
+  agencyName: a.name,
+  agencyKind: a.kind,
+  agencyActive: a.active,
+  agencySubcommittees: a.subcommittees,
+  status: s.status,
+  areas: s.areas,
+  eligibility: s.eligibility,
+  ...(s.capacity ? { capacity: s.capacity } : {}),
 });
 
 /** What every adapter of the ServiceDirectory port must answer; no SQL here. */
@@ -30,13 +54,17 @@ export function serviceDirectoryContract(name: string, open: () => Promise<Opene
     const clinic = agency('A clinic', { kind: 'health' });
     const closed = agency('C agency no longer a member', { active: false });
     const beds = service(shelterNgo, 'Beds for women and girls', {
-      areas: ['Maiduguri', 'Jere'], capacity: { total: 12, available: 0 },
+      areas: ['Maiduguri', 'Jere'],
+      capacity: { total: 12, available: 0 },
       eligibility: { sexes: ['female'], minimumAge: 12, maximumAge: 60, childrenAccepted: true, languages: ['ha', 'kr'] },
     });
     const night = service(shelterNgo, 'Accommodation at night', { status: 'temporarily closed', areas: ['Bama'] });
     const clinicBeds = service(clinic, 'Recovery beds', { status: 'defunct', areas: ['maiduguri'] });
     const oldBeds = service(closed, 'Old beds', { status: 'inactive' });
-    const medical = service(clinic, 'Medical care', { serviceType: 'medical', eligibility: { sexes: [], maximumAge: 17, childrenAccepted: true, languages: ['en'] } });
+    const medical = service(clinic, 'Medical care', {
+      serviceType: 'medical',
+      eligibility: { sexes: [], maximumAge: 17, childrenAccepted: true, languages: ['en'] },
+    });
 
     beforeEach(async () => {
       opened = await open();
@@ -46,7 +74,10 @@ export function serviceDirectoryContract(name: string, open: () => Promise<Opene
 
     it('offers the services of a type, of any status and agency, by agency name then service name', async () => {
       expect(await opened.directory.offers({ serviceType: 'shelter' })).toEqual([
-        offerOf(clinicBeds, clinic), offerOf(night, shelterNgo), offerOf(beds, shelterNgo), offerOf(oldBeds, closed),
+        offerOf(clinicBeds, clinic),
+        offerOf(night, shelterNgo),
+        offerOf(beds, shelterNgo),
+        offerOf(oldBeds, closed),
       ]);
     });
 
@@ -58,18 +89,30 @@ export function serviceDirectoryContract(name: string, open: () => Promise<Opene
     });
 
     it('narrows to one agency', async () => {
-      expect((await opened.directory.offers({ serviceType: 'shelter', agencyId: shelterNgo.id })).map((o) => o.serviceId)).toEqual([night.id, beds.id]);
+      expect((await opened.directory.offers({ serviceType: 'shelter', agencyId: shelterNgo.id })).map((o) => o.serviceId)).toEqual([
+        night.id,
+        beds.id,
+      ]);
       expect(await opened.directory.offers({ serviceType: 'shelter', agencyId: randomUUID() })).toEqual([]);
     });
 
     it('narrows to services serving an area, whatever its case, matching whole names only', async () => {
-      expect((await opened.directory.offers({ serviceType: 'shelter', area: 'MAIDUGURI' })).map((o) => o.serviceId)).toEqual([clinicBeds.id, beds.id, oldBeds.id]);
-      expect((await opened.directory.offers({ serviceType: 'shelter', area: 'jere', agencyId: shelterNgo.id })).map((o) => o.serviceId)).toEqual([beds.id]);
+      expect((await opened.directory.offers({ serviceType: 'shelter', area: 'MAIDUGURI' })).map((o) => o.serviceId)).toEqual([
+        clinicBeds.id,
+        beds.id,
+        oldBeds.id,
+      ]);
+      expect(
+        (await opened.directory.offers({ serviceType: 'shelter', area: 'jere', agencyId: shelterNgo.id })).map((o) => o.serviceId),
+      ).toEqual([beds.id]);
       expect(await opened.directory.offers({ serviceType: 'shelter', area: 'Maidu' })).toEqual([]);
     });
 
-    it('tells an inactive agency\'s services apart, and finds nothing of a type nobody offers', async () => {
-      expect((await opened.directory.offers({ serviceType: 'shelter', agencyId: closed.id }))[0]).toMatchObject({ agencyActive: false, status: 'inactive' });
+    it("tells an inactive agency's services apart, and finds nothing of a type nobody offers", async () => {
+      expect((await opened.directory.offers({ serviceType: 'shelter', agencyId: closed.id }))[0]).toMatchObject({
+        agencyActive: false,
+        status: 'inactive',
+      });
       expect(await opened.directory.offers({ serviceType: 'interpretation' })).toEqual([]);
     });
   });

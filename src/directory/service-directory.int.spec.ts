@@ -15,7 +15,9 @@ for (const database of testDatabases()) {
       async given(agencies, services) {
         await db.transaction((tx) => directory.write(tx, { agencies, services, locations: [], serviceLocations: [] }));
         // Deactivation is identity's (POST /directory/agencies/:id/deactivation), not the directory's.
-        await db.query('UPDATE agencies SET active = false WHERE id = ANY($1::uuid[])', [agencies.filter((a) => !a.active).map((a) => a.id)]);
+        await db.query('UPDATE agencies SET active = false WHERE id = ANY($1::uuid[])', [
+          agencies.filter((a) => !a.active).map((a) => a.id),
+        ]);
       },
       close: () => db.close(),
     };

@@ -5,7 +5,14 @@ import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
 import { type MemberAgency, MemberAgencies } from '../identity/member-agencies.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import type {
-  AgencyProfile, AgencyRecord, DirectoryContent, EligibleSex, LocationRecord, ServiceRecord, ServiceStatus, Subcommittee,
+  AgencyProfile,
+  AgencyRecord,
+  DirectoryContent,
+  EligibleSex,
+  LocationRecord,
+  ServiceRecord,
+  ServiceStatus,
+  Subcommittee,
 } from './directory.model.js';
 import { DIRECTORY_SCHEMA } from './directory.schema.js';
 import type { ServiceDirectory, ServiceOffer } from './service-directory.port.js';
@@ -13,7 +20,12 @@ import type { ServiceDirectory, ServiceOffer } from './service-directory.port.js
 export type LocationView = Pick<LocationRecord, 'id' | 'name' | 'locality' | 'region' | 'country'>;
 /** A service as the directory's own routes show it: the port's offer, its description and where it is offered. */
 export type ServiceEntry = ServiceOffer & { readonly description: string; readonly locations: readonly LocationView[] };
-export interface ServiceQuery { readonly serviceType?: ServiceType; readonly agencyId?: string; readonly area?: string; readonly serviceId?: string }
+export interface ServiceQuery {
+  readonly serviceType?: ServiceType;
+  readonly agencyId?: string;
+  readonly area?: string;
+  readonly serviceId?: string;
+}
 /** A location as a service names it: by its name within the agency. */
 export type NamedLocation = Omit<LocationRecord, 'id' | 'agencyId'>;
 
@@ -70,12 +82,22 @@ const serviceRecord = (row: ServiceRow): ServiceRecord => ({
 
 /** Identity's member agency with the directory's profile of it (an agency without one has an empty profile). */
 const agencyRecord = ({ id, name, kind, active }: MemberAgency, profile: ProfileRow | undefined): AgencyRecord => ({
-  id, name, kind, active,
-  description: profile?.description ?? '', subcommittees: profile?.subcommittees ?? [], areasServed: profile?.areas_served ?? [],
+  id,
+  name,
+  kind,
+  active,
+  description: profile?.description ?? '',
+  subcommittees: profile?.subcommittees ?? [],
+  areasServed: profile?.areas_served ?? [],
 });
 
 const locationRecord = (row: LocationRow): LocationRecord => ({
-  id: row.id, agencyId: row.agency_id, name: row.name, locality: row.locality, region: row.region, country: row.country,
+  id: row.id,
+  agencyId: row.agency_id,
+  name: row.name,
+  locality: row.locality,
+  region: row.region,
+  country: row.country,
 });
 
 /** The directory in SQL (PGlite or PostgreSQL): the ServiceDirectory port for the rest of the app, and the module's own reads and writes. */
@@ -109,8 +131,7 @@ export class SqlDirectory implements ServiceDirectory {
     // By agency name, then service name: the agencies come by name, and the sort keeps the services' order within each.
     const agencies = await this.members.byIds(services.map((s) => s.agency_id));
     const rank = new Map(agencies.map((a, index) => [a.id, { agency: a, index }]));
-    const rows = services.filter((s) => rank.has(s.agency_id))
-      .sort((a, b) => rank.get(a.agency_id)!.index - rank.get(b.agency_id)!.index);
+    const rows = services.filter((s) => rank.has(s.agency_id)).sort((a, b) => rank.get(a.agency_id)!.index - rank.get(b.agency_id)!.index);
     const locations = await this.db.query<LocationRow & { service_id: string }>(
       `SELECT sl.service_id, l.* FROM directory_service_locations sl JOIN directory_locations l ON l.id = sl.location_id
        WHERE sl.service_id = ANY($1::uuid[]) ORDER BY l.name`,
@@ -120,9 +141,18 @@ export class SqlDirectory implements ServiceDirectory {
       const { id: serviceId, agencyId, name: serviceName, description, ...rest } = serviceRecord(row);
       const { agency } = rank.get(agencyId)!;
       return {
-        serviceId, serviceName, agencyId, agencyName: agency.name, agencyKind: agency.kind, agencyActive: agency.active,
-        agencySubcommittees: row.agency_subcommittees, ...rest, description,
-        locations: locations.filter((l) => l.service_id === serviceId).map(({ id, name, locality, region, country }) => ({ id, name, locality, region, country })),
+        serviceId,
+        serviceName,
+        agencyId,
+        agencyName: agency.name,
+        agencyKind: agency.kind,
+        agencyActive: agency.active,
+        agencySubcommittees: row.agency_subcommittees,
+        ...rest,
+        description,
+        locations: locations
+          .filter((l) => l.service_id === serviceId)
+          .map(({ id, name, locality, region, country }) => ({ id, name, locality, region, country })),
       };
     });
   }
@@ -150,7 +180,9 @@ export class SqlDirectory implements ServiceDirectory {
   async content(client: SqlClient = this.db): Promise<DirectoryContent> {
     const services = await client.query<ServiceRow>('SELECT * FROM directory_services ORDER BY name, id');
     const locations = await client.query<LocationRow>('SELECT * FROM directory_locations ORDER BY name, id');
-    const links = await client.query<{ id: string; service_id: string; location_id: string }>('SELECT * FROM directory_service_locations ORDER BY id');
+    const links = await client.query<{ id: string; service_id: string; location_id: string }>(
+      'SELECT * FROM directory_service_locations ORDER BY id',
+    );
     return {
       agencies: await this.agencies(client),
       services: services.map(serviceRecord),
@@ -178,29 +210,41 @@ export class SqlDirectory implements ServiceDirectory {
       await upsertService(tx, service);
       const locationIds: string[] = [];
       for (const location of locations) {
-        const { id } = (await tx.query<{ id: string }>(
-          `INSERT INTO directory_locations (id, agency_id, name, locality, region, country) VALUES ($1, $2, $3, $4, $5, $6)
+        const { id } = (
+          await tx.query<{ id: string }>(
+            `INSERT INTO directory_locations (id, agency_id, name, locality, region, country) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (agency_id, name) DO UPDATE SET locality = EXCLUDED.locality, region = EXCLUDED.region, country = EXCLUDED.country RETURNING id`,
-          [randomUUID(), service.agencyId, location.name, location.locality, location.region, location.country],
-        ))[0]!;
+            [randomUUID(), service.agencyId, location.name, location.locality, location.region, location.country],
+          )
+        )[0]!;
         locationIds.push(id);
       }
-      await tx.query('DELETE FROM directory_service_locations WHERE service_id = $1 AND NOT (location_id = ANY($2::uuid[]))', [service.id, locationIds]);
+      await tx.query('DELETE FROM directory_service_locations WHERE service_id = $1 AND NOT (location_id = ANY($2::uuid[]))', [
+        service.id,
+        locationIds,
+      ]);
       for (const locationId of locationIds) {
-        await tx.query('INSERT INTO directory_service_locations (id, service_id, location_id) VALUES ($1, $2, $3) ON CONFLICT (service_id, location_id) DO NOTHING',
-          [randomUUID(), service.id, locationId]);
+        await tx.query(
+          'INSERT INTO directory_service_locations (id, service_id, location_id) VALUES ($1, $2, $3) ON CONFLICT (service_id, location_id) DO NOTHING',
+          [randomUUID(), service.id, locationId],
+        );
       }
     });
   }
 
   /** Reads the service locked, lets `decide` give its new capacity (or throw), and stores it; undefined when there is no such service. */
-  setCapacity(serviceId: string, decide: (service: ServiceRecord) => NonNullable<ServiceRecord['capacity']>): Promise<ServiceRecord | undefined> {
+  setCapacity(
+    serviceId: string,
+    decide: (service: ServiceRecord) => NonNullable<ServiceRecord['capacity']>,
+  ): Promise<ServiceRecord | undefined> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<ServiceRow>('SELECT * FROM directory_services WHERE id = $1 FOR UPDATE', [serviceId]);
       if (!row) return undefined;
       const capacity = decide(serviceRecord(row));
-      const [updated] = await tx.query<ServiceRow>('UPDATE directory_services SET capacity_total = $2, capacity_available = $3 WHERE id = $1 RETURNING *',
-        [serviceId, capacity.total, capacity.available]);
+      const [updated] = await tx.query<ServiceRow>(
+        'UPDATE directory_services SET capacity_total = $2, capacity_available = $3 WHERE id = $1 RETURNING *',
+        [serviceId, capacity.total, capacity.available],
+      );
       return serviceRecord(updated!);
     });
   }
@@ -239,8 +283,20 @@ function upsertService(tx: SqlClient, s: ServiceRecord): Promise<unknown> {
        children_accepted = EXCLUDED.children_accepted, languages = EXCLUDED.languages, capacity_total = EXCLUDED.capacity_total,
        capacity_available = EXCLUDED.capacity_available`,
     [
-      s.id, s.agencyId, s.name, s.serviceType, s.description, s.status, s.areas, s.eligibility.sexes, s.eligibility.minimumAge ?? null,
-      s.eligibility.maximumAge ?? null, s.eligibility.childrenAccepted, s.eligibility.languages, s.capacity?.total ?? null, s.capacity?.available ?? null,
+      s.id,
+      s.agencyId,
+      s.name,
+      s.serviceType,
+      s.description,
+      s.status,
+      s.areas,
+      s.eligibility.sexes,
+      s.eligibility.minimumAge ?? null,
+      s.eligibility.maximumAge ?? null,
+      s.eligibility.childrenAccepted,
+      s.eligibility.languages,
+      s.capacity?.total ?? null,
+      s.capacity?.available ?? null,
     ],
   );
 }

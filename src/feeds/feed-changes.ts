@@ -7,7 +7,10 @@ import { type RecipientView, recipientSlice, recipientView } from '../cases/reci
  * What the per-agency feeds say about one case event, decided on the same code as what an agency
  * reads over HTTP (recipientSlice, then recipientView). Pure: no I/O, no clock.
  */
-export type Agency = { readonly agencyId: string; readonly agencyKind: AgencyKind };
+export interface Agency {
+  readonly agencyId: string;
+  readonly agencyKind: AgencyKind;
+}
 
 /**
  * `update`: what the agency may see changed; `redaction`: it may see less than before and must

@@ -19,7 +19,10 @@ import { kafkaClient, kafkaSettings } from './kafka-publisher.js';
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      agency: { type: 'string' }, key: { type: 'string' }, brokers: { type: 'string' }, group: { type: 'string' },
+      agency: { type: 'string' },
+      key: { type: 'string' },
+      brokers: { type: 'string' },
+      group: { type: 'string' },
       'from-beginning': { type: 'boolean', default: false },
     },
   });

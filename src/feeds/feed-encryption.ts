@@ -31,9 +31,10 @@ export async function feedPublicKey(offered: Record<string, unknown>): Promise<F
   // A private key sent here would sit in the service's database: refuse it rather than strip it.
   if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new UnusableFeedKeyError('send the public key only, never the private key');
   algorithmFor(jwk);
-  const members = jwk.kty === 'RSA'
-    ? { kty: jwk.kty, n: jwk.n, e: jwk.e }
-    : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) };
+  const members =
+    jwk.kty === 'RSA'
+      ? { kty: jwk.kty, n: jwk.n, e: jwk.e }
+      : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) };
   if (jwk.kty === 'RSA' && Buffer.from(String(jwk.n ?? ''), 'base64url').length < 256) {
     throw new UnusableFeedKeyError('an RSA key must have at least 2048 bits');
   }
@@ -42,7 +43,7 @@ export async function feedPublicKey(offered: Record<string, unknown>): Promise<F
   } catch {
     throw new UnusableFeedKeyError('the key is not a valid public key');
   }
-  return { ...members, kid: await calculateJwkThumbprint(members, 'sha256') } as FeedPublicJwk;
+  return { ...members, kid: await calculateJwkThumbprint(members, 'sha256') };
 }
 
 /** Imported once per key (kid is the key's thumbprint, so a replaced key is a new entry). */

@@ -27,13 +27,17 @@ export class RegisterFeedKeyDto {
     description: 'The public JWK the feed encrypts to: EC P-256/P-384/P-521, X25519 or RSA of at least 2048 bits',
     example: { kty: 'EC', crv: 'P-256', x: '…', y: '…' },
   })
-  @IsObject() jwk!: Record<string, unknown>;
+  @IsObject()
+  jwk!: Record<string, unknown>;
 }
 
 /** The public keys agencies register for their feeds; the private keys never reach the service. */
 @Injectable()
 export class FeedKeys {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase, private readonly clock: Clock) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly clock: Clock,
+  ) {}
 
   async register(admin: Principal, offered: Record<string, unknown>): Promise<{ kid: string; registeredAt: string }> {
     const jwk = await feedPublicKey(offered).catch((error: unknown) => {
@@ -53,7 +57,9 @@ export class FeedKeys {
   /** No key registered: the agency's feed carries nothing (the relay skips agencies without one). */
   async show(agencyId: string): Promise<{ registered: false } | { registered: true; jwk: FeedPublicJwk; registeredAt: string }> {
     const [row] = await this.db.query<{ jwk: FeedPublicJwk; registered_at: Date | string }>(
-      'SELECT jwk, registered_at FROM agency_feed_keys WHERE agency_id = $1', [agencyId]);
+      'SELECT jwk, registered_at FROM agency_feed_keys WHERE agency_id = $1',
+      [agencyId],
+    );
     return row ? { registered: true, jwk: row.jwk, registeredAt: new Date(row.registered_at).toISOString() } : { registered: false };
   }
 }
@@ -62,7 +68,9 @@ export class FeedKeys {
 export async function feedKeysOf(db: SqlClient, agencyIds: readonly string[]): Promise<Map<string, FeedPublicJwk>> {
   if (agencyIds.length === 0) return new Map();
   const rows = await db.query<{ agency_id: string; jwk: FeedPublicJwk }>(
-    'SELECT agency_id, jwk FROM agency_feed_keys WHERE agency_id = ANY($1::uuid[])', [[...agencyIds]]);
+    'SELECT agency_id, jwk FROM agency_feed_keys WHERE agency_id = ANY($1::uuid[])',
+    [[...agencyIds]],
+  );
   return new Map(rows.map((r) => [r.agency_id, r.jwk]));
 }
 
@@ -74,7 +82,7 @@ export class FeedKeysController {
 
   @Get()
   @Allow('feed-key.manage')
-  @ApiOperation({ summary: 'The public key your agency\'s Kafka feed is encrypted to' })
+  @ApiOperation({ summary: "The public key your agency's Kafka feed is encrypted to" })
   show(@CurrentPrincipal() principal: Principal) {
     return this.keys.show(principal.agencyId);
   }
@@ -82,7 +90,7 @@ export class FeedKeysController {
   @Put()
   @HttpCode(200)
   @Allow('feed-key.manage')
-  @ApiOperation({ summary: 'Register (or replace) the public key your agency\'s Kafka feed is encrypted to; messages from then on use it' })
+  @ApiOperation({ summary: "Register (or replace) the public key your agency's Kafka feed is encrypted to; messages from then on use it" })
   register(@Body() body: RegisterFeedKeyDto, @CurrentPrincipal() principal: Principal) {
     return this.keys.register(principal, body.jwk);
   }

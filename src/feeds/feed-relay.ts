@@ -45,8 +45,9 @@ export class FeedRelay {
   }
 
   async checkpoint(): Promise<GlobalPosition | null> {
-    const [row] = await this.db.query<{ position: string | null }>(
-      'SELECT position FROM feed_relay_checkpoints WHERE relay = $1', [this.name]);
+    const [row] = await this.db.query<{ position: string | null }>('SELECT position FROM feed_relay_checkpoints WHERE relay = $1', [
+      this.name,
+    ]);
     return row?.position ?? null;
   }
 
@@ -118,11 +119,19 @@ export class FeedRelay {
   }
 
   private async message(
-    change: FeedChange & { caseId: string; messageId: string }, kind: FeedPayload['kind'], key: FeedPublicJwk, view: OpenedView, at: string,
+    change: FeedChange & { caseId: string; messageId: string },
+    kind: FeedPayload['kind'],
+    key: FeedPublicJwk,
+    view: OpenedView,
+    at: string,
   ): Promise<FeedMessage> {
     const payload: FeedPayload = { messageId: change.messageId, caseId: change.caseId, kind, delete: change.delete, at, view };
     return {
-      schema: FEED_SCHEMA.name, messageId: change.messageId, caseId: change.caseId, kind, keyId: key.kid,
+      schema: FEED_SCHEMA.name,
+      messageId: change.messageId,
+      caseId: change.caseId,
+      kind,
+      keyId: key.kid,
       payload: await encryptForAgency(key, change.messageId, payload),
     };
   }
@@ -137,8 +146,11 @@ export class FeedRelay {
     const basis = { referrals: view.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) };
     await this.accessLog.record(relay, caseId, categories, basis, at);
     const personalData = await this.sealing.unsealAll(caseId, view.personalData);
-    const referrals = await Promise.all(view.referrals.map(async (r) =>
-      (r.note ? { ...r, note: await this.sealing.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : r)));
+    const referrals = await Promise.all(
+      view.referrals.map(async (r) =>
+        r.note ? { ...r, note: await this.sealing.unseal(caseId, sealedField.referralNote(r.referralId), r.note) } : r,
+      ),
+    );
     return { ...view, personalData, referrals };
   }
 }

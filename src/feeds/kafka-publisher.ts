@@ -25,20 +25,23 @@ const flag = (env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
 };
 
 export function kafkaSettings(env: NodeJS.ProcessEnv): KafkaSettings {
-  const brokers = (env['KAFKA_BROKERS'] ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (brokers.length === 0) throw new ConfigError('KAFKA_BROKERS', 'is required: comma-separated host:port of the Kafka brokers');
   if (brokers.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) throw new ConfigError('KAFKA_BROKERS', 'each broker is host:port');
-  const mechanism = env['KAFKA_SASL_MECHANISM'];
+  const mechanism = env.KAFKA_SASL_MECHANISM;
   if (mechanism !== undefined && !['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) {
     throw new ConfigError('KAFKA_SASL_MECHANISM', 'is plain, scram-sha-256 or scram-sha-512');
   }
-  const [username, password] = [env['KAFKA_SASL_USERNAME'], env['KAFKA_SASL_PASSWORD']];
+  const [username, password] = [env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD];
   if (mechanism && (!username || !password)) {
     throw new ConfigError('KAFKA_SASL_USERNAME', 'and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
   }
   return {
     brokers,
-    clientId: env['KAFKA_CLIENT_ID'] || 'referrals-feed-relay',
+    clientId: env.KAFKA_CLIENT_ID || 'referrals-feed-relay',
     idempotent: flag(env, 'KAFKA_IDEMPOTENT', true),
     createTopics: flag(env, 'KAFKA_CREATE_TOPICS', true),
     ssl: flag(env, 'KAFKA_SSL', false),
@@ -46,11 +49,15 @@ export function kafkaSettings(env: NodeJS.ProcessEnv): KafkaSettings {
   };
 }
 
-export const kafkaClient = (settings: KafkaSettings) => new Kafka({
-  clientId: settings.clientId, brokers: [...settings.brokers], ssl: settings.ssl, ...(settings.sasl ? { sasl: settings.sasl } : {}),
-  // kafkajs logs broker addresses and errors, never message contents.
-  logLevel: logLevel.WARN,
-});
+export const kafkaClient = (settings: KafkaSettings) =>
+  new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    ssl: settings.ssl,
+    ...(settings.sasl ? { sasl: settings.sasl } : {}),
+    // kafkajs logs broker addresses and errors, never message contents.
+    logLevel: logLevel.WARN,
+  });
 
 /** Publishes with acks from all in-sync replicas; resolves only once the broker acknowledged every record. */
 export class KafkaFeedPublisher implements FeedPublisher {
@@ -83,7 +90,8 @@ export class KafkaFeedPublisher implements FeedPublisher {
     await this.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic, messages: list.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+        topic,
+        messages: list.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
       })),
     });
   }

@@ -15,7 +15,7 @@ import { FeedRelay } from './feed-relay.js';
 import { KafkaFeedPublisher, kafkaSettings } from './kafka-publisher.js';
 
 function batchSize(env: NodeJS.ProcessEnv): number {
-  const text = env['RELAY_BATCH_SIZE'] ?? '200';
+  const text = env.RELAY_BATCH_SIZE ?? '200';
   const value = Number(text);
   if (!/^\d+$/.test(text) || value < 1 || value > 5000) throw new ConfigError('RELAY_BATCH_SIZE', 'must be an integer from 1 to 5000');
   return value;
@@ -40,16 +40,16 @@ async function main(): Promise<void> {
     let reported = Date.now();
     const sealing = new CaseSealing(new PersonalDataCipher(new SqlDataKeyStore(db, MasterKey.fromBase64(config.masterKey))));
     const relay = new FeedRelay(db, events.store, sealing, new AccessLog(db), publisher, {
-        batchSize: size,
-        now: () => new Date().toISOString(),
-        // Counts only, at most every ten seconds: never anything from a message.
-        onBatch: (count) => {
-          published += count;
-          if (Date.now() - reported < 10_000) return;
-          console.error(`feed relay: ${published} messages published and acknowledged`);
-          reported = Date.now();
-        },
-      });
+      batchSize: size,
+      now: () => new Date().toISOString(),
+      // Counts only, at most every ten seconds: never anything from a message.
+      onBatch: (count) => {
+        published += count;
+        if (Date.now() - reported < 10_000) return;
+        console.error(`feed relay: ${published} messages published and acknowledged`);
+        reported = Date.now();
+      },
+    });
     console.error('feed relay: following the event store (Ctrl-C to stop)');
     await relay.run(stop.signal);
   } finally {

@@ -33,7 +33,8 @@ export class HealthController {
       throw new ServiceUnavailableException('the database does not answer');
     }
     const projections = this.runner.current();
-    if (projections.state === 'failed') throw new ServiceUnavailableException('the projection runner stopped; restart the service to resume');
+    if (projections.state === 'failed')
+      throw new ServiceUnavailableException('the projection runner stopped; restart the service to resume');
     const lag = await this.runner.lag();
     const inProcess = this.config.projector === 'in-process';
     if (inProcess && (projections.state === 'catching_up' || projections.state === 'idle')) {
@@ -43,13 +44,14 @@ export class HealthController {
     }
     // An external projector, or a follower held up, is seen through its checkpoint: events waiting too long mean it stalled.
     if (lag.events > 0 && lag.seconds > this.config.readinessMaxLagSeconds) {
-      throw new ServiceUnavailableException(`the read models are ${Math.round(lag.seconds)} s behind: the projector has stalled or stopped`);
+      throw new ServiceUnavailableException(
+        `the read models are ${Math.round(lag.seconds)} s behind: the projector has stalled or stopped`,
+      );
     }
     // Public, so it says no more than ok: deployment details and activity figures are on /metrics.
     return { status: 'ok' };
   }
 }
-
 
 /** Prometheus text exposition of the projection lag; counts and ages only, nothing from an event. */
 @ApiTags('health')
@@ -73,10 +75,29 @@ export class MetricsController {
     return [
       metric('gauge', 'referrals_projection_lag_events', 'Events in the store not yet applied to the read models', lag.events),
       metric('gauge', 'referrals_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models', lag.seconds),
-      metric('counter', 'referrals_projection_events_applied_total', 'Events applied to the read models since the last rebuild', eventsApplied),
-      metric('gauge', 'referrals_projection_runner_up', '1 while the in-process runner follows the store (always 1 with an external projector)', running ? 1 : 0),
+      metric(
+        'counter',
+        'referrals_projection_events_applied_total',
+        'Events applied to the read models since the last rebuild',
+        eventsApplied,
+      ),
+      metric(
+        'gauge',
+        'referrals_projection_runner_up',
+        '1 while the in-process runner follows the store (always 1 with an external projector)',
+        running ? 1 : 0,
+      ),
       // Embedded mode only: 0 says the latest commits may be lost to a power loss (EMBEDDED_FSYNC=false).
-      ...(this.config.mode === 'embedded' ? [metric('gauge', 'referrals_embedded_fsync', '1 while the embedded database flushes each commit to disk', this.config.embeddedFsync ? 1 : 0)] : []),
+      ...(this.config.mode === 'embedded'
+        ? [
+            metric(
+              'gauge',
+              'referrals_embedded_fsync',
+              '1 while the embedded database flushes each commit to disk',
+              this.config.embeddedFsync ? 1 : 0,
+            ),
+          ]
+        : []),
     ].join('');
   }
 }

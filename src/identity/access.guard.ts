@@ -32,7 +32,9 @@ export class PermissionGuard implements CanActivate {
     const action = this.reflector.getAllAndOverride<Action | undefined>(ROUTE_ACTION, targets);
     const principal = context.switchToHttp().getRequest<{ user?: Principal }>().user;
     if (!action || !principal || !mayPerform(principal.role, action) || (principal.actions && !principal.actions.includes(action))) {
-      throw new ForbiddenException(action ? `the role ${principal?.role ?? 'none'} may not ${action}` : 'this route is not open to any role');
+      throw new ForbiddenException(
+        action ? `the role ${principal?.role ?? 'none'} may not ${action}` : 'this route is not open to any role',
+      );
     }
     return true;
   }

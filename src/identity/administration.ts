@@ -1,4 +1,17 @@
-import { Body, ConflictException, Controller, Get, HttpCode, Inject, Injectable, NotFoundException, Param, ParseUUIDPipe, Post, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
@@ -16,21 +29,36 @@ import type { Role } from './roles.js';
 const AGENCY_STAFF_ROLES = ['frontline_worker', 'caseworker', 'supervisor', 'agency_admin'] as const satisfies readonly Role[];
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'caseworker.two' }) @IsString() @Length(3, 60) @Matches(/^[a-z0-9._-]+$/, { message: 'username is lower-case letters, digits, dot, dash or underscore' }) username!: string;
+  @ApiProperty({ example: 'caseworker.two' })
+  @IsString()
+  @Length(3, 60)
+  @Matches(/^[a-z0-9._-]+$/, { message: 'username is lower-case letters, digits, dot, dash or underscore' })
+  username!: string;
   @ApiProperty() @IsString() @Length(1, 100) displayName!: string;
   @ApiProperty({ enum: AGENCY_STAFF_ROLES }) @IsIn(AGENCY_STAFF_ROLES) role!: (typeof AGENCY_STAFF_ROLES)[number];
 }
 
 export class FirstAdminDto {
-  @ApiProperty({ example: 'admin.shelter' }) @IsString() @Length(3, 60) @Matches(/^[a-z0-9._-]+$/, { message: 'username is lower-case letters, digits, dot, dash or underscore' }) username!: string;
+  @ApiProperty({ example: 'admin.shelter' })
+  @IsString()
+  @Length(3, 60)
+  @Matches(/^[a-z0-9._-]+$/, { message: 'username is lower-case letters, digits, dot, dash or underscore' })
+  username!: string;
   @ApiProperty() @IsString() @Length(1, 100) displayName!: string;
 }
 
 export class CreateAgencyDto {
   @ApiProperty() @IsString() @Length(3, 200) name!: string;
   @ApiProperty({ enum: AGENCY_KINDS }) @IsIn(AGENCY_KINDS) kind!: AgencyKind;
-  @ApiPropertyOptional({ type: FirstAdminDto, description: 'The new agency\'s first admin, who then adds its users; the initial password is shown once' })
-  @IsOptional() @IsObject() @ValidateNested() @Type(() => FirstAdminDto) firstAdmin?: FirstAdminDto;
+  @ApiPropertyOptional({
+    type: FirstAdminDto,
+    description: "The new agency's first admin, who then adds its users; the initial password is shown once",
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FirstAdminDto)
+  firstAdmin?: FirstAdminDto;
 }
 
 /** Users of an agency, managed by its own admins; member agencies, managed by the network's coordinators. */
@@ -53,8 +81,10 @@ export class Administration {
     const id = randomUUID();
     const initialPassword = randomBytes(12).toString('base64url');
     try {
-      await this.db.query('INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, body.username, body.displayName, admin.agencyId, body.role, await hashPassword(initialPassword)]);
+      await this.db.query(
+        'INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
+        [id, body.username, body.displayName, admin.agencyId, body.role, await hashPassword(initialPassword)],
+      );
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw new ConflictException('this username is taken');
       throw error;
@@ -64,8 +94,12 @@ export class Administration {
 
   /** Deactivation ends every token of the user at once: each request checks the user is active (Principals). */
   async deactivateUser(admin: Principal, userId: string) {
-    if (userId === admin.userId) throw new UnprocessableEntityException('an admin cannot deactivate themself; ask another admin of the agency');
-    const rows = await this.db.query('UPDATE users SET active = false WHERE id = $1 AND agency_id = $2 RETURNING id', [userId, admin.agencyId]);
+    if (userId === admin.userId)
+      throw new UnprocessableEntityException('an admin cannot deactivate themself; ask another admin of the agency');
+    const rows = await this.db.query('UPDATE users SET active = false WHERE id = $1 AND agency_id = $2 RETURNING id', [
+      userId,
+      admin.agencyId,
+    ]);
     if (rows.length === 0) throw new NotFoundException('no user of your agency has this id');
     this.principals.changed();
   }
@@ -79,15 +113,27 @@ export class Administration {
       await this.db.transaction(async (tx) => {
         await tx.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, body.name, body.kind]);
         if (body.firstAdmin) {
-          await tx.query('INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
-            [randomUUID(), body.firstAdmin.username, body.firstAdmin.displayName, id, 'agency_admin', passwordHash]);
+          await tx.query('INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)', [
+            randomUUID(),
+            body.firstAdmin.username,
+            body.firstAdmin.displayName,
+            id,
+            'agency_admin',
+            passwordHash,
+          ]);
         }
       });
     } catch (error) {
-      if (sqlState(error) === UNIQUE_VIOLATION) throw new ConflictException('an agency of this name, or a user of this username, exists already');
+      if (sqlState(error) === UNIQUE_VIOLATION)
+        throw new ConflictException('an agency of this name, or a user of this username, exists already');
       throw error;
     }
-    return { id, name: body.name, kind: body.kind, ...(body.firstAdmin ? { firstAdmin: { username: body.firstAdmin.username, initialPassword } } : {}) };
+    return {
+      id,
+      name: body.name,
+      kind: body.kind,
+      ...(body.firstAdmin ? { firstAdmin: { username: body.firstAdmin.username, initialPassword } } : {}),
+    };
   }
 
   /** A deactivated agency's users and keys stop working at once, and it can no longer be referred to. */
@@ -107,7 +153,7 @@ export class AdministrationController {
 
   @Get('agency/users')
   @Allow('user.manage')
-  @ApiOperation({ summary: 'Your agency\'s users' })
+  @ApiOperation({ summary: "Your agency's users" })
   users(@CurrentPrincipal() principal: Principal) {
     return this.administration.users(principal.agencyId);
   }

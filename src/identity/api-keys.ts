@@ -1,4 +1,16 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Injectable, NotFoundException, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
@@ -14,16 +26,26 @@ import { type Action, PERMISSIONS, mayPerform } from './roles.js';
 
 export const API_KEY_HASH_KEY = Symbol('ApiKeyHashKey');
 
-
 /** What a partner system's key may do: the partner_system role's actions, or some of them. */
 const PARTNER_ACTIONS = (Object.keys(PERMISSIONS) as Action[]).filter((a) => mayPerform('partner_system', a));
 
 export class IssueApiKeyDto {
   @ApiProperty({ example: 'shelter case system' }) @IsString() @Length(1, 100) name!: string;
-  @ApiPropertyOptional({ enum: PARTNER_ACTIONS, isArray: true, description: 'Narrows the key to these actions; absent: every action of partner_system' })
-  @IsOptional() @IsArray() @ArrayUnique() @ArrayMaxSize(20) @IsIn(PARTNER_ACTIONS, { each: true }) actions?: Action[];
+  @ApiPropertyOptional({
+    enum: PARTNER_ACTIONS,
+    isArray: true,
+    description: 'Narrows the key to these actions; absent: every action of partner_system',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(20)
+  @IsIn(PARTNER_ACTIONS, { each: true })
+  actions?: Action[];
   @ApiPropertyOptional({ description: 'Only the reading actions (case.read, referral.list, directory.read); not with actions' })
-  @IsOptional() @IsBoolean() readOnly?: boolean;
+  @IsOptional()
+  @IsBoolean()
+  readOnly?: boolean;
 }
 
 /** The partner actions that change nothing. */
@@ -52,7 +74,6 @@ export class ApiKeys {
     this.credentials = new OpaqueCredentials('rk', hashKey);
   }
 
-
   async issue(issuer: Principal, body: IssueApiKeyDto): Promise<{ id: string; key: string }> {
     if (body.readOnly && body.actions) throw new BadRequestException('give either readOnly or actions, not both');
     const actions = body.readOnly ? PARTNER_ACTIONS.filter((a) => READ_ACTIONS.includes(a)) : body.actions;
@@ -65,12 +86,24 @@ export class ApiKeys {
   }
 
   async list(agencyId: string) {
-    const rows = await this.db.query<ApiKeyRow>('SELECT id, name, actions, created_at, revoked_at FROM api_keys WHERE agency_id = $1 ORDER BY created_at', [agencyId]);
-    return rows.map((r) => ({ id: r.id, name: r.name, actions: r.actions ?? PARTNER_ACTIONS, createdAt: new Date(r.created_at).toISOString(), revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null }));
+    const rows = await this.db.query<ApiKeyRow>(
+      'SELECT id, name, actions, created_at, revoked_at FROM api_keys WHERE agency_id = $1 ORDER BY created_at',
+      [agencyId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      actions: r.actions ?? PARTNER_ACTIONS,
+      createdAt: new Date(r.created_at).toISOString(),
+      revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+    }));
   }
 
   async revoke(revoker: Principal, id: string): Promise<void> {
-    const rows = await this.db.query('UPDATE api_keys SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND agency_id = $2 AND revoked_at IS NULL RETURNING id', [id, revoker.agencyId, this.clock.now(), revoker.userId]);
+    const rows = await this.db.query(
+      'UPDATE api_keys SET revoked_at = $3, revoked_by = $4 WHERE id = $1 AND agency_id = $2 AND revoked_at IS NULL RETURNING id',
+      [id, revoker.agencyId, this.clock.now(), revoker.userId],
+    );
     if (rows.length === 0) throw new NotFoundException('no active key of your agency has this id');
     this.principals.changed();
   }
@@ -81,7 +114,13 @@ export class ApiKeys {
     if (!parsed) return undefined;
     const key = await this.principals.apiKey(parsed.id);
     if (!this.credentials.matches(parsed.secret, key?.secretHash) || !key) return undefined;
-    return { userId: key.keyId, agencyId: key.agencyId, agencyKind: key.agencyKind, role: 'partner_system', ...(key.actions ? { actions: key.actions } : {}) };
+    return {
+      userId: key.keyId,
+      agencyId: key.agencyId,
+      agencyKind: key.agencyKind,
+      role: 'partner_system',
+      ...(key.actions ? { actions: key.actions } : {}),
+    };
   }
 }
 
@@ -119,7 +158,7 @@ export class ApiKeysController {
 
   @Get()
   @Allow('api-key.manage')
-  @ApiOperation({ summary: 'Your agency\'s keys: names, actions, when issued and revoked; never the secrets' })
+  @ApiOperation({ summary: "Your agency's keys: names, actions, when issued and revoked; never the secrets" })
   list(@CurrentPrincipal() principal: Principal) {
     return this.keys.list(principal.agencyId);
   }

@@ -24,7 +24,12 @@ const AGENCIES = [
   { key: 'redcross', name: 'Demo Red Cross Society, State Branch', kind: 'red_cross_red_crescent' },
 ] as const satisfies ReadonlyArray<{ key: string; name: string; kind: AgencyKind }>;
 export type DemoAgencyKey = (typeof AGENCIES)[number]['key'];
-export interface DemoAgency { readonly key: DemoAgencyKey; readonly id: string; readonly name: string; readonly kind: AgencyKind }
+export interface DemoAgency {
+  readonly key: DemoAgencyKey;
+  readonly id: string;
+  readonly name: string;
+  readonly kind: AgencyKind;
+}
 
 /**
  * What another feature adds to the demo network (the service directory does), inside the seed's
@@ -58,7 +63,11 @@ export interface SeededNetwork {
 }
 
 /** Seeds once, into an empty directory; returns undefined when agencies already exist. */
-export async function seedDemoNetwork(db: SqlDatabase, dataDir: string, extension?: DemoNetworkExtension): Promise<SeededNetwork | undefined> {
+export async function seedDemoNetwork(
+  db: SqlDatabase,
+  dataDir: string,
+  extension?: DemoNetworkExtension,
+): Promise<SeededNetwork | undefined> {
   // One random password for the demo users, never a known default: the file is readable by the operator only.
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
@@ -71,10 +80,18 @@ export async function seedDemoNetwork(db: SqlDatabase, dataDir: string, extensio
     }
     for (const user of USERS) {
       await tx.query('INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)', [
-        randomUUID(), user.username, user.username, ids.get(user.agency), user.role, passwordHash,
+        randomUUID(),
+        user.username,
+        user.username,
+        ids.get(user.agency),
+        user.role,
+        passwordHash,
       ]);
     }
-    await extension?.seed(tx, AGENCIES.map((agency) => ({ ...agency, id: ids.get(agency.key)! })));
+    await extension?.seed(
+      tx,
+      AGENCIES.map((agency) => ({ ...agency, id: ids.get(agency.key)! })),
+    );
     return true;
   });
   if (!seeded) return undefined;
@@ -90,7 +107,12 @@ export const DEMO_USERNAMES = USERS.map((u) => u.username);
  * agency of its own, whose password goes to a file readable by the operator only (never a log).
  * The coordinator then adds member agencies, each with its first admin.
  */
-export async function bootstrapCoordinator(db: SqlDatabase, dataDir: string, username: string, agencyName: string): Promise<string | undefined> {
+export async function bootstrapCoordinator(
+  db: SqlDatabase,
+  dataDir: string,
+  username: string,
+  agencyName: string,
+): Promise<string | undefined> {
   const password = randomBytes(12).toString('base64url');
   const passwordHash = await hashPassword(password);
   const created = await db.transaction(async (tx) => {
@@ -98,8 +120,10 @@ export async function bootstrapCoordinator(db: SqlDatabase, dataDir: string, use
     if (count > 0) return false;
     const agencyId = randomUUID();
     await tx.query("INSERT INTO agencies (id, name, kind) VALUES ($1, $2, 'government_social_service')", [agencyId, agencyName]);
-    await tx.query("INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $2, $3, 'network_coordinator', $4)",
-      [randomUUID(), username, agencyId, passwordHash]);
+    await tx.query(
+      "INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $2, $3, 'network_coordinator', $4)",
+      [randomUUID(), username, agencyId, passwordHash],
+    );
     return true;
   });
   if (!created) return undefined;

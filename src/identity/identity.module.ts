@@ -13,7 +13,13 @@ import { AuthController } from './auth.controller.js';
 import { OidcStrategy } from './oidc.js';
 import { Administration, AdministrationController } from './administration.js';
 import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './api-keys.js';
-import { DEMO_NETWORK_EXTENSION, DEMO_USERNAMES, type DemoNetworkExtension, bootstrapCoordinator, seedDemoNetwork } from './demo-network.js';
+import {
+  DEMO_NETWORK_EXTENSION,
+  DEMO_USERNAMES,
+  type DemoNetworkExtension,
+  bootstrapCoordinator,
+  seedDemoNetwork,
+} from './demo-network.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { MemberAgencies } from './member-agencies.js';
 import { Principals } from './principals.js';
@@ -65,7 +71,10 @@ export class IdentityModule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.bootstrapCoordinator) {
       const file = await bootstrapCoordinator(this.db, this.config.dataDir, this.config.bootstrapCoordinator, this.config.bootstrapAgency);
-      if (file) this.logger.warn(`Created the first network coordinator, ${this.config.bootstrapCoordinator}; the password is in ${file}. Change it and delete the file.`);
+      if (file)
+        this.logger.warn(
+          `Created the first network coordinator, ${this.config.bootstrapCoordinator}; the password is in ${file}. Change it and delete the file.`,
+        );
     }
     if (!this.config.demoNetwork) return;
     const seeded = await seedDemoNetwork(this.db, this.config.dataDir, this.demoExtension);

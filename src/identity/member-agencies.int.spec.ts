@@ -17,7 +17,8 @@ for (const database of testDatabases()) {
       const id = randomUUID();
       await db.query(
         'INSERT INTO users (id, username, display_name, agency_id, role, password_hash, active) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [id, `user-${id}`, `${role} of ${agency.name}`, agency.id, role, 'not-a-hash', active]);
+        [id, `user-${id}`, `${role} of ${agency.name}`, agency.id, role, 'not-a-hash', active],
+      );
       return id;
     };
 
@@ -53,7 +54,7 @@ for (const database of testDatabases()) {
       expect([await members.isCaseStaff(shelter.id, caseworker), await members.isCaseStaff(shelter.id, supervisor)]).toEqual([true, true]);
     });
 
-    it('does not count other roles, deactivated users or another agency\'s staff as case staff', async () => {
+    it("does not count other roles, deactivated users or another agency's staff as case staff", async () => {
       const frontline = await user(shelter, 'frontline_worker');
       const former = await user(shelter, 'caseworker', false);
       const elsewhere = await user(clinic, 'caseworker');
@@ -64,8 +65,12 @@ for (const database of testDatabases()) {
     it('names the users asked for that exist, active or not', async () => {
       const supervisor = await user(clinic, 'supervisor');
       const former = await user(clinic, 'caseworker', false);
-      expect(await members.staffNames([supervisor, former, randomUUID()]))
-        .toEqual(new Map([[supervisor, 'supervisor of Aid Clinic'], [former, 'caseworker of Aid Clinic']]));
+      expect(await members.staffNames([supervisor, former, randomUUID()])).toEqual(
+        new Map([
+          [supervisor, 'supervisor of Aid Clinic'],
+          [former, 'caseworker of Aid Clinic'],
+        ]),
+      );
     });
 
     it('creates an agency, and renames it without changing its kind', async () => {

@@ -48,8 +48,11 @@ export class MemberAgencies {
 
   /** Whether the user is an active caseworker or supervisor of the agency. */
   async isCaseStaff(agencyId: string, userId: string): Promise<boolean> {
-    const rows = await this.db.query(
-      'SELECT 1 FROM users WHERE id = $1 AND agency_id = $2 AND active AND role = ANY($3::text[])', [userId, agencyId, CASE_STAFF]);
+    const rows = await this.db.query('SELECT 1 FROM users WHERE id = $1 AND agency_id = $2 AND active AND role = ANY($3::text[])', [
+      userId,
+      agencyId,
+      CASE_STAFF,
+    ]);
     return rows.length > 0;
   }
 
@@ -57,7 +60,9 @@ export class MemberAgencies {
   async staffNames(userIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
     if (userIds.length === 0) return new Map();
     const rows = await this.db.query<{ id: string; display_name: string }>(
-      'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])', [[...new Set(userIds)]]);
+      'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])',
+      [[...new Set(userIds)]],
+    );
     return new Map(rows.map((u) => [u.id, u.display_name]));
   }
 
@@ -66,7 +71,10 @@ export class MemberAgencies {
    * consent given to a kind of agency depends on it.
    */
   async save(agency: Pick<MemberAgency, 'id' | 'name' | 'kind'>, client: SqlClient = this.db): Promise<void> {
-    await client.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name',
-      [agency.id, agency.name, agency.kind]);
+    await client.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name', [
+      agency.id,
+      agency.name,
+      agency.kind,
+    ]);
   }
 }

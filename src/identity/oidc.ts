@@ -50,7 +50,10 @@ export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.keys!, {
-        issuer: oidc.issuer, audience: oidc.audience, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'], clockTolerance: 30,
+        issuer: oidc.issuer,
+        audience: oidc.audience,
+        algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'],
+        clockTolerance: 30,
       }));
     } catch {
       return false;
@@ -66,6 +69,8 @@ export class OidcStrategy extends PassportStrategy(ProviderBearerStrategy, 'oidc
 
 /** A claim by dotted path (e.g. `realm_access.role`), as a string. */
 function claim(payload: JWTPayload, path: string): string | undefined {
-  const value = path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), payload);
+  const value = path
+    .split('.')
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), payload);
   return typeof value === 'string' ? value : undefined;
 }

@@ -7,9 +7,23 @@ import type { Action, Role } from './roles.js';
 /** What the identity tables' triggers announce a change of who may sign in on (see directory.schema.ts). */
 export const PRINCIPALS_CHANNEL = 'principals_changed';
 
-export interface ActiveUser { readonly userId: string; readonly agencyId: string; readonly agencyKind: AgencyKind; readonly role: Role }
-export interface ActiveApiKey { readonly keyId: string; readonly agencyId: string; readonly agencyKind: AgencyKind; readonly secretHash: string; readonly actions: Action[] | null }
-export interface ActiveAgency { readonly agencyId: string; readonly agencyKind: AgencyKind }
+export interface ActiveUser {
+  readonly userId: string;
+  readonly agencyId: string;
+  readonly agencyKind: AgencyKind;
+  readonly role: Role;
+}
+export interface ActiveApiKey {
+  readonly keyId: string;
+  readonly agencyId: string;
+  readonly agencyKind: AgencyKind;
+  readonly secretHash: string;
+  readonly actions: Action[] | null;
+}
+export interface ActiveAgency {
+  readonly agencyId: string;
+  readonly agencyKind: AgencyKind;
+}
 
 /** Bounds the memory; the whole cache is dropped when it is reached. */
 const MAX_ENTRIES = 10_000;
@@ -53,28 +67,46 @@ export class Principals implements OnModuleInit, OnModuleDestroy {
     return this.cached(`user:${userId}`, userId, async () => {
       const [row] = await this.db.query<{ id: string; agency_id: string; agency_kind: AgencyKind; role: Role }>(
         `SELECT u.id, u.agency_id, a.kind AS agency_kind, u.role FROM users u JOIN agencies a ON a.id = u.agency_id
-          WHERE u.id = $1 AND u.active AND a.active`, [userId]);
+          WHERE u.id = $1 AND u.active AND a.active`,
+        [userId],
+      );
       return row && { userId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, role: row.role };
     });
   }
 
   apiKey(keyId: string): Promise<ActiveApiKey | undefined> {
     return this.cached(`key:${keyId}`, keyId, async () => {
-      const [row] = await this.db.query<{ id: string; agency_id: string; agency_kind: AgencyKind; secret_hash: string; actions: Action[] | null }>(
+      const [row] = await this.db.query<{
+        id: string;
+        agency_id: string;
+        agency_kind: AgencyKind;
+        secret_hash: string;
+        actions: Action[] | null;
+      }>(
         `SELECT k.id, k.agency_id, a.kind AS agency_kind, k.secret_hash, k.actions FROM api_keys k JOIN agencies a ON a.id = k.agency_id
-          WHERE k.id = $1 AND k.revoked_at IS NULL AND a.active`, [keyId]);
-      return row && { keyId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, secretHash: row.secret_hash, actions: row.actions };
+          WHERE k.id = $1 AND k.revoked_at IS NULL AND a.active`,
+        [keyId],
+      );
+      return (
+        row && { keyId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, secretHash: row.secret_hash, actions: row.actions }
+      );
     });
   }
 
   agency(agencyId: string): Promise<ActiveAgency | undefined> {
     return this.cached(`agency:${agencyId}`, agencyId, async () => {
-      const [row] = await this.db.query<{ id: string; kind: AgencyKind }>('SELECT id, kind FROM agencies WHERE id = $1 AND active', [agencyId]);
+      const [row] = await this.db.query<{ id: string; kind: AgencyKind }>('SELECT id, kind FROM agencies WHERE id = $1 AND active', [
+        agencyId,
+      ]);
       return row && { agencyId: row.id, agencyKind: row.kind };
     });
   }
 
-  private async cached<T extends ActiveUser | ActiveApiKey | ActiveAgency>(key: string, id: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  private async cached<T extends ActiveUser | ActiveApiKey | ActiveAgency>(
+    key: string,
+    id: string,
+    load: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
     if (!UUID.test(id)) return undefined;
     const now = Date.now();
     const hit = this.entries.get(key);

@@ -64,7 +64,6 @@ export class TokenService {
     this.refreshTokens = new OpaqueCredentials('rt', refreshHashKey);
   }
 
-
   async issue(username: string, password: string): Promise<TokenResponse> {
     const users = this.dataSource.getRepository(UserEntity);
     const user = await users.findOneBy({ username });
@@ -76,15 +75,25 @@ export class TokenService {
       if (user && !locked) {
         const failed = user.failedSignIns + 1;
         const lock = failed >= LOCK_AFTER_FAILURES;
-        await users.update({ id: user.id }, { failedSignIns: lock ? 0 : failed, lockedUntil: lock ? new Date(Date.parse(now) + LOCK_MINUTES * 60_000) : null });
+        await users.update(
+          { id: user.id },
+          { failedSignIns: lock ? 0 : failed, lockedUntil: lock ? new Date(Date.parse(now) + LOCK_MINUTES * 60_000) : null },
+        );
         if (lock) this.logger.warn(`Sign-in locked for ${LOCK_MINUTES} min after ${LOCK_AFTER_FAILURES} failures (user ${user.id})`);
       }
       // One message for every refusal: it must not tell whether the username exists or is locked.
-      throw new UnauthorizedException(`unknown username or wrong password (after ${LOCK_AFTER_FAILURES} failures, sign-in pauses for ${LOCK_MINUTES} minutes)`);
+      throw new UnauthorizedException(
+        `unknown username or wrong password (after ${LOCK_AFTER_FAILURES} failures, sign-in pauses for ${LOCK_MINUTES} minutes)`,
+      );
     }
-    await users.update({ id: user.id }, {
-      failedSignIns: 0, lockedUntil: null, ...(needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
-    });
+    await users.update(
+      { id: user.id },
+      {
+        failedSignIns: 0,
+        lockedUntil: null,
+        ...(needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
+      },
+    );
     return this.tokensFor(user, randomUUID());
   }
 
@@ -103,7 +112,10 @@ export class TokenService {
       }
       throw new UnauthorizedException('the refresh token is not valid');
     }
-    const claimed = await this.db.query('UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [row.id, now]);
+    const claimed = await this.db.query('UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [
+      row.id,
+      now,
+    ]);
     if (claimed.length === 0) throw new UnauthorizedException('the refresh token is not valid');
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: row.user_id });
     const agency = user && (await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: user.agencyId }));
@@ -135,15 +147,17 @@ export class TokenService {
       [id, familyId, user.id, secretHash, now, new Date(Date.parse(now) + this.config.refreshTtlSeconds * 1000).toISOString()],
     );
     return {
-      access_token, token_type: 'Bearer', expires_in: this.config.tokenTtlSeconds,
-      refresh_token: credential, refresh_expires_in: this.config.refreshTtlSeconds,
+      access_token,
+      token_type: 'Bearer',
+      expires_in: this.config.tokenTtlSeconds,
+      refresh_token: credential,
+      refresh_expires_in: this.config.refreshTtlSeconds,
     };
   }
 
   private async revokeFamily(familyId: string, now: string): Promise<void> {
     await this.db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [familyId, now]);
   }
-
 
   /** A token is honoured only while its user and agency are active and its claims still match them. */
   async principalOf(claims: Partial<TokenClaims>): Promise<Principal> {

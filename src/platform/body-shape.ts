@@ -1,4 +1,11 @@
-import { BadRequestException, type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, type ValidationError } from '@nestjs/common';
+import {
+  BadRequestException,
+  type CallHandler,
+  type ExecutionContext,
+  Injectable,
+  type NestInterceptor,
+  type ValidationError,
+} from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { Request } from 'express';
@@ -7,7 +14,17 @@ import type { Observable } from 'rxjs';
 /** Deeper than any body the API takes; a deeper one would only exhaust the validator's stack. */
 const MAX_DEPTH = 16;
 /** Names the validation layer removes or skips silently instead of refusing: refused here, by name. */
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString']);
+const RESERVED_NAMES = new Set([
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'toLocaleString',
+]);
 
 /** PostgreSQL stores no NUL in text or JSON, and no field means one: refused as malformed instead of failing at the database. */
 const NUL = '\u0000';
@@ -55,7 +72,8 @@ function check(input: unknown, kind: 'body' | 'parameters'): void {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Validation messages for the problem details. A field the route does not take is reported by
@@ -65,7 +83,10 @@ export function validationMessages(errors: readonly ValidationError[], parent = 
   return errors.flatMap((error) => {
     const path = /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : parent ? `${parent}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([rule, message]) =>
-      rule === 'whitelistValidation' ? `${parent || 'the body'} has a field this route does not take` : message.replace(error.property, path));
+      rule === 'whitelistValidation'
+        ? `${parent || 'the body'} has a field this route does not take`
+        : message.replace(error.property, path),
+    );
     return [...own, ...validationMessages(error.children ?? [], path)];
   });
 }

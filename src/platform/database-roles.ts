@@ -76,17 +76,21 @@ END $$;`;
 /** The grants on the current schema, exactly as TABLE_PRIVILEGES says: run by the schema's owner after its DDL. */
 export function grantsScript(): string {
   const grantees = (['app', 'projector', 'agencyReader'] as const).map((g) => DATABASE_ROLES[g]).join(', ');
-  const tables = Object.entries(TABLE_PRIVILEGES).map(([table, privileges]) => [
-    // Revoked first, so a right taken away in a newer version is gone after its migration.
-    `REVOKE ALL ON ${table} FROM ${grantees};`,
-    ...Object.entries(privileges).map(([grantee, rights]) => `GRANT ${rights} ON ${table} TO ${DATABASE_ROLES[grantee as Grantee]};`),
-  ].join('\n'));
+  const tables = Object.entries(TABLE_PRIVILEGES).map(([table, privileges]) =>
+    [
+      // Revoked first, so a right taken away in a newer version is gone after its migration.
+      `REVOKE ALL ON ${table} FROM ${grantees};`,
+      ...Object.entries(privileges).map(([grantee, rights]) => `GRANT ${rights} ON ${table} TO ${DATABASE_ROLES[grantee as Grantee]};`),
+    ].join('\n'),
+  );
   return `
 DO $$
 DECLARE unlisted text;
 BEGIN
   SELECT string_agg(tablename, ', ' ORDER BY tablename) INTO unlisted FROM pg_tables
-   WHERE schemaname = current_schema() AND tablename <> ALL (ARRAY[${Object.keys(TABLE_PRIVILEGES).map((t) => `'${t}'`).join(', ')}]);
+   WHERE schemaname = current_schema() AND tablename <> ALL (ARRAY[${Object.keys(TABLE_PRIVILEGES)
+     .map((t) => `'${t}'`)
+     .join(', ')}]);
   IF unlisted IS NOT NULL THEN
     RAISE EXCEPTION 'no privileges decided for table(s) %: add them to TABLE_PRIVILEGES in src/platform/database-roles.ts', unlisted;
   END IF;

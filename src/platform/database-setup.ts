@@ -32,7 +32,10 @@ export async function createRoles(admin: SqlDatabase, passwords: RolePasswords =
         WHERE rolname = ANY($1::text[]) AND (rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls)`,
       [Object.values(DATABASE_ROLES)],
     );
-    if (elevated?.roles) throw new Error(`role(s) ${elevated.roles} have superuser, role or database creation, replication or BYPASSRLS: remove them (ALTER ROLE ... NOSUPERUSER ...)`);
+    if (elevated?.roles)
+      throw new Error(
+        `role(s) ${elevated.roles} have superuser, role or database creation, replication or BYPASSRLS: remove them (ALTER ROLE ... NOSUPERUSER ...)`,
+      );
     for (const member of Object.values(DATABASE_ROLES)) await revokeMemberships(tx, member);
     await tx.query(`GRANT ${agencyReader}, ${projector} TO ${app}`);
   });
@@ -43,7 +46,10 @@ async function ensureRole(tx: SqlClient, role: string, attributes: string, passw
   await tx.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} ${attributes}`);
   if (password === undefined) return;
   // DDL takes no parameters: the server quotes the password itself.
-  const [statement] = await tx.query<{ sql: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS sql`, [role, password]);
+  const [statement] = await tx.query<{ sql: string }>(`SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text) AS sql`, [
+    role,
+    password,
+  ]);
   await tx.query(statement!.sql);
 }
 
@@ -51,7 +57,9 @@ async function ensureRole(tx: SqlClient, role: string, attributes: string, passw
 async function revokeMemberships(tx: SqlClient, member: string): Promise<void> {
   const granted = await tx.query<{ sql: string }>(
     `SELECT format('REVOKE %I FROM %I', r.rolname, $1::text) AS sql
-       FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1`, [member]);
+       FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1`,
+    [member],
+  );
   for (const { sql } of granted) await tx.query(sql);
 }
 
@@ -99,12 +107,16 @@ export async function setupDatabase(adminUrl: string, options: { schema: string;
     await createRoles(admin, options.passwords);
     await ownSchema(admin, options.schema);
     for (const role of [DATABASE_ROLES.owner, DATABASE_ROLES.app, DATABASE_ROLES.projector]) {
-      await admin.exec(`DO $$ BEGIN EXECUTE format('ALTER ROLE ${role} IN DATABASE %I SET search_path = ${options.schema}', current_database()); END $$;`);
+      await admin.exec(
+        `DO $$ BEGIN EXECUTE format('ALTER ROLE ${role} IN DATABASE %I SET search_path = ${options.schema}', current_database()); END $$;`,
+      );
     }
   } finally {
     await admin.close();
   }
-  const asOwner = await PostgresDatabase.open(withOptions(adminUrl, `-c role=${DATABASE_ROLES.owner} -c search_path=${options.schema}`), { max: 1 });
+  const asOwner = await PostgresDatabase.open(withOptions(adminUrl, `-c role=${DATABASE_ROLES.owner} -c search_path=${options.schema}`), {
+    max: 1,
+  });
   try {
     await migrateSchema(asOwner);
   } finally {

@@ -9,7 +9,8 @@ import type { AppConfig } from '../config/app-config.js';
 export async function openEventStore(config: AppConfig, db: SqlDatabase): Promise<{ store: EventStore; close(): Promise<void> }> {
   if (config.eventStore === 'kurrentdb') {
     const [{ KurrentDBClient }, { KurrentDbEventStore }] = await Promise.all([
-      import('@kurrent/kurrentdb-client'), import('../../libs/event-store/src/kurrentdb-event-store.js'),
+      import('@kurrent/kurrentdb-client'),
+      import('../../libs/event-store/src/kurrentdb-event-store.js'),
     ]);
     const store = new KurrentDbEventStore(KurrentDBClient.connectionString(config.kurrentDbUrl!));
     return { store, close: () => store.close() };

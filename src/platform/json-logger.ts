@@ -22,19 +22,36 @@ const stringified = (value: unknown) => JSON.stringify(value) as string | undefi
 export class JsonLogger implements LoggerService {
   constructor(private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
 
-  log(message: unknown, ...rest: unknown[]) { this.write('info', message, rest); }
-  error(message: unknown, ...rest: unknown[]) { this.write('error', message, rest); }
-  warn(message: unknown, ...rest: unknown[]) { this.write('warn', message, rest); }
-  debug(message: unknown, ...rest: unknown[]) { this.write('debug', message, rest); }
-  verbose(message: unknown, ...rest: unknown[]) { this.write('verbose', message, rest); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.write('info', message, rest);
+  }
+  error(message: unknown, ...rest: unknown[]) {
+    this.write('error', message, rest);
+  }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.write('verbose', message, rest);
+  }
 
   private write(level: string, message: unknown, rest: unknown[]): void {
     // Nest passes the context last; an error's stack comes before it.
     const context = typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined;
     const stack = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : undefined;
-    const text = typeof message === 'string' ? message : message instanceof Error ? `${message.name}: ${message.message}` : stringified(message);
-    this.out(JSON.stringify({
-      time: new Date().toISOString(), level, ...(context ? { context } : {}), message: redact(text ?? ''), ...(stack ? { stack: redact(stack) } : {}),
-    }));
+    const text =
+      typeof message === 'string' ? message : message instanceof Error ? `${message.name}: ${message.message}` : stringified(message);
+    this.out(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level,
+        ...(context ? { context } : {}),
+        message: redact(text ?? ''),
+        ...(stack ? { stack: redact(stack) } : {}),
+      }),
+    );
   }
 }

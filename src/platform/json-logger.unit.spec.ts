@@ -5,7 +5,12 @@ describe('JsonLogger', () => {
   it('writes one JSON object per line with level, context and message', () => {
     const lines: string[] = [];
     new JsonLogger((line) => lines.push(line)).warn('projector behind', 'Projections');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', context: 'Projections', message: 'projector behind', time: expect.any(String) });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'warn',
+      context: 'Projections',
+      message: 'projector behind',
+      time: expect.any(String),
+    });
   });
 
   it('redacts credentials wherever they appear, message or stack', () => {

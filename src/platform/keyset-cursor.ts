@@ -22,9 +22,12 @@ export const uuidPart: CursorPart<string> = (value): value is string =>
 export const positionPart: CursorPart<string> = (value): value is string => typeof value === 'string' && /^[1-9]\d{0,17}$/.test(value);
 
 /** A PostgreSQL int (a stream revision). */
-export const revisionPart: CursorPart<number> = (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 2 ** 31 - 1;
+export const revisionPart: CursorPart<number> = (value): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= 2 ** 31 - 1;
 
-export type CursorKey<P extends ReadonlyArray<CursorPart<string | number>>> = { [K in keyof P]: P[K] extends CursorPart<infer T> ? T : never };
+export type CursorKey<P extends ReadonlyArray<CursorPart<string | number>>> = {
+  [K in keyof P]: P[K] extends CursorPart<infer T> ? T : never;
+};
 
 export function encodeCursor(key: ReadonlyArray<string | number>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -44,9 +47,17 @@ export function decodeCursor<const P extends ReadonlyArray<CursorPart<string | n
 
 /** A page size between 1 and `max`. */
 export const PageLimit = (max: number, fallback: number) =>
-  applyDecorators(ApiPropertyOptional({ minimum: 1, maximum: max, default: fallback }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(max));
+  applyDecorators(
+    ApiPropertyOptional({ minimum: 1, maximum: max, default: fallback }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(max),
+  );
 
-export const PageCursor = () => applyDecorators(ApiPropertyOptional({ description: 'nextCursor of the previous page' }), IsOptional(), IsString(), MaxLength(200));
+export const PageCursor = () =>
+  applyDecorators(ApiPropertyOptional({ description: 'nextCursor of the previous page' }), IsOptional(), IsString(), MaxLength(200));
 
 /** `limit` and `cursor` of a paged list; the answer is `{ items, nextCursor? }`. */
 export class PageQueryDto {
@@ -55,7 +66,11 @@ export class PageQueryDto {
 }
 
 /** Splits the `limit + 1` rows a page query read into the page and the cursor after it, if more follow. */
-export function pageOf<Row>(rows: readonly Row[], limit: number, keyOf: (row: Row) => ReadonlyArray<string | number>): { rows: Row[]; nextCursor?: string } {
+export function pageOf<Row>(
+  rows: readonly Row[],
+  limit: number,
+  keyOf: (row: Row) => ReadonlyArray<string | number>,
+): { rows: Row[]; nextCursor?: string } {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, ...(rows.length > limit && last ? { nextCursor: encodeCursor(keyOf(last)) } : {}) };

@@ -1,7 +1,14 @@
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { DATA_KEY_STORE, type DataKeyStore, MasterKey, PersonalDataCipher, SqlDataKeyStore, loadOrCreateMasterKeyFile } from '../../libs/crypto/index.js';
+import {
+  DATA_KEY_STORE,
+  type DataKeyStore,
+  MasterKey,
+  PersonalDataCipher,
+  SqlDataKeyStore,
+  loadOrCreateMasterKeyFile,
+} from '../../libs/crypto/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -19,7 +26,9 @@ export type PrepareSchema = (db: SqlDatabase) => Promise<void>;
 /** The configured database (PGlite in the data directory, or PostgreSQL), with the service's schema in place. */
 export async function openDatabase(config: AppConfig, prepareSchema: PrepareSchema): Promise<SqlDatabase> {
   if (!config.databaseUrl && !config.embeddedFsync) {
-    new Logger('Persistence').warn('EMBEDDED_FSYNC=false: commits are not flushed to disk. A power loss or an operating-system crash can lose the latest acknowledged writes or corrupt the data directory.');
+    new Logger('Persistence').warn(
+      'EMBEDDED_FSYNC=false: commits are not flushed to disk. A power loss or an operating-system crash can lose the latest acknowledged writes or corrupt the data directory.',
+    );
   }
   const db = config.databaseUrl
     ? await PostgresDatabase.open(config.databaseUrl)
@@ -69,11 +78,18 @@ export class PersistenceModule implements OnApplicationShutdown {
             if (config.masterKey) return MasterKey.fromBase64(config.masterKey);
             const file = join(config.dataDir, 'master.key');
             const { key, created } = await loadOrCreateMasterKeyFile(file);
-            if (created) PersistenceModule.logger.warn(`Generated a master key in ${file}. Back it up: without it no personal data can be read. Production uses MASTER_KEY or a KMS.`);
+            if (created)
+              PersistenceModule.logger.warn(
+                `Generated a master key in ${file}. Back it up: without it no personal data can be read. Production uses MASTER_KEY or a KMS.`,
+              );
             return key;
           },
         },
-        { provide: EVENT_MAC_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'event-authentication') },
+        {
+          provide: EVENT_MAC_KEY,
+          inject: [MASTER_KEY],
+          useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'event-authentication'),
+        },
         { provide: OPENED_EVENT_STORE, inject: [SQL_DATABASE], useFactory: (db: SqlDatabase) => openEventStore(config, db) },
         {
           provide: EVENT_STORE,
@@ -85,7 +101,11 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SQL_DATABASE, MASTER_KEY],
           useFactory: (db: SqlDatabase, masterKey: MasterKey) => new SqlDataKeyStore(db, masterKey),
         },
-        { provide: IDEMPOTENCY_KEY, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'idempotency-fingerprint') },
+        {
+          provide: IDEMPOTENCY_KEY,
+          inject: [MASTER_KEY],
+          useFactory: (masterKey: MasterKey) => deriveKey(masterKey, 'idempotency-fingerprint'),
+        },
         { provide: PersonalDataCipher, inject: [DATA_KEY_STORE], useFactory: (keys: DataKeyStore) => new PersonalDataCipher(keys) },
         {
           provide: TYPEORM_DATA_SOURCE,
@@ -93,7 +113,17 @@ export class PersistenceModule implements OnApplicationShutdown {
           useFactory: (db: SqlDatabase) => createTypeOrmDataSource(db, { entities: IDENTITY_ENTITIES }),
         },
       ],
-      exports: [APP_CONFIG, SQL_DATABASE, MASTER_KEY, IDEMPOTENCY_KEY, EVENT_MAC_KEY, EVENT_STORE, DATA_KEY_STORE, PersonalDataCipher, TYPEORM_DATA_SOURCE],
+      exports: [
+        APP_CONFIG,
+        SQL_DATABASE,
+        MASTER_KEY,
+        IDEMPOTENCY_KEY,
+        EVENT_MAC_KEY,
+        EVENT_STORE,
+        DATA_KEY_STORE,
+        PersonalDataCipher,
+        TYPEORM_DATA_SOURCE,
+      ],
     };
   }
 

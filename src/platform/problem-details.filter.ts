@@ -17,7 +17,11 @@ export interface Problem {
 
 /** A problem whose details carry extension members beside `detail`; each must name fields and rules, never a submitted value. */
 export class ExtendedProblem extends HttpException {
-  constructor(status: number, detail: string, readonly extensions: Readonly<Record<string, unknown>>) {
+  constructor(
+    status: number,
+    detail: string,
+    readonly extensions: Readonly<Record<string, unknown>>,
+  ) {
     super(detail, status);
   }
 }
@@ -70,7 +74,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // The If-Match the caller sent is stale: its message names only revision numbers.
     if (exception instanceof StaleRevision) return problem(HttpStatus.PRECONDITION_FAILED, exception.message);
     if (exception instanceof WrongExpectedRevisionError) {
-      return problem(HttpStatus.CONFLICT, 'the case changed while this request was processed; read it again and retry', 'concurrent-change');
+      return problem(
+        HttpStatus.CONFLICT,
+        'the case changed while this request was processed; read it again and retry',
+        'concurrent-change',
+      );
     }
     // Nest wraps body-parser's errors; their messages can quote the submitted text, so none is passed on.
     const bodyError = exception instanceof HttpException ? exception.cause : exception;
@@ -79,7 +87,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return problem(HttpStatus.BAD_REQUEST, 'the body is not valid JSON');
     }
     // body-parser's message names the charset as sent.
-    if (bodyErrorType === 'charset.unsupported') return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'the body\'s charset is not one this service reads (utf-8)');
+    if (bodyErrorType === 'charset.unsupported')
+      return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the body's charset is not one this service reads (utf-8)");
     if (exception instanceof ExtendedProblem) return { ...problem(exception.getStatus(), exception.message), ...exception.extensions };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -88,7 +97,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const messages = typeof body === 'object' && body !== null ? (body as { message?: unknown }).message : body;
       if (Array.isArray(messages)) return { ...problem(status, 'the request is not valid', 'validation'), errors: messages.map(String) };
       // The router's own 404 quotes the path, which a client may have filled with anything.
-      if (status === (HttpStatus.NOT_FOUND as number) && typeof messages === 'string' && /^Cannot [A-Z]+ /.test(messages)) return problem(status, 'there is no such route');
+      if (status === (HttpStatus.NOT_FOUND as number) && typeof messages === 'string' && /^Cannot [A-Z]+ /.test(messages))
+        return problem(status, 'there is no such route');
       return problem(status, typeof messages === 'string' ? messages : exception.message);
     }
     // body-parser's errors (malformed JSON, too large) carry a status but are not HttpExceptions.

@@ -23,8 +23,11 @@ describe('ProblemDetailsFilter', () => {
 
   it('answers an If-Match behind the case with 412, naming both revisions', () => {
     expect(answer(new StaleRevision(1, 3))).toEqual({
-      type: '/problems/precondition-failed', title: 'Precondition failed', status: 412,
-      detail: 'If-Match names revision 1; the case is at revision 3', instance: '/cases/:caseId/resumption',
+      type: '/problems/precondition-failed',
+      title: 'Precondition failed',
+      status: 412,
+      detail: 'If-Match names revision 1; the case is at revision 3',
+      instance: '/cases/:caseId/resumption',
     });
   });
 

@@ -14,7 +14,9 @@ import { DATABASE_ROLES, grantsScript, missingRoles } from './database-roles.js'
 /** The database's schema is missing, or older than this version, and the connected role may not change it. */
 export class SchemaNotReadyError extends Error {
   constructor() {
-    super('the database schema is missing or not at this version, and this role may not change it: run `npm run db:migrate` as the schema owner first');
+    super(
+      'the database schema is missing or not at this version, and this role may not change it: run `npm run db:migrate` as the schema owner first',
+    );
     this.name = 'SchemaNotReadyError';
   }
 }
@@ -23,7 +25,14 @@ export class SchemaNotReadyError extends Error {
 async function capture(migrate: (db: SqlDatabase) => Promise<void>): Promise<string> {
   const scripts: string[] = [];
   const refuse = () => Promise.reject(new Error('only DDL is captured'));
-  await migrate({ driver: 'postgres', exec: async (script) => void scripts.push(script), query: refuse, transaction: refuse, session: refuse, close: refuse });
+  await migrate({
+    driver: 'postgres',
+    exec: async (script) => void scripts.push(script),
+    query: refuse,
+    transaction: refuse,
+    session: refuse,
+    close: refuse,
+  });
   return scripts.join('\n');
 }
 
@@ -54,7 +63,8 @@ export async function migrateSchema(db: SqlDatabase): Promise<void> {
 /** Whether the connected role has the rights of the current schema's owner (a superuser has them all). */
 export async function mayMigrate(db: SqlDatabase): Promise<boolean> {
   const [schema] = await db.query<{ may: boolean }>(
-    `SELECT pg_has_role(current_user, nspowner, 'USAGE') AS may FROM pg_namespace WHERE nspname = current_schema()`);
+    `SELECT pg_has_role(current_user, nspowner, 'USAGE') AS may FROM pg_namespace WHERE nspname = current_schema()`,
+  );
   return schema?.may === true;
 }
 

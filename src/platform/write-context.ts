@@ -19,7 +19,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
 
 export function writeContextOf(request: Request & { user: Principal }): WriteContext {
   const key = request.header('idempotency-key');
-  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new BadRequestException('Idempotency-Key must be 8 to 200 visible ASCII characters');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+    throw new BadRequestException('Idempotency-Key must be 8 to 200 visible ASCII characters');
   const ifMatch = request.header('if-match');
   let expectedRevision: number | undefined;
   if (ifMatch !== undefined) {

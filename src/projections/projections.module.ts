@@ -15,7 +15,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
       provide: ProjectionRunner,
       inject: [SQL_DATABASE, EVENT_STORE],
       // Each batch as the projector's role: the app's own role may not write the per-agency tables.
-      useFactory: (db: SqlDatabase, store: EventStore) => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector }),
+      useFactory: (db: SqlDatabase, store: EventStore) =>
+        new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector }),
     },
   ],
   exports: [ProjectionRunner],

@@ -61,7 +61,8 @@ export interface ConsentReceipt {
 }
 
 /** What a receipt is for: the consent as given, or the n-th withdrawal of it (1-based, in stream order). */
-export type ReceiptEvent = { readonly kind: 'given' } | { readonly kind: 'withdrawal'; readonly number: number; readonly data: ConsentWithdrawn['data'] };
+export type ReceiptEvent =
+  { readonly kind: 'given' } | { readonly kind: 'withdrawal'; readonly number: number; readonly data: ConsentWithdrawn['data'] };
 
 export interface ReceiptInput {
   readonly caseId: string;
@@ -106,7 +107,11 @@ export function consentReceipt(input: ReceiptInput): ConsentReceipt {
 }
 
 /** One service per recipient, in the order the consent names them; one purpose per provision (never bundled). */
-function services(provisions: readonly ConsentProvision[], names: ReadonlyMap<string, string>, withdrawal?: ConsentWithdrawn['data']): ReceiptService[] {
+function services(
+  provisions: readonly ConsentProvision[],
+  names: ReadonlyMap<string, string>,
+  withdrawal?: ConsentWithdrawn['data'],
+): ReceiptService[] {
   const byRecipient = new Map<string, ReceiptService>();
   for (const p of provisions) {
     const name = recipientName(p.recipient, names);
@@ -128,13 +133,18 @@ function services(provisions: readonly ConsentProvision[], names: ReadonlyMap<st
 }
 
 /** The recipient as the person knows it: the agency's directory name, or a kind of agency in words. */
-export function recipientName(recipient: ConsentRecipient, names: ReadonlyMap<string, string>, language: keyof typeof RECEIPT_WORDS = 'en'): string {
+export function recipientName(
+  recipient: ConsentRecipient,
+  names: ReadonlyMap<string, string>,
+  language: keyof typeof RECEIPT_WORDS = 'en',
+): string {
   const words = RECEIPT_WORDS[language];
   return 'agencyId' in recipient ? (names.get(recipient.agencyId) ?? words.unknownAgency) : words.anyAgencyOfKind[recipient.agencyKind];
 }
 
 function collectionMethod(given: ConsentGiven['data']): string {
-  const who = given.grantor === 'guardian' ? `given by a guardian${given.childAssent ? ' with the child\'s assent' : ''}` : 'given by the person';
+  const who =
+    given.grantor === 'guardian' ? `given by a guardian${given.childAssent ? " with the child's assent" : ''}` : 'given by the person';
   return `${given.method}, ${who}${given.interpreterUsed ? ', through an interpreter' : ''}`;
 }
 
@@ -148,14 +158,18 @@ const RECEIPT_ID_NAMESPACE = '5b0f7c1e-3a54-4d8e-9f61-2c7a9e4b8d10';
  * withdrawal is named by its instant and provisions, which only that event has.
  */
 export function receiptId(consentId: string, event: ReceiptEvent): string {
-  const name = event.kind === 'given'
-    ? `${consentId}/given`
-    : `${consentId}/withdrawn/${event.data.withdrawnAt}/${[...event.data.provisionIds].sort().join(',')}`;
+  const name =
+    event.kind === 'given'
+      ? `${consentId}/given`
+      : `${consentId}/withdrawn/${event.data.withdrawnAt}/${[...event.data.provisionIds].sort().join(',')}`;
   return uuidV5(RECEIPT_ID_NAMESPACE, name);
 }
 
 function uuidV5(namespace: string, name: string): string {
-  const digest = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
+  const digest = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   const bytes = digest.subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

@@ -95,7 +95,12 @@ function givenText(input: ReceiptTextInput, words: ReceiptWords, language: Writt
   ];
 }
 
-function withdrawalText(input: ReceiptTextInput, withdrawal: ConsentWithdrawn['data'], words: ReceiptWords, language: WrittenLanguage): string[] {
+function withdrawalText(
+  input: ReceiptTextInput,
+  withdrawal: ConsentWithdrawn['data'],
+  words: ReceiptWords,
+  language: WrittenLanguage,
+): string[] {
   const { given, ownerName } = input;
   const w = words.withdrawal;
   const ended = new Set([...(input.earlierWithdrawals ?? []).flatMap((e) => e.provisionIds), ...withdrawal.provisionIds]);
@@ -110,10 +115,9 @@ function withdrawalText(input: ReceiptTextInput, withdrawal: ConsentWithdrawn['d
     '',
     w.heading,
     '',
-    ...given.provisions.filter((p) => withdrawal.provisionIds.includes(p.provisionId)).flatMap((p, index) => [
-      ...provisionLines(p, index, input, words, language, w.wasFor),
-      '',
-    ]),
+    ...given.provisions
+      .filter((p) => withdrawal.provisionIds.includes(p.provisionId))
+      .flatMap((p, index) => [...provisionLines(p, index, input, words, language, w.wasFor), '']),
     ...wrap(w.stops(ownerName)),
     ...wrap(somethingLeft ? w.partRemains(givenWhen) : w.allEnded),
     '',
@@ -124,7 +128,14 @@ function withdrawalText(input: ReceiptTextInput, withdrawal: ConsentWithdrawn['d
 }
 
 /** "1. Recipient / What: ... / Why: ..." (a withdrawal says "It was ..." instead of "Why: ..."). */
-function provisionLines(p: ConsentProvision, index: number, input: ReceiptTextInput, words: ReceiptWords, language: WrittenLanguage, wasFor?: string): string[] {
+function provisionLines(
+  p: ConsentProvision,
+  index: number,
+  input: ReceiptTextInput,
+  words: ReceiptWords,
+  language: WrittenLanguage,
+  wasFor?: string,
+): string[] {
   const why = words.why(p.purpose, p.serviceTypes);
   return [
     ...wrap(`${index + 1}. ${capitalised(recipientName(p.recipient, input.agencyNames, language))}`, '   ', ''),

@@ -11,8 +11,16 @@ import { ReceiptsService } from './receipts.service.js';
 const uuid = new ParseUUIDPipe({ version: undefined });
 
 export class ReceiptQueryDto {
-  @ApiPropertyOptional({ minimum: 1, description: 'The receipt of the n-th withdrawal of the consent (1 = the first); without it, the consent as given' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000) withdrawal?: number;
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'The receipt of the n-th withdrawal of the consent (1 = the first); without it, the consent as given',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  withdrawal?: number;
 }
 
 @ApiTags('receipts')
@@ -23,8 +31,16 @@ export class ReceiptsController {
 
   @Get('receipt')
   @Allow('consent.receipt')
-  @ApiOperation({ summary: 'Kantara consent receipt (v1.1.0) of the consent as given, or of one withdrawal, signed as a compact JWS (EdDSA); owning agency only' })
-  receipt(@Param('caseId', uuid) caseId: string, @Param('consentId', uuid) consentId: string, @Query() query: ReceiptQueryDto, @CurrentPrincipal() principal: Principal) {
+  @ApiOperation({
+    summary:
+      'Kantara consent receipt (v1.1.0) of the consent as given, or of one withdrawal, signed as a compact JWS (EdDSA); owning agency only',
+  })
+  receipt(
+    @Param('caseId', uuid) caseId: string,
+    @Param('consentId', uuid) consentId: string,
+    @Query() query: ReceiptQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.receipts.signed(caseId, consentId, principal, query.withdrawal);
   }
 
@@ -39,10 +55,16 @@ export class ReceiptsController {
   @Allow('consent.receipt')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'The receipt in plain words, to print or read out, in the consent\'s language (English and French written; any other: English, to be read out by the interpreter)' })
+  @ApiOperation({
+    summary:
+      "The receipt in plain words, to print or read out, in the consent's language (English and French written; any other: English, to be read out by the interpreter)",
+  })
   async text(
-    @Param('caseId', uuid) caseId: string, @Param('consentId', uuid) consentId: string, @Query() query: ReceiptQueryDto,
-    @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response,
+    @Param('caseId', uuid) caseId: string,
+    @Param('consentId', uuid) consentId: string,
+    @Query() query: ReceiptQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     const { language, text } = await this.receipts.text(caseId, consentId, principal, query.withdrawal);
     response.setHeader('Content-Language', language);

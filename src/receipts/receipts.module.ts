@@ -16,7 +16,11 @@ import { ReceiptsService } from './receipts.service.js';
     ReceiptsService,
     CaseViews,
     // Derived, not stored: every instance with the same master key signs with the same key.
-    { provide: ReceiptSigner, inject: [MASTER_KEY], useFactory: (masterKey: MasterKey) => ReceiptSigner.fromSeed(deriveKey(masterKey, 'consent-receipt-signing')) },
+    {
+      provide: ReceiptSigner,
+      inject: [MASTER_KEY],
+      useFactory: (masterKey: MasterKey) => ReceiptSigner.fromSeed(deriveKey(masterKey, 'consent-receipt-signing')),
+    },
   ],
 })
 export class ReceiptsModule {}

@@ -73,9 +73,19 @@ export class ReceiptsService {
 
   private async sign(history: ConsentHistory, event: ReceiptEvent): Promise<SignedReceipt> {
     const receipt = consentReceipt({
-      caseId: history.caseId, given: history.given, event, ownerName: history.ownerName, agencyNames: history.agencyNames, publicKey: this.signer.publicKey,
+      caseId: history.caseId,
+      given: history.given,
+      event,
+      ownerName: history.ownerName,
+      agencyNames: history.agencyNames,
+      publicKey: this.signer.publicKey,
     });
-    return { event: event.kind, ...(event.kind === 'withdrawal' ? { withdrawal: event.number } : {}), receipt, jws: await this.signer.sign(receipt) };
+    return {
+      event: event.kind,
+      ...(event.kind === 'withdrawal' ? { withdrawal: event.number } : {}),
+      receipt,
+      jws: await this.signer.sign(receipt),
+    };
   }
 
   /** Only the owning agency: anyone else, a receiving agency included, gets 404 as if the case did not exist. */
@@ -93,7 +103,10 @@ export class ReceiptsService {
     // Recorded by a user of the directory (or an API key or an OIDC subject, which have no display name here).
     const recorders = [...new Set([given.recordedBy, ...withdrawals.map((w) => w.recordedBy)])].filter((id) => UUID.test(id));
     return {
-      caseId, given, withdrawals, agencyNames,
+      caseId,
+      given,
+      withdrawals,
+      agencyNames,
       ownerName: agencyNames.get(principal.agencyId) ?? 'the owning agency',
       userNames: await this.members.staffNames(recorders),
     };

@@ -71,7 +71,8 @@ ${agencyScopedTable('referral_inbox')}`,
     const referralEvents = events.flatMap((recorded) => {
       const event = { type: recorded.type, data: recorded.data } as CaseEvent;
       return event.type === 'ReferralRequested' || event.type in REFERRAL_STATUS_AFTER || HOLD_EVENTS.has(event.type)
-        ? [{ event, caseId: recorded.streamId.replace(/^case-/, '') }] : [];
+        ? [{ event, caseId: recorded.streamId.replace(/^case-/, '') }]
+        : [];
     });
     if (referralEvents.length === 0) return;
     // Fold the batch in memory from the stored rows, then write every touched row once.
@@ -86,13 +87,29 @@ ${agencyScopedTable('referral_inbox')}`,
     for (const { event, caseId } of referralEvents) {
       if (event.type === 'ReferralRequested') {
         const r = event.data;
-        for (const [direction, agency, counterpart] of [['incoming', r.toAgencyId, r.fromAgencyId], ['outgoing', r.fromAgencyId, r.toAgencyId]] as const) {
+        for (const [direction, agency, counterpart] of [
+          ['incoming', r.toAgencyId, r.fromAgencyId],
+          ['outgoing', r.fromAgencyId, r.toAgencyId],
+        ] as const) {
           const key = `${r.referralId}/${direction}`;
           if (!rows.has(key)) {
             rows.set(key, {
-              referral_id: r.referralId, direction, agency_id: agency, counterpart_agency_id: counterpart, case_id: caseId, purpose: r.purpose,
-              service_type: r.serviceType ?? null, urgency: r.urgency, shared_categories: [...r.sharedCategories], status: 'requested',
-              withdrawal_cause: null, decline_reason: null, requested_at: r.requestedAt, respond_by: r.respondBy, on_hold: false, updated_at: r.requestedAt,
+              referral_id: r.referralId,
+              direction,
+              agency_id: agency,
+              counterpart_agency_id: counterpart,
+              case_id: caseId,
+              purpose: r.purpose,
+              service_type: r.serviceType ?? null,
+              urgency: r.urgency,
+              shared_categories: [...r.sharedCategories],
+              status: 'requested',
+              withdrawal_cause: null,
+              decline_reason: null,
+              requested_at: r.requestedAt,
+              respond_by: r.respondBy,
+              on_hold: false,
+              updated_at: r.requestedAt,
             });
           }
         }
@@ -103,7 +120,8 @@ ${agencyScopedTable('referral_inbox')}`,
         const respondBy = event.type === 'ReferralResumed' ? { respond_by: event.data.respondBy } : {};
         for (const direction of ['incoming', 'outgoing'] as const) {
           const row = rows.get(`${referralId}/${direction}`);
-          if (row) rows.set(`${referralId}/${direction}`, { ...row, ...respondBy, on_hold: event.type === 'ReferralPutOnHold', updated_at: at });
+          if (row)
+            rows.set(`${referralId}/${direction}`, { ...row, ...respondBy, on_hold: event.type === 'ReferralPutOnHold', updated_at: at });
         }
         continue;
       }
@@ -113,10 +131,17 @@ ${agencyScopedTable('referral_inbox')}`,
         const row = rows.get(`${step.data.referralId}/${direction}`);
         if (!row) continue;
         rows.set(`${step.data.referralId}/${direction}`, {
-          ...row, status: REFERRAL_STATUS_AFTER[step.type], updated_at: step.data.at,
+          ...row,
+          status: REFERRAL_STATUS_AFTER[step.type],
+          updated_at: step.data.at,
           on_hold: row.on_hold && isOpenReferral(REFERRAL_STATUS_AFTER[step.type]),
           // The receiving agency is never told whether a safety flag ended the referral.
-          withdrawal_cause: step.type !== 'ReferralWithdrawn' ? null : direction === 'incoming' ? recipientWithdrawalCause(step.data.cause) : step.data.cause,
+          withdrawal_cause:
+            step.type !== 'ReferralWithdrawn'
+              ? null
+              : direction === 'incoming'
+                ? recipientWithdrawalCause(step.data.cause)
+                : step.data.cause,
           decline_reason: step.type === 'ReferralDeclined' ? step.data.reason : null,
         });
       }
@@ -135,4 +160,3 @@ ${agencyScopedTable('referral_inbox')}`,
     );
   },
 };
-

@@ -18,30 +18,39 @@ export class ReferralQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: DIRECTIONS, default: 'incoming' }) @IsOptional() @IsIn(DIRECTIONS) direction?: (typeof DIRECTIONS)[number];
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @ApiPropertyOptional({ description: 'Only referrals still awaiting an answer after their respond-by deadline (none while on hold)' })
-  @IsOptional() @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean() overdue?: boolean;
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
 }
-
 
 @ApiTags('referrals')
 @ApiBearerAuth()
 @Controller('referrals')
 export class ReferralsController {
-  constructor(@Inject(SQL_DATABASE) private readonly db: SqlDatabase, private readonly clock: Clock) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
+    private readonly clock: Clock,
+  ) {}
 
   @Get()
   @Allow('referral.list')
-  @ApiOperation({ summary: "The caller's agency's referrals, incoming or outgoing, most recently requested first, paged by nextCursor; no personal data" })
+  @ApiOperation({
+    summary: "The caller's agency's referrals, incoming or outgoing, most recently requested first, paged by nextCursor; no personal data",
+  })
   async list(@Query() query: ReferralQueryDto, @CurrentPrincipal() principal: Principal) {
     const direction = query.direction ?? 'incoming';
     const limit = query.limit ?? 50;
     const [requestedAt, referralId] = query.cursor === undefined ? [null, null] : decodeCursor(query.cursor, [instantPart, uuidPart]);
-    const rows = await readAsAgency(this.db, principal.agencyId, (tx) => tx.query<InboxRow>(
-      `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
+    const rows = await readAsAgency(this.db, principal.agencyId, (tx) =>
+      tx.query<InboxRow>(
+        `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
          AND (NOT $4::boolean OR (${WAITING_FOR_RESPONSE} AND respond_by < $5::timestamptz))
          AND ($6::timestamptz IS NULL OR (requested_at, referral_id) < ($6::timestamptz, $7::uuid))
        ORDER BY requested_at DESC, referral_id DESC LIMIT $8`,
-      [principal.agencyId, direction, query.status ?? null, query.overdue === true, this.clock.now(), requestedAt, referralId, limit + 1],
-    ));
+        [principal.agencyId, direction, query.status ?? null, query.overdue === true, this.clock.now(), requestedAt, referralId, limit + 1],
+      ),
+    );
     const page = pageOf(rows, limit, (row) => [new Date(row.requested_at).toISOString(), row.referral_id]);
     const items = page.rows.map((row) => ({
       referralId: row.referral_id,

@@ -33,7 +33,6 @@ export interface ReferralFactRow {
   re_referral_of: string | null;
 }
 
-
 const isReferralEvent = (event: CaseEvent): event is ReferralEvent => event.type.startsWith('Referral');
 
 /** One referral's facts after `event`; undefined for a step of a referral never requested (not in a valid stream). */
@@ -41,10 +40,24 @@ export function nextFact(row: ReferralFactRow | undefined, event: ReferralEvent)
   if (event.type === 'ReferralRequested') {
     const r = event.data;
     return {
-      referral_id: r.referralId, from_agency_id: r.fromAgencyId, to_agency_id: r.toAgencyId, to_agency_kind: r.toAgencyKind, purpose: r.purpose,
-      service_type: directoryServiceFor(r.purpose, r.serviceType) ?? null, area: r.area ?? null, urgency: r.urgency, requested_at: r.requestedAt, respond_by: r.respondBy,
-      on_hold: false, first_response_at: null, decided_at: null, completed_at: null, status: 'requested',
-      decline_reason: null, withdrawal_cause: null, re_referral_of: r.reReferralOf ?? null,
+      referral_id: r.referralId,
+      from_agency_id: r.fromAgencyId,
+      to_agency_id: r.toAgencyId,
+      to_agency_kind: r.toAgencyKind,
+      purpose: r.purpose,
+      service_type: directoryServiceFor(r.purpose, r.serviceType) ?? null,
+      area: r.area ?? null,
+      urgency: r.urgency,
+      requested_at: r.requestedAt,
+      respond_by: r.respondBy,
+      on_hold: false,
+      first_response_at: null,
+      decided_at: null,
+      completed_at: null,
+      status: 'requested',
+      decline_reason: null,
+      withdrawal_cause: null,
+      re_referral_of: r.reReferralOf ?? null,
     };
   }
   if (!row) return undefined;
@@ -61,7 +74,11 @@ export function nextFact(row: ReferralFactRow | undefined, event: ReferralEvent)
     // An ended referral waits for nothing (on_hold false), even one ended while its case was paused.
     case 'ReferralDeclined':
       return {
-        ...row, status: REFERRAL_STATUS_AFTER[event.type], on_hold: false, first_response_at: row.first_response_at ?? at, decided_at: at,
+        ...row,
+        status: REFERRAL_STATUS_AFTER[event.type],
+        on_hold: false,
+        first_response_at: row.first_response_at ?? at,
+        decided_at: at,
         decline_reason: event.data.reason,
       };
     case 'ReferralCompleted':

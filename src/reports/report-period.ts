@@ -36,7 +36,10 @@ export function reportPeriod(query: PeriodQuery, today: string): ReportPeriod | 
   if (!isCalendarDate(to)) return { refused: 'to must be a date (YYYY-MM-DD)' };
   const from = query.from ?? dateOf(dayNumber(to) + 1 - DEFAULT_DAYS);
   if (!isCalendarDate(from)) return { refused: 'from must be a date (YYYY-MM-DD)' };
-  for (const [name, date] of [['from', from], ['to', to]] as const) {
+  for (const [name, date] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
     const year = Number(date.slice(0, 4));
     if (year < FIRST_YEAR || year > LAST_YEAR) return { refused: `${name} must be in the years ${FIRST_YEAR} to ${LAST_YEAR}` };
   }
@@ -45,7 +48,8 @@ export function reportPeriod(query: PeriodQuery, today: string): ReportPeriod | 
   if (days > MAX_PERIOD_DAYS) return { refused: `a report period covers at most ${MAX_PERIOD_DAYS} days` };
   if (days < MIN_PERIOD_DAYS) {
     return {
-      refused: `a report period covers at least ${MIN_PERIOD_DAYS} days (from to to, both included), ` +
+      refused:
+        `a report period covers at least ${MIN_PERIOD_DAYS} days (from to to, both included), ` +
         'so that reports of neighbouring days cannot be subtracted from each other to single out a few referrals',
     };
   }

@@ -5,9 +5,18 @@ const TODAY = '2026-03-31';
 
 describe('reportPeriod', () => {
   it('takes whole UTC days, `to` included, and by default the 90 days up to today', () => {
-    expect(reportPeriod({}, TODAY)).toEqual({ from: '2026-01-01', to: '2026-03-31', start: '2026-01-01T00:00:00Z', end: '2026-04-01T00:00:00Z' });
+    expect(reportPeriod({}, TODAY)).toEqual({
+      from: '2026-01-01',
+      to: '2026-03-31',
+      start: '2026-01-01T00:00:00Z',
+      end: '2026-04-01T00:00:00Z',
+    });
     expect(reportPeriod({ to: '2025-06-30' }, TODAY)).toMatchObject({ from: '2025-04-02', to: '2025-06-30' });
-    expect(reportPeriod({ from: '2026-03-25' }, TODAY)).toMatchObject({ from: '2026-03-25', to: '2026-03-31', end: '2026-04-01T00:00:00Z' });
+    expect(reportPeriod({ from: '2026-03-25' }, TODAY)).toMatchObject({
+      from: '2026-03-25',
+      to: '2026-03-31',
+      end: '2026-04-01T00:00:00Z',
+    });
     expect(reportPeriod({ from: '2000-01-01', to: '2010-01-07' }, TODAY)).toMatchObject({ end: '2010-01-08T00:00:00Z' });
     expect(reportPeriod({ from: '2100-12-25', to: '2100-12-31' }, TODAY)).toMatchObject({ end: '2101-01-01T00:00:00Z' });
   });

@@ -13,7 +13,8 @@ export interface PeriodCell extends Readonly<Record<ReferralCount, number>> {
 }
 
 /** Service types in vocabulary order, none (not a service referral) last. */
-export const serviceTypeOrder = (type: string | null) => (type === null ? SERVICE_TYPES.length : SERVICE_TYPES.indexOf(type as ServiceType));
+export const serviceTypeOrder = (type: string | null) =>
+  type === null ? SERVICE_TYPES.length : SERVICE_TYPES.indexOf(type as ServiceType);
 
 /**
  * Both statistical reports of one period, suppressed together because they share numbers: the
@@ -37,14 +38,19 @@ export function protectPeriod(cells: readonly PeriodCell[], min: number) {
 
   const referralIds = cells.map((cell) => {
     const whole = isSmall(cell.requested, min);
-    const ids = Object.fromEntries(REFERRAL_COUNTS.map((name) => [name, add(cell[name], whole || isSmall(cell[name], min))])) as Record<ReferralCount, number>;
+    const ids = Object.fromEntries(REFERRAL_COUNTS.map((name) => [name, add(cell[name], whole || isSmall(cell[name], min))])) as Record<
+      ReferralCount,
+      number
+    >;
     sums.push({ parts: [ids.open, ids.declined, ids.completed, ids.withdrawn], total: ids.requested });
     return ids;
   });
 
   const serviceTypes = [...new Set(cells.map((cell) => cell.serviceType))].sort((a, b) => serviceTypeOrder(a) - serviceTypeOrder(b));
   const ofType = (type: string | null) => cells.flatMap((cell, i) => (cell.serviceType === type ? [i] : []));
-  const reasonCells = serviceTypes.map((type) => DECLINE_REASONS.map((_, r) => count(ofType(type).reduce((sum, i) => sum + cells[i]!.declinedByReason[r]!, 0))));
+  const reasonCells = serviceTypes.map((type) =>
+    DECLINE_REASONS.map((_, r) => count(ofType(type).reduce((sum, i) => sum + cells[i]!.declinedByReason[r]!, 0))),
+  );
   const typeTotals = serviceTypes.map((type) => count(ofType(type).reduce((sum, i) => sum + cells[i]!.declined, 0)));
   const reasonTotals = DECLINE_REASONS.map((_, r) => count(reasonCells.reduce((sum, row) => sum + counts[row[r]!]!, 0)));
   const total = count(typeTotals.reduce((sum, id) => sum + counts[id]!, 0));
@@ -60,16 +66,21 @@ export function protectPeriod(cells: readonly PeriodCell[], min: number) {
       serviceType: cell.serviceType,
       area: cell.area,
       small: isSmall(cell.requested, min),
-      counts: Object.fromEntries(REFERRAL_COUNTS.map((name) => [name, shown(referralIds[i]![name])])) as Record<ReferralCount, number | null>,
+      counts: Object.fromEntries(REFERRAL_COUNTS.map((name) => [name, shown(referralIds[i]![name])])) as Record<
+        ReferralCount,
+        number | null
+      >,
     })),
     // A service type without declines is left out of the declines report: its row is all zeros.
     declines: {
       total: entry(total),
       byReason: DECLINE_REASONS.map((reason, r) => ({ reason, ...entry(reasonTotals[r]!) })),
-      byServiceType: serviceTypes.flatMap((serviceType, s) => (counts[typeTotals[s]!] === 0 ? [] : [{ serviceType, ...entry(typeTotals[s]!) }])),
-      byServiceTypeAndReason: serviceTypes.flatMap((serviceType, s) => (counts[typeTotals[s]!] === 0
-        ? []
-        : DECLINE_REASONS.map((reason, r) => ({ serviceType, reason, ...entry(reasonCells[s]![r]!) })))),
+      byServiceType: serviceTypes.flatMap((serviceType, s) =>
+        counts[typeTotals[s]!] === 0 ? [] : [{ serviceType, ...entry(typeTotals[s]!) }],
+      ),
+      byServiceTypeAndReason: serviceTypes.flatMap((serviceType, s) =>
+        counts[typeTotals[s]!] === 0 ? [] : DECLINE_REASONS.map((reason, r) => ({ serviceType, reason, ...entry(reasonCells[s]![r]!) })),
+      ),
     },
   };
 }

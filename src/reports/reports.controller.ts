@@ -9,11 +9,16 @@ import { ReportsService } from './reports.service.js';
 export class ReportPeriodDto implements PeriodQuery {
   @ApiPropertyOptional({
     example: '2026-01-01',
-    description: 'First day (UTC) of the referrals requested, included; default 89 days before `to`. A period is 7 to 3660 days within the years 2000 to 2100',
+    description:
+      'First day (UTC) of the referrals requested, included; default 89 days before `to`. A period is 7 to 3660 days within the years 2000 to 2100',
   })
-  @IsOptional() @IsCalendarDate() from?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
   @ApiPropertyOptional({ example: '2026-03-31', description: 'Last day (UTC), included; default today' })
-  @IsOptional() @IsCalendarDate() to?: string;
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
 }
 
 /** The network coordinator's reports: anonymous statistics and the directory, never a case or a person. */
@@ -25,7 +30,9 @@ export class ReportsController {
 
   @Get('service-map')
   @Allow('report.read')
-  @ApiOperation({ summary: 'Who does what where: per area and service type, the agencies offering an active service, and capacity where known' })
+  @ApiOperation({
+    summary: 'Who does what where: per area and service type, the agencies offering an active service, and capacity where known',
+  })
   serviceMap() {
     return this.reports.serviceMap();
   }
@@ -39,7 +46,9 @@ export class ReportsController {
 
   @Get('declines')
   @Allow('report.read')
-  @ApiOperation({ summary: 'Declined referrals in all, by reason, by service type, and by service type and reason; small counts suppressed' })
+  @ApiOperation({
+    summary: 'Declined referrals in all, by reason, by service type, and by service type and reason; small counts suppressed',
+  })
   declines(@Query() query: ReportPeriodDto) {
     return this.reports.declines(query);
   }
@@ -47,7 +56,8 @@ export class ReportsController {
   @Get('overdue-referrals')
   @Allow('report.read')
   @ApiOperation({
-    summary: 'Per receiving agency and service type, how many referrals wait for an answer past their deadline (not those on hold) and the most days overdue; no referral',
+    summary:
+      'Per receiving agency and service type, how many referrals wait for an answer past their deadline (not those on hold) and the most days overdue; no referral',
   })
   overdueReferrals() {
     return this.reports.overdueReferrals();

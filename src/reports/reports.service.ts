@@ -67,20 +67,32 @@ export class ReportsService {
       }
     }
     const rows = [...cells.values()].map(({ area, serviceType, offers: here }) => {
-      const agencies = new Map(here.map((o) => [o.agencyId, { agencyId: o.agencyId, agencyName: o.agencyName, agencyKind: o.agencyKind, subcommittees: o.agencySubcommittees }]));
+      const agencies = new Map(
+        here.map((o) => [
+          o.agencyId,
+          { agencyId: o.agencyId, agencyName: o.agencyName, agencyKind: o.agencyKind, subcommittees: o.agencySubcommittees },
+        ]),
+      );
       const withCapacity = here.flatMap((o) => (o.capacity ? [o.capacity] : []));
       return {
         area,
         serviceType,
         agencies: [...agencies.values()].sort((a, b) => a.agencyName.localeCompare(b.agencyName)),
-        capacity: withCapacity.length === 0 ? null : {
-          total: withCapacity.reduce((sum, c) => sum + c.total, 0),
-          available: withCapacity.reduce((sum, c) => sum + c.available, 0),
-        },
+        capacity:
+          withCapacity.length === 0
+            ? null
+            : {
+                total: withCapacity.reduce((sum, c) => sum + c.total, 0),
+                available: withCapacity.reduce((sum, c) => sum + c.available, 0),
+              },
       };
     });
-    rows.sort((a, b) => Number(a.area === null) - Number(b.area === null) || (a.area ?? '').localeCompare(b.area ?? '')
-      || SERVICE_TYPES.indexOf(a.serviceType) - SERVICE_TYPES.indexOf(b.serviceType));
+    rows.sort(
+      (a, b) =>
+        Number(a.area === null) - Number(b.area === null) ||
+        (a.area ?? '').localeCompare(b.area ?? '') ||
+        SERVICE_TYPES.indexOf(a.serviceType) - SERVICE_TYPES.indexOf(b.serviceType),
+    );
     return { rows };
   }
 
@@ -91,7 +103,8 @@ export class ReportsService {
     const rows = protectPeriod(cells.map(periodCell), min).referrals.map(({ serviceType, area, small, counts }, i) => {
       const cell = cells[i]!;
       // Times of a cell hidden whole, or of too few answers, would describe the same few referrals.
-      const times = (n: number, median: number | null, p90: number | null) => (small || n === 0 || isSmall(n, min) ? null : { median, p90 });
+      const times = (n: number, median: number | null, p90: number | null) =>
+        small || n === 0 || isSmall(n, min) ? null : { median, p90 };
       const hoursToFirstResponse = times(cell.responded, cell.first_response_median, cell.first_response_p90);
       const hoursToDecision = times(cell.decided, cell.decision_median, cell.decision_p90);
       return {
@@ -130,8 +143,13 @@ export class ReportsService {
     // A recipient unknown to identity is still counted, without a name.
     const names = new Map((await this.members.byIds(counts.map((r) => r.to_agency_id))).map((a) => [a.id, a.name]));
     const rows = counts.map((r) => ({ ...r, to_agency_name: names.get(r.to_agency_id) ?? null }));
-    rows.sort((a, b) => b.max_days_overdue - a.max_days_overdue || (a.to_agency_name ?? '').localeCompare(b.to_agency_name ?? '')
-      || a.to_agency_id.localeCompare(b.to_agency_id) || serviceTypeOrder(a.service_type) - serviceTypeOrder(b.service_type));
+    rows.sort(
+      (a, b) =>
+        b.max_days_overdue - a.max_days_overdue ||
+        (a.to_agency_name ?? '').localeCompare(b.to_agency_name ?? '') ||
+        a.to_agency_id.localeCompare(b.to_agency_id) ||
+        serviceTypeOrder(a.service_type) - serviceTypeOrder(b.service_type),
+    );
     return {
       asOf,
       rows: rows.map((r) => ({
@@ -168,6 +186,14 @@ export class ReportsService {
 }
 
 const periodCell = (cell: ReferralCell): PeriodCell => ({
-  serviceType: cell.service_type, area: cell.area, requested: cell.requested, accepted: cell.accepted, declined: cell.declined,
-  declinedByReason: cell.declined_by_reason, completed: cell.completed, withdrawn: cell.withdrawn, open: cell.open, overdue: cell.overdue,
+  serviceType: cell.service_type,
+  area: cell.area,
+  requested: cell.requested,
+  accepted: cell.accepted,
+  declined: cell.declined,
+  declinedByReason: cell.declined_by_reason,
+  completed: cell.completed,
+  withdrawn: cell.withdrawn,
+  open: cell.open,
+  overdue: cell.overdue,
 });

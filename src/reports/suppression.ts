@@ -32,9 +32,12 @@ export function complementaryHidden(counts: readonly number[], hidden: readonly 
         continue;
       }
       const shown = parts.filter((i) => !hide[i] && counts[i]! > 0);
-      const partner = shown.length > 0
-        ? shown.reduce((smallest, i) => (counts[i]! < counts[smallest]! ? i : smallest))
-        : !hide[total] && counts[total]! > 0 ? total : undefined;
+      const partner =
+        shown.length > 0
+          ? shown.reduce((smallest, i) => (counts[i]! < counts[smallest]! ? i : smallest))
+          : !hide[total] && counts[total]! > 0
+            ? total
+            : undefined;
       // Sums that do not add up (never in these reports) offer no partner; nothing can be recovered from them either.
       if (partner === undefined) continue;
       hide[partner] = true;
@@ -63,9 +66,10 @@ export function tableSums(
 /** What every statistical report says about its nulls. */
 export const suppressionNote = (min: number) => ({
   minimumCell: min,
-  suppression: min > 1
-    ? `Counts from 1 to ${min - 1} are shown as null (suppressed: true), and so are the response times computed from so few referrals; ` +
-      'where a hidden count could be recovered by subtraction from a total (a row, a column, a margin, or the same numbers in the other report ' +
-      'for the period), further counts are hidden until none can.'
-    : 'No count is suppressed (REPORT_MIN_CELL is 1).',
+  suppression:
+    min > 1
+      ? `Counts from 1 to ${min - 1} are shown as null (suppressed: true), and so are the response times computed from so few referrals; ` +
+        'where a hidden count could be recovered by subtraction from a total (a row, a column, a margin, or the same numbers in the other report ' +
+        'for the period), further counts are hidden until none can.'
+      : 'No count is suppressed (REPORT_MIN_CELL is 1).',
 });

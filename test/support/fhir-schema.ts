@@ -9,5 +9,7 @@ let validator: JSONSchemaValidator | undefined;
 /** The schema's complaints about `resource` (a resource or a Bundle), as readable lines; empty when valid. */
 export function fhirSchemaErrors(resource: object): string[] {
   validator ??= new JSONSchemaValidator();
-  return validator.validate(resource).map((e) => (typeof e === 'string' ? e : `${e.dataPath || '(root)'}: ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`));
+  return validator
+    .validate(resource)
+    .map((e) => (typeof e === 'string' ? e : `${e.dataPath || '(root)'}: ${e.message ?? e.keyword} ${JSON.stringify(e.params)}`));
 }

@@ -26,12 +26,20 @@ export async function officialSchemaViolations(hsds: HsdsDirectory): Promise<str
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     addFormats.default(ajv);
     ajv.addVocabulary(ANNOTATIONS);
-    const entries = await Promise.all(Object.entries(COMPILED_FOR).map(async ([collection, kind]) =>
-      [collection, ajv.compile(JSON.parse(await readFile(join(COMPILED, `${kind}.json`), 'utf8')) as object)] as const));
+    const entries = await Promise.all(
+      Object.entries(COMPILED_FOR).map(
+        async ([collection, kind]) =>
+          [collection, ajv.compile(JSON.parse(await readFile(join(COMPILED, `${kind}.json`), 'utf8')) as object)] as const,
+      ),
+    );
     return Object.fromEntries(entries) as Record<keyof typeof COMPILED_FOR, ValidateFunction>;
   })();
   const compiled = await validators;
   return (Object.keys(COMPILED_FOR) as Array<keyof typeof COMPILED_FOR>).flatMap((collection) =>
     (hsds[collection] as unknown[]).flatMap((record, index) =>
-      compiled[collection](record) ? [] : (compiled[collection].errors ?? []).map((e) => `${collection}[${index}]${e.instancePath}: ${e.message}`)));
+      compiled[collection](record)
+        ? []
+        : (compiled[collection].errors ?? []).map((e) => `${collection}[${index}]${e.instancePath}: ${e.message}`),
+    ),
+  );
 }

@@ -10,7 +10,11 @@ if (!TEST_BROKERS) console.info('KAFKA_TEST_BROKERS is not set (no mock broker; 
 
 /** The mock broker has no CreateTopics and no idempotent producer: topics are auto-created, idempotence off. */
 export const testKafka: KafkaSettings = {
-  brokers: (TEST_BROKERS ?? '').split(','), clientId: 'feed-tests', idempotent: false, createTopics: false, ssl: false,
+  brokers: (TEST_BROKERS ?? '').split(','),
+  clientId: 'feed-tests',
+  idempotent: false,
+  createTopics: false,
+  ssl: false,
 };
 
 /** A partner's key pair; the public half is what its admin registers. */
@@ -31,7 +35,9 @@ export interface RawRecord {
  * own), until `done` holds for what was read or the bound runs out: never a timing assertion.
  */
 export async function readTopic(
-  agencyId: string, done: (records: readonly RawRecord[]) => boolean, failure?: () => unknown,
+  agencyId: string,
+  done: (records: readonly RawRecord[]) => boolean,
+  failure?: () => unknown,
 ): Promise<RawRecord[]> {
   // The mock broker holds a group's first rebalance 3 s: a shorter session timeout never joins.
   const consumer = kafkaClient(testKafka).consumer({ groupId: `feed-test-${randomUUID()}`, sessionTimeout: 6000 });
@@ -40,9 +46,12 @@ export async function readTopic(
   try {
     await consumer.subscribe({ topic: feedTopic(agencyId), fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => void records.push({
-        key: message.key?.toString('utf8') ?? '', value: message.value, messageId: String(message.headers?.['message-id'] ?? ''),
-      }),
+      eachMessage: async ({ message }) =>
+        void records.push({
+          key: message.key?.toString('utf8') ?? '',
+          value: message.value,
+          messageId: String(message.headers?.['message-id'] ?? ''),
+        }),
     });
     for (let waited = 0; !done(records) && waited < 45_000; waited += 100) {
       const error = failure?.();
@@ -57,5 +66,6 @@ export async function readTopic(
 
 /** Decrypts what was read with the agency's private key, as its consumer does. */
 export const decryptAll = (privateJwk: JWK, records: readonly RawRecord[]): Promise<ReadFeedRecord[]> =>
-  Promise.all(records.map((r) =>
-    readFeedRecord(privateJwk, { key: Buffer.from(r.key), value: r.value, headers: { 'message-id': r.messageId } })));
+  Promise.all(
+    records.map((r) => readFeedRecord(privateJwk, { key: Buffer.from(r.key), value: r.value, headers: { 'message-id': r.messageId } })),
+  );

@@ -52,7 +52,12 @@ export const CALLERS: readonly Caller[] = [
   { label: 'auditor', role: 'auditor', agency: 'justice', username: 'auditor.justice' },
   { label: 'partner_system', role: 'partner_system', agency: 'shelter', username: 'partner.shelter' },
   { label: 'partner_system (API key)', role: 'partner_system', agency: 'shelter', apiKey: {} },
-  { label: 'partner_system (API key narrowed to case.read)', role: 'partner_system', agency: 'shelter', apiKey: { actions: ['case.read'] } },
+  {
+    label: 'partner_system (API key narrowed to case.read)',
+    role: 'partner_system',
+    agency: 'shelter',
+    apiKey: { actions: ['case.read'] },
+  },
 ];
 
 /** PermissionGuard: the role must be listed for the action, and a narrowed API key must name it. */
@@ -87,7 +92,14 @@ export interface CaseState {
 }
 
 /** Every fixture case is a child's (so best-interests routes apply) with a raised no_phone_contact flag. */
-const STANDARD: CaseState = { caseStatus: 'open', referral: 'requested', consent: 'live', determination: 'proposed', flags: ['no_phone_contact'], proposedByCaller: false };
+const STANDARD: CaseState = {
+  caseStatus: 'open',
+  referral: 'requested',
+  consent: 'live',
+  determination: 'proposed',
+  flags: ['no_phone_contact'],
+  proposedByCaller: false,
+};
 
 export type Scope = 'case' | 'none' | 'user' | 'api-key' | 'agency';
 /** How the caller's agency stands to the thing the route addresses. */
@@ -107,38 +119,62 @@ export interface Context {
 
 export const CONTEXTS = {
   // (a) a case owned by the caller's agency
-  own: { key: 'own', scope: 'case', title: 'case of the caller\'s agency', relation: 'owner', state: STANDARD },
+  own: { key: 'own', scope: 'case', title: "case of the caller's agency", relation: 'owner', state: STANDARD },
   // (a') the same, closed: the decider's state rules give 409 where they forbid the step
   ownClosed: {
-    key: 'ownClosed', scope: 'case', title: 'closed case of the caller\'s agency', relation: 'owner',
-    state: { ...STANDARD, caseStatus: 'closed', referral: 'withdrawn' }, fixed: ['caseStatus', 'referral'],
+    key: 'ownClosed',
+    scope: 'case',
+    title: "closed case of the caller's agency",
+    relation: 'owner',
+    state: { ...STANDARD, caseStatus: 'closed', referral: 'withdrawn' },
+    fixed: ['caseStatus', 'referral'],
   },
   // (a'') for the second pair of eyes on a child's best-interests determination
   ownProposal: {
-    key: 'ownProposal', scope: 'case', title: 'case of the caller\'s agency, determination proposed by the caller', relation: 'owner',
-    state: { ...STANDARD, proposedByCaller: true }, fixed: ['proposedByCaller'],
+    key: 'ownProposal',
+    scope: 'case',
+    title: "case of the caller's agency, determination proposed by the caller",
+    relation: 'owner',
+    state: { ...STANDARD, proposedByCaller: true },
+    fixed: ['proposedByCaller'],
     realizableFor: (caller) => caller.username !== undefined && callerMay(caller, 'best-interests.propose'),
   },
   // (b) a case of another agency, never referred to the caller's agency
   other: { key: 'other', scope: 'case', title: 'case of another agency', relation: 'stranger', state: STANDARD },
   // (c) referred to the caller's agency, then the consent was withdrawn (which withdrew the referral)
   withdrawn: {
-    key: 'withdrawn', scope: 'case', title: 'case referred to the caller\'s agency, consent withdrawn', relation: 'recipient',
-    state: { ...STANDARD, referral: 'withdrawn', consent: 'withdrawn' }, fixed: ['referral', 'consent'], realizableFor: (caller) => reachableOnConsent(caller),
+    key: 'withdrawn',
+    scope: 'case',
+    title: "case referred to the caller's agency, consent withdrawn",
+    relation: 'recipient',
+    state: { ...STANDARD, referral: 'withdrawn', consent: 'withdrawn' },
+    fixed: ['referral', 'consent'],
+    realizableFor: (caller) => reachableOnConsent(caller),
   },
   // (d) referred to the caller's agency under live consent
   live: {
-    key: 'live', scope: 'case', title: 'case referred to the caller\'s agency under live consent', relation: 'recipient',
-    state: STANDARD, fixed: ['consent'], realizableFor: (caller) => reachableOnConsent(caller),
+    key: 'live',
+    scope: 'case',
+    title: "case referred to the caller's agency under live consent",
+    relation: 'recipient',
+    state: STANDARD,
+    fixed: ['consent'],
+    realizableFor: (caller) => reachableOnConsent(caller),
   },
   none: { key: 'none', scope: 'none', title: '', relation: 'none' },
-  ownUser: { key: 'ownUser', scope: 'user', title: 'user of the caller\'s agency', relation: 'own' },
+  ownUser: { key: 'ownUser', scope: 'user', title: "user of the caller's agency", relation: 'own' },
   otherUser: { key: 'otherUser', scope: 'user', title: 'user of another agency', relation: 'other' },
-  self: { key: 'self', scope: 'user', title: 'the caller themself', relation: 'self', realizableFor: (caller) => caller.username !== undefined },
-  ownKey: { key: 'ownKey', scope: 'api-key', title: 'API key of the caller\'s agency', relation: 'own' },
+  self: {
+    key: 'self',
+    scope: 'user',
+    title: 'the caller themself',
+    relation: 'self',
+    realizableFor: (caller) => caller.username !== undefined,
+  },
+  ownKey: { key: 'ownKey', scope: 'api-key', title: "API key of the caller's agency", relation: 'own' },
   otherKey: { key: 'otherKey', scope: 'api-key', title: 'API key of another agency', relation: 'other' },
   otherAgency: { key: 'otherAgency', scope: 'agency', title: 'another member agency', relation: 'other' },
-  ownAgency: { key: 'ownAgency', scope: 'agency', title: 'the caller\'s own agency', relation: 'own' },
+  ownAgency: { key: 'ownAgency', scope: 'agency', title: "the caller's own agency", relation: 'own' },
 } as const satisfies Record<string, Context>;
 export type ContextKey = keyof typeof CONTEXTS;
 
@@ -160,9 +196,17 @@ const DEFAULT_CONTEXTS: Readonly<Record<Scope, readonly ContextKey[]>> = {
  * be searched for any of them: refused requests must carry none, successes only what they may show.
  */
 export const MARKERS = {
-  identity: 'ZQXN', contact: 'ZQXP', location: 'ZQXL', demographics: 'ZQXD',
-  referralNote: 'ZQXR', determinationReasons: 'ZQXB', interruptionNote: 'ZQXI', declineNote: 'ZQXE', outcome: 'ZQXO',
-  casePlan: 'ZQXC', safetyPlan: 'ZQXS',
+  identity: 'ZQXN',
+  contact: 'ZQXP',
+  location: 'ZQXL',
+  demographics: 'ZQXD',
+  referralNote: 'ZQXR',
+  determinationReasons: 'ZQXB',
+  interruptionNote: 'ZQXI',
+  declineNote: 'ZQXE',
+  outcome: 'ZQXO',
+  casePlan: 'ZQXC',
+  safetyPlan: 'ZQXS',
 } as const;
 export type Marker = keyof typeof MARKERS;
 export const ALL_MARKERS = Object.keys(MARKERS) as Marker[];
@@ -170,10 +214,17 @@ export const MARKER_PATTERN = /ZQX[A-Z]/g;
 
 /** A child's case with a value in every personal category; `tag` makes the values of each case distinct. */
 /** A public key an agency admin registers for its feed (any valid one: the matrix never decrypts). */
-const MATRIX_FEED_KEY = { kty: 'EC', crv: 'P-256', x: 'F7-NIO8skEbyghErPhYWoSpqaOE3xCgqBRpIu0CqMWw', y: 'kOfivdaPS3Pw9RwCh42YKypALIvFs2ldXiIQ7K8x9cA' };
+const MATRIX_FEED_KEY = {
+  kty: 'EC',
+  crv: 'P-256',
+  x: 'F7-NIO8skEbyghErPhYWoSpqaOE3xCgqBRpIu0CqMWw',
+  y: 'kOfivdaPS3Pw9RwCh42YKypALIvFs2ldXiIQ7K8x9cA',
+};
 
 export const childCase = (tag: string) => ({
-  source: 'observation', ageGroup: 'child', indicators: ['work.forced_to_work'],
+  source: 'observation',
+  ageGroup: 'child',
+  indicators: ['work.forced_to_work'],
   person: {
     identity: { fullName: `${MARKERS.identity} Hadiza ${tag}`, otherNames: [`${MARKERS.identity} Dizzy ${tag}`] },
     contact: { phone: `${MARKERS.contact}-0800-${tag}`, safeToContact: false, safeContactNotes: `${MARKERS.contact} via the aunt ${tag}` },
@@ -218,7 +269,16 @@ export interface Probe {
  * - service-maintainer: the caller's own agency or its services; whoever may manage the directory any agency's; another agency's 404
  * - other-agency-target: another agency than the caller's; its own 422
  */
-export type Who = 'any-agency' | 'case-reader' | 'case-owner' | 'referral-receiver' | 'referral-sender' | 'any-case' | 'own-agency-target' | 'other-agency-target' | 'service-maintainer';
+export type Who =
+  | 'any-agency'
+  | 'case-reader'
+  | 'case-owner'
+  | 'referral-receiver'
+  | 'referral-sender'
+  | 'any-case'
+  | 'own-agency-target'
+  | 'other-agency-target'
+  | 'service-maintainer';
 
 export interface Outcome {
   readonly status: number;
@@ -276,86 +336,185 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
 
 const openOrPaused = (s: CaseState) => s.caseStatus !== 'closed';
 const directoryService = (f: Fixture) => ({
-  name: `Matrix service ${f.unique}`, serviceType: 'shelter', status: 'active', areas: ['Maiduguri'], eligibility: { childrenAccepted: true }, capacity: { total: 3, available: 1 },
+  name: `Matrix service ${f.unique}`,
+  serviceType: 'shelter',
+  status: 'active',
+  areas: ['Maiduguri'],
+  eligibility: { childrenAccepted: true },
+  capacity: { total: 3, available: 1 },
 });
 const isOpenReferral = (s: CaseState) => ['requested', 'acknowledged', 'accepted'].includes(s.referral);
 const inFuture = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 /** The coordinator's own agency is a prosecution one, which offers nothing through the network (libs/domain mayOffer). */
 const judicialOffer = (context: Context, _state: CaseState | undefined, caller: Caller): Outcome | undefined =>
-  (context.relation === 'own' && isJudicialAgency(AGENCY_KINDS_BY_KEY[caller.agency])
-    ? { status: 422, why: 'mayOffer: a law-enforcement or prosecution agency offers no such service' } : undefined);
+  context.relation === 'own' && isJudicialAgency(AGENCY_KINDS_BY_KEY[caller.agency])
+    ? { status: 422, why: 'mayOffer: a law-enforcement or prosecution agency offers no such service' }
+    : undefined;
 
 /** Owner-only case writes: requireOwner first, then the state (libs/domain/src/case/guards.ts). */
-const ownerWrite = (path: string, action: Action, rest: Partial<RouteSpec> & Pick<RouteSpec, 'allowedIn'>): RouteSpec =>
-  ({ method: 'POST', path, action, scope: 'case', who: 'case-owner', success: 200, target: 'caseId', ...rest });
+const ownerWrite = (path: string, action: Action, rest: Partial<RouteSpec> & Pick<RouteSpec, 'allowedIn'>): RouteSpec => ({
+  method: 'POST',
+  path,
+  action,
+  scope: 'case',
+  who: 'case-owner',
+  success: 200,
+  target: 'caseId',
+  ...rest,
+});
 
 /** Responses of the receiving agency (decider respondToReferral, RESPONSE_FROM). */
 const response = (verb: string, from: readonly ReferralState[], rest: Partial<RouteSpec> = {}): RouteSpec => ({
-  method: 'POST', path: `/cases/:caseId/referrals/:referralId/${verb}`, action: 'referral.respond', scope: 'case', who: 'referral-receiver',
-  success: 200, target: 'caseId', allowedIn: (s) => from.includes(s.referral), ...rest,
+  method: 'POST',
+  path: `/cases/:caseId/referrals/:referralId/${verb}`,
+  action: 'referral.respond',
+  scope: 'case',
+  who: 'referral-receiver',
+  success: 200,
+  target: 'caseId',
+  allowedIn: (s) => from.includes(s.referral),
+  ...rest,
 });
 
 export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   // --- directory and administration (src/identity) ---
   { method: 'GET', path: '/directory/agencies', action: 'directory.read', scope: 'none', who: 'any-agency', success: 200 },
   {
-    method: 'POST', path: '/directory/agencies', action: 'agency.manage', scope: 'none', who: 'any-agency', success: 201,
+    method: 'POST',
+    path: '/directory/agencies',
+    action: 'agency.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 201,
     body: (f) => ({ name: `Matrix member agency ${f.unique}`, kind: 'un_agency' }),
   },
   {
-    method: 'POST', path: '/directory/agencies/:agencyId/deactivation', action: 'agency.manage', scope: 'agency', who: 'other-agency-target', success: 200,
+    method: 'POST',
+    path: '/directory/agencies/:agencyId/deactivation',
+    action: 'agency.manage',
+    scope: 'agency',
+    who: 'other-agency-target',
+    success: 200,
   },
 
   // --- service directory (src/directory): every agency context has a service of that agency (:serviceId) ---
-  { method: 'GET', path: '/directory/services', action: 'directory.read', scope: 'none', who: 'any-agency', success: 200, query: '?serviceType=shelter&area=mAIDUGURI' },
+  {
+    method: 'GET',
+    path: '/directory/services',
+    action: 'directory.read',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
+    query: '?serviceType=shelter&area=mAIDUGURI',
+  },
   { method: 'GET', path: '/directory/agencies/:agencyId', action: 'directory.read', scope: 'agency', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/directory/hsds', action: 'directory.read', scope: 'none', who: 'any-agency', success: 200 },
   {
-    method: 'PUT', path: '/directory/agencies/:agencyId/profile', action: 'directory.manage', scope: 'agency', who: 'any-agency', success: 200,
+    method: 'PUT',
+    path: '/directory/agencies/:agencyId/profile',
+    action: 'directory.manage',
+    scope: 'agency',
+    who: 'any-agency',
+    success: 200,
     body: () => ({ description: 'Matrix profile', subcommittees: ['protection'], areasServed: ['Bama'] }),
   },
   {
-    method: 'POST', path: '/directory/services', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 201,
-    body: (f) => ({ ...directoryService(f), agencyId: f.params.agencyId }), finally: judicialOffer,
+    method: 'POST',
+    path: '/directory/services',
+    action: 'service.maintain',
+    scope: 'agency',
+    who: 'service-maintainer',
+    success: 201,
+    body: (f) => ({ ...directoryService(f), agencyId: f.params.agencyId }),
+    finally: judicialOffer,
   },
   {
-    method: 'PUT', path: '/directory/services/:serviceId', action: 'service.maintain', scope: 'agency', who: 'service-maintainer', success: 200, target: 'serviceId',
-    body: directoryService, finally: judicialOffer,
+    method: 'PUT',
+    path: '/directory/services/:serviceId',
+    action: 'service.maintain',
+    scope: 'agency',
+    who: 'service-maintainer',
+    success: 200,
+    target: 'serviceId',
+    body: directoryService,
+    finally: judicialOffer,
   },
   {
-    method: 'POST', path: '/directory/services/:serviceId/capacity', action: 'service.capacity', scope: 'agency', who: 'own-agency-target', success: 200, target: 'serviceId',
+    method: 'POST',
+    path: '/directory/services/:serviceId/capacity',
+    action: 'service.capacity',
+    scope: 'agency',
+    who: 'own-agency-target',
+    success: 200,
+    target: 'serviceId',
     body: () => ({ available: 0 }),
   },
   {
-    method: 'POST', path: '/directory/hsds/import', action: 'directory.manage', scope: 'none', who: 'any-agency', success: 200,
+    method: 'POST',
+    path: '/directory/hsds/import',
+    action: 'directory.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
     body: (f) => ({
-      services: [{
-        id: randomUUID(), organization_id: f.agencies.ngo, name: `Matrix imported service ${f.unique}`, status: 'active',
-        attributes: [{ id: randomUUID(), taxonomy_term_id: termId('serviceType', 'food_and_nutrition') }, { id: randomUUID(), taxonomy_term_id: termId('eligibility', 'children_accepted'), value: 'true' }],
-      }],
+      services: [
+        {
+          id: randomUUID(),
+          organization_id: f.agencies.ngo,
+          name: `Matrix imported service ${f.unique}`,
+          status: 'active',
+          attributes: [
+            { id: randomUUID(), taxonomy_term_id: termId('serviceType', 'food_and_nutrition') },
+            { id: randomUUID(), taxonomy_term_id: termId('eligibility', 'children_accepted'), value: 'true' },
+          ],
+        },
+      ],
     }),
   },
   {
-    method: 'GET', path: '/agency/users', action: 'user.manage', scope: 'none', who: 'any-agency', success: 200,
+    method: 'GET',
+    path: '/agency/users',
+    action: 'user.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
     verify: async (p) => {
-      const mine = (await p.query<{ username: string }>('SELECT username FROM users WHERE agency_id = $1', [p.callerAgencyId])).map((u) => u.username);
+      const mine = (await p.query<{ username: string }>('SELECT username FROM users WHERE agency_id = $1', [p.callerAgencyId])).map(
+        (u) => u.username,
+      );
       const listed = (p.response.body as Array<{ username: string }>).map((u) => u.username);
       expect(listed.filter((u) => !mine.includes(u))).toEqual([]); // no user of another agency
       expect(JSON.stringify(p.response.body)).not.toMatch(/password|argon2|scrypt/);
     },
   },
   {
-    method: 'POST', path: '/agency/users', action: 'user.manage', scope: 'none', who: 'any-agency', success: 201,
+    method: 'POST',
+    path: '/agency/users',
+    action: 'user.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 201,
     body: (f) => ({ username: `matrix.new.${f.unique}`, displayName: 'Matrix new user', role: 'caseworker' }),
   },
   {
-    method: 'POST', path: '/agency/users/:userId/deactivation', action: 'user.manage', scope: 'user', who: 'own-agency-target', success: 200, target: 'userId',
+    method: 'POST',
+    path: '/agency/users/:userId/deactivation',
+    action: 'user.manage',
+    scope: 'user',
+    who: 'own-agency-target',
+    success: 200,
+    target: 'userId',
     // Administration.deactivateUser refuses an admin's own account before anything else.
     finally: (context) => (context.relation === 'self' ? { status: 422, why: 'an admin cannot deactivate themself' } : undefined),
   },
   {
-    method: 'GET', path: '/agency/api-keys', action: 'api-key.manage', scope: 'none', who: 'any-agency', success: 200,
+    method: 'GET',
+    path: '/agency/api-keys',
+    action: 'api-key.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
     verify: async (p) => {
       const mine = (await p.query<{ id: string }>('SELECT id FROM api_keys WHERE agency_id = $1', [p.callerAgencyId])).map((k) => k.id);
       expect((p.response.body as Array<{ id: string }>).map((k) => k.id).filter((id) => !mine.includes(id))).toEqual([]);
@@ -363,42 +522,92 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     },
   },
   {
-    method: 'POST', path: '/agency/api-keys', action: 'api-key.manage', scope: 'none', who: 'any-agency', success: 201,
+    method: 'POST',
+    path: '/agency/api-keys',
+    action: 'api-key.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 201,
     body: (f) => ({ name: `matrix key ${f.unique}` }),
   },
-  { method: 'POST', path: '/agency/api-keys/:keyId/revocation', action: 'api-key.manage', scope: 'api-key', who: 'own-agency-target', success: 200, target: 'keyId' },
   {
-    method: 'PUT', path: '/agency/feed-key', action: 'feed-key.manage', scope: 'none', who: 'any-agency', success: 200,
+    method: 'POST',
+    path: '/agency/api-keys/:keyId/revocation',
+    action: 'api-key.manage',
+    scope: 'api-key',
+    who: 'own-agency-target',
+    success: 200,
+    target: 'keyId',
+  },
+  {
+    method: 'PUT',
+    path: '/agency/feed-key',
+    action: 'feed-key.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
     body: () => ({ jwk: MATRIX_FEED_KEY }),
   },
   {
-    method: 'GET', path: '/agency/feed-key', action: 'feed-key.manage', scope: 'none', who: 'any-agency', success: 200,
+    method: 'GET',
+    path: '/agency/feed-key',
+    action: 'feed-key.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
     verify: async (p) => {
       // Registered by the PUT above or not yet: either way the caller's own agency's key and no other.
-      const [mine] = await p.query<{ kid: string }>("SELECT jwk->>'kid' AS kid FROM agency_feed_keys WHERE agency_id = $1", [p.callerAgencyId]);
+      const [mine] = await p.query<{ kid: string }>("SELECT jwk->>'kid' AS kid FROM agency_feed_keys WHERE agency_id = $1", [
+        p.callerAgencyId,
+      ]);
       const body = p.response.body as { registered: boolean; jwk?: { kid: string } };
       expect(body.registered ? body.jwk?.kid : undefined).toBe(mine?.kid);
     },
   },
 
   // --- cases: open, list, read (src/cases/cases.controller.ts, case-writes.service.ts, case-reader.service.ts) ---
-  { method: 'POST', path: '/cases', action: 'case.open', scope: 'none', who: 'any-agency', success: 201, body: (f) => childCase(`open-${f.unique}`) },
   {
-    method: 'GET', path: '/cases', action: 'case.read', scope: 'case', who: 'any-agency', success: 200, query: '?limit=100',
+    method: 'POST',
+    path: '/cases',
+    action: 'case.open',
+    scope: 'none',
+    who: 'any-agency',
+    success: 201,
+    body: (f) => childCase(`open-${f.unique}`),
+  },
+  {
+    method: 'GET',
+    path: '/cases',
+    action: 'case.read',
+    scope: 'case',
+    who: 'any-agency',
+    success: 200,
+    query: '?limit=100',
     verify: async (p) => {
       const listed = (await p.listAll('/cases')).some((item) => item.caseId === p.fixture.params.caseId);
       expect({ listed }).toEqual({ listed: p.context.relation === 'owner' || p.context.relation === 'recipient' });
     },
   },
   {
-    method: 'GET', path: '/referrals', action: 'referral.list', scope: 'case', who: 'any-agency', success: 200,
+    method: 'GET',
+    path: '/referrals',
+    action: 'referral.list',
+    scope: 'case',
+    who: 'any-agency',
+    success: 200,
     verify: async (p) => {
       const incoming = (await p.listAll('/referrals')).some((item) => item.referralId === p.fixture.params.referralId);
       expect({ incoming }).toEqual({ incoming: p.context.relation === 'recipient' });
     },
   },
   {
-    method: 'GET', path: '/cases/:caseId', action: 'case.read', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
+    method: 'GET',
+    path: '/cases/:caseId',
+    action: 'case.read',
+    scope: 'case',
+    who: 'case-reader',
+    success: 200,
+    target: 'caseId',
     // The owner sees the whole case; a recipient what live consent permits (identity and the referral note here); after withdrawal, nothing.
     reveals: (context) => (context.relation === 'owner' ? ALL_MARKERS : context.key === 'live' ? ['identity', 'referralNote'] : []),
     verify: async (p) => {
@@ -416,57 +625,113 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
 
   // --- consent and referral (decider giveConsent, withdrawConsent, requestReferral) ---
   ownerWrite('/cases/:caseId/consents', 'consent.record', {
-    success: 201, allowedIn: openOrPaused,
+    success: 201,
+    allowedIn: openOrPaused,
     body: (f) => ({
-      grantor: 'guardian', childAssent: true, method: 'verbal', language: 'ha', interpreterUsed: false, noticeVersion: 'matrix-1',
+      grantor: 'guardian',
+      childAssent: true,
+      method: 'verbal',
+      language: 'ha',
+      interpreterUsed: false,
+      noticeVersion: 'matrix-1',
       provisions: [{ recipient: { agencyId: f.agencies.ngo }, purpose: 'case_management', categories: ['identity'] }],
     }),
   }),
   // Withdrawal is possible whatever the case's status: only a live consent is needed.
-  ownerWrite('/cases/:caseId/consents/:consentId/withdrawal', 'consent.withdraw', { allowedIn: (s) => s.consent === 'live', body: () => ({}) }),
+  ownerWrite('/cases/:caseId/consents/:consentId/withdrawal', 'consent.withdraw', {
+    allowedIn: (s) => s.consent === 'live',
+    body: () => ({}),
+  }),
   ownerWrite('/cases/:caseId/referrals', 'referral.request', {
-    success: 201, allowedIn: (s) => s.caseStatus === 'open',
+    success: 201,
+    allowedIn: (s) => s.caseStatus === 'open',
     // Covered by the fixture's consent to the legal aid collective (in the owner's contexts).
-    body: (f) => ({ toAgencyId: f.agencies.legal, purpose: 'case_management', sharedCategories: ['identity'], note: `${MARKERS.referralNote} second ${f.unique}` }),
+    body: (f) => ({
+      toAgencyId: f.agencies.legal,
+      purpose: 'case_management',
+      sharedCategories: ['identity'],
+      note: `${MARKERS.referralNote} second ${f.unique}`,
+    }),
   }),
   response('acknowledge', ['requested']),
   response('accept', ['requested', 'acknowledged']),
-  response('decline', ['requested', 'acknowledged'], { body: (f) => ({ reason: 'no_capacity', note: `${MARKERS.declineNote} ${f.unique}` }) }),
+  response('decline', ['requested', 'acknowledged'], {
+    body: (f) => ({ reason: 'no_capacity', note: `${MARKERS.declineNote} ${f.unique}` }),
+  }),
   response('complete', ['accepted'], { needs: { referral: 'accepted' }, body: (f) => ({ outcome: `${MARKERS.outcome} ${f.unique}` }) }),
   {
-    method: 'POST', path: '/cases/:caseId/referrals/:referralId/withdraw', action: 'referral.withdraw', scope: 'case', who: 'referral-sender',
-    success: 200, target: 'caseId', allowedIn: isOpenReferral,
+    method: 'POST',
+    path: '/cases/:caseId/referrals/:referralId/withdraw',
+    action: 'referral.withdraw',
+    scope: 'case',
+    who: 'referral-sender',
+    success: 200,
+    target: 'caseId',
+    allowedIn: isOpenReferral,
   },
 
   // --- the case path (decider recordScreening, recordIdentification, recordIntake, recordCasePlan, assessSafety) ---
-  ownerWrite('/cases/:caseId/screening', 'case.manage', { success: 201, allowedIn: (s) => s.caseStatus === 'open', body: () => ({ outcome: 'other_needs' }) }),
-  ownerWrite('/cases/:caseId/identification', 'case.manage', { success: 201, allowedIn: (s) => s.caseStatus === 'open', body: () => ({ outcome: 'inconclusive' }) }),
+  ownerWrite('/cases/:caseId/screening', 'case.manage', {
+    success: 201,
+    allowedIn: (s) => s.caseStatus === 'open',
+    body: () => ({ outcome: 'other_needs' }),
+  }),
+  ownerWrite('/cases/:caseId/identification', 'case.manage', {
+    success: 201,
+    allowedIn: (s) => s.caseStatus === 'open',
+    body: () => ({ outcome: 'inconclusive' }),
+  }),
   ownerWrite('/cases/:caseId/intake', 'case.manage', {
-    success: 201, allowedIn: (s) => s.caseStatus === 'open', body: () => ({ caseworkerId: '00000000-0000-4000-8000-000000000000' }),
+    success: 201,
+    allowedIn: (s) => s.caseStatus === 'open',
+    body: () => ({ caseworkerId: '00000000-0000-4000-8000-000000000000' }),
     // The body names nobody of the caller's agency (test/case-path.e2e.spec.ts covers a real intake).
     finally: () => ({ status: 422, why: 'recordIntake: the caseworker is not active staff of the owning agency' }),
   }),
   ownerWrite('/cases/:caseId/case-plan', 'case.manage', {
-    success: 201, allowedIn: (s) => s.caseStatus === 'open', body: (f) => ({ servicesNeeded: ['mhpss'], plan: `${MARKERS.casePlan} ${f.unique}` }),
+    success: 201,
+    allowedIn: (s) => s.caseStatus === 'open',
+    body: (f) => ({ servicesNeeded: ['mhpss'], plan: `${MARKERS.casePlan} ${f.unique}` }),
     // No fixture has had its intake (test/case-path.e2e.spec.ts covers a real plan).
     finally: () => ({ status: 409, why: 'recordCasePlan: a case plan follows the intake' }),
   }),
   ownerWrite('/cases/:caseId/safety-assessments', 'safety-flag.manage', {
-    success: 201, allowedIn: openOrPaused, body: (f) => ({ riskLevel: 'low', plan: `${MARKERS.safetyPlan} ${f.unique}`, flags: [] }),
+    success: 201,
+    allowedIn: openOrPaused,
+    body: (f) => ({ riskLevel: 'low', plan: `${MARKERS.safetyPlan} ${f.unique}`, flags: [] }),
   }),
   {
     // The interviewing agency records the outcome of an in-depth interview referral; the fixture's referral is for case management.
-    method: 'POST', path: '/cases/:caseId/referrals/:referralId/identification', action: 'case.manage', scope: 'case', who: 'referral-receiver',
-    success: 201, target: 'caseId', allowedIn: () => true, body: () => ({ outcome: 'trafficked_person' }),
-    finally: (context) => (context.relation === 'recipient' ? { status: 422, why: 'recordIdentification: not an in-depth interview referral' } : undefined),
+    method: 'POST',
+    path: '/cases/:caseId/referrals/:referralId/identification',
+    action: 'case.manage',
+    scope: 'case',
+    who: 'referral-receiver',
+    success: 201,
+    target: 'caseId',
+    allowedIn: () => true,
+    body: () => ({ outcome: 'trafficked_person' }),
+    finally: (context) =>
+      context.relation === 'recipient' ? { status: 422, why: 'recordIdentification: not an in-depth interview referral' } : undefined,
   },
   // Only a declined referral is re-referred, and no fixture referral is declined (test/case-path.e2e.spec.ts covers one).
-  ownerWrite('/cases/:caseId/referrals/:referralId/re-referral', 'referral.request', { success: 201, allowedIn: () => false, body: (f) => ({ toAgencyId: f.agencies.legal }) }),
+  ownerWrite('/cases/:caseId/referrals/:referralId/re-referral', 'referral.request', {
+    success: 201,
+    allowedIn: () => false,
+    body: (f) => ({ toAgencyId: f.agencies.legal }),
+  }),
   {
     // The owning agency's staff only: a receiving agency gets 404 as if the case did not exist.
-    method: 'GET', path: '/cases/:caseId/referral-suggestions', action: 'referral.suggest', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
+    method: 'GET',
+    path: '/cases/:caseId/referral-suggestions',
+    action: 'referral.suggest',
+    scope: 'case',
+    who: 'case-reader',
+    success: 200,
+    target: 'caseId',
     query: '?serviceType=legal_assistance',
-    finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'ReferralSuggestions.suggest: the owning agency only' } : undefined),
+    finally: (context) =>
+      context.relation === 'recipient' ? { status: 404, why: 'ReferralSuggestions.suggest: the owning agency only' } : undefined,
     verify: async (p) => {
       const legal = p.response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === p.fixture.agencies.legal);
       expect(legal).toMatchObject({ available: true, consent: { missing: ['identity'] } });
@@ -475,36 +740,56 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
 
   // --- case status (decider changeCaseStatus, STATUS_FROM) ---
   ownerWrite('/cases/:caseId/interruption', 'case.change-status', {
-    allowedIn: (s) => s.caseStatus === 'open', body: (f) => ({ reason: 'lost_contact', note: `${MARKERS.interruptionNote} ${f.unique}` }),
+    allowedIn: (s) => s.caseStatus === 'open',
+    body: (f) => ({ reason: 'lost_contact', note: `${MARKERS.interruptionNote} ${f.unique}` }),
   }),
-  ownerWrite('/cases/:caseId/resumption', 'case.change-status', { allowedIn: (s) => s.caseStatus === 'paused', needs: { caseStatus: 'paused' } }),
+  ownerWrite('/cases/:caseId/resumption', 'case.change-status', {
+    allowedIn: (s) => s.caseStatus === 'paused',
+    needs: { caseStatus: 'paused' },
+  }),
   ownerWrite('/cases/:caseId/closure', 'case.change-status', { allowedIn: openOrPaused, body: () => ({ reason: 'other' }) }),
   // Closing withdraws open referrals, so a closed fixture's referral is withdrawn.
-  ownerWrite('/cases/:caseId/reopening', 'case.change-status', { allowedIn: (s) => s.caseStatus === 'closed', needs: { caseStatus: 'closed', referral: 'withdrawn' } }),
+  ownerWrite('/cases/:caseId/reopening', 'case.change-status', {
+    allowedIn: (s) => s.caseStatus === 'closed',
+    needs: { caseStatus: 'closed', referral: 'withdrawn' },
+  }),
 
   // --- safety flags (decider raiseSafetyFlag: any status; liftSafetyFlag: open or paused) ---
   ownerWrite('/cases/:caseId/safety-flags', 'safety-flag.manage', {
-    allowedIn: (s) => !s.flags.includes('location_must_not_be_shared'), body: () => ({ flag: 'location_must_not_be_shared' }),
+    allowedIn: (s) => !s.flags.includes('location_must_not_be_shared'),
+    body: () => ({ flag: 'location_must_not_be_shared' }),
   }),
-  ownerWrite('/cases/:caseId/safety-flags/:flag/lifting', 'safety-flag.manage', { allowedIn: (s) => openOrPaused(s) && s.flags.includes('no_phone_contact') }),
+  ownerWrite('/cases/:caseId/safety-flags/:flag/lifting', 'safety-flag.manage', {
+    allowedIn: (s) => openOrPaused(s) && s.flags.includes('no_phone_contact'),
+  }),
 
   // --- best interests of a child (decider proposeBestInterestsDetermination, decideOnDetermination) ---
   ownerWrite('/cases/:caseId/best-interests-determinations', 'best-interests.propose', {
-    success: 201, allowedIn: openOrPaused,
+    success: 201,
+    allowedIn: openOrPaused,
     body: (f) => ({
-      scope: [{ recipient: { agencyId: f.agencies.legal }, purpose: 'case_management', categories: ['identity'], validUntil: inFuture(30) }],
+      scope: [
+        { recipient: { agencyId: f.agencies.legal }, purpose: 'case_management', categories: ['identity'], validUntil: inFuture(30) },
+      ],
       reasons: `${MARKERS.determinationReasons} ${f.unique}`,
     }),
   }),
   // A second pair of eyes decides either way: the proposer neither approves nor rejects (issue 12, finding 5).
   ...(['approval', 'rejection'] as const).map((decision) =>
     ownerWrite(`/cases/:caseId/best-interests-determinations/:determinationId/${decision}`, 'best-interests.review', {
-      allowedIn: (s) => openOrPaused(s) && s.determination === 'proposed', contexts: [...CASE_CONTEXTS, 'ownProposal'],
-      finally: (_context, state) => (state?.proposedByCaller ? { status: 403, why: `the proposer may not decide on their own determination (${decision})` } : undefined),
-    })),
+      allowedIn: (s) => openOrPaused(s) && s.determination === 'proposed',
+      contexts: [...CASE_CONTEXTS, 'ownProposal'],
+      finally: (_context, state) =>
+        state?.proposedByCaller ? { status: 403, why: `the proposer may not decide on their own determination (${decision})` } : undefined,
+    }),
+  ),
 
   // --- erasure (decider requestErasure / approveErasure): any state; approval needs a waiting request's id ---
-  ownerWrite('/cases/:caseId/erasure-requests', 'case.erase.request', { success: 201, allowedIn: () => true, body: () => ({ reason: 'person_requested' }) }),
+  ownerWrite('/cases/:caseId/erasure-requests', 'case.erase.request', {
+    success: 201,
+    allowedIn: () => true,
+    body: () => ({ reason: 'person_requested' }),
+  }),
   ownerWrite('/cases/:caseId/erasure-requests/:requestId/approval', 'case.erase.approve', {
     allowedIn: () => true,
     // The owner is told the request id is unknown; strangers (coordinators too) get "case not found", checked by the cells.
@@ -513,18 +798,42 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     finally: () => ({ status: 404, why: 'approveErasure: no erasure request with this id is waiting' }),
   }),
   // --- audit (src/audit/audit.controller.ts): consent metadata and access records, of any case ---
-  { method: 'GET', path: '/audit/cases/:caseId/consent-trail', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
-  { method: 'GET', path: '/audit/cases/:caseId/access-log', action: 'audit.read', scope: 'case', who: 'any-case', success: 200, target: 'caseId' },
+  {
+    method: 'GET',
+    path: '/audit/cases/:caseId/consent-trail',
+    action: 'audit.read',
+    scope: 'case',
+    who: 'any-case',
+    success: 200,
+    target: 'caseId',
+  },
+  {
+    method: 'GET',
+    path: '/audit/cases/:caseId/access-log',
+    action: 'audit.read',
+    scope: 'case',
+    who: 'any-case',
+    success: 200,
+    target: 'caseId',
+  },
   { method: 'GET', path: '/audit/verify', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/audit/access-log', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/audit/consent-trail', action: 'audit.read', scope: 'none', who: 'any-agency', success: 200 },
 
   // --- coordinator reports (src/reports): network-wide statistics, the service map and overdue counts; never a case or a referral id ---
   ...(['service-map', 'referrals', 'declines', 'overdue-referrals'] as const).map((report): RouteSpec => ({
-    method: 'GET', path: `/reports/${report}`, action: 'report.read', scope: 'none', who: 'any-agency', success: 200,
+    method: 'GET',
+    path: `/reports/${report}`,
+    action: 'report.read',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
     verify: async (p) => {
       const streams = await p.query<{ stream_id: string }>(`SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'case-%'`, []);
-      const referrals = await p.query<{ id: string }>(`SELECT data->>'referralId' AS id FROM events WHERE event_type = 'ReferralRequested'`, []);
+      const referrals = await p.query<{ id: string }>(
+        `SELECT data->>'referralId' AS id FROM events WHERE event_type = 'ReferralRequested'`,
+        [],
+      );
       const body = JSON.stringify(p.response.body);
       expect(streams.map((s) => s.stream_id.slice('case-'.length)).filter((caseId) => body.includes(caseId))).toEqual([]);
       expect(referrals.map((r) => r.id).filter((referralId) => body.includes(referralId))).toEqual([]);
@@ -533,26 +842,49 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
 
   // --- FHIR R4 export of consents (src/audit/fhir-consent.controller.ts): the owning agency's staff, their own cases only (any
   // other agency, a recipient included, 404 as if the case did not exist); auditors any case under /audit ---
-  ...([
-    { path: '/cases/:caseId/fhir/consents', action: 'consent.export', who: 'case-reader' },
-    { path: '/audit/cases/:caseId/fhir/consents', action: 'audit.read', who: 'any-case' },
-  ] as const).map(({ path, action, who }): RouteSpec => ({
-    method: 'GET', path, action, scope: 'case', who, success: 200, target: 'caseId',
-    finally: (context) => (who === 'case-reader' && context.relation === 'recipient' ? { status: 404, why: 'FhirConsentExport.forOwner: the owning agency only' } : undefined),
+  ...(
+    [
+      { path: '/cases/:caseId/fhir/consents', action: 'consent.export', who: 'case-reader' },
+      { path: '/audit/cases/:caseId/fhir/consents', action: 'audit.read', who: 'any-case' },
+    ] as const
+  ).map(({ path, action, who }): RouteSpec => ({
+    method: 'GET',
+    path,
+    action,
+    scope: 'case',
+    who,
+    success: 200,
+    target: 'caseId',
+    finally: (context) =>
+      who === 'case-reader' && context.relation === 'recipient'
+        ? { status: 404, why: 'FhirConsentExport.forOwner: the owning agency only' }
+        : undefined,
     verify: async (p) => {
       const { fhirSchemaErrors } = await import('./fhir-schema.js');
       expect(p.response.headers['content-type']).toMatch(/^application\/fhir\+json/);
-      expect({ resourceType: p.response.body.resourceType, errors: fhirSchemaErrors(p.response.body) }).toEqual({ resourceType: 'Bundle', errors: [] });
+      expect({ resourceType: p.response.body.resourceType, errors: fhirSchemaErrors(p.response.body) }).toEqual({
+        resourceType: 'Bundle',
+        errors: [],
+      });
       const consents = p.response.body.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Consent');
-      expect(consents.map((e: { resource: { id: string; status: string } }) => [e.resource.id, e.resource.status]))
-        .toContainEqual([p.fixture.params.consentId, p.context.state?.consent === 'withdrawn' ? 'inactive' : 'active']);
+      expect(consents.map((e: { resource: { id: string; status: string } }) => [e.resource.id, e.resource.status])).toContainEqual([
+        p.fixture.params.consentId,
+        p.context.state?.consent === 'withdrawn' ? 'inactive' : 'active',
+      ]);
     },
   })),
 
   // --- consent receipts (src/receipts): the owning agency's only; an agency the case was referred to gets 404 like any other ---
   ...(['receipt', 'receipts', 'receipt.txt'] as const).map((leaf): RouteSpec => ({
-    method: 'GET', path: `/cases/:caseId/consents/:consentId/${leaf}`, action: 'consent.receipt', scope: 'case', who: 'case-reader', success: 200, target: 'caseId',
-    finally: (context) => (context.relation === 'recipient' ? { status: 404, why: 'ReceiptsService: receipts are for the owning agency only' } : undefined),
+    method: 'GET',
+    path: `/cases/:caseId/consents/:consentId/${leaf}`,
+    action: 'consent.receipt',
+    scope: 'case',
+    who: 'case-reader',
+    success: 200,
+    target: 'caseId',
+    finally: (context) =>
+      context.relation === 'recipient' ? { status: 404, why: 'ReceiptsService: receipts are for the owning agency only' } : undefined,
     verify: async (p) => {
       if (leaf === 'receipt.txt') {
         // The fixture's consent is in Kanuri: English text, to be read out by the interpreter.
@@ -560,7 +892,9 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
         return;
       }
       const receipts = leaf === 'receipt' ? [p.response.body] : p.response.body;
-      expect(receipts.map((r: { event: string; receipt: { piiPrincipalId: string } }) => [r.event, r.receipt.piiPrincipalId])).toEqual([['given', p.fixture.params.caseId]]);
+      expect(receipts.map((r: { event: string; receipt: { piiPrincipalId: string } }) => [r.event, r.receipt.piiPrincipalId])).toEqual([
+        ['given', p.fixture.params.caseId],
+      ]);
     },
   })),
 ];
@@ -579,7 +913,8 @@ function relationOutcome(who: Who, relation: Relation, caller: Caller): Outcome 
       return relation === 'stranger' ? { status: 404, why: 'CaseReader.view: no view of the case for this agency' } : undefined;
     case 'case-owner':
       if (relation === 'stranger') return { status: 404, why: 'requireOwner: the agency does not know the case' };
-      if (relation === 'recipient') return { status: 403, why: 'requireOwner: the agency knows the case through a referral but does not own it' };
+      if (relation === 'recipient')
+        return { status: 403, why: 'requireOwner: the agency knows the case through a referral but does not own it' };
       return undefined;
     case 'referral-sender':
       if (relation === 'stranger') return { status: 404, why: 'requireOwner: the agency does not know the case' };
@@ -590,11 +925,13 @@ function relationOutcome(who: Who, relation: Relation, caller: Caller): Outcome 
       if (relation === 'stranger') return { status: 404, why: 'respondToReferral: not a referral to this agency' };
       return undefined;
     case 'own-agency-target':
-      return relation === 'other' ? { status: 404, why: 'only the caller\'s own agency\'s users, keys and services are found' } : undefined;
+      return relation === 'other' ? { status: 404, why: "only the caller's own agency's users, keys and services are found" } : undefined;
     case 'other-agency-target':
       return relation === 'own' ? { status: 422, why: 'a coordinator cannot deactivate their own agency' } : undefined;
     case 'service-maintainer':
-      return relation === 'other' && !callerMay(caller, 'directory.manage') ? { status: 404, why: 'Directory: another agency\'s service or agency reads as none' } : undefined;
+      return relation === 'other' && !callerMay(caller, 'directory.manage')
+        ? { status: 404, why: "Directory: another agency's service or agency reads as none" }
+        : undefined;
   }
 }
 
@@ -622,7 +959,7 @@ export function expectationFor(route: RouteSpec, caller: Caller, context: Contex
   const state = stateFor(route, context);
   const changed = JSON.stringify(state) !== JSON.stringify(context.state);
   if (state && route.allowedIn && !route.allowedIn(state)) {
-    return { status: 409, why: 'the decider\'s state rule forbids it in this state', state, fresh: changed };
+    return { status: 409, why: "the decider's state rule forbids it in this state", state, fresh: changed };
   }
   const last = route.finally?.(context, state, caller);
   if (last) return { ...last, state, fresh: changed };
@@ -644,12 +981,21 @@ export function generateCells(routes: readonly RouteSpec[] = PROTECTED_ROUTES, c
   return routes.flatMap((route) =>
     (route.contexts ?? DEFAULT_CONTEXTS[route.scope]).flatMap((key) => {
       const context: Context = CONTEXTS[key];
-      return callers.filter((caller) => context.realizableFor?.(caller) ?? true).map((caller): Cell => {
-        const expectation = expectationFor(route, caller, context);
-        const where = context.title ? `, ${context.title}` : '';
-        return { ...expectation, route, caller, context, title: `${routeName(route)} as ${caller.label}${where} -> ${expectation.status}` };
-      });
-    }));
+      return callers
+        .filter((caller) => context.realizableFor?.(caller) ?? true)
+        .map((caller): Cell => {
+          const expectation = expectationFor(route, caller, context);
+          const where = context.title ? `, ${context.title}` : '';
+          return {
+            ...expectation,
+            route,
+            caller,
+            context,
+            title: `${routeName(route)} as ${caller.label}${where} -> ${expectation.status}`,
+          };
+        });
+    }),
+  );
 }
 
 export const isPublic = (method: string, path: string): boolean =>

@@ -19,7 +19,8 @@ import { freshSchema, urlAs } from '../../libs/testing/index.js';
 /** Everything the application logged, to check that no personal data reaches the logs. */
 export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
-  private record = (...parts: unknown[]) => void this.lines.push(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' '));
+  private record = (...parts: unknown[]) =>
+    void this.lines.push(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' '));
   log = this.record;
   error = this.record;
   warn = this.record;
@@ -129,14 +130,30 @@ export function useTestApp(options: TestAppOptions = {}): SharedTestApp {
     return current;
   };
   return {
-    get app() { return running().app; },
-    get dataDir() { return running().dataDir; },
-    get http() { return running().http; },
-    get store() { return running().store; },
-    get db() { return running().db; },
-    get owner() { return running().owner; },
-    get logs() { return running().logs; },
-    get password() { return running().password; },
+    get app() {
+      return running().app;
+    },
+    get dataDir() {
+      return running().dataDir;
+    },
+    get http() {
+      return running().http;
+    },
+    get store() {
+      return running().store;
+    },
+    get db() {
+      return running().db;
+    },
+    get owner() {
+      return running().owner;
+    },
+    get logs() {
+      return running().logs;
+    },
+    get password() {
+      return running().password;
+    },
     token: (username) => running().token(username),
     bearer: async (username) => ({ Authorization: `Bearer ${await running().token(username)}` }),
     agencyId: (namePart) => running().agencyId(namePart),
@@ -156,11 +173,22 @@ export function useTestApp(options: TestAppOptions = {}): SharedTestApp {
  * nothing for a second instance); `owner` is the schema owner's connection on PostgreSQL. The service answers while its read models catch up; unless told
  * otherwise, this waits for them, so tests start from caught-up read models.
  */
-async function openTestApp(config: AppConfig, dataDir: string, release: () => Promise<void>, owner?: SqlDatabase, waitUntilReady = true): Promise<TestApp> {
+async function openTestApp(
+  config: AppConfig,
+  dataDir: string,
+  release: () => Promise<void>,
+  owner?: SqlDatabase,
+  waitUntilReady = true,
+): Promise<TestApp> {
   const logs = new CapturingLogger();
   const app = await createApp(config, { logger: logs });
   const http = request(app.getHttpServer());
-  if (waitUntilReady) await eventually(() => http.get('/health/ready'), (response) => response.status === 200, 600);
+  if (waitUntilReady)
+    await eventually(
+      () => http.get('/health/ready'),
+      (response) => response.status === 200,
+      600,
+    );
   // No demo network, no demo password (a test of a real deployment's bootstrap).
   const password = (await readFile(join(dataDir, 'demo-password'), 'utf8').catch(() => '')).trim();
   const tokens = new Map<string, string>();
@@ -182,7 +210,10 @@ async function openTestApp(config: AppConfig, dataDir: string, release: () => Pr
     password,
     token,
     async agencyId(namePart) {
-      const response = await http.get('/directory/agencies').set('Authorization', `Bearer ${await token('caseworker.social')}`).expect(200);
+      const response = await http
+        .get('/directory/agencies')
+        .set('Authorization', `Bearer ${await token('caseworker.social')}`)
+        .expect(200);
       const agency = (response.body as Array<{ id: string; name: string }>).find((a) => a.name.includes(namePart));
       if (!agency) throw new Error(`no demo agency named like ${namePart}`);
       return agency.id;
@@ -214,7 +245,11 @@ export async function appendDecided(store: EventStore, caseId: string, commands:
     state = decided.reduce(caseDecider.evolve, state);
     return decided;
   });
-  await store.appendToStream(`case-${caseId}`, events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })), { expectedRevision: 'no_stream' });
+  await store.appendToStream(
+    `case-${caseId}`,
+    events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, metadata: {} })),
+    { expectedRevision: 'no_stream' },
+  );
 }
 
 /** Every event in the store, in order: to show that a refused request wrote nothing. */

@@ -28,7 +28,10 @@ describe('the audit hash chain', () => {
 
   it('names the first entry whose record was edited', () => {
     const edited = new Map(records).set('access/1', { userId: 'someone else', categories: ['identity'] });
-    expect(verifyChain(build(), lookup(edited))).toMatchObject({ verified: false, firstBrokenLink: { seq: 2, kind: 'access', ref: '1', reason: 'record_changed' } });
+    expect(verifyChain(build(), lookup(edited))).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: 2, kind: 'access', ref: '1', reason: 'record_changed' },
+    });
   });
 
   it('names a deleted record, and a deleted or reordered entry', () => {
@@ -36,9 +39,15 @@ describe('the audit hash chain', () => {
     deleted.delete('consent/e2');
     expect(verifyChain(build(), lookup(deleted))).toMatchObject({ verified: false, firstBrokenLink: { seq: 3, reason: 'record_missing' } });
     const entries = build();
-    expect(verifyChain([entries[0]!, entries[2]!], lookup(records))).toMatchObject({ verified: false, firstBrokenLink: { seq: 2, reason: 'missing_entry' } });
+    expect(verifyChain([entries[0]!, entries[2]!], lookup(records))).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: 2, reason: 'missing_entry' },
+    });
     const rehashed = { ...entries[1]!, contentHash: entries[0]!.contentHash };
-    expect(verifyChain([entries[0]!, rehashed, entries[2]!], lookup(records))).toMatchObject({ verified: false, firstBrokenLink: { seq: 2, reason: 'entry_hash_mismatch' } });
+    expect(verifyChain([entries[0]!, rehashed, entries[2]!], lookup(records))).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: 2, reason: 'entry_hash_mismatch' },
+    });
   });
 
   it('names a malformed entry instead of throwing, and the problem found with a record whose content still matches', () => {
@@ -47,7 +56,12 @@ describe('the audit hash chain', () => {
     expect(new ChainVerifier().check({ ...first!, prevHash: null }, { content: {} })).toMatchObject({ seq: 1, reason: 'malformed_entry' });
     expect(new ChainVerifier().check({ ...first!, kind: undefined }, { content: {} })).toMatchObject({ seq: 1, reason: 'malformed_entry' });
     const problem = { reason: 'event_not_authentic' as const, detail: 'no MAC' };
-    expect(new ChainVerifier().check(first!, { content: records.get('consent/e1'), problem })).toEqual({ seq: 1, kind: 'consent', ref: 'e1', ...problem });
+    expect(new ChainVerifier().check(first!, { content: records.get('consent/e1'), problem })).toEqual({
+      seq: 1,
+      kind: 'consent',
+      ref: 'e1',
+      ...problem,
+    });
   });
 
   it('pages: one entry at a time it reaches the same head as the whole chain', () => {

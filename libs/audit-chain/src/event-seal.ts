@@ -21,7 +21,9 @@ interface SealedFields {
 function macOf(key: Buffer, event: SealedFields): string {
   const { [EVENT_MAC]: _mac, ...metadata } = isObject(event.metadata) ? event.metadata : {};
   // Through JSON first: what is hashed on append is exactly what is read back from the database.
-  const meaning = JSON.parse(JSON.stringify(['event.v1', event.streamId, event.eventId.toLowerCase(), event.type, event.data ?? null, metadata])) as unknown;
+  const meaning = JSON.parse(
+    JSON.stringify(['event.v1', event.streamId, event.eventId.toLowerCase(), event.type, event.data ?? null, metadata]),
+  ) as unknown;
   return createHmac('sha256', key).update(canonicalJson(meaning)).digest('hex');
 }
 

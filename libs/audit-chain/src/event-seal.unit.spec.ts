@@ -4,8 +4,11 @@ import { EVENT_MAC, isAuthentic, sealMetadata } from './event-seal.js';
 
 const key = randomBytes(32);
 const event = {
-  streamId: 'case-1', eventId: '0b6a4f1e-4f3c-4d0e-9a53-5f0e3c3b2a10', type: 'SafetyFlagRaised',
-  data: { flag: 'no_phone_contact', by: 'u1', at: '2026-01-01T00:00:00.000Z', skipped: undefined }, metadata: { actorUserId: 'u1' },
+  streamId: 'case-1',
+  eventId: '0b6a4f1e-4f3c-4d0e-9a53-5f0e3c3b2a10',
+  type: 'SafetyFlagRaised',
+  data: { flag: 'no_phone_contact', by: 'u1', at: '2026-01-01T00:00:00.000Z', skipped: undefined },
+  metadata: { actorUserId: 'u1' },
 };
 const sealed = { ...event, metadata: sealMetadata(key, event) };
 /** As the database gives it back: through JSON (undefined fields gone). */

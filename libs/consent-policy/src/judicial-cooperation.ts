@@ -45,9 +45,9 @@ export function basisNeededInWords(needed: BasisNeeded): string | undefined {
   if (needed.refusal !== undefined) return undefined;
   switch (needed.consent) {
     case 'any':
-      return needed.namedAgency ? 'the person\'s explicit consent naming the agency' : 'the person\'s consent';
+      return needed.namedAgency ? "the person's explicit consent naming the agency" : "the person's consent";
     case 'guardian_with_child_assent':
-      return 'a guardian\'s consent with the child\'s assent, or an approved best-interests determination,';
+      return "a guardian's consent with the child's assent, or an approved best-interests determination,";
     case 'none':
       return `an approved best-interests determination${needed.namedAgency ? ' naming the agency' : ''},`;
   }

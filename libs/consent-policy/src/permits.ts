@@ -104,7 +104,8 @@ export type PolicyDecision =
  */
 export function permits(subject: ConsentSubject, request: DisclosureRequest): PolicyDecision {
   if (subject.erased) return deny('erased', 'the case is erased');
-  if (request.purpose === 'service_provision' && !request.serviceType) return deny('incomplete_request', 'service_provision needs a service type');
+  if (request.purpose === 'service_provision' && !request.serviceType)
+    return deny('incomplete_request', 'service_provision needs a service type');
   const needed = basisNeeded(request.purpose, request.recipient, subject.treatedAsChild);
   if (needed.refusal !== undefined) return deny('judicial_cooperation', needed.refusal);
   if (request.recipient.agencyId === subject.owningAgencyId) return { permitted: true, basis: { kind: 'owner' } };
@@ -121,7 +122,10 @@ export function permits(subject: ConsentSubject, request: DisclosureRequest): Po
     (d) => instant(d.approvedAt) <= t && d.scope.some((grant) => covers(grant, request, needed) && inEffect(grant, t)),
   );
   if (determination) return { permitted: true, basis: { kind: 'best_interests', determinationId: determination.determinationId } };
-  return deny('no_basis', `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers ${describe(request)} to this agency`);
+  return deny(
+    'no_basis',
+    `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''} covers ${describe(request)} to this agency`,
+  );
 }
 
 const deny = (rule: DenialRule, reason: string): PolicyDecision => ({ permitted: false, rule, reason });

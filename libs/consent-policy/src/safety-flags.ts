@@ -27,7 +27,10 @@ export const SAFETY_FLAG_EFFECTS: Readonly<Record<SafetyFlag, SafetyFlagEffect>>
   location_must_not_be_shared: { categories: ['location', 'contact'] },
   // Family data and tracing lead back to the family; a guardian from that family cannot speak for the child.
   family_involved_in_trafficking: {
-    categories: ['family'], purposes: ['family_tracing'], serviceTypes: ['family_tracing_and_reunification'], voidsGuardianConsent: true,
+    categories: ['family'],
+    purposes: ['family_tracing'],
+    serviceTypes: ['family_tracing_and_reunification'],
+    voidsGuardianConsent: true,
   },
   // The phone is taken or monitored (seed 002 indicators): nobody else calls, so the number stays with the owner.
   no_phone_contact: { categories: ['contact'], purposes: ['phone_case_management'] },

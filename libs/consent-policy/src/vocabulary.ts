@@ -64,7 +64,8 @@ export type AgencyKind = (typeof AGENCY_KINDS)[number];
  */
 export const JUDICIAL_AGENCY_KINDS = ['law_enforcement', 'prosecution'] as const satisfies readonly AgencyKind[];
 export type JudicialAgencyKind = (typeof JUDICIAL_AGENCY_KINDS)[number];
-export const isJudicialAgency = (kind: AgencyKind): kind is JudicialAgencyKind => (JUDICIAL_AGENCY_KINDS as readonly AgencyKind[]).includes(kind);
+export const isJudicialAgency = (kind: AgencyKind): kind is JudicialAgencyKind =>
+  (JUDICIAL_AGENCY_KINDS as readonly AgencyKind[]).includes(kind);
 
 /** Who gave a consent: the person, or for a child a guardian (whose consent needs the child's assent). */
 export const CONSENT_GRANTORS = ['person', 'guardian'] as const;

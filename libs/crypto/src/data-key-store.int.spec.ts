@@ -43,10 +43,12 @@ describe.each(testDatabases())('SqlDataKeyStore on $name', (database) => {
   it('stores the key only wrapped, with the id of the master key that wrapped it', async () => {
     const caseId = randomUUID();
     const key = await freshStore().getOrCreate(caseId);
-    const row = (await db.query<{ wrapped_key: string; master_key_id: string }>(
-      'SELECT wrapped_key, master_key_id FROM case_data_keys WHERE case_id = $1',
-      [caseId],
-    ))[0]!;
+    const row = (
+      await db.query<{ wrapped_key: string; master_key_id: string }>(
+        'SELECT wrapped_key, master_key_id FROM case_data_keys WHERE case_id = $1',
+        [caseId],
+      )
+    )[0]!;
     for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(row.wrapped_key).not.toContain(key.toString(encoding));
     expect(row.master_key_id).toBe(master.id);
   });
@@ -81,10 +83,12 @@ describe.each(testDatabases())('SqlDataKeyStore on $name', (database) => {
     expect(await cipher.decrypt(caseId, 'identity', encrypted)).toEqual({ erased: true });
     expect(await freshStore().get(caseId)).toBe('destroyed');
     expect(await new PersonalDataCipher(freshStore()).decrypt(caseId, 'identity', encrypted)).toEqual({ erased: true });
-    const row = (await db.query<{ wrapped_key: string; destroyed_at: Date | null }>(
-      'SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1',
-      [caseId],
-    ))[0]!;
+    const row = (
+      await db.query<{ wrapped_key: string; destroyed_at: Date | null }>(
+        'SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1',
+        [caseId],
+      )
+    )[0]!;
     expect(row.wrapped_key).toBe('');
     // A Date, whichever realm made it: PGlite's rows come from its own thread, not from jest's context.
     expect(Object.prototype.toString.call(row.destroyed_at)).toBe('[object Date]');

@@ -118,10 +118,9 @@ export class SqlDataKeyStore implements DataKeyStore {
   }
 
   private async readRow(id: string): Promise<KeyRow | undefined> {
-    const [row] = await this.db.query<KeyRow>(
-      'SELECT wrapped_key, master_key_id, destroyed_at FROM case_data_keys WHERE case_id = $1',
-      [id],
-    );
+    const [row] = await this.db.query<KeyRow>('SELECT wrapped_key, master_key_id, destroyed_at FROM case_data_keys WHERE case_id = $1', [
+      id,
+    ]);
     return row;
   }
 

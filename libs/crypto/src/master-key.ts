@@ -68,7 +68,8 @@ export class MasterKey {
 
   unwrap(wrapped: string, caseId: string): Buffer {
     const aad = wrapAad(caseId);
-    const parts = typeof wrapped === 'string' && wrapped.startsWith(`${WRAP_FORMAT}.`) ? wrapped.slice(WRAP_FORMAT.length + 1).split('.') : [];
+    const parts =
+      typeof wrapped === 'string' && wrapped.startsWith(`${WRAP_FORMAT}.`) ? wrapped.slice(WRAP_FORMAT.length + 1).split('.') : [];
     const [iv, ct, tag] = parts.map(decodeBase64Url);
     const dataKey = parts.length === 3 && iv && ct && tag ? gcmOpen(this.#key, { iv, ct, tag }, aad) : undefined;
     if (dataKey?.length !== KEY_BYTES) {

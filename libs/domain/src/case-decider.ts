@@ -8,8 +8,20 @@ import { evolve } from './case/evolve.js';
 import { initialState } from './case/state.js';
 
 export {
-  type CaseState, type CaseStatus, type ConsentState, type DeterminationState, type DeterminationStatus, type ExistingCase, type ReferralState,
-  type ReferralStatus, AWAITING_ANSWER, REFERRAL_STATUS_AFTER, RESPONSE_HOURS, initialState, isOpenReferral, treatedAsChild,
+  type CaseState,
+  type CaseStatus,
+  type ConsentState,
+  type DeterminationState,
+  type DeterminationStatus,
+  type ExistingCase,
+  type ReferralState,
+  type ReferralStatus,
+  AWAITING_ANSWER,
+  REFERRAL_STATUS_AFTER,
+  RESPONSE_HOURS,
+  initialState,
+  isOpenReferral,
+  treatedAsChild,
 } from './case/state.js';
 export { decide } from './case/decide.js';
 export { evolve } from './case/evolve.js';

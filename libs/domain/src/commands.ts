@@ -1,9 +1,27 @@
 import type {
-  AgencyKind, ConsentProvision, DataCategory, DisclosureGrant, Purpose, SafetyFlag, ServiceType,
+  AgencyKind,
+  ConsentProvision,
+  DataCategory,
+  DisclosureGrant,
+  Purpose,
+  SafetyFlag,
+  ServiceType,
 } from '../../consent-policy/index.js';
 import type {
-  AgeGroup, CasePersonalData, CaseSource, ClosureReason, ConsentGrantor, ConsentMethod, DeclineReason, ErasureReason,
-  IdentificationOutcome, InterruptionReason, RiskLevel, ScreeningOutcome, Sealed, Urgency,
+  AgeGroup,
+  CasePersonalData,
+  CaseSource,
+  ClosureReason,
+  ConsentGrantor,
+  ConsentMethod,
+  DeclineReason,
+  ErasureReason,
+  IdentificationOutcome,
+  InterruptionReason,
+  RiskLevel,
+  ScreeningOutcome,
+  Sealed,
+  Urgency,
 } from './events.js';
 import type { IndicatorCode } from './indicators.js';
 import type { Unavailable } from './service-match.js';
@@ -18,40 +36,49 @@ export interface Actor {
 /** Every command says who acts and when (ISO 8601): the decider reads no clock. */
 type Command<Type extends string, Data = object> = { readonly type: Type; readonly actor: Actor; readonly at: string } & Readonly<Data>;
 
-export type OpenCase = Command<'OpenCase', {
-  caseId: string;
-  source: CaseSource;
-  indicators: readonly IndicatorCode[];
-  ageGroup: AgeGroup;
-  personalData: CasePersonalData;
-}>;
-export type GiveConsent = Command<'GiveConsent', {
-  consentId: string;
-  grantor: ConsentGrantor;
-  childAssent?: boolean;
-  method: ConsentMethod;
-  language: string;
-  interpreterUsed: boolean;
-  noticeVersion: string;
-  provisions: readonly ConsentProvision[];
-}>;
+export type OpenCase = Command<
+  'OpenCase',
+  {
+    caseId: string;
+    source: CaseSource;
+    indicators: readonly IndicatorCode[];
+    ageGroup: AgeGroup;
+    personalData: CasePersonalData;
+  }
+>;
+export type GiveConsent = Command<
+  'GiveConsent',
+  {
+    consentId: string;
+    grantor: ConsentGrantor;
+    childAssent?: boolean;
+    method: ConsentMethod;
+    language: string;
+    interpreterUsed: boolean;
+    noticeVersion: string;
+    provisions: readonly ConsentProvision[];
+  }
+>;
 /** Without `provisionIds`, the whole consent is withdrawn. */
 export type WithdrawConsent = Command<'WithdrawConsent', { consentId: string; provisionIds?: readonly string[] }>;
-export type RequestReferral = Command<'RequestReferral', {
-  referralId: string;
-  recipient: { readonly agencyId: string; readonly agencyKind: AgencyKind };
-  purpose: Purpose;
-  serviceType?: ServiceType;
-  urgency: Urgency;
-  sharedCategories: readonly DataCategory[];
-  note?: Sealed;
-  /**
-   * What the service directory says of the recipient for the service needed: the service and
-   * area the referral goes to, or why it cannot take it (absent when the purpose needs no service).
-   */
-  directory?: { readonly serviceId: string; readonly area?: string } | Unavailable;
-  reReferralOf?: string;
-}>;
+export type RequestReferral = Command<
+  'RequestReferral',
+  {
+    referralId: string;
+    recipient: { readonly agencyId: string; readonly agencyKind: AgencyKind };
+    purpose: Purpose;
+    serviceType?: ServiceType;
+    urgency: Urgency;
+    sharedCategories: readonly DataCategory[];
+    note?: Sealed;
+    /**
+     * What the service directory says of the recipient for the service needed: the service and
+     * area the referral goes to, or why it cannot take it (absent when the purpose needs no service).
+     */
+    directory?: { readonly serviceId: string; readonly area?: string } | Unavailable;
+    reReferralOf?: string;
+  }
+>;
 export type AcknowledgeReferral = Command<'AcknowledgeReferral', { referralId: string }>;
 export type AcceptReferral = Command<'AcceptReferral', { referralId: string }>;
 export type DeclineReferral = Command<'DeclineReferral', { referralId: string; reason: DeclineReason; note?: Sealed }>;
@@ -70,11 +97,14 @@ export type CloseCase = Command<'CloseCase', { reason: ClosureReason }>;
 export type ReopenCase = Command<'ReopenCase'>;
 
 /** For a case treated as a child; the scope is what the determination lets the owner share, like consent provisions. */
-export type ProposeBestInterestsDetermination = Command<'ProposeBestInterestsDetermination', {
-  determinationId: string;
-  scope: readonly DisclosureGrant[];
-  reasons: Sealed;
-}>;
+export type ProposeBestInterestsDetermination = Command<
+  'ProposeBestInterestsDetermination',
+  {
+    determinationId: string;
+    scope: readonly DisclosureGrant[];
+    reasons: Sealed;
+  }
+>;
 /** The HTTP layer admits supervisors only; the decider refuses the proposer. */
 export type ApproveBestInterestsDetermination = Command<'ApproveBestInterestsDetermination', { determinationId: string }>;
 export type RejectBestInterestsDetermination = Command<'RejectBestInterestsDetermination', { determinationId: string }>;

@@ -1,5 +1,12 @@
 import type {
-  AgencyKind, ConsentGrantor, ConsentProvision, DataCategory, DisclosureGrant, Purpose, SafetyFlag, ServiceType,
+  AgencyKind,
+  ConsentGrantor,
+  ConsentProvision,
+  DataCategory,
+  DisclosureGrant,
+  Purpose,
+  SafetyFlag,
+  ServiceType,
 } from '../../consent-policy/index.js';
 import type { IndicatorCode } from './indicators.js';
 
@@ -34,10 +41,25 @@ export type InterruptionReason = (typeof INTERRUPTION_REASONS)[number];
 export const CLOSURE_REASONS = ['services_completed', 'declined_assistance', 'lost_contact', 'referred_outside_network', 'other'] as const;
 export type ClosureReason = (typeof CLOSURE_REASONS)[number];
 
-export const DECLINE_REASONS = ['no_capacity', 'not_eligible', 'service_not_offered', 'person_unreachable', 'person_declined', 'safety_concern', 'other'] as const;
+export const DECLINE_REASONS = [
+  'no_capacity',
+  'not_eligible',
+  'service_not_offered',
+  'person_unreachable',
+  'person_declined',
+  'safety_concern',
+  'other',
+] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
-export const REFERRAL_WITHDRAWAL_CAUSES = ['sender', 'consent_withdrawn', 'consent_expired', 'safety_flag_raised', 'case_closed', 'case_erased'] as const;
+export const REFERRAL_WITHDRAWAL_CAUSES = [
+  'sender',
+  'consent_withdrawn',
+  'consent_expired',
+  'safety_flag_raised',
+  'case_closed',
+  'case_erased',
+] as const;
 
 /**
  * Seed 002, step 2: if indicators hold, refer for an in-depth interview; if not trafficking but other
@@ -58,68 +80,90 @@ export type ErasureReason = (typeof ERASURE_REASONS)[number];
 export type ReferralWithdrawalCause = (typeof REFERRAL_WITHDRAWAL_CAUSES)[number];
 
 /** What a referral relies on for one shared category: a consent provision, or for a child a best-interests determination. */
-export type ConsentBasis = { readonly category: DataCategory; readonly consentId: string; readonly provisionId: string };
-export type DeterminationBasis = { readonly category: DataCategory; readonly determinationId: string };
+export interface ConsentBasis {
+  readonly category: DataCategory;
+  readonly consentId: string;
+  readonly provisionId: string;
+}
+export interface DeterminationBasis {
+  readonly category: DataCategory;
+  readonly determinationId: string;
+}
 export type LegalBasis = ConsentBasis | DeterminationBasis;
 export const isConsentBasis = (basis: LegalBasis): basis is ConsentBasis => 'consentId' in basis;
 
-type Event<Type extends string, Data> = { readonly type: Type; readonly data: Readonly<Data> };
+interface Event<Type extends string, Data> {
+  readonly type: Type;
+  readonly data: Readonly<Data>;
+}
 
-export type CaseOpened = Event<'CaseOpened', {
-  caseId: string;
-  owningAgencyId: string;
-  openedBy: string;
-  openedAt: string;
-  source: CaseSource;
-  indicators: readonly IndicatorCode[];
-  ageGroup: AgeGroup;
-  personalData: CasePersonalData;
-}>;
+export type CaseOpened = Event<
+  'CaseOpened',
+  {
+    caseId: string;
+    owningAgencyId: string;
+    openedBy: string;
+    openedAt: string;
+    source: CaseSource;
+    indicators: readonly IndicatorCode[];
+    ageGroup: AgeGroup;
+    personalData: CasePersonalData;
+  }
+>;
 
-export type ConsentGiven = Event<'ConsentGiven', {
-  consentId: string;
-  grantor: ConsentGrantor;
-  /** Recorded for children: the child's own agreement besides the guardian's consent. */
-  childAssent?: boolean;
-  method: ConsentMethod;
-  language: string;
-  interpreterUsed: boolean;
-  noticeVersion: string;
-  recordedBy: string;
-  givenAt: string;
-  provisions: readonly ConsentProvision[];
-}>;
+export type ConsentGiven = Event<
+  'ConsentGiven',
+  {
+    consentId: string;
+    grantor: ConsentGrantor;
+    /** Recorded for children: the child's own agreement besides the guardian's consent. */
+    childAssent?: boolean;
+    method: ConsentMethod;
+    language: string;
+    interpreterUsed: boolean;
+    noticeVersion: string;
+    recordedBy: string;
+    givenAt: string;
+    provisions: readonly ConsentProvision[];
+  }
+>;
 
-export type ConsentWithdrawn = Event<'ConsentWithdrawn', {
-  consentId: string;
-  /** The provisions withdrawn by this event (all remaining ones for a whole withdrawal). */
-  provisionIds: readonly string[];
-  whole: boolean;
-  recordedBy: string;
-  withdrawnAt: string;
-}>;
+export type ConsentWithdrawn = Event<
+  'ConsentWithdrawn',
+  {
+    consentId: string;
+    /** The provisions withdrawn by this event (all remaining ones for a whole withdrawal). */
+    provisionIds: readonly string[];
+    whole: boolean;
+    recordedBy: string;
+    withdrawnAt: string;
+  }
+>;
 
-export type ReferralRequested = Event<'ReferralRequested', {
-  referralId: string;
-  fromAgencyId: string;
-  toAgencyId: string;
-  /** The recipient's kind when referred: a provision may name a kind of agency rather than one agency. */
-  toAgencyKind: AgencyKind;
-  purpose: Purpose;
-  serviceType?: ServiceType;
-  urgency: Urgency;
-  sharedCategories: readonly DataCategory[];
-  legalBasis: readonly LegalBasis[];
-  note?: Sealed;
-  requestedBy: string;
-  requestedAt: string;
-  respondBy: string;
-  /** The directory service referred to, and the area it is delivered in (for the coordinator's reports). */
-  serviceId?: string;
-  area?: string;
-  /** The declined referral this one replaces, with another agency. */
-  reReferralOf?: string;
-}>;
+export type ReferralRequested = Event<
+  'ReferralRequested',
+  {
+    referralId: string;
+    fromAgencyId: string;
+    toAgencyId: string;
+    /** The recipient's kind when referred: a provision may name a kind of agency rather than one agency. */
+    toAgencyKind: AgencyKind;
+    purpose: Purpose;
+    serviceType?: ServiceType;
+    urgency: Urgency;
+    sharedCategories: readonly DataCategory[];
+    legalBasis: readonly LegalBasis[];
+    note?: Sealed;
+    requestedBy: string;
+    requestedAt: string;
+    respondBy: string;
+    /** The directory service referred to, and the area it is delivered in (for the coordinator's reports). */
+    serviceId?: string;
+    area?: string;
+    /** The declined referral this one replaces, with another agency. */
+    reReferralOf?: string;
+  }
+>;
 
 type ReferralStep<Type extends string, Extra = object> = Event<Type, { referralId: string; by: string; at: string } & Extra>;
 export type ReferralAcknowledged = ReferralStep<'ReferralAcknowledged'>;
@@ -140,11 +184,14 @@ export type CaseReopened = CaseStep<'CaseReopened'>;
 
 type DeterminationStep<Type extends string, Extra = object> = Event<Type, { determinationId: string; by: string; at: string } & Extra>;
 /** Proposed by `by`, the qualified person who decides; it permits nothing until someone else approves it. */
-export type BestInterestsDeterminationProposed = DeterminationStep<'BestInterestsDeterminationProposed', {
-  /** Every entry has a `validUntil`: a decision made for a child is reviewed, never open-ended. */
-  scope: readonly DisclosureGrant[];
-  reasons: Sealed;
-}>;
+export type BestInterestsDeterminationProposed = DeterminationStep<
+  'BestInterestsDeterminationProposed',
+  {
+    /** Every entry has a `validUntil`: a decision made for a child is reviewed, never open-ended. */
+    scope: readonly DisclosureGrant[];
+    reasons: Sealed;
+  }
+>;
 /** Approved by `by`, who is not `decidedBy` (the proposer): the second pair of eyes. */
 export type BestInterestsDetermined = DeterminationStep<'BestInterestsDetermined', { decidedBy: string }>;
 export type BestInterestsDeterminationRejected = DeterminationStep<'BestInterestsDeterminationRejected'>;
@@ -152,7 +199,10 @@ export type BestInterestsDeterminationRejected = DeterminationStep<'BestInterest
 /** Screening with the person's consent (seed 002, step 2): more indicators may be observed. */
 export type ScreeningRecorded = CaseStep<'ScreeningRecorded', { outcome: ScreeningOutcome; indicators: readonly IndicatorCode[] }>;
 /** By the owner's own trained staff, or by the agency that accepted the referral for the in-depth interview (`referralId`). */
-export type IdentificationRecorded = CaseStep<'IdentificationRecorded', { outcome: IdentificationOutcome; agencyId: string; referralId?: string }>;
+export type IdentificationRecorded = CaseStep<
+  'IdentificationRecorded',
+  { outcome: IdentificationOutcome; agencyId: string; referralId?: string }
+>;
 /** Intake: the caseworker who manages the case from now on. */
 export type IntakeRecorded = CaseStep<'IntakeRecorded', { caseworkerId: string }>;
 /** A new version of the case plan replaces the last; the plan itself is sealed. */

@@ -41,9 +41,11 @@ export class StaleRevision extends Error {
     /** The case's revision when it was read; absent when another write got in between reading and appending. */
     readonly actual?: number,
   ) {
-    super(actual === undefined
-      ? `the case changed after revision ${expected}; read it again`
-      : `If-Match names revision ${expected}; the case is at revision ${actual}`);
+    super(
+      actual === undefined
+        ? `the case changed after revision ${expected}; read it again`
+        : `If-Match names revision ${expected}; the case is at revision ${actual}`,
+    );
     this.name = 'StaleRevision';
   }
 }

@@ -34,7 +34,10 @@ export function directoryServiceFor(purpose: Purpose, serviceType: ServiceType |
 export { judicialServiceRefusal, mayOffer } from '../../consent-policy/index.js';
 
 /** Why a referral cannot go to an agency: 422 for what it never offers, 409 for what it cannot take now. */
-export type Unavailable = { readonly kind: 'not_offered' | 'agency_inactive' | 'closed' | 'full'; readonly reason: string };
+export interface Unavailable {
+  readonly kind: 'not_offered' | 'agency_inactive' | 'closed' | 'full';
+  readonly reason: string;
+}
 
 const label = (serviceType: ServiceType) => serviceType.replaceAll('_', ' ');
 
@@ -47,8 +50,12 @@ export function referralTarget(
   serviceType: ServiceType,
   wanted: { readonly serviceId?: string; readonly area?: string } = {},
 ): { readonly offer: OfferFacts; readonly area?: string } | Unavailable {
-  const candidates = offers.filter((o) => (wanted.serviceId === undefined || o.serviceId === wanted.serviceId) && (wanted.area === undefined || servesArea(o, wanted.area)));
-  if (offers.length > 0 && offers.every((o) => !o.agencyActive)) return { kind: 'agency_inactive', reason: 'the agency is no longer an active member of the network' };
+  const candidates = offers.filter(
+    (o) =>
+      (wanted.serviceId === undefined || o.serviceId === wanted.serviceId) && (wanted.area === undefined || servesArea(o, wanted.area)),
+  );
+  if (offers.length > 0 && offers.every((o) => !o.agencyActive))
+    return { kind: 'agency_inactive', reason: 'the agency is no longer an active member of the network' };
   if (candidates.length === 0) {
     // The area is the caller's text: it is not echoed back.
     const where = wanted.serviceId !== undefined ? ' at the service named' : wanted.area !== undefined ? ' in the area named' : '';
@@ -59,7 +66,8 @@ export function referralTarget(
   const withRoom = open.filter((o) => !o.capacity || o.capacity.available > 0);
   if (withRoom.length === 0) return { kind: 'full', reason: `the agency's ${label(serviceType)} service is full (no places available)` };
   const offer = withRoom[0]!;
-  const area = wanted.area !== undefined ? offer.areas.find((a) => sameArea(a, wanted.area!)) : offer.areas.length === 1 ? offer.areas[0] : undefined;
+  const area =
+    wanted.area !== undefined ? offer.areas.find((a) => sameArea(a, wanted.area!)) : offer.areas.length === 1 ? offer.areas[0] : undefined;
   return { offer, ...(area !== undefined ? { area } : {}) };
 }
 
@@ -82,7 +90,8 @@ export function eligibilityGaps(offer: OfferFacts, person: PersonFacts): string[
   if (person.sex !== undefined && sexes.length > 0 && !sexes.includes(person.sex)) gaps.push(`accepts ${sexes.join(' and ')} only`);
   if (person.age && minimumAge !== undefined && (person.age.to ?? Infinity) < minimumAge) gaps.push(`minimum age ${minimumAge}`);
   if (person.age && maximumAge !== undefined && person.age.from > maximumAge) gaps.push(`maximum age ${maximumAge}`);
-  if (person.languages?.length && languages.length > 0 && !person.languages.some((l) => languages.includes(l))) gaps.push('no language in common');
+  if (person.languages?.length && languages.length > 0 && !person.languages.some((l) => languages.includes(l)))
+    gaps.push('no language in common');
   return gaps;
 }
 

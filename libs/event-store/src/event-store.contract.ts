@@ -20,7 +20,10 @@ export interface OpenedStore {
 }
 
 const event = (type = 'Tested', data: Record<string, unknown> = { n: 1 }): EventToAppend => ({
-  eventId: randomUUID(), type, data, metadata: { actorUserId: 'u-1', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
+  eventId: randomUUID(),
+  type,
+  data,
+  metadata: { actorUserId: 'u-1', occurredAt: '2026-01-01T00:00:00.000Z', schemaVersion: 1 },
 });
 
 /** What every adapter of the EventStore port must do; no SQL here, so a KurrentDB adapter runs it too. */
@@ -46,9 +49,9 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       const result = await store.appendToStream(stream, events, { expectedRevision: 'no_stream' });
       expect(result.nextExpectedRevision).toBe(1);
       const read = await store.readStream(stream);
-      expect(read.map(({ eventId, type, data, metadata, streamId, revision }) => ({ eventId, type, data, metadata, streamId, revision }))).toEqual(
-        events.map((e, revision) => ({ ...e, streamId: stream, revision })),
-      );
+      expect(
+        read.map(({ eventId, type, data, metadata, streamId, revision }) => ({ eventId, type, data, metadata, streamId, revision })),
+      ).toEqual(events.map((e, revision) => ({ ...e, streamId: stream, revision })));
       expect(read[1]!.position).toBe(result.position);
       expect(read[0]!.recordedAt).toBeInstanceOf(Date);
     });
@@ -57,14 +60,19 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       await store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' });
       const attempt = store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' });
       await expect(attempt).rejects.toBeInstanceOf(WrongExpectedRevisionError);
-      await expect(store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({ streamId: stream, actual: 0 });
+      await expect(store.appendToStream(stream, [event()], { expectedRevision: 'no_stream' })).rejects.toMatchObject({
+        streamId: stream,
+        actual: 0,
+      });
     });
 
     it('appends at the expected revision and refuses a stale one', async () => {
       await store.appendToStream(stream, [event(), event()], { expectedRevision: 'no_stream' });
       expect((await store.appendToStream(stream, [event()], { expectedRevision: 1 })).nextExpectedRevision).toBe(2);
       await expect(store.appendToStream(stream, [event()], { expectedRevision: 1 })).rejects.toMatchObject({ expected: 1, actual: 2 });
-      await expect(store.appendToStream(`case-${randomUUID()}`, [event()], { expectedRevision: 0 })).rejects.toMatchObject({ actual: 'no_stream' });
+      await expect(store.appendToStream(`case-${randomUUID()}`, [event()], { expectedRevision: 0 })).rejects.toMatchObject({
+        actual: 'no_stream',
+      });
       expect(await store.readStream(stream)).toHaveLength(3);
     });
 
@@ -195,7 +203,8 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
         })();
         const appended = await appendOneByOne(30);
         // A follower that skipped one would wait for ever: give it a bounded time to see them all.
-        for (let waited = 0; seen.length < appended.length && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+        for (let waited = 0; seen.length < appended.length && waited < 10_000; waited += 20)
+          await new Promise((resolve) => setTimeout(resolve, 20));
         abort.abort();
         await following;
         expect(seen).toEqual(appended);

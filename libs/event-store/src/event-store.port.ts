@@ -79,7 +79,11 @@ export interface EventStore {
    * events at consecutive revisions (a retried request), appends nothing and returns the original
    * result.
    */
-  appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult>;
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
 
   /**
    * Reads up to `maxCount` events after `from` in global order. Never returns an event while an

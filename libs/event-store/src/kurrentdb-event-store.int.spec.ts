@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { KurrentDBClient, jsonEvent } from '@kurrent/kurrentdb-client';
 import { randomUUID } from 'node:crypto';
 import {
-  type InMemoryKurrentDb, type InMemoryKurrentDbOptions, startInMemoryKurrentDb,
+  type InMemoryKurrentDb,
+  type InMemoryKurrentDbOptions,
+  startInMemoryKurrentDb,
 } from '../../../test/support/in-memory-kurrentdb/in-memory-kurrentdb-server.js';
 import { drain, eventStoreContract } from './event-store.contract.js';
 import { type EventToAppend, UnknownPositionError } from './event-store.port.js';
@@ -10,7 +12,10 @@ import { KurrentDbEventStore } from './kurrentdb-event-store.js';
 
 /** Over KurrentDB's default maximum append size (1 MiB): refused whole, whatever else the batch holds. */
 const oversized = async (): Promise<EventToAppend> => ({
-  eventId: randomUUID(), type: 'Oversized', data: { text: 'x'.repeat(1_100_000) }, metadata: {},
+  eventId: randomUUID(),
+  type: 'Oversized',
+  data: { text: 'x'.repeat(1_100_000) },
+  metadata: {},
 });
 
 const onInMemoryServer = (options: InMemoryKurrentDbOptions) => async () => {
@@ -45,7 +50,7 @@ if (url) {
   console.info('KURRENTDB_URL is not set: the contract suite runs on the in-memory KurrentDB protocol double only.');
 }
 
-describe('KurrentDbEventStore on the in-memory double: what is KurrentDB\'s own', () => {
+describe("KurrentDbEventStore on the in-memory double: what is KurrentDB's own", () => {
   let server: InMemoryKurrentDb;
   let client: KurrentDBClient;
   let store: KurrentDbEventStore;

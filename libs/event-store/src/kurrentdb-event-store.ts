@@ -1,10 +1,27 @@
 import {
-  type AppendStreamState, DeadlineExceededError, FORWARDS, type KurrentDBClient, type Position, type ResolvedEvent, START,
-  StreamNotFoundError, UnavailableError, WrongExpectedVersionError as KurrentWrongExpectedVersion, jsonEvent,
+  type AppendStreamState,
+  DeadlineExceededError,
+  FORWARDS,
+  type KurrentDBClient,
+  type Position,
+  type ResolvedEvent,
+  START,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError as KurrentWrongExpectedVersion,
+  jsonEvent,
 } from '@kurrent/kurrentdb-client';
 import {
-  type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
-  type ReadAllResult, type RecordedEvent, UnknownPositionError, WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type FollowOptions,
+  type GlobalPosition,
+  type ReadAllResult,
+  type RecordedEvent,
+  UnknownPositionError,
+  WrongExpectedRevisionError,
 } from './event-store.port.js';
 
 /** How long a follower waits before subscribing again after the connection to KurrentDB dropped. */
@@ -49,7 +66,9 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async appendToStream(
-    streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision },
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     const expected = options.expectedRevision;
     if (events.length === 0) return this.whereItStands(streamId, expected);
@@ -220,8 +239,14 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
   const data = event.data as Record<string, unknown>;
   const metadata = (event.metadata ?? {}) as Record<string, unknown>;
   return {
-    eventId: event.id, type: event.type, data, metadata, streamId: event.streamId, revision: Number(event.revision),
-    position: encode(event.position), recordedAt: event.created,
+    eventId: event.id,
+    type: event.type,
+    data,
+    metadata,
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position: encode(event.position),
+    recordedAt: event.created,
   };
 }
 

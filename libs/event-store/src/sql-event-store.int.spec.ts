@@ -18,7 +18,8 @@ for (const database of testDatabases()) {
       try {
         const store = new SqlEventStore(db);
         await store.migrate();
-        const appendOne = (stream: string) => store.appendToStream(stream, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+        const appendOne = (stream: string) =>
+          store.appendToStream(stream, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
         await appendOne('case-before');
         const picked = `INSERT INTO events (global_position, stream_id, stream_revision, event_id, event_type, data, metadata) OVERRIDING SYSTEM VALUE
           VALUES ($1, 'case-far', 0, $2, 'Far', '{}', '{}')`;
@@ -30,18 +31,23 @@ for (const database of testDatabases()) {
       }
     });
 
-    it.each(['UPDATE events SET event_type = $1', 'DELETE FROM events WHERE event_type <> $1', 'TRUNCATE events'])('refuses %s', async (sql) => {
-      const db = await database.open();
-      try {
-        const store = new SqlEventStore(db);
-        await store.migrate();
-        await store.appendToStream('case-x', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
-        await expect(db.query(sql, sql.includes('$1') ? ['X'] : [])).rejects.toThrow(/events are immutable/);
-        expect(await store.readStream('case-x')).toHaveLength(1);
-      } finally {
-        await db.close();
-      }
-    });
+    it.each(['UPDATE events SET event_type = $1', 'DELETE FROM events WHERE event_type <> $1', 'TRUNCATE events'])(
+      'refuses %s',
+      async (sql) => {
+        const db = await database.open();
+        try {
+          const store = new SqlEventStore(db);
+          await store.migrate();
+          await store.appendToStream('case-x', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+            expectedRevision: 'no_stream',
+          });
+          await expect(db.query(sql, sql.includes('$1') ? ['X'] : [])).rejects.toThrow(/events are immutable/);
+          expect(await store.readStream('case-x')).toHaveLength(1);
+        } finally {
+          await db.close();
+        }
+      },
+    );
   });
 }
 
@@ -51,7 +57,10 @@ if (!url) console.info('DATABASE_URL is not set: the concurrent-appender tests (
 
 onPostgres('SqlEventStore on postgres: readers following global order never skip a late commit', () => {
   const appendRaw = (client: pg.PoolClient | pg.Client, streamId: string) =>
-    client.query(`INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, 0, $2, 'Slow', '{}', '{}')`, [streamId, randomUUID()]);
+    client.query(
+      `INSERT INTO events (stream_id, stream_revision, event_id, event_type, data, metadata) VALUES ($1, 0, $2, 'Slow', '{}', '{}')`,
+      [streamId, randomUUID()],
+    );
 
   const openOnPostgres = async () => {
     const [database] = testDatabases().filter((d) => d.name === 'postgres');
@@ -72,7 +81,9 @@ onPostgres('SqlEventStore on postgres: readers following global order never skip
       await slow.query('BEGIN');
       await appendRaw(slow, 'case-slow');
       // ...so a quick append waits for it instead of taking a position a reader could pass first.
-      const quick = store.appendToStream('case-quick', [{ eventId: randomUUID(), type: 'Quick', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      const quick = store.appendToStream('case-quick', [{ eventId: randomUUID(), type: 'Quick', data: {}, metadata: {} }], {
+        expectedRevision: 'no_stream',
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
       const whileOpen = await store.readAll(start.next, 100);
       expect(whileOpen.events).toEqual([]);
@@ -91,14 +102,20 @@ onPostgres('SqlEventStore on postgres: readers following global order never skip
     ['in the same database, on another table', undefined],
   ])('is not held back by a long transaction %s', async (_, otherDatabase) => {
     const { db, store, schema } = await openOnPostgres();
-    const elsewhere = new pg.Client(otherDatabase ? { connectionString: url, database: otherDatabase } : { connectionString: url, options: `-c search_path=${schema}` });
+    const elsewhere = new pg.Client(
+      otherDatabase ? { connectionString: url, database: otherDatabase } : { connectionString: url, options: `-c search_path=${schema}` },
+    );
     await elsewhere.connect();
     try {
       const start = await drain(store, null);
       // A transaction that holds a transaction id and does not end.
       await elsewhere.query('BEGIN');
       await elsewhere.query('SELECT pg_current_xact_id()');
-      const appended = await store.appendToStream('case-while-open', [{ eventId: randomUUID(), type: 'Appended', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      const appended = await store.appendToStream(
+        'case-while-open',
+        [{ eventId: randomUUID(), type: 'Appended', data: {}, metadata: {} }],
+        { expectedRevision: 'no_stream' },
+      );
       const read = await store.readAll(start.next, 100);
       expect(read.events.map((e) => e.type)).toEqual(['Appended']);
       expect(read.next).toBe(appended.position);
@@ -130,7 +147,9 @@ onPostgres('SqlEventStore on postgres: readers following global order never skip
         for (let i = 0; i < 40; i++) {
           const eventId = randomUUID();
           appended.push(eventId);
-          await store.appendToStream(`case-${writer}-${i % 5}`, [{ eventId, type: 'Stress', data: { writer, i }, metadata: {} }], { expectedRevision: 'any' });
+          await store.appendToStream(`case-${writer}-${i % 5}`, [{ eventId, type: 'Stress', data: { writer, i }, metadata: {} }], {
+            expectedRevision: 'any',
+          });
         }
       }),
     );
@@ -169,7 +188,9 @@ async function nearPowerOfTen(db: SqlDatabase): Promise<void> {
       END LOOP; END $$;`);
   } else if (!farFromPowerOfTen) {
     farFromPowerOfTen = true;
-    console.info(`Transaction id ${xid} is more than ${MAX_IDS_TO_BURN[db.driver]} from a power of ten on ${db.driver}: only positions cross one there.`);
+    console.info(
+      `Transaction id ${xid} is more than ${MAX_IDS_TO_BURN[db.driver]} from a power of ten on ${db.driver}: only positions cross one there.`,
+    );
   }
   const { last } = (await db.query<{ last: string | null }>('SELECT max(global_position)::text AS last FROM events'))[0]!;
   await db.query("SELECT setval(pg_get_serial_sequence('events', 'global_position'), $1)", [nextPowerOfTen(Number(last ?? 0) + 1000) - 5]);

@@ -1,8 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { type SqlClient, type SqlDatabase, UNIQUE_VIOLATION, appendOnly, sqlState } from '../../sql/index.js';
 import {
-  type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type FollowOptions, type GlobalPosition,
-  type ReadAllResult, type RecordedEvent, UnknownPositionError, WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedRevision,
+  type FollowOptions,
+  type GlobalPosition,
+  type ReadAllResult,
+  type RecordedEvent,
+  UnknownPositionError,
+  WrongExpectedRevisionError,
 } from './event-store.port.js';
 
 const SCHEMA = `
@@ -98,12 +106,17 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecorded);
   }
 
-  async appendToStream(streamId: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
     try {
       // Nearly every append finds the stream where it expected: one statement. Anything else (a
       // stale revision, a retried request, an empty batch) takes the transaction that tells which.
-      const result = (await this.appendAsExpected(this.db, streamId, events, options.expectedRevision))
-        ?? (await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision)));
+      const result =
+        (await this.appendAsExpected(this.db, streamId, events, options.expectedRevision)) ??
+        (await this.db.transaction((tx) => this.appendIn(tx, streamId, events, options.expectedRevision)));
       if (events.length > 0) this.appended.emit('append', result.position);
       return result;
     } catch (error) {
@@ -121,7 +134,12 @@ export class SqlEventStore implements EventStore {
    * insert). A concurrent append of the same revisions fails on the unique key. The one INSERT
    * of the store, used alone or inside appendIn's transaction.
    */
-  private async appendAsExpected(db: SqlClient, streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult | undefined> {
+  private async appendAsExpected(
+    db: SqlClient,
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult | undefined> {
     if (events.length === 0) return undefined;
     const values: unknown[] = typeof expected === 'number' ? [streamId, expected] : [streamId];
     const guard = expected === 'any' ? 'true' : expected === 'no_stream' ? 'stream.revision IS NULL' : 'stream.revision = $2::bigint';
@@ -145,7 +163,12 @@ export class SqlEventStore implements EventStore {
     return { nextExpectedRevision: Number(last.stream_revision), position: positionOf(last) };
   }
 
-  private async appendIn(tx: SqlClient, streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+  private async appendIn(
+    tx: SqlClient,
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     const actual = await this.currentRevision(tx, streamId);
     const matches = expected === 'any' || (expected === 'no_stream' ? actual === 'no_stream' : actual === expected);
     if (!matches) {
@@ -156,7 +179,9 @@ export class SqlEventStore implements EventStore {
     }
     if (events.length === 0) {
       // Nothing to write: report where the stream stands (an empty batch never creates a stream).
-      const [last] = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`, [streamId]);
+      const [last] = await tx.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision DESC LIMIT 1`, [
+        streamId,
+      ]);
       return { nextExpectedRevision: actual === 'no_stream' ? -1 : actual, position: last ? positionOf(last) : '0' };
     }
     // It matched a moment ago; an append that came in between makes this one stale.
@@ -180,7 +205,10 @@ export class SqlEventStore implements EventStore {
   }
 
   private async currentRevision(db: SqlClient, streamId: string): Promise<number | 'no_stream'> {
-    const [row] = await db.query<{ revision: number | string | null }>('SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1', [streamId]);
+    const [row] = await db.query<{ revision: number | string | null }>(
+      'SELECT max(stream_revision) AS revision FROM events WHERE stream_id = $1',
+      [streamId],
+    );
     return row?.revision === null || row?.revision === undefined ? 'no_stream' : Number(row.revision);
   }
 

@@ -62,7 +62,8 @@ export function parseAnnouncement(payload: string): { schema: string; runner: st
   try {
     const value = JSON.parse(payload) as Record<string, unknown>;
     return typeof value.schema === 'string' && typeof value.runner === 'string' && typeof value.position === 'string'
-      ? { schema: value.schema, runner: value.runner, position: value.position } : undefined;
+      ? { schema: value.schema, runner: value.runner, position: value.position }
+      : undefined;
   } catch {
     return undefined;
   }

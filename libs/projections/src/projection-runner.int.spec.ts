@@ -59,7 +59,10 @@ for (const database of testDatabases()) {
       const db = await database.open();
       const store = new SqlEventStore(db);
       await store.migrate();
-      for (let i = 0; i < 12; i++) await store.appendToStream(`s-${i % 3}`, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'any' });
+      for (let i = 0; i < 12; i++)
+        await store.appendToStream(`s-${i % 3}`, [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+          expectedRevision: 'any',
+        });
       const runner = new ProjectionRunner('read-models', db, store, [counting()], { batchSize: 5 });
       await runner.migrate();
       // Read models half built by the earlier (transaction id, position) order, with its checkpoint.
@@ -67,7 +70,9 @@ for (const database of testDatabases()) {
       await db.query("INSERT INTO projection_checkpoints (runner, position, events_applied) VALUES ('read-models', '812:3', 3)");
       expect(await runner.catchUp()).toBe(12);
       expect(await db.query('SELECT stream_id, events FROM stream_counts ORDER BY stream_id')).toEqual([
-        { stream_id: 's-0', events: 4 }, { stream_id: 's-1', events: 4 }, { stream_id: 's-2', events: 4 },
+        { stream_id: 's-0', events: 4 },
+        { stream_id: 's-1', events: 4 },
+        { stream_id: 's-2', events: 4 },
       ]);
       expect(await runner.lag()).toEqual({ events: 0, seconds: 0 });
       await db.close();
@@ -104,7 +109,9 @@ for (const database of testDatabases()) {
       await runner.migrate();
       const stop = new AbortController();
       const running = runner.run(stop.signal);
-      await store.appendToStream('s-live', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      await store.appendToStream('s-live', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+        expectedRevision: 'no_stream',
+      });
       for (let i = 0; i < 100 && runner.current().eventsApplied < 1; i++) await new Promise((resolve) => setTimeout(resolve, 20));
       stop.abort();
       await running;
@@ -120,7 +127,9 @@ for (const database of testDatabases()) {
       await store.migrate();
       const runner = new ProjectionRunner('read-models', db, store, [counting()]);
       await runner.migrate();
-      const first = await store.appendToStream('s-ryw', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+      const first = await store.appendToStream('s-ryw', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+        expectedRevision: 'no_stream',
+      });
       expect(await runner.reached(first.position, 50)).toBe(false); // nobody applies it yet
 
       const reads = jest.spyOn(store, 'readAll');
@@ -128,7 +137,9 @@ for (const database of testDatabases()) {
       const running = runner.run(stop.signal);
       expect(await runner.reached(first.position, 5000)).toBe(true);
       for (let revision = 1; revision <= 5; revision++) {
-        const { position } = await store.appendToStream('s-ryw', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: revision - 1 });
+        const { position } = await store.appendToStream('s-ryw', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+          expectedRevision: revision - 1,
+        });
         expect(await runner.reached(position, 5000)).toBe(true);
         // The write's effect is there as soon as the wait ends.
         expect(await db.query('SELECT events FROM stream_counts')).toEqual([{ events: revision + 1 }]);
@@ -151,7 +162,9 @@ for (const database of testDatabases()) {
         const unwatch = await app.watch();
         const stop = new AbortController();
         const running = projector.run(stop.signal);
-        const { position } = await store.appendToStream('s-external', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+        const { position } = await store.appendToStream('s-external', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+          expectedRevision: 'no_stream',
+        });
         expect(await app.reached(position, 5000)).toBe(true);
         expect(await db.query('SELECT events FROM stream_counts')).toEqual([{ events: 1 }]);
         stop.abort();
@@ -168,9 +181,14 @@ for (const database of testDatabases()) {
         await app.migrate();
         const unwatch = await app.watch();
         const { schema } = (await db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
-        const { position } = await store.appendToStream('s-forged', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], { expectedRevision: 'no_stream' });
+        const { position } = await store.appendToStream('s-forged', [{ eventId: randomUUID(), type: 'T', data: {}, metadata: {} }], {
+          expectedRevision: 'no_stream',
+        });
         // Anyone connected may NOTIFY on the channel, here with a position far past every write.
-        await db.query('SELECT pg_notify($1, $2)', [CHECKPOINT_CHANNEL, JSON.stringify({ schema, runner: 'read-models', position: '9000000000000000000' })]);
+        await db.query('SELECT pg_notify($1, $2)', [
+          CHECKPOINT_CHANNEL,
+          JSON.stringify({ schema, runner: 'read-models', position: '9000000000000000000' }),
+        ]);
         expect(await app.reached(position, 500)).toBe(false);
         await unwatch();
         await db.close();

@@ -2,7 +2,12 @@ import { type EventStore, type GlobalPosition, type RecordedEvent, UnknownPositi
 import type { SqlClient, SqlDatabase } from '../../sql/index.js';
 import { CHECKPOINTS, CHECKPOINT_CHANNEL, CommittedPosition, parseAnnouncement } from './checkpoints.js';
 import {
-  CheckpointMovedError, type Projection, type ProjectionLag, ReplayIncompleteError, type RunnerOptions, type RunnerStatus,
+  CheckpointMovedError,
+  type Projection,
+  type ProjectionLag,
+  ReplayIncompleteError,
+  type RunnerOptions,
+  type RunnerStatus,
 } from './projection.js';
 
 /**
@@ -52,14 +57,21 @@ export class ProjectionRunner {
       [this.name],
     );
     this.committed.learn(row?.position ?? null);
-    return { position: row?.position ?? null, eventsApplied: Number(row?.events_applied ?? 0), updatedAt: row ? new Date(row.updated_at) : null };
+    return {
+      position: row?.position ?? null,
+      eventsApplied: Number(row?.events_applied ?? 0),
+      updatedAt: row ? new Date(row.updated_at) : null,
+    };
   }
 
   /** How far the stored read models are behind the event store, whichever process applies them. */
   async lag(now = new Date()): Promise<ProjectionLag> {
     const { position } = await this.checkpoint();
     const behind = await this.store.behind(position);
-    return { events: behind.events, seconds: behind.firstRecordedAt ? Math.max(0, (now.getTime() - behind.firstRecordedAt.getTime()) / 1000) : 0 };
+    return {
+      events: behind.events,
+      seconds: behind.firstRecordedAt ? Math.max(0, (now.getTime() - behind.firstRecordedAt.getTime()) / 1000) : 0,
+    };
   }
 
   /**
@@ -180,11 +192,14 @@ export class ProjectionRunner {
 
   private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
     await this.asWriter(async (tx) => {
-      const lock = () => tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
+      const lock = () =>
+        tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
       let [stored] = await lock();
       if (!stored) {
         // The first batch ever, or the first after a rebuild: one statement more, once.
-        await tx.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [this.name]);
+        await tx.query('INSERT INTO projection_checkpoints (runner, position) VALUES ($1, NULL) ON CONFLICT (runner) DO NOTHING', [
+          this.name,
+        ]);
         [stored] = await lock();
       }
       if ((stored?.position ?? null) !== from) throw new CheckpointMovedError();

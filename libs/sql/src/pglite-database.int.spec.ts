@@ -19,18 +19,36 @@ describe('PgliteDatabase: one database thread, statements in order, transactions
   let db: PgliteDatabase;
   beforeAll(async () => {
     db = await PgliteDatabase.open(undefined, { maintenanceIntervalMs: 100 });
-    await db.exec(`CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL DEFAULT now(), doc jsonb, bytes bytea, amount numeric, tags text[], big bigint)`);
+    await db.exec(
+      `CREATE TABLE items (id int PRIMARY KEY, label text NOT NULL, at timestamptz NOT NULL DEFAULT now(), doc jsonb, bytes bytea, amount numeric, tags text[], big bigint)`,
+    );
   });
   afterAll(() => db.close());
 
   it('returns the values PGlite parses: dates, JSON documents, bytes, numerics, arrays and big integers', async () => {
     const at = new Date('2026-03-01T10:00:00.123Z');
     await db.query('INSERT INTO items (id, label, at, doc, bytes, amount, tags, big) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-      1, 'first', at, { nested: { list: [1, 'two'] } }, new Uint8Array([0, 1, 255]), '12.50', ['a', 'b'], 9_007_199_254_740_991,
+      1,
+      'first',
+      at,
+      { nested: { list: [1, 'two'] } },
+      new Uint8Array([0, 1, 255]),
+      '12.50',
+      ['a', 'b'],
+      9_007_199_254_740_991,
     ]);
     const [row] = await db.query<Record<string, unknown>>('SELECT * FROM items WHERE id = 1');
     // toEqual compares a Date only with a Date (copied across threads, it is not of jest's realm, so no instanceof).
-    expect(row).toEqual({ id: 1, label: 'first', at, doc: { nested: { list: [1, 'two'] } }, bytes: new Uint8Array([0, 1, 255]), amount: '12.50', tags: ['a', 'b'], big: 9_007_199_254_740_991 });
+    expect(row).toEqual({
+      id: 1,
+      label: 'first',
+      at,
+      doc: { nested: { list: [1, 'two'] } },
+      bytes: new Uint8Array([0, 1, 255]),
+      amount: '12.50',
+      tags: ['a', 'b'],
+      big: 9_007_199_254_740_991,
+    });
   });
 
   it('keeps the SQLSTATE and the constraint of a failed statement, and leaves its parameters behind', async () => {
@@ -76,21 +94,26 @@ describe('PgliteDatabase: one database thread, statements in order, transactions
     await expect(leaked!.query('SELECT 1')).rejects.toThrow(/ended/);
   });
 
-  it('runs a session alone with the caller\'s own BEGIN and COMMIT, counting the rows each statement changed', async () => {
+  it("runs a session alone with the caller's own BEGIN and COMMIT, counting the rows each statement changed", async () => {
     await db.query(`INSERT INTO items (id, label) VALUES (30, 'a'), (31, 'b')`);
     const results = await db.session(async (session) => [
       await session.run('BEGIN'),
       await session.run(`UPDATE items SET label = 'c' WHERE id IN (30, 31)`),
       await session.run('COMMIT'),
     ]);
-    expect(results.map((r) => [r.command, r.rowCount])).toEqual([['BEGIN', 0], ['UPDATE', 2], ['COMMIT', 0]]);
+    expect(results.map((r) => [r.command, r.rowCount])).toEqual([
+      ['BEGIN', 0],
+      ['UPDATE', 2],
+      ['COMMIT', 0],
+    ]);
     expect(await db.query('SELECT label FROM items WHERE id IN (30, 31)')).toEqual([{ label: 'c' }, { label: 'c' }]);
   });
 
   it('analyses a table after many writes by itself, so the planner knows its size (PGlite has no autovacuum)', async () => {
     await db.exec('CREATE TABLE bulk (id int PRIMARY KEY, owner text NOT NULL)');
     await db.query(`INSERT INTO bulk SELECT n, 'agency-' || (n % 7) FROM generate_series(1, 5000) n`);
-    const analysed = async () => (await db.query<{ rows: number }>(`SELECT reltuples::int AS rows FROM pg_class WHERE relname = 'bulk'`))[0]!.rows;
+    const analysed = async () =>
+      (await db.query<{ rows: number }>(`SELECT reltuples::int AS rows FROM pg_class WHERE relname = 'bulk'`))[0]!.rows;
     let rows = await analysed();
     for (let attempt = 0; attempt < 100 && rows !== 5000; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -101,39 +124,45 @@ describe('PgliteDatabase: one database thread, statements in order, transactions
 });
 
 describe('PgliteDatabase on disk: durable by default', () => {
-  it('has PostgreSQL fsync every commit unless told otherwise, and leaves fresh statistics behind on close', () => withDirectory(async (dataDir) => {
-    const durable = await PgliteDatabase.open(dataDir);
-    expect(await durable.query(`SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method`)).toEqual([{ fsync: 'on', method: 'fsync' }]);
-    await durable.exec('CREATE TABLE bulk (id int PRIMARY KEY)');
-    await durable.query('INSERT INTO bulk SELECT generate_series(1, 3000)');
-    await durable.close();
-    const relaxed = await PgliteDatabase.open(dataDir, { fsync: false });
-    expect(await relaxed.query(`SELECT current_setting('fsync') AS fsync`)).toEqual([{ fsync: 'off' }]);
-    expect(await relaxed.query(`SELECT reltuples::int AS rows FROM pg_class WHERE relname = 'bulk'`)).toEqual([{ rows: 3000 }]);
-    await relaxed.close();
-  }));
+  it('has PostgreSQL fsync every commit unless told otherwise, and leaves fresh statistics behind on close', () =>
+    withDirectory(async (dataDir) => {
+      const durable = await PgliteDatabase.open(dataDir);
+      expect(await durable.query(`SELECT current_setting('fsync') AS fsync, current_setting('wal_sync_method') AS method`)).toEqual([
+        { fsync: 'on', method: 'fsync' },
+      ]);
+      await durable.exec('CREATE TABLE bulk (id int PRIMARY KEY)');
+      await durable.query('INSERT INTO bulk SELECT generate_series(1, 3000)');
+      await durable.close();
+      const relaxed = await PgliteDatabase.open(dataDir, { fsync: false });
+      expect(await relaxed.query(`SELECT current_setting('fsync') AS fsync`)).toEqual([{ fsync: 'off' }]);
+      expect(await relaxed.query(`SELECT reltuples::int AS rows FROM pg_class WHERE relname = 'bulk'`)).toEqual([{ rows: 3000 }]);
+      await relaxed.close();
+    }));
 });
 
 describe('PgliteDatabase: a data directory belongs to one process', () => {
-  it('refuses a directory another running process holds, naming that process', () => withDirectory(async (dataDir) => {
-    await writeFile(`${dataDir}.lock`, String(process.ppid)); // our parent runs for as long as we do
-    await expect(PgliteDatabase.open(dataDir)).rejects.toThrow(DataDirectoryInUseError);
-    expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.ppid));
-  }));
+  it('refuses a directory another running process holds, naming that process', () =>
+    withDirectory(async (dataDir) => {
+      await writeFile(`${dataDir}.lock`, String(process.ppid)); // our parent runs for as long as we do
+      await expect(PgliteDatabase.open(dataDir)).rejects.toThrow(DataDirectoryInUseError);
+      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.ppid));
+    }));
 
-  it('takes over the lock of a process that has ended, and releases it on close', () => withDirectory(async (dataDir) => {
-    const ended = spawnSync('node', ['-e', '0']).pid;
-    await writeFile(`${dataDir}.lock`, String(ended));
-    const db = await PgliteDatabase.open(dataDir);
-    expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
-    await db.close();
-    await expect(readFile(`${dataDir}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
-  }));
+  it('takes over the lock of a process that has ended, and releases it on close', () =>
+    withDirectory(async (dataDir) => {
+      const ended = spawnSync('node', ['-e', '0']).pid;
+      await writeFile(`${dataDir}.lock`, String(ended));
+      const db = await PgliteDatabase.open(dataDir);
+      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      await db.close();
+      await expect(readFile(`${dataDir}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
+    }));
 
-  it('leaves a lock that is no longer its own', () => withDirectory(async (dataDir) => {
-    const db = await PgliteDatabase.open(dataDir);
-    await writeFile(`${dataDir}.lock`, String(process.ppid));
-    await db.close();
-    expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.ppid));
-  }));
+  it('leaves a lock that is no longer its own', () =>
+    withDirectory(async (dataDir) => {
+      const db = await PgliteDatabase.open(dataDir);
+      await writeFile(`${dataDir}.lock`, String(process.ppid));
+      await db.close();
+      expect(await readFile(`${dataDir}.lock`, 'utf8')).toBe(String(process.ppid));
+    }));
 });

@@ -100,7 +100,9 @@ export class PgliteDatabase implements SqlDatabase {
 
   session<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     // The caller issues BEGIN/COMMIT itself (TypeORM).
-    return this.hold({}, (run) => work({ run, query: async <Row>(sql: string, params?: readonly unknown[]) => (await run<Row>(sql, params)).rows }));
+    return this.hold({}, (run) =>
+      work({ run, query: async <Row>(sql: string, params?: readonly unknown[]) => (await run<Row>(sql, params)).rows }),
+    );
   }
 
   async exec(script: string): Promise<void> {
@@ -172,7 +174,12 @@ export class PgliteDatabase implements SqlDatabase {
 }
 
 /** A database thread that has opened the database (or created it, with `createOnly`). */
-async function startWorker(workerData: { dataDir?: string; fsync: boolean; maintenanceIntervalMs: number; createOnly?: boolean }): Promise<Worker> {
+async function startWorker(workerData: {
+  dataDir?: string;
+  fsync: boolean;
+  maintenanceIntervalMs: number;
+  createOnly?: boolean;
+}): Promise<Worker> {
   const worker = new Worker(WORKER, { workerData });
   try {
     let onError!: (error: Error) => void;

@@ -121,7 +121,8 @@ async function pump() {
 
 async function handle(message) {
   try {
-    if (message.holder !== undefined && message.kind !== 'acquire' && message.holder !== holder) throw new Error('this transaction has ended');
+    if (message.holder !== undefined && message.kind !== 'acquire' && message.holder !== holder)
+      throw new Error('this transaction has ended');
     switch (message.kind) {
       case 'query': {
         const result = await db.query(message.sql, message.params);

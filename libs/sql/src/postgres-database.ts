@@ -19,7 +19,10 @@ export class PostgresDatabase implements SqlDatabase {
 
   /** `searchPath` isolates tests (one schema each) on a shared server. */
   static async open(connectionString: string, options: { searchPath?: string; max?: number } = {}): Promise<PostgresDatabase> {
-    const clientConfig: pg.ClientConfig = { connectionString, ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}) };
+    const clientConfig: pg.ClientConfig = {
+      connectionString,
+      ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+    };
     const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10 });
     // Fail at start-up, with the driver's reason, rather than on the first request.
     const client = await pool.connect();
@@ -35,7 +38,9 @@ export class PostgresDatabase implements SqlDatabase {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await work({ query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[] });
+      const result = await work({
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[],
+      });
       await client.query('COMMIT');
       return result;
     } catch (error) {

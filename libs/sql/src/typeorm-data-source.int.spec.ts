@@ -13,7 +13,8 @@ class Note {
   @Column('timestamptz', { name: 'written_at' }) writtenAt!: Date;
 }
 
-const note = (label: string): Note => Object.assign(new Note(), { id: randomUUID(), label, body: { label, list: [1, 2] }, writtenAt: new Date('2026-01-02T03:04:05.000Z') });
+const note = (label: string): Note =>
+  Object.assign(new Note(), { id: randomUUID(), label, body: { label, list: [1, 2] }, writtenAt: new Date('2026-01-02T03:04:05.000Z') });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 for (const database of testDatabases()) {
@@ -29,9 +30,11 @@ for (const database of testDatabases()) {
       await db.close();
     });
 
-    it('creates the table in the database\'s own schema and round-trips an entity', async () => {
+    it("creates the table in the database's own schema and round-trips an entity", async () => {
       const { schema } = (await db.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!;
-      const tables = await db.query<{ table_schema: string }>("SELECT table_schema FROM information_schema.tables WHERE table_name = 'notes'");
+      const tables = await db.query<{ table_schema: string }>(
+        "SELECT table_schema FROM information_schema.tables WHERE table_name = 'notes'",
+      );
       expect(tables).toEqual([{ table_schema: schema }]);
       const saved = note('first');
       await dataSource.getRepository(Note).save(saved);
@@ -47,20 +50,23 @@ for (const database of testDatabases()) {
     });
 
     it('rolls a failed transaction back', async () => {
-      await expect(dataSource.transaction(async (manager) => {
-        await manager.save(note('doomed'));
-        throw new Error('changed my mind');
-      })).rejects.toThrow('changed my mind');
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await manager.save(note('doomed'));
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
       expect(await dataSource.getRepository(Note).count()).toBe(0);
     });
 
-    it('runs concurrent transactions without either seeing the other\'s uncommitted rows', async () => {
-      const run = (label: string) => dataSource.transaction(async (manager) => {
-        await manager.save(note(label));
-        for (let i = 0; i < 5; i++) await tick();
-        await manager.save(note(label));
-        return manager.countBy(Note, {});
-      });
+    it("runs concurrent transactions without either seeing the other's uncommitted rows", async () => {
+      const run = (label: string) =>
+        dataSource.transaction(async (manager) => {
+          await manager.save(note(label));
+          for (let i = 0; i < 5; i++) await tick();
+          await manager.save(note(label));
+          return manager.countBy(Note, {});
+        });
       const counts = await Promise.all([run('x'), run('y')]);
       // Serialised (PGlite) one sees 2 then 4; on PostgreSQL each sees its own 2 at least, never a partial 3.
       expect(counts.every((count) => count === 2 || count === 4)).toBe(true);
@@ -69,12 +75,14 @@ for (const database of testDatabases()) {
 
     it('never lets a plain query land inside a TypeORM transaction that rolls back', async () => {
       let outside: Promise<unknown> | undefined;
-      await expect(dataSource.transaction(async (manager) => {
-        await manager.save(note('inside'));
-        outside = db.query(`INSERT INTO notes (id, label, body, written_at) VALUES ($1, 'outside', '{}', now())`, [randomUUID()]);
-        await tick();
-        throw new Error('roll back');
-      })).rejects.toThrow('roll back');
+      await expect(
+        dataSource.transaction(async (manager) => {
+          await manager.save(note('inside'));
+          outside = db.query(`INSERT INTO notes (id, label, body, written_at) VALUES ($1, 'outside', '{}', now())`, [randomUUID()]);
+          await tick();
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
       await outside;
       expect((await dataSource.getRepository(Note).find()).map((n) => n.label)).toEqual(['outside']);
     });

@@ -22,7 +22,11 @@ export function deciderSpecification<Command, Event, State>(decider: Decider<Com
     given(events: readonly Event[]) {
       return {
         when(command: Command): DeciderOutcome<Event> {
-          const run = () => decider.decide(command, events.reduce((state, event) => decider.evolve(state, event), decider.initialState()));
+          const run = () =>
+            decider.decide(
+              command,
+              events.reduce((state, event) => decider.evolve(state, event), decider.initialState()),
+            );
           return {
             then(expected: readonly Event[] | ((events: Event[]) => void)): void {
               if (typeof expected === 'function') expected(run());

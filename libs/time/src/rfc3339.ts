@@ -50,7 +50,8 @@ export function parseInstant(text: unknown): number | undefined {
     if (Number(offsetHour) > 23 || Number(offsetMinute) > 59) return undefined;
     offset = (sign === '-' ? -1 : 1) * (Number(offsetHour) * 60 + Number(offsetMinute)) * 60_000;
   }
-  const local = days * DAY_MS + ((Number(hour) * 60 + Number(minute)) * 60 + Number(second)) * 1000 + Number((fraction ?? '').padEnd(3, '0'));
+  const local =
+    days * DAY_MS + ((Number(hour) * 60 + Number(minute)) * 60 + Number(second)) * 1000 + Number((fraction ?? '').padEnd(3, '0'));
   const instant = local - offset;
   return instant < FIRST_INSTANT || instant > LAST_INSTANT ? undefined : instant;
 }

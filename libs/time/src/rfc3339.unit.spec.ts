@@ -9,20 +9,42 @@ const daysIn = (year: number, month: number) => [31, isLeapYear(year) ? 29 : 28,
 /** The parts of an RFC 3339 date-time that exists, written out with an offset. */
 const dateTime = fc
   .record({
-    year: fc.integer({ min: 2, max: 9998 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 31 }),
-    hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), second: fc.integer({ min: 0, max: 59 }),
-    fraction: fc.option(fc.integer({ min: 0, max: 999 }).chain((ms) => fc.integer({ min: 1, max: 3 }).map((digits) => pad(ms, 3).slice(0, digits)))),
-    offset: fc.option(fc.record({ sign: fc.constantFrom('+', '-'), hours: fc.integer({ min: 0, max: 23 }), minutes: fc.integer({ min: 0, max: 59 }) })),
+    year: fc.integer({ min: 2, max: 9998 }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 31 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.integer({ min: 0, max: 59 }),
+    second: fc.integer({ min: 0, max: 59 }),
+    fraction: fc.option(
+      fc.integer({ min: 0, max: 999 }).chain((ms) => fc.integer({ min: 1, max: 3 }).map((digits) => pad(ms, 3).slice(0, digits))),
+    ),
+    offset: fc.option(
+      fc.record({ sign: fc.constantFrom('+', '-'), hours: fc.integer({ min: 0, max: 23 }), minutes: fc.integer({ min: 0, max: 59 }) }),
+    ),
   })
   .map((p) => ({ ...p, day: Math.min(p.day, daysIn(p.year, p.month)) }))
   .map((p) => ({
     parts: p,
-    text: `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
+    text:
+      `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}` +
       `${p.fraction === null ? '' : `.${p.fraction}`}${p.offset === null ? 'Z' : `${p.offset.sign}${pad(p.offset.hours)}:${pad(p.offset.minutes)}`}`,
   }));
 
 /** What the wall-clock parts and offset mean, computed independently of the parser (Date's own arithmetic, with setUTCFullYear for years below 100). */
-function expectedInstant({ parts: p }: { parts: { year: number; month: number; day: number; hour: number; minute: number; second: number; fraction: string | null; offset: { sign: string; hours: number; minutes: number } | null } }) {
+function expectedInstant({
+  parts: p,
+}: {
+  parts: {
+    year: number;
+    month: number;
+    day: number;
+    hour: number;
+    minute: number;
+    second: number;
+    fraction: string | null;
+    offset: { sign: string; hours: number; minutes: number } | null;
+  };
+}) {
   const date = new Date(0);
   date.setUTCFullYear(p.year, p.month - 1, p.day);
   date.setUTCHours(p.hour, p.minute, p.second, Number((p.fraction ?? '').padEnd(3, '0')));
@@ -32,29 +54,41 @@ function expectedInstant({ parts: p }: { parts: { year: number; month: number; d
 
 describe('the strict RFC 3339 reader', () => {
   it('reads every RFC 3339 date-time with an offset as the instant its parts and offset name', () => {
-    fc.assert(fc.property(dateTime, (d) => {
-      expect(parseInstant(d.text)).toBe(expectedInstant(d));
-    }));
+    fc.assert(
+      fc.property(dateTime, (d) => {
+        expect(parseInstant(d.text)).toBe(expectedInstant(d));
+      }),
+    );
   });
 
   it('round-trips any accepted date-time: its normal form is accepted and names the same instant', () => {
-    fc.assert(fc.property(fc.oneof(dateTime.map((d) => d.text), fc.string()), (text) => {
-      const instant = parseInstant(text);
-      if (instant === undefined) return;
-      const normal = normalInstant(text)!;
-      expect(normal).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-      expect(parseInstant(normal)).toBe(instant);
-      // The platform's reader agrees on every string accepted here (the reverse is what finding 1 was about).
-      expect(Date.parse(text.toUpperCase())).toBe(instant);
-    }));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          dateTime.map((d) => d.text),
+          fc.string(),
+        ),
+        (text) => {
+          const instant = parseInstant(text);
+          if (instant === undefined) return;
+          const normal = normalInstant(text)!;
+          expect(normal).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+          expect(parseInstant(normal)).toBe(instant);
+          // The platform's reader agrees on every string accepted here (the reverse is what finding 1 was about).
+          expect(Date.parse(text.toUpperCase())).toBe(instant);
+        },
+      ),
+    );
   });
 
   it('refuses a day the calendar does not have', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), (year, month) => {
-      const day = daysIn(year, month) + 1;
-      expect(parseInstant(`${pad(year, 4)}-${pad(month)}-${pad(day)}T00:00:00Z`)).toBeUndefined();
-      expect(parseCalendarDate(`${pad(year, 4)}-${pad(month)}-${pad(day)}`)).toBeUndefined();
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), (year, month) => {
+        const day = daysIn(year, month) + 1;
+        expect(parseInstant(`${pad(year, 4)}-${pad(month)}-${pad(day)}T00:00:00Z`)).toBeUndefined();
+        expect(parseCalendarDate(`${pad(year, 4)}-${pad(month)}-${pad(day)}`)).toBeUndefined();
+      }),
+    );
     expect(parseInstant('2031-02-30T00:00:00Z')).toBeUndefined();
     expect(parseInstant('2100-02-29T00:00:00Z')).toBeUndefined();
     expect(parseInstant('2000-02-29T00:00:00Z')).toBe(Date.parse('2000-02-29T00:00:00Z'));
@@ -98,8 +132,10 @@ describe('the strict RFC 3339 reader', () => {
     expect(parseCalendarDate('2031-W01-1')).toBeUndefined();
     expect(parseCalendarDate('2031-01-01T00:00:00Z')).toBeUndefined();
     expect(parseCalendarDate('2031-1-1')).toBeUndefined();
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2_932_896 - 719_528 }), (days) => {
-      expect(parseCalendarDate(new Date(days * 86_400_000).toISOString().slice(0, 10))).toBe(days);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_932_896 - 719_528 }), (days) => {
+        expect(parseCalendarDate(new Date(days * 86_400_000).toISOString().slice(0, 10))).toBe(days);
+      }),
+    );
   });
 });

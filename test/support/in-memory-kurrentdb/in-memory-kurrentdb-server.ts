@@ -20,7 +20,12 @@ import streamsGrpc from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols
 import streamsPb from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
 import { randomUUID } from 'node:crypto';
 import {
-  type AllPosition, type AppendOutcome, type ExpectedState, InMemoryLog, type ProposedEvent, type StoredEvent,
+  type AllPosition,
+  type AppendOutcome,
+  type ExpectedState,
+  InMemoryLog,
+  type ProposedEvent,
+  type StoredEvent,
 } from './in-memory-log.js';
 
 const { ReadReq, ReadResp, AppendResp, BatchAppendReq, BatchAppendResp } = streamsPb;
@@ -61,15 +66,17 @@ export async function startInMemoryKurrentDb(options: InMemoryKurrentDbOptions =
     tombstone: unimplemented,
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
   return {
     url: `kurrentdb://127.0.0.1:${port}?tls=false`,
     log,
     // Subscriptions stay open until their client cancels them: a test that ends ends them.
-    close: () => new Promise<void>((resolve) => {
-      server.forceShutdown();
-      resolve();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.forceShutdown();
+        resolve();
+      }),
   };
 }
 
@@ -108,8 +115,11 @@ function read(log: InMemoryLog, call: grpc.ServerWritableStream<ReadReqT, unknow
     return call.end();
   }
   const all = options.getAll()!;
-  const from: AllPosition | 'start' | 'end' = all.hasStart() ? 'start' : all.hasEnd() ? 'end'
-    : { commit: BigInt(all.getPosition()!.getCommitPosition()), prepare: BigInt(all.getPosition()!.getPreparePosition()) };
+  const from: AllPosition | 'start' | 'end' = all.hasStart()
+    ? 'start'
+    : all.hasEnd()
+      ? 'end'
+      : { commit: BigInt(all.getPosition()!.getCommitPosition()), prepare: BigInt(all.getPosition()!.getPreparePosition()) };
   if (!options.hasSubscription()) {
     for (const event of log.readAll(from, forwards, count)) call.write(readResp(event));
     return call.end();
@@ -165,13 +175,17 @@ function append(log: InMemoryLog, call: grpc.ServerReadableStream<AppendReqT, un
   call.on('end', () => {
     const outcome = log.append(streamId, expected, proposed);
     const response = new AppendResp();
-    if (outcome.kind === 'too_large') return callback({ code: grpc.status.INVALID_ARGUMENT, details: tooLarge(outcome.maxAppendSize) });
+    if (outcome.kind === 'too_large') {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: tooLarge(outcome.maxAppendSize) });
+      return;
+    }
     if (outcome.kind === 'wrong_expected_version') {
       const wrong = new AppendResp.WrongExpectedVersion();
       if (outcome.current === 'no_stream') wrong.setCurrentNoStream(new sharedPb.Empty());
       else wrong.setCurrentRevision(String(outcome.current));
       setExpected(wrong, expected);
-      return callback(null, response.setWrongExpectedVersion(wrong));
+      callback(null, response.setWrongExpectedVersion(wrong));
+      return;
     }
     const success = new AppendResp.Success().setCurrentRevision(String(outcome.currentRevision));
     if (outcome.position) success.setPosition(positionOf(new AppendResp.Position(), outcome.position));
@@ -246,7 +260,11 @@ function setExpected(wrong: InstanceType<typeof AppendResp.WrongExpectedVersion>
 }
 
 /** The expected state of an append's options, Append's and BatchAppend's alike (`revision`: the explicit one, when set). */
-type StateOptions = { hasNoStream(): boolean; hasStreamExists(): boolean; hasAny(): boolean };
+interface StateOptions {
+  hasNoStream(): boolean;
+  hasStreamExists(): boolean;
+  hasAny(): boolean;
+}
 
 function expectedState(options: StateOptions, revision: string): ExpectedState {
   if (options.hasNoStream()) return { kind: 'no_stream' };
@@ -255,7 +273,10 @@ function expectedState(options: StateOptions, revision: string): ExpectedState {
 }
 
 /** Fills any of the protocol's (commit, prepare) messages. */
-type PositionMessage<T> = { setCommitPosition(value: string): T; setPreparePosition(value: string): T };
+interface PositionMessage<T> {
+  setCommitPosition(value: string): T;
+  setPreparePosition(value: string): T;
+}
 
 function positionOf<T extends PositionMessage<T>>(message: T, position: AllPosition): T {
   return message.setCommitPosition(String(position.commit)).setPreparePosition(String(position.prepare));

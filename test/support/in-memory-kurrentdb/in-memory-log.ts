@@ -40,8 +40,7 @@ export interface ProposedEvent {
 
 /** `revision`: the stream's last event must be at this revision. */
 export type ExpectedState =
-  | { readonly kind: 'any' | 'no_stream' | 'stream_exists' }
-  | { readonly kind: 'revision'; readonly revision: bigint };
+  { readonly kind: 'any' | 'no_stream' | 'stream_exists' } | { readonly kind: 'revision'; readonly revision: bigint };
 
 export type AppendOutcome =
   | { readonly kind: 'success'; readonly currentRevision: bigint; readonly position?: AllPosition }
@@ -65,7 +64,10 @@ export class InMemoryLog {
    * `deduplicates` false: a retried append is refused like any stale one, as a server that kept no
    * trace of event ids would (the adapter must not depend on the deduplication either way).
    */
-  constructor(readonly maxAppendSize = 1024 * 1024, private readonly deduplicates = true) {}
+  constructor(
+    readonly maxAppendSize = 1024 * 1024,
+    private readonly deduplicates = true,
+  ) {}
 
   append(streamId: string, expected: ExpectedState, proposed: readonly ProposedEvent[]): AppendOutcome {
     const size = proposed.reduce((sum, e) => sum + e.data.length + e.metadata.length, 0);
@@ -74,16 +76,21 @@ export class InMemoryLog {
     const current = stream.length === 0 ? 'no_stream' : BigInt(stream.length - 1);
     const idempotent = this.deduplicates ? this.retried(stream, expected, proposed) : undefined;
     if (idempotent) return idempotent;
-    const matches = expected.kind === 'any'
-      || (expected.kind === 'no_stream' && current === 'no_stream')
-      || (expected.kind === 'stream_exists' && current !== 'no_stream')
-      || (expected.kind === 'revision' && current === expected.revision);
+    const matches =
+      expected.kind === 'any' ||
+      (expected.kind === 'no_stream' && current === 'no_stream') ||
+      (expected.kind === 'stream_exists' && current !== 'no_stream') ||
+      (expected.kind === 'revision' && current === expected.revision);
     if (!matches) return { kind: 'wrong_expected_version', current };
     const first = this.nextOffset;
     const created = Date.now();
     const appended = proposed.map((e, index) => {
       const stored: StoredEvent = {
-        ...e, streamId, revision: BigInt(stream.length + index), position: { commit: this.nextOffset, prepare: this.nextOffset }, created,
+        ...e,
+        streamId,
+        revision: BigInt(stream.length + index),
+        position: { commit: this.nextOffset, prepare: this.nextOffset },
+        created,
       };
       this.nextOffset += RECORD_OVERHEAD + BigInt(e.data.length + e.metadata.length + streamId.length + e.type.length);
       return stored;
@@ -100,8 +107,14 @@ export class InMemoryLog {
   /** KurrentDB's idempotency check: the ids are already the stream's events from the expected revision on. */
   private retried(stream: readonly StoredEvent[], expected: ExpectedState, proposed: readonly ProposedEvent[]): AppendOutcome | undefined {
     if (proposed.length === 0) return undefined;
-    const first = expected.kind === 'no_stream' ? 0 : expected.kind === 'revision' ? Number(expected.revision) + 1
-      : expected.kind === 'any' ? stream.findIndex((e) => e.eventId === proposed[0]!.eventId) : -1;
+    const first =
+      expected.kind === 'no_stream'
+        ? 0
+        : expected.kind === 'revision'
+          ? Number(expected.revision) + 1
+          : expected.kind === 'any'
+            ? stream.findIndex((e) => e.eventId === proposed[0]!.eventId)
+            : -1;
     if (first < 0 || first + proposed.length > stream.length) return undefined;
     if (!proposed.every((e, index) => stream[first + index]!.eventId === e.eventId)) return undefined;
     return { kind: 'success', currentRevision: BigInt(first + proposed.length - 1) };

@@ -1,4 +1,8 @@
-import type { ApproveBestInterestsDetermination, ProposeBestInterestsDetermination, RejectBestInterestsDetermination } from '../commands.js';
+import type {
+  ApproveBestInterestsDetermination,
+  ProposeBestInterestsDetermination,
+  RejectBestInterestsDetermination,
+} from '../commands.js';
 import type { CaseEvent } from '../events.js';
 import { reject } from '../rejection.js';
 import { checkGrant, requireOwner, requireStatus } from './guards.js';
@@ -13,13 +17,19 @@ export function proposeBestInterestsDetermination(command: ProposeBestInterestsD
   command.scope.forEach((grant, index) => {
     const label = `scope entry ${index + 1}`;
     checkGrant(grant, label, command.actor);
-    if (grant.validUntil === undefined) reject('invalid', `${label} needs an end: a decision made for a child is reviewed, never open-ended`);
+    if (grant.validUntil === undefined)
+      reject('invalid', `${label} needs an end: a decision made for a child is reviewed, never open-ended`);
   });
   const { determinationId, scope, reasons } = command;
-  return [{ type: 'BestInterestsDeterminationProposed', data: { determinationId, scope, reasons, by: command.actor.userId, at: command.at } }];
+  return [
+    { type: 'BestInterestsDeterminationProposed', data: { determinationId, scope, reasons, by: command.actor.userId, at: command.at } },
+  ];
 }
 
-export function decideOnDetermination(command: ApproveBestInterestsDetermination | RejectBestInterestsDetermination, state: ExistingCase): CaseEvent[] {
+export function decideOnDetermination(
+  command: ApproveBestInterestsDetermination | RejectBestInterestsDetermination,
+  state: ExistingCase,
+): CaseEvent[] {
   requireOwner(state, command.actor, 'decide on a best-interests determination');
   requireStatus(state, ['open', 'paused'], 'decide on a best-interests determination');
   const { determinationId } = command;

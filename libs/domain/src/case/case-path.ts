@@ -9,17 +9,24 @@ export function openCase(command: OpenCase, state: CaseState): CaseEvent[] {
   if (state.status !== 'none') reject('conflict', 'case already exists');
   checkIndicators(command.indicators);
   const { caseId, actor, at, source, indicators, ageGroup, personalData } = command;
-  return [{
-    type: 'CaseOpened',
-    data: { caseId, owningAgencyId: actor.agencyId, openedBy: actor.userId, openedAt: at, source, indicators, ageGroup, personalData },
-  }];
+  return [
+    {
+      type: 'CaseOpened',
+      data: { caseId, owningAgencyId: actor.agencyId, openedBy: actor.userId, openedAt: at, source, indicators, ageGroup, personalData },
+    },
+  ];
 }
 
 export function recordScreening(command: RecordScreening, state: ExistingCase): CaseEvent[] {
   requireOwner(state, command.actor, 'record a screening');
   requireStatus(state, ['open'], 'record a screening');
   checkIndicators(command.indicators, state.indicators);
-  return [{ type: 'ScreeningRecorded', data: { outcome: command.outcome, indicators: command.indicators, by: command.actor.userId, at: command.at } }];
+  return [
+    {
+      type: 'ScreeningRecorded',
+      data: { outcome: command.outcome, indicators: command.indicators, by: command.actor.userId, at: command.at },
+    },
+  ];
 }
 
 /**
@@ -46,7 +53,7 @@ function checkInterview(command: RecordIdentification, referralId: string, state
     reject('conflict', `referral is ${interview.status}; accept it before recording the interview's outcome`);
   }
   if (interview.status === 'accepted' && hasLapsed(state, interview.referral, command.at)) {
-    reject('conflict', 'the consent the interview\'s referral was made under has lapsed');
+    reject('conflict', "the consent the interview's referral was made under has lapsed");
   }
 }
 
@@ -63,7 +70,12 @@ export function recordCasePlan(command: RecordCasePlan, state: ExistingCase): Ca
   requireStatus(state, ['open'], 'record a case plan');
   if (!state.caseworkerId) reject('conflict', 'a case plan follows the intake; record the intake first');
   if (new Set(command.servicesNeeded).size !== command.servicesNeeded.length) reject('invalid', 'services needed are repeated');
-  return [{ type: 'CasePlanRecorded', data: { servicesNeeded: command.servicesNeeded, plan: command.plan, by: command.actor.userId, at: command.at } }];
+  return [
+    {
+      type: 'CasePlanRecorded',
+      data: { servicesNeeded: command.servicesNeeded, plan: command.plan, by: command.actor.userId, at: command.at },
+    },
+  ];
 }
 
 /** The assessment, and the flags it raises, which narrow sharing in the same decision. */
@@ -74,7 +86,8 @@ export function assessSafety(command: AssessSafety, state: ExistingCase): CaseEv
   if (unknown.length > 0) reject('invalid', `unknown safety flags: ${unknown.join(', ')}`);
   const step = { by: command.actor.userId, at: command.at };
   // A flag already raised is confirmed by the assessment, not raised twice.
-  const raised = [...new Set(command.flags)].filter((flag) => !state.safetyFlags.includes(flag))
+  const raised = [...new Set(command.flags)]
+    .filter((flag) => !state.safetyFlags.includes(flag))
     .map((flag): CaseEvent => ({ type: 'SafetyFlagRaised', data: { flag, ...step } }));
   const assessed: CaseEvent = { type: 'SafetyAssessed', data: { riskLevel: command.riskLevel, plan: command.plan, ...step } };
   return withOrphansWithdrawn(state, [assessed, ...raised], 'safety_flag_raised', command);

@@ -26,14 +26,20 @@ export function changeCaseStatus(command: StatusChange, state: ExistingCase): Ca
       // A paused case is open but static: its open referrals wait, none is lost.
       return [
         { type: 'CaseInterrupted', data: { ...step, reason: command.reason, ...(command.note ? { note: command.note } : {}) } },
-        ...openReferrals(state).map(({ referral }): CaseEvent => ({ type: 'ReferralPutOnHold', data: { referralId: referral.referralId, ...step } })),
+        ...openReferrals(state).map(({ referral }): CaseEvent => ({
+          type: 'ReferralPutOnHold',
+          data: { referralId: referral.referralId, ...step },
+        })),
       ];
     case 'ResumeCase':
       return [
         { type: 'CaseResumed', data: step },
-        ...Object.values(state.referrals).filter((r) => r.onHoldSince).map((r): CaseEvent => ({
-          type: 'ReferralResumed', data: { referralId: r.referral.referralId, ...step, respondBy: deadlineAfterHold(r, command.at) },
-        })),
+        ...Object.values(state.referrals)
+          .filter((r) => r.onHoldSince)
+          .map((r): CaseEvent => ({
+            type: 'ReferralResumed',
+            data: { referralId: r.referral.referralId, ...step, respondBy: deadlineAfterHold(r, command.at) },
+          })),
       ];
     case 'CloseCase':
       return [

@@ -18,11 +18,11 @@ export function giveConsent(command: GiveConsent, state: ExistingCase): CaseEven
     knownProvisionIds.add(provision.provisionId);
     checkGrant(provision, `provision ${provision.provisionId}`, command.actor);
     if (child && basisNeeded(provision.purpose, provision.recipient, true).consent === 'none') {
-      reject('invalid', 'sharing a child\'s data with law enforcement needs a best-interests determination, not consent alone');
+      reject('invalid', "sharing a child's data with law enforcement needs a best-interests determination, not consent alone");
     }
   }
   if (child && (command.grantor !== 'guardian' || command.childAssent === undefined)) {
-    reject('invalid', 'for a child, record a guardian\'s consent and whether the child assented');
+    reject('invalid', "for a child, record a guardian's consent and whether the child assented");
   }
   const { type: _type, actor, at, ...given } = command;
   return [{ type: 'ConsentGiven', data: { ...given, recordedBy: actor.userId, givenAt: at } }];
@@ -35,7 +35,8 @@ export function withdrawConsent(command: WithdrawConsent, state: ExistingCase): 
   const whole = command.provisionIds === undefined;
   const ids = command.provisionIds ?? consent.provisions.map((p) => p.provisionId).filter((id) => !(id in consent.withdrawals));
   for (const id of ids) {
-    if (!consent.provisions.some((p) => p.provisionId === id)) reject('not_found', `provision ${id} is not part of consent ${command.consentId}`);
+    if (!consent.provisions.some((p) => p.provisionId === id))
+      reject('not_found', `provision ${id} is not part of consent ${command.consentId}`);
     if (id in consent.withdrawals) reject('conflict', `provision ${id} is already withdrawn`);
   }
   if (ids.length === 0) reject('conflict', `consent ${command.consentId} is already withdrawn`);

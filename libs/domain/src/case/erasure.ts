@@ -9,7 +9,9 @@ import { type ErasureReasonOf, type ExistingCase, openReferrals } from './state.
 export function requestErasure(command: RequestErasure, state: ExistingCase): CaseEvent[] {
   requireOwner(state, command.actor, 'request erasure');
   if (state.erasureRequest) reject('conflict', `erasure request ${state.erasureRequest.requestId} is waiting for approval`);
-  return [{ type: 'ErasureRequested', data: { requestId: command.requestId, reason: command.reason, by: command.actor.userId, at: command.at } }];
+  return [
+    { type: 'ErasureRequested', data: { requestId: command.requestId, reason: command.reason, by: command.actor.userId, at: command.at } },
+  ];
 }
 
 /** Two people: the requester cannot approve; a coordinator of the network may, from any agency. */
@@ -34,7 +36,9 @@ export function eraseForRetention(command: EraseForRetention, state: ExistingCas
 
 /** Erasure withdraws the open referrals in the same decision: nothing is shared from an erased case. */
 function erased(
-  state: ExistingCase, data: { requestId: string; reason: ErasureReasonOf<'CaseErased'>; requestedBy: string }, command: { actor: Actor; at: string },
+  state: ExistingCase,
+  data: { requestId: string; reason: ErasureReasonOf<'CaseErased'>; requestedBy: string },
+  command: { actor: Actor; at: string },
 ): CaseEvent[] {
   return [
     { type: 'CaseErased', data: { ...data, by: command.actor.userId, at: command.at } },

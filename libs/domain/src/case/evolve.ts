@@ -1,6 +1,12 @@
 import type { CaseEvent } from '../events.js';
 import {
-  type CaseState, type ConsentState, type DeterminationState, type ExistingCase, type ReferralStatus, REFERRAL_STATUS_AFTER, isOpenReferral,
+  type CaseState,
+  type ConsentState,
+  type DeterminationState,
+  type ExistingCase,
+  type ReferralStatus,
+  REFERRAL_STATUS_AFTER,
+  isOpenReferral,
 } from './state.js';
 
 type EventOf<T extends CaseEvent['type']> = Extract<CaseEvent, { type: T }>;
@@ -10,7 +16,14 @@ type Evolvers<T extends CaseEvent['type']> = { readonly [K in T]: (state: Existi
 const consent: Evolvers<'ConsentGiven' | 'ConsentWithdrawn'> = {
   ConsentGiven: (state, { data }) => {
     const { consentId, provisions, grantor, childAssent } = data;
-    const given: ConsentState = { consentId, provisions, grantor, ...(childAssent !== undefined ? { childAssent } : {}), withdrawals: {}, given: data };
+    const given: ConsentState = {
+      consentId,
+      provisions,
+      grantor,
+      ...(childAssent !== undefined ? { childAssent } : {}),
+      withdrawals: {},
+      given: data,
+    };
     return { ...state, consents: { ...state.consents, [consentId]: given } };
   },
   ConsentWithdrawn: (state, { data }) => {
@@ -28,8 +41,10 @@ const answered = (state: ExistingCase, { type, data }: EventOf<keyof typeof REFE
 };
 
 const referrals: Evolvers<'ReferralRequested' | 'ReferralPutOnHold' | 'ReferralResumed' | keyof typeof REFERRAL_STATUS_AFTER> = {
-  ReferralRequested: (state, { data }) =>
-    ({ ...state, referrals: { ...state.referrals, [data.referralId]: { referral: data, status: 'requested', respondBy: data.respondBy } } }),
+  ReferralRequested: (state, { data }) => ({
+    ...state,
+    referrals: { ...state.referrals, [data.referralId]: { referral: data, status: 'requested', respondBy: data.respondBy } },
+  }),
   ReferralPutOnHold: (state, { data }) => withReferral(state, data.referralId, { onHoldSince: data.at }),
   ReferralResumed: (state, { data }) => withReferral(state, data.referralId, { onHoldSince: undefined, respondBy: data.respondBy }),
   ReferralAcknowledged: answered,
@@ -55,7 +70,10 @@ const caseStatus: Evolvers<'CaseInterrupted' | 'CaseResumed' | 'CaseReopened' | 
 };
 
 const erasure: Evolvers<'ErasureRequested' | 'CaseErased'> = {
-  ErasureRequested: (state, { data }) => ({ ...state, erasureRequest: { requestId: data.requestId, requestedBy: data.by, reason: data.reason } }),
+  ErasureRequested: (state, { data }) => ({
+    ...state,
+    erasureRequest: { requestId: data.requestId, requestedBy: data.by, reason: data.reason },
+  }),
   CaseErased: (state) => {
     const { erasureRequest: _done, ...rest } = state;
     return { ...rest, erased: true };
@@ -63,8 +81,10 @@ const erasure: Evolvers<'ErasureRequested' | 'CaseErased'> = {
 };
 
 const bestInterests: Evolvers<'BestInterestsDeterminationProposed' | 'BestInterestsDetermined' | 'BestInterestsDeterminationRejected'> = {
-  BestInterestsDeterminationProposed: (state, { data }) =>
-    ({ ...state, determinations: { ...state.determinations, [data.determinationId]: { proposal: data, status: 'proposed' } } }),
+  BestInterestsDeterminationProposed: (state, { data }) => ({
+    ...state,
+    determinations: { ...state.determinations, [data.determinationId]: { proposal: data, status: 'proposed' } },
+  }),
   BestInterestsDetermined: (state, { data }) => withDetermination(state, data.determinationId, { status: 'approved', approval: data }),
   BestInterestsDeterminationRejected: (state, { data }) => withDetermination(state, data.determinationId, { status: 'rejected' }),
 };
@@ -75,13 +95,30 @@ const safetyFlags: Evolvers<'SafetyFlagRaised' | 'SafetyFlagLifted'> = {
 };
 
 const EVOLVERS: Evolvers<Exclude<CaseEvent['type'], 'CaseOpened'>> = {
-  ...consent, ...referrals, ...casePath, ...caseStatus, ...erasure, ...bestInterests, ...safetyFlags,
+  ...consent,
+  ...referrals,
+  ...casePath,
+  ...caseStatus,
+  ...erasure,
+  ...bestInterests,
+  ...safetyFlags,
 };
 
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
   if (event.type === 'CaseOpened') {
     const { caseId, owningAgencyId, ageGroup, indicators } = event.data;
-    return { status: 'open', caseId, owningAgencyId, ageGroup, indicators, consents: {}, referrals: {}, determinations: {}, safetyFlags: [], erased: false };
+    return {
+      status: 'open',
+      caseId,
+      owningAgencyId,
+      ageGroup,
+      indicators,
+      consents: {},
+      referrals: {},
+      determinations: {},
+      safetyFlags: [],
+      erased: false,
+    };
   }
   if (state.status === 'none') return state; // events of another stream shape never reach here
   // TypeScript cannot pair the looked-up evolver with the event's own type: the map's type does.
@@ -96,7 +133,9 @@ function withDetermination(state: ExistingCase, determinationId: string, change:
 
 /** `onHoldSince: undefined` releases the hold. */
 function withReferral(
-  state: ExistingCase, referralId: string, change: { status?: ReferralStatus; respondBy?: string; onHoldSince?: string | undefined },
+  state: ExistingCase,
+  referralId: string,
+  change: { status?: ReferralStatus; respondBy?: string; onHoldSince?: string | undefined },
 ): ExistingCase {
   const { onHoldSince, ...rest } = { ...state.referrals[referralId]!, ...change };
   return { ...state, referrals: { ...state.referrals, [referralId]: { ...rest, ...(onHoldSince ? { onHoldSince } : {}) } } };

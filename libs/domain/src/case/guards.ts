@@ -1,5 +1,10 @@
 import {
-  type DisclosureGrant, OUT_OF_JUDICIAL_COOPERATION, SAFETY_FLAGS, basisNeeded, isOneOf, staysOutOfJudicialCooperation,
+  type DisclosureGrant,
+  OUT_OF_JUDICIAL_COOPERATION,
+  SAFETY_FLAGS,
+  basisNeeded,
+  isOneOf,
+  staysOutOfJudicialCooperation,
 } from '../../../consent-policy/index.js';
 import { parseInstant } from '../../../time/index.js';
 import type { Actor } from '../commands.js';
@@ -45,14 +50,18 @@ export function checkGrant(grant: DisclosureGrant, label: string, actor: Actor):
   if (basisNeeded(grant.purpose, grant.recipient, false).namedAgency) {
     if (staysOutOfJudicialCooperation(actor.agencyKind)) reject('forbidden', OUT_OF_JUDICIAL_COOPERATION);
     // Refuse what the policy could never use.
-    if (!('agencyId' in grant.recipient)) reject('invalid', `${label}: data for law enforcement or prosecution goes to a named agency, not a kind of agency`);
+    if (!('agencyId' in grant.recipient))
+      reject('invalid', `${label}: data for law enforcement or prosecution goes to a named agency, not a kind of agency`);
   }
 }
 
 /** Read by the one strict reader: a time it cannot read is refused, never taken for another. */
 function checkPeriod(grant: DisclosureGrant, label: string): void {
   const from = parseInstant(grant.validFrom) ?? reject('invalid', `${label} starts at no RFC 3339 date-time`);
-  if (grant.validUntil !== undefined && (parseInstant(grant.validUntil) ?? reject('invalid', `${label} ends at no RFC 3339 date-time`)) <= from) {
+  if (
+    grant.validUntil !== undefined &&
+    (parseInstant(grant.validUntil) ?? reject('invalid', `${label} ends at no RFC 3339 date-time`)) <= from
+  ) {
     reject('invalid', `${label} ends before it starts`);
   }
 }

@@ -22,7 +22,18 @@ export function consentSubjectOf(state: ExistingCase): ConsentSubject {
     ...state,
     consents: Object.values(state.consents),
     bestInterests: Object.values(state.determinations).flatMap(({ proposal, approval }) =>
-      approval ? [{ determinationId: proposal.determinationId, decidedBy: approval.decidedBy, approvedBy: approval.by, approvedAt: approval.at, scope: proposal.scope }] : []),
+      approval
+        ? [
+            {
+              determinationId: proposal.determinationId,
+              decidedBy: approval.decidedBy,
+              approvedBy: approval.by,
+              approvedAt: approval.at,
+              scope: proposal.scope,
+            },
+          ]
+        : [],
+    ),
   });
 }
 
@@ -31,7 +42,9 @@ export function uncovered(state: ExistingCase, referral: ReferralRequested['data
   const subject = consentSubjectOf(state);
   const recipient = { agencyId: referral.toAgencyId, agencyKind: referral.toAgencyKind };
   const service = referral.serviceType ? { serviceType: referral.serviceType } : {};
-  return referral.sharedCategories.filter((category) => !permits(subject, { recipient, purpose: referral.purpose, ...service, category, at }).permitted);
+  return referral.sharedCategories.filter(
+    (category) => !permits(subject, { recipient, purpose: referral.purpose, ...service, category, at }).permitted,
+  );
 }
 
 /** The moments at which grants end (a provision's validUntil, a determination scope entry's end): when referrals may lapse. */
@@ -47,17 +60,24 @@ export const grantEnds = (grants: readonly DisclosureGrant[]): string[] =>
 export function hasLapsed(state: ExistingCase, referral: ReferralRequested['data'], at: string): boolean {
   const subject = consentSubjectOf(state);
   const [made, now] = [instant(referral.requestedAt), instant(at)];
-  const ends = grantEnds([...subject.consents.flatMap((c) => c.provisions), ...subject.bestInterests.flatMap((d) => d.scope)])
-    .filter((end) => made < instant(end) && instant(end) <= now);
+  const ends = grantEnds([...subject.consents.flatMap((c) => c.provisions), ...subject.bestInterests.flatMap((d) => d.scope)]).filter(
+    (end) => made < instant(end) && instant(end) <= now,
+  );
   return [...ends, at].some((moment) => uncovered(state, referral, moment).length > 0);
 }
 
 /** A referral that had lapsed is withdrawn for its expiry, whoever ends it, so the cause stays true. */
 export function referralEnded(
-  state: ExistingCase, referral: ReferralRequested['data'], cause: ReferralWithdrawalCause, command: { actor: Actor; at: string },
+  state: ExistingCase,
+  referral: ReferralRequested['data'],
+  cause: ReferralWithdrawalCause,
+  command: { actor: Actor; at: string },
 ): CaseEvent {
   const withdrawnFor = hasLapsed(state, referral, command.at) ? 'consent_expired' : cause;
-  return { type: 'ReferralWithdrawn', data: { referralId: referral.referralId, cause: withdrawnFor, by: command.actor.userId, at: command.at } };
+  return {
+    type: 'ReferralWithdrawn',
+    data: { referralId: referral.referralId, cause: withdrawnFor, by: command.actor.userId, at: command.at },
+  };
 }
 
 /**
@@ -66,7 +86,10 @@ export function referralEnded(
  * after a withdrawal or a flag, no open referral stands on less than full cover.
  */
 export function withOrphansWithdrawn(
-  state: ExistingCase, event: CaseEvent | readonly CaseEvent[], cause: ReferralWithdrawalCause, command: { actor: Actor; at: string },
+  state: ExistingCase,
+  event: CaseEvent | readonly CaseEvent[],
+  cause: ReferralWithdrawalCause,
+  command: { actor: Actor; at: string },
 ): CaseEvent[] {
   const events = Array.isArray(event) ? event : [event as CaseEvent];
   const after = events.reduce(evolve, state) as ExistingCase;
@@ -77,21 +100,28 @@ export function withOrphansWithdrawn(
 /** The basis each shared category of a new referral stands on, or a refusal naming what no basis covers or a flag withholds. */
 export function legalBasisFor(state: ExistingCase, command: RequestReferral): LegalBasis[] {
   const subject = consentSubjectOf(state);
-  const request = { recipient: command.recipient, purpose: command.purpose, ...(command.serviceType ? { serviceType: command.serviceType } : {}) };
+  const request = {
+    recipient: command.recipient,
+    purpose: command.purpose,
+    ...(command.serviceType ? { serviceType: command.serviceType } : {}),
+  };
   const legalBasis: LegalBasis[] = [];
   const uncoveredCategories: DataCategory[] = [];
   const withheld: DataCategory[] = [];
   for (const category of command.sharedCategories) {
     const decision = permits(subject, { ...request, category, at: command.at });
     if (!decision.permitted) (decision.rule === 'safety_flag' ? withheld : uncoveredCategories).push(category);
-    else if (decision.basis.kind === 'consent') legalBasis.push({ category, consentId: decision.basis.consentId, provisionId: decision.basis.provisionId });
+    else if (decision.basis.kind === 'consent')
+      legalBasis.push({ category, consentId: decision.basis.consentId, provisionId: decision.basis.provisionId });
     else if (decision.basis.kind === 'best_interests') legalBasis.push({ category, determinationId: decision.basis.determinationId });
   }
   // The referral's earlier checks leave only these two denials; the owner basis cannot apply to another agency.
   const basis = `no live consent${subject.treatedAsChild ? ' or approved best-interests determination' : ''}`;
   const service = command.serviceType ? ` (${command.serviceType})` : '';
   const problems = [
-    ...(uncoveredCategories.length > 0 ? [`${basis} covers sharing ${uncoveredCategories.join(', ')} with this agency for ${command.purpose}${service}`] : []),
+    ...(uncoveredCategories.length > 0
+      ? [`${basis} covers sharing ${uncoveredCategories.join(', ')} with this agency for ${command.purpose}${service}`]
+      : []),
     ...(withheld.length > 0 ? [`a safety flag on the case withholds ${withheld.join(', ')} from other agencies`] : []),
   ];
   if (problems.length > 0) reject('consent_required', problems.join('; '));

@@ -1,6 +1,13 @@
 import { OUT_OF_JUDICIAL_COOPERATION, isJudicialCooperation, staysOutOfJudicialCooperation } from '../../../consent-policy/index.js';
 import { instantOrNaN as instant } from '../../../time/index.js';
-import type { AcceptReferral, AcknowledgeReferral, CompleteReferral, DeclineReferral, RequestReferral, WithdrawReferral } from '../commands.js';
+import type {
+  AcceptReferral,
+  AcknowledgeReferral,
+  CompleteReferral,
+  DeclineReferral,
+  RequestReferral,
+  WithdrawReferral,
+} from '../commands.js';
 import type { CaseEvent, LegalBasis } from '../events.js';
 import { reject } from '../rejection.js';
 import { type Unavailable, isUnavailable } from '../service-match.js';
@@ -43,7 +50,8 @@ function checkReReferral(command: RequestReferral, state: ExistingCase): void {
   if (Object.values(state.referrals).some(({ referral }) => referral.reReferralOf === command.reReferralOf)) {
     reject('conflict', `referral ${command.reReferralOf} was already re-referred`);
   }
-  if (original.referral.toAgencyId === command.recipient.agencyId) reject('invalid', 'a re-referral goes to another agency than the one that declined');
+  if (original.referral.toAgencyId === command.recipient.agencyId)
+    reject('invalid', 'a re-referral goes to another agency than the one that declined');
   if (original.referral.purpose !== command.purpose || original.referral.serviceType !== command.serviceType) {
     reject('invalid', 'a re-referral is for the same purpose and service as the declined referral');
   }
@@ -51,7 +59,10 @@ function checkReReferral(command: RequestReferral, state: ExistingCase): void {
 
 /** `directory`: the service and area the directory found for it, if the purpose needs a service. */
 function referralRequested(
-  command: RequestReferral, state: ExistingCase, legalBasis: LegalBasis[], directory: Exclude<RequestReferral['directory'], Unavailable>,
+  command: RequestReferral,
+  state: ExistingCase,
+  legalBasis: LegalBasis[],
+  directory: Exclude<RequestReferral['directory'], Unavailable>,
 ): CaseEvent {
   return {
     type: 'ReferralRequested',
@@ -97,7 +108,8 @@ export function respondToReferral(command: Response, state: ExistingCase): CaseE
   const { status } = current;
   if (!RESPONSE_FROM[command.type].includes(status)) reject('conflict', `referral is ${status}; cannot ${verb(command.type)} it`);
   // It no longer stands, whether or not the expiry process has withdrawn it yet.
-  if (hasLapsed(state, current.referral, command.at)) reject('conflict', `the consent this referral was made under has lapsed; cannot ${verb(command.type)} it`);
+  if (hasLapsed(state, current.referral, command.at))
+    reject('conflict', `the consent this referral was made under has lapsed; cannot ${verb(command.type)} it`);
   // The person is not reachable through the case now: nothing is taken on or finished for them until it resumes.
   if (current.onHoldSince && (command.type === 'AcceptReferral' || command.type === 'CompleteReferral')) {
     reject('conflict', `referral is on hold; cannot ${verb(command.type)} it`);
@@ -123,7 +135,8 @@ const verb = (type: Response['type']): string => type.replace('Referral', '').to
 
 export function withdrawReferral(command: WithdrawReferral, state: ExistingCase): CaseEvent[] {
   const current = state.referrals[command.referralId];
-  if (current && current.referral.toAgencyId === command.actor.agencyId) reject('forbidden', 'only the referring agency withdraws a referral; decline it instead');
+  if (current && current.referral.toAgencyId === command.actor.agencyId)
+    reject('forbidden', 'only the referring agency withdraws a referral; decline it instead');
   requireOwner(state, command.actor, 'withdraw a referral');
   if (!current) return reject('not_found', `referral ${command.referralId} not found`);
   if (!isOpenReferral(current.status)) reject('conflict', `referral is ${current.status}; only an open referral can be withdrawn`);

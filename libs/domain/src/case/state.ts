@@ -1,7 +1,14 @@
 import type { ConsentRecord, SafetyFlag } from '../../../consent-policy/index.js';
 import type {
-  AgeGroup, BestInterestsDeterminationProposed, BestInterestsDetermined, CaseEvent, ConsentGiven, IdentificationOutcome, ReferralRequested,
-  ScreeningOutcome, Urgency,
+  AgeGroup,
+  BestInterestsDeterminationProposed,
+  BestInterestsDetermined,
+  CaseEvent,
+  ConsentGiven,
+  IdentificationOutcome,
+  ReferralRequested,
+  ScreeningOutcome,
+  Urgency,
 } from '../events.js';
 import type { IndicatorCode } from '../indicators.js';
 
@@ -45,7 +52,11 @@ export type CaseState =
       readonly caseworkerId?: string;
       /** When the case was last closed: the retention period runs from here. */
       readonly closedAt?: string;
-      readonly erasureRequest?: { readonly requestId: string; readonly requestedBy: string; readonly reason: ErasureReasonOf<'ErasureRequested'> };
+      readonly erasureRequest?: {
+        readonly requestId: string;
+        readonly requestedBy: string;
+        readonly reason: ErasureReasonOf<'ErasureRequested'>;
+      };
       readonly erased: boolean;
     };
 export type ErasureReasonOf<T extends CaseEvent['type']> = Extract<CaseEvent, { type: T }>['data'] extends { reason: infer R } ? R : never;
@@ -67,7 +78,8 @@ const OPEN_REFERRAL: readonly ReferralStatus[] = ['requested', 'acknowledged', '
 export const AWAITING_ANSWER = ['requested', 'acknowledged'] as const satisfies readonly ReferralStatus[];
 export const isAwaitingAnswer = (status: ReferralStatus): boolean => (AWAITING_ANSWER as readonly ReferralStatus[]).includes(status);
 export const isOpenReferral = (status: ReferralStatus): boolean => OPEN_REFERRAL.includes(status);
-export const openReferrals = (state: ExistingCase): ReferralState[] => Object.values(state.referrals).filter(({ status }) => isOpenReferral(status));
+export const openReferrals = (state: ExistingCase): ReferralState[] =>
+  Object.values(state.referrals).filter(({ status }) => isOpenReferral(status));
 
 /** Children, those who say they are and those who may be are treated as children (DOMAIN.md). */
 export const treatedAsChild = (ageGroup: AgeGroup): boolean => ageGroup !== 'adult';
