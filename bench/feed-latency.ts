@@ -55,11 +55,9 @@ export async function appendSealedCase(
 async function mockBroker(): Promise<{ brokers: string; child: ChildProcess } | undefined> {
   if (!existsSync(MOCK_BROKER)) return undefined;
   const child = spawn(MOCK_BROKER, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const [line] = await Promise.race([
-    createInterface({ input: child.stdout })
-      [Symbol.asyncIterator]()
-      .next()
-      .then((r) => [String(r.value ?? '')]),
+    lines.next().then((r) => [String(r.value ?? '')]),
     new Promise<string[]>((resolve) => child.once('exit', () => resolve(['']))),
   ]);
   return line?.startsWith('bootstrap ') ? { brokers: line.slice('bootstrap '.length), child } : undefined;

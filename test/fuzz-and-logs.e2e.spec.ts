@@ -62,6 +62,7 @@ class Body {
 /** The first 200 characters, control and invisible characters escaped. */
 const shortened = (text: string) =>
   (text.length > 200 ? `${text.slice(0, 200)}…` : text).replace(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped here
     /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\ufeff\ufffe\uffff\ud800-\udfff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
@@ -238,6 +239,7 @@ function withFieldSet(base: object, path: string, value: unknown): unknown {
   let parent = copy;
   for (const key of keys.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
   const last = keys[keys.length - 1]!;
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a fuzzed body leaves out the field it names
   if (value === MISSING) delete parent[last];
   else parent[last] = value;
   return copy;
@@ -963,7 +965,7 @@ describe('invalid input and personal data, over HTTP (PGlite)', () => {
           if ((await directoryState()) !== directoryBefore) wrong.push('changed the service directory');
           const key = `${body.kind} -> ${wrong.join(', ')}`;
           if (wrong.length > 0 && !failures.has(key))
-            failures.set(key, `${key}\n    e.g. ${body}\n    answer: ${shortened(response.text)}`);
+            failures.set(key, `${key}\n    e.g. ${JSON.stringify(body)}\n    answer: ${shortened(response.text)}`);
         }),
         { numRuns: RUNS, seed: SEED, examples: examples.map((e) => [e]) },
       );

@@ -71,6 +71,7 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
   const t = useTestApp({ driver, settings: { WRITES_PER_MINUTE: '100000', REPORT_MIN_CELL: '1' } });
   let shelterId: string;
   // The application's one clock, moved on where a test needs time to pass (every instance: each module has its own).
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back on the prototype
   const realNow = Clock.prototype.now;
 
   beforeAll(async () => {

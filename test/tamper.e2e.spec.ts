@@ -422,7 +422,7 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const received: unknown[] = [];
     const server = createServer((request, response) => {
       let body = '';
-      request.on('data', (chunk) => (body += chunk));
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         received.push(JSON.parse(body));
         response.writeHead(204).end();

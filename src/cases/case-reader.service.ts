@@ -110,6 +110,7 @@ export class CaseReader {
       ),
       path: {
         ...view.path,
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- views stored before the case path existed have none
         ...(view.path?.casePlan?.plan
           ? { casePlan: { ...view.path.casePlan, plan: await open(sealedField.casePlan, view.path.casePlan.plan) } }
           : {}),
@@ -120,7 +121,8 @@ export class CaseReader {
 
 const hasNotes = (view: CaseView) =>
   !view.erased &&
-  (view.referrals.some((r) => r.note || r.declineNote || r.outcome) ||
+  (view.referrals.some((r) => (r.note ?? r.declineNote ?? r.outcome) !== undefined) ||
     view.timeline.some((t) => t.note) ||
     view.determinations.length > 0 ||
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- views stored before the case path existed have none
     !!view.path?.casePlan);

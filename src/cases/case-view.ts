@@ -260,6 +260,7 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       ];
       view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));
       // What was learnt about the person goes with the data; that the steps happened stays.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- views stored before the case path existed have none
       view.path = Object.fromEntries(Object.entries(view.path ?? {}).map(([step, { at, by }]) => [step, { at, by }]));
       break;
     default:

@@ -112,6 +112,7 @@ export class CaseWrites {
     const outcome = await this.run(
       caseId,
       context,
+      // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a DTO is plain data; its prototype carries nothing
       { ...body, reReferralOf },
       () => ({
         type: 'RequestReferral',
@@ -145,6 +146,7 @@ export class CaseWrites {
     return this.requestReferral(
       caseId,
       {
+        // eslint-disable-next-line @typescript-eslint/no-misused-spread -- a DTO is plain data; its prototype carries nothing
         ...body,
         ...(urgency ? { urgency } : {}),
         purpose: declined?.purpose ?? 'case_management',

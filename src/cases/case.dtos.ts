@@ -304,7 +304,7 @@ export class ReferralSuggestionsDto {
     description: 'Categories the referral would share (comma-separated); default identity',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',') : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',') : value))
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()

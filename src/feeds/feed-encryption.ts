@@ -35,7 +35,7 @@ export async function feedPublicKey(offered: Record<string, unknown>): Promise<F
     jwk.kty === 'RSA'
       ? { kty: jwk.kty, n: jwk.n, e: jwk.e }
       : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) };
-  if (jwk.kty === 'RSA' && Buffer.from(String(jwk.n ?? ''), 'base64url').length < 256) {
+  if (jwk.kty === 'RSA' && Buffer.from(jwk.n ?? '', 'base64url').length < 256) {
     throw new UnusableFeedKeyError('an RSA key must have at least 2048 bits');
   }
   try {

@@ -30,7 +30,7 @@ for (const database of testDatabases()) {
         await db.query('INSERT INTO agencies (id, name, kind, active) VALUES ($1, $2, $3, $4)', [a.id, a.name, a.kind, a.active]);
       }
     });
-    afterAll(() => db?.close());
+    afterAll(() => db.close());
 
     it('finds an agency, active or not', async () => {
       expect(await members.find(closed.id)).toEqual(closed);

@@ -55,7 +55,8 @@ export async function readTopic(
     });
     for (let waited = 0; !done(records) && waited < 45_000; waited += 100) {
       const error = failure?.();
-      if (error) throw error;
+      if (error instanceof Error) throw error;
+      if (error) throw new Error('the relay failed with something not an Error');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return records;

@@ -101,7 +101,7 @@ export interface TestAppOptions {
 /** The application a describe block shares; every accessor reads the instance running now, a restarted one included. */
 export interface SharedTestApp extends RunningApp {
   /** The Authorization header of a demo user, signed in once. */
-  bearer(username: string): Promise<{ Authorization: string }>;
+  bearer: (username: string) => Promise<{ Authorization: string }>;
   /** Restarts the application on the same data; the accessors follow the new instance and afterAll closes it. */
   restart(options?: Parameters<TestApp['restart']>[0]): Promise<void>;
   /** A second instance on the same PostgreSQL schema, closed by afterAll before the first. */

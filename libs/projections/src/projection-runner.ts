@@ -134,7 +134,9 @@ export class ProjectionRunner {
    * rebuilt from the beginning.
    */
   async catchUp(onProgress?: (eventsApplied: number) => void, signal?: AbortSignal): Promise<number> {
-    let { position, eventsApplied } = await this.checkpoint();
+    const stored = await this.checkpoint();
+    let { position } = stored;
+    const { eventsApplied } = stored;
     this.status = { state: 'catching_up', position, eventsApplied };
     let applied = 0;
     while (!signal?.aborted) {

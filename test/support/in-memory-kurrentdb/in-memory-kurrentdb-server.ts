@@ -248,6 +248,7 @@ function batchError(outcome: Exclude<AppendOutcome, { kind: 'success' }>, expect
     else wrong.setExpectedAny(new emptyPb.Empty());
     details.pack(wrong.serializeBinary(), 'event_store.client.WrongExpectedVersion');
   }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- google.rpc.Status takes the gRPC code as a number
   status.setCode(9); // FAILED_PRECONDITION, as KurrentDB answers a refused batch
   return status.setDetails(details);
 }

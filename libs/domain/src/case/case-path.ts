@@ -44,7 +44,7 @@ export function recordIdentification(command: RecordIdentification, state: Exist
 /** The interview's outcome comes from the agency that accepted the referral for it, while its cover stands. */
 function checkInterview(command: RecordIdentification, referralId: string, state: ExistingCase): void {
   const interview = state.referrals[referralId];
-  if (!interview || interview.referral.toAgencyId !== command.actor.agencyId) {
+  if (interview?.referral.toAgencyId !== command.actor.agencyId) {
     requireOwner(state, command.actor, 'record an identification'); // strangers learn nothing of the case
     reject('forbidden', 'only the agency that conducted the in-depth interview records its outcome');
   }

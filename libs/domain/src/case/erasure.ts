@@ -20,7 +20,7 @@ export function approveErasure(command: ApproveErasure, state: ExistingCase): Ca
   if (!command.asCoordinator || isRecipient(state, command.actor.agencyId)) requireOwner(state, command.actor, 'approve erasure');
   const request = state.erasureRequest;
   // A coordinator outside the agency learns nothing of the case without the id of a waiting request.
-  if (!request || request.requestId !== command.requestId) {
+  if (request?.requestId !== command.requestId) {
     reject('not_found', command.asCoordinator ? 'case not found' : `erasure request ${command.requestId} not found`);
   }
   if (request.requestedBy === command.actor.userId) reject('forbidden', 'erasure needs a second person: the requester cannot approve it');

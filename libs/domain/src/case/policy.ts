@@ -91,7 +91,7 @@ export function withOrphansWithdrawn(
   cause: ReferralWithdrawalCause,
   command: { actor: Actor; at: string },
 ): CaseEvent[] {
-  const events = Array.isArray(event) ? event : [event as CaseEvent];
+  const events: readonly CaseEvent[] = isEventList(event) ? event : [event];
   const after = events.reduce(evolve, state) as ExistingCase;
   const orphaned = openReferrals(state).filter(({ referral }) => hasLapsed(after, referral, command.at));
   return [...events, ...orphaned.map(({ referral }) => referralEnded(state, referral, cause, command))];
@@ -127,3 +127,6 @@ export function legalBasisFor(state: ExistingCase, command: RequestReferral): Le
   if (problems.length > 0) reject('consent_required', problems.join('; '));
   return legalBasis;
 }
+
+/** Array.isArray does not narrow a readonly array out of a union. */
+const isEventList = (event: CaseEvent | readonly CaseEvent[]): event is readonly CaseEvent[] => Array.isArray(event);

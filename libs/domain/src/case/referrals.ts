@@ -101,7 +101,7 @@ export function respondToReferral(command: Response, state: ExistingCase): CaseE
   // An agency the case was never referred to learns nothing, not even that the case exists.
   const knowsCase = command.actor.agencyId === state.owningAgencyId || isRecipient(state, command.actor.agencyId);
   if (!knowsCase) reject('not_found', 'case not found');
-  if (!current || current.referral.toAgencyId !== command.actor.agencyId) {
+  if (current?.referral.toAgencyId !== command.actor.agencyId) {
     if (current && command.actor.agencyId === state.owningAgencyId) reject('forbidden', 'only the receiving agency responds to a referral');
     reject('not_found', `referral ${command.referralId} not found`);
   }
@@ -135,7 +135,7 @@ const verb = (type: Response['type']): string => type.replace('Referral', '').to
 
 export function withdrawReferral(command: WithdrawReferral, state: ExistingCase): CaseEvent[] {
   const current = state.referrals[command.referralId];
-  if (current && current.referral.toAgencyId === command.actor.agencyId)
+  if (current?.referral.toAgencyId === command.actor.agencyId)
     reject('forbidden', 'only the referring agency withdraws a referral; decline it instead');
   requireOwner(state, command.actor, 'withdraw a referral');
   if (!current) return reject('not_found', `referral ${command.referralId} not found`);

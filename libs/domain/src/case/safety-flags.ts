@@ -8,7 +8,7 @@ import type { ExistingCase } from './state.js';
 export function raiseSafetyFlag(command: RaiseSafetyFlag, state: ExistingCase): CaseEvent[] {
   // Possible whatever the case's status: a flag only narrows what others receive.
   requireOwner(state, command.actor, 'raise a safety flag');
-  if (!isSafetyFlag(command.flag)) reject('invalid', `unknown safety flag: ${command.flag}`);
+  if (!isSafetyFlag(command.flag)) reject('invalid', `unknown safety flag: ${String(command.flag)}`);
   if (state.safetyFlags.includes(command.flag)) reject('conflict', `safety flag ${command.flag} is already raised`);
   const raised: CaseEvent = { type: 'SafetyFlagRaised', data: { flag: command.flag, by: command.actor.userId, at: command.at } };
   return withOrphansWithdrawn(state, raised, 'safety_flag_raised', command);
