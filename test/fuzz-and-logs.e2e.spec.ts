@@ -16,7 +16,7 @@ import {
   SCREENING_OUTCOMES,
   URGENCIES,
 } from '../libs/domain/index.js';
-import { AGE_BANDS, SEXES } from '../src/cases/case.dtos.js';
+import { AGE_BANDS, SEXES } from '../src/cases/person.dtos.js';
 import { ELIGIBLE_SEXES, SERVICE_STATUSES, SUBCOMMITTEES } from '../src/directory/directory.model.js';
 import { eventually, useTestApp } from './support/test-app.js';
 

@@ -15,7 +15,7 @@ import {
   RecordIdentificationDto,
   RecordIntakeDto,
   RecordScreeningDto,
-} from './case.dtos.js';
+} from './case-path.dtos.js';
 
 /** ParseEnumPipe wants an enum-like object. */
 const SAFETY_FLAG_VALUES = Object.fromEntries(SAFETY_FLAGS.map((f) => [f, f]));

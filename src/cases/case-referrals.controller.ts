@@ -6,7 +6,8 @@ import { CaseAnswer } from './case-answer.js';
 import { CaseRoutes, uuid } from './case-routes.js';
 import { sealedField, sealLater } from './case-sealing.js';
 import { type CommandDraft, CaseWrites } from './case-writes.service.js';
-import { CompleteReferralDto, DeclineReferralDto, RecordIdentificationDto, ReReferralDto, RequestReferralDto } from './case.dtos.js';
+import { RecordIdentificationDto } from './case-path.dtos.js';
+import { CompleteReferralDto, DeclineReferralDto, ReReferralDto, RequestReferralDto } from './referral.dtos.js';
 
 /** A referral's path: requested by the owning agency, answered by the agency it names. */
 @CaseRoutes()

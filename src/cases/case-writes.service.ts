@@ -16,15 +16,9 @@ import { actorOf } from '../identity/principal.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { CaseCommandService, type CommandOutcome, type IdSource } from './case-commands.service.js';
 import { sealedField, sealLater } from './case-sealing.js';
-import type {
-  GiveConsentDto,
-  OpenCaseDto,
-  ProposeBestInterestsDto,
-  ProvisionDto,
-  ReReferralDto,
-  RequestErasureDto,
-  RequestReferralDto,
-} from './case.dtos.js';
+import type { OpenCaseDto, RequestErasureDto } from './case.dtos.js';
+import type { GiveConsentDto, ProposeBestInterestsDto, ProvisionDto } from './consent.dtos.js';
+import type { ReReferralDto, RequestReferralDto } from './referral.dtos.js';
 import type { CaseRecord } from './case-view.js';
 import { CaseViews } from './case-views.reader.js';
 

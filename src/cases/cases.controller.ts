@@ -8,7 +8,8 @@ import { CaseReader } from './case-reader.service.js';
 import { CaseRoutes, uuid } from './case-routes.js';
 import { sealedField, sealLater } from './case-sealing.js';
 import { CaseWrites } from './case-writes.service.js';
-import { CloseCaseDto, InterruptCaseDto, ListCasesDto, OpenCaseDto, ReferralSuggestionsDto } from './case.dtos.js';
+import { CloseCaseDto, InterruptCaseDto, ListCasesDto, OpenCaseDto } from './case.dtos.js';
+import { ReferralSuggestionsDto } from './referral.dtos.js';
 import { ReferralSuggestions } from './referral-suggestions.service.js';
 
 /** A case as a whole: opening it, reading it, its worklist, and pausing, closing and reopening it. */

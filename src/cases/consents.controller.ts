@@ -5,7 +5,7 @@ import { Write, type WriteContext } from '../platform/write-context.js';
 import { CaseAnswer, withdrawnReferrals } from './case-answer.js';
 import { CaseRoutes, uuid } from './case-routes.js';
 import { CaseWrites } from './case-writes.service.js';
-import { GiveConsentDto, ProposeBestInterestsDto, WithdrawConsentDto } from './case.dtos.js';
+import { GiveConsentDto, ProposeBestInterestsDto, WithdrawConsentDto } from './consent.dtos.js';
 
 /** The bases for sharing: the person's consent, and for a child a best-interests determination. */
 @CaseRoutes()

@@ -12,7 +12,7 @@ import { AccessLog } from '../audit/access-log.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import type { Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
-import type { ReferralSuggestionsDto } from './case.dtos.js';
+import type { ReferralSuggestionsDto } from './referral.dtos.js';
 import { CaseSealing } from './case-sealing.js';
 import type { CaseRecord } from './case-view.js';
 import { CaseViews } from './case-views.reader.js';
