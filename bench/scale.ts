@@ -16,7 +16,7 @@ import { caseDecider } from '../libs/domain/index.js';
 import { type EventStore, SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
-import { verifyAuditChain } from '../src/audit/audit-chain.js';
+import { verifyAuditChain } from '../src/audit/audit-chain-verify.js';
 import { SealingEventStore } from '../src/audit/sealing-event-store.js';
 import { migrateSchema } from '../src/platform/schema.js';
 import { READ_MODELS } from '../src/read-models.js';

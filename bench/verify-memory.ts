@@ -11,7 +11,9 @@ import { SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { ACCESS_LOG_SCHEMA } from '../src/audit/access-log.js';
-import { accessContent, appendToChain, notYetProjected, verifyAuditChain } from '../src/audit/audit-chain.js';
+import { appendToChain } from '../src/audit/audit-chain.js';
+import { notYetProjected, verifyAuditChain } from '../src/audit/audit-chain-verify.js';
+import { accessContent } from '../src/audit/chain-content.js';
 import { consentTrail } from '../src/audit/consent-trail.projection.js';
 
 const [command, first, second] = process.argv.slice(2);

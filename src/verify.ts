@@ -15,7 +15,7 @@ import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js'
 import { openDatabase } from './platform/persistence.module.js';
 import { SchemaNotReadyError, prepareSchema } from './platform/schema.js';
 import { deriveKey } from './platform/secrets.js';
-import { notYetProjected, verifyAuditChain } from './audit/audit-chain.js';
+import { notYetProjected, verifyAuditChain } from './audit/audit-chain-verify.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from './read-models.js';
 
 function headArgument(args: readonly string[]): string | undefined {

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
 import type { Principal } from '../identity/principal.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { accessContent, appendToChain } from './audit-chain.js';
+import { appendToChain } from './audit-chain.js';
+import { accessContent } from './chain-content.js';
 
 /** Append-only, in the database itself, like the events. */
 export const ACCESS_LOG_SCHEMA = `

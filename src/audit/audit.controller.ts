@@ -34,7 +34,7 @@ import { CHAIN_HASH } from '../../libs/audit-chain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
-import { notYetProjected, verifyAuditChain } from './audit-chain.js';
+import { notYetProjected, verifyAuditChain } from './audit-chain-verify.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 

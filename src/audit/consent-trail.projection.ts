@@ -2,7 +2,8 @@ import type { CaseEvent } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
-import { AUDIT_CHAIN_SCHEMA, type ChainRecord, appendToChain, consentContent, eventContent } from './audit-chain.js';
+import { AUDIT_CHAIN_SCHEMA, type ChainRecord, appendToChain } from './audit-chain.js';
+import { consentContent, eventContent } from './chain-content.js';
 import { trailActor, trailDetails } from './trail-details.js';
 
 /**

@@ -1,0 +1,188 @@
+import {
+  type BrokenLink,
+  ChainVerifier,
+  type StoredRecord,
+  type Verification,
+  contentHash,
+  isAuthentic,
+} from '../../libs/audit-chain/index.js';
+import type { CaseEvent } from '../../libs/domain/index.js';
+import type { EventStore } from '../../libs/event-store/index.js';
+import type { ProjectionRunner } from '../../libs/projections/index.js';
+import type { SqlClient } from '../../libs/sql/index.js';
+import {
+  type AccessRow,
+  type ConsentTrailRow,
+  type EventRow,
+  accessContent,
+  consentContent,
+  eventContent,
+  iso,
+  json,
+} from './chain-content.js';
+import { trailActor, trailDetails } from './trail-details.js';
+
+export interface VerifyOptions {
+  /** The key of the events' MAC (EVENT_MAC_KEY). */
+  readonly macKey: Buffer;
+  /** A head published earlier: the chain must still hold it (else it was cut or rewritten). */
+  readonly head?: string;
+  /** Ids of events the projector has not applied yet: they have no chain entry yet, rightly. */
+  readonly pending: () => Promise<ReadonlySet<string>>;
+}
+
+/** Entries read per page: memory stays the same at any length of chain. */
+const PAGE = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Recomputes the chain page by page against the records as they are now stored, checks every
+ * event's MAC, that every event, trail row and access record has its entry, and that a published
+ * head is still in the chain. Names the first broken link; a malformed row is named, never thrown on.
+ */
+export async function verifyAuditChain(db: SqlClient, options: VerifyOptions): Promise<Verification> {
+  const verifier = new ChainVerifier();
+  let publishedAt: number | undefined;
+  const failed = (firstBrokenLink: BrokenLink): Verification => ({ verified: false, entries: verifier.entries, firstBrokenLink });
+  for (let after = 0; ;) {
+    const page = await db.query<{
+      seq: number | string;
+      kind: string;
+      ref: string;
+      content_hash: string;
+      prev_hash: string;
+      entry_hash: string;
+    }>('SELECT seq, kind, ref, content_hash, prev_hash, entry_hash FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2', [after, PAGE]);
+    if (page.length === 0) break;
+    const records = await storedRecords(db, page, options.macKey);
+    for (const row of page) {
+      const broken = verifier.check(
+        { seq: row.seq, kind: row.kind, ref: row.ref, contentHash: row.content_hash, prevHash: row.prev_hash, entryHash: row.entry_hash },
+        records.get(`${row.kind}:${row.ref}`),
+      );
+      if (broken) return failed(broken);
+      if (row.entry_hash === options.head) publishedAt = Number(row.seq);
+    }
+    after = Number(page[page.length - 1]!.seq);
+  }
+  if (options.head !== undefined && publishedAt === undefined) {
+    return failed({ reason: 'head_not_in_chain', detail: 'the published head is not in the chain: it was cut short or rewritten' });
+  }
+  const unchained = await firstUnchained(db, options.pending);
+  if (unchained) return failed(unchained);
+  return {
+    verified: true,
+    entries: verifier.entries,
+    head: verifier.head,
+    ...(publishedAt !== undefined ? { publishedHead: { head: options.head!, seq: publishedAt } } : {}),
+  };
+}
+
+/** The stored records a page of entries stands for, by `kind:ref`; refs that cannot name a record find none. */
+async function storedRecords(
+  db: SqlClient,
+  page: ReadonlyArray<{ kind: string; ref: string }>,
+  macKey: Buffer,
+): Promise<Map<string, StoredRecord>> {
+  const refs = (kind: string, valid: RegExp) => page.filter((e) => e.kind === kind && valid.test(e.ref)).map((e) => e.ref);
+  const eventIds = refs('event', UUID);
+  const trailIds = refs('consent', UUID);
+  const accessIds = refs('access', /^[1-9][0-9]{0,17}$/);
+  const events = new Map((await eventsById(db, [...eventIds, ...trailIds])).map((e) => [e.event_id, e]));
+  const records = new Map<string, StoredRecord>();
+  for (const id of eventIds) {
+    const row = events.get(id);
+    if (!row) continue;
+    const event = {
+      eventId: row.event_id,
+      streamId: row.stream_id,
+      revision: row.stream_revision,
+      type: row.event_type,
+      data: json(row.data),
+      metadata: json(row.metadata),
+    };
+    records.set(`event:${id}`, {
+      content: eventContent(event),
+      ...(isAuthentic(macKey, event)
+        ? {}
+        : { problem: { reason: 'event_not_authentic', detail: 'the event does not carry a valid MAC of the service' } }),
+    });
+  }
+  if (trailIds.length > 0) {
+    for (const row of await db.query<ConsentTrailRow>('SELECT * FROM consent_trail WHERE event_id = ANY($1::uuid[])', [trailIds])) {
+      const trail = consentContent(row);
+      const event = events.get(row.event_id);
+      // The trail is a read model: its rows must also still say what the events themselves say.
+      const problem = !event
+        ? { reason: 'record_missing' as const, detail: 'the consent trail row has no event in the store' }
+        : contentHash(trail) !== contentHash(trailOf(event))
+          ? { reason: 'record_changed' as const, detail: 'the consent trail differs from the event' }
+          : undefined;
+      records.set(`consent:${row.event_id}`, { content: trail, ...(problem ? { problem } : {}) });
+    }
+  }
+  if (accessIds.length > 0) {
+    for (const row of await db.query<AccessRow>('SELECT * FROM personal_data_access WHERE id = ANY($1::bigint[])', [accessIds])) {
+      records.set(`access:${row.id}`, { content: accessContent(row) });
+    }
+  }
+  return records;
+}
+
+const eventsById = (db: SqlClient, ids: readonly string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db.query<EventRow>(
+        'SELECT event_id::text AS event_id, stream_id, stream_revision, event_type, data::text AS data, metadata::text AS metadata, recorded_at FROM events WHERE event_id = ANY($1::uuid[])',
+        [ids],
+      );
+
+/** What the trail row of this event must say; an event edited into something else does not read, and differs. */
+function trailOf(e: EventRow): unknown {
+  try {
+    const metadata = (json(e.metadata) ?? {}) as Record<string, unknown>;
+    return consentContent({
+      event_id: e.event_id,
+      case_id: e.stream_id.replace(/^case-/, ''),
+      revision: Number(e.stream_revision),
+      event_type: e.event_type,
+      ...trailActor(metadata, iso(e.recorded_at)),
+      details: trailDetails({ type: e.event_type, data: json(e.data) } as CaseEvent),
+    });
+  } catch {
+    return { unreadable: true };
+  }
+}
+
+/** An event, trail row or access record without its chain entry (events the projector has yet to apply excepted). */
+async function firstUnchained(db: SqlClient, pending: VerifyOptions['pending']): Promise<BrokenLink | undefined> {
+  const missing = (table: string, key: string, kind: string, order: string) =>
+    `SELECT ${key}::text AS ref FROM ${table} r WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.kind = '${kind}' AND c.ref = r.${key}::text) ORDER BY ${order} LIMIT 100`;
+  for (const [table, key, kind, order] of [
+    ['consent_trail', 'event_id', 'consent', 'occurred_at'],
+    ['personal_data_access', 'id', 'access', 'id'],
+  ] as const) {
+    const [row] = await db.query<{ ref: string }>(missing(table, key, kind, order));
+    if (row) return { kind, ref: row.ref, reason: 'unchained_record', detail: `a row of ${table} has no chain entry` };
+  }
+  const candidates = (await db.query<{ ref: string }>(missing('events', 'event_id', 'event', 'global_position'))).map((r) => r.ref);
+  if (candidates.length === 0) return undefined;
+  const waiting = await pending();
+  // Read after the pending list: an event the projector chained meanwhile is no longer a candidate.
+  const chained = new Set(
+    (await db.query<{ ref: string }>("SELECT ref FROM audit_chain WHERE kind = 'event' AND ref = ANY($1::text[])", [candidates])).map(
+      (r) => r.ref,
+    ),
+  );
+  const ref = candidates.find((id) => !waiting.has(id) && !chained.has(id));
+  return ref ? { kind: 'event', ref, reason: 'unchained_record', detail: 'an event in the store has no chain entry' } : undefined;
+}
+
+/** Beyond this many events behind, the projector's backlog counts as unchained: verify again once it has caught up. */
+const PENDING_LIMIT = 10_000;
+
+/** The events after the read models' checkpoint: not chained yet, and rightly so. */
+export const notYetProjected = (runner: ProjectionRunner, store: EventStore) => async (): Promise<ReadonlySet<string>> => {
+  const { position } = await runner.checkpoint();
+  return new Set((await store.readAll(position, PENDING_LIMIT)).events.map((e) => e.eventId));
+};
