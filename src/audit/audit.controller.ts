@@ -35,6 +35,7 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
 import { notYetProjected, verifyAuditChain } from './audit-chain-verify.js';
+import { caseConsentTrail } from './case-consent-trail.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -256,26 +257,9 @@ export class AuditController {
   @Allow('audit.read')
   @ApiOperation({ summary: 'Who recorded which consent, to whom, for what, which categories; withdrawals; the referrals relying on it' })
   async consentTrail(@Param('caseId', uuid) caseId: string) {
-    const rows = await this.db.query<{
-      revision: number;
-      event_type: string;
-      occurred_at: Date;
-      actor_user_id: string;
-      actor_agency_id: string;
-      details: unknown;
-    }>(
-      'SELECT revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail WHERE case_id = $1 ORDER BY revision',
-      [caseId],
-    );
-    if (rows.length === 0) throw new NotFoundException('no consent trail for this case');
-    return rows.map((row) => ({
-      revision: row.revision,
-      type: row.event_type,
-      occurredAt: new Date(row.occurred_at).toISOString(),
-      actorUserId: row.actor_user_id,
-      actorAgencyId: row.actor_agency_id,
-      details: row.details,
-    }));
+    const trail = await caseConsentTrail(this.db, caseId);
+    if (trail.length === 0) throw new NotFoundException('no consent trail for this case');
+    return trail;
   }
 
   @Get('cases/:caseId/access-log')

@@ -4,7 +4,8 @@ import { CaseViews } from '../cases/case-views.reader.js';
 import type { Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { type ConsentTrailEntry, type FhirBundle, consentBundle } from './fhir-consent.js';
+import { caseConsentTrail } from './case-consent-trail.js';
+import { type FhirBundle, consentBundle } from './fhir-consent.js';
 
 /**
  * FHIR export of a case's consents. Both callers get it from the consent trail, which holds no
@@ -23,35 +24,13 @@ export class FhirConsentExport {
     // Read through row-level security as the caller's agency.
     const row = await this.views.find(principal.agencyId, caseId);
     if (row?.relation !== 'owner') throw new NotFoundException('case not found');
-    return consentBundle(caseId, await this.trail(caseId), this.clock.now());
+    return consentBundle(caseId, await caseConsentTrail(this.db, caseId), this.clock.now());
   }
 
   /** Auditors, like the consent trail itself: any case. */
   async forAuditor(caseId: string): Promise<FhirBundle> {
-    const trail = await this.trail(caseId);
+    const trail = await caseConsentTrail(this.db, caseId);
     if (trail.length === 0) throw new NotFoundException('no consent trail for this case');
     return consentBundle(caseId, trail, this.clock.now());
-  }
-
-  private async trail(caseId: string): Promise<ConsentTrailEntry[]> {
-    const rows = await this.db.query<{
-      revision: number;
-      event_type: string;
-      occurred_at: Date;
-      actor_user_id: string;
-      actor_agency_id: string;
-      details: unknown;
-    }>(
-      'SELECT revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail WHERE case_id = $1 ORDER BY revision',
-      [caseId],
-    );
-    return rows.map((row) => ({
-      revision: row.revision,
-      type: row.event_type,
-      occurredAt: new Date(row.occurred_at).toISOString(),
-      actorUserId: row.actor_user_id,
-      actorAgencyId: row.actor_agency_id,
-      details: row.details,
-    }));
   }
 }
