@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import type { FhirBundle, FhirConsent, FhirProvenance } from '../src/audit/fhir-consent.js';
+import type { FhirBundle, FhirConsent, FhirProvenance } from '../src/audit/fhir-r4.js';
 import { fhirSchemaErrors } from './support/fhir-schema.js';
 import { APP_DRIVERS, useTestApp } from './support/test-app.js';
 

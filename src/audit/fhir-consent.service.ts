@@ -5,7 +5,8 @@ import type { Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { caseConsentTrail } from './case-consent-trail.js';
-import { type FhirBundle, consentBundle } from './fhir-consent.js';
+import { consentBundle } from './fhir-consent.js';
+import type { FhirBundle } from './fhir-r4.js';
 
 /**
  * FHIR export of a case's consents. Both callers get it from the consent trail, which holds no

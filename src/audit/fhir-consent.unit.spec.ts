@@ -1,14 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent } from '../../libs/domain/index.js';
 import { trailDetails } from './trail-details.js';
-import {
-  type ConsentTrailEntry,
-  FHIR_EXTENSION,
-  type FhirBundle,
-  type FhirConsent,
-  type FhirProvenance,
-  consentBundle,
-} from './fhir-consent.js';
+import { type ConsentTrailEntry, FHIR_EXTENSION, consentBundle } from './fhir-consent.js';
+import type { FhirBundle, FhirConsent, FhirProvenance } from './fhir-r4.js';
 
 const CASE = '6f1d8c52-0d6b-4c39-9a43-2a0c7b1e9a10';
 const SOCIAL = 'a0000000-0000-4000-8000-000000000001';
