@@ -35,7 +35,7 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
 import { notYetProjected, verifyAuditChain } from './audit-chain-verify.js';
-import { caseConsentTrail } from './case-consent-trail.js';
+import { type TrailRow, caseConsentTrail, trailEntry } from './case-consent-trail.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -56,6 +56,15 @@ export class AuditQueryDto {
   @PageLimit(EXPORT_PAGE, EXPORT_PAGE) limit?: number;
   @PageCursor() cursor?: string;
 }
+
+/** $1 to $5 of both exports' queries: case, agency, user and period, each absent as null. */
+const filterParameters = (query: AuditQueryDto) => [
+  query.caseId ?? null,
+  query.agencyId ?? null,
+  query.userId ?? null,
+  normalInstant(query.from) ?? null,
+  normalInstant(query.to) ?? null,
+];
 
 export class VerifyQueryDto {
   @ApiPropertyOptional({ description: 'A head published earlier (64 hex digits): the chain must still hold it' })
@@ -175,15 +184,7 @@ export class AuditController {
           WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR agency_id = $2) AND ($3::text IS NULL OR user_id = $3)
             AND ($4::timestamptz IS NULL OR accessed_at >= $4) AND ($5::timestamptz IS NULL OR accessed_at < $5) AND ($6::bigint IS NULL OR id > $6)
           ORDER BY id LIMIT $7`,
-            [
-              query.caseId ?? null,
-              query.agencyId ?? null,
-              query.userId ?? null,
-              normalInstant(query.from) ?? null,
-              normalInstant(query.to) ?? null,
-              after?.[0] ?? null,
-              limit,
-            ],
+            [...filterParameters(query), after?.[0] ?? null, limit],
           ),
         keyOf: (row) => [String(row.id)],
         record: (row) => ({
@@ -212,42 +213,16 @@ export class AuditController {
         columns: ['caseId', 'revision', 'type', 'occurredAt', 'actorUserId', 'actorAgencyId', 'details'],
         keyParts: [instantPart, uuidPart, revisionPart] as const,
         page: (after, limit) =>
-          this.db.query<{
-            case_id: string;
-            revision: number;
-            event_type: string;
-            occurred_at: Date;
-            actor_user_id: string;
-            actor_agency_id: string;
-            details: unknown;
-          }>(
+          this.db.query<TrailRow & { case_id: string }>(
             `SELECT case_id, revision, event_type, occurred_at, actor_user_id, actor_agency_id, details FROM consent_trail
           WHERE ($1::uuid IS NULL OR case_id = $1) AND ($2::text IS NULL OR actor_agency_id = $2) AND ($3::text IS NULL OR actor_user_id = $3)
             AND ($4::timestamptz IS NULL OR occurred_at >= $4) AND ($5::timestamptz IS NULL OR occurred_at < $5)
             AND ($6::timestamptz IS NULL OR (occurred_at, case_id, revision) > ($6::timestamptz, $7::uuid, $8::int))
           ORDER BY occurred_at, case_id, revision LIMIT $9`,
-            [
-              query.caseId ?? null,
-              query.agencyId ?? null,
-              query.userId ?? null,
-              normalInstant(query.from) ?? null,
-              normalInstant(query.to) ?? null,
-              after?.[0] ?? null,
-              after?.[1] ?? null,
-              after?.[2] ?? null,
-              limit,
-            ],
+            [...filterParameters(query), after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null, limit],
           ),
         keyOf: (row) => [new Date(row.occurred_at).toISOString(), row.case_id, row.revision],
-        record: (row) => ({
-          caseId: row.case_id,
-          revision: row.revision,
-          type: row.event_type,
-          occurredAt: new Date(row.occurred_at).toISOString(),
-          actorUserId: row.actor_user_id,
-          actorAgencyId: row.actor_agency_id,
-          details: row.details,
-        }),
+        record: (row) => ({ caseId: row.case_id, ...trailEntry(row) }),
       },
       query,
     );
