@@ -39,13 +39,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
       caseIds.push(caseId);
     }
     await eventually(
-      async () =>
-        (
-          await t.http
-            .get('/referrals?limit=100')
-            .set(await t.bearer('caseworker.shelter'))
-            .expect(200)
-        ).body.items,
+      async () => (await read(t, '/referrals?limit=100', 'caseworker.shelter')).items,
       (items: unknown[]) => items.length === CASES,
     );
   });
@@ -71,12 +65,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   });
 
   it('shows another agency nothing through a cursor the receiving agency was given', async () => {
-    const { nextCursor } = (
-      await t.http
-        .get('/referrals?limit=1')
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200)
-    ).body;
+    const { nextCursor } = await read(t, '/referrals?limit=1', 'caseworker.shelter');
     const asClinic = await t.http
       .get(`/referrals?limit=100&cursor=${nextCursor}`)
       .set(await t.bearer('caseworker.clinic'))

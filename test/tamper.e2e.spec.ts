@@ -465,13 +465,7 @@ describe.each(APP_DRIVERS)('a forged consent inserted while the service runs (%s
       () => t.app.get(ProjectionRunner).lag(),
       (lag) => lag.events === 0,
     );
-    const verify = async (query = '') =>
-      (
-        await t.http
-          .get(`/audit/verify${query}`)
-          .set(await t.bearer('auditor.justice'))
-          .expect(200)
-      ).body;
+    const verify = async (query = '') => await read(t, `/audit/verify${query}`, 'auditor.justice');
     const published = (await verify()).head;
     const [given] = await t.db.query<{ event_id: string }>(
       "SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = 'ConsentGiven'",

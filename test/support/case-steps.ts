@@ -31,6 +31,13 @@ export async function post(t: Client, path: string, body: Body = {}, username = 
     .send(body);
 }
 
+/** POSTs `body` to `path` as `username`, expects `status` and returns the body the service answered. */
+export async function posted(t: Client, status: number, path: string, body: Body = {}, username = 'caseworker.social') {
+  const answered = await post(t, path, body, username);
+  expectStatus(answered, status);
+  return answered.body;
+}
+
 /** A consent provision: `agencyId` may receive `categories` to provide `serviceType`. */
 export const provision = (agencyId: string, serviceType = 'shelter', categories: readonly string[] = ['identity']) => ({
   recipient: { agencyId },
