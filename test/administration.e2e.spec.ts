@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
-import { post, read } from './support/case-steps.js';
+import { consentBody, openCase, post, read } from './support/case-steps.js';
 
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
   const t = useTestApp();
@@ -100,24 +100,12 @@ describe('agency admins manage their users; coordinators manage member agencies 
       .expect(200);
     expect((await t.http.get('/referrals').set(staffToken)).status).toBe(401);
     expect((await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`)).status).toBe(401);
-    const caseId = (
-      await t.http
-        .post('/cases')
-        .set(await t.bearer('caseworker.social'))
-        .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
-        .expect(201)
-    ).body.caseId;
-    const consent = await t.http
-      .post(`/cases/${caseId}/consents`)
-      .set(await t.bearer('caseworker.social'))
-      .send({
-        grantor: 'person',
-        method: 'verbal',
-        language: 'ha',
-        interpreterUsed: false,
-        noticeVersion: 'n1',
-        provisions: [{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }],
-      });
+    const caseId = await openCase(t);
+    const consent = await post(
+      t,
+      `/cases/${caseId}/consents`,
+      consentBody([{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }], { language: 'ha' }),
+    );
     expect(consent.status).toBe(400); // no longer a member
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestApp } from './support/test-app.js';
-import { post, read } from './support/case-steps.js';
+import { openCase, post, read } from './support/case-steps.js';
 
 describe("partner systems' API keys (PGlite)", () => {
   const t = useTestApp();
@@ -18,13 +18,7 @@ describe("partner systems' API keys (PGlite)", () => {
 
   beforeAll(async () => {
     // A case of another agency, which the shelter's key must not reach.
-    shelterCase = (
-      await t.http
-        .post('/cases')
-        .set(await t.bearer('caseworker.social'))
-        .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
-        .expect(201)
-    ).body.caseId;
+    shelterCase = await openCase(t);
   });
 
   it('lets an agency admin issue a key, shown once and stored only as a keyed hash', async () => {

@@ -491,16 +491,12 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       await t.http
         .post(`/cases/${caseId}/consents`)
         .set(asOwner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            { recipient: { agencyId: '00000000-0000-4000-8000-000000000000' }, purpose: 'case_management', categories: ['identity'] },
-          ],
-        }),
+        .send(
+          consentBody(
+            [{ recipient: { agencyId: '00000000-0000-4000-8000-000000000000' }, purpose: 'case_management', categories: ['identity'] }],
+            { language: 'ha' },
+          ),
+        ),
       400,
       /unknown agency/,
     );
@@ -508,36 +504,31 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       await t.http
         .post(`/cases/${caseId}/consents`)
         .set(asOwner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [{ recipient: { agencyId: shelterId }, purpose: 'telepathy', categories: ['identity', 'shoe_size'] }],
-        }),
+        .send(
+          consentBody([{ recipient: { agencyId: shelterId }, purpose: 'telepathy', categories: ['identity', 'shoe_size'] }], {
+            language: 'ha',
+          }),
+        ),
       400,
     );
     expectProblem(
       await t.http
         .post(`/cases/${caseId}/consents`)
         .set(asOwner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            {
-              recipient: { agencyId: shelterId },
-              purpose: 'case_management',
-              categories: ['identity'],
-              validFrom: '2026-05-01T00:00:00Z',
-              validUntil: '2026-04-01T00:00:00Z',
-            },
-          ],
-        }),
+        .send(
+          consentBody(
+            [
+              {
+                recipient: { agencyId: shelterId },
+                purpose: 'case_management',
+                categories: ['identity'],
+                validFrom: '2026-05-01T00:00:00Z',
+                validUntil: '2026-04-01T00:00:00Z',
+              },
+            ],
+            { language: 'ha' },
+          ),
+        ),
       400,
       /ends before it starts/,
     );
