@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
+import { consentBody, openCase, post, read } from './support/case-steps.js';
 
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
   const t = useTestApp();
@@ -22,12 +23,7 @@ describe('agency admins manage their users; coordinators manage member agencies 
       .set('Authorization', `Bearer ${token}`)
       .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
       .expect(201);
-    const listed = (
-      await t.http
-        .get('/agency/users')
-        .set(await t.bearer('admin.social'))
-        .expect(200)
-    ).body as Array<{ username: string }>;
+    const listed = (await read(t, '/agency/users', 'admin.social')) as Array<{ username: string }>;
     expect(listed.map((u) => u.username)).toContain('caseworker.two');
     expect(listed.map((u) => u.username)).not.toContain('caseworker.shelter');
     expect(JSON.stringify(listed)).not.toMatch(/password|argon2/);
@@ -39,37 +35,19 @@ describe('agency admins manage their users; coordinators manage member agencies 
   });
 
   it('keeps admins to their own agency and their own kind of roles', async () => {
-    const shelterUser = (
-      await t.http
-        .get('/agency/users')
-        .set(await t.bearer('admin.shelter'))
-        .expect(200)
-    ).body.find((u: { username: string }) => u.username === 'caseworker.shelter');
+    const shelterUser = (await read(t, '/agency/users', 'admin.shelter')).find(
+      (u: { username: string }) => u.username === 'caseworker.shelter',
+    );
     expect((await t.http.post(`/agency/users/${shelterUser.id}/deactivation`).set(await t.bearer('admin.social'))).status).toBe(404);
+    expect((await post(t, '/agency/users', { username: 'auditor.two', displayName: 'x', role: 'auditor' }, 'admin.social')).status).toBe(
+      400,
+    );
     expect(
-      (
-        await t.http
-          .post('/agency/users')
-          .set(await t.bearer('admin.social'))
-          .send({ username: 'auditor.two', displayName: 'x', role: 'auditor' })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await t.http
-          .post('/agency/users')
-          .set(await t.bearer('admin.social'))
-          .send({ username: 'caseworker.social', displayName: 'x', role: 'caseworker' })
-      ).status,
+      (await post(t, '/agency/users', { username: 'caseworker.social', displayName: 'x', role: 'caseworker' }, 'admin.social')).status,
     ).toBe(409);
-    expect(
-      (
-        await t.http
-          .post('/agency/users')
-          .set(await t.bearer('supervisor.social'))
-          .send({ username: 'x.y', displayName: 'x', role: 'caseworker' })
-      ).status,
-    ).toBe(403);
+    expect((await post(t, '/agency/users', { username: 'x.y', displayName: 'x', role: 'caseworker' }, 'supervisor.social')).status).toBe(
+      403,
+    );
   });
 
   it('lets a coordinator add member agencies, and an agency admin not', async () => {
@@ -80,21 +58,9 @@ describe('agency admins manage their users; coordinators manage member agencies 
         .send({ name: 'New Demo Legal Clinic', kind: 'legal_aid' })
         .expect(201)
     ).body;
-    const directory = (
-      await t.http
-        .get('/directory/agencies')
-        .set(await t.bearer('caseworker.social'))
-        .expect(200)
-    ).body as Array<{ id: string }>;
+    const directory = (await read(t, '/directory/agencies', 'caseworker.social')) as Array<{ id: string }>;
     expect(directory.map((a) => a.id)).toContain(added.id);
-    expect(
-      (
-        await t.http
-          .post('/directory/agencies')
-          .set(await t.bearer('admin.social'))
-          .send({ name: 'Another', kind: 'shelter' })
-      ).status,
-    ).toBe(403);
+    expect((await post(t, '/directory/agencies', { name: 'Another', kind: 'shelter' }, 'admin.social')).status).toBe(403);
   });
 
   it("stops a deactivated agency's users and keys at once, and no consent may name it", async () => {
@@ -134,24 +100,12 @@ describe('agency admins manage their users; coordinators manage member agencies 
       .expect(200);
     expect((await t.http.get('/referrals').set(staffToken)).status).toBe(401);
     expect((await t.http.get('/referrals').set('Authorization', `ApiKey ${key}`)).status).toBe(401);
-    const caseId = (
-      await t.http
-        .post('/cases')
-        .set(await t.bearer('caseworker.social'))
-        .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
-        .expect(201)
-    ).body.caseId;
-    const consent = await t.http
-      .post(`/cases/${caseId}/consents`)
-      .set(await t.bearer('caseworker.social'))
-      .send({
-        grantor: 'person',
-        method: 'verbal',
-        language: 'ha',
-        interpreterUsed: false,
-        noticeVersion: 'n1',
-        provisions: [{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }],
-      });
+    const caseId = await openCase(t);
+    const consent = await post(
+      t,
+      `/cases/${caseId}/consents`,
+      consentBody([{ recipient: { agencyId: agency.id }, purpose: 'case_management', categories: ['identity'] }], { language: 'ha' }),
+    );
     expect(consent.status).toBe(400); // no longer a member
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestApp } from './support/test-app.js';
+import { openCase, post, read } from './support/case-steps.js';
 
 describe("partner systems' API keys (PGlite)", () => {
   const t = useTestApp();
@@ -17,24 +18,13 @@ describe("partner systems' API keys (PGlite)", () => {
 
   beforeAll(async () => {
     // A case of another agency, which the shelter's key must not reach.
-    shelterCase = (
-      await t.http
-        .post('/cases')
-        .set(await t.bearer('caseworker.social'))
-        .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
-        .expect(201)
-    ).body.caseId;
+    shelterCase = await openCase(t);
   });
 
   it('lets an agency admin issue a key, shown once and stored only as a keyed hash', async () => {
     const { key, id: keyId } = await issueShelterKey();
     expect(key).toMatch(/^rk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/);
-    const listed = (
-      await t.http
-        .get('/agency/api-keys')
-        .set(await t.bearer('admin.shelter'))
-        .expect(200)
-    ).body as Array<{ id: string }>;
+    const listed = (await read(t, '/agency/api-keys', 'admin.shelter')) as Array<{ id: string }>;
     // Other scenarios issue the shelter keys of their own: this one is listed once, as issued.
     expect(listed.filter((k) => k.id === keyId)).toEqual([
       expect.objectContaining({ id: keyId, name: 'shelter case system', revokedAt: null }),
@@ -43,22 +33,8 @@ describe("partner systems' API keys (PGlite)", () => {
     const stored = await t.db.query<{ row: string }>('SELECT to_jsonb(k)::text AS row FROM api_keys k WHERE id = $1', [keyId]);
     expect(stored[0]!.row).not.toContain(key.slice(36));
     // Other agencies' admins do not see it; other roles may not manage keys at all.
-    expect(
-      (
-        await t.http
-          .get('/agency/api-keys')
-          .set(await t.bearer('admin.social'))
-          .expect(200)
-      ).body,
-    ).toEqual([]);
-    expect(
-      (
-        await t.http
-          .post('/agency/api-keys')
-          .set(await t.bearer('caseworker.shelter'))
-          .send({ name: 'x' })
-      ).status,
-    ).toBe(403);
+    expect(await read(t, '/agency/api-keys', 'admin.social')).toEqual([]);
+    expect((await post(t, '/agency/api-keys', { name: 'x' }, 'caseworker.shelter')).status).toBe(403);
   });
 
   it('acts as the partner system of its agency, within the partner role', async () => {
@@ -79,14 +55,7 @@ describe("partner systems' API keys (PGlite)", () => {
     ).body.key;
     expect((await t.http.get('/referrals').set(withKey(narrow))).status).toBe(200);
     expect((await t.http.get('/cases').set(withKey(narrow))).status).toBe(403);
-    expect(
-      (
-        await t.http
-          .post('/agency/api-keys')
-          .set(await t.bearer('admin.shelter'))
-          .send({ name: 'too wide', actions: ['case.open'] })
-      ).status,
-    ).toBe(400);
+    expect((await post(t, '/agency/api-keys', { name: 'too wide', actions: ['case.open'] }, 'admin.shelter')).status).toBe(400);
     const reader = (
       await t.http
         .post('/agency/api-keys')
@@ -102,14 +71,9 @@ describe("partner systems' API keys (PGlite)", () => {
           .set(withKey(reader))
       ).status,
     ).toBe(403);
-    expect(
-      (
-        await t.http
-          .post('/agency/api-keys')
-          .set(await t.bearer('admin.shelter'))
-          .send({ name: 'both', readOnly: true, actions: ['referral.list'] })
-      ).status,
-    ).toBe(400);
+    expect((await post(t, '/agency/api-keys', { name: 'both', readOnly: true, actions: ['referral.list'] }, 'admin.shelter')).status).toBe(
+      400,
+    );
   });
 
   it('refuses a wrong, malformed or revoked key, and a revocation by another agency', async () => {

@@ -1,16 +1,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../libs/projections/index.js';
+import { post, read, referredCase } from './support/case-steps.js';
 import { APP_DRIVERS, useTestApp } from './support/test-app.js';
 
 describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
   const t = useTestApp({ driver });
-  const verify = async () =>
-    (
-      await t.http
-        .get('/audit/verify')
-        .set(await t.bearer('auditor.justice'))
-        .expect(200)
-    ).body;
+  const verify = async () => read(t, '/audit/verify', 'auditor.justice');
   const chainEntry = async (kind: string, ref: string) =>
     (await t.db.query<{ seq: number | string }>('SELECT seq FROM audit_chain WHERE kind = $1 AND ref = $2', [kind, ref]))[0]!;
   /** The schema's owner (or a superuser) can switch the append-only guard off: exactly the tampering the chain must reveal. */
@@ -21,42 +16,12 @@ describe.each(APP_DRIVERS)('the tamper-evident audit chain (%s)', (driver) => {
   };
 
   beforeAll(async () => {
-    const shelterId = await t.agencyId('Shelter');
-    const owner = await t.bearer('caseworker.social');
-    const caseId = (
-      await t.http
-        .post('/cases')
-        .set(owner)
-        .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Chain Test-Person' } } })
-        .expect(201)
-    ).body.caseId;
-    const consent = (
-      await t.http
-        .post(`/cases/${caseId}/consents`)
-        .set(owner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'en',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
-          ],
-        })
-        .expect(201)
-    ).body.consentId;
-    await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(owner)
-      .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] })
-      .expect(201);
-    await t.http.get(`/cases/${caseId}`).set(owner).expect(200);
-    await t.http
-      .get(`/cases/${caseId}`)
-      .set(await t.bearer('caseworker.shelter'))
-      .expect(200);
-    await t.http.post(`/cases/${caseId}/consents/${consent}/withdrawal`).set(owner).send({}).expect(200);
+    const { caseId, consentId } = await referredCase(t, await t.agencyId('Shelter'), {
+      person: { identity: { fullName: 'Chain Test-Person' } },
+    });
+    await read(t, `/cases/${caseId}`);
+    await read(t, `/cases/${caseId}`, 'caseworker.shelter');
+    expect((await post(t, `/cases/${caseId}/consents/${consentId}/withdrawal`)).status).toBe(200);
   });
 
   it('chains every event, every consent trail row and every read of personal data, and verifies', async () => {

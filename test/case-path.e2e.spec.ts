@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import type { CaseCommand } from '../libs/domain/index.js';
 import { APP_DRIVERS, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
+import { post } from './support/case-steps.js';
 
 /**
  * Issue 4's walk: one case through detection, screening, verification by a trained agency, intake,
@@ -610,12 +611,7 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
     // It was already overdue when the case paused: the deadline becomes the moment of resumption.
     expect(await overdue(sender, 'outgoing')).toEqual([referralId]);
     expect(
-      (
-        await t.http
-          .post(`/cases/${caseId}/referrals/${referralId}/decline`)
-          .set(await t.bearer('caseworker.shelter'))
-          .send({ reason: 'person_declined' })
-      ).status,
+      (await post(t, `/cases/${caseId}/referrals/${referralId}/decline`, { reason: 'person_declined' }, 'caseworker.shelter')).status,
     ).toBe(200);
     expect(await overdue(sender, 'outgoing')).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { AGENCY_READER_ROLE } from '../src/platform/agency-scope.js';
-import { consentBody, giveConsent, openCase, refer } from './support/case-steps.js';
+import { consentBody, giveConsent, openCase, post, posted, read, refer } from './support/case-steps.js';
 import { APP_DRIVERS, type SharedTestApp, allEvents, eventually, useTestApp } from './support/test-app.js';
 
 const PERSON = {
@@ -129,23 +129,16 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it('refuses a referral without consent and writes nothing', async () => {
     const caseId = await openPersonsCase(t);
-    const response = await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(await t.bearer('caseworker.social'))
-      .send({ toAgencyId: shelterId, ...SHELTER_REFERRAL });
+    const response = await post(t, `/cases/${caseId}/referrals`, { toAgencyId: shelterId, ...SHELTER_REFERRAL });
     expectProblem(response, 422, /no live consent covers sharing identity, safety/);
     expect(await streamLength(caseId)).toBe(1);
   });
 
   it('records consent for the shelter (shelter service; identity and safety)', async () => {
     const caseId = await openPersonsCase(t);
-    const response = await t.http
-      .post(`/cases/${caseId}/consents`)
-      .set(await t.bearer('caseworker.social'))
-      .send(shelterConsent(shelterId))
-      .expect(201);
-    expect(response.body.provisionIds).toHaveLength(1);
-    expect(response.body.revision).toBe(1);
+    const given = await posted(t, 201, `/cases/${caseId}/consents`, shelterConsent(shelterId));
+    expect(given.provisionIds).toHaveLength(1);
+    expect(given.revision).toBe(1);
   });
 
   it('refuses to refer what consent does not cover, and writes nothing', async () => {
@@ -187,16 +180,7 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
   it("puts the referral in the shelter's inbox and the owner's outbox, with no personal data, and nowhere else", async () => {
     const { caseId, referralId } = await referredCase();
     const inbox = await eventually(
-      async () =>
-        ofCase(
-          caseId,
-          (
-            await t.http
-              .get('/referrals?direction=incoming')
-              .set(await t.bearer('caseworker.shelter'))
-              .expect(200)
-          ).body.items,
-        ),
+      async () => ofCase(caseId, (await read(t, '/referrals?direction=incoming', 'caseworker.shelter')).items),
       (rows: unknown[]) => rows.length > 0,
     );
     expect(inbox).toEqual([
@@ -210,24 +194,9 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       }),
     ]);
     for (const value of [...PERSONAL_VALUES, NOTE]) expect(JSON.stringify(inbox)).not.toContain(value);
-    const outbox = ofCase(
-      caseId,
-      (
-        await t.http
-          .get('/referrals?direction=outgoing')
-          .set(await t.bearer('caseworker.social'))
-          .expect(200)
-      ).body.items,
-    );
+    const outbox = ofCase(caseId, (await read(t, '/referrals?direction=outgoing', 'caseworker.social')).items);
     expect(outbox).toEqual([expect.objectContaining({ referralId, toAgencyId: shelterId })]);
-    expect(
-      (
-        await t.http
-          .get('/referrals?direction=incoming')
-          .set(await t.bearer('officer.police'))
-          .expect(200)
-      ).body,
-    ).toEqual({ items: [] });
+    expect(await read(t, '/referrals?direction=incoming', 'officer.police')).toEqual({ items: [] });
     expectProblem(await t.http.get('/referrals?direction=sideways').set(await t.bearer('caseworker.shelter')), 400);
   });
 
@@ -280,32 +249,15 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it("lists each agency's cases, own and referred, without personal data", async () => {
     const { caseId, referralId } = await referredCase();
-    const owned = (
-      await t.http
-        .get('/cases?relation=owner')
-        .set(await t.bearer('caseworker.social'))
-        .expect(200)
-    ).body;
+    const owned = await read(t, '/cases?relation=owner', 'caseworker.social');
     expect(owned.items).toContainEqual(expect.objectContaining({ caseId, relation: 'owner', status: 'open', openReferrals: 1 }));
-    const referred = (
-      await t.http
-        .get('/cases')
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200)
-    ).body;
+    const referred = await read(t, '/cases', 'caseworker.shelter');
     const referredHere = ofCase(caseId, referred.items as Array<{ caseId: string; status?: unknown }>);
     expect(referredHere).toEqual([
       expect.objectContaining({ caseId, relation: 'recipient', referrals: [{ referralId, status: 'requested' }] }),
     ]);
     expect(referredHere[0]!.status).toBeUndefined(); // case_progress is not shared with the shelter
-    expect(
-      (
-        await t.http
-          .get('/cases')
-          .set(await t.bearer('officer.police'))
-          .expect(200)
-      ).body.items,
-    ).toEqual([]);
+    expect((await read(t, '/cases', 'officer.police')).items).toEqual([]);
     for (const value of PERSONAL_VALUES) expect(JSON.stringify([owned, referred])).not.toContain(value);
   });
 
@@ -377,24 +329,9 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       status: 'withdrawn',
       withdrawnAt: expect.any(String),
     });
-    expectProblem(
-      await t.http
-        .post(`/cases/${caseId}/referrals/${referralId}/complete`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({ outcome: 'done' }),
-      409,
-    );
+    expectProblem(await post(t, `/cases/${caseId}/referrals/${referralId}/complete`, { outcome: 'done' }, 'caseworker.shelter'), 409);
     const inbox = await eventually(
-      async () =>
-        ofCase(
-          caseId,
-          (
-            await t.http
-              .get('/referrals?direction=incoming&status=withdrawn')
-              .set(await t.bearer('caseworker.shelter'))
-              .expect(200)
-          ).body.items,
-        ),
+      async () => ofCase(caseId, (await read(t, '/referrals?direction=incoming&status=withdrawn', 'caseworker.shelter')).items),
       (rows: unknown[]) => rows.length > 0,
     );
     // The receiving agency is told sharing was narrowed, never whether the person or a safety flag did it.
@@ -554,16 +491,12 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       await t.http
         .post(`/cases/${caseId}/consents`)
         .set(asOwner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            { recipient: { agencyId: '00000000-0000-4000-8000-000000000000' }, purpose: 'case_management', categories: ['identity'] },
-          ],
-        }),
+        .send(
+          consentBody(
+            [{ recipient: { agencyId: '00000000-0000-4000-8000-000000000000' }, purpose: 'case_management', categories: ['identity'] }],
+            { language: 'ha' },
+          ),
+        ),
       400,
       /unknown agency/,
     );
@@ -571,36 +504,31 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
       await t.http
         .post(`/cases/${caseId}/consents`)
         .set(asOwner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [{ recipient: { agencyId: shelterId }, purpose: 'telepathy', categories: ['identity', 'shoe_size'] }],
-        }),
+        .send(
+          consentBody([{ recipient: { agencyId: shelterId }, purpose: 'telepathy', categories: ['identity', 'shoe_size'] }], {
+            language: 'ha',
+          }),
+        ),
       400,
     );
     expectProblem(
       await t.http
         .post(`/cases/${caseId}/consents`)
         .set(asOwner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            {
-              recipient: { agencyId: shelterId },
-              purpose: 'case_management',
-              categories: ['identity'],
-              validFrom: '2026-05-01T00:00:00Z',
-              validUntil: '2026-04-01T00:00:00Z',
-            },
-          ],
-        }),
+        .send(
+          consentBody(
+            [
+              {
+                recipient: { agencyId: shelterId },
+                purpose: 'case_management',
+                categories: ['identity'],
+                validFrom: '2026-05-01T00:00:00Z',
+                validUntil: '2026-04-01T00:00:00Z',
+              },
+            ],
+            { language: 'ha' },
+          ),
+        ),
       400,
       /ends before it starts/,
     );

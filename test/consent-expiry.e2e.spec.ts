@@ -5,6 +5,7 @@ import type { CaseCommand, CaseEvent } from '../libs/domain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { ConsentExpiry } from '../src/consent-expiry/consent-expiry.service.js';
 import { APP_DRIVERS, type RunningApp, type TestApp, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
+import { post, read } from './support/case-steps.js';
 
 const DAY = 86_400_000;
 /** The process sleeps until the end of a consent; it looks for ends recorded meanwhile this often. */
@@ -187,12 +188,7 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
       status: 'withdrawn',
       withdrawalCause: 'consent_expired',
     });
-    const view = (
-      await t.http
-        .get(`/cases/${lapsing.caseId}`)
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200)
-    ).body;
+    const view = await read(t, `/cases/${lapsing.caseId}`, 'caseworker.shelter');
     expect(view.referrals).toEqual([
       expect.objectContaining({ referralId: lapsing.referralId, status: 'withdrawn', withdrawalCause: 'consent_expired' }),
     ]);
@@ -202,25 +198,15 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
   it("refuses the recipient's acknowledgement, acceptance and completion, and writes nothing", async () => {
     const before = (await allEvents(t.store)).length;
     const base = `/cases/${lapsing.caseId}/referrals/${lapsing.referralId}`;
+    expectProblem(await post(t, `${base}/acknowledge`, {}, 'caseworker.shelter'), 409);
+    expectProblem(await post(t, `${base}/accept`, {}, 'caseworker.shelter'), 409);
     expectProblem(
-      await t.http
-        .post(`${base}/acknowledge`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({}),
-      409,
-    );
-    expectProblem(
-      await t.http
-        .post(`${base}/accept`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({}),
-      409,
-    );
-    expectProblem(
-      await t.http
-        .post(`/cases/${lapsingAccepted.caseId}/referrals/${lapsingAccepted.referralId}/complete`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({ outcome: 'Stayed two nights.' }),
+      await post(
+        t,
+        `/cases/${lapsingAccepted.caseId}/referrals/${lapsingAccepted.referralId}/complete`,
+        { outcome: 'Stayed two nights.' },
+        'caseworker.shelter',
+      ),
       409,
     );
     expect((await allEvents(t.store)).length).toBe(before);
@@ -241,12 +227,7 @@ describe.each(APP_DRIVERS)('consent that ends with time (%s)', (driver) => {
       ),
     ).toEqual([lasting.referralId]);
     expect(await overdue('caseworker.social', 'outgoing')).toEqual([lasting.referralId]);
-    const report = (
-      await t.http
-        .get('/reports/overdue-referrals')
-        .set(await t.bearer('coordinator.justice'))
-        .expect(200)
-    ).body;
+    const report = await read(t, '/reports/overdue-referrals', 'coordinator.justice');
     expect(report.rows).toEqual([
       expect.objectContaining({ agency: expect.objectContaining({ id: await t.agencyId('Shelter') }), serviceType: 'shelter', overdue: 1 }),
     ]);
@@ -273,32 +254,16 @@ describe.each(APP_DRIVERS)('consent that ended while the expiry process was not 
   it('already refuses every answer of the recipient, and writes nothing', async () => {
     const before = (await allEvents(t.store)).length;
     const base = `/cases/${ended.caseId}/referrals/${ended.referralId}`;
+    expectProblem(await post(t, `${base}/acknowledge`, {}, 'caseworker.shelter'), 409);
+    expectProblem(await post(t, `${base}/accept`, {}, 'caseworker.shelter'), 409);
+    expectProblem(await post(t, `${base}/decline`, { reason: 'no_capacity' }, 'caseworker.shelter'), 409);
     expectProblem(
-      await t.http
-        .post(`${base}/acknowledge`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({}),
-      409,
-    );
-    expectProblem(
-      await t.http
-        .post(`${base}/accept`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({}),
-      409,
-    );
-    expectProblem(
-      await t.http
-        .post(`${base}/decline`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({ reason: 'no_capacity' }),
-      409,
-    );
-    expectProblem(
-      await t.http
-        .post(`/cases/${endedAccepted.caseId}/referrals/${endedAccepted.referralId}/complete`)
-        .set(await t.bearer('caseworker.shelter'))
-        .send({ outcome: 'Stayed two nights.' }),
+      await post(
+        t,
+        `/cases/${endedAccepted.caseId}/referrals/${endedAccepted.referralId}/complete`,
+        { outcome: 'Stayed two nights.' },
+        'caseworker.shelter',
+      ),
       409,
     );
     expect((await allEvents(t.store)).length).toBe(before);

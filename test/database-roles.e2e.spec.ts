@@ -6,6 +6,7 @@ import { AGENCY_READER_ROLE } from '../src/platform/agency-scope.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { setupDatabase } from '../src/platform/database-setup.js';
 import { migrateSchema, prepareSchema } from '../src/platform/schema.js';
+import { read, referredCase } from './support/case-steps.js';
 import { eventually, useTestApp } from './support/test-app.js';
 
 const url = process.env.DATABASE_URL;
@@ -29,39 +30,10 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
       });
 
     beforeAll(async () => {
-      const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
       shelterId = await t.agencyId('Shelter');
-      caseId = (
-        await t.http
-          .post('/cases')
-          .set(owner)
-          .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Roles Test-Person' } } })
-          .expect(201)
-      ).body.caseId;
-      await t.http
-        .post(`/cases/${caseId}/consents`)
-        .set(owner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'en',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
-          ],
-        })
-        .expect(201);
-      await t.http
-        .post(`/cases/${caseId}/referrals`)
-        .set(owner)
-        .send({ toAgencyId: shelterId, purpose: 'service_provision', serviceType: 'shelter', sharedCategories: ['identity'] })
-        .expect(201);
+      ({ caseId } = await referredCase(t, shelterId, { person: { identity: { fullName: 'Roles Test-Person' } } }));
       // Every protected table holds rows: the shelter reads the case (an access record), the inbox has the referral.
-      await t.http
-        .get(`/cases/${caseId}`)
-        .set({ Authorization: `Bearer ${await t.token('caseworker.shelter')}` })
-        .expect(200);
+      await read(t, `/cases/${caseId}`, 'caseworker.shelter');
       await eventually(
         () => asReader(shelterId, 'referral_inbox'),
         (rows) => rows.length > 0,

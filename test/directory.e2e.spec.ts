@@ -7,6 +7,7 @@ import type { HsdsDirectory } from '../src/directory/hsds.js';
 import { HSDS_KINDS, type HsdsKind, HsdsSchemas } from '../src/directory/hsds-schemas.js';
 import { officialSchemaViolations } from './support/hsds-official.js';
 import { APP_DRIVERS, type RunningApp, startTestApp, useTestApp } from './support/test-app.js';
+import { post, read } from './support/case-steps.js';
 
 /**
  * The service directory over HTTP, on the real app and databases: the seeded demo directory, its
@@ -49,22 +50,15 @@ const service = (overrides: Record<string, unknown> = {}) => ({
 for (const driver of APP_DRIVERS) {
   describe(`service directory (${driver})`, () => {
     const t = useTestApp({ driver, settings: { WRITES_PER_MINUTE: '100000' } });
-    const exported = async () =>
-      (
-        await t.http
-          .get('/directory/hsds')
-          .set(await t.bearer('caseworker.social'))
-          .expect(200)
-      ).body as HsdsDirectory;
+    const exported = async () => (await read(t, '/directory/hsds', 'caseworker.social')) as HsdsDirectory;
     /** The demo shelter's beds (other tests add shelter services of other agencies). */
     const shelterService = async () =>
       (
-        (
-          await t.http
-            .get('/directory/services?serviceType=shelter')
-            .set(await t.bearer('caseworker.social'))
-            .expect(200)
-        ).body as Array<{ serviceId: string; agencyKind: string; capacity: unknown }>
+        (await read(t, '/directory/services?serviceType=shelter', 'caseworker.social')) as Array<{
+          serviceId: string;
+          agencyKind: string;
+          capacity: unknown;
+        }>
       ).find((s) => s.agencyKind === 'shelter')!;
 
     /** The directory as seeded, read before any scenario adds services or changes a capacity. */
@@ -260,14 +254,7 @@ for (const driver of APP_DRIVERS) {
             .send({ ...service(), agencyId: await t.agencyId('Shelter') })
         ).status,
       ).toBe(404);
-      expect(
-        (
-          await t.http
-            .post('/directory/services')
-            .set(await t.bearer('caseworker.social'))
-            .send(service())
-        ).status,
-      ).toBe(403);
+      expect((await post(t, '/directory/services', service())).status).toBe(403);
 
       const coordinator = await t.bearer('coordinator.justice');
       await t.http
@@ -300,18 +287,10 @@ for (const driver of APP_DRIVERS) {
         .send({ available: 0 })
         .expect(200);
       expect((await shelterService()).capacity).toEqual({ total: 12, available: 0 });
-      const over = await t.http
-        .post(`/directory/services/${shelter.serviceId}/capacity`)
-        .set(await t.bearer('admin.shelter'))
-        .send({ available: 13 });
+      const over = await post(t, `/directory/services/${shelter.serviceId}/capacity`, { available: 13 }, 'admin.shelter');
       expect([over.status, over.headers['content-type']]).toEqual([400, expect.stringMatching(/^application\/problem\+json/)]);
       expect(
-        (
-          await t.http
-            .post(`/directory/services/${shelter.serviceId}/capacity`)
-            .set(await t.bearer('caseworker.shelter'))
-            .send({ available: 5, total: 4 })
-        ).status,
+        (await post(t, `/directory/services/${shelter.serviceId}/capacity`, { available: 5, total: 4 }, 'caseworker.shelter')).status,
       ).toBe(400);
       await t.http
         .post(`/directory/services/${shelter.serviceId}/capacity`)
@@ -319,14 +298,7 @@ for (const driver of APP_DRIVERS) {
         .send({ available: 14, total: 14 })
         .expect(200);
       expect((await shelterService()).capacity).toEqual({ total: 14, available: 14 });
-      expect(
-        (
-          await t.http
-            .post(`/directory/services/${shelter.serviceId}/capacity`)
-            .set(await t.bearer('caseworker.social'))
-            .send({ available: 1 })
-        ).status,
-      ).toBe(404);
+      expect((await post(t, `/directory/services/${shelter.serviceId}/capacity`, { available: 1 })).status).toBe(404);
       expect((await t.http.post(`/directory/services/${shelter.serviceId}/capacity`).set(coordinator).send({ available: 1 })).status).toBe(
         403,
       );
@@ -422,14 +394,7 @@ for (const driver of APP_DRIVERS) {
       expect((await t.http.post('/directory/hsds/import').set(as).send(padded)).status).toBe(200);
       // Nobody else gets a large body parsed: it meets the 64 KB limit before any other check.
       expect((await t.http.post('/directory/hsds/import').send(padded)).status).toBe(413);
-      expect(
-        (
-          await t.http
-            .post('/directory/hsds/import')
-            .set(await t.bearer('admin.social'))
-            .send(padded)
-        ).status,
-      ).toBe(413);
+      expect((await post(t, '/directory/hsds/import', padded, 'admin.social')).status).toBe(413);
       expect((await t.http.post('/directory/hsds/import').set({ Authorization: 'Bearer not.a.token' }).send(padded)).status).toBe(413);
       const huge = {
         taxonomies: Array.from({ length: 1100 }, () => ({ id: randomUUID(), name: 'padding', description: 'p'.repeat(2000) })),

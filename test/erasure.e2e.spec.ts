@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { RetentionService } from '../src/cases/retention.js';
+import { read, referredCase } from './support/case-steps.js';
 import { APP_DRIVERS, allEvents, useTestApp } from './support/test-app.js';
 
 const PERSON = { identity: { fullName: 'Erasable Test-Person' }, location: { area: 'Fictional Erasure Camp' } };
@@ -11,38 +12,8 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
   /** A second supervisor of the owning agency, to approve what the first requested. */
   let secondSupervisor: string;
 
-  const openReferredCase = async () => {
-    const owner = await t.bearer('caseworker.social');
-    const id = (
-      await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: PERSON }).expect(201)
-    ).body.caseId;
-    await t.http
-      .post(`/cases/${id}/consents`)
-      .set(owner)
-      .send({
-        grantor: 'person',
-        method: 'verbal',
-        language: 'en',
-        interpreterUsed: false,
-        noticeVersion: 'n1',
-        provisions: [
-          { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
-        ],
-      })
-      .expect(201);
-    await t.http
-      .post(`/cases/${id}/referrals`)
-      .set(owner)
-      .send({
-        toAgencyId: shelterId,
-        purpose: 'service_provision',
-        serviceType: 'shelter',
-        sharedCategories: ['identity'],
-        note: 'a note about Erasable',
-      })
-      .expect(201);
-    return id;
-  };
+  const openReferredCase = async () =>
+    (await referredCase(t, shelterId, { person: PERSON, referral: { note: 'a note about Erasable' } })).caseId;
   const noPersonalData = (body: unknown) => {
     for (const value of ['Erasable', 'Fictional Erasure Camp']) expect(JSON.stringify(body)).not.toContain(value);
   };
@@ -94,14 +65,7 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
 
   it("on a second person's approval destroys the case's key; every view loses the personal data, the referral is withdrawn", async () => {
     const { caseId, requestId } = await erasureRequested();
-    expect(
-      (
-        await t.http
-          .get(`/cases/${caseId}`)
-          .set(await t.bearer('caseworker.shelter'))
-          .expect(200)
-      ).body.personalData,
-    ).toEqual({ identity: PERSON.identity });
+    expect((await read(t, `/cases/${caseId}`, 'caseworker.shelter')).personalData).toEqual({ identity: PERSON.identity });
     const approved = await approveAsSecondSupervisor(caseId, requestId);
     expect(approved.body.withdrawnReferrals).toHaveLength(1);
     const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>(
@@ -109,20 +73,10 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
       [caseId],
     );
     expect(key).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
-    const owner = (
-      await t.http
-        .get(`/cases/${caseId}`)
-        .set(await t.bearer('caseworker.social'))
-        .expect(200)
-    ).body;
+    const owner = await read(t, `/cases/${caseId}`, 'caseworker.social');
     expect(owner).toMatchObject({ erased: true, personalData: {}, indicators: [], safetyFlags: [] });
     noPersonalData(owner);
-    const shelter = (
-      await t.http
-        .get(`/cases/${caseId}`)
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200)
-    ).body;
+    const shelter = await read(t, `/cases/${caseId}`, 'caseworker.shelter');
     expect(shelter).toMatchObject({
       erased: true,
       personalData: {},
@@ -136,12 +90,7 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     const { caseId, requestId } = await erasureRequested();
     await approveAsSecondSupervisor(caseId, requestId);
     await t.app.get(ProjectionRunner).rebuild();
-    const owner = (
-      await t.http
-        .get(`/cases/${caseId}`)
-        .set(await t.bearer('caseworker.social'))
-        .expect(200)
-    ).body;
+    const owner = await read(t, `/cases/${caseId}`, 'caseworker.social');
     expect(owner).toMatchObject({ erased: true, personalData: {} });
     noPersonalData(owner);
     const asAuditor = await t.bearer('auditor.justice');
@@ -168,14 +117,7 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
       .post(`/cases/${other}/erasure-requests/${rid}/approval`)
       .set(await t.bearer('coordinator.justice'))
       .expect(200);
-    expect(
-      (
-        await t.http
-          .get(`/cases/${other}`)
-          .set(await t.bearer('caseworker.social'))
-          .expect(200)
-      ).body.erased,
-    ).toBe(true);
+    expect((await read(t, `/cases/${other}`, 'caseworker.social')).erased).toBe(true);
   });
 
   it('erases closed cases after the retention period, listing them first in a dry run', async () => {
@@ -191,31 +133,10 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     const twoDaysOn = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const listed = await retention.run({ apply: false, at: twoDaysOn });
     expect(listed.map((c) => c.caseId)).toEqual([closing]);
-    expect(
-      (
-        await t.http
-          .get(`/cases/${closing}`)
-          .set(await t.bearer('caseworker.social'))
-          .expect(200)
-      ).body.erased,
-    ).toBeUndefined();
+    expect((await read(t, `/cases/${closing}`, 'caseworker.social')).erased).toBeUndefined();
     expect((await retention.run({ apply: true, at: twoDaysOn })).map((c) => c.caseId)).toEqual([closing]);
-    expect(
-      (
-        await t.http
-          .get(`/cases/${closing}`)
-          .set(await t.bearer('caseworker.social'))
-          .expect(200)
-      ).body,
-    ).toMatchObject({ erased: true, personalData: {} });
-    expect(
-      (
-        await t.http
-          .get(`/cases/${open}`)
-          .set(await t.bearer('caseworker.social'))
-          .expect(200)
-      ).body.personalData,
-    ).toEqual(PERSON);
+    expect(await read(t, `/cases/${closing}`, 'caseworker.social')).toMatchObject({ erased: true, personalData: {} });
+    expect((await read(t, `/cases/${open}`, 'caseworker.social')).personalData).toEqual(PERSON);
     expect(await retention.run({ apply: false, at: twoDaysOn })).toEqual([]);
   });
 });

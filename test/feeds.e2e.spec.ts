@@ -9,6 +9,7 @@ import { KafkaFeedPublisher } from '../src/feeds/kafka-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { TEST_BROKERS, decryptAll, partnerKeyPair, readTopic, testKafka } from './support/kafka-feeds.js';
 import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
+import { consentBody } from './support/case-steps.js';
 
 const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: 'Fictional Feed Camp' } };
 
@@ -36,16 +37,11 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
         await t.http
           .post(`/cases/${caseId}/consents`)
           .set(owner)
-          .send({
-            grantor: 'person',
-            method: 'verbal',
-            language: 'en',
-            interpreterUsed: false,
-            noticeVersion: 'n1',
-            provisions: [
+          .send(
+            consentBody([
               { recipient: { agencyId }, purpose: 'service_provision', serviceTypes: [serviceType], categories: ['identity', 'location'] },
-            ],
-          })
+            ]),
+          )
           .expect(201)
       ).body.consentId;
       await t.http

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type InMemoryKurrentDb, startInMemoryKurrentDb } from './support/in-memory-kurrentdb/in-memory-kurrentdb-server.js';
 import { eventually, useTestApp } from './support/test-app.js';
+import { consentBody } from './support/case-steps.js';
 
 const PERSON = { identity: { fullName: 'Amina Kurrent-Person' }, contact: { phone: '+234 800 333 4444', safeToContact: true } };
 
@@ -36,16 +37,12 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
     await t.http
       .post(`/cases/${caseId}/consents`)
       .set(await as('caseworker.ngo'))
-      .send({
-        grantor: 'person',
-        method: 'verbal',
-        language: 'en',
-        interpreterUsed: false,
-        noticeVersion: 'kurrentdb-1',
-        provisions: [
-          { recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
-        ],
-      })
+      .send(
+        consentBody(
+          [{ recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] }],
+          { noticeVersion: 'kurrentdb-1' },
+        ),
+      )
       .expect(201);
     const referred = await t.http
       .post(`/cases/${caseId}/referrals`)

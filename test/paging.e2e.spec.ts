@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { EXPORT_PAGE } from '../src/audit/audit.controller.js';
+import { read, referredCase } from './support/case-steps.js';
 import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
 
 const CASES = 7;
@@ -23,12 +24,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   const allPages = async (path: string, username: string) => {
     const pages: Array<{ items: Array<Record<string, unknown>>; nextCursor?: string }> = [];
     for (let cursor: string | undefined; pages.length === 0 || cursor;) {
-      const page = (
-        await t.http
-          .get(`${path}${cursor ? `&cursor=${cursor}` : ''}`)
-          .set(await t.bearer(username))
-          .expect(200)
-      ).body;
+      const page = await read(t, `${path}${cursor ? `&cursor=${cursor}` : ''}`, username);
       pages.push(page);
       cursor = page.nextCursor;
     }
@@ -37,53 +33,13 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
 
   beforeAll(async () => {
     shelterId = await t.agencyId('Shelter');
-    const owner = await t.bearer('caseworker.social');
     for (let i = 0; i < CASES; i++) {
-      const caseId = (
-        await t.http
-          .post('/cases')
-          .set(owner)
-          .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: `Paging Person ${i}` } } })
-          .expect(201)
-      ).body.caseId;
-      await t.http
-        .post(`/cases/${caseId}/consents`)
-        .set(owner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'en',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
-          ],
-        })
-        .expect(201);
-      referralIds.push(
-        (
-          await t.http
-            .post(`/cases/${caseId}/referrals`)
-            .set(owner)
-            .send({
-              toAgencyId: shelterId,
-              purpose: 'service_provision',
-              serviceType: 'shelter',
-              sharedCategories: ['identity'],
-            })
-            .expect(201)
-        ).body.referralId,
-      );
+      const { caseId, referralId } = await referredCase(t, shelterId, { person: { identity: { fullName: `Paging Person ${i}` } } });
+      referralIds.push(referralId);
       caseIds.push(caseId);
     }
     await eventually(
-      async () =>
-        (
-          await t.http
-            .get('/referrals?limit=100')
-            .set(await t.bearer('caseworker.shelter'))
-            .expect(200)
-        ).body.items,
+      async () => (await read(t, '/referrals?limit=100', 'caseworker.shelter')).items,
       (items: unknown[]) => items.length === CASES,
     );
   });
@@ -109,12 +65,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   });
 
   it('shows another agency nothing through a cursor the receiving agency was given', async () => {
-    const { nextCursor } = (
-      await t.http
-        .get('/referrals?limit=1')
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200)
-    ).body;
+    const { nextCursor } = await read(t, '/referrals?limit=1', 'caseworker.shelter');
     const asClinic = await t.http
       .get(`/referrals?limit=100&cursor=${nextCursor}`)
       .set(await t.bearer('caseworker.clinic'))
@@ -123,12 +74,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   });
 
   it('refuses a referral cursor it did not give out, and a page size out of bounds', async () => {
-    const { nextCursor } = (
-      await t.http
-        .get('/referrals?limit=1')
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200)
-    ).body as { nextCursor: string };
+    const { nextCursor } = (await read(t, '/referrals?limit=1', 'caseworker.shelter')) as { nextCursor: string };
     const [at, id] = JSON.parse(Buffer.from(nextCursor, 'base64url').toString()) as [string, string];
     for (const cursor of [
       'not-a-cursor',
@@ -152,11 +98,7 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
   });
 
   it('pages the access log export by position: every record exactly once, in the order recorded', async () => {
-    for (const caseId of caseIds)
-      await t.http
-        .get(`/cases/${caseId}`)
-        .set(await t.bearer('caseworker.shelter'))
-        .expect(200);
+    for (const caseId of caseIds) await read(t, `/cases/${caseId}`, 'caseworker.shelter');
     const pages = await allPages(`/audit/access-log?agencyId=${shelterId}&limit=3`, 'auditor.justice');
     expect(pages.map((p) => p.items.length)).toEqual([3, 3, 1]);
     expect(pages.flatMap((p) => p.items).map((r) => r.caseId)).toEqual(caseIds);

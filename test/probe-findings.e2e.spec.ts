@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import { normalInstant } from '../libs/time/index.js';
 import { Clock } from '../src/platform/clock.js';
 import { APP_DRIVERS, allEvents, eventually, useTestApp } from './support/test-app.js';
+import { read } from './support/case-steps.js';
 
 /**
  * Issue 12's probe findings 1, 3, 4, 5, 8, 9 and 10, reproduced over HTTP against the real app:
@@ -429,12 +430,9 @@ describe.each(APP_DRIVERS)('what the independent probes found, fixed (%s)', (dri
     }
     const report = await eventually(
       async () =>
-        (
-          await t.http
-            .get('/reports/referrals')
-            .set(await t.bearer('coordinator.justice'))
-            .expect(200)
-        ).body as { rows: Array<{ serviceType: string | null; counts: { requested: number } }> },
+        (await read(t, '/reports/referrals', 'coordinator.justice')) as {
+          rows: Array<{ serviceType: string | null; counts: { requested: number } }>;
+        },
       (r) => r.rows.some((row) => row.serviceType === 'legal_assistance'),
     );
     const requested = (type: string | null) =>

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { CaseEvent, ReferralRequested } from '../libs/domain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { APP_DRIVERS, type RunningApp, eventually, useTestApp } from './support/test-app.js';
+import { consentBody, giveConsent, openCase } from './support/case-steps.js';
 
 const PERSON = {
   identity: { fullName: 'Zainab Report-Person' },
@@ -183,28 +184,18 @@ describe.each(APP_DRIVERS)('coordinator reports (%s)', (driver) => {
     clinic = started.recipients.medical.id;
     // Today's referrals, made and answered over HTTP: counted by the default period, and never shown by id in a report.
     const asOwner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
-    httpCaseId = (
-      await t.http
-        .post('/cases')
-        .set(asOwner)
-        .send({ source: 'observation', indicators: ['work.forced_to_work'], ageGroup: 'adult', person: PERSON })
-        .expect(201)
-    ).body.caseId;
-    await t.http
-      .post(`/cases/${httpCaseId}/consents`)
-      .set(asOwner)
-      .send({
-        grantor: 'person',
-        method: 'verbal',
-        language: 'ha',
-        interpreterUsed: false,
-        noticeVersion: 'notice-2026-01',
-        provisions: [
+    httpCaseId = await openCase(t, { source: 'observation', indicators: ['work.forced_to_work'], person: PERSON });
+    await giveConsent(
+      t,
+      httpCaseId,
+      consentBody(
+        [
           { recipient: { agencyId: shelter }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
           { recipient: { agencyId: clinic }, purpose: 'service_provision', serviceTypes: ['medical'], categories: ['identity'] },
         ],
-      })
-      .expect(201);
+        { language: 'ha', noticeVersion: 'notice-2026-01' },
+      ),
+    );
     const refer = async (toAgencyId: string, serviceType: string) =>
       (
         await t.http

@@ -17,7 +17,7 @@ import { AuditHeadPublisher } from '../src/audit/head-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { EVENT_MAC_KEY } from '../src/platform/persistence.module.js';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
-import { consentBody, openCase } from './support/case-steps.js';
+import { consentBody, giveConsent, openCase, post, provision, read } from './support/case-steps.js';
 import { APP_DRIVERS, type TestApp, eventually, startTestApp, useTestApp } from './support/test-app.js';
 
 /** Everything the service's own database role could rewrite, with the append-only guards switched off as a superuser can. */
@@ -467,13 +467,7 @@ describe.each(APP_DRIVERS)('a forged consent inserted while the service runs (%s
       () => t.app.get(ProjectionRunner).lag(),
       (lag) => lag.events === 0,
     );
-    const verify = async (query = '') =>
-      (
-        await t.http
-          .get(`/audit/verify${query}`)
-          .set(await t.bearer('auditor.justice'))
-          .expect(200)
-      ).body;
+    const verify = async (query = '') => await read(t, `/audit/verify${query}`, 'auditor.justice');
     const published = (await verify()).head;
     const [given] = await t.db.query<{ event_id: string }>(
       "SELECT event_id::text AS event_id FROM events WHERE stream_id = $1 AND event_type = 'ConsentGiven'",
@@ -516,38 +510,14 @@ describe.each(APP_DRIVERS)('npm run verify, the command line (%s)', (driver) => 
     build = await mkdtemp(join('.test-build', 'verify-'));
     await promisify(execFile)('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', build]);
     t = await startTestApp(driver);
-    const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
-    const shelterId = await t.agencyId('Shelter');
-    const caseId = (
-      await t.http.post('/cases').set(owner).send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: {} }).expect(201)
-    ).body.caseId;
-    const consentId = (
-      await t.http
-        .post(`/cases/${caseId}/consents`)
-        .set(owner)
-        .send({
-          grantor: 'person',
-          method: 'verbal',
-          language: 'en',
-          interpreterUsed: false,
-          noticeVersion: 'n1',
-          provisions: [
-            { recipient: { agencyId: shelterId }, purpose: 'service_provision', serviceTypes: ['shelter'], categories: ['identity'] },
-          ],
-        })
-        .expect(201)
-    ).body.consentId;
-    await t.http.post(`/cases/${caseId}/consents/${consentId}/withdrawal`).set(owner).send({}).expect(200);
+    const caseId = await openCase(t, { person: {} });
+    const { consentId } = await giveConsent(t, caseId, consentBody([provision(await t.agencyId('Shelter'))]));
+    expect((await post(t, `/cases/${caseId}/consents/${consentId}/withdrawal`)).status).toBe(200);
     await eventually(
       () => t.app.get(ProjectionRunner).lag(),
       (lag) => lag.events === 0,
     );
-    head = (
-      await t.http
-        .get('/audit/verify')
-        .set({ Authorization: `Bearer ${await t.token('auditor.justice')}` })
-        .expect(200)
-    ).body.head;
+    head = (await read(t, '/audit/verify', 'auditor.justice')).head;
     // The tampering that made the command crash ("Cannot verify: TypeError"): a withdrawal turned into a consent.
     await t.owner.exec('ALTER TABLE events DISABLE TRIGGER USER');
     await t.owner.exec("UPDATE events SET event_type = 'ConsentGiven' WHERE event_type = 'ConsentWithdrawn'");

@@ -1,4 +1,4 @@
-import type { SharedTestApp } from './test-app.js';
+import type { RunningApp } from './test-app.js';
 
 /**
  * Small steps that take a fresh case to the state a test starts from, over HTTP as a user would, so
@@ -6,6 +6,45 @@ import type { SharedTestApp } from './test-app.js';
  */
 
 type Body = Record<string, unknown>;
+
+/** What a step needs of a running application: one that useTestApp shares, or one a spec starts itself. */
+export type Client = Pick<RunningApp, 'http' | 'token'>;
+
+/** The Authorization header of a demo user. */
+export const bearerOf = async (t: Client, username: string) => ({ Authorization: `Bearer ${await t.token(username)}` });
+
+/** What GET `path` answers `username` (a caseworker of the demo Social Development agency unless told); it must succeed. */
+export async function read(t: Client, path: string, username = 'caseworker.social') {
+  return (
+    await t.http
+      .get(path)
+      .set(await bearerOf(t, username))
+      .expect(200)
+  ).body;
+}
+
+/** POSTs `body` to `path` as `username` and returns the answer as it is, for the test to check its status. */
+export async function post(t: Client, path: string, body: Body = {}, username = 'caseworker.social') {
+  return t.http
+    .post(path)
+    .set(await bearerOf(t, username))
+    .send(body);
+}
+
+/** POSTs `body` to `path` as `username`, expects `status` and returns the body the service answered. */
+export async function posted(t: Client, status: number, path: string, body: Body = {}, username = 'caseworker.social') {
+  const answered = await post(t, path, body, username);
+  expectStatus(answered, status);
+  return answered.body;
+}
+
+/** A consent provision: `agencyId` may receive `categories` to provide `serviceType`. */
+export const provision = (agencyId: string, serviceType = 'shelter', categories: readonly string[] = ['identity']) => ({
+  recipient: { agencyId },
+  purpose: 'service_provision',
+  serviceTypes: [serviceType],
+  categories,
+});
 
 /** A person's consent as the owning agency records it; `provisions` say who may receive what, for which purpose. */
 export const consentBody = (provisions: readonly Body[], overrides: Body = {}): Body => ({
@@ -19,31 +58,55 @@ export const consentBody = (provisions: readonly Body[], overrides: Body = {}): 
 });
 
 /** Opens a case as `username` (a caseworker of the demo Social Development agency unless told) and returns its id. */
-export async function openCase(t: SharedTestApp, body: Body = {}, username = 'caseworker.social'): Promise<string> {
-  const opened = await t.http
-    .post('/cases')
-    .set(await t.bearer(username))
-    .send({ source: 'hotline', ageGroup: 'adult', indicators: [], ...body })
-    .expect(201);
+export async function openCase(t: Client, body: Body = {}, username = 'caseworker.social'): Promise<string> {
+  const opened = await post(t, '/cases', { source: 'hotline', ageGroup: 'adult', indicators: [], ...body }, username);
+  expectStatus(opened, 201);
   return opened.body.caseId;
 }
 
 /** Records a consent on the case and returns what the service answered (consentId, provisionIds, revision). */
-export async function giveConsent(t: SharedTestApp, caseId: string, body: Body, username = 'caseworker.social') {
-  const given = await t.http
-    .post(`/cases/${caseId}/consents`)
-    .set(await t.bearer(username))
-    .send(body)
-    .expect(201);
+export async function giveConsent(t: Client, caseId: string, body: Body, username = 'caseworker.social') {
+  const given = await post(t, `/cases/${caseId}/consents`, body, username);
+  expectStatus(given, 201);
   return given.body as { consentId: string; provisionIds: string[]; revision: number };
 }
 
 /** Requests a referral that consent already covers and returns its id. */
-export async function refer(t: SharedTestApp, caseId: string, body: Body, username = 'caseworker.social'): Promise<string> {
-  const referred = await t.http
-    .post(`/cases/${caseId}/referrals`)
-    .set(await t.bearer(username))
-    .send(body)
-    .expect(201);
+export async function refer(t: Client, caseId: string, body: Body, username = 'caseworker.social'): Promise<string> {
+  const referred = await post(t, `/cases/${caseId}/referrals`, body, username);
+  expectStatus(referred, 201);
   return referred.body.referralId;
+}
+
+export interface ReferredCaseOptions {
+  /** The person's data the case is opened with; none unless told. */
+  readonly person?: Body;
+  readonly serviceType?: string;
+  /** What the consent covers and the referral shares; identity unless told. */
+  readonly categories?: readonly string[];
+  /** More of the referral request (a note, an urgency). */
+  readonly referral?: Body;
+}
+
+/**
+ * A case the demo Social Development agency opened and referred to `agencyId` with the person's consent
+ * for `service_provision`: the starting point of most end-to-end tests.
+ */
+export async function referredCase(t: Client, agencyId: string, options: ReferredCaseOptions = {}) {
+  const { person, serviceType = 'shelter', categories = ['identity'] } = options;
+  const caseId = await openCase(t, person ? { person } : {});
+  const { consentId } = await giveConsent(t, caseId, consentBody([provision(agencyId, serviceType, categories)]));
+  const referralId = await refer(t, caseId, {
+    toAgencyId: agencyId,
+    purpose: 'service_provision',
+    serviceType,
+    sharedCategories: categories,
+    ...options.referral,
+  });
+  return { caseId, consentId, referralId };
+}
+
+/** supertest's expect(status) for an answer already awaited. */
+function expectStatus(response: { status: number }, status: number): void {
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}`);
 }
