@@ -93,6 +93,14 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
       .post(path)
       .set(await t.bearer(username))
       .send(body);
+  /** The NGO's referral of the walked-through case to the shelter, in identity only. */
+  const referToShelter = () =>
+    post(`${base()}/referrals`, 'caseworker.ngo', {
+      toAgencyId: agencies.shelter,
+      purpose: 'service_provision',
+      serviceType: 'shelter',
+      sharedCategories: ['identity'],
+    });
   const viewOf = async (username: string) => t.http.get(base()).set(await t.bearer(username));
   /** A receiving agency's view; checks it holds none of what only the owner may see. */
   const recipientView = async (username: string) => {
@@ -363,16 +371,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     const capacity = (available: number) => post(`/directory/services/${shelterService}/capacity`, 'caseworker.shelter', { available });
     expect((await capacity(0)).status).toBe(200);
     const before = (await allEvents(t.store)).length;
-    expectProblem(
-      await post(`${base()}/referrals`, 'caseworker.ngo', {
-        toAgencyId: agencies.shelter,
-        purpose: 'service_provision',
-        serviceType: 'shelter',
-        sharedCategories: ['identity'],
-      }),
-      409,
-      /full/,
-    );
+    expectProblem(await referToShelter(), 409, /full/);
     expect((await allEvents(t.store)).length).toBe(before);
     const suggested = await t.http
       .get(`${base()}/referral-suggestions?serviceType=shelter&categories=identity,safety`)
@@ -451,15 +450,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     await walkedThrough('resumed');
     expect((await post(`${base()}/closure`, 'caseworker.ngo', { reason: 'services_completed' })).status).toBe(200);
     expect((await recipientView('caseworker.shelter')).status).toBe('closed');
-    expectProblem(
-      await post(`${base()}/referrals`, 'caseworker.ngo', {
-        toAgencyId: agencies.shelter,
-        purpose: 'service_provision',
-        serviceType: 'shelter',
-        sharedCategories: ['identity'],
-      }),
-      409,
-    );
+    expectProblem(await referToShelter(), 409);
     expect((await post(`${base()}/reopening`, 'caseworker.ngo')).status).toBe(200);
 
     const own = (await viewOf('caseworker.ngo')).body;

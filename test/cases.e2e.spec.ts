@@ -143,21 +143,18 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it('refuses to refer what consent does not cover, and writes nothing', async () => {
     const { caseId } = await consentedCase();
-    const asOwner = await t.bearer('caseworker.social');
-    const outside = await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(asOwner)
-      .send({
-        toAgencyId: shelterId,
-        purpose: 'service_provision',
-        serviceType: 'shelter',
-        sharedCategories: ['identity', 'trafficking_experience'],
-      });
+    const outside = await post(t, `/cases/${caseId}/referrals`, {
+      toAgencyId: shelterId,
+      purpose: 'service_provision',
+      serviceType: 'shelter',
+      sharedCategories: ['identity', 'trafficking_experience'],
+    });
     expectProblem(outside, 422, /trafficking_experience/);
-    const police = await t.http
-      .post(`/cases/${caseId}/referrals`)
-      .set(asOwner)
-      .send({ toAgencyId: policeId, purpose: 'law_enforcement_report', sharedCategories: ['identity'] });
+    const police = await post(t, `/cases/${caseId}/referrals`, {
+      toAgencyId: policeId,
+      purpose: 'law_enforcement_report',
+      sharedCategories: ['identity'],
+    });
     expectProblem(police, 422, /no live consent/);
     expect(await streamLength(caseId)).toBe(2);
   });

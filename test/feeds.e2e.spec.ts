@@ -9,7 +9,7 @@ import { KafkaFeedPublisher } from '../src/feeds/kafka-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { TEST_BROKERS, decryptAll, partnerKeyPair, readTopic, testKafka } from './support/kafka-feeds.js';
 import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
-import { consentBody } from './support/case-steps.js';
+import { consentBody, read } from './support/case-steps.js';
 
 const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: 'Fictional Feed Camp' } };
 
@@ -90,12 +90,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
 
     it("a referral reaches the receiving agency's topic with exactly what GET /cases/:id shows that agency", async () => {
       const { caseId } = await referredCase(shelterId, 'shelter');
-      const shown = (
-        await t.http
-          .get(`/cases/${caseId}`)
-          .set(await bearer('caseworker.shelter'))
-          .expect(200)
-      ).body;
+      const shown = await read(t, `/cases/${caseId}`, 'caseworker.shelter');
       const records = recordsOf(caseId)(
         await readTopic(
           shelterId,
@@ -118,12 +113,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
         .set(await bearer('caseworker.social'))
         .send({})
         .expect(200);
-      const shown = (
-        await t.http
-          .get(`/cases/${caseId}`)
-          .set(await bearer('caseworker.shelter'))
-          .expect(200)
-      ).body;
+      const shown = await read(t, `/cases/${caseId}`, 'caseworker.shelter');
       const records = recordsOf(caseId)(
         await readTopic(
           shelterId,
