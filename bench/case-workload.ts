@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type CaseCommand, type CaseEvent, type Sealed, caseDecider } from '../libs/domain/index.js';
 import type { EventStore } from '../libs/event-store/index.js';
+import type { SqlClient } from '../libs/sql/index.js';
 
 /** Fictional agencies; the read models need their ids and kinds only. */
 export const WORKLOAD_AGENCIES = {
@@ -11,6 +12,17 @@ export const WORKLOAD_AGENCIES = {
   },
   shelter: { userId: '00000000-0000-4000-8000-00000000b001', agencyId: '00000000-0000-4000-8000-0000000000b1', agencyKind: 'shelter' },
 } as const;
+
+/** The workload's agencies as members of the network, for what reads the agencies table (the feed relay sends only to active ones). */
+export async function registerWorkloadAgencies(db: SqlClient): Promise<void> {
+  for (const [name, agency] of Object.entries(WORKLOAD_AGENCIES)) {
+    await db.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
+      agency.agencyId,
+      `Workload ${name}`,
+      agency.agencyKind,
+    ]);
+  }
+}
 
 /** Stand-in ciphertext of the size real sealed values have; the read models never open it. */
 const sealed = (): Sealed => ({

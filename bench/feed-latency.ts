@@ -23,7 +23,7 @@ import { FeedRelay } from '../src/feeds/feed-relay.js';
 import { KafkaFeedPublisher, type KafkaSettings, kafkaClient } from '../src/feeds/kafka-publisher.js';
 import { Clock } from '../src/platform/clock.js';
 import { migrateSchema } from '../src/platform/schema.js';
-import { WORKLOAD_AGENCIES, caseCommands, withdrawConsent, workloadCaseId } from './case-workload.js';
+import { WORKLOAD_AGENCIES, caseCommands, registerWorkloadAgencies, withdrawConsent, workloadCaseId } from './case-workload.js';
 import { quantile } from './load.js';
 
 const MOCK_BROKER = 'test/support/kafka-mock-broker/kafka-mock-broker';
@@ -77,11 +77,13 @@ export async function feedLatencyBenchmark(db: SqlDatabase, samples: number): Pr
     clientId: 'feed-bench',
     idempotent: !!given,
     createTopics: !!given,
+    verifyTopics: !!given,
     ssl: false,
   };
   const broker = given ? 'KAFKA_BENCH_BROKERS' : 'librdkafka mock broker';
   console.log(`\n  withdrawal → redaction at the agency's Kafka consumer: ${samples} withdrawals amid steady writes (${broker})`);
   await migrateSchema(db);
+  await registerWorkloadAgencies(db);
   const store = new SqlEventStore(db, { pollIntervalMs: 200 });
   const cipher = new PersonalDataCipher(new SqlDataKeyStore(db, MasterKey.fromBase64(randomBytes(32).toString('base64'))));
   const shelter = WORKLOAD_AGENCIES.shelter;

@@ -10,14 +10,15 @@ import type { CaseEvent } from '../libs/domain/index.js';
 import { SqlEventStore } from '../libs/event-store/index.js';
 import { PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { freshSchema, urlAs } from '../libs/testing/index.js';
-import { WORKLOAD_AGENCIES } from '../bench/case-workload.js';
+import { WORKLOAD_AGENCIES, registerWorkloadAgencies } from '../bench/case-workload.js';
 import { appendSealedCase } from '../bench/feed-latency.js';
 import { FeedKeys } from '../src/feeds/feed-keys.js';
+import { feedMessageId } from '../src/feeds/feed-pseudonyms.js';
 import { Clock } from '../src/platform/clock.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { withOptions } from '../src/platform/database-setup.js';
 import { migrateSchema } from '../src/platform/schema.js';
-import { TEST_BROKERS, decryptAll, partnerKeyPair, readTopic } from './support/kafka-feeds.js';
+import { TEST_BROKERS, decryptAll, feedSecretOf, partnerKeyPair, readTopic } from './support/kafka-feeds.js';
 
 const url = process.env.DATABASE_URL;
 const CASES = 150;
@@ -51,13 +52,18 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
     const cipher = new PersonalDataCipher(new SqlDataKeyStore(db, MasterKey.fromBase64(masterKey)));
     const keys = await partnerKeyPair();
     privateJwk = keys.privateJwk;
+    await registerWorkloadAgencies(db);
     await new FeedKeys(db, new Clock()).register(
       { userId: 'test', agencyId: shelter, agencyKind: 'shelter', role: 'agency_admin' },
       keys.publicJwk,
     );
+    // Each relayed event's message id in the shelter's topic: a pseudonym of the event id.
+    const secret = await feedSecretOf(db, shelter);
     for (let n = 0; n < CASES; n++)
       expected.push(
-        ...(await appendSealedCase(store, cipher, n)).filter((e) => RELAYED.has(e.type as CaseEvent['type'])).map((e) => e.eventId),
+        ...(await appendSealedCase(store, cipher, n))
+          .filter((e) => RELAYED.has(e.type as CaseEvent['type']))
+          .map((e) => feedMessageId(secret, e.eventId)),
       );
     env = {
       ...process.env,
@@ -66,6 +72,7 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
       KAFKA_BROKERS: TEST_BROKERS,
       KAFKA_IDEMPOTENT: 'false',
       KAFKA_CREATE_TOPICS: 'false',
+      KAFKA_VERIFY_TOPICS: 'false',
       RELAY_BATCH_SIZE: '10',
     };
   }, 300_000);

@@ -5,11 +5,12 @@ import { AccessLog } from '../src/audit/access-log.js';
 import { FeedKeys } from '../src/feeds/feed-keys.js';
 import { FeedRelay } from '../src/feeds/feed-relay.js';
 import { latestPerCase, readFeedRecord } from '../src/feeds/feed-reader.js';
+import type { RawRecord } from './support/kafka-feeds.js';
 import { KafkaFeedPublisher } from '../src/feeds/kafka-publisher.js';
 import { Clock } from '../src/platform/clock.js';
-import { TEST_BROKERS, decryptAll, partnerKeyPair, readTopic, testKafka } from './support/kafka-feeds.js';
+import { TEST_BROKERS, caseKeyIn, decryptAll, partnerKeyPair, readTopic, testKafka } from './support/kafka-feeds.js';
 import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
-import { consentBody, read } from './support/case-steps.js';
+import { consentBody, offerService, read } from './support/case-steps.js';
 
 const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: 'Fictional Feed Camp' } };
 
@@ -26,6 +27,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
     const stop = new AbortController();
     let relayFailure: unknown;
     let relayRun: Promise<void>;
+    let relay: FeedRelay;
 
     /** A case opened by social services, referred with the person's consent to `agencyId` (identity and a note shared). */
     const referredCase = async (agencyId: string, serviceType: string) => {
@@ -51,10 +53,28 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
         .expect(201);
       return { caseId, consentId };
     };
-    const recordsOf =
-      (caseId: string) =>
-      <R extends { key: string }>(records: readonly R[]): R[] =>
-        records.filter((r) => r.key === caseId);
+    /** The records of one case in one agency's topic, found by the case's pseudonym there. */
+    const topicOf = async (agencyId: string, caseId: string, done: (records: readonly RawRecord[]) => boolean = (r) => r.length > 0) => {
+      const key = await caseKeyIn(t.db, agencyId, caseId);
+      const ofCase = (records: readonly RawRecord[]) => records.filter((r) => r.key === key);
+      return {
+        key,
+        records: ofCase(
+          await readTopic(
+            agencyId,
+            (r) => done(ofCase(r)),
+            () => relayFailure,
+          ),
+        ),
+      };
+    };
+    /** Resolves once the relay has handled every event recorded so far. */
+    const relayCaughtUp = async () => {
+      for (let waited = 0; (await t.store.behind(await relay.checkpoint())).events > 0; waited += 50) {
+        if (waited > 60_000) throw new Error('the relay did not catch up');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
 
     beforeAll(async () => {
       t = await startTestApp(driver);
@@ -75,8 +95,9 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
       );
       publisher = new KafkaFeedPublisher(testKafka);
       await publisher.connect();
-      const relay = new FeedRelay(t.db, t.store, t.app.get(CaseSealing), new AccessLog(t.db), publisher, {
+      relay = new FeedRelay(t.db, t.store, t.app.get(CaseSealing), new AccessLog(t.db), publisher, {
         batchSize: 50,
+        closeEveryMs: 200,
         now: () => new Date().toISOString(),
       });
       relayRun = relay.run(stop.signal).catch((error: unknown) => void (relayFailure = error));
@@ -91,16 +112,10 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
     it("a referral reaches the receiving agency's topic with exactly what GET /cases/:id shows that agency", async () => {
       const { caseId } = await referredCase(shelterId, 'shelter');
       const shown = await read(t, `/cases/${caseId}`, 'caseworker.shelter');
-      const records = recordsOf(caseId)(
-        await readTopic(
-          shelterId,
-          (r) => recordsOf(caseId)(r).length > 0,
-          () => relayFailure,
-        ),
-      );
+      const { records } = await topicOf(shelterId, caseId);
       const [received] = await decryptAll(shelterKey, records);
       expect(received).toMatchObject({ caseId, kind: 'update' });
-      expect(received!.kind !== 'erasure' && received!.payload.view).toEqual(shown);
+      expect(received!.kind !== 'tombstone' && received!.payload.view).toEqual(shown);
       expect(shown.personalData).toEqual({ identity: PERSON.identity });
       // Nothing about the person in clear on the wire: only in the encrypted payload.
       expect(records.map((r) => r.value?.toString() ?? '').join()).not.toMatch(/Feed Test-Person|Feed test note|Fictional Feed Camp/);
@@ -114,18 +129,13 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
         .send({})
         .expect(200);
       const shown = await read(t, `/cases/${caseId}`, 'caseworker.shelter');
-      const records = recordsOf(caseId)(
-        await readTopic(
-          shelterId,
-          (r) => recordsOf(caseId)(r).some((m) => m.value?.toString().includes('"redaction"')),
-          () => relayFailure,
-        ),
-      );
+      // The referral, its withdrawal's redaction: two messages (what they are shows only once decrypted).
+      const { key, records } = await topicOf(shelterId, caseId, (r) => r.length >= 2);
       const received = await decryptAll(shelterKey, records);
       const redaction = received.find((r) => r.kind === 'redaction');
       expect(redaction?.kind === 'redaction' && redaction.payload.delete).toEqual(expect.arrayContaining(['identity', 'notes']));
-      const latest = latestPerCase(received).get(caseId);
-      expect(latest?.kind !== 'erasure' && latest?.payload.view).toEqual(shown);
+      const latest = latestPerCase(received).get(key);
+      expect(latest?.kind !== 'tombstone' && latest?.payload.view).toEqual(shown);
       expect(shown).toMatchObject({ personalData: {}, referrals: [expect.not.objectContaining({ note: expect.anything() })] });
     });
 
@@ -142,37 +152,88 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
         .post(`/cases/${caseId}/erasure-requests/${requestId}/approval`)
         .set(await bearer('coordinator.justice'))
         .expect(200);
-      const records = recordsOf(caseId)(
-        await readTopic(
-          shelterId,
-          (r) => recordsOf(caseId)(r).some((m) => m.value === null),
-          () => relayFailure,
-        ),
-      );
-      expect(records.at(-1)).toMatchObject({ key: caseId, value: null });
-      expect(latestPerCase(await decryptAll(shelterKey, records)).has(caseId)).toBe(false);
+      const { key, records } = await topicOf(shelterId, caseId, (r) => r.some((m) => m.value === null));
+      expect(records.at(-1)).toMatchObject({ key, value: null });
+      expect(latestPerCase(await decryptAll(shelterKey, records)).has(key)).toBe(false);
     });
 
     it("an agency's topic carries none of another agency's messages, and its key opens none of them", async () => {
       const toShelter = await referredCase(shelterId, 'shelter');
       // Published after the shelter's case: once the clinic's topic has it, the shelter's case was relayed too.
       const toClinic = await referredCase(clinicId, 'medical');
+      const clinicKeyOfCase = await caseKeyIn(t.db, clinicId, toClinic.caseId);
       const clinicRecords = await readTopic(
         clinicId,
-        (r) => recordsOf(toClinic.caseId)(r).length > 0,
+        (r) => r.some((m) => m.key === clinicKeyOfCase),
         () => relayFailure,
       );
-      expect(clinicRecords.map((r) => r.key)).not.toContain(toShelter.caseId);
-      // Every message of the clinic's topic opens with the clinic's key (readFeedRecord throws otherwise).
-      await decryptAll(clinicKey, clinicRecords);
-      const [shelterRecord] = recordsOf(toShelter.caseId)(
-        await readTopic(
-          shelterId,
-          (r) => recordsOf(toShelter.caseId)(r).length > 0,
-          () => relayFailure,
-        ),
-      );
+      // Every message of the clinic's topic opens with the clinic's key (readFeedRecord throws otherwise), and none is the shelter's case.
+      const opened = await decryptAll(clinicKey, clinicRecords);
+      expect(opened.map((r) => r.kind !== 'tombstone' && r.caseId)).not.toContain(toShelter.caseId);
+      const [shelterRecord] = (await topicOf(shelterId, toShelter.caseId)).records;
       await expect(readFeedRecord(clinicKey, { key: Buffer.from(shelterRecord!.key), value: shelterRecord!.value })).rejects.toThrow();
+    });
+    it("shows nothing about the case in clear: the record key and message ids are pseudonyms, different in each agency's topic", async () => {
+      // One case referred to both agencies: on the wire, nothing tells the two topics' messages are about it.
+      const { caseId } = await referredCase(shelterId, 'shelter');
+      await t.http
+        .post(`/cases/${caseId}/consents`)
+        .set(await bearer('caseworker.social'))
+        .send(
+          consentBody([
+            { recipient: { agencyId: clinicId }, purpose: 'service_provision', serviceTypes: ['medical'], categories: ['identity'] },
+          ]),
+        )
+        .expect(201);
+      await t.http
+        .post(`/cases/${caseId}/referrals`)
+        .set(await bearer('caseworker.social'))
+        .send({ toAgencyId: clinicId, purpose: 'service_provision', serviceType: 'medical', sharedCategories: ['identity'] })
+        .expect(201);
+      const atShelter = await topicOf(shelterId, caseId);
+      const atClinic = await topicOf(clinicId, caseId);
+      expect(atShelter.key).not.toBe(atClinic.key);
+      for (const record of [...atShelter.records, ...atClinic.records]) {
+        const wire = [record.key, record.messageId, record.value?.toString() ?? ''].join(' ');
+        expect(wire).not.toContain(caseId);
+        expect(wire).not.toMatch(/"(update|redaction|kind|caseId)"/);
+      }
+      const ids = (records: readonly RawRecord[]) => records.map((r) => r.messageId);
+      expect(ids(atShelter.records).filter((id) => ids(atClinic.records).includes(id))).toEqual([]);
+      // Decrypted, each agency reads the case id it knows from the API.
+      expect((await decryptAll(clinicKey, atClinic.records)).map((r) => r.kind !== 'tombstone' && r.caseId)).toEqual([caseId]);
+    });
+
+    it("closes a deactivated agency's feed: a tombstone for each of its cases, and nothing after", async () => {
+      const created = await t.http
+        .post('/directory/agencies')
+        .set(await bearer('coordinator.justice'))
+        .send({ name: `Feed Closing Shelter ${driver}`, kind: 'shelter' })
+        .expect(201);
+      const agencyId: string = created.body.id;
+      await offerService(t.db, agencyId, 'shelter');
+      const closing = await partnerKeyPair();
+      await new FeedKeys(t.db, new Clock()).register(
+        { userId: 'test', agencyId, agencyKind: 'shelter', role: 'agency_admin' },
+        closing.publicJwk,
+      );
+      const { caseId, consentId } = await referredCase(agencyId, 'shelter');
+      await topicOf(agencyId, caseId);
+      await t.http
+        .post(`/directory/agencies/${agencyId}/deactivation`)
+        .set(await bearer('coordinator.justice'))
+        .expect(200);
+      const { key } = await topicOf(agencyId, caseId, (r) => r.some((m) => m.value === null));
+      // A change the agency would have been told of before: after the closing, nothing reaches its topic.
+      await t.http
+        .post(`/cases/${caseId}/consents/${consentId}/withdrawal`)
+        .set(await bearer('caseworker.social'))
+        .send({})
+        .expect(200);
+      await relayCaughtUp();
+      const { records } = await topicOf(agencyId, caseId, (r) => r.some((m) => m.value === null));
+      expect(records.at(-1)).toMatchObject({ key, value: null });
+      expect(latestPerCase(await decryptAll(closing.privateJwk, records)).size).toBe(0);
     });
   },
 );

@@ -28,6 +28,7 @@ import {
   isPublic,
   routeName,
 } from './support/route-specs.js';
+import { offerService } from './support/case-steps.js';
 import { useTestApp } from './support/test-app.js';
 
 /**
@@ -121,17 +122,6 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       `INSERT INTO users (id, username, display_name, agency_id, role, password_hash)
        SELECT $1::uuid, $2::text, $2::text, $3::uuid, $4::text, password_hash FROM users WHERE username = 'caseworker.social'`,
       [id, username, agencyId, role],
-    );
-    return id;
-  }
-
-  /** A service with capacity, as the directory stores it (src/directory/directory.schema.ts). */
-  async function insertService(agencyId: string): Promise<string> {
-    const id = randomUUID();
-    await t.db.query(
-      `INSERT INTO directory_services (id, agency_id, name, service_type, status, children_accepted, capacity_total, capacity_available)
-      VALUES ($1, $2, 'Matrix service', 'shelter', 'active', true, 10, 5)`,
-      [id, agencyId],
     );
     return id;
   }
@@ -271,7 +261,7 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
         params.agencyId = agencies[caller.agency];
         break;
     }
-    if (context.scope === 'agency') params.serviceId = await insertService(params.agencyId!);
+    if (context.scope === 'agency') params.serviceId = await offerService(t.db, params.agencyId!);
     return { params, agencies, unique: tag };
   }
 

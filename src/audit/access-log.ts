@@ -35,13 +35,32 @@ export class AccessLog {
     legalBasis: LegalBasisRecord,
     at: string,
   ): Promise<void> {
-    if (categories.length === 0) return;
+    await this.recordAll([{ principal, caseId, categories, legalBasis, at }]);
+  }
+
+  /** Several reads in one transaction and one append to the chain (the feed relay records a batch's disclosures so). */
+  async recordAll(reads: readonly PersonalDataRead[]): Promise<void> {
+    const recorded = reads.filter((r) => r.categories.length > 0);
+    if (recorded.length === 0) return;
     await this.db.transaction(async (tx) => {
-      const [row] = await tx.query<Parameters<typeof accessContent>[0]>(
-        'INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
-        [at, principal.userId, principal.agencyId, caseId, [...categories], JSON.stringify(legalBasis)],
-      );
-      await appendToChain(tx, [{ kind: 'access', ref: String(row!.id), content: accessContent(row!) }]);
+      const entries = [];
+      for (const { principal, caseId, categories, legalBasis, at } of recorded) {
+        const [row] = await tx.query<Parameters<typeof accessContent>[0]>(
+          'INSERT INTO personal_data_access (accessed_at, user_id, agency_id, case_id, categories, legal_basis) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *',
+          [at, principal.userId, principal.agencyId, caseId, [...categories], JSON.stringify(legalBasis)],
+        );
+        entries.push({ kind: 'access' as const, ref: String(row!.id), content: accessContent(row!) });
+      }
+      await appendToChain(tx, entries);
     });
   }
+}
+
+/** One read of personal data, as the access log records it. */
+export interface PersonalDataRead {
+  readonly principal: Principal;
+  readonly caseId: string;
+  readonly categories: readonly string[];
+  readonly legalBasis: LegalBasisRecord;
+  readonly at: string;
 }

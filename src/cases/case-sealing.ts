@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { inspect } from 'node:util';
 import { PersonalDataCipher, isEncryptedValue } from '../../libs/crypto/index.js';
 import type { Sealed } from '../../libs/domain/index.js';
 
@@ -16,7 +17,8 @@ export const sealedField = {
 
 /**
  * Personal data a command carries before it is sealed. The value sits under a symbol only: were a
- * placeholder ever written as it is, JSON would drop the value, never store it in clear.
+ * placeholder ever written as it is, JSON would drop the value, never store it in clear; logged or
+ * inspected (console.log, util.inspect, an error's details), it shows only that it is pending.
  */
 const PENDING = Symbol('personal data to seal');
 
@@ -27,7 +29,14 @@ interface PendingSeal {
 /** Marks a value to be sealed under `field` once the decider has accepted the command that carries it. */
 export type SealLater = (field: string, value: unknown) => Sealed;
 
-export const sealLater: SealLater = (field, value) => ({ [PENDING]: { field, value } });
+export const sealLater: SealLater = (field, value) =>
+  Object.defineProperties(
+    { [PENDING]: { field, value } },
+    {
+      toJSON: { value: () => ({}) },
+      [inspect.custom]: { value: () => '[personal data, to be sealed]' },
+    },
+  );
 
 const isPending = (value: unknown): value is PendingSeal => typeof value === 'object' && value !== null && PENDING in value;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { Sealed } from '../../libs/domain/index.js';
+import { inspect } from 'node:util';
 import { sealLater, sealPending } from './case-sealing.js';
 
 const fakeSeal = (field: string, value: unknown): Promise<Sealed> => Promise.resolve({ sealed: `${field}=${JSON.stringify(value)}` });
@@ -27,6 +28,11 @@ describe('personal data sealed only after the decider accepted the command', () 
     const retry = await sealPending({ note: sealLater('f', 'v') }, seal, sealed);
     expect(seal).toHaveBeenCalledTimes(1);
     expect(retry).toEqual(first);
+  });
+
+  it('a placeholder logged or inspected shows no value', () => {
+    const command = { note: sealLater('f', "the person's words") };
+    expect(inspect(command, { showHidden: true, depth: 10 })).not.toContain("the person's words");
   });
 
   it('a placeholder written without sealing carries no value in JSON', () => {

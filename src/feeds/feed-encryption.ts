@@ -25,6 +25,13 @@ function algorithmFor(jwk: JWK): 'ECDH-ES+A256KW' | 'RSA-OAEP-256' {
   throw new UnusableFeedKeyError('the key must be an EC (P-256, P-384, P-521), X25519 or RSA public key');
 }
 
+/** The number of significant bits of a base64url big-endian integer (leading zero bytes and bits do not count). */
+function bitLength(base64url: string | undefined): number {
+  const bytes = Buffer.from(base64url ?? '', 'base64url');
+  const first = bytes.findIndex((b) => b !== 0);
+  return first < 0 ? 0 : (bytes.length - first - 1) * 8 + (32 - Math.clz32(bytes[first]!));
+}
+
 /** Checks a key an agency offers and gives it as stored: its public members only, kid its RFC 7638 thumbprint. */
 export async function feedPublicKey(offered: Record<string, unknown>): Promise<FeedPublicJwk> {
   const jwk = offered as JWK;
@@ -35,8 +42,13 @@ export async function feedPublicKey(offered: Record<string, unknown>): Promise<F
     jwk.kty === 'RSA'
       ? { kty: jwk.kty, n: jwk.n, e: jwk.e }
       : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, ...(jwk.kty === 'EC' ? { y: jwk.y } : {}) };
-  if (jwk.kty === 'RSA' && Buffer.from(jwk.n ?? '', 'base64url').length < 256) {
-    throw new UnusableFeedKeyError('an RSA key must have at least 2048 bits');
+  if (jwk.kty === 'RSA') {
+    if (bitLength(jwk.n) < 2048) throw new UnusableFeedKeyError('an RSA key must have at least 2048 bits');
+    // A small public exponent (3) invites well-known attacks; 65537 is what every library makes.
+    const e = bitLength(jwk.e);
+    if (e < 17 || e > 256 || (Buffer.from(jwk.e ?? '', 'base64url').at(-1)! & 1) === 0) {
+      throw new UnusableFeedKeyError('an RSA key must have an odd public exponent of at least 65537');
+    }
   }
   try {
     await importJWK(members, algorithmFor(jwk));

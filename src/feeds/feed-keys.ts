@@ -1,20 +1,42 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Module, Put, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsObject } from 'class-validator';
-import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
+import { type SqlClient, type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { type FeedPublicJwk, UnusableFeedKeyError, feedPublicKey } from './feed-encryption.js';
 
-/** The feeds' tables: each agency's registered public key, and each relay's checkpoint in the event store. */
+/**
+ * The feeds' tables: each agency's registered public key and the history of its changes, the
+ * record keys each agency's topic holds, and each relay's checkpoint in the event store.
+ */
 export const FEEDS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS agency_feed_keys (
   agency_id uuid PRIMARY KEY,
   jwk jsonb NOT NULL,
   registered_at timestamptz NOT NULL,
   registered_by text NOT NULL
+);
+-- The agency's secret for pseudonymous record keys and message ids (feed-pseudonyms.ts): kept when
+-- the key is replaced, so a case's later messages still replace its earlier ones in the compacted topic.
+ALTER TABLE agency_feed_keys ADD COLUMN IF NOT EXISTS pseudonym_secret text NOT NULL DEFAULT (gen_random_uuid()::text || gen_random_uuid()::text);
+-- Set once the relay has tombstoned every case in the topic of a deactivated agency; nothing follows.
+ALTER TABLE agency_feed_keys ADD COLUMN IF NOT EXISTS closed_at timestamptz;
+CREATE TABLE IF NOT EXISTS agency_feed_key_changes (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  agency_id uuid NOT NULL,
+  kid text NOT NULL,
+  changed_at timestamptz NOT NULL,
+  changed_by text NOT NULL
+);
+DROP TRIGGER IF EXISTS agency_feed_key_changes_append_only ON agency_feed_key_changes;
+${appendOnly('agency_feed_key_changes', 'the history of feed keys is append-only')}
+CREATE TABLE IF NOT EXISTS feed_published_keys (
+  agency_id uuid NOT NULL,
+  record_key text NOT NULL,
+  PRIMARY KEY (agency_id, record_key)
 );
 CREATE TABLE IF NOT EXISTS feed_relay_checkpoints (
   relay text PRIMARY KEY,
@@ -45,33 +67,67 @@ export class FeedKeys {
       throw error;
     });
     const registeredAt = this.clock.now();
-    await this.db.query(
-      `INSERT INTO agency_feed_keys (agency_id, jwk, registered_at, registered_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (agency_id) DO UPDATE
-         SET jwk = EXCLUDED.jwk, registered_at = EXCLUDED.registered_at, registered_by = EXCLUDED.registered_by`,
-      [admin.agencyId, JSON.stringify(jwk), registeredAt, admin.userId],
-    );
+    // A replaced key is recorded, who and when, so a partner or an auditor can tell which key read which messages.
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO agency_feed_keys (agency_id, jwk, registered_at, registered_by) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (agency_id) DO UPDATE
+           SET jwk = EXCLUDED.jwk, registered_at = EXCLUDED.registered_at, registered_by = EXCLUDED.registered_by, closed_at = NULL`,
+        [admin.agencyId, JSON.stringify(jwk), registeredAt, admin.userId],
+      );
+      await tx.query('INSERT INTO agency_feed_key_changes (agency_id, kid, changed_at, changed_by) VALUES ($1, $2, $3, $4)', [
+        admin.agencyId,
+        jwk.kid,
+        registeredAt,
+        admin.userId,
+      ]);
+    });
     return { kid: jwk.kid, registeredAt };
   }
 
   /** No key registered: the agency's feed carries nothing (the relay skips agencies without one). */
-  async show(agencyId: string): Promise<{ registered: false } | { registered: true; jwk: FeedPublicJwk; registeredAt: string }> {
+  async show(
+    agencyId: string,
+  ): Promise<
+    | { registered: false }
+    | { registered: true; jwk: FeedPublicJwk; registeredAt: string; history: Array<{ kid: string; changedAt: string; changedBy: string }> }
+  > {
     const [row] = await this.db.query<{ jwk: FeedPublicJwk; registered_at: Date | string }>(
       'SELECT jwk, registered_at FROM agency_feed_keys WHERE agency_id = $1',
       [agencyId],
     );
-    return row ? { registered: true, jwk: row.jwk, registeredAt: new Date(row.registered_at).toISOString() } : { registered: false };
+    if (!row) return { registered: false };
+    const history = await this.db.query<{ kid: string; changed_at: Date | string; changed_by: string }>(
+      'SELECT kid, changed_at, changed_by FROM agency_feed_key_changes WHERE agency_id = $1 ORDER BY id',
+      [agencyId],
+    );
+    return {
+      registered: true,
+      jwk: row.jwk,
+      registeredAt: new Date(row.registered_at).toISOString(),
+      history: history.map((h) => ({ kid: h.kid, changedAt: new Date(h.changed_at).toISOString(), changedBy: h.changed_by })),
+    };
   }
 }
 
-/** The registered keys of some agencies (the relay's read, on its own connection). */
-export async function feedKeysOf(db: SqlClient, agencyIds: readonly string[]): Promise<Map<string, FeedPublicJwk>> {
+/** An agency's feed as the relay needs it: the key to encrypt to, and the secret its pseudonyms are made with. */
+export interface FeedRecipient {
+  readonly jwk: FeedPublicJwk;
+  readonly secret: string;
+}
+
+/**
+ * The feeds the relay may publish to, of some agencies: a registered key, the agency active and its
+ * feed not closed. A deactivated agency gets nothing more, not even an update of a case it had.
+ */
+export async function feedRecipientsOf(db: SqlClient, agencyIds: readonly string[]): Promise<Map<string, FeedRecipient>> {
   if (agencyIds.length === 0) return new Map();
-  const rows = await db.query<{ agency_id: string; jwk: FeedPublicJwk }>(
-    'SELECT agency_id, jwk FROM agency_feed_keys WHERE agency_id = ANY($1::uuid[])',
+  const rows = await db.query<{ agency_id: string; jwk: FeedPublicJwk; pseudonym_secret: string }>(
+    `SELECT k.agency_id, k.jwk, k.pseudonym_secret FROM agency_feed_keys k JOIN agencies a ON a.id = k.agency_id
+     WHERE k.agency_id = ANY($1::uuid[]) AND a.active AND k.closed_at IS NULL`,
     [[...agencyIds]],
   );
-  return new Map(rows.map((r) => [r.agency_id, r.jwk]));
+  return new Map(rows.map((r) => [r.agency_id, { jwk: r.jwk, secret: r.pseudonym_secret }]));
 }
 
 @ApiTags('feeds')

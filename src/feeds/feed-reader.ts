@@ -2,11 +2,20 @@ import type { JWK } from 'jose';
 import { decryptFeedPayload } from './feed-encryption.js';
 import type { FeedMessage, FeedPayload } from './feed-message.js';
 
-/** What a partner makes of one record of its topic (the example consumer and the tests read it so). */
+/**
+ * What a partner makes of one record of its topic (the example consumer and the tests read it so).
+ * `key` is the case's pseudonym in this agency's topic: keep your copy of a case under it.
+ */
 export type ReadFeedRecord =
-  | { readonly caseId: string; readonly messageId: string; readonly kind: 'update' | 'redaction'; readonly payload: FeedPayload }
-  /** The case is erased: delete everything held about it. */
-  | { readonly caseId: string; readonly messageId: string; readonly kind: 'erasure' };
+  | {
+      readonly key: string;
+      readonly messageId: string;
+      readonly caseId: string;
+      readonly kind: 'update' | 'redaction';
+      readonly payload: FeedPayload;
+    }
+  /** The case was erased, or your agency's feed was closed: delete everything held under this key. */
+  | { readonly key: string; readonly messageId: string; readonly kind: 'tombstone' };
 
 export interface RawFeedRecord {
   readonly key: Buffer | null;
@@ -19,19 +28,18 @@ const header = (record: RawFeedRecord, name: string): string | undefined => {
   return value === undefined ? undefined : String(Array.isArray(value) ? value[0] : value);
 };
 
-/** Decrypts a record with the agency's private key; a tombstone (null value) is an erasure. */
+/** Decrypts a record with the agency's private key; a null value is a tombstone. */
 export async function readFeedRecord(privateJwk: JWK, record: RawFeedRecord): Promise<ReadFeedRecord> {
-  const caseId = record.key?.toString('utf8') ?? '';
-  if (record.value === null) return { caseId, messageId: header(record, 'message-id') ?? '', kind: 'erasure' };
+  const key = record.key?.toString('utf8') ?? '';
+  if (record.value === null) return { key, messageId: header(record, 'message-id') ?? '', kind: 'tombstone' };
   const message = JSON.parse(record.value.toString('utf8')) as FeedMessage;
   const payload = (await decryptFeedPayload(privateJwk, message.messageId, message.payload)) as FeedPayload;
-  if (payload.caseId !== caseId) throw new Error('the payload belongs to another case than the record key');
-  return { caseId, messageId: message.messageId, kind: message.kind, payload };
+  return { key, messageId: message.messageId, caseId: payload.caseId, kind: payload.kind, payload };
 }
 
 /**
- * What a partner keeps after reading a topic from the start: the latest record per case, duplicates
- * (same message id) dropped, an erased case gone altogether, as compaction would leave it.
+ * What a partner keeps after reading a topic from the start: the latest record per key, duplicates
+ * (same message id) dropped, a tombstoned key gone altogether, as compaction would leave it.
  */
 export function latestPerCase(records: readonly ReadFeedRecord[]): Map<string, ReadFeedRecord> {
   const seen = new Set<string>();
@@ -39,8 +47,8 @@ export function latestPerCase(records: readonly ReadFeedRecord[]): Map<string, R
   for (const record of records) {
     if (seen.has(record.messageId)) continue;
     seen.add(record.messageId);
-    if (record.kind === 'erasure') latest.delete(record.caseId);
-    else latest.set(record.caseId, record);
+    if (record.kind === 'tombstone') latest.delete(record.key);
+    else latest.set(record.key, record);
   }
   return latest;
 }

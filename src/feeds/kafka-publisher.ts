@@ -3,7 +3,7 @@ import { ConfigError } from '../config/app-config.js';
 import type { FeedPublisher } from './feed-relay.js';
 import { FEED_TOPIC_CONFIG, type FeedRecord } from './feed-message.js';
 
-const { Kafka, Partitioners, logLevel } = kafkajs;
+const { ConfigResourceTypes, Kafka, Partitioners, logLevel } = kafkajs;
 
 /** The relay's Kafka settings, read from the environment; a wrong one stops the start naming it. */
 export interface KafkaSettings {
@@ -11,8 +11,10 @@ export interface KafkaSettings {
   readonly clientId: string;
   /** The broker deduplicates the producer's retries (needs a real Kafka; librdkafka's mock test broker has no support). */
   readonly idempotent: boolean;
-  /** Creates each agency's topic, compacted, before its first message (a real Kafka; the mock broker auto-creates instead). */
+  /** Creates each agency's topic, compacted, before its first message (a real Kafka; the mock broker has no CreateTopics). */
   readonly createTopics: boolean;
+  /** Checks each topic is compacted before its first message, refusing to publish otherwise (the mock broker has no DescribeConfigs). */
+  readonly verifyTopics: boolean;
   readonly ssl: boolean;
   readonly sasl?: SASLOptions;
 }
@@ -39,12 +41,17 @@ export function kafkaSettings(env: NodeJS.ProcessEnv): KafkaSettings {
   if (mechanism && (!username || !password)) {
     throw new ConfigError('KAFKA_SASL_USERNAME', 'and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM');
   }
+  const ssl = flag(env, 'KAFKA_SSL', false);
+  // PLAIN sends the password as it is: only inside TLS.
+  if (mechanism === 'plain' && !ssl)
+    throw new ConfigError('KAFKA_SASL_MECHANISM', 'plain sends the password in clear: it needs KAFKA_SSL=true');
   return {
     brokers,
     clientId: env.KAFKA_CLIENT_ID || 'referrals-feed-relay',
     idempotent: flag(env, 'KAFKA_IDEMPOTENT', true),
     createTopics: flag(env, 'KAFKA_CREATE_TOPICS', true),
-    ssl: flag(env, 'KAFKA_SSL', false),
+    verifyTopics: flag(env, 'KAFKA_VERIFY_TOPICS', true),
+    ssl,
     ...(mechanism ? { sasl: { mechanism, username, password } as SASLOptions } : {}),
   };
 }
@@ -69,7 +76,8 @@ export class KafkaFeedPublisher implements FeedPublisher {
       idempotent: settings.idempotent,
       // Idempotence keeps order across retries only with one request in flight per connection.
       ...(settings.idempotent ? { maxInFlightRequests: 1 } : {}),
-      allowAutoTopicCreation: !settings.createTopics,
+      // A topic made on demand would take the broker's defaults, not compaction: never.
+      allowAutoTopicCreation: false,
       // Keyed records: the case id alone chooses the partition (murmur2, as the Java client does).
       createPartitioner: Partitioners.DefaultPartitioner,
     });
@@ -96,20 +104,57 @@ export class KafkaFeedPublisher implements FeedPublisher {
     });
   }
 
-  /** A new agency's topic is created compacted before its first message (createTopics answers false for one that exists). */
+  /**
+   * A new agency's topic is created compacted before its first message (createTopics answers false
+   * for one that exists), and checked: a topic that would keep redacted data for good is refused.
+   */
   private async ensureTopics(topics: readonly string[]): Promise<void> {
     const missing = [...new Set(topics)].filter((t) => !this.known.has(t));
     if (missing.length === 0) return;
-    if (this.settings.createTopics) {
+    if (this.settings.createTopics || this.settings.verifyTopics) {
       const admin = kafkaClient(this.settings).admin();
       await admin.connect();
       try {
-        const created = missing.map((topic) => ({ topic, configEntries: [...FEED_TOPIC_CONFIG] }));
-        await admin.createTopics({ waitForLeaders: true, topics: created });
+        if (this.settings.createTopics) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, configEntries: [...FEED_TOPIC_CONFIG] })),
+          });
+        }
+        if (this.settings.verifyTopics) {
+          const described = await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: missing.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: [...CHECKED_TOPIC_CONFIG] })),
+          });
+          for (const resource of described.resources) {
+            const refusal = topicRefusal(resource.configEntries);
+            if (refusal) throw new UnfitFeedTopicError(resource.resourceName, refusal);
+          }
+        }
       } finally {
         await admin.disconnect();
       }
     }
     for (const topic of missing) this.known.add(topic);
+  }
+}
+
+const CHECKED_TOPIC_CONFIG = ['cleanup.policy', 'max.compaction.lag.ms'] as const;
+const MAX_COMPACTION_LAG_MS = 7 * 24 * 3_600_000;
+
+/** A feed topic that would keep what a redaction or a tombstone replaces for good, or for over a week, is not fit. */
+export function topicRefusal(entries: ReadonlyArray<{ configName: string; configValue: string | null }>): string | undefined {
+  const value = (name: string) => entries.find((e) => e.configName === name)?.configValue ?? '';
+  if (!value('cleanup.policy').split(',').includes('compact')) return 'its cleanup.policy is not compact';
+  const lag = Number(value('max.compaction.lag.ms'));
+  if (!Number.isFinite(lag) || lag <= 0 || lag > MAX_COMPACTION_LAG_MS) return 'its max.compaction.lag.ms is not at most a week';
+  return undefined;
+}
+
+/** The relay refuses to publish to a topic that is not compacted (names the topic, a setting; no data). */
+export class UnfitFeedTopicError extends Error {
+  constructor(topic: string, reason: string) {
+    super(`the feed topic ${topic} is not fit: ${reason} (see FEED_TOPIC_CONFIG in src/feeds/feed-message.ts)`);
+    this.name = 'UnfitFeedTopicError';
   }
 }

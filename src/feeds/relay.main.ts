@@ -12,7 +12,7 @@ import { openEventStore } from '../platform/event-store.factory.js';
 import { openDatabase } from '../platform/persistence.module.js';
 import { SchemaNotReadyError, prepareSchema } from '../platform/schema.js';
 import { FeedRelay } from './feed-relay.js';
-import { KafkaFeedPublisher, kafkaSettings } from './kafka-publisher.js';
+import { KafkaFeedPublisher, UnfitFeedTopicError, kafkaSettings } from './kafka-publisher.js';
 
 function batchSize(env: NodeJS.ProcessEnv): number {
   const text = env.RELAY_BATCH_SIZE ?? '200';
@@ -61,7 +61,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // These messages name a setting or an error's kind, never data.
-  if (error instanceof ConfigError || error instanceof SchemaNotReadyError) console.error(`Cannot run the feed relay: ${error.message}`);
+  if (error instanceof ConfigError || error instanceof SchemaNotReadyError || error instanceof UnfitFeedTopicError)
+    console.error(`Cannot run the feed relay: ${error.message}`);
   else console.error('The feed relay stopped:', error instanceof Error ? error.name : 'unknown error');
   process.exit(1);
 });

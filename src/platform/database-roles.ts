@@ -46,6 +46,8 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, Partial<Record<Grantee, s
   consent_deadlines: { app: 'SELECT, DELETE', projector: 'SELECT, INSERT, UPDATE, DELETE' },
   // The feed relay (npm run relay) logs in as the app: it opens personal data to encrypt it for each agency.
   agency_feed_keys: { app: 'SELECT, INSERT, UPDATE' },
+  agency_feed_key_changes: { app: 'SELECT, INSERT' },
+  feed_published_keys: { app: 'SELECT, INSERT' },
   feed_relay_checkpoints: { app: 'SELECT, INSERT, UPDATE' },
 };
 

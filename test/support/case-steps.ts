@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlClient } from '../../libs/sql/index.js';
 import type { RunningApp } from './test-app.js';
 
 /**
@@ -109,4 +111,15 @@ export async function referredCase(t: Client, agencyId: string, options: Referre
 /** supertest's expect(status) for an answer already awaited. */
 function expectStatus(response: { status: number }, status: number): void {
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}`);
+}
+
+/** A service with capacity an agency offers, as the directory stores it (src/directory/directory.schema.ts). */
+export async function offerService(db: SqlClient, agencyId: string, serviceType = 'shelter'): Promise<string> {
+  const id = randomUUID();
+  await db.query(
+    `INSERT INTO directory_services (id, agency_id, name, service_type, status, children_accepted, capacity_total, capacity_available)
+    VALUES ($1, $2, 'Test service', $3, 'active', true, 10, 5)`,
+    [id, agencyId, serviceType],
+  );
+  return id;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type JWK, exportJWK, generateKeyPair } from 'jose';
+import type { SqlClient } from '../../libs/sql/index.js';
 import { feedTopic } from '../../src/feeds/feed-message.js';
+import { feedCaseKey } from '../../src/feeds/feed-pseudonyms.js';
 import { type ReadFeedRecord, readFeedRecord } from '../../src/feeds/feed-reader.js';
 import { type KafkaSettings, kafkaClient } from '../../src/feeds/kafka-publisher.js';
 
@@ -8,14 +10,28 @@ import { type KafkaSettings, kafkaClient } from '../../src/feeds/kafka-publisher
 export const TEST_BROKERS = process.env.KAFKA_TEST_BROKERS;
 if (!TEST_BROKERS) console.info('KAFKA_TEST_BROKERS is not set (no mock broker; install librdkafka-dev): Kafka feed tests skipped.');
 
-/** The mock broker has no CreateTopics and no idempotent producer: topics are auto-created, idempotence off. */
+/** The mock broker has no CreateTopics, DescribeConfigs or idempotent producer: it makes a topic when asked for one, idempotence off. */
 export const testKafka: KafkaSettings = {
   brokers: (TEST_BROKERS ?? '').split(','),
   clientId: 'feed-tests',
   idempotent: false,
   createTopics: false,
+  verifyTopics: false,
   ssl: false,
 };
+
+/** The secret an agency's pseudonyms are made with, as the relay reads it. */
+export async function feedSecretOf(db: SqlClient, agencyId: string): Promise<string> {
+  const [row] = await db.query<{ pseudonym_secret: string }>('SELECT pseudonym_secret FROM agency_feed_keys WHERE agency_id = $1', [
+    agencyId,
+  ]);
+  if (!row) throw new Error('the agency has no feed key');
+  return row.pseudonym_secret;
+}
+
+/** The record key of a case in an agency's topic. */
+export const caseKeyIn = async (db: SqlClient, agencyId: string, caseId: string): Promise<string> =>
+  feedCaseKey(await feedSecretOf(db, agencyId), caseId);
 
 /** A partner's key pair; the public half is what its admin registers. */
 export async function partnerKeyPair(alg: 'ECDH-ES+A256KW' | 'RSA-OAEP-256' = 'ECDH-ES+A256KW') {
