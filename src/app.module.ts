@@ -4,7 +4,7 @@ import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
 import { ConsentExpiryModule } from './consent-expiry/consent-expiry.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
-import { FeedsModule } from './feeds/feed-keys.js';
+import { FeedsModule } from './feeds/feeds.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';

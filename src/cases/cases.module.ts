@@ -22,7 +22,7 @@ import { ReferralSuggestions } from './referral-suggestions.service.js';
   imports: [IdentityModule],
   controllers: [CasesController, ConsentsController, CaseReferralsController, CasePathController, ErasureController],
   providers: [CaseCommandService, CaseSealing, CaseWrites, CaseReader, ReferralSuggestions, CaseViews, RetentionService],
-  exports: [CaseCommandService],
+  exports: [CaseCommandService, CaseSealing],
 })
 export class CasesModule implements OnApplicationBootstrap {
   constructor(

@@ -1,4 +1,8 @@
 import { resolve } from 'node:path';
+import { type KafkaSettings, kafkaSettings } from '../feeds/kafka-settings.js';
+import { ConfigError } from './config-error.js';
+
+export { ConfigError };
 
 /**
  * Everything the service reads from its environment, validated once at start-up. A missing or
@@ -38,6 +42,10 @@ export interface AppConfig {
   readonly projectionPollMs: number;
   /** in-process: the app keeps its read models; external: `npm run projector` does, in its own process. */
   readonly projector: 'in-process' | 'external';
+  /** in-process: the service itself publishes the agencies' Kafka feeds (the embedded database allows no other process); external: `npm run relay` does, or nobody. */
+  readonly feedRelay: 'in-process' | 'external';
+  /** The broker the in-process feed relay publishes to (KAFKA_* settings), set with FEED_RELAY=in-process. */
+  readonly kafka?: KafkaSettings;
   /** How old the oldest event not yet in the read models may get before readiness says the projector stalled. */
   readonly readinessMaxLagSeconds: number;
   /** When set, /metrics answers only to `Authorization: Bearer <token>`. */
@@ -73,16 +81,6 @@ export interface AppConfig {
 export type AuditHeadTarget =
   { readonly kind: 'log' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
 
-export class ConfigError extends Error {
-  constructor(
-    readonly setting: string,
-    problem: string,
-  ) {
-    super(`${setting}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** `needsSecrets` false: for processes that neither open personal data nor issue tokens (the projector). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), needsSecrets = true): AppConfig {
   const databaseUrl = optional(env, 'DATABASE_URL');
@@ -114,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       throw new ConfigError('KURRENTDB_URL', 'must be a kurrentdb:// (or kurrentdb+discover://) connection string');
     }
   }
+  const feedRelay = oneOf(env, 'FEED_RELAY', ['in-process', 'external'] as const, 'external');
   if (jwtSecret !== undefined && Buffer.from(jwtSecret, 'base64').length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be base64 of at least 32 bytes');
   }
@@ -133,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     demoNetwork: boolean(env, 'DEMO_NETWORK', mode === 'embedded'),
     projectionPollMs: integer(env, 'POLL_INTERVAL_MS', 200, 10, 60_000),
     projector,
+    feedRelay,
+    ...(feedRelay === 'in-process' ? { kafka: kafkaSettings(env) } : {}),
     readinessMaxLagSeconds: integer(env, 'READINESS_MAX_LAG_SECONDS', 30, 1, 86_400),
     ...(optional(env, 'METRICS_TOKEN') ? { metricsToken: optional(env, 'METRICS_TOKEN')! } : {}),
     signInsPerMinute: integer(env, 'SIGN_INS_PER_MINUTE', 10, 1, 10_000),

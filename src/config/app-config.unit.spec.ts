@@ -9,6 +9,15 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ mode: 'embedded', host: '127.0.0.1', port: 3000, dataDir: '/srv/app/.data', demoNetwork: true });
   });
 
+  it('relays the Kafka feeds inside the service with FEED_RELAY=in-process, and then needs the broker', () => {
+    expect(loadConfig({}).feedRelay).toBe('external');
+    expect(() => loadConfig({ FEED_RELAY: 'in-process' })).toThrow(/^KAFKA_BROKERS: is required/);
+    expect(loadConfig({ FEED_RELAY: 'in-process', KAFKA_BROKERS: 'kafka:9092' })).toMatchObject({
+      feedRelay: 'in-process',
+      kafka: { brokers: ['kafka:9092'], createTopics: true, verifyTopics: true },
+    });
+  });
+
   it('flushes every embedded commit to disk unless EMBEDDED_FSYNC=false', () => {
     expect(loadConfig({}).embeddedFsync).toBe(true);
     expect(loadConfig({ EMBEDDED_FSYNC: 'false' }).embeddedFsync).toBe(false);

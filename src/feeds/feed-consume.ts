@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
 import { feedTopic } from './feed-message.js';
 import { readFeedRecord } from './feed-reader.js';
-import { kafkaClient, kafkaSettings } from './kafka-publisher.js';
+import { kafkaClient } from './kafka-publisher.js';
+import { kafkaSettings } from './kafka-settings.js';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

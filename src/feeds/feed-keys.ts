@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Injectable, Module, Put, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Injectable, Put, UnprocessableEntityException } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsObject } from 'class-validator';
 import { type SqlClient, type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
@@ -151,7 +151,3 @@ export class FeedKeysController {
     return this.keys.register(principal, body.jwk);
   }
 }
-
-/** Per-agency Kafka feeds: the admin route for the feed key (the relay itself runs as `npm run relay`). */
-@Module({ controllers: [FeedKeysController], providers: [FeedKeys, Clock] })
-export class FeedsModule {}

@@ -4,7 +4,8 @@ import { ConfigError } from '../config/app-config.js';
 import { UnusableFeedKeyError, feedPublicKey } from './feed-encryption.js';
 import { FEED_TOPIC_CONFIG } from './feed-message.js';
 import { feedCaseKey, feedMessageId } from './feed-pseudonyms.js';
-import { kafkaSettings, topicRefusal } from './kafka-publisher.js';
+import { topicRefusal } from './kafka-publisher.js';
+import { kafkaSettings } from './kafka-settings.js';
 
 const CASE = '6f1f7a52-3c1e-4d8e-9a51-0f7e2b9d4c11';
 const base64url = (bytes: number[]) => Buffer.from(bytes).toString('base64url');

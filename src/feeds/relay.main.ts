@@ -12,7 +12,8 @@ import { openEventStore } from '../platform/event-store.factory.js';
 import { openDatabase } from '../platform/persistence.module.js';
 import { SchemaNotReadyError, prepareSchema } from '../platform/schema.js';
 import { FeedRelay } from './feed-relay.js';
-import { KafkaFeedPublisher, UnfitFeedTopicError, kafkaSettings } from './kafka-publisher.js';
+import { KafkaFeedPublisher, UnfitFeedTopicError } from './kafka-publisher.js';
+import { kafkaSettings } from './kafka-settings.js';
 
 function batchSize(env: NodeJS.ProcessEnv): number {
   const text = env.RELAY_BATCH_SIZE ?? '200';

@@ -4,7 +4,8 @@ import type { SqlClient } from '../../libs/sql/index.js';
 import { feedTopic } from '../../src/feeds/feed-message.js';
 import { feedCaseKey } from '../../src/feeds/feed-pseudonyms.js';
 import { type ReadFeedRecord, readFeedRecord } from '../../src/feeds/feed-reader.js';
-import { type KafkaSettings, kafkaClient } from '../../src/feeds/kafka-publisher.js';
+import { kafkaClient } from '../../src/feeds/kafka-publisher.js';
+import type { KafkaSettings } from '../../src/feeds/kafka-settings.js';
 
 /** The broker jest's global setup started (librdkafka's mock cluster), or one given from outside. */
 export const TEST_BROKERS = process.env.KAFKA_TEST_BROKERS;
