@@ -1,4 +1,5 @@
 import { nextEntry } from '../../libs/audit-chain/index.js';
+import type { EventPlace } from '../../libs/event-store/index.js';
 import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
 
 /**
@@ -26,17 +27,33 @@ DO $$ BEGIN
     ALTER TABLE audit_chain ADD CONSTRAINT audit_chain_kind_check CHECK (kind IN ('consent', 'access', 'event'));
   END IF;
 END $$;
-${appendOnly('audit_chain', 'the audit chain is append-only')}`;
+${appendOnly('audit_chain', 'the audit chain is append-only')}
+-- Where each chained event is in the store, written with its entry: verify reads the event there,
+-- since an event store need not look events up by id (KurrentDB cannot). Not vouched for by the
+-- chain, and need not be: the entry's hash covers the event's stream and revision, so a wrong place
+-- only makes verify name a broken link, never pass.
+CREATE TABLE IF NOT EXISTS audit_chain_event_places (
+  ref text PRIMARY KEY,
+  stream_id text NOT NULL,
+  revision bigint NOT NULL
+);
+${appendOnly('audit_chain_event_places', 'the places of chained events are append-only')}
+-- Events chained before places were kept: their places from the SQL store (once; KurrentDB's
+-- deployments started after this table).
+DO $$ BEGIN
+  IF to_regclass('events') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_chain_event_places) THEN
+    INSERT INTO audit_chain_event_places (ref, stream_id, revision)
+    SELECT c.ref, e.stream_id, e.stream_revision FROM audit_chain c JOIN events e ON e.event_id::text = c.ref WHERE c.kind = 'event';
+  END IF;
+END $$;`;
 
 /** Serialises appends across transactions and processes. */
 const CHAIN_LOCK = 7_451_033;
 
 export type ChainKind = 'event' | 'consent' | 'access';
-export interface ChainRecord {
-  readonly kind: ChainKind;
-  readonly ref: string;
-  readonly content: unknown;
-}
+export type ChainRecord =
+  | { readonly kind: 'consent' | 'access'; readonly ref: string; readonly content: unknown }
+  | { readonly kind: 'event'; readonly ref: string; readonly content: unknown; readonly place: EventPlace };
 
 export async function appendToChain(tx: SqlClient, records: readonly ChainRecord[]): Promise<void> {
   if (records.length === 0) return;
@@ -55,13 +72,21 @@ export async function appendToChain(tx: SqlClient, records: readonly ChainRecord
   );
   let previous = last ? { seq: Number(last.seq), entryHash: last.entry_hash } : undefined;
   const entries = [];
+  const places: Array<{ ref: string; stream_id: string; revision: number }> = [];
   for (const record of records) {
     if (present.has(`${record.kind}:${record.ref}`)) continue;
     const entry = nextEntry(previous, record.kind, record.ref, record.content);
     entries.push(entry);
+    if (record.kind === 'event') places.push({ ref: record.ref, stream_id: record.place.streamId, revision: record.place.revision });
     previous = entry;
   }
   if (entries.length === 0) return;
+  if (places.length > 0)
+    await tx.query(
+      `INSERT INTO audit_chain_event_places (ref, stream_id, revision)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(ref text, stream_id text, revision bigint)`,
+      [JSON.stringify(places)],
+    );
   await tx.query(
     `INSERT INTO audit_chain (seq, kind, ref, content_hash, prev_hash, entry_hash)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(seq bigint, kind text, ref text, content_hash text, prev_hash text, entry_hash text)`,
