@@ -101,7 +101,7 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
     };
     /** Changes a stored event as someone with the node's files could, verifies, and puts it back. */
     const verifiedWhileTampered = async (eventId: string, change: (stored: StoredEvent) => StoredEvent | undefined) => {
-      const restore = kurrentdb.log.tamper(eventId, change);
+      const restore = kurrentdb.log.tamper((e) => e.eventId === eventId, change);
       try {
         return await verify();
       } finally {
@@ -138,6 +138,27 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
         verified: false,
         firstBrokenLink: { seq: await seqOf(last.eventId), kind: 'event', ref: last.eventId, reason: 'record_missing' },
       });
+    });
+
+    it("names an event written into KurrentDB under a chained event's id, in another stream, as unchained", async () => {
+      const { events } = await chainedCase();
+      const taken = events[0]!;
+      // Not a case stream, so the read models pass it by; its id is chained already, so the chain does too.
+      const stream = `elsewhere-${randomUUID()}`;
+      kurrentdb.log.append(stream, { kind: 'no_stream' }, [{ ...taken, type: 'Tested', data: Buffer.from('{}') }]);
+      try {
+        await caughtUp(t);
+        expect(await verify()).toMatchObject({
+          verified: false,
+          firstBrokenLink: { kind: 'event', ref: taken.eventId, reason: 'unchained_record' },
+        });
+      } finally {
+        // Cut off again, so that later verifications meet the store as the service wrote it.
+        kurrentdb.log.tamper(
+          (e) => e.streamId === stream,
+          () => undefined,
+        );
+      }
     });
 
     it('npm run verify verifies the events in KurrentDB and exits 0', async () => {

@@ -22,8 +22,8 @@ export interface VerifyOptions {
   readonly pending: () => Promise<ReadonlySet<string>>;
 }
 
-/** The event store's reads verify needs, whichever store it is: events at their chained places, and all in order. */
-export type ChainedEvents = Pick<EventStore, 'readEventsAt' | 'readAll'>;
+/** The event store's reads verify needs, whichever store it is: events at their chained places, their count, all in order. */
+export type ChainedEvents = Pick<EventStore, 'readEventsAt' | 'readAll' | 'behind'>;
 
 /** Entries (and events) read per page: memory stays the same at any length of chain. */
 const PAGE = 1000;
@@ -38,7 +38,9 @@ export async function verifyAuditChain(db: SqlClient, store: ChainedEvents, opti
   const verifier = new ChainVerifier();
   let publishedAt: number | undefined;
   const failed = (firstBrokenLink: BrokenLink): Verification => ({ verified: false, entries: verifier.entries, firstBrokenLink });
-  for (let after = 0; ;) {
+  /** The last entry checked: every event entry up to it has its event at its place in the store. */
+  let after = 0;
+  for (;;) {
     const page = await db.query<{
       seq: number | string;
       kind: string;
@@ -62,7 +64,7 @@ export async function verifyAuditChain(db: SqlClient, store: ChainedEvents, opti
   if (options.head !== undefined && publishedAt === undefined) {
     return failed({ reason: 'head_not_in_chain', detail: 'the published head is not in the chain: it was cut short or rewritten' });
   }
-  const unchained = await firstUnchained(db, store, options.pending);
+  const unchained = await firstUnchained(db, store, after, options.pending);
   if (unchained) return failed(unchained);
   return {
     verified: true,
@@ -160,7 +162,12 @@ function trailOf(e: RecordedEvent): unknown {
 }
 
 /** An event, trail row or access record without its chain entry (events the projector has yet to apply excepted). */
-async function firstUnchained(db: SqlClient, store: ChainedEvents, pending: VerifyOptions['pending']): Promise<BrokenLink | undefined> {
+async function firstUnchained(
+  db: SqlClient,
+  store: ChainedEvents,
+  verifiedUpTo: number,
+  pending: VerifyOptions['pending'],
+): Promise<BrokenLink | undefined> {
   const missing = (table: string, key: string, kind: string, order: string) =>
     `SELECT ${key}::text AS ref FROM ${table} r WHERE NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.kind = '${kind}' AND c.ref = r.${key}::text) ORDER BY ${order} LIMIT 100`;
   for (const [table, key, kind, order] of [
@@ -170,25 +177,46 @@ async function firstUnchained(db: SqlClient, store: ChainedEvents, pending: Veri
     const [row] = await db.query<{ ref: string }>(missing(table, key, kind, order));
     if (row) return { kind, ref: row.ref, reason: 'unchained_record', detail: `a row of ${table} has no chain entry` };
   }
-  // The events are in the store, which need not be in this database: walked page by page, in order.
+  // Each event entry checked stands for its own event of the store (the entry's hash covers the
+  // event's id and place), so as many events in the store as such entries means none is unchained.
+  const [chained] = await db.query<{ events: number | string }>(
+    "SELECT count(*) AS events FROM audit_chain WHERE kind = 'event' AND seq <= $1",
+    [verifiedUpTo],
+  );
+  if ((await store.behind(null)).events === Number(chained?.events ?? 0)) return undefined;
+  return firstUnchainedEvent(db, store, pending);
+}
+
+/** The store, which need not be in this database, walked page by page in order for an event without its entry at its place. */
+async function firstUnchainedEvent(
+  db: SqlClient,
+  store: ChainedEvents,
+  pending: VerifyOptions['pending'],
+): Promise<BrokenLink | undefined> {
   for (let from: GlobalPosition | null = null; ;) {
     const { events, next } = await store.readAll(from, PAGE);
     if (events.length === 0) return undefined;
-    const ids = events.map((e) => e.eventId);
-    const chained = async () =>
+    // By place too: KurrentDB's ids are unique per stream only, so an id alone could be another stream's entry.
+    const chainedPlaces = async () =>
       new Set(
-        (await db.query<{ ref: string }>("SELECT ref FROM audit_chain WHERE kind = 'event' AND ref = ANY($1::text[])", [ids])).map(
-          (r) => r.ref,
-        ),
+        (
+          await db.query<{ place: string }>(
+            `SELECT p.ref || ' ' || p.stream_id || ' ' || p.revision AS place FROM audit_chain_event_places p
+              JOIN audit_chain c ON c.kind = 'event' AND c.ref = p.ref WHERE p.ref = ANY($1::text[])`,
+            [events.map((e) => e.eventId)],
+          )
+        ).map((r) => r.place),
       );
-    const present = await chained();
-    if (ids.some((id) => !present.has(id))) {
+    const placeOf = (e: RecordedEvent) => `${e.eventId} ${e.streamId} ${e.revision}`;
+    const present = await chainedPlaces();
+    if (events.some((e) => !present.has(placeOf(e)))) {
       // Taken for each such page: events appended since an earlier one are pending too.
       const waiting = await pending();
       // Read after the pending list: an event the projector chained meanwhile is no longer a candidate.
-      const chainedNow = await chained();
-      const ref = ids.find((id) => !waiting.has(id) && !chainedNow.has(id));
-      if (ref) return { kind: 'event', ref, reason: 'unchained_record', detail: 'an event in the store has no chain entry' };
+      const chainedNow = await chainedPlaces();
+      const unchained = events.find((e) => !waiting.has(e.eventId) && !chainedNow.has(placeOf(e)));
+      if (unchained)
+        return { kind: 'event', ref: unchained.eventId, reason: 'unchained_record', detail: 'an event in the store has no chain entry' };
     }
     from = next;
   }

@@ -160,8 +160,8 @@ export class InMemoryLog {
    * undefined to cut it off, which only a stream's last event can be (revisions stay indexes).
    * Returns what puts the original back as it was, telling no subscriber.
    */
-  tamper(eventId: string, change: (stored: StoredEvent) => StoredEvent | undefined): () => void {
-    const at = this.all.findIndex((e) => e.eventId === eventId);
+  tamper(which: (stored: StoredEvent) => boolean, change: (stored: StoredEvent) => StoredEvent | undefined): () => void {
+    const at = this.all.findIndex(which);
     if (at < 0) throw new Error('no such event in the log');
     const stored = this.all[at]!;
     const stream = this.streams.get(stored.streamId)!;
