@@ -38,8 +38,8 @@ CREATE TABLE IF NOT EXISTS audit_chain_event_places (
   revision bigint NOT NULL
 );
 ${appendOnly('audit_chain_event_places', 'the places of chained events are append-only')}
--- Events chained before places were kept: their places from the SQL store (once; KurrentDB's
--- deployments started after this table).
+-- Events chained before places were kept: their places from the SQL store, once (a KurrentDB
+-- store's come with the replay of npm run rebuild, see appendToChain).
 DO $$ BEGIN
   IF to_regclass('events') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_chain_event_places) THEN
     INSERT INTO audit_chain_event_places (ref, stream_id, revision)
@@ -72,21 +72,24 @@ export async function appendToChain(tx: SqlClient, records: readonly ChainRecord
   );
   let previous = last ? { seq: Number(last.seq), entryHash: last.entry_hash } : undefined;
   const entries = [];
-  const places: Array<{ ref: string; stream_id: string; revision: number }> = [];
   for (const record of records) {
     if (present.has(`${record.kind}:${record.ref}`)) continue;
     const entry = nextEntry(previous, record.kind, record.ref, record.content);
     entries.push(entry);
-    if (record.kind === 'event') places.push({ ref: record.ref, stream_id: record.place.streamId, revision: record.place.revision });
     previous = entry;
   }
-  if (entries.length === 0) return;
+  // Every event's, chained now or before: a replay gives the entries chained before places were kept theirs.
+  const places = records.flatMap((r) =>
+    r.kind === 'event' ? [{ ref: r.ref, stream_id: r.place.streamId, revision: r.place.revision }] : [],
+  );
   if (places.length > 0)
     await tx.query(
       `INSERT INTO audit_chain_event_places (ref, stream_id, revision)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(ref text, stream_id text, revision bigint)`,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(ref text, stream_id text, revision bigint)
+       ON CONFLICT (ref) DO NOTHING`,
       [JSON.stringify(places)],
     );
+  if (entries.length === 0) return;
   await tx.query(
     `INSERT INTO audit_chain (seq, kind, ref, content_hash, prev_hash, entry_hash)
      SELECT * FROM jsonb_to_recordset($1::jsonb) AS e(seq bigint, kind text, ref text, content_hash text, prev_hash text, entry_hash text)`,
