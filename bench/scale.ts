@@ -107,7 +107,7 @@ async function check(name: string, db: SqlDatabase): Promise<boolean> {
   const rebuildSeconds = seconds(rebuilding);
   const afterRebuild = { views: await ownerViews() };
   const verifying = process.hrtime.bigint();
-  const verification = await verifyAuditChain(db, { macKey, pending: async () => new Set() });
+  const verification = await verifyAuditChain(db, store, { macKey, pending: async () => new Set() });
   const verifySeconds = seconds(verifying);
 
   const ok = live.applied === stored && live.views === CASES && rebuilt === stored && afterRebuild.views === CASES && verification.verified;

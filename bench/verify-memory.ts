@@ -108,7 +108,7 @@ async function verify(place: string) {
     };
     const sampler = setInterval(sample, 5);
     const started = Date.now();
-    const result = await verifyAuditChain(db, { macKey: key, pending: notYetProjected(runner, store) });
+    const result = await verifyAuditChain(db, store, { macKey: key, pending: notYetProjected(runner, store) });
     clearInterval(sampler);
     sample();
     // On PGlite the database's own page cache lives in this process too; the JS heap is verify's own share.

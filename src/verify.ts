@@ -8,10 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CHAIN_HASH } from '../libs/audit-chain/index.js';
 import { MasterKey } from '../libs/crypto/index.js';
-import { SqlEventStore } from '../libs/event-store/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { DataDirectoryInUseError } from '../libs/sql/index.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+import { openEventStore } from './platform/event-store.factory.js';
 import { openDatabase } from './platform/persistence.module.js';
 import { SchemaNotReadyError, prepareSchema } from './platform/schema.js';
 import { deriveKey } from './platform/secrets.js';
@@ -42,11 +42,20 @@ async function main(): Promise<number> {
   const db = await openDatabase(config, prepareSchema);
   try {
     console.error('Verifying the audit chain...');
-    const store = new SqlEventStore(db);
-    const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS);
-    const result = await verifyAuditChain(db, { macKey: key, ...(head ? { head } : {}), pending: notYetProjected(runner, store) });
-    console.log(JSON.stringify(result, null, 2));
-    return result.verified ? 0 : 1;
+    // The configured store (KurrentDB's too): the chain vouches for the events where they are kept.
+    const events = await openEventStore(config, db);
+    try {
+      const runner = new ProjectionRunner(READ_MODELS_RUNNER, db, events.store, READ_MODELS);
+      const result = await verifyAuditChain(db, events.store, {
+        macKey: key,
+        ...(head ? { head } : {}),
+        pending: notYetProjected(runner, events.store),
+      });
+      console.log(JSON.stringify(result, null, 2));
+      return result.verified ? 0 : 1;
+    } finally {
+      await events.close();
+    }
   } finally {
     await db.close();
   }

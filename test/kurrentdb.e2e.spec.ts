@@ -1,9 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { ProjectionRunner } from '../libs/projections/index.js';
+import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { type InMemoryKurrentDb, startInMemoryKurrentDb } from './support/in-memory-kurrentdb/in-memory-kurrentdb-server.js';
-import { eventually, useTestApp } from './support/test-app.js';
-import { consentBody } from './support/case-steps.js';
+import type { StoredEvent } from './support/in-memory-kurrentdb/in-memory-log.js';
+import { type RunningApp, eventually, useTestApp } from './support/test-app.js';
+import { consentBody, post, posted, read, referredCase } from './support/case-steps.js';
+import { buildVerifyCli } from './support/verify-cli.js';
 
 const PERSON = { identity: { fullName: 'Amina Kurrent-Person' }, contact: { phone: '+234 800 333 4444', safeToContact: true } };
+
+/** Until the read models (and the chain) hold every event in the store. */
+const caughtUp = (t: Pick<RunningApp, 'app'>) =>
+  eventually(
+    () => t.app.get(ProjectionRunner).lag(),
+    (lag) => lag.events === 0,
+  );
 
 const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
 if (!process.env.DATABASE_URL) {
@@ -76,5 +88,158 @@ onPostgres('the service with its events in KurrentDB and its read models in Post
     expect(inKurrentDb?.map((e) => e.type)).toEqual((await t.store.readStream(`case-${opened.body.caseId}`)).map((e) => e.type));
     expect(inKurrentDb?.length).toBeGreaterThan(0);
     expect(await t.owner.query('SELECT count(*)::int AS n FROM events')).toEqual([{ n: 0 }]);
+  });
+  describe('the audit chain and erasure over events kept in KurrentDB', () => {
+    const verify = () => read(t, '/audit/verify', 'auditor.justice');
+    const seqOf = async (ref: string) =>
+      Number((await t.db.query<{ seq: string }>("SELECT seq FROM audit_chain WHERE kind = 'event' AND ref = $1", [ref]))[0]!.seq);
+    /** A referred case, projected and chained; its events as KurrentDB holds them. */
+    const chainedCase = async () => {
+      const { caseId } = await referredCase(t, await t.agencyId('Shelter'), { person: PERSON });
+      await caughtUp(t);
+      return { caseId, events: kurrentdb.log.readStream(`case-${caseId}`, 'start', true, 100)! };
+    };
+    /** Changes a stored event as someone with the node's files could, verifies, and puts it back. */
+    const verifiedWhileTampered = async (eventId: string, change: (stored: StoredEvent) => StoredEvent | undefined) => {
+      const restore = kurrentdb.log.tamper((e) => e.eventId === eventId, change);
+      try {
+        return await verify();
+      } finally {
+        restore();
+      }
+    };
+
+    it('GET /audit/verify checks every event in KurrentDB against the chain, and verifies', async () => {
+      const { events } = await chainedCase();
+      expect(await verify()).toMatchObject({ verified: true });
+      const chained = await t.db.query("SELECT ref FROM audit_chain WHERE kind = 'event' AND ref = ANY($1::text[])", [
+        events.map((e) => e.eventId),
+      ]);
+      expect(chained).toHaveLength(events.length);
+    });
+
+    it('names an event changed in KurrentDB at its chain entry', async () => {
+      const { events } = await chainedCase();
+      const consent = events.find((e) => e.type === 'ConsentGiven')!;
+      const result = await verifiedWhileTampered(consent.eventId, (stored) => {
+        const data = JSON.parse(Buffer.from(stored.data).toString('utf8')) as Record<string, unknown>;
+        return { ...stored, data: Buffer.from(JSON.stringify({ ...data, method: 'written' })) };
+      });
+      expect(result).toMatchObject({
+        verified: false,
+        firstBrokenLink: { seq: await seqOf(consent.eventId), kind: 'event', ref: consent.eventId, reason: 'record_changed' },
+      });
+    });
+
+    it('names an event cut off from KurrentDB as missing at its chain entry', async () => {
+      const { events } = await chainedCase();
+      const last = events[events.length - 1]!;
+      expect(await verifiedWhileTampered(last.eventId, () => undefined)).toMatchObject({
+        verified: false,
+        firstBrokenLink: { seq: await seqOf(last.eventId), kind: 'event', ref: last.eventId, reason: 'record_missing' },
+      });
+    });
+
+    it("names an event written into KurrentDB under a chained event's id, in another stream, as unchained", async () => {
+      const { events } = await chainedCase();
+      const taken = events[0]!;
+      // Not a case stream, so the read models pass it by; its id is chained already, so the chain does too.
+      const stream = `elsewhere-${randomUUID()}`;
+      kurrentdb.log.append(stream, { kind: 'no_stream' }, [{ ...taken, type: 'Tested', data: Buffer.from('{}') }]);
+      try {
+        await caughtUp(t);
+        expect(await verify()).toMatchObject({
+          verified: false,
+          firstBrokenLink: { kind: 'event', ref: taken.eventId, reason: 'unchained_record' },
+        });
+      } finally {
+        // Cut off again, so that later verifications meet the store as the service wrote it.
+        kurrentdb.log.tamper(
+          (e) => e.streamId === stream,
+          () => undefined,
+        );
+      }
+    });
+
+    it('npm run verify verifies the events in KurrentDB and exits 0', async () => {
+      await chainedCase();
+      const cli = await buildVerifyCli();
+      try {
+        const config = t.app.get<AppConfig>(APP_CONFIG);
+        const { code, stdout, stderr } = await cli.run({
+          ...process.env,
+          DATA_DIR: t.dataDir,
+          DATABASE_URL: config.databaseUrl,
+          MASTER_KEY: config.masterKey,
+          EVENT_STORE: 'kurrentdb',
+          KURRENTDB_URL: kurrentdb.url,
+        });
+        expect(stderr).not.toContain('Cannot verify');
+        expect(code).toBe(0);
+        const result = JSON.parse(stdout) as { verified: boolean; entries: number };
+        expect(result.verified).toBe(true);
+        // Every event KurrentDB holds is in what it verified.
+        expect(result.entries).toBeGreaterThanOrEqual(kurrentdb.log.readAll('start', true, 1_000_000).length);
+      } finally {
+        await cli.remove();
+      }
+    });
+
+    it('finishes at the next start an erasure interrupted between its event and the destruction of the key', async () => {
+      const { caseId } = await chainedCase();
+      const requestId = (await posted(t, 201, `/cases/${caseId}/erasure-requests`, { reason: 'person_requested' }, 'supervisor.social'))
+        .requestId as string;
+      // The crash as the approval meets it: its event is in KurrentDB, the key not yet destroyed.
+      await t.owner.exec(`
+        CREATE FUNCTION crash_before_key_destruction() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'crashed'; END $$;
+        CREATE TRIGGER crash_before_key_destruction BEFORE UPDATE ON case_data_keys FOR EACH ROW
+          WHEN (OLD.case_id = '${caseId}') EXECUTE FUNCTION crash_before_key_destruction();`);
+      const approval = await post(t, `/cases/${caseId}/erasure-requests/${requestId}/approval`, {}, 'coordinator.justice');
+      await t.owner.exec('DROP TRIGGER crash_before_key_destruction ON case_data_keys; DROP FUNCTION crash_before_key_destruction();');
+      expect(approval.status).toBe(500);
+      expect((await t.store.readStream(`case-${caseId}`)).map((e) => e.type)).toContain('CaseErased');
+      const liveKey = () =>
+        t.owner.query<{ live: boolean }>('SELECT destroyed_at IS NULL AS live FROM case_data_keys WHERE case_id = $1', [caseId]);
+      expect(await liveKey()).toEqual([{ live: true }]);
+
+      await t.restart();
+      expect(await liveKey()).toEqual([{ live: false }]);
+      const own = await read(t, `/cases/${caseId}`);
+      expect(own.erased).toBe(true);
+      expect(JSON.stringify(own)).not.toContain(PERSON.identity.fullName);
+    });
+  });
+});
+
+/** Its own service and KurrentDB: the forged event stays in the store, where it would spoil every later verification. */
+onPostgres('a forged event written into KurrentDB past the service', () => {
+  let kurrentdb: InMemoryKurrentDb;
+  beforeAll(async () => {
+    kurrentdb = await startInMemoryKurrentDb();
+  });
+  const t = useTestApp({ driver: 'postgres', settings: () => ({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: kurrentdb.url }) });
+  afterAll(async () => {
+    await kurrentdb?.close();
+  });
+
+  it('is projected, chained and named as not authentic, as on PostgreSQL', async () => {
+    const { caseId } = await referredCase(t, await t.agencyId('Shelter'), { person: PERSON });
+    await caughtUp(t);
+    const stream = kurrentdb.log.readStream(`case-${caseId}`, 'start', true, 100)!;
+    const given = stream.find((e) => e.type === 'ConsentGiven')!;
+    const forged = randomUUID();
+    // A consent nobody recorded, with a genuine consent's metadata (and MAC) copied along.
+    const data = JSON.parse(Buffer.from(given.data).toString('utf8')) as Record<string, unknown>;
+    kurrentdb.log.append(`case-${caseId}`, { kind: 'revision', revision: BigInt(stream.length - 1) }, [
+      { ...given, eventId: forged, data: Buffer.from(JSON.stringify({ ...data, consentId: randomUUID() })) },
+    ]);
+    const [entry] = await eventually(
+      () => t.db.query<{ seq: string }>("SELECT seq FROM audit_chain WHERE kind = 'event' AND ref = $1", [forged]),
+      (rows) => rows.length === 1,
+    );
+    expect(await read(t, '/audit/verify', 'auditor.justice')).toMatchObject({
+      verified: false,
+      firstBrokenLink: { seq: Number(entry!.seq), kind: 'event', ref: forged, reason: 'event_not_authentic' },
+    });
   });
 });

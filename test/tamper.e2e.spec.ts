@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { contentHash, linkEntry } from '../libs/audit-chain/index.js';
 import { ProjectionRunner } from '../libs/projections/index.js';
-import type { SqlClient } from '../libs/sql/index.js';
+import { SqlEventStore } from '../libs/event-store/index.js';
+import type { SqlClient, SqlDatabase } from '../libs/sql/index.js';
 import { appendToChain } from '../src/audit/audit-chain.js';
 import { verifyAuditChain } from '../src/audit/audit-chain-verify.js';
 import { accessContent, eventContent } from '../src/audit/chain-content.js';
@@ -19,6 +18,7 @@ import { EVENT_MAC_KEY } from '../src/platform/persistence.module.js';
 import { APP_CONFIG, type AppConfig } from '../src/config/app-config.js';
 import { consentBody, giveConsent, openCase, post, provision, read } from './support/case-steps.js';
 import { APP_DRIVERS, type TestApp, eventually, startTestApp, useTestApp } from './support/test-app.js';
+import { type VerifyCli, buildVerifyCli } from './support/verify-cli.js';
 
 /** Everything the service's own database role could rewrite, with the append-only guards switched off as a superuser can. */
 const GUARDED = ['events', 'consent_trail', 'audit_chain', 'personal_data_access'];
@@ -57,7 +57,9 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
       await t.owner.transaction(async (tx) => {
         for (const table of GUARDED) await tx.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
         await work(tx);
-        const result = await verifyAuditChain(tx, { macKey, ...(head ? { head } : {}), pending: async () => new Set() });
+        // The store read inside the transaction too, where the tampering is.
+        const store = new SqlEventStore(Object.assign(Object.create(t.owner) as SqlDatabase, { query: tx.query.bind(tx) }));
+        const result = await verifyAuditChain(tx, store, { macKey, ...(head ? { head } : {}), pending: async () => new Set() });
         throw Object.assign(new RolledBack(), { result });
       });
     } catch (error) {
@@ -201,7 +203,8 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const moved = await tampered((tx) =>
       tx.query('UPDATE events SET stream_id = $2 WHERE event_id = $1::uuid', [ids.SafetyFlagRaised, `case-${randomUUID()}`]),
     );
-    expect(moved).toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.SafetyFlagRaised, reason: 'record_changed' } });
+    // Verify reads each event where the chain recorded it (any store can look there): moved away, it is missing there.
+    expect(moved).toMatchObject({ firstBrokenLink: { kind: 'event', ref: ids.SafetyFlagRaised, reason: 'record_missing' } });
     const swapped = await tampered(async (tx) => {
       const [a, b] = [ids.ConsentGiven, ids.ReferralRequested];
       const revision = async (id: string) =>
@@ -254,6 +257,7 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
             data: row!.data,
             metadata: row!.metadata,
           }),
+          place: { streamId: row!.stream_id, revision: Number(row!.stream_revision) },
         },
       ]);
     });
@@ -499,16 +503,13 @@ describe.each(APP_DRIVERS)('a forged consent inserted while the service runs (%s
 });
 
 describe.each(APP_DRIVERS)('npm run verify, the command line (%s)', (driver) => {
-  let build: string;
+  let cli: VerifyCli | undefined;
   let t: TestApp;
   let env: NodeJS.ProcessEnv;
   let head: string;
 
   beforeAll(async () => {
-    // Compiled, as `npm run verify` runs it; inside the project, so the compiled code resolves node_modules.
-    await mkdir('.test-build', { recursive: true });
-    build = await mkdtemp(join('.test-build', 'verify-'));
-    await promisify(execFile)('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', build]);
+    cli = await buildVerifyCli();
     t = await startTestApp(driver);
     const caseId = await openCase(t, { person: {} });
     const { consentId } = await giveConsent(t, caseId, consentBody([provision(await t.agencyId('Shelter'))]));
@@ -536,15 +537,10 @@ describe.each(APP_DRIVERS)('npm run verify, the command line (%s)', (driver) => 
   afterAll(async () => {
     if (driver === 'pglite') await rm(t.dataDir, { recursive: true, force: true });
     else await t?.close();
-    if (build) await rm(build, { recursive: true, force: true });
+    await cli?.remove();
   });
 
-  const run = (...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile('node', [join(build, 'src/verify.js'), ...args], { env }, (error, stdout, stderr) =>
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
-      );
-    });
+  const run = (...args: string[]) => cli!.run(env, ...args);
 
   it('names the changed event and exits 1, against the published head too', async () => {
     const { code, stdout, stderr } = await run('--head', head);

@@ -1,4 +1,5 @@
 import { nextEntry } from '../../libs/audit-chain/index.js';
+import type { EventPlace } from '../../libs/event-store/index.js';
 import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
 
 /**
@@ -26,17 +27,33 @@ DO $$ BEGIN
     ALTER TABLE audit_chain ADD CONSTRAINT audit_chain_kind_check CHECK (kind IN ('consent', 'access', 'event'));
   END IF;
 END $$;
-${appendOnly('audit_chain', 'the audit chain is append-only')}`;
+${appendOnly('audit_chain', 'the audit chain is append-only')}
+-- Where each chained event is in the store, written with its entry: verify reads the event there,
+-- since an event store need not look events up by id (KurrentDB cannot). Not vouched for by the
+-- chain, and need not be: the entry's hash covers the event's stream and revision, so a wrong place
+-- only makes verify name a broken link, never pass.
+CREATE TABLE IF NOT EXISTS audit_chain_event_places (
+  ref text PRIMARY KEY,
+  stream_id text NOT NULL,
+  revision bigint NOT NULL
+);
+${appendOnly('audit_chain_event_places', 'the places of chained events are append-only')}
+-- Events chained before places were kept: their places from the SQL store, once (a KurrentDB
+-- store's come with the replay of npm run rebuild, see appendToChain).
+DO $$ BEGIN
+  IF to_regclass('events') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM audit_chain_event_places) THEN
+    INSERT INTO audit_chain_event_places (ref, stream_id, revision)
+    SELECT c.ref, e.stream_id, e.stream_revision FROM audit_chain c JOIN events e ON e.event_id::text = c.ref WHERE c.kind = 'event';
+  END IF;
+END $$;`;
 
 /** Serialises appends across transactions and processes. */
 const CHAIN_LOCK = 7_451_033;
 
 export type ChainKind = 'event' | 'consent' | 'access';
-export interface ChainRecord {
-  readonly kind: ChainKind;
-  readonly ref: string;
-  readonly content: unknown;
-}
+export type ChainRecord =
+  | { readonly kind: 'consent' | 'access'; readonly ref: string; readonly content: unknown }
+  | { readonly kind: 'event'; readonly ref: string; readonly content: unknown; readonly place: EventPlace };
 
 export async function appendToChain(tx: SqlClient, records: readonly ChainRecord[]): Promise<void> {
   if (records.length === 0) return;
@@ -61,6 +78,17 @@ export async function appendToChain(tx: SqlClient, records: readonly ChainRecord
     entries.push(entry);
     previous = entry;
   }
+  // Every event's, chained now or before: a replay gives the entries chained before places were kept theirs.
+  const places = records.flatMap((r) =>
+    r.kind === 'event' ? [{ ref: r.ref, stream_id: r.place.streamId, revision: r.place.revision }] : [],
+  );
+  if (places.length > 0)
+    await tx.query(
+      `INSERT INTO audit_chain_event_places (ref, stream_id, revision)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(ref text, stream_id text, revision bigint)
+       ON CONFLICT (ref) DO NOTHING`,
+      [JSON.stringify(places)],
+    );
   if (entries.length === 0) return;
   await tx.query(
     `INSERT INTO audit_chain (seq, kind, ref, content_hash, prev_hash, entry_hash)

@@ -150,7 +150,7 @@ export class AuditController {
       "Recompute the hash chain over every event, the consent trail and the access records, check each event's MAC and a published head; names the first broken link",
   })
   verify(@Query() query: VerifyQueryDto) {
-    return verifyAuditChain(this.db, {
+    return verifyAuditChain(this.db, this.store, {
       macKey: this.macKey,
       ...(query.head ? { head: query.head } : {}),
       pending: notYetProjected(this.runner, this.store),

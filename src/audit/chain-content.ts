@@ -19,22 +19,11 @@ export interface AccessRow {
   categories: string[];
   legal_basis: unknown;
 }
-export interface EventRow {
-  event_id: string;
-  stream_id: string;
-  stream_revision: number | string;
-  event_type: string;
-  data: string;
-  metadata: string;
-  recorded_at: Date | string;
-}
 
-export const iso = (value: Date | string) => {
+const iso = (value: Date | string) => {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString();
 };
-/** jsonb read as text, so a stored JSON string is never mistaken for a driver's unparsed document. */
-export const json = (text: string): unknown => JSON.parse(text);
 
 /** What the chain vouches for, as read back from the database: the same functions on append and on verify. */
 export const consentContent = (r: ConsentTrailRow) => ({

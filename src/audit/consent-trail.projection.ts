@@ -70,7 +70,7 @@ ${AUDIT_CHAIN_SCHEMA}`,
       events.flatMap((e): ChainRecord[] => {
         const row = trail.get(e.eventId);
         return [
-          { kind: 'event', ref: e.eventId, content: eventContent(e) },
+          { kind: 'event', ref: e.eventId, content: eventContent(e), place: { streamId: e.streamId, revision: e.revision } },
           ...(row ? [{ kind: 'consent' as const, ref: row.event_id, content: consentContent(row) }] : []),
         ];
       }),

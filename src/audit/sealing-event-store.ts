@@ -2,6 +2,7 @@ import { sealMetadata } from '../../libs/audit-chain/index.js';
 import type {
   AppendResult,
   EventStore,
+  EventPlace,
   EventToAppend,
   ExpectedRevision,
   FollowOptions,
@@ -32,6 +33,10 @@ export class SealingEventStore implements EventStore {
 
   readStream(streamId: string): Promise<readonly RecordedEvent[]> {
     return this.inner.readStream(streamId);
+  }
+
+  readEventsAt(places: readonly EventPlace[]): Promise<readonly RecordedEvent[]> {
+    return this.inner.readEventsAt(places);
   }
 
   readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { loadConfig } from './app-config.js';
 
 const key = Buffer.alloc(32, 7).toString('base64');
@@ -43,11 +43,82 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb' })).toThrow(/^KURRENTDB_URL: is required/);
     const wrongScheme = () => loadConfig({ ...postgres, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://admin:secret@kurrentdb:2113' });
-    expect(wrongScheme).toThrow(/^KURRENTDB_URL: must be a kurrentdb:\/\//);
+    expect(wrongScheme).toThrow(
+      /^KURRENTDB_URL: is not a connection string the KurrentDB client accepts \(at character 0, expected kurrentdb:\/\//,
+    );
     expect(wrongScheme).not.toThrow(/secret/);
     expect(() => loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://kurrentdb:2113' })).toThrow(
       /^EVENT_STORE: kurrentdb needs DATABASE_URL/,
     );
+  });
+
+  describe('KURRENTDB_URL, which may carry user:password@', () => {
+    const kurrentdb =
+      (url: string, more: NodeJS.ProcessEnv = {}) =>
+      () =>
+        loadConfig({
+          DATABASE_URL: 'postgres://db/app',
+          MASTER_KEY: key,
+          JWT_SECRET: key,
+          EVENT_STORE: 'kurrentdb',
+          KURRENTDB_URL: url,
+          ...more,
+        });
+    /** The ConfigError it throws, and what the client printed meanwhile. */
+    const refusal = (load: () => unknown) => {
+      const printed = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      try {
+        load();
+      } catch (error) {
+        return { message: String(error), printed: printed.mock.calls.flat().map(String) };
+      } finally {
+        printed.mockRestore();
+      }
+      throw new Error('it was accepted');
+    };
+
+    it.each([
+      ['a port that is no number', 'kurrentdb://admin:Secret-Pass-1@kurrentdb:port?tls=true', /at character \d+, expected port number/],
+      [
+        'a user without a password, which the client takes for part of the host',
+        'kurrentdb://Secret-Pass-1@kurrentdb:2113',
+        /user:password@/,
+      ],
+      ['an option value the client cannot read', 'kurrentdb://admin:Secret-Pass-1@kurrentdb:2113?tls=maybe', /expected true or false/],
+      ['a misspelt option the client would ignore', 'kurrentdb://admin:Secret-Pass-1@kurrentdb:2113?tsl=false', /does not know \(tsl\)/],
+    ])("is checked with the client's own parser: %s is named, the credentials never echoed or printed", (_, url, problem) => {
+      const { message, printed } = refusal(kurrentdb(url));
+      expect(message).toMatch(/^ConfigError: KURRENTDB_URL: /);
+      expect(message).toMatch(problem);
+      expect([message, ...printed].join('\n')).not.toMatch(/Secret-Pass-1|admin/);
+      expect(printed).toEqual([]);
+    });
+
+    it('accepts credentials, a cluster and TLS options the client knows', () => {
+      const url =
+        'kurrentdb+discover://admin:Secret-Pass-1@node1:2113,node2:2113?tls=true&tlsCAFile=%2Fcerts%2Fca.crt&nodePreference=leader';
+      expect(kurrentdb(url)().kurrentDbUrl).toBe(url);
+    });
+
+    it.each(['tls=false', 'tlsVerifyCert=false'])('refuses %s with NODE_ENV=production, without echoing the credentials', (option) => {
+      const url = `kurrentdb://admin:Secret-Pass-1@kurrentdb:2113?${option}`;
+      const { message } = refusal(kurrentdb(url, { NODE_ENV: 'production' }));
+      expect(message).toMatch(
+        new RegExp(`^ConfigError: KURRENTDB_URL: ${option} with NODE_ENV=production: .*KURRENTDB_PRIVATE_NETWORK=true`),
+      );
+      expect(message).not.toMatch(/Secret-Pass-1/);
+    });
+
+    it('allows tls=false in production only when KURRENTDB_PRIVATE_NETWORK=true says the network is private, and outside production', () => {
+      const url = 'kurrentdb://kurrentdb:2113?tls=false';
+      expect(kurrentdb(url, { NODE_ENV: 'production', KURRENTDB_PRIVATE_NETWORK: 'true' })().kurrentDbUrl).toBe(url);
+      expect(kurrentdb(url, { NODE_ENV: 'development' })().kurrentDbUrl).toBe(url);
+      expect(kurrentdb('kurrentdb://kurrentdb:2113', { NODE_ENV: 'production' })().kurrentDbUrl).toBe('kurrentdb://kurrentdb:2113');
+      expect(kurrentdb(url, { NODE_ENV: 'production', KURRENTDB_PRIVATE_NETWORK: 'false' })).toThrow(/^KURRENTDB_URL: tls=false/);
+      expect(kurrentdb(url, { NODE_ENV: 'production', KURRENTDB_PRIVATE_NETWORK: 'yes' })).toThrow(
+        /^KURRENTDB_PRIVATE_NETWORK: must be true or false/,
+      );
+    });
   });
 
   it.each([

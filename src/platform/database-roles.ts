@@ -35,6 +35,7 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, Partial<Record<Grantee, s
   directory_service_locations: { app: 'SELECT, INSERT, UPDATE, DELETE' },
   personal_data_access: { app: 'SELECT, INSERT' },
   audit_chain: { app: 'SELECT, INSERT', projector: 'SELECT, INSERT' },
+  audit_chain_event_places: { app: 'SELECT, INSERT', projector: 'SELECT, INSERT' },
   consent_trail: { app: 'SELECT', projector: 'SELECT, INSERT' },
   projection_checkpoints: { app: 'SELECT', projector: 'SELECT, INSERT, UPDATE, DELETE' },
   // Per-agency tables: only the projector writes them, only the agency reader reads them, each

@@ -2,13 +2,16 @@ import type { LoggerService } from '@nestjs/common';
 
 /**
  * Credentials that could reach a log line by accident (an error's message, a library's output):
- * bearer tokens, JWTs, the service's API keys and refresh tokens, and anything after `password`.
+ * bearer tokens, JWTs, the service's API keys and refresh tokens, anything after `password`, and the
+ * `user:password@` of a URL (KURRENTDB_URL's, a database URL's) in a library's message.
  */
 const SECRETS: ReadonlyArray<[RegExp, string]> = [
   [/\b(Bearer|ApiKey)\s+\S+/gi, '$1 [redacted]'],
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
   [/\b(rk|rt)_[0-9a-f]{32}_[A-Za-z0-9_-]+/g, '$1_[redacted]'],
   [/("?password"?\s*[:=]\s*)("[^"]*"|\S+)/gi, '$1[redacted]'],
+  // Up to the last `@` of the URL: a password may hold an `@` the writer forgot to encode.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)\S*@/gi, '$1[redacted]@'],
 ];
 
 export const redact = (text: string): string => SECRETS.reduce((t, [pattern, replacement]) => t.replace(pattern, replacement), text);

@@ -24,4 +24,9 @@ describe('JsonLogger', () => {
     new JsonLogger((line) => lines.push(line)).error(new Error(text), `Error: ${text}\n    at x`, 'Auth');
     expect(lines[0]).not.toMatch(/hunter2|eyJhbGci|B{43}/);
   });
+
+  it("redacts a URL's user:password@ (KURRENTDB_URL's, a database URL's), an unencoded @ in the password too", () => {
+    const text = 'cannot connect to kurrentdb://admin:p@ss-Word@node1:2113?tls=true nor postgres://app:Hunter-3@db:5432/referrals';
+    expect(redact(text)).toBe('cannot connect to kurrentdb://[redacted]@node1:2113?tls=true nor postgres://[redacted]@db:5432/referrals');
+  });
 });

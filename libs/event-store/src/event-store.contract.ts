@@ -98,6 +98,27 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       expect(await store.readStream(stream)).toHaveLength(3);
     });
 
+    it('reads events at given places across streams, exactly as readStream does, leaving out places that hold none', async () => {
+      const other = `case-${randomUUID()}`;
+      await store.appendToStream(stream, [event('A'), event('B'), event('C')], { expectedRevision: 'no_stream' });
+      await store.appendToStream(other, [event('D')], { expectedRevision: 'no_stream' });
+      const read = await store.readEventsAt([
+        { streamId: stream, revision: 2 },
+        { streamId: other, revision: 0 },
+        { streamId: stream, revision: 0 },
+        { streamId: stream, revision: 3 },
+        { streamId: `case-${randomUUID()}`, revision: 0 },
+        { streamId: other, revision: -1 },
+      ]);
+      const [a, , c] = await store.readStream(stream);
+      const [d] = await store.readStream(other);
+      const byPlace = (e: RecordedEvent) => `${e.streamId}/${e.revision}`;
+      expect([...read].sort((x, y) => byPlace(x).localeCompare(byPlace(y)))).toEqual(
+        [a, c, d].sort((x, y) => byPlace(x!).localeCompare(byPlace(y!))),
+      );
+      expect(await store.readEventsAt([])).toEqual([]);
+    });
+
     it('reads all streams in global order, in pages, resuming from a stored position', async () => {
       const start = await drain(store, null);
       const other = `case-${randomUUID()}`;

@@ -26,6 +26,12 @@ export interface RecordedEvent extends EventToAppend {
   readonly recordedAt: Date;
 }
 
+/** Where one event stands: its stream and its revision there. */
+export interface EventPlace {
+  readonly streamId: string;
+  readonly revision: number;
+}
+
 export interface AppendResult {
   /** Revision of the last event now in the stream (use it as the next expected revision). */
   readonly nextExpectedRevision: number;
@@ -72,6 +78,14 @@ export interface FollowOptions {
 export interface EventStore {
   /** All events of a stream in revision order; an empty array when the stream does not exist. */
   readStream(streamId: string): Promise<readonly RecordedEvent[]>;
+
+  /**
+   * The events at these places, in no particular order; a place that holds no event (a stream or
+   * revision that does not exist) is left out. For readers that know where records are but not
+   * their global position (the audit chain's verification): KurrentDB has no store-wide index of
+   * event ids, so a place is what every adapter can look up.
+   */
+  readEventsAt(places: readonly EventPlace[]): Promise<readonly RecordedEvent[]>;
 
   /**
    * Appends atomically: all events or none. Throws WrongExpectedRevisionError when the stream's

@@ -6,6 +6,7 @@ import {
   type Position,
   type ResolvedEvent,
   START,
+  StreamDeletedError,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError as KurrentWrongExpectedVersion,
@@ -13,6 +14,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import {
   type AppendResult,
+  type EventPlace,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -63,6 +65,33 @@ export class KurrentDbEventStore implements EventStore {
       if (error instanceof StreamNotFoundError) return [];
       throw error;
     }
+  }
+
+  /** One read per stream, over the span of revisions asked for in it. */
+  async readEventsAt(places: readonly EventPlace[]): Promise<readonly RecordedEvent[]> {
+    const wanted = new Map<string, Set<number>>();
+    for (const { streamId, revision } of places) {
+      if (!Number.isSafeInteger(revision) || revision < 0) continue;
+      wanted.set(streamId, (wanted.get(streamId) ?? new Set()).add(revision));
+    }
+    const found = await Promise.all(
+      [...wanted].map(async ([streamId, revisions]) => {
+        const first = Math.min(...revisions);
+        const span = Math.max(...revisions) - first + 1;
+        try {
+          const read = await collect(this.client.readStream(streamId, { fromRevision: BigInt(first), maxCount: span }));
+          return read.flatMap((resolved) => {
+            const event = toRecorded(resolved);
+            return event && revisions.has(event.revision) ? [event] : [];
+          });
+        } catch (error) {
+          // A deleted stream holds no events any more: its places are empty, not an error.
+          if (error instanceof StreamNotFoundError || error instanceof StreamDeletedError) return [];
+          throw error;
+        }
+      }),
+    );
+    return found.flat();
   }
 
   async appendToStream(

@@ -4,6 +4,7 @@ import {
   type AppendResult,
   type EventStore,
   type EventToAppend,
+  type EventPlace,
   type ExpectedRevision,
   type FollowOptions,
   type GlobalPosition,
@@ -20,13 +21,15 @@ interface EventRow {
   stream_revision: number | string;
   event_id: string;
   event_type: string;
-  // jsonb: parsed by the driver, or text where it leaves it as such.
-  data: Record<string, unknown> | string;
-  metadata: Record<string, unknown> | string;
+  // jsonb read as text (see COLUMNS).
+  data: string;
+  metadata: string;
   recorded_at: Date | string;
 }
 
-const COLUMNS = 'global_position, stream_id, stream_revision, event_id, event_type, data, metadata, recorded_at';
+// jsonb as text, parsed here: a stored JSON string (a tampered row) is then never mistaken for an unparsed document.
+const COLUMNS =
+  'global_position, stream_id, stream_revision, event_id, event_type, data::text AS data, metadata::text AS metadata, recorded_at';
 
 /**
  * The event store on PostgreSQL SQL, run by PGlite or a PostgreSQL server alike.
@@ -53,6 +56,16 @@ export class SqlEventStore implements EventStore {
 
   async readStream(streamId: string): Promise<readonly RecordedEvent[]> {
     const rows = await this.db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_revision`, [streamId]);
+    return rows.map(toRecorded);
+  }
+
+  async readEventsAt(places: readonly EventPlace[]): Promise<readonly RecordedEvent[]> {
+    const valid = places.filter((p) => Number.isSafeInteger(p.revision) && p.revision >= 0);
+    if (valid.length === 0) return [];
+    const rows = await this.db.query<EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE (stream_id, stream_revision) IN (SELECT * FROM unnest($1::text[], $2::bigint[]))`,
+      [valid.map((p) => p.streamId), valid.map((p) => p.revision)],
+    );
     return rows.map(toRecorded);
   }
 
@@ -256,8 +269,8 @@ function toRecorded(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
     type: row.event_type,
-    data: typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data,
-    metadata: typeof row.metadata === 'string' ? (JSON.parse(row.metadata) as Record<string, unknown>) : row.metadata,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     streamId: row.stream_id,
     revision: Number(row.stream_revision),
     position: positionOf(row),

@@ -154,6 +154,35 @@ export class InMemoryLog {
     return this.all[this.all.length - 1]?.position;
   }
 
+  /**
+   * What someone with the node's files could do and KurrentDB's API never does, for tamper tests:
+   * `change` returns the stored event to put in its place (position and revision kept), or
+   * undefined to cut it off, which only a stream's last event can be (revisions stay indexes).
+   * Returns what puts the original back as it was, telling no subscriber.
+   */
+  tamper(which: (stored: StoredEvent) => boolean, change: (stored: StoredEvent) => StoredEvent | undefined): () => void {
+    const at = this.all.findIndex(which);
+    if (at < 0) throw new Error('no such event in the log');
+    const stored = this.all[at]!;
+    const stream = this.streams.get(stored.streamId)!;
+    const revision = Number(stored.revision);
+    const replacement = change(stored);
+    if (replacement) {
+      const kept = { ...replacement, streamId: stored.streamId, revision: stored.revision, position: stored.position };
+      this.all[at] = kept;
+      stream[revision] = kept;
+    } else {
+      if (revision !== stream.length - 1) throw new Error("only a stream's last event can be cut off");
+      this.all.splice(at, 1);
+      stream.pop();
+    }
+    return () => {
+      if (replacement) this.all[at] = stored;
+      else this.all.splice(at, 0, stored);
+      stream[revision] = stored;
+    };
+  }
+
   /** Moves the next byte offset to just below a power of ten, so that the next appends cross it. */
   nearPowerOfTen(): void {
     let power = 10n;
