@@ -7,6 +7,7 @@ import { type NextFunction, type Request, type RequestHandler, type Response, js
 import passport from 'passport';
 import helmet from 'helmet';
 import { mkdir } from 'node:fs/promises';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { HSDS_IMPORT_ROUTE } from './directory/directory.controller.js';
@@ -14,16 +15,31 @@ import { CREDENTIAL_STRATEGIES } from './identity/access.guard.js';
 import type { Principal } from './identity/principal.js';
 import { mayPerform } from './identity/roles.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
-import { JsonLogger } from './platform/json-logger.js';
+import { StructuredLogger, createLog, requestLogging } from './platform/logging.js';
+import { Metrics } from './health/metrics.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
 
-/** Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP. */
-export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
+/**
+ * Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP.
+ * `logDestination`: where the structured log goes (stdout by default); given, requests are logged
+ * there whatever LOG_FORMAT says, so a test can read every line.
+ */
+export async function createApp(
+  config: AppConfig,
+  options: { logger?: LoggerService | false; logDestination?: DestinationStream } = {},
+): Promise<INestApplication> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // LOG_FORMAT=text keeps Nest's console lines for a developer and logs no requests.
+  const log = config.logFormat === 'json' || options.logDestination ? createLog(options.logDestination) : undefined;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    logger: options.logger ?? (config.logFormat === 'json' ? new JsonLogger() : ['log', 'warn', 'error']),
+    logger: options.logger ?? (config.logFormat === 'json' ? new StructuredLogger(log!) : ['log', 'warn', 'error']),
     bodyParser: false,
   });
+  // The client's address (rate limits) from X-Forwarded-For only as far as TRUST_PROXY trusts the proxies.
+  app.set('trust proxy', config.trustProxy);
+  // First in line, so every answer, a refused body's included, carries a request id and is timed.
+  app.use(requestLogging(log));
+  app.use(app.get(Metrics).timing);
   // Bodies are small JSON documents; anything larger is refused before it is parsed. An HSDS import
   // carries a whole directory: that route alone takes up to 2 MB (the global parser skips a parsed
   // body), and only from a caller who may import, so nobody else gets a large body parsed.
@@ -48,7 +64,11 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     }),
   );
   if (config.corsOrigins.length > 0)
-    app.enableCors({ origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['ETag', 'Location', 'Retry-After'] });
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      credentials: false,
+      exposedHeaders: ['ETag', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'X-Request-Id'],
+    });
   // ETags here are case revisions for If-Match; Express's own body-hash ETags would be mistaken for them.
   app.set('etag', false);
   app.useGlobalFilters(new ProblemDetailsFilter());

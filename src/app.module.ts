@@ -6,7 +6,8 @@ import { ConsentExpiryModule } from './consent-expiry/consent-expiry.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { FeedsModule } from './feeds/feeds.module.js';
 import type { AppConfig } from './config/app-config.js';
-import { HealthModule } from './health/health.module.js';
+import { HealthModule } from './health/health.controller.js';
+import { MetricsModule } from './health/metrics.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         ProjectionsModule,
         ReferralsModule,
         HealthModule,
+        MetricsModule,
         FhirConsentModule,
         ReceiptsModule,
         ReportsModule,

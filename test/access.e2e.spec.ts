@@ -112,7 +112,7 @@ describe('access matrix: every case and audit route x every role (PGlite)', () =
   });
 
   it('serves /health and /metrics without signing in, with no personal data', async () => {
-    expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/health').expect(200)).body).toMatchObject({ status: 'ok' });
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
     expect(metrics.text).toMatch(/^referrals_projection_lag_events\{runner="read-models"\} \d+$/m);

@@ -69,7 +69,7 @@ describe.each(APP_DRIVERS)('a case from detection to referral to withdrawal, ove
 
   it('reports health without signing in', async () => {
     const response = await t.http.get('/health').expect(200);
-    expect(response.body).toEqual({ status: 'ok' });
+    expect(response.body).toMatchObject({ status: 'ok' });
     expect((await t.http.get('/metrics').expect(200)).text).toMatch(/^referrals_projection_runner_up\{runner="read-models"\} 1$/m);
   });
 

@@ -29,7 +29,7 @@ describe('sign-in hardening (PGlite)', () => {
     await signIn(t, 'caseworker.clinic', t.password).expect(200); // other accounts are not affected
   });
 
-  it('limits sign-in attempts per address and username (429 with Retry-After)', async () => {
+  it('limits sign-in attempts per address and username (429 with Retry-After and the RateLimit headers)', async () => {
     const answers = [];
     for (let i = 0; i < 9; i++) answers.push((await signIn(t, 'caseworker.redcross', 'not-the-password')).status);
     expect(answers.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
@@ -37,6 +37,8 @@ describe('sign-in hardening (PGlite)', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['ratelimit-policy']).toBe('"sign-in";q=8;w=60');
+    expect(limited.headers.ratelimit).toBe(`"sign-in";r=0;t=${limited.headers['retry-after']}`);
   });
 
   it('limits writes per signed-in user, and writes nothing past the limit', async () => {

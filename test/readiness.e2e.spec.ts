@@ -22,6 +22,11 @@ const ownCases = async (t: RunningApp) =>
     ).body.items as Array<{ caseId: string }>
   ).map((c) => c.caseId);
 
+/** Terminus's answers: liveness checks nothing but the process; readiness the database and the read models. */
+const LIVE = { status: 'ok', info: {}, error: {}, details: {} };
+const UP = { database: { status: 'up' }, read_models: { status: 'up' } };
+const READY = { status: 'ok', info: UP, error: {}, details: UP };
+
 describe.each(APP_DRIVERS)('liveness and readiness (%s)', (driver) => {
   let t: TestApp | undefined;
   afterEach(async () => {
@@ -31,9 +36,9 @@ describe.each(APP_DRIVERS)('liveness and readiness (%s)', (driver) => {
 
   it('answers liveness and readiness without signing in, with nothing but a status', async () => {
     t = await startTestApp(driver);
-    expect((await t.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
-    expect((await t.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok' });
-    expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/health/live').expect(200)).body).toEqual(LIVE);
+    expect((await t.http.get('/health/ready').expect(200)).body).toEqual(READY);
+    expect((await t.http.get('/health').expect(200)).body).toEqual(READY);
   });
 });
 
@@ -86,10 +91,14 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
         await holdCheckpoint(holder);
       },
     });
-    expect((await t.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/health/live').expect(200)).body).toEqual(LIVE);
     const ready = await t.http.get('/health/ready').expect(503);
     expect(ready.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(ready.body.detail).toBe('the read models are catching up: 0% applied');
+    expect(ready.body.checks).toEqual({
+      database: { status: 'up' },
+      read_models: { status: 'down', message: 'the read models are catching up: 0% applied' },
+    });
     expect((await t.http.get('/health').expect(503)).body.detail).toBe(ready.body.detail);
 
     await holder.query('ROLLBACK');
@@ -111,7 +120,7 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
       (response) => response.status === 503,
     );
     expect(stalled.body.detail).toMatch(/^the read models are \d+ s behind: the projector has stalled or stopped$/);
-    expect((await t.http.get('/health/live').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/health/live').expect(200)).body).toEqual(LIVE);
 
     await holder.query('ROLLBACK');
     expect(
@@ -133,7 +142,7 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
     // Read-your-writes: the case is in the owner's list as soon as the write answered.
     expect(await ownCases(t)).toContain(caseId);
     await new Promise((resolve) => setTimeout(resolve, 1500)); // longer than the readiness bound
-    expect((await t.http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/health/ready').expect(200)).body).toEqual(READY);
     await elsewhere.query('ROLLBACK');
   });
 });

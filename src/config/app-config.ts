@@ -55,6 +55,12 @@ export interface AppConfig {
   readonly signInsPerMinute: number;
   /** Per signed-in user. */
   readonly writesPerMinute: number;
+  /** Where the rate-limit counters live, shared by every instance; unset: in this process only. */
+  readonly redisUrl?: string;
+  /** Prefix of this deployment's keys in that Redis, so deployments (or test runs) sharing it count apart. */
+  readonly redisKeyPrefix: string;
+  /** Express `trust proxy`: which proxies' X-Forwarded-For gives the client address; false: the peer's address. */
+  readonly trustProxy: false | number | readonly string[];
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
   readonly oidc?: OidcConfig;
@@ -140,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...(optional(env, 'METRICS_TOKEN') ? { metricsToken: optional(env, 'METRICS_TOKEN')! } : {}),
     signInsPerMinute: integer(env, 'SIGN_INS_PER_MINUTE', 10, 1, 10_000),
     writesPerMinute: integer(env, 'WRITES_PER_MINUTE', 300, 1, 100_000),
+    ...redisOf(env),
+    redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'referrals:',
+    trustProxy: trustProxyOf(env),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
@@ -233,6 +242,31 @@ function auditHeadOf(env: NodeJS.ProcessEnv, cwd: string): Pick<AppConfig, 'audi
           : undefined;
   if (!target) throw new ConfigError('AUDIT_HEAD_PUBLISH', 'is `log`, `file:<path>` or an http(s) URL to POST to');
   return { auditHead: { target, intervalSeconds: integer(env, 'AUDIT_HEAD_PUBLISH_SECONDS', 3600, 1, 7 * 86_400) } };
+}
+
+function redisOf(env: NodeJS.ProcessEnv): Pick<AppConfig, 'redisUrl'> {
+  const redisUrl = optional(env, 'REDIS_URL');
+  if (redisUrl === undefined) return {};
+  if (!/^rediss?:\/\/\S+$/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  return { redisUrl };
+}
+
+/**
+ * A hop count, or the addresses, subnets and names (loopback, linklocal, uniquelocal) of the proxies
+ * in front. Never `true`: trusting every X-Forwarded-For lets a client pick its own address, and
+ * with it a fresh rate limit on each request.
+ */
+function trustProxyOf(env: NodeJS.ProcessEnv): AppConfig['trustProxy'] {
+  const raw = optional(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 0, 10);
+  const list = raw.split(',').map((p) => p.trim());
+  if (raw === 'true' || !list.every((p) => /^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(p)))
+    throw new ConfigError(
+      'TRUST_PROXY',
+      'is false, a hop count, or a comma-separated list of proxy addresses, subnets, loopback, linklocal or uniquelocal',
+    );
+  return list;
 }
 
 function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {

@@ -132,6 +132,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('trusts a proxy only as TRUST_PROXY says: a hop count or named proxies, never every one', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    for (const refused of ['true', 'everyone', '11']) expect(() => loadConfig({ TRUST_PROXY: refused })).toThrow(/^TRUST_PROXY: /);
+  });
+
+  it('counts rate limits in Redis only with a redis:// or rediss:// REDIS_URL', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisKeyPrefix: 'referrals:',
+    });
+    expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
+  });
+
   it('never echoes a secret in its message', () => {
     try {
       loadConfig({ JWT_SECRET: 'dG9vLXNob3J0LXNlY3JldA==' });

@@ -1,16 +1,31 @@
-import { Controller, Get, Header, Headers, Inject, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { Controller, Get, HttpStatus, Inject, Module, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthIndicatorResult,
+  TerminusModule,
+} from '@nestjs/terminus';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Public } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
+import { ExtendedProblem } from '../platform/problem-details.filter.js';
 
+/**
+ * Liveness and readiness apart, so an orchestrator restarts the process only when it is stuck
+ * (liveness) and stops sending it requests while the database or the read models are not there
+ * (readiness). Public, so each check says up or down and, when down, why; figures are on /metrics.
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
     @Inject(SQL_DATABASE) private readonly db: SqlDatabase,
     private readonly runner: ProjectionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -18,93 +33,65 @@ export class HealthController {
 
   @Public()
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers. Restart it only when this fails.' })
-  live() {
-    return { status: 'ok' };
+  @HealthCheck()
+  @ApiOperation({ summary: 'Liveness: the process answers, whatever the database or the projector do. Restart it only when this fails.' })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
   }
 
   @Public()
   @Get(['ready', ''])
-  @ApiOperation({ summary: 'Readiness (also at /health): the database answers and the read models are caught up and following' })
-  async ready() {
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness (also at /health): the database answers and the read models are caught up and following; 503 names what failed',
+  })
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database(), () => this.readModels()]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      // Terminus's body is its own shape; the answer stays problem details, naming each failed check.
+      const result = error.getResponse() as HealthCheckResult;
+      const failed = Object.values(result.error ?? {}).map((check) => String(check?.message));
+      throw new ExtendedProblem(HttpStatus.SERVICE_UNAVAILABLE, failed.join('; '), { checks: result.details });
+    }
+  }
+
+  private async database(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('database');
     try {
       await this.db.query('SELECT 1');
+      return check.up();
     } catch {
-      throw new ServiceUnavailableException('the database does not answer');
+      return check.down('the database does not answer');
     }
+  }
+
+  private async readModels(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('read_models');
     const projections = this.runner.current();
-    if (projections.state === 'failed')
-      throw new ServiceUnavailableException('the projection runner stopped; restart the service to resume');
-    const lag = await this.runner.lag();
-    const inProcess = this.config.projector === 'in-process';
-    if (inProcess && (projections.state === 'catching_up' || projections.state === 'idle')) {
+    if (projections.state === 'failed') return check.down('the projection runner stopped; restart the service to resume');
+    let lag: Awaited<ReturnType<ProjectionRunner['lag']>>;
+    try {
+      lag = await this.runner.lag();
+    } catch {
+      return check.down('the read models cannot be checked: the database does not answer');
+    }
+    if (this.config.projector === 'in-process' && (projections.state === 'catching_up' || projections.state === 'idle')) {
       // A share, not counts: activity figures are on /metrics.
       const done = projections.eventsApplied / Math.max(1, projections.eventsApplied + lag.events);
-      throw new ServiceUnavailableException(`the read models are catching up: ${Math.floor(done * 100)}% applied`);
+      return check.down(`the read models are catching up: ${Math.floor(done * 100)}% applied`);
     }
     // An external projector, or a follower held up, is seen through its checkpoint: events waiting too long mean it stalled.
-    if (lag.events > 0 && lag.seconds > this.config.readinessMaxLagSeconds) {
-      throw new ServiceUnavailableException(
-        `the read models are ${Math.round(lag.seconds)} s behind: the projector has stalled or stopped`,
-      );
-    }
-    // Public, so it says no more than ok: deployment details and activity figures are on /metrics.
-    return { status: 'ok' };
+    if (lag.events > 0 && lag.seconds > this.config.readinessMaxLagSeconds)
+      return check.down(`the read models are ${Math.round(lag.seconds)} s behind: the projector has stalled or stopped`);
+    return check.up();
   }
 }
 
-/** Prometheus text exposition of the projection lag; counts and ages only, nothing from an event. */
-@ApiTags('health')
-@Controller('metrics')
-export class MetricsController {
-  constructor(
-    private readonly runner: ProjectionRunner,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  @Public()
-  @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics: projection lag in events and seconds (Bearer METRICS_TOKEN when configured)' })
-  async metrics(@Headers('authorization') authorization?: string): Promise<string> {
-    const token = this.config.metricsToken;
-    if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) throw new UnauthorizedException('metrics need the metrics token');
-    const lag = await this.runner.lag();
-    const { eventsApplied } = await this.runner.checkpoint();
-    const running = this.config.projector === 'external' || this.runner.current().state === 'running';
-    return [
-      metric('gauge', 'referrals_projection_lag_events', 'Events in the store not yet applied to the read models', lag.events),
-      metric('gauge', 'referrals_projection_lag_seconds', 'Age of the oldest event not yet applied to the read models', lag.seconds),
-      metric(
-        'counter',
-        'referrals_projection_events_applied_total',
-        'Events applied to the read models since the last rebuild',
-        eventsApplied,
-      ),
-      metric(
-        'gauge',
-        'referrals_projection_runner_up',
-        '1 while the in-process runner follows the store (always 1 with an external projector)',
-        running ? 1 : 0,
-      ),
-      // Embedded mode only: 0 says the latest commits may be lost to a power loss (EMBEDDED_FSYNC=false).
-      ...(this.config.mode === 'embedded'
-        ? [
-            metric(
-              'gauge',
-              'referrals_embedded_fsync',
-              '1 while the embedded database flushes each commit to disk',
-              this.config.embeddedFsync ? 1 : 0,
-            ),
-          ]
-        : []),
-    ].join('');
-  }
-}
-
-const metric = (type: 'gauge' | 'counter', name: string, help: string, value: number) =>
-  `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name}{runner="read-models"} ${value}\n`;
-
-/** Compares in constant time whatever the lengths. */
-const sameSecret = (given: string, expected: string) =>
-  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
+@Module({
+  // Terminus's own logger would print outside the structured log; a failed check is in the answer and the request log.
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+})
+export class HealthModule {}

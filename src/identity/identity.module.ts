@@ -7,7 +7,7 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MASTER_KEY, SQL_DATABASE } from '../platform/persistence.module.js';
 import { deriveKey } from '../platform/secrets.js';
-import { RateLimitGuard } from '../platform/rate-limit.js';
+import { RateLimitGuard, RateLimitModule } from '../platform/rate-limit.js';
 import { PermissionGuard, TokenGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { OidcStrategy } from './oidc.js';
@@ -31,6 +31,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
 @Module({
   imports: [
     PassportModule,
+    RateLimitModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG, MASTER_KEY],
       useFactory: (config: AppConfig, masterKey: MasterKey) => ({

@@ -1,7 +1,7 @@
 import { type EventStore, SqlEventStore } from '../../libs/event-store/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { type AppConfig, ConfigError } from '../config/app-config.js';
-import { redact } from './json-logger.js';
+import { redact } from './logging.js';
 
 /**
  * The event store the configuration names, not yet sealed; `close` releases what it holds besides

@@ -62,7 +62,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // name included, and a case nobody may see must answer exactly as one that does not exist.
     const route = (request as { route?: { path?: unknown } }).route?.path;
     if (typeof route === 'string') problem.instance = route;
-    http.getResponse<Response>().status(problem.status).type('application/problem+json').json(problem);
+    // The id the request log has too (platform/logging.ts), so a caller's report finds its line.
+    const { id } = request as { id?: unknown };
+    const body = typeof id === 'string' ? { ...problem, requestId: id } : problem;
+    http.getResponse<Response>().status(problem.status).type('application/problem+json').json(body);
   }
 
   private toProblem(exception: unknown): Problem {

@@ -16,9 +16,11 @@ import { SQL_DATABASE } from '../../src/platform/persistence.module.js';
 import { migrateSchema } from '../../src/platform/schema.js';
 import { freshSchema, urlAs } from '../../libs/testing/index.js';
 
-/** Everything the application logged, to check that no personal data reaches the logs. */
+/** Everything the application logged, its structured request log included, to check that no personal data reaches the logs. */
 export class CapturingLogger implements LoggerService {
   readonly lines: string[] = [];
+  /** The structured log's destination (pino writes one JSON line at a time). */
+  write = (line: string) => void this.lines.push(line.trimEnd());
   private record = (...parts: unknown[]) =>
     void this.lines.push(parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(' '));
   log = this.record;
@@ -181,7 +183,7 @@ async function openTestApp(
   waitUntilReady = true,
 ): Promise<TestApp> {
   const logs = new CapturingLogger();
-  const app = await createApp(config, { logger: logs });
+  const app = await createApp(config, { logger: logs, logDestination: logs });
   const http = request(app.getHttpServer());
   if (waitUntilReady)
     await eventually(
