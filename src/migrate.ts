@@ -1,5 +1,6 @@
 /**
- * `npm run db:migrate`: creates or updates the schema as its owner, before a new version starts.
+ * `npm run migrate` (alias `db:migrate`): runs the schema's pending migrations as its owner, before
+ * a new version starts, and says which ran.
  * MIGRATION_DATABASE_URL logs in as the owner role (DATABASE_URL when it is not set, as in a
  * single-user deployment; without either, the embedded database in DATA_DIR).
  */
@@ -11,12 +12,14 @@ import { SchemaNotReadyError, mayMigrate, migrateSchema } from './platform/schem
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const url = env.MIGRATION_DATABASE_URL || env.DATABASE_URL;
   const config = loadConfig({ ...env, DATABASE_URL: url }, process.cwd(), false);
+  let ran: string[] = [];
   const db = await openDatabase(config, async (opened) => {
     if (!(await mayMigrate(opened))) throw new SchemaNotReadyError();
-    await migrateSchema(opened);
+    ran = await migrateSchema(opened);
   });
   await db.close();
-  console.log('The schema is up to date.');
+  for (const name of ran) console.log(`Ran migration ${name}.`);
+  console.log(`The schema is up to date (${ran.length === 0 ? 'no migration was pending' : `${ran.length} migration(s) ran`}).`);
 }
 
 main(process.env).catch((error: unknown) => {

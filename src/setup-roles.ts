@@ -21,7 +21,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     },
   });
   console.log(
-    `Roles ready: ${DATABASE_ROLES.owner} owns schema ${schema} and ran the migration; the service logs in as ${DATABASE_ROLES.app}, the projector as ${DATABASE_ROLES.projector}.`,
+    `Roles ready: ${DATABASE_ROLES.owner} owns schema ${schema} and ran the migrations; the service logs in as ${DATABASE_ROLES.app}, the projector as ${DATABASE_ROLES.projector}.`,
   );
 }
 

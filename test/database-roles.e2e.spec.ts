@@ -5,8 +5,10 @@ import { PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { AGENCY_READER_ROLE } from '../src/platform/agency-scope.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { setupDatabase } from '../src/platform/database-setup.js';
+import { MIGRATIONS } from '../src/platform/migrations/index.js';
 import { migrateSchema, prepareSchema } from '../src/platform/schema.js';
 import { read, referredCase } from './support/case-steps.js';
+import { AddAgencyMotto1893456000000 } from './support/later-migrations.js';
 import { eventually, useTestApp } from './support/test-app.js';
 
 const url = process.env.DATABASE_URL;
@@ -162,11 +164,14 @@ if (!url) console.info('DATABASE_URL is not set: the least-privilege tests need 
       const schema = await freshSchema(url!, 'schema');
       const [owner, app] = [await asRole(schema.name, DATABASE_ROLES.owner), await asRole(schema.name, DATABASE_ROLES.app)];
       try {
-        await expect(prepareSchema(app)).rejects.toThrow(/npm run db:migrate/);
+        await expect(prepareSchema(app)).rejects.toThrow(/npm run migrate/);
         await prepareSchema(owner); // the owner may, so it migrates
         await expect(prepareSchema(app)).resolves.toBeUndefined();
-        await owner.query('DELETE FROM schema_version'); // as if migrated by an older version
-        await expect(prepareSchema(app)).rejects.toThrow(/npm run db:migrate/);
+        // A version with one more migration than the owner ran.
+        await expect(prepareSchema(app, [...MIGRATIONS, AddAgencyMotto1893456000000])).rejects.toThrow(/npm run migrate/);
+        expect(
+          await owner.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'motto'`),
+        ).toEqual([]);
       } finally {
         await Promise.all([owner.close(), app.close()]);
         await schema.drop();

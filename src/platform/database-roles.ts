@@ -6,7 +6,7 @@
  * their triggers or row-level security. Role names are cluster-wide: one deployment per server.
  */
 export const DATABASE_ROLES = {
-  /** Owns the schema and its tables; runs `npm run db:migrate`. Never used by a running service. */
+  /** Owns the schema and its tables; runs `npm run migrate`. Never used by a running service. */
   owner: 'referrals_owner',
   /** The service (`npm start`). */
   app: 'referrals_app',
@@ -23,6 +23,7 @@ type Grantee = 'app' | 'projector' | 'agencyReader';
  */
 export const TABLE_PRIVILEGES: Readonly<Record<string, Partial<Record<Grantee, string>>>> = {
   schema_version: { app: 'SELECT', projector: 'SELECT' },
+  schema_migrations: { app: 'SELECT', projector: 'SELECT' },
   events: { app: 'SELECT, INSERT', projector: 'SELECT' },
   case_data_keys: { app: 'SELECT, INSERT, UPDATE' }, // a destroy empties the key; no row ever goes
   agencies: { app: 'SELECT, INSERT, UPDATE' },

@@ -1,63 +1,63 @@
-import { createHash } from 'node:crypto';
-import { DATA_KEY_SCHEMA } from '../../libs/crypto/index.js';
-import { SqlEventStore } from '../../libs/event-store/index.js';
-import { ProjectionRunner } from '../../libs/projections/index.js';
-import { type SqlDatabase, sqlState } from '../../libs/sql/index.js';
-import { ACCESS_LOG_SCHEMA } from '../audit/access-log.js';
-import { AUDIT_CHAIN_SCHEMA } from '../audit/audit-chain.js';
-import { DIRECTORY_SCHEMA } from '../directory/directory.schema.js';
-import { FEEDS_SCHEMA } from '../feeds/feed-keys.js';
-import { IDENTITY_SCHEMA } from '../identity/directory.schema.js';
-import { READ_MODELS, READ_MODELS_RUNNER } from '../read-models.js';
+import { MigrationExecutor, type QueryRunner } from 'typeorm';
+import { SCHEMA_LOCK, type SqlDatabase, createTypeOrmDataSource, sqlState } from '../../libs/sql/index.js';
 import { DATABASE_ROLES, grantsScript, missingRoles } from './database-roles.js';
+import { MIGRATIONS, type Migration, runScript } from './migrations/index.js';
 
-/** The database's schema is missing, or older than this version, and the connected role may not change it. */
+/** Where TypeORM records the migrations that ran: one row each, named by its class. */
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/** The database's schema is missing, or not at this version, and the connected role may not change it. */
 export class SchemaNotReadyError extends Error {
   constructor() {
     super(
-      'the database schema is missing or not at this version, and this role may not change it: run `npm run db:migrate` as the schema owner first',
+      'the database schema is missing or not at this version, and this role may not change it: run `npm run migrate` as the schema owner first',
     );
     this.name = 'SchemaNotReadyError';
   }
 }
 
-/** The DDL a component runs through its own migrate(), captured instead of run. */
-async function capture(migrate: (db: SqlDatabase) => Promise<void>): Promise<string> {
-  const scripts: string[] = [];
-  const refuse = () => Promise.reject(new Error('only DDL is captured'));
-  await migrate({
-    driver: 'postgres',
-    exec: async (script) => void scripts.push(script),
-    query: refuse,
-    transaction: refuse,
-    session: refuse,
-    close: refuse,
+/** TypeORM's migration runner on one connection of `db` (PGlite or PostgreSQL alike: libs/sql), released after `work`. */
+async function onOneConnection<T>(
+  db: SqlDatabase,
+  migrations: readonly Migration[],
+  work: (executor: MigrationExecutor, queryRunner: QueryRunner) => Promise<T>,
+): Promise<T> {
+  const dataSource = await createTypeOrmDataSource(db, {
+    entities: [],
+    migrations: [...migrations],
+    migrationsTableName: MIGRATIONS_TABLE,
   });
-  return scripts.join('\n');
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    return await work(new MigrationExecutor(dataSource, queryRunner), queryRunner);
+  } finally {
+    await queryRunner.release();
+    await dataSource.destroy();
+  }
 }
 
-/** The whole schema of the service in one idempotent script, and its fingerprint (the schema's version). */
-async function schemaScript(): Promise<{ script: string; fingerprint: string }> {
-  const ddl = [
-    missingRoles(Object.values(DATABASE_ROLES)),
-    await capture((db) => new SqlEventStore(db).migrate()),
-    IDENTITY_SCHEMA,
-    DATA_KEY_SCHEMA,
-    DIRECTORY_SCHEMA,
-    ACCESS_LOG_SCHEMA,
-    AUDIT_CHAIN_SCHEMA,
-    FEEDS_SCHEMA,
-    await capture((db) => new ProjectionRunner(READ_MODELS_RUNNER, db, new SqlEventStore(db), READ_MODELS).migrate()),
-    'CREATE TABLE IF NOT EXISTS schema_version (fingerprint text PRIMARY KEY, migrated_at timestamptz NOT NULL DEFAULT now());',
-    grantsScript(),
-  ].join('\n');
-  const fingerprint = createHash('sha256').update(ddl).digest('hex');
-  return { script: `${ddl}\nINSERT INTO schema_version (fingerprint) VALUES ('${fingerprint}') ON CONFLICT DO NOTHING;`, fingerprint };
-}
-
-/** Creates or brings up to date every table, trigger, policy and grant, in one transaction. */
-export async function migrateSchema(db: SqlDatabase): Promise<void> {
-  await db.exec((await schemaScript()).script);
+/**
+ * Runs the migrations this database has not had yet, then grants exactly what TABLE_PRIVILEGES
+ * says, all in one transaction: a failure anywhere leaves the database as it was. The transaction
+ * first takes an advisory lock, so processes starting together migrate one after the other (the
+ * later ones find nothing left to do). Returns the names of the migrations that ran.
+ */
+export async function migrateSchema(db: SqlDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<string[]> {
+  return onOneConnection(db, migrations, async (executor, queryRunner) => {
+    await queryRunner.startTransaction();
+    try {
+      await queryRunner.query(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
+      // Policies in the migrations name the roles, so they exist first.
+      await runScript(queryRunner, missingRoles(Object.values(DATABASE_ROLES)));
+      const ran = await executor.executePendingMigrations();
+      await runScript(queryRunner, grantsScript());
+      await queryRunner.commitTransaction();
+      return ran.map((migration) => migration.name);
+    } catch (error) {
+      await queryRunner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** Whether the connected role has the rights of the current schema's owner (a superuser has them all). */
@@ -71,15 +71,24 @@ export async function mayMigrate(db: SqlDatabase): Promise<boolean> {
 /**
  * At start: a connection that may change the schema (PGlite's single user, the schema owner, a
  * superuser) migrates it; any other (the app's and the projector's roles) only checks that the
- * owner has migrated it to exactly this version, and refuses to start otherwise.
+ * owner has run exactly this version's migrations, and refuses to start otherwise.
  */
-export async function prepareSchema(db: SqlDatabase): Promise<void> {
-  if (await mayMigrate(db)) return migrateSchema(db);
-  const { fingerprint } = await schemaScript();
-  const present = await db.query('SELECT 1 FROM schema_version WHERE fingerprint = $1', [fingerprint]).catch((error: unknown) => {
+export async function prepareSchema(db: SqlDatabase, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  if (await mayMigrate(db)) {
+    await migrateSchema(db, migrations);
+    return;
+  }
+  const ran = await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE}`).catch((error: unknown) => {
     if (sqlState(error) === UNDEFINED_TABLE) return [];
     throw error;
   });
-  if (present.length === 0) throw new SchemaNotReadyError();
+  const expected = migrations.map((migration) => migration.name).sort();
+  if (
+    ran
+      .map((row) => row.name)
+      .sort()
+      .join() !== expected.join()
+  )
+    throw new SchemaNotReadyError();
 }
 const UNDEFINED_TABLE = '42P01';

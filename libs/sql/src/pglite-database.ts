@@ -19,7 +19,7 @@ export interface PgliteOptions {
 /** The messages to the database thread (pglite-worker.mjs). */
 type Request =
   | { kind: 'query'; sql: string; params: readonly unknown[]; holder?: number }
-  | { kind: 'exec'; script: string }
+  | { kind: 'exec'; script: string; holder?: number }
   | { kind: 'acquire' | 'release'; holder: number; sql?: string }
   | { kind: 'maintain' | 'close' };
 interface Failure {
@@ -100,8 +100,8 @@ export class PgliteDatabase implements SqlDatabase {
 
   session<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
     // The caller issues BEGIN/COMMIT itself (TypeORM).
-    return this.hold({}, (run) =>
-      work({ run, query: async <Row>(sql: string, params?: readonly unknown[]) => (await run<Row>(sql, params)).rows }),
+    return this.hold({}, (run, exec) =>
+      work({ run, exec, query: async <Row>(sql: string, params?: readonly unknown[]) => (await run<Row>(sql, params)).rows }),
     );
   }
 
@@ -129,7 +129,10 @@ export class PgliteDatabase implements SqlDatabase {
    */
   private async hold<T>(
     statements: { begin?: string; commit?: string; rollback?: string },
-    work: (run: <Row>(sql: string, params?: readonly unknown[]) => Promise<StatementResult<Row>>) => Promise<T>,
+    work: (
+      run: <Row>(sql: string, params?: readonly unknown[]) => Promise<StatementResult<Row>>,
+      exec: (script: string) => Promise<void>,
+    ) => Promise<T>,
   ): Promise<T> {
     const holder = this.nextHolder++;
     await this.call({ kind: 'acquire', holder, sql: statements.begin });
@@ -139,9 +142,13 @@ export class PgliteDatabase implements SqlDatabase {
       const result = await this.call({ kind: 'query', sql, params, holder });
       return { rows: result.rows as Row[], rowCount: result.rowCount, command: commandOf(sql) };
     };
+    const exec = async (script: string): Promise<void> => {
+      if (!open) throw new Error('this transaction has ended');
+      await this.call({ kind: 'exec', script, holder });
+    };
     let result: T;
     try {
-      result = await work(run);
+      result = await work(run, exec);
     } catch (error) {
       open = false;
       await this.call({ kind: 'release', holder, sql: statements.rollback }).catch(() => undefined);

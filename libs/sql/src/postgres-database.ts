@@ -4,8 +4,8 @@ import type { SqlClient, SqlDatabase, SqlSession, StatementResult } from './sql-
 // int8 (bigint) arrives as a string by default; positions and revisions stay within 2^53 here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-/** Any fixed key: held only while a schema script runs. */
-const SCHEMA_LOCK = 7_451_032;
+/** Any fixed key: held only while a schema script or the schema's migrations run. */
+export const SCHEMA_LOCK = 7_451_032;
 
 export class PostgresDatabase implements SqlDatabase {
   readonly driver = 'postgres' as const;
@@ -57,8 +57,12 @@ export class PostgresDatabase implements SqlDatabase {
       const result = await client.query(sql, params as unknown[]);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, command: result.command };
     };
+    // Without parameters, pg sends the simple protocol: a script of several statements runs as one.
+    const exec = async (script: string): Promise<void> => {
+      await client.query(script);
+    };
     try {
-      return await work({ run, query: async (sql, params) => (await run(sql, params)).rows as never });
+      return await work({ run, exec, query: async (sql, params) => (await run(sql, params)).rows as never });
     } finally {
       client.release();
     }

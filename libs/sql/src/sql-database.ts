@@ -17,6 +17,8 @@ export interface StatementResult<Row = Record<string, unknown>> {
 
 export interface SqlSession extends SqlClient {
   run<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<StatementResult<Row>>;
+  /** Runs a script of several statements without parameters on this connection (a migration inside its transaction). */
+  exec(script: string): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlClient {

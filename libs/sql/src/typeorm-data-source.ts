@@ -14,7 +14,7 @@ type Callback = (error: Error | null, client?: unknown, release?: (error?: unkno
  */
 export async function createTypeOrmDataSource(
   db: SqlDatabase,
-  options: { entities: NonNullable<DataSourceOptions['entities']>; synchronize?: boolean; logging?: boolean },
+  options: Pick<DataSourceOptions, 'entities' | 'synchronize' | 'logging' | 'migrations' | 'migrationsTableName'>,
 ): Promise<DataSource> {
   class SessionPool extends EventEmitter {
     connect(callback: Callback): void {
@@ -22,7 +22,10 @@ export async function createTypeOrmDataSource(
       const released = new Promise<void>((resolve) => (release = resolve));
       let handedOut = false;
       db.session(async (session) => {
-        const client = Object.assign(new EventEmitter(), { query: (sql: string, params?: unknown[]) => session.run(sql, params ?? []) });
+        const client = Object.assign(new EventEmitter(), {
+          query: (sql: string, params?: unknown[]) => session.run(sql, params ?? []),
+          exec: (script: string) => session.exec(script),
+        });
         handedOut = true;
         callback(null, client, () => release());
         await released;
@@ -41,6 +44,8 @@ export async function createTypeOrmDataSource(
     type: 'postgres',
     driver: { Pool: SessionPool },
     entities: options.entities,
+    migrations: options.migrations,
+    migrationsTableName: options.migrationsTableName,
     synchronize: options.synchronize ?? false,
     logging: options.logging ?? false,
     installExtensions: false,

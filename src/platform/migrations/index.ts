@@ -1,0 +1,10 @@
+import type { MigrationInterface } from 'typeorm';
+import { Baseline1764460800000 } from './1764460800000-baseline.js';
+
+export { runScript } from './run-script.js';
+
+/** A migration: a class named with the time it was written (TypeORM orders and records them by it). */
+export type Migration = new () => MigrationInterface;
+
+/** Every version of the schema, oldest first. A new one is appended, never inserted or edited (README: changing the schema). */
+export const MIGRATIONS: readonly Migration[] = [Baseline1764460800000];
