@@ -31,7 +31,6 @@ CREATE TABLE IF NOT EXISTS agency_feed_key_changes (
   changed_at timestamptz NOT NULL,
   changed_by text NOT NULL
 );
-DROP TRIGGER IF EXISTS agency_feed_key_changes_append_only ON agency_feed_key_changes;
 ${appendOnly('agency_feed_key_changes', 'the history of feed keys is append-only')}
 CREATE TABLE IF NOT EXISTS feed_published_keys (
   agency_id uuid NOT NULL,

@@ -1,5 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
 import { Baseline1764460800000 } from './1764460800000-baseline.js';
+import { AuditChainEventPlaces1796068800000 } from './1796068800000-audit-chain-event-places.js';
+import { FeedPseudonymsAndClosing1796068860000 } from './1796068860000-feed-pseudonyms-and-closing.js';
 
 export { runScript } from './run-script.js';
 
@@ -7,4 +9,8 @@ export { runScript } from './run-script.js';
 export type Migration = new () => MigrationInterface;
 
 /** Every version of the schema, oldest first. A new one is appended, never inserted or edited (README: changing the schema). */
-export const MIGRATIONS: readonly Migration[] = [Baseline1764460800000];
+export const MIGRATIONS: readonly Migration[] = [
+  Baseline1764460800000,
+  AuditChainEventPlaces1796068800000,
+  FeedPseudonymsAndClosing1796068860000,
+];
