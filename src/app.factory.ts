@@ -51,7 +51,7 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
     app.enableCors({ origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['ETag', 'Location', 'Retry-After'] });
   // ETags here are case revisions for If-Match; Express's own body-hash ETags would be mistaken for them.
   app.set('etag', false);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(config.publicUrl));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
 import { PlatformModule } from './platform/platform.module.js';
+import { ProblemsModule } from './problems/problems.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { prepareSchema } from './platform/schema.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         ReportsModule,
         ConsentExpiryModule,
         FeedsModule,
+        ProblemsModule,
       ],
     };
   }
