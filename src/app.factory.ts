@@ -14,6 +14,7 @@ import { CREDENTIAL_STRATEGIES } from './identity/access.guard.js';
 import type { Principal } from './identity/principal.js';
 import { mayPerform } from './identity/roles.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
+import { describeProblems } from './platform/openapi-problems.js';
 import { JsonLogger } from './platform/json-logger.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
 
@@ -71,8 +72,10 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
       .setDescription('Consent-gated referrals between agencies assisting trafficked persons')
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addSecurity('ApiKey', { type: 'http', scheme: 'ApiKey', description: "A partner system's API key: `Authorization: ApiKey rk_…`" })
       .build(),
   );
+  describeProblems(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
   return app;

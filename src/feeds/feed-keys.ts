@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Module, Put, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsObject } from 'class-validator';
 import type { SqlClient, SqlDatabase } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
@@ -75,7 +75,6 @@ export async function feedKeysOf(db: SqlClient, agencyIds: readonly string[]): P
 }
 
 @ApiTags('feeds')
-@ApiBearerAuth()
 @Controller('agency/feed-key')
 export class FeedKeysController {
   constructor(private readonly keys: FeedKeys) {}
