@@ -17,6 +17,7 @@ import { mayPerform } from './identity/roles.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
 import { StructuredLogger, createLog, requestLogging } from './platform/logging.js';
 import { Metrics } from './health/metrics.js';
+import { describeProblems } from './platform/openapi-problems.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
 
 /**
@@ -71,7 +72,7 @@ export async function createApp(
     });
   // ETags here are case revisions for If-Match; Express's own body-hash ETags would be mistaken for them.
   app.set('etag', false);
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(config.publicUrl));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -91,8 +92,10 @@ export async function createApp(
       .setDescription('Consent-gated referrals between agencies assisting trafficked persons')
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addSecurity('ApiKey', { type: 'http', scheme: 'ApiKey', description: "A partner system's API key: `Authorization: ApiKey rk_…`" })
       .build(),
   );
+  describeProblems(document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   await app.init();
   return app;

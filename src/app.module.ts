@@ -11,6 +11,7 @@ import { MetricsModule } from './health/metrics.js';
 import { IdentityModule } from './identity/identity.module.js';
 import { PersistenceModule } from './platform/persistence.module.js';
 import { PlatformModule } from './platform/platform.module.js';
+import { ProblemsModule } from './problems/problems.module.js';
 import { ProjectionsModule } from './projections/projections.module.js';
 import { prepareSchema } from './platform/schema.js';
 import { ReceiptsModule } from './receipts/receipts.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         ReportsModule,
         ConsentExpiryModule,
         FeedsModule,
+        ProblemsModule,
       ],
     };
   }

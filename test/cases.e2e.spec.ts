@@ -16,7 +16,11 @@ const PERSONAL_VALUES = ['Amina Test-Person', 'Ami Fictional', '+234 800 000 000
 function expectProblem(response: Response, status: number, detail?: RegExp) {
   expect(response.status).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ status, title: expect.any(String), type: expect.stringMatching(/^\/problems\//) });
+  expect(response.body).toMatchObject({
+    status,
+    title: expect.any(String),
+    type: expect.stringMatching(/^https:\/\/referrals\.example\.org\/problems\/[a-z-]+$/),
+  });
   if (detail) expect(response.body.detail).toMatch(detail);
 }
 

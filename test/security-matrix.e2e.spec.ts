@@ -281,7 +281,11 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
 
   function expectProblem(response: Response, status: number) {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(response.body).toMatchObject({ status, type: expect.stringMatching(/^\/problems\//), title: expect.any(String) });
+    expect(response.body).toMatchObject({
+      status,
+      type: expect.stringMatching(/^https:\/\/referrals\.example\.org\/problems\/[a-z-]+$/),
+      title: expect.any(String),
+    });
   }
 
   // --- setup ---

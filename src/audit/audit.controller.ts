@@ -12,7 +12,7 @@ import {
 import { Readable } from 'node:stream';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { normalInstant } from '../../libs/time/index.js';
 import { Allow } from '../identity/access.decorators.js';
@@ -133,7 +133,6 @@ async function* csvLines<Row, P extends ReadonlyArray<CursorPart<string | number
 
 /** Auditors review consent and access without seeing any personal data. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
   constructor(

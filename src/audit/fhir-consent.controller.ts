@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { FHIR_JSON } from './fhir-consent.js';
@@ -13,7 +13,6 @@ const uuid = new ParseUUIDPipe({ version: undefined });
  * staff read only their own cases, auditors every case (as with the consent trail).
  */
 @ApiTags('fhir')
-@ApiBearerAuth()
 @Controller()
 export class FhirConsentController {
   constructor(private readonly exports: FhirConsentExport) {}

@@ -1,4 +1,4 @@
-import { Inject, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, randomUUID } from 'node:crypto';
 import {
   CASE_EVENT_SCHEMA_VERSION,
@@ -18,6 +18,7 @@ import {
 import type { Principal } from '../identity/principal.js';
 import { IDEMPOTENCY_KEY } from '../platform/platform.tokens.js';
 import { Clock } from '../platform/clock.js';
+import { KindOfProblem } from '../platform/problem-catalogue.js';
 import { CaseSealing, sealPending } from './case-sealing.js';
 import { caseStream } from './case-stream.js';
 
@@ -125,7 +126,7 @@ export class CaseCommandService {
 
   private replay(earlier: readonly RecordedEvent[], fingerprint: string): CommandOutcome {
     if (earlier[0]!.metadata.requestFingerprint !== fingerprint) {
-      throw new UnprocessableEntityException('this Idempotency-Key was already used for a different request');
+      throw new KindOfProblem('idempotency-key-reused', 'this Idempotency-Key was already used for a different request');
     }
     return {
       revision: earlier[earlier.length - 1]!.revision,

@@ -1,12 +1,11 @@
 import { Controller, ParseUUIDPipe, UseInterceptors, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiTags } from '@nestjs/swagger';
 import { CaseAnswerInterceptor } from './case-answer.js';
 
 /** Every route under /cases: documented alike, and answering through CaseAnswer. */
 export const CaseRoutes = () =>
   applyDecorators(
     ApiTags('cases'),
-    ApiBearerAuth(),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

@@ -23,6 +23,11 @@ export interface AppConfig {
   readonly mode: 'embedded' | 'postgres';
   readonly host: string;
   readonly port: number;
+  /**
+   * Where clients reach the service (scheme, host, any path prefix a proxy adds; no trailing slash):
+   * problem `type` URIs point at its /problems pages. Unset: the origin each request was sent to.
+   */
+  readonly publicUrl?: string;
   /** Embedded mode: the PGlite data directory; both modes: generated secrets live here when not configured. */
   readonly dataDir: string;
   /** Embedded mode: fsync every commit (default); false risks the latest commits, or the directory, on a power loss or OS crash. */
@@ -128,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     mode,
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
+    ...publicUrlOf(env),
     dataDir: resolve(cwd, optional(env, 'DATA_DIR') ?? '.data'),
     embeddedFsync: boolean(env, 'EMBEDDED_FSYNC', true),
     ...(databaseUrl ? { databaseUrl } : {}),
@@ -227,6 +233,16 @@ function whereExpected(error: unknown): string {
   const { location, expected } = (error ?? {}) as { location?: unknown; expected?: unknown };
   if (!Array.isArray(location) || typeof location[0] !== 'number' || typeof expected !== 'string') return '';
   return ` (at character ${location[0]}, expected ${expected})`;
+}
+
+function publicUrlOf(env: NodeJS.ProcessEnv): Pick<AppConfig, 'publicUrl'> {
+  const raw = optional(env, 'PUBLIC_URL');
+  if (raw === undefined) return {};
+  // Problem types are built by appending to it: a query, fragment or credentials would end up inside every URI.
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password)
+    throw new ConfigError('PUBLIC_URL', 'is an http(s) URL with no query or fragment, such as https://referrals.example.org');
+  return { publicUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
 function auditHeadOf(env: NodeJS.ProcessEnv, cwd: string): Pick<AppConfig, 'auditHead'> {

@@ -172,4 +172,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUDIT_HEAD_PUBLISH: '/tmp/heads' })).toThrow(/^AUDIT_HEAD_PUBLISH:/);
     expect(() => loadConfig({ AUDIT_HEAD_PUBLISH: 'log', AUDIT_HEAD_PUBLISH_SECONDS: '0' })).toThrow(/^AUDIT_HEAD_PUBLISH_SECONDS:/);
   });
+
+  it('reads the public URL problem types point under, without a trailing slash; unset, the origin of each request is used', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://referrals.example.org/' }).publicUrl).toBe('https://referrals.example.org');
+    expect(loadConfig({ PUBLIC_URL: 'https://example.org/network/referrals/' }).publicUrl).toBe('https://example.org/network/referrals');
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+  });
+
+  it.each([
+    'referrals.example.org',
+    'ftp://example.org',
+    'https://example.org/?a=1',
+    'https://example.org/#top',
+    'https://user:pw@example.org',
+  ])('refuses PUBLIC_URL=%s: problem type URIs are built under it', (value) => {
+    expect(() => loadConfig({ PUBLIC_URL: value })).toThrow(/^PUBLIC_URL:/);
+  });
 });

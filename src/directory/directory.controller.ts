@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { AgencyProfileDto, CapacityUpdateDto, CreateServiceDto, HsdsImportDto, ServiceDto, ServiceQueryDto } from './directory.dtos.js';
@@ -12,7 +12,6 @@ const uuid = new ParseUUIDPipe({ version: undefined });
 export const HSDS_IMPORT_ROUTE = '/directory/hsds/import';
 
 @ApiTags('directory')
-@ApiBearerAuth()
 @Controller('directory')
 export class DirectoryController {
   constructor(private readonly directory: Directory) {}
@@ -69,7 +68,6 @@ export class DirectoryController {
 }
 
 @ApiTags('directory')
-@ApiBearerAuth()
 @Controller('directory/hsds')
 export class HsdsController {
   constructor(private readonly exchange: HsdsExchange) {}

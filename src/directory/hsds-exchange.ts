@@ -1,6 +1,6 @@
-import { ConflictException, HttpStatus, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable } from '@nestjs/common';
 import { type SqlClient, UNIQUE_VIOLATION, sqlState } from '../../libs/sql/index.js';
-import { ExtendedProblem } from '../platform/problem-details.filter.js';
+import { KindOfProblem } from '../platform/problem-catalogue.js';
 import { type HsdsDirectory, type ImportDocument, fromHsds, toHsds } from './hsds.js';
 import { HsdsSchemas } from './hsds-schemas.js';
 import { SqlDirectory } from './sql-directory.js';
@@ -38,7 +38,7 @@ export class HsdsExchange {
       const outcome = fromHsds(document, await this.store.content(client), (kind, record) => this.schemas.violations(kind, record));
       if ('invalid' in outcome) {
         const records = new Set(outcome.invalid.map((i) => i.record)).size;
-        throw new ExtendedProblem(HttpStatus.UNPROCESSABLE_ENTITY, `${records} record(s) are invalid; nothing was imported`, {
+        throw new KindOfProblem('rule-violated', `${records} record(s) are invalid; nothing was imported`, {
           invalid: outcome.invalid.slice(0, MAX_REPORTED),
           ...(outcome.invalid.length > MAX_REPORTED ? { truncated: true } : {}),
         });

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Put, UnprocessableEntityException } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsObject } from 'class-validator';
 import { type SqlClient, type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
@@ -130,7 +130,6 @@ export async function feedRecipientsOf(db: SqlClient, agencyIds: readonly string
 }
 
 @ApiTags('feeds')
-@ApiBearerAuth()
 @Controller('agency/feed-key')
 export class FeedKeysController {
   constructor(private readonly keys: FeedKeys) {}

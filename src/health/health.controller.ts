@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus, Inject, Module, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Module, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -13,7 +13,7 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Public } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import { ExtendedProblem } from '../platform/problem-details.filter.js';
+import { KindOfProblem } from '../platform/problem-catalogue.js';
 
 /**
  * Liveness and readiness apart, so an orchestrator restarts the process only when it is stuck
@@ -53,7 +53,7 @@ export class HealthController {
       // Terminus's body is its own shape; the answer stays problem details, naming each failed check.
       const result = error.getResponse() as HealthCheckResult;
       const failed = Object.values(result.error ?? {}).map((check) => String(check?.message));
-      throw new ExtendedProblem(HttpStatus.SERVICE_UNAVAILABLE, failed.join('; '), { checks: result.details });
+      throw new KindOfProblem('service-unavailable', failed.join('; '), { checks: result.details });
     }
   }
 

@@ -12,7 +12,7 @@ import {
   Post,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -146,7 +146,6 @@ export class Administration {
 }
 
 @ApiTags('identity')
-@ApiBearerAuth()
 @Controller()
 export class AdministrationController {
   constructor(private readonly administration: Administration) {}

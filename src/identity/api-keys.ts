@@ -12,7 +12,7 @@ import {
   Post,
 } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Clock } from '../platform/clock.js';
@@ -144,7 +144,6 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderApiKeyStrategy, 'api-
 }
 
 @ApiTags('identity')
-@ApiBearerAuth()
 @Controller('agency/api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeys) {}

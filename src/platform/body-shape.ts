@@ -4,11 +4,12 @@ import {
   type ExecutionContext,
   Injectable,
   type NestInterceptor,
+  UnsupportedMediaTypeException,
   type ValidationError,
 } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 
 /** Deeper than any body the API takes; a deeper one would only exhaust the validator's stack. */
@@ -31,7 +32,8 @@ const NUL = '\u0000';
 const NUL_REFUSED = 'the request holds a NUL character (U+0000), which no field, parameter or name takes';
 
 /**
- * Refuses, before any pipe runs: a body on a route that takes none (it would be ignored silently),
+ * Refuses, before any pipe runs: a body that is not JSON (415 where the route takes one, naming JSON
+ * in Accept), a body on a route that takes none (it would be ignored silently),
  * a body nested deeper than MAX_DEPTH, fields with reserved names, and a NUL character anywhere in
  * the body (names and values), the query or the path parameters. Iterative, so a hostile body
  * cannot exhaust the stack here either.
@@ -43,13 +45,24 @@ export class BodyShapeInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<Request>();
     const body = request.body as unknown;
     const empty = body === undefined || (isPlainObject(body) && Object.keys(body).length === 0);
-    if (!empty && !takesBody(context)) throw new BadRequestException('this action takes no body');
+    const takes = takesBody(context);
+    // Only JSON is parsed: any other content would reach the route as no body at all, or be ignored.
+    if (hasContent(request) && !request.is('application/json')) {
+      if (!takes) throw new BadRequestException('this action takes no body');
+      context.switchToHttp().getResponse<Response>().setHeader('Accept', 'application/json');
+      throw new UnsupportedMediaTypeException('this route takes a JSON body (Content-Type: application/json)');
+    }
+    if (!empty && !takes) throw new BadRequestException('this action takes no body');
     check(request.query, 'parameters');
     check(request.params, 'parameters');
     if (!empty) check(body, 'body');
     return next.handle();
   }
 }
+
+/** Content is what a length above zero or a chunked transfer announces; an empty body is no body. */
+const hasContent = (request: Request): boolean =>
+  request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 
 function takesBody(context: ExecutionContext): boolean {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {}) as Record<string, unknown>;

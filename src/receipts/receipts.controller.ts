@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { Response } from 'express';
@@ -24,7 +24,6 @@ export class ReceiptQueryDto {
 }
 
 @ApiTags('receipts')
-@ApiBearerAuth()
 @Controller('cases/:caseId/consents/:consentId')
 export class ReceiptsController {
   constructor(private readonly receipts: ReceiptsService) {}

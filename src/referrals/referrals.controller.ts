@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { SqlDatabase } from '../../libs/sql/index.js';
@@ -25,7 +25,6 @@ export class ReferralQueryDto extends PageQueryDto {
 }
 
 @ApiTags('referrals')
-@ApiBearerAuth()
 @Controller('referrals')
 export class ReferralsController {
   constructor(

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { Allow } from '../identity/access.decorators.js';
 import { IsCalendarDate } from '../platform/date-validation.js';
@@ -23,7 +23,6 @@ export class ReportPeriodDto implements PeriodQuery {
 
 /** The network coordinator's reports: anonymous statistics and the directory, never a case or a person. */
 @ApiTags('reports')
-@ApiBearerAuth()
 @Controller('reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}

@@ -332,6 +332,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', path: '/api/docs*' },
   // The public key consent receipts are signed with (src/receipts).
   { method: 'GET', path: '/.well-known/jwks.json' },
+  // The pages problem type URIs resolve to (src/problems): a caller who is not signed in gets problems too.
+  { method: 'GET', path: '/problems*' },
 ];
 
 const openOrPaused = (s: CaseState) => s.caseStatus !== 'closed';

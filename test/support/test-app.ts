@@ -64,10 +64,13 @@ export type RunningApp = Omit<TestApp, 'restart' | 'close'>;
 export const APP_DRIVERS: readonly Driver[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 if (!process.env.DATABASE_URL) console.info('DATABASE_URL is not set: end-to-end tests run on PGlite only.');
 
+/** Where the test apps say they are reached: problem types point under it, the same for every request. */
+export const TEST_PUBLIC_URL = 'https://referrals.example.org';
+
 /** The real application on a fresh data directory (PGlite) or a fresh schema (PostgreSQL), with the demo network. */
 export async function startTestApp(driver: Driver, settings: NodeJS.ProcessEnv = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-e2e-'));
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', ...settings };
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', PUBLIC_URL: TEST_PUBLIC_URL, ...settings };
   let owner: SqlDatabase | undefined;
   let dropSchema = async () => undefined;
   if (driver === 'postgres') {
