@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import type { FhirBundle, FhirConsent, FhirProvenance } from '../src/audit/fhir-r4.js';
+import { fhirInvariantIssues } from './support/fhir-invariants.js';
 import { fhirSchemaErrors } from './support/fhir-schema.js';
 import { APP_DRIVERS, useTestApp } from './support/test-app.js';
 
@@ -41,6 +42,7 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
     bundle.entry.map((e) => e.resource).filter((r): r is FhirConsent => r.resourceType === 'Consent');
   const provenancesOf = (bundle: FhirBundle) =>
     bundle.entry.map((e) => e.resource).filter((r): r is FhirProvenance => r.resourceType === 'Provenance');
+  const withdrawalsOf = (bundle: FhirBundle) => provenancesOf(bundle).filter((p) => p.activity.coding[0]!.code === 'UPDATE');
   const problemOf = (response: Response) => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     const { status, type, title, detail } = response.body as Record<string, unknown>;
@@ -125,39 +127,76 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
     for (const value of PERSONAL_VALUES) expect({ value, logged: logs.includes(value) }).toEqual({ value, logged: false });
   });
 
-  it("gives the owning agency's caseworker a valid R4 Bundle, as application/fhir+json", async () => {
+  it("gives the owning agency's caseworker an R4 transaction a FHIR server loads as it is, as application/fhir+json", async () => {
     const response = await exportAs('caseworker.social');
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/fhir\+json/);
     const bundle = response.body as FhirBundle;
-    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'transaction' });
     expect(fhirSchemaErrors(bundle)).toEqual([]);
-    for (const { resource } of bundle.entry)
-      expect({ id: resource.id, errors: fhirSchemaErrors(resource) }).toEqual({ id: resource.id, errors: [] });
-    expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual(['Consent', 'Provenance', 'Consent', 'Provenance']);
+    for (const { fullUrl, resource } of bundle.entry)
+      expect({ fullUrl, errors: fhirSchemaErrors(resource) }).toEqual({ fullUrl, errors: [] });
+    // The official R4 invariants: no error, and no warning (dom-6: every resource has its narrative).
+    expect(fhirInvariantIssues(bundle as unknown as Record<string, unknown>)).toEqual([]);
+    expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual([
+      'Organization',
+      'Organization',
+      'Consent',
+      'Provenance',
+      'Provenance',
+      'Consent',
+      'Provenance',
+      'Provenance',
+    ]);
+    // The agencies referenced are in the Bundle, so every reference resolves in it.
+    const organizations = bundle.entry.filter((e) => e.resource.resourceType === 'Organization');
+    expect(organizations.map((e) => e.fullUrl).sort()).toEqual([`urn:uuid:${socialId}`, `urn:uuid:${shelterId}`].sort());
+    const urls = new Set(bundle.entry.map((e) => e.fullUrl));
+    for (const reference of response.text.match(/"reference":"[^"]*"/g)!.map((r) => r.slice(13, -1)))
+      expect({ reference, resolves: urls.has(reference) }).toEqual({ reference, resolves: true });
+  });
+
+  it('links the signed receipt of each consent as given, the same JWS the receipt route gives', async () => {
+    const bundle = (await exportAs('caseworker.social')).body as FhirBundle;
+    const kept = consentsOf(bundle).find((c) => c.id === keptConsent)!;
+    const { jws } = (
+      await t.http
+        .get(`/cases/${caseId}/consents/${keptConsent}/receipt`)
+        .set(await t.bearer('caseworker.social'))
+        .expect(200)
+    ).body as { jws: string };
+    expect(kept.sourceAttachment!.contentType).toBe('application/jose');
+    expect(Buffer.from(kept.sourceAttachment!.data, 'base64').toString()).toBe(jws);
   });
 
   it('shows the consent withdrawn as a whole as inactive, with a Provenance of the withdrawal', async () => {
     const bundle = (await exportAs('caseworker.social')).body as FhirBundle;
     const withdrawn = consentsOf(bundle).find((c) => c.id === withdrawnConsent)!;
-    expect(withdrawn).toMatchObject({ status: 'inactive', organization: [{ reference: `Organization/${socialId}` }] });
-    const provenance = provenancesOf(bundle).find((p) => p.target[0]!.reference === `urn:uuid:${withdrawnConsent}`)!;
+    expect(withdrawn).toMatchObject({ status: 'inactive', organization: [{ reference: `urn:uuid:${socialId}` }] });
+    const provenance = withdrawalsOf(bundle).find((p) => p.target[0]!.reference === `urn:uuid:${withdrawnConsent}`)!;
     expect(provenance).toMatchObject({
       activity: { coding: expect.arrayContaining([expect.objectContaining({ code: 'withdrawal' })]) },
-      agent: [{ who: { identifier: { value: expect.any(String) } }, onBehalfOf: { reference: `Organization/${socialId}` } }],
+      agent: [{ who: { identifier: { value: expect.any(String) } }, onBehalfOf: { reference: `urn:uuid:${socialId}` } }],
     });
     expect(Date.parse(provenance.recorded)).not.toBeNaN();
   });
 
-  it('keeps the partly withdrawn consent active, the withdrawn provision a deny, with its own Provenance', async () => {
+  it('keeps the partly withdrawn consent active, the withdrawn permit with its period and a deny from the withdrawal on, with its own Provenance', async () => {
     const bundle = (await exportAs('supervisor.social')).body as FhirBundle;
     const kept = consentsOf(bundle).find((c) => c.id === keptConsent)!;
     expect(kept.status).toBe('active');
-    expect(kept.provision.provision!.map((p) => [p.type, p.actor![0]!.reference.reference ?? p.actor![0]!.reference.display])).toEqual([
-      ['permit', `Organization/${shelterId}`],
-      ['deny', 'any agency of kind legal_aid'],
+    expect(
+      kept.provision.provision!.map((p) => [
+        p.type,
+        p.actor![0]!.reference.reference ?? p.actor![0]!.reference.display,
+        p.provision?.map((d) => d.type),
+      ]),
+    ).toEqual([
+      ['permit', `urn:uuid:${shelterId}`, undefined],
+      ['permit', 'any agency of kind legal_aid', ['deny']],
     ]);
-    const provenance = provenancesOf(bundle).find((p) => p.target[0]!.reference === `urn:uuid:${keptConsent}`)!;
+    expect(kept.provision.provision![1]!.period!.end).toEqual(expect.any(String));
+    const provenance = withdrawalsOf(bundle).find((p) => p.target[0]!.reference === `urn:uuid:${keptConsent}`)!;
     expect(provenance.activity.coding.map((c) => c.code)).toContain('partial-withdrawal');
     expect(provenance.extension).toEqual([expect.objectContaining({ valueString: withdrawnProvision })]);
   });

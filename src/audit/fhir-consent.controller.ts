@@ -21,7 +21,10 @@ export class FhirConsentController {
   @Allow('consent.export')
   @Header('Content-Type', FHIR_JSON)
   @ApiProduces(FHIR_JSON)
-  @ApiOperation({ summary: "The case's consents as a FHIR R4 Bundle (collection) of Consent and Provenance resources; owning agency only" })
+  @ApiOperation({
+    summary:
+      "The case's consents as a FHIR R4 transaction Bundle (Consent, Provenance, Organization) a FHIR server loads as it is; owning agency only",
+  })
   ownerExport(@Param('caseId', uuid) caseId: string, @CurrentPrincipal() principal: Principal) {
     return this.exports.forOwner(caseId, principal);
   }
@@ -30,7 +33,7 @@ export class FhirConsentController {
   @Allow('audit.read')
   @Header('Content-Type', FHIR_JSON)
   @ApiProduces(FHIR_JSON)
-  @ApiOperation({ summary: "Any case's consents as a FHIR R4 Bundle (collection) of Consent and Provenance resources, for auditors" })
+  @ApiOperation({ summary: "Any case's consents as a FHIR R4 transaction Bundle (Consent, Provenance, Organization), for auditors" })
   auditExport(@Param('caseId', uuid) caseId: string) {
     return this.exports.forAuditor(caseId);
   }

@@ -2,19 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { AGENCY_KINDS, type ConsentProvision, DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import { CONSENT_GRANTORS, CONSENT_METHODS } from '../../libs/domain/index.js';
+import { fhirInvariantIssues, officialExample } from '../../test/support/fhir-invariants.js';
 import { fhirSchemaErrors } from '../../test/support/fhir-schema.js';
 import type { ConsentTrailEntry } from './fhir-consent.js';
-import { consentBundle } from './fhir-consent.js';
+import { consentBundle, fhirUrls } from './fhir-consent.js';
 
 /**
  * Every resource of every export, and the Bundle itself, validates against the official HL7 FHIR
- * R4 JSON schema: over generated consent trails, every vocabulary value, recipients by agency and
+ * R4 JSON schema and keeps every FHIRPath invariant of the official R4 StructureDefinitions (no
+ * error, no warning: dom-6 asks for a narrative): over generated consent trails, every vocabulary value, recipients by agency and
  * by kind, open-ended and bounded periods, partial and whole withdrawals, and odd languages and
  * notice versions the API accepts.
  */
 
 const CASE = '6f1d8c52-0d6b-4c39-9a43-2a0c7b1e9a10';
 const OWNER = 'a0000000-0000-4000-8000-000000000001';
+const JWS = 'eyJhbGciOiJFZERTQSJ9.eyJ2IjoxfQ.c2ln';
 const instantArb = fc
   .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-01-01T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString());
@@ -22,7 +25,7 @@ const instantArb = fc
 const provisionArb: fc.Arbitrary<ConsentProvision> = fc
   .record({
     provisionId: fc.uuid(),
-    recipient: fc.oneof(fc.record({ agencyId: fc.uuid() }), fc.record({ agencyKind: fc.constantFrom(...AGENCY_KINDS) })),
+    recipient: fc.oneof(fc.record({ agencyId: fc.uuid({ version: 4 }) }), fc.record({ agencyKind: fc.constantFrom(...AGENCY_KINDS) })),
     purpose: fc.constantFrom(...PURPOSES),
     serviceTypes: fc.uniqueArray(fc.constantFrom(...SERVICE_TYPES), { minLength: 1, maxLength: 4 }),
     categories: fc.uniqueArray(fc.constantFrom(...DATA_CATEGORIES), { minLength: 1, maxLength: DATA_CATEGORIES.length }),
@@ -37,7 +40,8 @@ const provisionArb: fc.Arbitrary<ConsentProvision> = fc
   }));
 
 const consentArb = fc.record({
-  consentId: fc.uuid(),
+  // Another version than the agencies': real ids never collide, generated ones could.
+  consentId: fc.uuid({ version: 1 }),
   grantor: fc.constantFrom(...CONSENT_GRANTORS),
   childAssent: fc.option(fc.boolean(), { nil: undefined }),
   method: fc.constantFrom(...CONSENT_METHODS),
@@ -53,6 +57,16 @@ const consentArb = fc.record({
   withdrawnAt: instantArb,
   withdrawnBy: fc.uuid(),
 });
+
+/** Directory names are free text too: odd ones for every agency, including none at all. */
+const contextArb = (trail: readonly ConsentTrailEntry[]) =>
+  fc
+    .record({ ownerName: fc.option(fc.string({ minLength: 1, maxLength: 120, unit: 'binary' }), { nil: undefined }) })
+    .map(({ ownerName }) => ({
+      urls: fhirUrls(),
+      agencyNames: new Map(ownerName === undefined ? [] : [[OWNER, ownerName]]),
+      receipts: new Map(trail.filter((e) => e.type === 'ConsentGiven').map((e) => [(e.details as { consentId: string }).consentId, JWS])),
+    }));
 
 const trailArb = fc.uniqueArray(consentArb, { minLength: 1, maxLength: 4, selector: (c) => c.consentId }).map((consents) => {
   const trail: ConsentTrailEntry[] = [];
@@ -72,17 +86,31 @@ const trailArb = fc.uniqueArray(consentArb, { minLength: 1, maxLength: 4, select
   return trail;
 });
 
-describe('the FHIR export against the official R4 JSON schema', () => {
-  it('validates every exported resource, and the Bundle, for generated consent trails', () => {
+const exportOf = (trail: ConsentTrailEntry[], context: Parameters<typeof consentBundle>[3]) =>
+  consentBundle(CASE, trail, '2026-02-01T12:00:00.000Z', context);
+const trailAndContextArb = trailArb.chain((trail) => contextArb(trail).map((context) => ({ trail, context })));
+
+describe('the FHIR export against the official R4 JSON schema and invariants', () => {
+  it('validates every exported resource, and the Bundle, against the JSON schema for generated consent trails', () => {
     fc.assert(
-      fc.property(trailArb, (trail) => {
-        const bundle = consentBundle(CASE, trail, '2026-02-01T12:00:00.000Z');
+      fc.property(trailAndContextArb, ({ trail, context }) => {
+        const bundle = exportOf(trail, context);
         expect(bundle.entry.length).toBeGreaterThan(0);
-        for (const { resource } of bundle.entry)
-          expect({ id: resource.id, errors: fhirSchemaErrors(resource) }).toEqual({ id: resource.id, errors: [] });
+        for (const { fullUrl, resource } of bundle.entry)
+          expect({ fullUrl, errors: fhirSchemaErrors(resource) }).toEqual({ fullUrl, errors: [] });
         expect(fhirSchemaErrors(bundle)).toEqual([]);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('loads the transaction with no error and no warning (dom-6 included) from the FHIRPath invariants, for generated consent trails', () => {
+    fc.assert(
+      fc.property(trailAndContextArb, ({ trail, context }) => {
+        expect(fhirInvariantIssues(exportOf(trail, context) as unknown as Record<string, unknown>)).toEqual([]);
+      }),
+      // A check walks every element (about a second a Bundle): fewer runs, and no shrinking.
+      { numRuns: 40, endOnFailure: true },
     );
   });
 
@@ -126,7 +154,8 @@ describe('the FHIR export against the official R4 JSON schema', () => {
         },
       ],
       '2026-02-01T00:00:00.000Z',
-    ).entry;
+      { urls: fhirUrls(), agencyNames: new Map(), receipts: new Map() },
+    ).entry.filter((e) => e.resource.resourceType === 'Consent');
     expect(fhirSchemaErrors(entry!.resource)).toEqual([]);
     expect(fhirSchemaErrors({ ...entry!.resource, status: 'withdrawn' })).not.toEqual([]);
     expect(fhirSchemaErrors({ ...entry!.resource, patientName: 'A. Example' })).not.toEqual([]);
@@ -138,5 +167,52 @@ describe('the FHIR export against the official R4 JSON schema', () => {
         entry: [{ resource: { ...entry!.resource, provision: { type: 'maybe' } } }],
       }),
     ).not.toEqual([]);
+  });
+});
+
+describe('the FHIRPath invariant checker (the control)', () => {
+  const CONSENT_EXAMPLES = [
+    'basic',
+    'Emergency',
+    'grantor',
+    'notAuthor',
+    'notOrg',
+    'notThem',
+    'notThis',
+    'notTime',
+    'Out',
+    'pkb',
+    'signature',
+    'smartonfhir',
+  ].map((name) => `Consent-consent-example-${name}.json`);
+
+  it.each(CONSENT_EXAMPLES)('passes the official example %s', (file) => {
+    expect(fhirInvariantIssues(officialExample(file))).toEqual([]);
+  });
+
+  it('fails an official example broken on purpose: neither policy nor rule (ppc-1), a period ending before it starts (per-1), no narrative (dom-6)', () => {
+    const { policy: _policy, policyRule: _rule, text: _text, ...broken } = officialExample('Consent-consent-example-notTime.json');
+    const provision = broken.provision as { period: { start: string; end: string } };
+    const issues = fhirInvariantIssues({
+      ...broken,
+      provision: { ...provision, period: { start: provision.period.end, end: provision.period.start } },
+    });
+    expect(issues.map((i) => [i.key, i.severity])).toEqual(
+      expect.arrayContaining([
+        ['ppc-1', 'error'],
+        ['per-1', 'error'],
+        ['dom-6', 'warning'],
+      ]),
+    );
+  });
+
+  it('fails a transaction Bundle without requests (bdl-3) and an extension with neither value nor extensions (ext-1)', () => {
+    const consent = { ...officialExample('Consent-consent-example-basic.json'), extension: [{ url: 'https://example.org/ext' }] };
+    const issues = fhirInvariantIssues({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ fullUrl: 'urn:uuid:1', resource: consent }],
+    });
+    expect(issues.map((i) => i.key).sort()).toEqual(['bdl-3', 'ext-1']);
   });
 });

@@ -1,58 +1,89 @@
 import { createHash } from 'node:crypto';
-import type { ConsentProvision, ConsentRecipient } from '../../libs/consent-policy/index.js';
+import type { ConsentProvision, ConsentRecipient, Purpose, ServiceType } from '../../libs/consent-policy/index.js';
 import type { ConsentGiven, ConsentWithdrawn } from '../../libs/domain/index.js';
-import type { Extension, Reference, FhirConsentProvision, FhirConsent, FhirProvenance, FhirBundle } from './fhir-r4.js';
+import type {
+  BundleEntry,
+  Coding,
+  Extension,
+  FhirBundle,
+  FhirConsent,
+  FhirConsentProvision,
+  FhirOrganization,
+  FhirProvenance,
+  Narrative,
+  Reference,
+} from './fhir-r4.js';
 
 /**
- * A case's consents as HL7 FHIR R4 resources, mapped from the auditor's consent trail (pure: no
- * Nest, no I/O). The trail is built from an allow-list of non-personal fields, so the export holds
- * no personal data by construction; the person appears only as the case id of this service.
+ * A case's consents as an HL7 FHIR R4 `transaction` Bundle a FHIR server can load as it is, mapped
+ * from the auditor's consent trail (pure: no Nest, no I/O). The trail is built from an allow-list
+ * of non-personal fields, so the export holds no personal data by construction; the person appears
+ * only as the case id of this service.
  *
  * Mapping choices:
- * - One `Consent` per ConsentGiven: scope patient-privacy, category LOINC 59284-0, the owning agency
- *   as `organization`, the grantor as `performer`; grantor, child assent, method, language and
- *   interpreter in extensions of this service; the notice version as `policy.uri`.
+ * - One `Consent` per ConsentGiven (PUT by its id, so loading a later export again updates it):
+ *   scope patient-privacy, category LOINC 59284-0, the owning agency as `organization`, the grantor
+ *   as `performer`; grantor, child assent, method, language and interpreter in extensions; the
+ *   notice version as `policy.uri`; the signed receipt of the consent as `sourceAttachment`.
  * - `provision` is a base `deny` with one nested `permit` per provision (recipient as IRCP actor,
- *   purpose, data categories as `class`, validity as `period`). Service types narrow a permit, so
- *   they are a modifierExtension: a consumer that does not understand them must not read the
+ *   purpose in this network's code system and, where one is no broader, v3 PurposeOfUse; data
+ *   categories as `class`; validity as `period`, exactly as given). Service types narrow a permit,
+ *   so they are a modifierExtension: a consumer that does not understand them must not read the
  *   permit as broader than it is.
- * - Withdrawal: a withdrawn provision becomes a `deny` from its withdrawal on (kept rather than
- *   removed, so the export shows what is no longer permitted). A consent withdrawn as a whole, or
- *   with every provision withdrawn, is `inactive`; otherwise it stays `active`. Each withdrawal
- *   event is one `Provenance` targeting the Consent.
+ * - Withdrawal keeps the permit and its period and adds a nested `deny` from the withdrawal on: the
+ *   export shows what was agreed and what is no longer permitted. A consent withdrawn as a whole,
+ *   or with every provision withdrawn, is `inactive`; otherwise it stays `active`.
+ * - A `Provenance` records the grant and one each withdrawal (who recorded it, for which agency).
+ * - Every agency referenced is an `Organization` entry, created only if the server has none with
+ *   the agency's identifier (conditional create), so references resolve without overwriting the
+ *   server's own record of it.
  * - Best-interests determinations are left out: they are a decision made for a child without the
  *   person's consent, and exporting them as `Consent` would present them as consent to a consumer.
  */
 
-/** Namespace of this service's identifier systems, code systems and extensions (not a registered domain yet: change it here). */
-export const FHIR_NAMESPACE = 'https://referrals.example.org/fhir';
 export const FHIR_JSON = 'application/fhir+json';
+/** Where this service's identifier systems, code systems and extensions live unless configured (FHIR_CANONICAL_BASE). */
+export const DEFAULT_FHIR_BASE = 'https://referrals.example.org/fhir';
 
-const SID = {
-  case: `${FHIR_NAMESPACE}/sid/case`,
-  consent: `${FHIR_NAMESPACE}/sid/consent`,
-  user: `${FHIR_NAMESPACE}/sid/user`,
-} as const;
-const CODE_SYSTEM = {
-  purpose: `${FHIR_NAMESPACE}/CodeSystem/purpose`,
-  serviceType: `${FHIR_NAMESPACE}/CodeSystem/service-type`,
-  dataCategory: `${FHIR_NAMESPACE}/CodeSystem/data-category`,
-  agencyKind: `${FHIR_NAMESPACE}/CodeSystem/agency-kind`,
-  grantor: `${FHIR_NAMESPACE}/CodeSystem/consent-grantor`,
-  method: `${FHIR_NAMESPACE}/CodeSystem/consent-method`,
-  activity: `${FHIR_NAMESPACE}/CodeSystem/consent-activity`,
-} as const;
-export const FHIR_EXTENSION = {
-  grantor: `${FHIR_NAMESPACE}/StructureDefinition/consent-grantor`,
-  childAssent: `${FHIR_NAMESPACE}/StructureDefinition/consent-child-assent`,
-  method: `${FHIR_NAMESPACE}/StructureDefinition/consent-method`,
-  language: `${FHIR_NAMESPACE}/StructureDefinition/consent-language`,
-  interpreterUsed: `${FHIR_NAMESPACE}/StructureDefinition/consent-interpreter-used`,
-  serviceType: `${FHIR_NAMESPACE}/StructureDefinition/provision-service-type`,
-  recipientAgencyKind: `${FHIR_NAMESPACE}/StructureDefinition/recipient-agency-kind`,
-  withdrawnProvision: `${FHIR_NAMESPACE}/StructureDefinition/withdrawn-provision`,
-} as const;
-const NOTICES = `${FHIR_NAMESPACE}/consent-notices`;
+/** Each URL the export names, as its path under the canonical base; FHIR_URLS can set any of them to another URI. */
+export const FHIR_URL_KEYS = [
+  'sid/case',
+  'sid/consent',
+  'sid/user',
+  'sid/agency',
+  'consent-notices',
+  'CodeSystem/purpose',
+  'CodeSystem/service-type',
+  'CodeSystem/data-category',
+  'CodeSystem/agency-kind',
+  'CodeSystem/consent-grantor',
+  'CodeSystem/consent-method',
+  'CodeSystem/consent-activity',
+  'StructureDefinition/consent-grantor',
+  'StructureDefinition/consent-child-assent',
+  'StructureDefinition/consent-method',
+  'StructureDefinition/consent-language',
+  'StructureDefinition/consent-interpreter-used',
+  'StructureDefinition/provision-service-type',
+  'StructureDefinition/recipient-agency-kind',
+  'StructureDefinition/withdrawn-provision',
+] as const;
+export type FhirUrlKey = (typeof FHIR_URL_KEYS)[number];
+export type FhirUrls = Readonly<Record<FhirUrlKey, string>>;
+
+/** The URLs under `base`, with `overrides` (validated by the configuration) in place of their defaults. */
+export function fhirUrls(base: string = DEFAULT_FHIR_BASE, overrides: Readonly<Partial<Record<FhirUrlKey, string>>> = {}): FhirUrls {
+  return Object.fromEntries(FHIR_URL_KEYS.map((key) => [key, overrides[key] ?? `${base}/${key}`])) as FhirUrls;
+}
+
+/** What the export needs beyond the trail: the URLs, directory names and the signed receipts. */
+export interface ExportContext {
+  readonly urls: FhirUrls;
+  /** Directory names of agencies by id (an agency missing here is named by its id alone). */
+  readonly agencyNames: ReadonlyMap<string, string>;
+  /** The compact JWS of each consent's receipt as given, by consent id. */
+  readonly receipts: ReadonlyMap<string, string>;
+}
 
 // --- the input: the consent trail as GET /audit/cases/:id/consent-trail returns it ---
 
@@ -78,156 +109,314 @@ interface Withdrawal {
   details: WithdrawnDetails;
 }
 
-/** The case's consents (and their withdrawals) as a FHIR R4 Bundle of type `collection`, stamped `timestamp`. */
-export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[], timestamp: string): FhirBundle {
+/**
+ * v3 PurposeOfUse beside this network's purpose, only where the v3 code is no broader: a consumer
+ * reads a permit as covering any purpose it lists, so a broader code would widen the consent (HLEGAL
+ * would let a legal-assistance consent cover a prosecution, COC a phone consent cover any channel).
+ */
+const V3_PURPOSE = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+const HEALTH_SERVICES: readonly ServiceType[] = ['medical', 'mhpss'];
+function v3Purpose(purpose: Purpose, serviceTypes: readonly ServiceType[]): Coding[] {
+  if (purpose === 'case_management') return [{ system: V3_PURPOSE, code: 'COC', display: 'coordination of care' }];
+  if (purpose === 'service_provision' && serviceTypes.length > 0 && serviceTypes.every((s) => HEALTH_SERVICES.includes(s)))
+    return [{ system: V3_PURPOSE, code: 'TREAT', display: 'treatment' }];
+  return [];
+}
+
+/** The case's consents, their grants and withdrawals and the agencies they name, as a FHIR R4 transaction stamped `timestamp`. */
+export function consentBundle(caseId: string, trail: readonly ConsentTrailEntry[], timestamp: string, context: ExportContext): FhirBundle {
+  const exporter = new Exporter(caseId, context);
   const ordered = [...trail].sort((a, b) => a.revision - b.revision);
   const erased = ordered.some((e) => e.type === 'CaseErased');
-  const opened = ordered.find((e) => e.type === 'CaseOpened')?.details as { owningAgencyId?: string } | undefined;
+  const owner = (ordered.find((e) => e.type === 'CaseOpened')?.details as { owningAgencyId?: string } | undefined)?.owningAgencyId;
   const withdrawals = new Map<string, Withdrawal[]>();
   for (const entry of ordered) {
     if (entry.type !== 'ConsentWithdrawn') continue;
     const details = entry.details as WithdrawnDetails;
     withdrawals.set(details.consentId, [...(withdrawals.get(details.consentId) ?? []), { entry, details }]);
   }
-  const entry = ordered
+  const entries = ordered
     .filter((e) => e.type === 'ConsentGiven')
-    .flatMap(({ details }) => {
-      const given = details as GivenDetails;
+    .flatMap((entry) => {
+      const given = entry.details as GivenDetails;
       const ofConsent = withdrawals.get(given.consentId) ?? [];
-      const consent = toConsent(caseId, given, ofConsent, opened?.owningAgencyId);
-      // Once the case is erased nothing is shared under any of its consents any more.
-      return [erased ? { ...consent, status: 'inactive' as const } : consent, ...ofConsent.map((w) => toProvenance(given.consentId, w))];
-    })
-    .map((resource) => ({ fullUrl: `urn:uuid:${resource.id}`, resource }));
-  return { resourceType: 'Bundle', type: 'collection', timestamp: instant(timestamp), entry };
+      const consent = exporter.consent(given, ofConsent, owner, erased);
+      return [
+        exporter.put(consent),
+        exporter.put(exporter.grant(given, entry)),
+        ...ofConsent.map((w) => exporter.put(exporter.withdrawal(given.consentId, w))),
+      ];
+    });
+  // The agencies go first: a reader sees what the references name before the references.
+  return { resourceType: 'Bundle', type: 'transaction', timestamp: instant(timestamp), entry: [...exporter.organizations(), ...entries] };
 }
 
-function toConsent(
-  caseId: string,
-  given: GivenDetails,
-  withdrawals: readonly Withdrawal[],
-  owningAgencyId: string | undefined,
-): FhirConsent {
-  const withdrawnAt = new Map(withdrawals.flatMap(({ details }) => details.provisionIds.map((id) => [id, details.withdrawnAt] as const)));
-  const inactive = withdrawals.some(({ details }) => details.whole) || given.provisions.every((p) => withdrawnAt.has(p.provisionId));
-  // Pseudonymous: the case id of this service, never a name or any other personal value.
-  const patient: Reference = { type: 'Patient', identifier: { system: SID.case, value: caseId } };
-  return {
-    resourceType: 'Consent',
-    id: given.consentId,
-    extension: [
-      { url: FHIR_EXTENSION.grantor, valueCoding: { system: CODE_SYSTEM.grantor, code: given.grantor } },
-      ...(given.childAssent !== undefined ? [{ url: FHIR_EXTENSION.childAssent, valueBoolean: given.childAssent }] : []),
-      { url: FHIR_EXTENSION.method, valueCoding: { system: CODE_SYSTEM.method, code: given.method } },
-      ...languageExtension(given.language),
-      { url: FHIR_EXTENSION.interpreterUsed, valueBoolean: given.interpreterUsed },
-    ],
-    identifier: [{ system: SID.consent, value: given.consentId }],
-    status: inactive ? 'inactive' : 'active',
-    scope: {
-      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }],
-    },
-    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-    patient,
-    dateTime: instant(given.givenAt),
-    // R4: the performer is the grantor. A guardian is named only by that role.
-    performer: [given.grantor === 'person' ? patient : { type: 'RelatedPerson', display: 'guardian' }],
-    ...(owningAgencyId ? { organization: [organization(owningAgencyId)] } : {}),
-    policy: [{ uri: `${NOTICES}/${encodeURIComponent(given.noticeVersion)}` }],
-    // Deny by default, permit what was agreed: opt-in.
-    policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN', display: 'opt-in' }] },
-    provision: { type: 'deny', provision: given.provisions.map((p) => toProvision(p, withdrawnAt.get(p.provisionId))) },
-  };
-}
+class Exporter {
+  private readonly agencies = new Set<string>();
 
-function toProvision(provision: ConsentProvision, withdrawnAt: string | undefined): FhirConsentProvision {
-  const { provisionId, recipient, purpose, serviceTypes, categories, validFrom, validUntil } = provision;
-  return {
-    id: provisionId,
-    ...(serviceTypes.length > 0
-      ? {
-          modifierExtension: serviceTypes.map((code) => ({
-            url: FHIR_EXTENSION.serviceType,
-            valueCoding: { system: CODE_SYSTEM.serviceType, code },
-          })),
-        }
-      : {}),
-    ...(withdrawnAt === undefined
-      ? { type: 'permit' as const, period: { start: instant(validFrom), ...(validUntil ? { end: instant(validUntil) } : {}) } }
-      : { type: 'deny' as const, period: { start: instant(withdrawnAt) } }),
-    actor: [
-      {
-        role: {
-          coding: [
-            { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' },
-          ],
+  constructor(
+    private readonly caseId: string,
+    private readonly context: ExportContext,
+  ) {}
+
+  private get urls() {
+    return this.context.urls;
+  }
+
+  put(resource: FhirConsent | FhirProvenance): BundleEntry {
+    return { fullUrl: `urn:uuid:${resource.id}`, resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } };
+  }
+
+  /** The agencies referenced so far, each created only if the server has none with its identifier. */
+  organizations(): BundleEntry[] {
+    return [...this.agencies].sort().map((id) => {
+      const system = this.urls['sid/agency'];
+      // A name the directory took may hold nothing a FHIR string allows: then the identifier alone.
+      const name = plain(this.context.agencyNames.get(id) ?? '');
+      const resource: FhirOrganization = {
+        resourceType: 'Organization',
+        text: narrative([`Member agency ${name || id} of the referral network.`]),
+        identifier: [{ system, value: id }],
+        ...(name ? { name } : {}),
+      };
+      return {
+        fullUrl: agencyUrn(id),
+        resource,
+        request: { method: 'POST', url: 'Organization', ifNoneExist: `identifier=${encodeURIComponent(system)}|${encodeURIComponent(id)}` },
+      };
+    });
+  }
+
+  consent(given: GivenDetails, withdrawals: readonly Withdrawal[], owner: string | undefined, erased: boolean): FhirConsent {
+    const urls = this.urls;
+    const withdrawnAt = new Map(withdrawals.flatMap(({ details }) => details.provisionIds.map((id) => [id, details.withdrawnAt] as const)));
+    const withdrawn = withdrawals.some(({ details }) => details.whole) || given.provisions.every((p) => withdrawnAt.has(p.provisionId));
+    // Once the case is erased nothing is shared under any of its consents any more.
+    const status = withdrawn || erased ? 'inactive' : 'active';
+    const patient = this.patient();
+    const receipt = this.context.receipts.get(given.consentId);
+    const provisions = given.provisions.map((p) => this.provision(p, withdrawnAt.get(p.provisionId)));
+    return {
+      resourceType: 'Consent',
+      id: given.consentId,
+      text: narrative([
+        `Consent ${status === 'active' ? 'in force' : 'no longer in force'}, given ${day(given.givenAt)} by ${given.grantor === 'person' ? 'the person' : 'a guardian'}` +
+          (given.childAssent === undefined ? '' : given.childAssent ? ", with the child's assent" : ", without the child's assent") +
+          ` (${given.method}, language ${given.language}${given.interpreterUsed ? ', through an interpreter' : ''}), under notice ${given.noticeVersion}.`,
+        given.provisions.map((p) => this.provisionText(p, withdrawnAt.get(p.provisionId))),
+        erased ? 'The case has been erased.' : '',
+      ]),
+      extension: [
+        {
+          url: urls['StructureDefinition/consent-grantor'],
+          valueCoding: { system: urls['CodeSystem/consent-grantor'], code: given.grantor },
         },
-        reference: recipientReference(recipient),
-      },
-    ],
-    purpose: [{ system: CODE_SYSTEM.purpose, code: purpose }],
-    class: categories.map((code) => ({ system: CODE_SYSTEM.dataCategory, code })),
-  };
-}
-
-function toProvenance(consentId: string, { entry, details }: Withdrawal): FhirProvenance {
-  const at = instant(details.withdrawnAt);
-  return {
-    resourceType: 'Provenance',
-    id: derivedUuid(`${consentId}:withdrawal:${entry.revision}`),
-    extension: details.provisionIds.map((id) => ({ url: FHIR_EXTENSION.withdrawnProvision, valueString: id })),
-    target: [{ reference: `urn:uuid:${consentId}`, type: 'Consent' }],
-    occurredDateTime: at,
-    recorded: at,
-    activity: {
-      coding: [
-        { system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE', display: 'revise' },
-        { system: CODE_SYSTEM.activity, code: details.whole ? 'withdrawal' : 'partial-withdrawal' },
+        ...(given.childAssent !== undefined
+          ? [{ url: urls['StructureDefinition/consent-child-assent'], valueBoolean: given.childAssent }]
+          : []),
+        { url: urls['StructureDefinition/consent-method'], valueCoding: { system: urls['CodeSystem/consent-method'], code: given.method } },
+        ...languageExtension(urls['StructureDefinition/consent-language'], given.language),
+        { url: urls['StructureDefinition/consent-interpreter-used'], valueBoolean: given.interpreterUsed },
       ],
-    },
-    // The service records no reason beyond the withdrawal itself: nothing more is claimed.
-    reason: [{ coding: [{ system: CODE_SYSTEM.activity, code: 'consent-withdrawn' }] }],
-    agent: [
-      {
-        type: {
-          coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'enterer', display: 'Enterer' }],
-        },
-        // The staff account that recorded it, by id only.
-        who: { type: 'Practitioner', identifier: { system: SID.user, value: entry.actorUserId } },
-        ...(entry.actorAgencyId ? { onBehalfOf: organization(entry.actorAgencyId) } : {}),
+      identifier: [{ system: urls['sid/consent'], value: given.consentId }],
+      status,
+      scope: {
+        coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy', display: 'Privacy Consent' }],
       },
-    ],
-  };
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+      patient,
+      dateTime: instant(given.givenAt),
+      // R4: the performer is the grantor. A guardian is named only by that role.
+      performer: [given.grantor === 'person' ? patient : { type: 'RelatedPerson', display: 'guardian' }],
+      ...(owner ? { organization: [this.organization(owner)] } : {}),
+      ...(receipt
+        ? {
+            sourceAttachment: {
+              contentType: 'application/jose',
+              data: Buffer.from(receipt).toString('base64'),
+              hash: createHash('sha1').update(receipt).digest('base64'),
+              title: 'Signed consent receipt (Kantara Consent Receipt v1.1.0, compact JWS; key at /.well-known/jwks.json)',
+              creation: instant(given.givenAt),
+            },
+          }
+        : {}),
+      policy: [{ uri: `${urls['consent-notices']}/${encodeURIComponent(given.noticeVersion)}` }],
+      // Deny by default, permit what was agreed: opt-in.
+      policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN', display: 'opt-in' }] },
+      provision: { type: 'deny', provision: provisions },
+    };
+  }
+
+  private provision(provision: ConsentProvision, withdrawnAt: string | undefined): FhirConsentProvision {
+    const urls = this.urls;
+    const { provisionId, recipient, purpose, serviceTypes, categories, validFrom, validUntil } = provision;
+    return {
+      id: provisionId,
+      ...(serviceTypes.length > 0
+        ? {
+            modifierExtension: serviceTypes.map((code) => ({
+              url: urls['StructureDefinition/provision-service-type'],
+              valueCoding: { system: urls['CodeSystem/service-type'], code },
+            })),
+          }
+        : {}),
+      type: 'permit',
+      period: { start: instant(validFrom), ...(validUntil ? { end: instant(validUntil) } : {}) },
+      actor: [
+        {
+          role: {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' },
+            ],
+          },
+          reference: this.recipient(recipient),
+        },
+      ],
+      purpose: [{ system: urls['CodeSystem/purpose'], code: purpose }, ...v3Purpose(purpose, serviceTypes)],
+      class: categories.map((code) => ({ system: urls['CodeSystem/data-category'], code })),
+      // Withdrawn: an exception from then on, the permit as agreed left as it was.
+      ...(withdrawnAt !== undefined
+        ? { provision: [{ id: `${provisionId}-withdrawn`, type: 'deny', period: { start: instant(withdrawnAt) } }] }
+        : {}),
+    };
+  }
+
+  private provisionText(provision: ConsentProvision, withdrawnAt: string | undefined): string {
+    const { recipient, purpose, serviceTypes, categories, validFrom, validUntil } = provision;
+    const to =
+      'agencyId' in recipient
+        ? (this.context.agencyNames.get(recipient.agencyId) ?? recipient.agencyId)
+        : `any ${recipient.agencyKind} agency`;
+    return (
+      `Permits sharing ${categories.join(', ')} with ${to} for ${purpose}${serviceTypes.length ? ` (${serviceTypes.join(', ')})` : ''}` +
+      ` from ${day(validFrom)}${validUntil ? ` until ${day(validUntil)}` : ''}${withdrawnAt ? `; withdrawn ${day(withdrawnAt)}` : ''}.`
+    );
+  }
+
+  grant(given: GivenDetails, { revision, actorUserId, actorAgencyId }: ConsentTrailEntry): FhirProvenance {
+    return this.provenance(given.consentId, `grant:${revision}`, given.givenAt, actorUserId, actorAgencyId, {
+      text: `Consent given ${day(given.givenAt)}, recorded by user ${actorUserId}.`,
+      activity: [
+        { system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE', display: 'create' },
+        { system: this.urls['CodeSystem/consent-activity'], code: 'grant' },
+      ],
+      reason: 'consent-given',
+      extension: [],
+    });
+  }
+
+  withdrawal(consentId: string, { entry, details }: Withdrawal): FhirProvenance {
+    return this.provenance(consentId, `withdrawal:${entry.revision}`, details.withdrawnAt, entry.actorUserId, entry.actorAgencyId, {
+      text: `Consent ${details.whole ? 'withdrawn as a whole' : `withdrawn for provision ${details.provisionIds.join(', ')}`} ${day(details.withdrawnAt)}, recorded by user ${entry.actorUserId}.`,
+      activity: [
+        { system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE', display: 'revise' },
+        { system: this.urls['CodeSystem/consent-activity'], code: details.whole ? 'withdrawal' : 'partial-withdrawal' },
+      ],
+      // The service records no reason beyond the withdrawal itself: nothing more is claimed.
+      reason: 'consent-withdrawn',
+      extension: details.provisionIds.map((id) => ({ url: this.urls['StructureDefinition/withdrawn-provision'], valueString: id })),
+    });
+  }
+
+  private provenance(
+    consentId: string,
+    what: string,
+    at: string,
+    userId: string,
+    agencyId: string,
+    { text, activity, reason, extension }: { text: string; activity: Coding[]; reason: string; extension: Extension[] },
+  ): FhirProvenance {
+    return {
+      resourceType: 'Provenance',
+      id: derivedUuid(`${consentId}:${what}`),
+      text: narrative([text]),
+      ...(extension.length ? { extension } : {}),
+      target: [{ reference: `urn:uuid:${consentId}`, type: 'Consent' }],
+      occurredDateTime: instant(at),
+      recorded: instant(at),
+      activity: { coding: activity },
+      reason: [{ coding: [{ system: this.urls['CodeSystem/consent-activity'], code: reason }] }],
+      agent: [
+        {
+          type: {
+            coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'enterer', display: 'Enterer' }],
+          },
+          // The staff account that recorded it, by id only.
+          who: { type: 'Practitioner', identifier: { system: this.urls['sid/user'], value: userId } },
+          ...(agencyId ? { onBehalfOf: this.organization(agencyId) } : {}),
+        },
+      ],
+    };
+  }
+
+  private patient(): Reference {
+    // Pseudonymous: the case id of this service, never a name or any other personal value.
+    return { type: 'Patient', identifier: { system: this.urls['sid/case'], value: this.caseId } };
+  }
+
+  private organization(agencyId: string): Reference {
+    this.agencies.add(agencyId);
+    return { reference: agencyUrn(agencyId), type: 'Organization' };
+  }
+
+  /** A named agency by reference; a kind of agency has no resource, so it is a display and a coded extension. */
+  private recipient(recipient: ConsentRecipient): Reference {
+    if ('agencyId' in recipient) return this.organization(recipient.agencyId);
+    return {
+      type: 'Organization',
+      display: `any agency of kind ${recipient.agencyKind}`,
+      extension: [
+        {
+          url: this.urls['StructureDefinition/recipient-agency-kind'],
+          valueCoding: { system: this.urls['CodeSystem/agency-kind'], code: recipient.agencyKind },
+        },
+      ],
+    };
+  }
 }
 
-const organization = (agencyId: string): Reference => ({ reference: `Organization/${agencyId}`, type: 'Organization' });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An agency's full URL in the Bundle: its id where that is a UUID (as the directory's are), else one derived from it. */
+const agencyUrn = (agencyId: string) => `urn:uuid:${UUID.test(agencyId) ? agencyId.toLowerCase() : derivedUuid(`agency:${agencyId}`)}`;
 
-/** A named agency by reference; a kind of agency has no resource, so it is a display and a coded extension. */
-function recipientReference(recipient: ConsentRecipient): Reference {
-  if ('agencyId' in recipient) return organization(recipient.agencyId);
-  return {
-    type: 'Organization',
-    display: `any agency of kind ${recipient.agencyKind}`,
-    extension: [{ url: FHIR_EXTENSION.recipientAgencyKind, valueCoding: { system: CODE_SYSTEM.agencyKind, code: recipient.agencyKind } }],
-  };
+/** A generated narrative: paragraphs, a nested list for an array; every value escaped. */
+function narrative(parts: ReadonlyArray<string | readonly string[]>): Narrative {
+  const body = parts
+    .filter((p) => p.length > 0)
+    .map((p) => (typeof p === 'string' ? `<p>${xml(p)}</p>` : `<ul>${p.map((item) => `<li>${xml(item)}</li>`).join('')}</ul>`))
+    .join('');
+  return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${body}</div>` };
 }
 
 /**
- * The API takes any short string as the language: a BCP 47-shaped one is a FHIR `code`, anything
- * else a `string` with its whitespace made plain (FHIR strings allow no other), nothing if blank.
+ * Text the API took (a language, a notice version, an agency's name) as a FHIR string: characters
+ * neither XML nor FHIR allow (controls, non-characters) dropped, whitespace made plain.
  */
-function languageExtension(language: string): Extension[] {
-  if (/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) return [{ url: FHIR_EXTENSION.language, valueCode: language }];
-  const plain = language.replace(/\s+/g, ' ').trim();
-  return plain ? [{ url: FHIR_EXTENSION.language, valueString: plain }] : [];
+function plain(text: string): string {
+  return text
+    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+const xml = (text: string) => plain(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * The API takes any short string as the language: a BCP 47-shaped one is a FHIR `code`, anything
+ * else a `string` made plain, nothing if blank.
+ */
+function languageExtension(url: string, language: string): Extension[] {
+  if (/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language)) return [{ url, valueCode: language }];
+  const text = plain(language);
+  return text ? [{ url, valueString: text }] : [];
 }
 
 /** FHIR instants need seconds and a zone; normalises whatever ISO 8601 the trail holds. */
 const instant = (iso: string) => new Date(iso).toISOString();
+const day = (iso: string) => instant(iso).slice(0, 10);
 
 /** A stable id for a resource this service has no id of (a Provenance), so an export is reproducible. */
 function derivedUuid(name: string): string {
-  const hex = createHash('sha256').update(`${FHIR_NAMESPACE}:${name}`).digest('hex');
+  const hex = createHash('sha256').update(`referral-coordination:fhir:${name}`).digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -31,6 +31,20 @@ export interface Period {
   start: string;
   end?: string;
 }
+/** Human-readable summary: `div` is XHTML in a `<div xmlns="http://www.w3.org/1999/xhtml">`. */
+export interface Narrative {
+  status: 'generated';
+  div: string;
+}
+export interface Attachment {
+  contentType: string;
+  /** Base64. */
+  data: string;
+  /** Base64 of the SHA-1 of the data. */
+  hash: string;
+  title: string;
+  creation: string;
+}
 
 export interface FhirConsentProvision {
   /** The provision id of this service. */
@@ -47,6 +61,7 @@ export interface FhirConsentProvision {
 export interface FhirConsent {
   resourceType: 'Consent';
   id: string;
+  text: Narrative;
   extension: Extension[];
   identifier: Identifier[];
   status: 'active' | 'inactive';
@@ -56,6 +71,7 @@ export interface FhirConsent {
   dateTime: string;
   performer: Reference[];
   organization?: Reference[];
+  sourceAttachment?: Attachment;
   policy: Array<{ uri: string }>;
   policyRule: CodeableConcept;
   provision: FhirConsentProvision;
@@ -64,7 +80,8 @@ export interface FhirConsent {
 export interface FhirProvenance {
   resourceType: 'Provenance';
   id: string;
-  extension: Extension[];
+  text: Narrative;
+  extension?: Extension[];
   target: Reference[];
   occurredDateTime: string;
   recorded: string;
@@ -73,11 +90,25 @@ export interface FhirProvenance {
   agent: Array<{ type: CodeableConcept; who: Reference; onBehalfOf?: Reference }>;
 }
 
-export type FhirResource = FhirConsent | FhirProvenance;
+/** An agency; sent without an id, as a conditional create on its identifier. */
+export interface FhirOrganization {
+  resourceType: 'Organization';
+  text: Narrative;
+  identifier: Identifier[];
+  name?: string;
+}
+
+export type FhirResource = FhirConsent | FhirProvenance | FhirOrganization;
+
+export interface BundleEntry {
+  fullUrl: string;
+  resource: FhirResource;
+  request: { method: 'PUT' | 'POST'; url: string; ifNoneExist?: string };
+}
 
 export interface FhirBundle {
   resourceType: 'Bundle';
-  type: 'collection';
+  type: 'transaction';
   timestamp: string;
-  entry: Array<{ fullUrl: string; resource: FhirResource }>;
+  entry: BundleEntry[];
 }

@@ -4,6 +4,7 @@ import { type KafkaSettings, kafkaSettings } from '../feeds/kafka-settings.js';
 import { ConfigError } from './config-error.js';
 
 export { ConfigError };
+import { DEFAULT_FHIR_BASE, FHIR_URL_KEYS, type FhirUrlKey } from '../audit/fhir-consent.js';
 
 /**
  * Everything the service reads from its environment, validated once at start-up. A missing or
@@ -86,6 +87,8 @@ export interface AppConfig {
   readonly consentExpiryBatch: number;
   /** false: the consent-expiry process does not run in this process (a one-off command such as `npm run retention`). */
   readonly consentExpirySchedule?: boolean;
+  /** The FHIR export's identifier systems, code systems and extensions: under `canonicalBase`, any of them set apart in `urls`. */
+  readonly fhir: { readonly canonicalBase: string; readonly urls: Readonly<Partial<Record<FhirUrlKey, string>>> };
   /** Where the audit chain's head is published now and then; undefined: nowhere. */
   readonly auditHead?: { readonly target: AuditHeadTarget; readonly intervalSeconds: number };
 }
@@ -164,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...(optional(env, 'BOOTSTRAP_COORDINATOR') ? { bootstrapCoordinator: username(env, 'BOOTSTRAP_COORDINATOR') } : {}),
     bootstrapAgency: optional(env, 'BOOTSTRAP_AGENCY') ?? 'Network coordination',
     ...(optional(env, 'RETENTION_DAYS') !== undefined ? { retentionDays: integer(env, 'RETENTION_DAYS', 1, 1, 36_500) } : {}),
+    fhir: fhirOf(env),
     ...auditHeadOf(env, cwd),
   };
 }
@@ -243,6 +247,27 @@ function publicUrlOf(env: NodeJS.ProcessEnv): Pick<AppConfig, 'publicUrl'> {
   if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password)
     throw new ConfigError('PUBLIC_URL', 'is an http(s) URL with no query or fragment, such as https://referrals.example.org');
   return { publicUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+function fhirOf(env: NodeJS.ProcessEnv): AppConfig['fhir'] {
+  const canonicalBase = (optional(env, 'FHIR_CANONICAL_BASE') ?? DEFAULT_FHIR_BASE).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(canonicalBase)) throw new ConfigError('FHIR_CANONICAL_BASE', 'must be an http(s) URL');
+  const raw = optional(env, 'FHIR_URLS');
+  if (raw === undefined) return { canonicalBase, urls: {} };
+  let urls: unknown;
+  try {
+    urls = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('FHIR_URLS', 'must be a JSON object such as {"CodeSystem/purpose":"https://example.org/CodeSystem/purpose"}');
+  }
+  if (urls === null || typeof urls !== 'object' || Array.isArray(urls)) throw new ConfigError('FHIR_URLS', 'must be a JSON object');
+  for (const [key, value] of Object.entries(urls)) {
+    if (!(FHIR_URL_KEYS as readonly string[]).includes(key))
+      throw new ConfigError('FHIR_URLS', `has no key ${JSON.stringify(key)}; the keys are ${FHIR_URL_KEYS.join(', ')}`);
+    if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:[^\s|]+$/i.test(value))
+      throw new ConfigError('FHIR_URLS', `${key} must be an absolute URI without spaces or |`);
+  }
+  return { canonicalBase, urls };
 }
 
 function auditHeadOf(env: NodeJS.ProcessEnv, cwd: string): Pick<AppConfig, 'auditHead'> {

@@ -148,6 +148,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL$/);
   });
 
+  it("names the FHIR export's URLs under FHIR_CANONICAL_BASE, any of them set apart in FHIR_URLS", () => {
+    expect(loadConfig({}).fhir).toEqual({ canonicalBase: 'https://referrals.example.org/fhir', urls: {} });
+    expect(
+      loadConfig({ FHIR_CANONICAL_BASE: 'https://fhir.example.ng/r4/', FHIR_URLS: '{"CodeSystem/purpose":"urn:oid:2.16.566.1"}' }).fhir,
+    ).toEqual({ canonicalBase: 'https://fhir.example.ng/r4', urls: { 'CodeSystem/purpose': 'urn:oid:2.16.566.1' } });
+    expect(() => loadConfig({ FHIR_CANONICAL_BASE: 'referrals' })).toThrow(/^FHIR_CANONICAL_BASE: must be an http\(s\) URL/);
+    expect(() => loadConfig({ FHIR_URLS: '{"CodeSystem/purposes":"urn:x:y"}' })).toThrow(/^FHIR_URLS: has no key "CodeSystem\/purposes"/);
+    expect(() => loadConfig({ FHIR_URLS: '{"sid/case":"not a uri"}' })).toThrow(/^FHIR_URLS: sid\/case must be an absolute URI/);
+    expect(() => loadConfig({ FHIR_URLS: '[1]' })).toThrow(/^FHIR_URLS: must be a JSON object/);
+  });
+
   it('never echoes a secret in its message', () => {
     try {
       loadConfig({ JWT_SECRET: 'dG9vLXNob3J0LXNlY3JldA==' });

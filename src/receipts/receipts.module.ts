@@ -22,5 +22,6 @@ import { ReceiptsService } from './receipts.service.js';
       useFactory: (masterKey: MasterKey) => ReceiptSigner.fromSeed(deriveKey(masterKey, 'consent-receipt-signing')),
     },
   ],
+  exports: [ReceiptsService],
 })
 export class ReceiptsModule {}

@@ -88,16 +88,41 @@ export class ReceiptsService {
     };
   }
 
+  /**
+   * The signed receipt of each of the case's consents as given, by consent id, for a caller that
+   * has already been allowed to see the case's consents (the FHIR export).
+   */
+  async signedGrants(caseId: string): Promise<ReadonlyMap<string, string>> {
+    const events = await this.events(caseId);
+    const owner = events.find((e) => e.type === 'CaseOpened')?.data.owningAgencyId;
+    if (!owner) return new Map();
+    const grants = events.flatMap((e) => (e.type === 'ConsentGiven' ? [e.data.consentId] : []));
+    const signed = await Promise.all(
+      grants.map(
+        async (consentId) =>
+          [consentId, (await this.sign(await this.consentHistory(caseId, events, consentId, owner), { kind: 'given' })).jws] as const,
+      ),
+    );
+    return new Map(signed);
+  }
+
   /** Only the owning agency: anyone else, a receiving agency included, gets 404 as if the case did not exist. */
   private async history(caseId: string, consentId: string, principal: Principal): Promise<ConsentHistory> {
     const row = await this.views.find(principal.agencyId, caseId);
     if (row?.relation !== 'owner') throw new NotFoundException('case not found');
-    const events = (await this.store.readStream(caseStream(caseId))).map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent);
+    return this.consentHistory(caseId, await this.events(caseId), consentId, principal.agencyId);
+  }
+
+  private async events(caseId: string): Promise<CaseEvent[]> {
+    return (await this.store.readStream(caseStream(caseId))).map((e) => ({ type: e.type, data: e.data }) as unknown as CaseEvent);
+  }
+
+  private async consentHistory(caseId: string, events: readonly CaseEvent[], consentId: string, ownerId: string): Promise<ConsentHistory> {
     const given = events.find((e): e is ConsentGiven => e.type === 'ConsentGiven' && e.data.consentId === consentId)?.data;
     if (!given) throw new NotFoundException('consent not found');
     const withdrawals = events.flatMap((e) => (e.type === 'ConsentWithdrawn' && e.data.consentId === consentId ? [e.data] : []));
 
-    const agencyIds = [principal.agencyId, ...given.provisions.flatMap((p) => ('agencyId' in p.recipient ? [p.recipient.agencyId] : []))];
+    const agencyIds = [ownerId, ...given.provisions.flatMap((p) => ('agencyId' in p.recipient ? [p.recipient.agencyId] : []))];
     // Agencies deactivated since keep their name on the receipts of what they were given.
     const agencyNames = new Map((await this.members.byIds(agencyIds)).map((a) => [a.id, a.name]));
     // Recorded by a user of the directory (or an API key or an OIDC subject, which have no display name here).
@@ -107,7 +132,7 @@ export class ReceiptsService {
       given,
       withdrawals,
       agencyNames,
-      ownerName: agencyNames.get(principal.agencyId) ?? 'the owning agency',
+      ownerName: agencyNames.get(ownerId) ?? 'the owning agency',
       userNames: await this.members.staffNames(recorders),
     };
   }
