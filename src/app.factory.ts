@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { BadRequestException, type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type NextFunction, type Request, type RequestHandler, type Response, json } from 'express';
 import passport from 'passport';
 import helmet from 'helmet';
@@ -16,6 +16,7 @@ import { mayPerform } from './identity/roles.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
 import { JsonLogger } from './platform/json-logger.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
+import { serveWebApp } from './platform/web-app.js';
 
 /** Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP. */
 export async function createApp(config: AppConfig, options: { logger?: LoggerService | false } = {}): Promise<INestApplication> {
@@ -64,7 +65,15 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
   );
   app.useGlobalInterceptors(new BodyShapeInterceptor());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  serveWebApp(app, config);
+  await app.init();
+  return app;
+}
+
+/** The service's OpenAPI document: served at /api/docs-json, and the source of the web application's typed client. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Referral coordination')
@@ -73,7 +82,4 @@ export async function createApp(config: AppConfig, options: { logger?: LoggerSer
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  await app.init();
-  return app;
 }
