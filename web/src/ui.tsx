@@ -61,16 +61,19 @@ export const ShortId = ({ id }: { id: string }) => <span title={id}>{id.slice(0,
 
 let agencyNames: Promise<Map<string, string>> | undefined;
 
-/** The network's member agencies by id (names are not personal data; loaded once per session). */
-export function useAgencyNames(): Map<string, string> {
-  const [names, setNames] = useState(new Map<string, string>());
+/**
+ * The name of a member agency by id (names are not personal data; loaded once per session): "…"
+ * until the names are loaded, "another agency" for one that has left the network.
+ */
+export function useAgencyName(): (agencyId: string | undefined) => string {
+  const [names, setNames] = useState<Map<string, string>>();
   useEffect(() => {
     agencyNames ??= call(() => api.GET('/directory/agencies')).then((answer) =>
       answer.ok ? new Map(answer.data.map((a) => [a.id, a.name])) : new Map<string, string>(),
     );
     void agencyNames.then(setNames);
   }, []);
-  return names;
+  return (agencyId) => (agencyId === undefined ? '' : names === undefined ? '…' : (names.get(agencyId) ?? 'Another agency'));
 }
 
 /** Forgets the agency names with the session, so another user of the device starts fresh. */

@@ -1,6 +1,6 @@
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
-import { Badge, DueBy, ReferralStatus, Show, ShortId, useAgencyNames, useLoad } from '../ui';
+import { Badge, DueBy, ReferralStatus, Show, ShortId, useAgencyName, useLoad } from '../ui';
 import { category, plain, purpose, status, when } from '../words';
 
 export type CaseView = paths['/cases/{caseId}']['get']['responses'][200]['content']['application/json'];
@@ -14,8 +14,7 @@ export const useCase = (caseId: string) => useLoad(() => api.GET('/cases/{caseId
 /** The owning agency's case: who the person is, consents and what each provision allows, referrals, and what happened. */
 export function CasePage({ caseId }: { caseId: string }) {
   const [loaded, reload] = useCase(caseId);
-  const agencies = useAgencyNames();
-  const agencyName = (id: string | undefined) => (id ? (agencies.get(id) ?? 'Another agency') : '');
+  const agencyName = useAgencyName();
   const recipientName = (p: Provision) =>
     p.recipient.agencyId ? agencyName(p.recipient.agencyId) : `Any ${plain(p.recipient.agencyKind)}`;
 

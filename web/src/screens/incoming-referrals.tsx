@@ -1,14 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
-import { DueBy, ReferralStatus, Show, useAgencyNames, useLoad, usePages } from '../ui';
+import { DueBy, ReferralStatus, Show, useAgencyName, useLoad, usePages } from '../ui';
 import { plain, status } from '../words';
 
 type StatusFilter = NonNullable<paths['/referrals']['get']['parameters']['query']>['status'] | '';
 
 /** The receiving agency's referrals: newest first, what each is for, when an answer is due; no personal data. */
 export function IncomingReferrals() {
-  const agencies = useAgencyNames();
+  const agencyName = useAgencyName();
   const [filter, setFilter] = useState<StatusFilter>('');
   const { cursor, restart, Pager } = usePages();
   const [loaded] = useLoad(
@@ -62,7 +62,7 @@ export function IncomingReferrals() {
                   {page.items.map((r) => (
                     <tr key={r.referralId}>
                       <td>
-                        <a href={`#/referrals/${r.caseId}/${r.referralId}`}>{agencies.get(r.fromAgencyId ?? '') ?? 'Open referral'}</a>
+                        <a href={`#/referrals/${r.caseId}/${r.referralId}`}>{agencyName(r.fromAgencyId)}</a>
                       </td>
                       <td>{plain(r.serviceType ?? r.purpose)}</td>
                       <td>{plain(r.urgency)}</td>

@@ -20,8 +20,8 @@ const DECLINE_REASONS: ReadonlyArray<[DeclineReason, string]> = [
 
 /**
  * A referral to the caller's agency and the case as consent lets this agency see it: each category
- * the referral shares is shown with its data, or as withdrawn (and why, and since when), or as not
- * shared: never as an empty field that could be mistaken for "nothing known".
+ * the referral shares is shown with its data, or as withdrawn or withheld (and why, and since when),
+ * or as not recorded yet: never as an empty field, so "no longer shared" is never read as "nothing known".
  */
 export function ReferralPage({ caseId, referralId }: { caseId: string; referralId: string }) {
   const [loaded, reload] = useCase(caseId);
@@ -55,6 +55,9 @@ export function ReferralPage({ caseId, referralId }: { caseId: string; referralI
                   <DueBy referral={referral} />
                 </dd>
               </dl>
+              <button type="button" onClick={reload}>
+                Reload
+              </button>
               <Respond caseId={caseId} referral={referral} onDone={reload} />
               <section aria-labelledby="shared">
                 <h2 id="shared">What the person agreed to share with you</h2>
@@ -72,7 +75,7 @@ export function ReferralPage({ caseId, referralId }: { caseId: string; referralI
                             Withdrawn: {withdrawnBecause(stub.reason)}, since {when(stub.since)}.
                           </p>
                         ) : (
-                          <p class="withheld">Not shared with your agency now.</p>
+                          <p class="not-recorded">Nothing recorded for this yet.</p>
                         )}
                       </li>
                     );

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Problem, api, call, idempotencyKey } from '../api/client';
 import { go } from '../router';
-import { ProblemMessage, Show, useAgencyNames } from '../ui';
+import { ProblemMessage, Show, useAgencyName } from '../ui';
 import { category, plain, purpose, status } from '../words';
 import { ReferralTable, useCase } from './case-page';
 
@@ -12,7 +12,7 @@ import { ReferralTable, useCase } from './case-page';
  */
 export function WithdrawConsent({ caseId, consentId }: { caseId: string; consentId: string }) {
   const [loaded, reload] = useCase(caseId);
-  const agencies = useAgencyNames();
+  const agencyName = useAgencyName();
   const [chosen, setChosen] = useState<string[] | undefined>(undefined);
   const [affected, setAffected] = useState<string[]>();
   const [problem, setProblem] = useState<Problem>();
@@ -51,7 +51,6 @@ export function WithdrawConsent({ caseId, consentId }: { caseId: string; consent
           const consent = (view.consents ?? []).find((c) => c.consentId === consentId);
           if (!consent) return <p>This consent is not part of the case.</p>;
           const open = consent.provisions.filter((p) => p.status === 'live' || p.status === 'not_yet_valid');
-          const agencyName = (id: string | undefined) => (id ? (agencies.get(id) ?? 'Another agency') : '');
           const willWithdraw = view.referrals.filter((r) => affected?.includes(r.referralId));
           return (
             <>
