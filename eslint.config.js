@@ -4,7 +4,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.data/', '.test-build/', 'src/directory/hsds/'] },
+  { ignores: ['dist/', 'coverage/', '.data/', '.test-build/', 'src/directory/hsds/', 'web/src/api/schema.ts'] },
   eslint.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

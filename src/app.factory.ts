@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { BadRequestException, type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { type NextFunction, type Request, type RequestHandler, type Response, json } from 'express';
 import passport from 'passport';
 import helmet from 'helmet';
@@ -19,6 +19,7 @@ import { StructuredLogger, createLog, requestLogging } from './platform/logging.
 import { Metrics } from './health/metrics.js';
 import { describeProblems } from './platform/openapi-problems.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
+import { serveWebApp } from './platform/web-app.js';
 
 /**
  * Builds the whole application; main.ts listens on it, the end-to-end tests drive it over HTTP.
@@ -85,6 +86,14 @@ export async function createApp(
   );
   app.useGlobalInterceptors(new BodyShapeInterceptor());
   app.enableShutdownHooks();
+  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  serveWebApp(app, config);
+  await app.init();
+  return app;
+}
+
+/** The service's OpenAPI document: served at /api/docs-json, and the source of the web application's typed client. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -96,7 +105,5 @@ export async function createApp(
       .build(),
   );
   describeProblems(document);
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  await app.init();
-  return app;
+  return document;
 }

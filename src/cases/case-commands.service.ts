@@ -78,13 +78,12 @@ export class CaseCommandService {
     const seal = (field: string, value: unknown) => this.sealing.seal(request.caseId, field, value);
 
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(stream);
+      const { recorded, state } = await this.current(request.caseId);
       if (keyRef) {
         const earlier = recorded.filter((e) => e.metadata.idempotencyKey === keyRef);
         if (earlier.length > 0) return this.replay(earlier, fingerprint);
       }
       const current = recorded.length - 1;
-      const state = recorded.reduce((s, e) => caseDecider.evolve(s, e as unknown as CaseEvent), caseDecider.initialState());
       const at = this.clock.now();
       // Decided before If-Match is compared: a case the caller may not see answers 404 whatever
       // If-Match says, so no revision (nor the case's existence) is learnt from a 412.
@@ -122,6 +121,21 @@ export class CaseCommandService {
         if (attempt >= ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * What `build` would decide now, appended nowhere: a screen shows a command's consequences (the
+   * referrals a withdrawal takes with it) by the decider's own rule before the user confirms.
+   */
+  async preview(caseId: string, build: (at: string) => CaseCommand): Promise<readonly CaseEvent[]> {
+    const { state } = await this.current(caseId);
+    return caseDecider.decide(build(this.clock.now()), state);
+  }
+
+  private async current(caseId: string) {
+    const recorded = await this.store.readStream(caseStream(caseId));
+    const state = recorded.reduce((s, e) => caseDecider.evolve(s, e as unknown as CaseEvent), caseDecider.initialState());
+    return { recorded, state };
   }
 
   private replay(earlier: readonly RecordedEvent[], fingerprint: string): CommandOutcome {

@@ -8,6 +8,9 @@ import { sealedField, sealLater } from './case-sealing.js';
 import { type CommandDraft, CaseWrites } from './case-writes.service.js';
 import { RecordIdentificationDto } from './case-path.dtos.js';
 import { CompleteReferralDto, DeclineReferralDto, ReReferralDto, RequestReferralDto } from './referral.dtos.js';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { ApiProblems } from '../platform/api-responses.js';
+import { CASE_WRITTEN } from './case-responses.js';
 
 /** A referral's path: requested by the owning agency, answered by the agency it names. */
 @CaseRoutes()
@@ -17,6 +20,8 @@ export class CaseReferralsController {
   @Post(':caseId/referrals')
   @Allow('referral.request')
   @ApiOperation({ summary: 'Refer to another agency; refused unless live consent covers the agency, purpose and every shared category' })
+  @ApiCreatedResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   async requestReferral(@Param('caseId', uuid) caseId: string, @Body() body: RequestReferralDto, @Write() context: WriteContext) {
     const { referralId, outcome } = await this.writes.requestReferral(caseId, body, context);
     return CaseAnswer.written(outcome, { caseId, referralId });
@@ -57,6 +62,8 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/acknowledge')
   @HttpCode(200)
   @Allow('referral.respond')
+  @ApiOkResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   acknowledge(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext) {
     return this.step(caseId, referralId, context, {}, { type: 'AcknowledgeReferral', referralId });
   }
@@ -64,6 +71,8 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/accept')
   @HttpCode(200)
   @Allow('referral.respond')
+  @ApiOkResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   accept(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext) {
     return this.step(caseId, referralId, context, {}, { type: 'AcceptReferral', referralId });
   }
@@ -71,6 +80,8 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/decline')
   @HttpCode(200)
   @Allow('referral.respond')
+  @ApiOkResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   decline(
     @Param('caseId', uuid) caseId: string,
     @Param('referralId', uuid) referralId: string,
@@ -88,6 +99,8 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/complete')
   @HttpCode(200)
   @Allow('referral.respond')
+  @ApiOkResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   complete(
     @Param('caseId', uuid) caseId: string,
     @Param('referralId', uuid) referralId: string,
@@ -104,6 +117,8 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/withdraw')
   @HttpCode(200)
   @Allow('referral.withdraw')
+  @ApiOkResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   withdraw(@Param('caseId', uuid) caseId: string, @Param('referralId', uuid) referralId: string, @Write() context: WriteContext) {
     return this.step(caseId, referralId, context, {}, { type: 'WithdrawReferral', referralId });
   }

@@ -4,6 +4,7 @@ import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-polic
 import {
   CaseAlreadyErased,
   type CaseCommand,
+  type CaseEvent,
   type CasePersonalData,
   directoryServiceFor,
   isUnavailable,
@@ -12,7 +13,7 @@ import {
 import { normalInstant } from '../../libs/time/index.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import { type MemberAgency, MemberAgencies } from '../identity/member-agencies.js';
-import { actorOf } from '../identity/principal.js';
+import { actorOf, type Principal } from '../identity/principal.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { CaseCommandService, type CommandOutcome, type IdSource } from './case-commands.service.js';
 import { sealedField, sealLater } from './case-sealing.js';
@@ -202,6 +203,11 @@ export class CaseWrites {
    */
   execute(caseId: string, context: WriteContext, body: object, draft: () => CommandDraft): Promise<CommandOutcome> {
     return this.run(caseId, context, body, draft);
+  }
+
+  /** What `draft` would decide for `principal` now, written nowhere (CaseCommandService.preview). */
+  preview(caseId: string, principal: Principal, draft: () => CommandDraft): Promise<readonly CaseEvent[]> {
+    return this.commands.preview(caseId, (at) => ({ ...draft(), actor: actorOf(principal), at }));
   }
 
   /** Checks the named agencies exist; gives the grants as of the moment the command is decided. */

@@ -6,6 +6,10 @@ import { CaseAnswer, withdrawnReferrals } from './case-answer.js';
 import { CaseRoutes, uuid } from './case-routes.js';
 import { CaseWrites } from './case-writes.service.js';
 import { GiveConsentDto, ProposeBestInterestsDto, WithdrawConsentDto } from './consent.dtos.js';
+import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '../identity/principal.js';
+import { ApiProblems } from '../platform/api-responses.js';
+import { CASE_WRITTEN, WITHDRAWAL_PREVIEW } from './case-responses.js';
 
 /** The bases for sharing: the person's consent, and for a child a best-interests determination. */
 @CaseRoutes()
@@ -15,6 +19,8 @@ export class ConsentsController {
   @Post(':caseId/consents')
   @Allow('consent.record')
   @ApiOperation({ summary: "Record the person's informed consent: one provision per recipient and purpose" })
+  @ApiCreatedResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   async giveConsent(@Param('caseId', uuid) caseId: string, @Body() body: GiveConsentDto, @Write() context: WriteContext) {
     const { consentId, outcome } = await this.writes.giveConsent(caseId, body, context);
     const given = outcome.events.find((e) => e.type === 'ConsentGiven');
@@ -26,18 +32,34 @@ export class ConsentsController {
   @HttpCode(200)
   @Allow('consent.withdraw')
   @ApiOperation({ summary: 'Withdraw a consent, whole or some provisions; open referrals relying on it are withdrawn' })
+  @ApiOkResponse({ schema: CASE_WRITTEN })
+  @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429)
   async withdrawConsent(
     @Param('caseId', uuid) caseId: string,
     @Param('consentId', uuid) consentId: string,
     @Body() body: WithdrawConsentDto,
     @Write() context: WriteContext,
   ) {
-    const outcome = await this.writes.execute(caseId, context, body, () => ({
-      type: 'WithdrawConsent',
-      consentId,
-      ...(body.provisionIds ? { provisionIds: body.provisionIds } : {}),
-    }));
+    const outcome = await this.writes.execute(caseId, context, body, () => withdrawal(consentId, body));
     return CaseAnswer.written(outcome, { caseId, consentId, withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+
+  @Post(':caseId/consents/:consentId/withdrawal-preview')
+  @HttpCode(200)
+  @Allow('consent.withdraw')
+  @ApiOperation({
+    summary: 'Which referrals withdrawing this consent (whole or the provisions named) would withdraw now; nothing is written',
+  })
+  @ApiOkResponse({ schema: WITHDRAWAL_PREVIEW })
+  @ApiProblems(400, 401, 403, 404, 409, 422)
+  async previewWithdrawal(
+    @Param('caseId', uuid) caseId: string,
+    @Param('consentId', uuid) consentId: string,
+    @Body() body: WithdrawConsentDto,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const events = await this.writes.preview(caseId, principal, () => withdrawal(consentId, body));
+    return { withdrawnReferrals: withdrawnReferrals(events) };
   }
 
   @Post(':caseId/best-interests-determinations')
@@ -75,3 +97,6 @@ export class ConsentsController {
     return CaseAnswer.written(outcome, { caseId, determinationId, status: 'rejected' });
   }
 }
+
+const withdrawal = (consentId: string, body: WithdrawConsentDto) =>
+  ({ type: 'WithdrawConsent', consentId, ...(body.provisionIds ? { provisionIds: body.provisionIds } : {}) }) as const;

@@ -69,6 +69,10 @@ export interface AppConfig {
   readonly trustProxy: false | number | readonly string[];
   /** Browser origins allowed to call the API; none by default. */
   readonly corsOrigins: readonly string[];
+  /** The built screens (`npm run build` writes them to dist/web); served at `/` when present. */
+  readonly webDir: string;
+  /** The screens sign out after this long without use (shared devices in camps). */
+  readonly webIdleSignOutSeconds: number;
   readonly oidc?: OidcConfig;
   /** A real deployment's first account: a network coordinator of this username, created when no user exists. */
   readonly bootstrapCoordinator?: string;
@@ -159,6 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     redisKeyPrefix: optional(env, 'REDIS_KEY_PREFIX') ?? 'referrals:',
     trustProxy: trustProxyOf(env),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    webDir: resolve(cwd, optional(env, 'WEB_DIR') ?? 'dist/web'),
+    webIdleSignOutSeconds: integer(env, 'WEB_IDLE_SIGN_OUT_SECONDS', 900, 10, 86_400),
     ...oidcOf(env),
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     reportMinCell: integer(env, 'REPORT_MIN_CELL', 5, 1, 1000),

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { AgencyProfileDto, CapacityUpdateDto, CreateServiceDto, HsdsImportDto, ServiceDto, ServiceQueryDto } from './directory.dtos.js';
 import { Directory } from './directory.js';
 import { HsdsExchange } from './hsds-exchange.js';
+import { AGENCY_KINDS } from '../../libs/consent-policy/index.js';
+import { ApiProblems, list, oneOf, record, text } from '../platform/api-responses.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
 
@@ -19,6 +21,8 @@ export class DirectoryController {
   @Get('agencies')
   @Allow('directory.read')
   @ApiOperation({ summary: 'Member agencies of the network: id, name, kind' })
+  @ApiOkResponse({ schema: list(record({ id: text({ format: 'uuid' }), name: text(), kind: oneOf(AGENCY_KINDS) })) })
+  @ApiProblems(401, 403)
   agencies() {
     return this.directory.agencies();
   }

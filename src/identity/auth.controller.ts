@@ -1,9 +1,18 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { Public } from './access.decorators.js';
 import { TokenService } from './token.service.js';
 import { SignInRateLimited } from '../platform/rate-limit.js';
+import { ApiProblems, oneOf, record, text } from '../platform/api-responses.js';
+
+const TOKEN_ISSUED = record({
+  access_token: text(),
+  token_type: oneOf(['Bearer']),
+  expires_in: { type: 'integer' },
+  refresh_token: text(),
+  refresh_expires_in: { type: 'integer' },
+});
 
 export class TokenRequestDto {
   @ApiProperty({ example: 'caseworker.social' }) @IsString() @Length(1, 100) username!: string;
@@ -24,6 +33,8 @@ export class AuthController {
   @Post('token')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with a username and password; returns a short-lived bearer token' })
+  @ApiOkResponse({ schema: TOKEN_ISSUED })
+  @ApiProblems(400, 401, 429)
   token(@Body() body: TokenRequestDto) {
     return this.tokens.issue(body.username, body.password);
   }
@@ -33,6 +44,8 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token (usable once) for a new access token and refresh token' })
+  @ApiOkResponse({ schema: TOKEN_ISSUED })
+  @ApiProblems(400, 401, 429)
   refresh(@Body() body: RefreshRequestDto) {
     return this.tokens.refresh(body.refresh_token);
   }

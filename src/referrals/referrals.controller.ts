@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import type { SqlDatabase } from '../../libs/sql/index.js';
@@ -10,6 +10,8 @@ import { readAsAgency } from '../platform/agency-scope.js';
 import { PageQueryDto, decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { Clock } from '../platform/clock.js';
 import { type InboxRow, WAITING_FOR_RESPONSE } from './referral-inbox.projection.js';
+import { ApiProblems } from '../platform/api-responses.js';
+import { REFERRAL_LIST } from '../cases/case-responses.js';
 
 const DIRECTIONS = ['incoming', 'outgoing'] as const;
 const STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
@@ -37,6 +39,8 @@ export class ReferralsController {
   @ApiOperation({
     summary: "The caller's agency's referrals, incoming or outgoing, most recently requested first, paged by nextCursor; no personal data",
   })
+  @ApiOkResponse({ schema: REFERRAL_LIST })
+  @ApiProblems(400, 401, 403)
   async list(@Query() query: ReferralQueryDto, @CurrentPrincipal() principal: Principal) {
     const direction = query.direction ?? 'incoming';
     const limit = query.limit ?? 50;

@@ -644,6 +644,12 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     allowedIn: (s) => s.consent === 'live',
     body: () => ({}),
   }),
+  // What a withdrawal would do, decided as the withdrawal is and written nowhere: the same rules answer.
+  ownerWrite('/cases/:caseId/consents/:consentId/withdrawal-preview', 'consent.withdraw', {
+    allowedIn: (s) => s.consent === 'live',
+    body: () => ({}),
+    mutates: false,
+  }),
   ownerWrite('/cases/:caseId/referrals', 'referral.request', {
     success: 201,
     allowedIn: (s) => s.caseStatus === 'open',

@@ -1,0 +1,138 @@
+import { DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
+import { URGENCIES } from '../../libs/domain/index.js';
+import { type SchemaObject, instant, list, oneOf, page, personalData, record, text } from '../platform/api-responses.js';
+
+/** The response bodies of the case routes, for the OpenAPI document (and so the web application's typed client). */
+
+const REFERRAL_STATUSES = ['requested', 'acknowledged', 'accepted', 'declined', 'completed', 'withdrawn'] as const;
+const category = oneOf(DATA_CATEGORIES);
+const caseStatus = oneOf(['open', 'paused', 'closed']);
+
+export const CASE_LIST = page(
+  record(
+    {
+      caseId: text({ format: 'uuid' }),
+      relation: oneOf(['owner', 'recipient']),
+      status: caseStatus,
+      ageGroup: text(),
+      openedAt: instant,
+      updatedAt: instant,
+      openReferrals: { type: 'integer' },
+      referrals: list(record({ referralId: text({ format: 'uuid' }), status: oneOf(REFERRAL_STATUSES) })),
+    },
+    ['caseId', 'relation', 'updatedAt'],
+  ),
+);
+
+/** A referral as the owner reads it; a recipient reads the subset it is told (recipientView). */
+const referral = record(
+  {
+    referralId: text({ format: 'uuid' }),
+    fromAgencyId: text({ format: 'uuid' }),
+    toAgencyId: text({ format: 'uuid' }),
+    purpose: oneOf(PURPOSES),
+    serviceType: oneOf(SERVICE_TYPES),
+    urgency: oneOf(URGENCIES),
+    sharedCategories: list(category),
+    status: oneOf(REFERRAL_STATUSES),
+    requestedAt: instant,
+    respondBy: instant,
+    withdrawalCause: text(),
+    declineReason: text(),
+    note: text(),
+    onHold: { type: 'boolean' },
+  },
+  ['referralId', 'purpose', 'urgency', 'sharedCategories', 'status', 'requestedAt', 'respondBy'],
+);
+
+const provision = record(
+  {
+    provisionId: text({ format: 'uuid' }),
+    recipient: record({ agencyId: text({ format: 'uuid' }), agencyKind: text() }, []),
+    purpose: oneOf(PURPOSES),
+    serviceTypes: list(oneOf(SERVICE_TYPES)),
+    categories: list(category),
+    validFrom: instant,
+    validUntil: instant,
+    withdrawnAt: instant,
+    status: oneOf(['live', 'withdrawn', 'expired', 'not_yet_valid']),
+  },
+  ['provisionId', 'recipient', 'purpose', 'serviceTypes', 'categories', 'validFrom'],
+);
+
+const consent = record(
+  {
+    consentId: text({ format: 'uuid' }),
+    grantor: text(),
+    childAssent: { type: 'boolean' },
+    method: text(),
+    language: text(),
+    interpreterUsed: { type: 'boolean' },
+    noticeVersion: text(),
+    recordedBy: text(),
+    givenAt: instant,
+    provisions: list(provision),
+  },
+  ['consentId', 'grantor', 'provisions'],
+);
+
+const pathStep = record({ at: instant, by: text(), outcome: text() }, ['at']);
+
+/** GET /cases/:id: the owner's whole case, or a receiving agency's consent-limited view (with `withdrawn` stubs). */
+export const CASE_VIEW = record(
+  {
+    caseId: text({ format: 'uuid' }),
+    revision: { type: 'integer', description: "The owner's view only: the revision for If-Match" },
+    status: caseStatus,
+    owningAgencyId: text({ format: 'uuid' }),
+    openedAt: instant,
+    source: text(),
+    indicators: list(text()),
+    ageGroup: text(),
+    personalData,
+    consents: list(consent),
+    referrals: list(referral),
+    path: record({ screening: pathStep, identification: pathStep, intake: pathStep, casePlan: pathStep, safetyAssessment: pathStep }, []),
+    timeline: list(record({ type: text(), at: instant, by: text(), reason: text(), note: text() }, ['type', 'at', 'by'])),
+    safetyFlags: list(text()),
+    withdrawn: {
+      ...list(
+        record({
+          category,
+          since: instant,
+          reason: oneOf(['withdrawn', 'expired', 'referral_withdrawn', 'referral_declined']),
+        }),
+      ),
+      description: "A receiving agency's view only: categories it saw before and may no longer see, and why",
+    },
+    erased: { type: 'boolean' },
+    updatedAt: instant,
+  },
+  ['caseId', 'personalData', 'referrals'],
+);
+
+/** What a write on a case answers: the case's new revision and what the route adds (ids it made, referrals it withdrew). */
+export const CASE_WRITTEN: SchemaObject = {
+  ...record(
+    {
+      caseId: text({ format: 'uuid' }),
+      revision: { type: 'integer' },
+      consentId: text({ format: 'uuid' }),
+      provisionIds: list(text({ format: 'uuid' })),
+      referralId: text({ format: 'uuid' }),
+      status: text(),
+      withdrawnReferrals: list(text({ format: 'uuid' })),
+    },
+    ['revision'],
+  ),
+  additionalProperties: true,
+};
+
+export const WITHDRAWAL_PREVIEW = record({ withdrawnReferrals: list(text({ format: 'uuid' })) });
+
+/** GET /referrals: the agency's referrals without personal data; `fromAgencyId` on incoming ones, `toAgencyId` on outgoing. */
+export const REFERRAL_LIST = page({
+  ...referral,
+  properties: { ...referral.properties, caseId: text({ format: 'uuid' }), updatedAt: instant },
+  required: [...(referral.required ?? []), 'caseId', 'updatedAt'],
+});

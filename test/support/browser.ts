@@ -1,0 +1,75 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { readBrowserStorage } from './browser-storage.js';
+
+/** Debian's Chromium (`.ci/run` installs it when absent), driven by playwright-core: a real browser, no bundled build. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Builds the screens from web/ into a fresh folder before the describe's tests (the service serves
+ * it as WEB_DIR) and removes it after: the tests see what `npm run build` ships, from the current source.
+ */
+export function useBuiltScreens(): { readonly dir: string } {
+  const built = { dir: '' };
+  beforeAll(async () => {
+    built.dir = await mkdtemp(join(tmpdir(), 'web-build-'));
+    await promisify(execFile)(
+      process.execPath,
+      ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--outDir', built.dir, '--logLevel', 'error'],
+      { cwd: process.cwd() },
+    );
+  }, 180_000);
+  afterAll(async () => {
+    if (built.dir) await rm(built.dir, { recursive: true, force: true });
+  });
+  return built;
+}
+
+/** One Chromium for the describe's tests, each test in its own fresh context (its own storage, as another device would be). */
+export function useBrowser(): { context(): Promise<BrowserContext> } {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  // Playwright starts every launch on a fresh --user-data-dir of its own and removes it on close.
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  }, 120_000);
+  afterAll(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    await browser?.close();
+  });
+  return {
+    async context() {
+      const context = await browser!.newContext({ viewport: { width: 360, height: 740 } });
+      contexts.push(context);
+      return context;
+    },
+  };
+}
+
+/** Opens the screens at `baseUrl` and signs in as a user does: the form, the keyboard's Enter. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').press('Enter');
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+/** Everything the page's origin keeps in browser storage, as text: localStorage, sessionStorage, IndexedDB and Cache Storage. */
+export const browserStorage = (page: Page): Promise<string> => page.evaluate(readBrowserStorage);

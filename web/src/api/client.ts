@@ -1,0 +1,85 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { paths } from './schema';
+import { refreshed, session, signOut } from '../session';
+
+/**
+ * The typed client of the service's own API, generated from its OpenAPI document (web/openapi.json,
+ * written by `npm run build`): a route or a body that changes breaks this build, not a user's screen.
+ */
+export const api = createClient<paths>({ baseUrl: '' });
+
+/** RFC 9457 problem details, as every error of the API answers. */
+export interface Problem {
+  readonly status: number;
+  readonly title?: string;
+  readonly detail?: string;
+}
+
+const authorization: Middleware = {
+  onRequest({ request }) {
+    const token = session()?.accessToken;
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+};
+api.use(authorization);
+
+/** The words a caseworker reads for a refused or failed request: the API's own detail where it gives one. */
+export function explain(problem: Problem): string {
+  if (problem.status === 0) return 'The connection was lost: the action was not sent. What you typed is kept; try again.';
+  if (problem.status === 401) return 'Your session has ended. Please sign in again.';
+  if (problem.status === 403) return 'Your role does not allow this.';
+  if (problem.status === 404) return 'Not found, or not shared with your agency.';
+  if (problem.status === 409 || problem.status === 412)
+    return `Someone else changed this in the meantime${problem.detail ? ` (${problem.detail})` : ''}. Reload to see the latest.`;
+  if (problem.status === 429) return 'Too many requests just now. Please wait a moment before trying again.';
+  return problem.detail ?? problem.title ?? `The service answered ${problem.status}.`;
+}
+
+/**
+ * Runs one API call; a network failure becomes a problem with status 0 (nothing was sent, or its
+ * answer was lost), an expired access token is refreshed once, and a 401 after that signs out.
+ */
+export async function call<T>(
+  run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ ok: true; data: T; response: Response } | { ok: false; problem: Problem }> {
+  for (let attempt = 0; ; attempt++) {
+    let answer: Awaited<ReturnType<typeof run>>;
+    try {
+      answer = await run();
+    } catch {
+      return { ok: false, problem: { status: 0 } };
+    }
+    if (answer.response.ok) return { ok: true, data: answer.data as T, response: answer.response };
+    if (answer.response.status === 401 && attempt === 0 && (await refresh())) continue;
+    if (answer.response.status === 401 && session()) signOut('expired');
+    const error = (answer.error ?? {}) as { title?: string; detail?: string };
+    return {
+      ok: false,
+      problem: {
+        status: answer.response.status,
+        ...(error.title ? { title: error.title } : {}),
+        ...(error.detail ? { detail: error.detail } : {}),
+      },
+    };
+  }
+}
+
+async function refresh(): Promise<boolean> {
+  const refreshToken = session()?.refreshToken;
+  if (!refreshToken) return false;
+  try {
+    const { data } = await api.POST('/auth/refresh', { body: { refresh_token: refreshToken } });
+    if (!data) return false;
+    refreshed(data.access_token, data.refresh_token);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An Idempotency-Key per intended action: a retried or double-clicked submit sends the same key, so
+ * the service writes once. A form makes one when it is shown and a new one after a success.
+ */
+export const idempotencyKey = (): string => crypto.randomUUID();

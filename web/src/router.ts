@@ -1,0 +1,27 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/**
+ * Screens live in the URL's fragment (#/cases/…): the service serves only `/`, so no screen path
+ * can collide with an API path, and a bookmark or the back button still works.
+ */
+export function useRoute(): string {
+  const [route, setRoute] = useState(current);
+  useEffect(() => {
+    const follow = () => setRoute(current());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  return route;
+}
+
+const current = () => window.location.hash.replace(/^#/, '') || '/';
+
+export const go = (path: string): void => {
+  window.location.hash = path;
+};
+
+/** The route's parts after `prefix`, or undefined when the route is not under it: `match('/cases/', '/cases/1/x')` is ['1', 'x']. */
+export function match(prefix: string, route: string): string[] | undefined {
+  if (!route.startsWith(prefix)) return undefined;
+  return route.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+}

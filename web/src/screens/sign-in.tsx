@@ -1,0 +1,67 @@
+import { useState } from 'preact/hooks';
+import { type Problem, api, call } from '../api/client';
+import { signedIn } from '../session';
+import { ProblemMessage } from '../ui';
+
+/** Sign in with the agency's local account; the tokens stay in this page's memory only. */
+export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    const answer = await call(() => api.POST('/auth/token', { body: { username, password } }));
+    setBusy(false);
+    if (!answer.ok) {
+      // The API's 401 here means the credentials, not an ended session.
+      setProblem(answer.problem.status === 401 ? { status: 400, detail: 'Wrong username or password.' } : answer.problem);
+      return;
+    }
+    setPassword('');
+    signedIn(answer.data.access_token, answer.data.refresh_token);
+  };
+
+  return (
+    <main class="narrow">
+      <h1>Sign in</h1>
+      {why === 'idle' && (
+        <p class="notice" role="status">
+          You were signed out because the screen was not used for a while. Please sign in again.
+        </p>
+      )}
+      {why === 'expired' && (
+        <p class="notice" role="status">
+          Your session ended. Please sign in again.
+        </p>
+      )}
+      <form onSubmit={(e) => void submit(e)}>
+        <label for="username">Username</label>
+        <input
+          id="username"
+          name="username"
+          autocomplete="username"
+          required
+          value={username}
+          onInput={(e) => setUsername(e.currentTarget.value)}
+        />
+        <label for="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
+        <ProblemMessage problem={problem} />
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
+      </form>
+    </main>
+  );
+}

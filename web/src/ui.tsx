@@ -1,0 +1,138 @@
+import type { ComponentChildren, JSX } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { type Problem, api, call, explain } from './api/client';
+import { isOverdue, status, when } from './words';
+
+/** A refused or failed request in plain words, announced to screen readers where it appears. */
+export function ProblemMessage({ problem, onReload }: { problem: Problem | undefined; onReload?: () => void }) {
+  if (!problem) return null;
+  return (
+    <div class="problem" role="alert">
+      <p>{explain(problem)}</p>
+      {onReload && (problem.status === 409 || problem.status === 412) && (
+        <button type="button" onClick={onReload}>
+          Reload
+        </button>
+      )}
+    </div>
+  );
+}
+
+export type Loaded<T> = { state: 'loading' } | { state: 'failed'; problem: Problem } | { state: 'ready'; data: T };
+
+/** Loads what a screen shows when it opens and whenever `deps` (what `load` reads) change; `reload` loads it again. */
+export function useLoad<T>(
+  load: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+  deps: readonly unknown[],
+): [Loaded<T>, () => void] {
+  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setLoaded({ state: 'loading' });
+    void call(load).then((answer) => {
+      if (!current) return;
+      setLoaded(answer.ok ? { state: 'ready', data: answer.data } : { state: 'failed', problem: answer.problem });
+    });
+    return () => {
+      current = false;
+    };
+  }, [...deps, round]);
+  return [loaded, useCallback(() => setRound((r) => r + 1), [])];
+}
+
+/** Shows a load's data, or that it is loading, or why it failed. */
+export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  if (loaded.state === 'loading')
+    return (
+      <p class="loading" role="status">
+        Loading…
+      </p>
+    );
+  if (loaded.state === 'failed') return <ProblemMessage problem={loaded.problem} />;
+  return <>{children(loaded.data)}</>;
+}
+
+export const Badge = ({ tone, children }: { tone: 'warn' | 'info' | 'muted'; children: ComponentChildren }) => (
+  <span class={`badge badge-${tone}`}>{children}</span>
+);
+
+export const ShortId = ({ id }: { id: string }) => <span title={id}>{id.slice(0, 8)}</span>;
+
+let agencyNames: Promise<Map<string, string>> | undefined;
+
+/**
+ * The name of a member agency by id (names are not personal data; loaded once per session): "…"
+ * until the names are loaded, "another agency" for one that has left the network.
+ */
+export function useAgencyName(): (agencyId: string | undefined) => string {
+  const [names, setNames] = useState<Map<string, string>>();
+  useEffect(() => {
+    agencyNames ??= call(() => api.GET('/directory/agencies')).then((answer) =>
+      answer.ok ? new Map(answer.data.map((a) => [a.id, a.name])) : new Map<string, string>(),
+    );
+    void agencyNames.then(setNames);
+  }, []);
+  return (agencyId) => (agencyId === undefined ? '' : names === undefined ? '…' : (names.get(agencyId) ?? 'Another agency'));
+}
+
+/** Forgets the agency names with the session, so another user of the device starts fresh. */
+export const forgetAgencyNames = (): void => {
+  agencyNames = undefined;
+};
+
+/**
+ * Keyset paging as the API pages: `cursor` is the page shown; the cursors of the pages before it
+ * let "Previous page" go back, as the API pages forwards only.
+ */
+export function usePages(): {
+  cursor: string | undefined;
+  restart: () => void;
+  Pager: (props: { next: string | undefined }) => JSX.Element;
+} {
+  const [cursors, setCursors] = useState<string[]>([]);
+  return {
+    cursor: cursors[cursors.length - 1],
+    restart: () => setCursors([]),
+    Pager: ({ next }) => (
+      <nav class="pager" aria-label="Pages">
+        {cursors.length > 0 && (
+          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
+            Previous page
+          </button>
+        )}
+        {next && (
+          <button type="button" onClick={() => setCursors([...cursors, next])}>
+            Next page
+          </button>
+        )}
+      </nav>
+    ),
+  };
+}
+
+/** A referral's status in words, marked when the case is paused and the referral waits. */
+export const ReferralStatus = ({ referral }: { referral: { status: string; onHold?: boolean } }) => (
+  <>
+    {status(referral.status)}
+    {referral.onHold && (
+      <>
+        {' '}
+        <Badge tone="muted">On hold</Badge>
+      </>
+    )}
+  </>
+);
+
+/** When an answer is due, marked when it is late. */
+export const DueBy = ({ referral }: { referral: { status: string; respondBy: string; onHold?: boolean } }) => (
+  <>
+    {when(referral.respondBy)}
+    {isOverdue(referral.respondBy, referral.status, referral.onHold) && (
+      <>
+        {' '}
+        <Badge tone="warn">Overdue</Badge>
+      </>
+    )}
+  </>
+);
