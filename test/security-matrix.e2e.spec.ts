@@ -136,6 +136,13 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     return id;
   }
 
+  /** An organization an HSDS import listed outside the network (src/directory/directory.schema.ts). */
+  async function insertListedOrganization(name: string): Promise<string> {
+    const id = randomUUID();
+    await t.db.query('INSERT INTO directory_listed_organizations (id, name) VALUES ($1, $2)', [id, name]);
+    return id;
+  }
+
   async function insertAgency(name: string, kind: string): Promise<string> {
     const id = randomUUID();
     await t.db.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, name, kind]);
@@ -269,6 +276,9 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
         break;
       case 'ownAgency':
         params.agencyId = agencies[caller.agency];
+        break;
+      case 'none':
+        params.organizationId = await insertListedOrganization(`Matrix listed organization ${tag}`);
         break;
     }
     if (context.scope === 'agency') params.serviceId = await insertService(params.agencyId!);
