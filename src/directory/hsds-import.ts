@@ -329,7 +329,8 @@ export function fromHsds(
       report(where, id, '/location_id', 'no location of this file or of the directory has this id');
     else {
       const owner = locationOwner(locationId);
-      if (owner && allServices.has(serviceId) && allServices.get(serviceId)!.agencyId !== owner)
+      const service = allServices.get(serviceId);
+      if (owner && service && organizationIds.has(service.agencyId) && service.agencyId !== owner)
         report(where, id, '/location_id', 'the location belongs to another organization than the service');
     }
     const pair = `${serviceId}\u0000${locationId}`;
@@ -388,13 +389,15 @@ export function fromHsds(
       if (withheld.length > 0)
         ignore(where, id, '/addresses', `not kept: ${withheld.join(', ')} (a confidential service, e.g. a shelter, is offered here)`);
     }
+    // A location without an address keeps the place the directory knew it at.
+    const before = currentLocations.get(id);
     const location: LocationRecord = {
       id,
       ...(agencyId ? { agencyId } : {}),
       name: l.name ?? '',
-      locality: address?.city ?? '',
-      region: address?.state_province ?? '',
-      country: address?.country ?? '',
+      locality: address ? address.city : (before?.locality ?? ''),
+      region: address ? address.state_province : (before?.region ?? ''),
+      country: address ? address.country : (before?.country ?? ''),
     };
     importedLocations.push(withExtra(location, beyondExport(hsds, exported.location(location))));
   }
