@@ -149,8 +149,8 @@ for (const driver of APP_DRIVERS) {
         ['Open Eligibility', 'temporary-shelter', undefined],
         ['referrals-capacity', 'capacity_available', '3'],
         ['referrals-capacity', 'capacity_total', '12'],
-        ['referrals-eligibility', 'children_accepted', 'true'],
         ['referrals-confidentiality', 'confidential_location', 'true'],
+        ['referrals-eligibility', 'children_accepted', 'true'],
         ['referrals-eligibility', 'sex_accepted', 'female'],
         ['referrals-service-type', 'shelter', undefined],
       ]);
