@@ -572,7 +572,14 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       // Never a real user, key or agency: should an attack get through, it changes nothing the other cells use.
       fixture = {
         ...own,
-        params: { ...own.params, userId: randomUUID(), keyId: randomUUID(), agencyId: randomUUID(), serviceId: randomUUID() },
+        params: {
+          ...own.params,
+          userId: randomUUID(),
+          keyId: randomUUID(),
+          agencyId: randomUUID(),
+          serviceId: randomUUID(),
+          organizationId: randomUUID(),
+        },
       };
     });
 
