@@ -146,13 +146,15 @@ for (const driver of APP_DRIVERS) {
       expect(
         shelter.attributes!.map((a) => [terms.get(a.taxonomy_term_id!)!.taxonomy, terms.get(a.taxonomy_term_id!)!.code, a.value]).sort(),
       ).toEqual([
+        ['Open Eligibility', 'temporary-shelter', undefined],
         ['referrals-capacity', 'capacity_available', '3'],
         ['referrals-capacity', 'capacity_total', '12'],
+        ['referrals-confidentiality', 'confidential_location', 'true'],
         ['referrals-eligibility', 'children_accepted', 'true'],
         ['referrals-eligibility', 'sex_accepted', 'female'],
         ['referrals-service-type', 'shelter', undefined],
       ]);
-      // Street addresses are never held: a shelter's could lead someone to it.
+      // The demo directory holds no street address (an imported one is kept, except where a confidential service is).
       expect(hsds.locations.flatMap((l) => l.addresses!.map((a) => [a.address_1, a.postal_code]))).toEqual(
         hsds.locations.map(() => ['', '']),
       );
@@ -195,7 +197,7 @@ for (const driver of APP_DRIVERS) {
         (a) => hsds.taxonomy_terms.find((term) => term.id === a.taxonomy_term_id)?.taxonomy === 'referrals-agency-kind',
       );
       file.organizations[legal]!.attributes![kind]!.taxonomy_term_id = circus.id;
-      file.locations[0]!.addresses = [];
+      file.locations[0]!.addresses![0]!.country = 'Nigeria';
       file.organizations[0]!.description = 'A valid change that must not be imported with the rest';
 
       const response = await t.http.post('/directory/hsds/import').set(as).send(file);
@@ -211,8 +213,7 @@ for (const driver of APP_DRIVERS) {
           `services[${medical}] /organization_id`,
           `taxonomy_terms[${file.taxonomy_terms.length - 1}] /code`,
           `organizations[${legal}] /attributes/${kind}/taxonomy_term_id`,
-          `organizations[${legal}] /attributes`,
-          'locations[0] /addresses',
+          'locations[0] /addresses/0/country',
         ]),
       );
       expect(response.body.invalid.find((i: { record: string }) => i.record === `services[${medical}]`).id).toBe(
@@ -433,8 +434,10 @@ for (const driver of APP_DRIVERS) {
         expect({ status: imported.status, body: imported.body }).toEqual({
           status: 200,
           body: {
+            ignored: [],
             imported: {
               organizations: 10,
+              listed_organizations: 0,
               services: original.services.length,
               locations: original.locations.length,
               service_at_locations: original.service_at_locations.length,

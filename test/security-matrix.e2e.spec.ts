@@ -126,6 +126,13 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
     return id;
   }
 
+  /** An organization an HSDS import listed outside the network (src/directory/directory.schema.ts). */
+  async function insertListedOrganization(name: string): Promise<string> {
+    const id = randomUUID();
+    await t.db.query('INSERT INTO directory_listed_organizations (id, name) VALUES ($1, $2)', [id, name]);
+    return id;
+  }
+
   async function insertAgency(name: string, kind: string): Promise<string> {
     const id = randomUUID();
     await t.db.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, name, kind]);
@@ -259,6 +266,9 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
         break;
       case 'ownAgency':
         params.agencyId = agencies[caller.agency];
+        break;
+      case 'none':
+        params.organizationId = await insertListedOrganization(`Matrix listed organization ${tag}`);
         break;
     }
     if (context.scope === 'agency') params.serviceId = await offerService(t.db, params.agencyId!);
@@ -556,7 +566,14 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       // Never a real user, key or agency: should an attack get through, it changes nothing the other cells use.
       fixture = {
         ...own,
-        params: { ...own.params, userId: randomUUID(), keyId: randomUUID(), agencyId: randomUUID(), serviceId: randomUUID() },
+        params: {
+          ...own.params,
+          userId: randomUUID(),
+          keyId: randomUUID(),
+          agencyId: randomUUID(),
+          serviceId: randomUUID(),
+          organizationId: randomUUID(),
+        },
       };
     });
 

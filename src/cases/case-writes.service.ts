@@ -11,6 +11,7 @@ import {
   referralTarget,
 } from '../../libs/domain/index.js';
 import { normalInstant } from '../../libs/time/index.js';
+import { OUTSIDE_NETWORK } from '../directory/directory.model.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import { type MemberAgency, MemberAgencies } from '../identity/member-agencies.js';
 import { actorOf, type Principal } from '../identity/principal.js';
@@ -270,9 +271,14 @@ export class CaseWrites {
     return outcome;
   }
 
-  /** A referral names an agency of the network; one that left it is refused with why (409), an unknown id with 400. */
+  /**
+   * A referral names an agency of the network; one that left it, or an organization the directory
+   * lists outside the network, is refused with why (409), an unknown id with 400.
+   */
   private async referralRecipient(agencyId: string): Promise<MemberAgency> {
     const agency = await this.agencies.find(agencyId);
+    if (!agency && (await this.directory.listedOrganization(agencyId)))
+      throw new ConflictException(`toAgencyId: organization ${agencyId} is listed in the directory but is ${OUTSIDE_NETWORK}`);
     if (!agency) throw new BadRequestException(`unknown agency: ${agencyId}`);
     if (!agency.active) throw new ConflictException('the agency is no longer an active member of the network');
     return agency;

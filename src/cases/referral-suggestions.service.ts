@@ -32,7 +32,8 @@ export class ReferralSuggestions {
   /**
    * The agencies offering a service (in an area), with whether each can take the referral now,
    * whether the person is eligible, and whether live consent already covers sharing the given
-   * categories with it, or which are missing. Best first.
+   * categories with it, or which are missing. Best first. Beside them, the organizations outside
+   * the network offering it that the person is eligible for, with how to reach them.
    */
   async suggest(caseId: string, principal: Principal, query: ReferralSuggestionsDto) {
     const row = await this.views.find(principal.agencyId, caseId);
@@ -79,12 +80,29 @@ export class ReferralSuggestions {
         },
       };
     });
+    // Organizations outside the network, to be called: only where the person is eligible, since nothing more is checked with them.
+    const outsideNetwork = (
+      await this.directory.listedOffers({ serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}) })
+    )
+      .filter((offer) => eligibilityGaps(offer, facts).length === 0)
+      .map((offer) => ({
+        organizationId: offer.organizationId,
+        organizationName: offer.organizationName,
+        serviceId: offer.serviceId,
+        serviceName: offer.serviceName,
+        areas: offer.areas,
+        status: offer.status,
+        outsideNetwork: true,
+        howToRefer: offer.howToRefer,
+        contact: offer.contact,
+      }));
     const rank = (s: (typeof suggestions)[number]) =>
       Number(!s.available) * 4 + Number(!s.eligible) * 2 + Number(s.consent.missing.length > 0);
     return {
       serviceType: query.serviceType,
       ...(query.area ? { area: query.area } : {}),
       suggestions: suggestions.sort((a, b) => rank(a) - rank(b) || a.agencyName.localeCompare(b.agencyName)),
+      outsideNetwork,
     };
   }
 

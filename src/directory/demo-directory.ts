@@ -140,6 +140,7 @@ export function demoDirectory(agencies: readonly DemoAgency[]): DirectoryContent
   }
   return {
     agencies: agencies.map(({ id, name, kind, key }) => ({ id, name, kind, active: true, ...PROFILES[key] })),
+    listedOrganizations: [],
     services,
     locations,
     serviceLocations,

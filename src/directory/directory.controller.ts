@@ -1,8 +1,16 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
-import { AgencyProfileDto, CapacityUpdateDto, CreateServiceDto, HsdsImportDto, ServiceDto, ServiceQueryDto } from './directory.dtos.js';
+import {
+  AgencyProfileDto,
+  CapacityUpdateDto,
+  CreateServiceDto,
+  HsdsPageQueryDto,
+  MembershipDto,
+  ServiceDto,
+  ServiceQueryDto,
+} from './directory.dtos.js';
 import { Directory } from './directory.js';
 import { HsdsExchange } from './hsds-exchange.js';
 import { AGENCY_KINDS } from '../../libs/consent-policy/index.js';
@@ -62,6 +70,17 @@ export class DirectoryController {
     return this.directory.updateService(principal, serviceId, body);
   }
 
+  @Post('organizations/:organizationId/membership')
+  @HttpCode(200)
+  @Allow('directory.manage')
+  @ApiOperation({
+    summary:
+      'Make a listed organization (imported without the network kind) a member agency of this kind, with its services and locations; add its users after',
+  })
+  makeMember(@Param('organizationId', uuid) organizationId: string, @Body() body: MembershipDto) {
+    return this.directory.makeMember(organizationId, body.kind);
+  }
+
   @Post('services/:serviceId/capacity')
   @HttpCode(200)
   @Allow('service.capacity')
@@ -86,14 +105,43 @@ export class HsdsController {
     return this.exchange.export();
   }
 
+  @Get('services')
+  @Allow('directory.read')
+  @ApiOperation({ summary: 'HSDS 3.0 API: a page of services, each with its organization; ?search in name and description' })
+  servicesPage(@Query() query: HsdsPageQueryDto) {
+    return this.exchange.page('services', query);
+  }
+
+  @Get('organizations')
+  @Allow('directory.read')
+  @ApiOperation({ summary: 'HSDS 3.0 API: a page of organizations (member agencies and listed organizations); ?search' })
+  organizationsPage(@Query() query: HsdsPageQueryDto) {
+    return this.exchange.page('organizations', query);
+  }
+
+  @Get('service_at_locations')
+  @Allow('directory.read')
+  @ApiOperation({
+    summary:
+      'HSDS 3.0 API: a page of service_at_locations with their service and location (no street address of a confidential one); ?search',
+  })
+  serviceAtLocationsPage(@Query() query: HsdsPageQueryDto) {
+    return this.exchange.page('service_at_locations', query);
+  }
+
   @Post('import')
   @HttpCode(200)
   @Allow('directory.manage')
+  @ApiBody({
+    description:
+      'HSDS 3.0 as publishers produce it: one object, a list, a paged list (contents), compiled nested records, the tabular form, or the bundle GET /directory/hsds writes',
+    schema: { oneOf: [{ type: 'object' }, { type: 'array', items: { type: 'object' } }] },
+  })
   @ApiOperation({
     summary:
-      'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field)',
+      'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field); the answer lists what was ignored and why',
   })
-  import(@Body() body: HsdsImportDto) {
+  import(@Body() body: unknown) {
     return this.exchange.import(body);
   }
 }

@@ -21,7 +21,7 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
-import { SERVICE_TYPES, type ServiceType } from '../../libs/consent-policy/index.js';
+import { AGENCY_KINDS, type AgencyKind, SERVICE_TYPES, type ServiceType } from '../../libs/consent-policy/index.js';
 import {
   COUNTRY_CODE,
   ELIGIBLE_SEXES,
@@ -33,7 +33,6 @@ import {
   type ServiceStatus,
   type Subcommittee,
 } from './directory.model.js';
-import type { HsdsKind } from './hsds-schemas.js';
 
 /** The value is at most another number of the same object (checked when both are numbers). */
 const NoGreaterThan = (other: string) =>
@@ -170,23 +169,24 @@ export class CapacityUpdateDto {
   total?: number;
 }
 
-/** The most records of one collection an import takes (the body limit is 2 MB anyway). */
-const MAX_RECORDS = 10_000;
-const Records = (kind: HsdsKind) =>
-  applyDecorators(
-    ApiPropertyOptional({ type: 'array', items: { type: 'object' }, description: `HSDS 3.0 ${kind} objects` }),
-    IsOptional(),
-    IsArray(),
-    ArrayMaxSize(MAX_RECORDS),
-    IsObject({ each: true }),
-  );
+/** Whom a coordinator makes a member: the agency's kind, on which consent given to a kind of agency depends. */
+export class MembershipDto {
+  @ApiProperty({ enum: AGENCY_KINDS }) @IsIn(AGENCY_KINDS) kind!: AgencyKind;
+}
 
-/** The envelope of an import, as GET /directory/hsds writes it; the records inside are checked against HSDS and the network's profile. */
-export class HsdsImportDto {
-  @Records('organization') organizations?: object[];
-  @Records('service') services?: object[];
-  @Records('location') locations?: object[];
-  @Records('service_at_location') service_at_locations?: object[];
-  @Records('taxonomy') taxonomies?: object[];
-  @Records('taxonomy_term') taxonomy_terms?: object[];
+/** Paging and search of the HSDS 3.0 API read endpoints, as the HSDS OpenAPI names them. */
+export class HsdsPageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  per_page?: number;
+  @ApiPropertyOptional({ description: 'Records whose name or description contains this text (any case)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, LIMITS.name)
+  search?: string;
 }

@@ -50,4 +50,22 @@ CREATE TABLE IF NOT EXISTS directory_service_locations (
   location_id uuid NOT NULL REFERENCES directory_locations(id),
   UNIQUE (service_id, location_id)
 );
+-- Imported directories (issue 15): organizations outside the network, and what HSDS records carry beyond these columns.
+CREATE TABLE IF NOT EXISTS directory_listed_organizations (
+  id uuid PRIMARY KEY,
+  name text NOT NULL,
+  description text NOT NULL DEFAULT '',
+  hsds jsonb
+);
+ALTER TABLE directory_agency_profiles ADD COLUMN IF NOT EXISTS hsds jsonb;
+ALTER TABLE directory_services ADD COLUMN IF NOT EXISTS hsds jsonb;
+ALTER TABLE directory_services ADD COLUMN IF NOT EXISTS confidential boolean;
+ALTER TABLE directory_services ADD COLUMN IF NOT EXISTS listed_organization_id uuid REFERENCES directory_listed_organizations(id);
+ALTER TABLE directory_services ALTER COLUMN agency_id DROP NOT NULL;
+ALTER TABLE directory_services ALTER COLUMN service_type DROP NOT NULL;
+ALTER TABLE directory_locations ADD COLUMN IF NOT EXISTS hsds jsonb;
+ALTER TABLE directory_locations ADD COLUMN IF NOT EXISTS listed_organization_id uuid REFERENCES directory_listed_organizations(id);
+ALTER TABLE directory_locations ALTER COLUMN agency_id DROP NOT NULL;
+ALTER TABLE directory_service_locations ADD COLUMN IF NOT EXISTS hsds jsonb;
+CREATE INDEX IF NOT EXISTS directory_services_listed ON directory_services (listed_organization_id);
 `;

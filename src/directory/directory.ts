@@ -1,4 +1,6 @@
-import { BadRequestException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { AgencyKind } from '../../libs/consent-policy/index.js';
+import { UNIQUE_VIOLATION, sqlState } from '../../libs/sql/index.js';
 import { judicialServiceRefusal, mayOffer } from '../../libs/domain/index.js';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../identity/principal.js';
@@ -23,8 +25,26 @@ export class Directory {
     return (await this.store.agencies()).filter((a) => a.active).map(({ id, name, kind }) => ({ id, name, kind }));
   }
 
-  services(query: ServiceQuery): Promise<ServiceEntry[]> {
-    return this.store.entries(query);
+  /** The member agencies' services, then those of listed organizations (outside the network: to be called, not referred to). */
+  async services(query: ServiceQuery) {
+    const members = await this.store.entries(query);
+    if (query.agencyId) return members;
+    return [...members, ...(await this.store.listedOffers(query))];
+  }
+
+  /** A coordinator makes a listed organization a member agency: its services must be ones an agency of the kind may offer. */
+  async makeMember(organizationId: string, kind: AgencyKind) {
+    try {
+      const made = await this.store.membership(organizationId, kind, (services) => {
+        const refused = services.find((s) => s.serviceType && !mayOffer(kind, s.serviceType));
+        if (refused) throw new UnprocessableEntityException(`service ${refused.id}: ${judicialServiceRefusal(kind, refused.serviceType!)}`);
+      });
+      if (!made) throw new NotFoundException('no listed organization has this id');
+    } catch (error) {
+      if (sqlState(error) === UNIQUE_VIOLATION) throw new ConflictException('a member agency has this name already');
+      throw error;
+    }
+    return this.agency(organizationId);
   }
 
   async agency(agencyId: string) {

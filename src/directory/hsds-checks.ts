@@ -1,3 +1,4 @@
+import { EXPORTED_TERM_IDS } from './hsds-open-eligibility.js';
 import type { CollectionRecord, HsdsAttribute } from './hsds-records.js';
 import { type Entity, TAXONOMIES, TERMS_BY_ID, type TaxonomyKey, taxonomyId } from './hsds-taxonomies.js';
 
@@ -35,15 +36,18 @@ export function termChecks(terms: ReadonlyArray<{ where: string; record: Collect
   const termsOn = (where: string, id: string, entity: Entity, attributes: readonly HsdsAttribute[] = []) =>
     attributes.flatMap((a, index) => {
       const at = `/attributes/${index}`;
+      const term = a.taxonomy_term_id === undefined ? undefined : TERMS_BY_ID.get(a.taxonomy_term_id.toLowerCase());
+      if (!term) {
+        const known =
+          a.taxonomy_term_id !== undefined &&
+          (foreignTerms.has(a.taxonomy_term_id.toLowerCase()) || EXPORTED_TERM_IDS.has(a.taxonomy_term_id.toLowerCase()));
+        if (!known) report(where, id, `${at}/taxonomy_term_id`, 'no taxonomy term of this file or of the network has this id');
+        return [];
+      }
+      // Links are checked on the network's own attributes only: another publisher's are kept as published.
       if (a.link_id !== undefined && a.link_id.toLowerCase() !== id.toLowerCase())
         report(where, id, `${at}/link_id`, 'must be the id of the record it is in');
       if (a.link_entity !== undefined && a.link_entity !== entity) report(where, id, `${at}/link_entity`, `must be ${entity}`);
-      const term = a.taxonomy_term_id === undefined ? undefined : TERMS_BY_ID.get(a.taxonomy_term_id.toLowerCase());
-      if (!term) {
-        if (a.taxonomy_term_id === undefined || !foreignTerms.has(a.taxonomy_term_id.toLowerCase()))
-          report(where, id, `${at}/taxonomy_term_id`, 'no taxonomy term of this file or of the network has this id');
-        return [];
-      }
       if (TAXONOMIES[term.taxonomy].describes !== entity) {
         report(
           where,

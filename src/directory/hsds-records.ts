@@ -46,16 +46,21 @@ export interface HsdsLocation {
   organization_id?: string;
   name?: string;
   addresses?: HsdsAddress[];
+  latitude?: number;
+  longitude?: number;
 }
 export interface HsdsServiceAtLocation {
   id: string;
   service_id?: string;
   location_id?: string;
+  attributes?: HsdsAttribute[];
 }
 export interface HsdsTaxonomy {
   id: string;
   name: string;
   description: string;
+  uri?: string;
+  version?: string;
 }
 export interface HsdsTaxonomyTerm {
   id: string;
@@ -64,6 +69,7 @@ export interface HsdsTaxonomyTerm {
   description: string;
   taxonomy?: string;
   taxonomy_id?: string;
+  term_uri?: string;
 }
 export interface HsdsDirectory {
   organizations: HsdsOrganization[];

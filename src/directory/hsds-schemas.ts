@@ -31,10 +31,16 @@ const violation = (error: ErrorObject): SchemaViolation => {
  * ignored; the HSDS annotation keywords are declared as such.
  */
 export class HsdsSchemas {
-  private constructor(private readonly validators: Readonly<Record<HsdsKind, ValidateFunction>>) {}
+  private tabular?: HsdsSchemas;
 
-  static load(directory: URL = SCHEMA_DIR): HsdsSchemas {
-    const ajv = new Ajv2020({ strict: true, allErrors: true });
+  private constructor(
+    private readonly validators: Readonly<Record<HsdsKind, ValidateFunction>>,
+    private readonly directory: URL,
+  ) {}
+
+  /** `coerce`: values of the tabular (CSV) form are text, so a number where text is due is read as text (ajv coerceTypes, in place). */
+  static load(directory: URL = SCHEMA_DIR, coerce = false): HsdsSchemas {
+    const ajv = new Ajv2020({ strict: true, allErrors: true, coerceTypes: coerce });
     addFormats.default(ajv);
     ajv.addVocabulary(ANNOTATIONS);
     for (const file of readdirSync(directory).filter((f) => f.endsWith('.json'))) {
@@ -45,11 +51,15 @@ export class HsdsSchemas {
       if (!validate) throw new Error(`the HSDS schema ${kind}.json is missing`);
       return validate;
     };
-    return new HsdsSchemas(Object.fromEntries(HSDS_KINDS.map((kind) => [kind, compile(kind)])) as Record<HsdsKind, ValidateFunction>);
+    return new HsdsSchemas(
+      Object.fromEntries(HSDS_KINDS.map((kind) => [kind, compile(kind)])) as Record<HsdsKind, ValidateFunction>,
+      directory,
+    );
   }
 
-  violations(kind: HsdsKind, record: unknown): SchemaViolation[] {
-    const validate = this.validators[kind];
+  violations(kind: HsdsKind, record: unknown, tabular = false): SchemaViolation[] {
+    // Compiled on first use: most imports are JSON.
+    const validate = tabular ? (this.tabular ??= HsdsSchemas.load(this.directory, true)).validators[kind] : this.validators[kind];
     return validate(record) ? [] : (validate.errors ?? []).map(violation);
   }
 }

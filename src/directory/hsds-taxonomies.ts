@@ -73,6 +73,14 @@ export const TAXONOMIES = {
       { code: 'children_accepted', description: 'Whether the service accepts children: true or false' },
     ],
   },
+  confidentiality: {
+    name: 'referrals-confidentiality',
+    describes: 'service',
+    description: 'Whether the street address and coordinates of the locations of a service are withheld (by default: for shelters)',
+    terms: [
+      { code: 'confidential_location', description: 'true: the street address and coordinates of its locations are never published' },
+    ],
+  },
   capacity: {
     name: 'referrals-capacity',
     describes: 'service',

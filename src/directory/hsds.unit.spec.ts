@@ -40,6 +40,7 @@ const beds: ServiceRecord = {
 const DIRECTORY: DirectoryContent = {
   // In the export's order: by name.
   agencies: [clinic, shelter],
+  listedOrganizations: [],
   services: [beds],
   locations: [
     { id: id(21), agencyId: clinic.id, name: 'Clinic', locality: 'Jere', region: 'Borno', country: 'NG' },
@@ -54,8 +55,10 @@ const invalidOf = (outcome: ImportOutcome) =>
   'invalid' in outcome ? outcome.invalid.map((i) => `${i.record} ${i.field}: ${i.message}`) : [];
 
 describe('HSDS profile of the network', () => {
-  it('reads an export back as the directory it came from, with the same ids', () => {
-    expect(read(toHsds(DIRECTORY))).toEqual({ content: DIRECTORY });
+  it('reads an export back as the same export, with the same ids, ignoring nothing', () => {
+    const outcome = read(toHsds(DIRECTORY));
+    expect(outcome).toHaveProperty('ignored', []);
+    expect(toHsds((outcome as { content: DirectoryContent }).content)).toEqual(toHsds(DIRECTORY));
     expect(toHsds(DIRECTORY).taxonomy_terms.find((t) => t.code === 'shelter' && t.taxonomy === 'referrals-service-type')?.id).toBe(
       termId('serviceType', 'shelter'),
     );
@@ -73,12 +76,22 @@ describe('HSDS profile of the network', () => {
     const [clinicOrg, shelterOrg] = hsds.organizations; // by name
     const kind = clinicOrg!.attributes!.findIndex((a) => a.taxonomy_term_id === termId('agencyKind', 'health'));
     clinicOrg!.attributes![kind]!.taxonomy_term_id = termId('agencyKind', 'shelter');
-    const renamed = { ...shelterOrg!, id: id(3), name: clinic.name, attributes: [] };
+    const kindOfShelter = shelterOrg!.attributes!.find((a) => a.taxonomy_term_id === termId('agencyKind', 'shelter'))!;
+    const renamed = {
+      ...shelterOrg!,
+      id: id(3),
+      name: clinic.name,
+      attributes: [
+        { ...kindOfShelter, link_id: id(3) },
+        { ...kindOfShelter, id: id(4), link_id: id(3) },
+      ],
+    };
     const outcome = read({ organizations: [clinicOrg!, shelterOrg!, renamed, shelterOrg!] });
     expect(invalidOf(outcome)).toEqual(
       expect.arrayContaining([
         "organizations[0] /attributes: an agency's kind is not changed by an import",
         'organizations[2] /name: another member agency has this name',
+        'organizations[2] /attributes/1: repeats another attribute',
         "organizations[2] /attributes: needs exactly one referrals-agency-kind term (the agency's kind)",
         'organizations[3] /id: another record of this collection has this id',
       ]),
@@ -124,7 +137,7 @@ describe('HSDS profile of the network', () => {
       ],
     });
     expect(invalidOf(outcome)).toEqual([
-      'service_at_locations[0] /location_id: the location belongs to another agency than the service',
+      'service_at_locations[0] /location_id: the location belongs to another organization than the service',
       'service_at_locations[1] /location_id: another service_at_location puts this service at this location',
       'service_at_locations[2] /service_id: no service of this file or of the directory has this id',
       'service_at_locations[2] /location_id: no location of this file or of the directory has this id',

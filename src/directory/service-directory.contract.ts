@@ -34,7 +34,7 @@ const service = (of: AgencyRecord, name: string, more: Partial<ServiceRecord> = 
 const offerOf = (s: ServiceRecord, a: AgencyRecord): ServiceOffer => ({
   serviceId: s.id,
   serviceName: s.name,
-  serviceType: s.serviceType,
+  serviceType: s.serviceType!,
   agencyId: a.id,
   agencyName: a.name,
   agencyKind: a.kind,

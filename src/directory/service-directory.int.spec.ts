@@ -13,7 +13,9 @@ for (const database of testDatabases()) {
     return {
       directory,
       async given(agencies, services) {
-        await db.transaction((tx) => directory.write(tx, { agencies, services, locations: [], serviceLocations: [] }));
+        await db.transaction((tx) =>
+          directory.write(tx, { agencies, listedOrganizations: [], services, locations: [], serviceLocations: [] }),
+        );
         // Deactivation is identity's (POST /directory/agencies/:id/deactivation), not the directory's.
         await db.query('UPDATE agencies SET active = false WHERE id = ANY($1::uuid[])', [
           agencies.filter((a) => !a.active).map((a) => a.id),

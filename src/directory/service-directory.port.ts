@@ -20,7 +20,25 @@ export interface ServiceOffer extends OfferFacts {
   readonly eligibility: ServiceEligibility;
 }
 
+/** A service of an organization outside the network: to be contacted by phone or e-mail, never referred to through the service. */
+export interface ListedOffer extends OfferFacts {
+  readonly serviceName: string;
+  readonly serviceType?: ServiceType;
+  readonly organizationId: string;
+  readonly organizationName: string;
+  readonly outsideNetwork: true;
+  /** OUTSIDE_NETWORK, in words. */
+  readonly howToRefer: string;
+  readonly contact: { readonly phones: readonly string[]; readonly emails: readonly string[]; readonly websites: readonly string[] };
+  readonly status: ServiceStatus;
+  readonly eligibility: ServiceEligibility;
+}
+
 export interface ServiceDirectory {
   /** Services of a type (any status, any agency active or not), optionally of one agency and/or serving one area (case-insensitive). */
   offers(query: { serviceType: ServiceType; agencyId?: string; area?: string }): Promise<ServiceOffer[]>;
+  /** Services of a type (serving an area) of organizations listed in the directory but outside the network. */
+  listedOffers(query: { serviceType?: ServiceType; area?: string }): Promise<ListedOffer[]>;
+  /** The listed organization of this id, if any: a referral to it is refused with how to reach it instead. */
+  listedOrganization(id: string): Promise<{ readonly id: string; readonly name: string } | undefined>;
 }

@@ -34,6 +34,8 @@ export const TABLE_PRIVILEGES: Readonly<Record<string, Partial<Record<Grantee, s
   directory_services: { app: 'SELECT, INSERT, UPDATE' },
   directory_locations: { app: 'SELECT, INSERT, UPDATE' },
   directory_service_locations: { app: 'SELECT, INSERT, UPDATE, DELETE' },
+  // A listed organization's row goes when a coordinator makes it a member agency (same id, in agencies).
+  directory_listed_organizations: { app: 'SELECT, INSERT, UPDATE, DELETE' },
   personal_data_access: { app: 'SELECT, INSERT' },
   audit_chain: { app: 'SELECT, INSERT', projector: 'SELECT, INSERT' },
   audit_chain_event_places: { app: 'SELECT, INSERT', projector: 'SELECT, INSERT' },

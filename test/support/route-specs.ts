@@ -412,6 +412,26 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
   },
   { method: 'GET', path: '/directory/agencies/:agencyId', action: 'directory.read', scope: 'agency', who: 'any-agency', success: 200 },
   { method: 'GET', path: '/directory/hsds', action: 'directory.read', scope: 'none', who: 'any-agency', success: 200 },
+  // The HSDS 3.0 API read endpoints (paged, ?search), for HSDS tools.
+  ...(['services', 'organizations', 'service_at_locations'] as const).map((collection): RouteSpec => ({
+    method: 'GET',
+    path: `/directory/hsds/${collection}`,
+    action: 'directory.read',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
+    query: '?page=1&per_page=5&search=a',
+  })),
+  // A listed organization (imported without the network's kind) made a member: every 'none' fixture has one (:organizationId).
+  {
+    method: 'POST',
+    path: '/directory/organizations/:organizationId/membership',
+    action: 'directory.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
+    body: () => ({ kind: 'national_ngo' }),
+  },
   {
     method: 'PUT',
     path: '/directory/agencies/:agencyId/profile',

@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { Baseline1764460800000 } from './1764460800000-baseline.js';
 import { AuditChainEventPlaces1796068800000 } from './1796068800000-audit-chain-event-places.js';
 import { FeedPseudonymsAndClosing1796068860000 } from './1796068860000-feed-pseudonyms-and-closing.js';
+import { DirectoryImports1796068920000 } from './1796068920000-directory-imports.js';
 
 export { runScript } from './run-script.js';
 
@@ -13,4 +14,5 @@ export const MIGRATIONS: readonly Migration[] = [
   Baseline1764460800000,
   AuditChainEventPlaces1796068800000,
   FeedPseudonymsAndClosing1796068860000,
+  DirectoryImports1796068920000,
 ];
