@@ -9,9 +9,10 @@ const common = {
 export default {
   // Real databases and the whole application start in seconds, not milliseconds.
   testTimeout: 60_000,
-  // One Kafka-protocol broker (librdkafka's mock cluster) for the feed tests: KAFKA_TEST_BROKERS.
-  globalSetup: '<rootDir>/test/support/kafka-mock-broker/global-setup.mjs',
-  globalTeardown: '<rootDir>/test/support/kafka-mock-broker/global-teardown.mjs',
+  // One Kafka-protocol broker (librdkafka's mock cluster) for the feed tests (KAFKA_TEST_BROKERS),
+  // and the run's PGlite template directory (PGLITE_TEMPLATE_DIR).
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.unit.spec.ts', '<rootDir>/src/**/*.unit.spec.ts'] },
     { ...common, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int.spec.ts', '<rootDir>/src/**/*.int.spec.ts'] },

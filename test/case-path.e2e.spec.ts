@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import type { CaseCommand } from '../libs/domain/index.js';
 import { APP_DRIVERS, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
 import { post } from './support/case-steps.js';
+import { giveConsentCommand, openCaseCommand, shelterGrant, shelterReferralCommand } from './support/past-commands.js';
 
 /**
  * Issue 4's walk: one case through detection, screening, verification by a trained agency, intake,
@@ -507,40 +507,10 @@ describe.each(APP_DRIVERS)('overdue referrals and referrals on hold (%s)', (driv
     const caseId = randomUUID();
     const referralId = randomUUID();
     const weekAgo = new Date(Date.now() - 7 * 86_400_000).toISOString();
-    const commands: CaseCommand[] = [
-      { type: 'OpenCase', actor, at: weekAgo, caseId, source: 'hotline', indicators: [], ageGroup: 'adult', personalData: {} },
-      {
-        type: 'GiveConsent',
-        actor,
-        at: weekAgo,
-        consentId: randomUUID(),
-        grantor: 'person',
-        method: 'verbal',
-        language: 'ha',
-        interpreterUsed: false,
-        noticeVersion: 'n-1',
-        provisions: [
-          {
-            provisionId: randomUUID(),
-            recipient: { agencyId: shelter },
-            purpose: 'service_provision',
-            serviceTypes: ['shelter'],
-            categories: ['identity'],
-            validFrom: weekAgo,
-          },
-        ],
-      },
-      {
-        type: 'RequestReferral',
-        actor,
-        at: weekAgo,
-        referralId,
-        recipient: { agencyId: shelter, agencyKind: 'shelter' },
-        purpose: 'service_provision',
-        serviceType: 'shelter',
-        urgency: 'immediate',
-        sharedCategories: ['identity'],
-      },
+    const commands = [
+      openCaseCommand(actor, weekAgo, caseId),
+      giveConsentCommand(actor, weekAgo, [shelterGrant(shelter, weekAgo)]),
+      shelterReferralCommand(actor, weekAgo, referralId, shelter),
     ];
     await appendDecided(t.store, caseId, commands);
     return { caseId, referralId };

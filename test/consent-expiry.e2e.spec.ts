@@ -6,6 +6,7 @@ import { ProjectionRunner } from '../libs/projections/index.js';
 import { ConsentExpiry } from '../src/consent-expiry/consent-expiry.service.js';
 import { APP_DRIVERS, type RunningApp, type TestApp, allEvents, appendDecided, eventually, useTestApp } from './support/test-app.js';
 import { post, read } from './support/case-steps.js';
+import { giveConsentCommand, openCaseCommand, shelterGrant, shelterReferralCommand } from './support/past-commands.js';
 
 const DAY = 86_400_000;
 /** The process sleeps until the end of a consent; it looks for ends recorded meanwhile this often. */
@@ -42,14 +43,7 @@ async function referredAWeekAgo(
   const caseId = randomUUID();
   const referralId = randomUUID();
   const weekAgo = new Date(Date.now() - 7 * DAY).toISOString();
-  const grant = {
-    recipient: { agencyId: shelter },
-    purpose: 'service_provision',
-    serviceTypes: ['shelter'],
-    categories: ['identity'],
-    validFrom: weekAgo,
-    ...(validUntil ? { validUntil } : {}),
-  } as const;
+  const grant = shelterGrant(shelter, weekAgo, validUntil);
   const determinationId = randomUUID();
   const basis: CaseCommand[] = options.child
     ? [
@@ -68,43 +62,11 @@ async function referredAWeekAgo(
           determinationId,
         },
       ]
-    : [
-        {
-          type: 'GiveConsent',
-          actor,
-          at: weekAgo,
-          consentId: randomUUID(),
-          grantor: 'person',
-          method: 'verbal',
-          language: 'ha',
-          interpreterUsed: false,
-          noticeVersion: 'n-1',
-          provisions: [{ provisionId: randomUUID(), ...grant }],
-        },
-      ];
+    : [giveConsentCommand(actor, weekAgo, [grant])];
   const commands: CaseCommand[] = [
-    {
-      type: 'OpenCase',
-      actor,
-      at: weekAgo,
-      caseId,
-      source: 'hotline',
-      indicators: [],
-      ageGroup: options.child ? 'child' : 'adult',
-      personalData: {},
-    },
+    openCaseCommand(actor, weekAgo, caseId, options.child ? 'child' : 'adult'),
     ...basis,
-    {
-      type: 'RequestReferral',
-      actor,
-      at: weekAgo,
-      referralId,
-      recipient: { agencyId: shelter, agencyKind: 'shelter' },
-      purpose: 'service_provision',
-      serviceType: 'shelter',
-      urgency: 'immediate',
-      sharedCategories: ['identity'],
-    },
+    shelterReferralCommand(actor, weekAgo, referralId, shelter),
     ...(options.accepted
       ? [
           {

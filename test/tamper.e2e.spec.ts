@@ -93,29 +93,10 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     const owner = { Authorization: `Bearer ${await t.token('caseworker.social')}` };
     const shelterWorker = { Authorization: `Bearer ${await t.token('caseworker.shelter')}` };
     const shelterId = await t.agencyId('Shelter');
-    caseId = (
-      await t.http
-        .post('/cases')
-        .set(owner)
-        .send({ source: 'hotline', ageGroup: 'adult', indicators: [], person: { identity: { fullName: 'Tamper Test-Person' } } })
-        .expect(201)
-    ).body.caseId;
-    const provision = {
-      recipient: { agencyId: shelterId },
-      purpose: 'service_provision',
-      serviceTypes: ['shelter'],
-      categories: ['identity'],
-    };
-    const consent = {
-      grantor: 'person',
-      method: 'verbal',
-      language: 'en',
-      interpreterUsed: false,
-      noticeVersion: 'n1',
-      provisions: [provision],
-    };
-    await t.http.post(`/cases/${caseId}/consents`).set(owner).send(consent).expect(201);
-    const second = (await t.http.post(`/cases/${caseId}/consents`).set(owner).send(consent).expect(201)).body.consentId;
+    caseId = await openCase(t, { person: { identity: { fullName: 'Tamper Test-Person' } } });
+    const consent = consentBody([provision(shelterId)]);
+    await giveConsent(t, caseId, consent);
+    const { consentId: second } = await giveConsent(t, caseId, consent);
     const referralId = (
       await t.http
         .post(`/cases/${caseId}/referrals`)
@@ -153,42 +134,31 @@ describe.each(APP_DRIVERS)('tampering with the database is detected and named (%
     expect(bad.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
-  it('a consent edited in the event store (another recipient) is named at its event', async () => {
-    const police = await t.agencyId('Police');
+  /** Verifies with the first event of `type` changed at `path` (jsonb_set) to `value`: it must be named at that event. */
+  const expectNamedWhenEdited = async (type: string, path: string, value: unknown) => {
     const result = await tampered((tx) =>
-      tx.query(`UPDATE events SET data = jsonb_set(data, '{provisions,0,recipient}', $2::jsonb) WHERE event_id = $1::uuid`, [
-        ids.ConsentGiven,
-        JSON.stringify({ agencyId: police }),
+      tx.query('UPDATE events SET data = jsonb_set(data, $2::text[], $3::jsonb) WHERE event_id = $1::uuid', [
+        ids[type],
+        path,
+        JSON.stringify(value),
       ]),
     );
     expect(result).toMatchObject({
       verified: false,
-      firstBrokenLink: { seq: await seqOf('event', ids.ConsentGiven!), kind: 'event', ref: ids.ConsentGiven, reason: 'record_changed' },
+      firstBrokenLink: { seq: await seqOf('event', ids[type]!), kind: 'event', ref: ids[type], reason: 'record_changed' },
     });
+  };
+
+  it('a consent edited in the event store (another recipient) is named at its event', async () => {
+    await expectNamedWhenEdited('ConsentGiven', '{provisions,0,recipient}', { agencyId: await t.agencyId('Police') });
   });
 
   it('which safety flag was raised: another flag is named at its event', async () => {
-    const result = await tampered((tx) =>
-      tx.query(`UPDATE events SET data = jsonb_set(data, '{flag}', '"location_must_not_be_shared"') WHERE event_id = $1::uuid`, [
-        ids.SafetyFlagRaised,
-      ]),
-    );
-    expect(result).toMatchObject({
-      verified: false,
-      firstBrokenLink: { seq: await seqOf('event', ids.SafetyFlagRaised!), kind: 'event', reason: 'record_changed' },
-    });
+    await expectNamedWhenEdited('SafetyFlagRaised', '{flag}', 'location_must_not_be_shared');
   });
 
   it('a referral event edited (more categories shared) is named at its event', async () => {
-    const result = await tampered((tx) =>
-      tx.query(`UPDATE events SET data = jsonb_set(data, '{sharedCategories}', '["identity","location"]') WHERE event_id = $1::uuid`, [
-        ids.ReferralRequested,
-      ]),
-    );
-    expect(result).toMatchObject({
-      verified: false,
-      firstBrokenLink: { seq: await seqOf('event', ids.ReferralRequested!), kind: 'event', reason: 'record_changed' },
-    });
+    await expectNamedWhenEdited('ReferralRequested', '{sharedCategories}', ['identity', 'location']);
   });
 
   it('a referral event deleted is named as missing', async () => {

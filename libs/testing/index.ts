@@ -1,2 +1,4 @@
 export * from './src/test-databases.js';
 export * from './src/decider-specification.js';
+export * from './src/pglite-template.js';
+export * from './src/consent-fixtures.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import type { Purpose, ServiceType } from '../../libs/consent-policy/index.js';
 import type { CaseEvent } from '../../libs/domain/index.js';
+import { shelterAndLegalAidConsent } from '../../libs/testing/index.js';
 import { trailDetails } from './trail-details.js';
 import { type ConsentTrailEntry, consentBundle, fhirUrls } from './fhir-consent.js';
 import type { FhirBundle, FhirConsent, FhirProvenance } from './fhir-r4.js';
@@ -33,35 +34,10 @@ const opened: CaseEvent = {
 };
 const adultConsent: CaseEvent = {
   type: 'ConsentGiven',
-  data: {
-    consentId: ADULT_CONSENT,
-    grantor: 'person',
-    method: 'verbal',
-    language: 'ha',
-    interpreterUsed: true,
-    noticeVersion: 'notice 2026/01',
-    recordedBy: WORKER,
-    givenAt: '2026-01-02T10:00:00.000Z',
-    provisions: [
-      {
-        provisionId: P_SHELTER,
-        recipient: { agencyId: SHELTER },
-        purpose: 'service_provision',
-        serviceTypes: ['shelter', 'wash'],
-        categories: ['identity', 'safety'],
-        validFrom: '2026-01-02T10:00:00.000Z',
-      },
-      {
-        provisionId: P_LEGAL,
-        recipient: { agencyKind: 'legal_aid' },
-        purpose: 'legal_assistance',
-        serviceTypes: [],
-        categories: ['legal_status'],
-        validFrom: '2026-01-02T10:00:00.000Z',
-        validUntil: '2026-07-01T00:00:00.000Z',
-      },
-    ],
-  },
+  data: shelterAndLegalAidConsent(
+    { consentId: ADULT_CONSENT, recordedBy: WORKER, shelterId: SHELTER, provisionIds: [P_SHELTER, P_LEGAL] },
+    '2026-01-02T10:00:00.000Z',
+  ),
 };
 const guardianConsent: CaseEvent = {
   type: 'ConsentGiven',

@@ -4,7 +4,7 @@ import type { DisclosureGrant } from '../../libs/consent-policy/index.js';
 import type { CaseEvent } from '../../libs/domain/index.js';
 import { SqlEventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
-import { testDatabases } from '../../libs/testing/index.js';
+import { GIVEN_VERBALLY, testDatabases } from '../../libs/testing/index.js';
 import { caseStream } from '../cases/case-stream.js';
 import { consentDeadlines } from './consent-deadlines.projection.js';
 
@@ -21,11 +21,7 @@ const consent = (...grants: DisclosureGrant[]): CaseEvent => ({
   type: 'ConsentGiven',
   data: {
     consentId: randomUUID(),
-    grantor: 'person',
-    method: 'verbal',
-    language: 'ha',
-    interpreterUsed: false,
-    noticeVersion: 'n-1',
+    ...GIVEN_VERBALLY,
     recordedBy: 'u',
     givenAt: at,
     provisions: grants.map((g) => ({ ...g, provisionId: randomUUID() })),

@@ -23,6 +23,9 @@ export const SQL_DATABASE = Symbol('SqlDatabase');
 /** Brings the schema up to date, or checks that it is (platform/schema.ts; passed in, as it names every module's tables). */
 export type PrepareSchema = (db: SqlDatabase) => Promise<void>;
 
+/** Where in the service's data directory the embedded database keeps its files. */
+export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, 'pgdata');
+
 /** The configured database (PGlite in the data directory, or PostgreSQL), with the service's schema in place. */
 export async function openDatabase(config: AppConfig, prepareSchema: PrepareSchema): Promise<SqlDatabase> {
   if (!config.databaseUrl && !config.embeddedFsync) {
@@ -32,7 +35,7 @@ export async function openDatabase(config: AppConfig, prepareSchema: PrepareSche
   }
   const db = config.databaseUrl
     ? await PostgresDatabase.open(config.databaseUrl)
-    : await PgliteDatabase.open(join(config.dataDir, 'pgdata'), { fsync: config.embeddedFsync });
+    : await PgliteDatabase.open(embeddedDatabaseDir(config.dataDir), { fsync: config.embeddedFsync });
   try {
     await prepareSchema(db);
   } catch (error) {

@@ -12,9 +12,9 @@ import { createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { DATABASE_ROLES } from '../../src/platform/database-roles.js';
 import { withOptions } from '../../src/platform/database-setup.js';
-import { SQL_DATABASE } from '../../src/platform/persistence.module.js';
+import { SQL_DATABASE, embeddedDatabaseDir } from '../../src/platform/persistence.module.js';
 import { migrateSchema } from '../../src/platform/schema.js';
-import { freshSchema, urlAs } from '../../libs/testing/index.js';
+import { freshPgliteDirectory, freshSchema, urlAs } from '../../libs/testing/index.js';
 
 /** Everything the application logged, its structured request log included, to check that no personal data reaches the logs. */
 export class CapturingLogger implements LoggerService {
@@ -73,7 +73,8 @@ export async function startTestApp(driver: Driver, settings: NodeJS.ProcessEnv =
   const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, DEMO_NETWORK: 'true', PUBLIC_URL: TEST_PUBLIC_URL, ...settings };
   let owner: SqlDatabase | undefined;
   let dropSchema = async () => undefined;
-  if (driver === 'postgres') {
+  if (driver === 'pglite') await freshPgliteDirectory(embeddedDatabaseDir(dataDir));
+  else {
     // As in production: the owner role migrates, the service logs in as its own ordinary role.
     const url = process.env.DATABASE_URL!;
     const schema = await freshSchema(url, 'e2e');

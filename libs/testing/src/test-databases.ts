@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../../sql/index.js';
 import { DATABASE_ROLES } from '../../../src/platform/database-roles.js';
 import { createRoles } from '../../../src/platform/database-setup.js';
+import { freshPgliteDirectory } from './pglite-template.js';
 
 /**
- * The databases a suite runs against: PGlite (in memory) always, PostgreSQL when DATABASE_URL is set.
+ * The databases a suite runs against: PGlite always, PostgreSQL when DATABASE_URL is set.
  * Each `open()` gives a fresh, empty database (a new PGlite, or a new schema on the server), so
- * suites and tests never see each other's rows.
+ * suites and tests never see each other's rows. The PGlite is on disk, a copy of the run's template
+ * (see pglite-template.ts), and removed when closed.
  */
 export interface TestDatabase {
   readonly name: 'pglite' | 'postgres';
@@ -14,7 +19,7 @@ export interface TestDatabase {
 }
 
 export function testDatabases(): TestDatabase[] {
-  const databases: TestDatabase[] = [{ name: 'pglite', open: () => PgliteDatabase.open() }];
+  const databases: TestDatabase[] = [{ name: 'pglite', open: openFreshPglite }];
   const url = process.env.DATABASE_URL;
   if (url) databases.push({ name: 'postgres', open: () => openFreshSchema(url) });
   else if (!announced) {
@@ -25,6 +30,25 @@ export function testDatabases(): TestDatabase[] {
   return databases;
 }
 let announced = false;
+
+async function openFreshPglite(): Promise<SqlDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), 'referral-pglite-'));
+  const dataDir = join(dir, 'pgdata');
+  await freshPgliteDirectory(dataDir);
+  // A test database outlives no crash: flushing every commit to disk would only slow the tests.
+  return closingAlso(await PgliteDatabase.open(dataDir, { fsync: false }), () => rm(dir, { recursive: true, force: true }));
+}
+
+/** `db`, whose close then also runs `cleanUp`: so that what a test opened is gone when it closes it. */
+function closingAlso(db: SqlDatabase, cleanUp: () => Promise<void>): SqlDatabase {
+  const close = db.close.bind(db);
+  return Object.assign(db, {
+    close: async () => {
+      await close();
+      await cleanUp();
+    },
+  });
+}
 
 /**
  * The same server and database as the administrator's `url`, logged in as `role` instead. The
@@ -66,13 +90,6 @@ export async function freshSchema(url: string, prefix = 't'): Promise<{ name: st
  */
 export async function openFreshSchema(url: string): Promise<SqlDatabase> {
   const schema = await freshSchema(url);
-  const db = await PostgresDatabase.open(urlAs(url, DATABASE_ROLES.owner), { searchPath: schema.name });
   // Drop the schema when the test closes the database, so the server does not fill up.
-  const close = db.close.bind(db);
-  return Object.assign(db, {
-    close: async () => {
-      await close();
-      await schema.drop();
-    },
-  });
+  return closingAlso(await PostgresDatabase.open(urlAs(url, DATABASE_ROLES.owner), { searchPath: schema.name }), () => schema.drop());
 }

@@ -1,4 +1,5 @@
 import type { ConsentGiven, ConsentWithdrawn } from '../../../libs/domain/index.js';
+import { shelterAndLegalAidConsent } from '../../../libs/testing/index.js';
 import { type ReceiptEvent, consentReceipt } from '../consent-receipt.js';
 
 /** A consent of three provisions and its two withdrawals, shared by the receipt and printable-text specs. */
@@ -10,33 +11,16 @@ export const P_LEGAL = 'b1000000-0000-4000-8000-000000000002';
 export const P_HEALTH = 'b1000000-0000-4000-8000-000000000003';
 export const WORKER = 'd0000000-0000-4000-8000-000000000001';
 
+const shelterAndLegalAid = shelterAndLegalAidConsent(
+  { consentId: CONSENT, recordedBy: WORKER, shelterId: SHELTER, provisionIds: [P_SHELTER, P_LEGAL] },
+  '2026-03-12T14:05:00.000Z',
+);
+/** Given in English, with a third provision that starts later: health data to the shelter for case management. */
 export const given: ConsentGiven['data'] = {
-  consentId: CONSENT,
-  grantor: 'person',
-  method: 'verbal',
+  ...shelterAndLegalAid,
   language: 'en',
-  interpreterUsed: true,
-  noticeVersion: 'notice 2026/01',
-  recordedBy: WORKER,
-  givenAt: '2026-03-12T14:05:00.000Z',
   provisions: [
-    {
-      provisionId: P_SHELTER,
-      recipient: { agencyId: SHELTER },
-      purpose: 'service_provision',
-      serviceTypes: ['shelter', 'wash'],
-      categories: ['identity', 'safety'],
-      validFrom: '2026-03-12T14:05:00.000Z',
-    },
-    {
-      provisionId: P_LEGAL,
-      recipient: { agencyKind: 'legal_aid' },
-      purpose: 'legal_assistance',
-      serviceTypes: [],
-      categories: ['legal_status'],
-      validFrom: '2026-03-12T14:05:00.000Z',
-      validUntil: '2026-07-01T00:00:00.000Z',
-    },
+    ...shelterAndLegalAid.provisions,
     {
       provisionId: P_HEALTH,
       recipient: { agencyId: SHELTER },
