@@ -167,7 +167,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Any case's consents as a FHIR R4 Bundle (collection) of Consent and Provenance resources, for auditors */
+        /** Any case's consents as a FHIR R4 transaction Bundle (Consent, Provenance, Organization), for auditors */
         get: operations["FhirConsentController_auditExport"];
         put?: never;
         post?: never;
@@ -523,7 +523,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The case's consents as a FHIR R4 Bundle (collection) of Consent and Provenance resources; owning agency only */
+        /** The case's consents as a FHIR R4 transaction Bundle (Consent, Provenance, Organization) a FHIR server loads as it is; owning agency only */
         get: operations["FhirConsentController_ownerExport"];
         put?: never;
         post?: never;
@@ -926,8 +926,76 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field) */
+        /** Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field); the answer lists what was ignored and why */
         post: operations["HsdsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/hsds/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** HSDS 3.0 API: a page of organizations (member agencies and listed organizations); ?search */
+        get: operations["HsdsController_organizationsPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/hsds/service_at_locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** HSDS 3.0 API: a page of service_at_locations with their service and location (no street address of a confidential one); ?search */
+        get: operations["HsdsController_serviceAtLocationsPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/hsds/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** HSDS 3.0 API: a page of services, each with its organization; ?search in name and description */
+        get: operations["HsdsController_servicesPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/organizations/{organizationId}/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a listed organization (imported without the network kind) a member agency of this kind, with its services and locations; add its users after */
+        post: operations["DirectoryController_makeMember"];
         delete?: never;
         options?: never;
         head?: never;
@@ -993,7 +1061,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (also at /health): the database answers and the read models are caught up and following */
+        /** Readiness (also at /health): the database answers and the read models are caught up and following; 503 names what failed */
         get: operations["HealthController_ready[1]"];
         put?: never;
         post?: never;
@@ -1010,7 +1078,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers. Restart it only when this fails. */
+        /** Liveness: the process answers, whatever the database or the projector do. Restart it only when this fails. */
         get: operations["HealthController_live"];
         put?: never;
         post?: never;
@@ -1027,7 +1095,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (also at /health): the database answers and the read models are caught up and following */
+        /** Readiness (also at /health): the database answers and the read models are caught up and following; 503 names what failed */
         get: operations["HealthController_ready[0]"];
         put?: never;
         post?: never;
@@ -1044,8 +1112,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: projection lag in events and seconds (Bearer METRICS_TOKEN when configured) */
-        get: operations["MetricsController_metrics"];
+        /** Prometheus metrics: HTTP durations, process and Node, projection lag (Bearer METRICS_TOKEN when configured) */
+        get: operations["MetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every problem type the service answers with, linked to its page */
+        get: operations["ProblemsController_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A problem type's page (the `type` of a problem answer): what it means and what to do */
+        get: operations["ProblemsController_page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1276,20 +1378,6 @@ export interface components {
             noticeVersion: string;
             provisions: components["schemas"]["ProvisionDto"][];
         };
-        HsdsImportDto: {
-            /** @description HSDS 3.0 location objects */
-            locations?: Record<string, never>[];
-            /** @description HSDS 3.0 organization objects */
-            organizations?: Record<string, never>[];
-            /** @description HSDS 3.0 service_at_location objects */
-            service_at_locations?: Record<string, never>[];
-            /** @description HSDS 3.0 service objects */
-            services?: Record<string, never>[];
-            /** @description HSDS 3.0 taxonomy objects */
-            taxonomies?: Record<string, never>[];
-            /** @description HSDS 3.0 taxonomy_term objects */
-            taxonomy_terms?: Record<string, never>[];
-        };
         IdentityDto: {
             /** @example 2004-05-17 */
             dateOfBirth?: string;
@@ -1326,6 +1414,10 @@ export interface components {
             /** @example Borno */
             region: string;
         };
+        MembershipDto: {
+            /** @enum {string} */
+            kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+        };
         OpenCaseDto: {
             /**
              * @description Anyone who is, says they are, or may be a child is treated as a child
@@ -1349,17 +1441,22 @@ export interface components {
             area: string;
             details?: string;
         };
-        ProblemDetails: {
-            /** @description What went wrong, naming fields and rules, never a submitted value */
+        /** @description RFC 9457 problem details. `detail` and `errors` name fields, rules and ids, never a value that was sent. */
+        Problem: {
             detail?: string;
+            /** @description Each field rule the request breaks (400) */
             errors?: string[];
+            /** @description The route's pattern (`/cases/:caseId`), never the path as sent */
             instance?: string;
-            /** @example 422 */
             status: number;
-            /** @example Unprocessable Entity */
             title: string;
-            /** @example about:blank */
+            /**
+             * Format: uri
+             * @description The kind of problem: `<public URL>/problems/<kind>`, a page saying what it means and what to do (`about:blank` for a status with no kind of its own)
+             */
             type: string;
+        } & {
+            [key: string]: unknown;
         };
         ProposeBestInterestsDto: {
             /** @description Why sharing is in the child's best interests; encrypted */
@@ -1514,7 +1611,158 @@ export interface components {
             provisionIds?: string[];
         };
     };
-    responses: never;
+    responses: {
+        /** @description Changed concurrently: The case changed again and again while this request was decided, so it was not written. */
+        "concurrent-change": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
+        conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Consent required: No live consent of the person (or approved best-interests determination for a child) covers sharing this with this recipient for this purpose: the referral or disclosure is refused. Nothing was shared. */
+        "consent-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Idempotency-Key reused: This Idempotency-Key was used before by your agency for a different request; a key names one request only. */
+        "idempotency-key-reused": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Internal error: The service failed while handling the request. The failure is logged by its kind, without the data of the request. */
+        "internal-error": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
+        "malformed-request": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Method not allowed: The path exists, but not with this HTTP method. The Allow header lists the methods it takes. */
+        "method-not-allowed": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
+        "not-allowed": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
+        "not-found": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
+        "not-signed-in": {
+            headers: {
+                /** @description The schemes taken, `Bearer realm="referrals"` and `ApiKey realm="referrals"`, with `error="invalid_token"` on the one sent and refused */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
+        "precondition-failed": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Request too large: The body is larger than this route takes (64 kB; 2 MB for a directory import). */
+        "request-too-large": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
+        "rule-violated": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Service unavailable: The service cannot answer now: its database does not answer, or its read models are catching up or stopped. */
+        "service-unavailable": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
+        "too-many-requests": {
+            headers: {
+                /** @description Seconds to wait before trying again */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Unsupported media type: The body is not in a format this route reads: the API takes JSON (`Content-Type: application/json`, UTF-8) and nothing else, not text or form bodies. The Accept header names what is taken. */
+        "unsupported-media-type": {
+            headers: {
+                /** @description The media type the route takes: `application/json` */
+                Accept?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1535,15 +1783,15 @@ export type SchemaDemographicsDto = components['schemas']['DemographicsDto'];
 export type SchemaEligibilityDto = components['schemas']['EligibilityDto'];
 export type SchemaFirstAdminDto = components['schemas']['FirstAdminDto'];
 export type SchemaGiveConsentDto = components['schemas']['GiveConsentDto'];
-export type SchemaHsdsImportDto = components['schemas']['HsdsImportDto'];
 export type SchemaIdentityDto = components['schemas']['IdentityDto'];
 export type SchemaInterruptCaseDto = components['schemas']['InterruptCaseDto'];
 export type SchemaIssueApiKeyDto = components['schemas']['IssueApiKeyDto'];
 export type SchemaLocationDto = components['schemas']['LocationDto'];
+export type SchemaMembershipDto = components['schemas']['MembershipDto'];
 export type SchemaOpenCaseDto = components['schemas']['OpenCaseDto'];
 export type SchemaPersonDto = components['schemas']['PersonDto'];
 export type SchemaPersonLocationDto = components['schemas']['PersonLocationDto'];
-export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
+export type SchemaProblem = components['schemas']['Problem'];
 export type SchemaProposeBestInterestsDto = components['schemas']['ProposeBestInterestsDto'];
 export type SchemaProvisionDto = components['schemas']['ProvisionDto'];
 export type SchemaRaiseSafetyFlagDto = components['schemas']['RaiseSafetyFlagDto'];
@@ -1560,6 +1808,22 @@ export type SchemaReReferralDto = components['schemas']['ReReferralDto'];
 export type SchemaServiceDto = components['schemas']['ServiceDto'];
 export type SchemaTokenRequestDto = components['schemas']['TokenRequestDto'];
 export type SchemaWithdrawConsentDto = components['schemas']['WithdrawConsentDto'];
+export type ResponseConcurrentChange = components['responses']['concurrent-change'];
+export type ResponseConflict = components['responses']['conflict'];
+export type ResponseConsentRequired = components['responses']['consent-required'];
+export type ResponseIdempotencyKeyReused = components['responses']['idempotency-key-reused'];
+export type ResponseInternalError = components['responses']['internal-error'];
+export type ResponseMalformedRequest = components['responses']['malformed-request'];
+export type ResponseMethodNotAllowed = components['responses']['method-not-allowed'];
+export type ResponseNotAllowed = components['responses']['not-allowed'];
+export type ResponseNotFound = components['responses']['not-found'];
+export type ResponseNotSignedIn = components['responses']['not-signed-in'];
+export type ResponsePreconditionFailed = components['responses']['precondition-failed'];
+export type ResponseRequestTooLarge = components['responses']['request-too-large'];
+export type ResponseRuleViolated = components['responses']['rule-violated'];
+export type ResponseServiceUnavailable = components['responses']['service-unavailable'];
+export type ResponseTooManyRequests = components['responses']['too-many-requests'];
+export type ResponseUnsupportedMediaType = components['responses']['unsupported-media-type'];
 export type $defs = Record<string, never>;
 export interface operations {
     JwksController_jwks: {
@@ -1577,6 +1841,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ApiKeysController_list: {
@@ -1593,6 +1866,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1615,6 +1899,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ApiKeysController_revoke: {
@@ -1634,6 +1932,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     FeedKeysController_show: {
@@ -1650,6 +1961,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1672,6 +1994,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     AdministrationController_users: {
@@ -1688,6 +2024,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1710,6 +2057,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     AdministrationController_deactivateUser: {
@@ -1728,6 +2089,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1759,6 +2133,18 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     AuditController_accessLog: {
@@ -1777,6 +2163,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1797,6 +2196,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     FhirConsentController_auditExport: {
@@ -1815,6 +2227,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1846,6 +2271,18 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     AuditController_verify: {
@@ -1865,6 +2302,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1886,6 +2335,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -1917,31 +2378,42 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -1974,31 +2446,42 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2055,31 +2538,40 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2123,49 +2615,60 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2325,40 +2828,49 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2389,6 +2901,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ConsentsController_approveBestInterests: {
@@ -2414,6 +2941,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ConsentsController_rejectBestInterests: {
@@ -2438,6 +2978,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2466,6 +3019,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2510,76 +3078,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2625,76 +3204,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2720,6 +3310,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ReceiptsController_text: {
@@ -2743,6 +3346,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ReceiptsController_all: {
@@ -2762,6 +3378,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -2807,76 +3436,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2912,58 +3552,69 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2994,6 +3645,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ErasureController_approveErasure: {
@@ -3019,6 +3685,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     FhirConsentController_ownerExport: {
@@ -3037,6 +3716,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3066,6 +3758,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CasePathController_intake: {
@@ -3093,6 +3800,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3137,76 +3859,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3237,6 +3970,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3281,76 +4027,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3393,76 +4150,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3505,76 +4271,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3621,76 +4396,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3737,76 +4523,87 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -3838,6 +4635,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CaseReferralsController_reRefer: {
@@ -3866,6 +4678,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -3907,76 +4734,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4018,76 +4854,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4129,76 +4974,85 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No such resource, or one the caller may not see */
+            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The state of the resource does not allow this */
+            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description If-Match names a revision that is no longer current */
+            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The rules refuse the request (consent, eligibility) */
+            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many requests; Retry-After says when to try again */
+            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4229,6 +5083,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CasePathController_raiseFlag: {
@@ -4257,6 +5126,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CasePathController_liftFlag: {
@@ -4281,6 +5165,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4310,6 +5207,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     DirectoryController_agencies: {
@@ -4335,22 +5247,31 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4374,6 +5295,20 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     DirectoryController_agency: {
@@ -4393,6 +5328,19 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     AdministrationController_deactivateAgency: {
@@ -4411,6 +5359,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4435,6 +5396,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HsdsController_export: {
@@ -4452,6 +5428,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HsdsController_import: {
@@ -4461,9 +5448,10 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description HSDS 3.0 as publishers produce it: one object, a list, a paged list (contents), compiled nested records, the tabular form, or the bundle GET /directory/hsds writes */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["HsdsImportDto"];
+                "application/json": Record<string, never> | Record<string, never>[];
             };
         };
         responses: {
@@ -4472,6 +5460,160 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HsdsController_organizationsPage: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Records whose name or description contains this text (any case) */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HsdsController_serviceAtLocationsPage: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Records whose name or description contains this text (any case) */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HsdsController_servicesPage: {
+        parameters: {
+            query?: {
+                page?: number;
+                per_page?: number;
+                /** @description Records whose name or description contains this text (any case) */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    DirectoryController_makeMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MembershipDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4495,6 +5637,18 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     DirectoryController_createService: {
@@ -4515,6 +5669,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4539,6 +5707,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     DirectoryController_setCapacity: {
@@ -4562,6 +5745,21 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     "HealthController_ready[1]": {
@@ -4573,11 +5771,151 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The Health Check is successful */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                    };
+                };
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                    };
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4590,11 +5928,151 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The Health Check is successful */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                    };
+                };
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                    };
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4607,15 +6085,155 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The Health Check is successful */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example ok
+                         * @enum {string}
+                         */
+                        status?: "ok" | "degraded";
+                    };
+                };
+            };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect",
+                         *         "responseTime": 3005
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up",
+                         *         "responseTime": 12
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                /** @description Time the health indicator took to respond, in ms */
+                                responseTime?: number;
+                                /** @enum {string} */
+                                status: "up" | "degraded" | "down";
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example error
+                         * @enum {string}
+                         */
+                        status?: "error" | "shutting_down";
+                    };
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
-    MetricsController_metrics: {
+    MetricsController_scrape: {
         parameters: {
             query?: never;
             header: {
@@ -4631,6 +6249,72 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProblemsController_index: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ProblemsController_page: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4690,31 +6374,40 @@ export interface operations {
                     };
                 };
             };
-            /** @description The request is malformed or breaks a field rule */
+            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description No valid credential */
+            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The role may not do this */
+            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4739,6 +6432,18 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ReportsController_overdueReferrals: {
@@ -4755,6 +6460,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
@@ -4778,6 +6494,18 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ReportsController_serviceMap: {
@@ -4794,6 +6522,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
         };
     };
