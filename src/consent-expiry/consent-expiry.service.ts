@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { type CaseEvent, CommandRejected } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore, WrongExpectedRevisionError } from '../../libs/event-store/index.js';
@@ -8,6 +8,7 @@ import { caseStream } from '../cases/case-stream.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { MemberAgencies } from '../identity/member-agencies.js';
 import { Clock } from '../platform/clock.js';
+import { BackgroundWork } from '../platform/background-work.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 
 export const CONSENT_EXPIRY_ACTOR = 'system:consent-expiry';
@@ -24,10 +25,8 @@ export const CONSENT_EXPIRY_ACTOR = 'system:consent-expiry';
  * fresh case, and decides nothing. No lock is needed, on PostgreSQL or PGlite.
  */
 @Injectable()
-export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConsentExpiry extends BackgroundWork {
   private readonly logger = new Logger('ConsentExpiry');
-  private readonly stop = new AbortController();
-  private running?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,16 +35,12 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     private readonly commands: CaseCommandService,
     private readonly clock: Clock,
     private readonly members: MemberAgencies,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.config.consentExpirySchedule === false) return;
-    this.running = this.follow(this.stop.signal);
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    await this.running;
+  protected wanted(): boolean {
+    return this.config.consentExpirySchedule !== false;
   }
 
   /**
@@ -112,7 +107,7 @@ export class ConsentExpiry implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private async follow(signal: AbortSignal): Promise<void> {
+  protected async work(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       let wait = this.config.consentExpiryCheckMs;
       try {

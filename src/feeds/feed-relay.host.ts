@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { AccessLog } from '../audit/access-log.js';
 import { CaseSealing } from '../cases/case-sealing.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { BackgroundWork } from '../platform/background-work.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { FeedRelay } from './feed-relay.js';
@@ -18,10 +19,8 @@ const RESTART_AFTER_MS = 5_000;
  * process alone). A failure never stops the service: the relay starts again from its checkpoint.
  */
 @Injectable()
-export class FeedRelayHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FeedRelayHost extends BackgroundWork {
   private readonly logger = new Logger('FeedRelay');
-  private readonly stop = new AbortController();
-  private running?: Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,26 +29,22 @@ export class FeedRelayHost implements OnApplicationBootstrap, OnApplicationShutd
     private readonly sealing: CaseSealing,
     private readonly accessLog: AccessLog,
     private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const kafka = this.config.kafka;
-    if (this.config.feedRelay !== 'in-process' || !kafka) return;
-    this.running = this.supervise(new KafkaFeedPublisher(kafka));
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stop.abort();
-    await this.running;
+  protected wanted(): boolean {
+    return this.config.feedRelay === 'in-process' && this.config.kafka !== undefined;
   }
 
-  private async supervise(publisher: KafkaFeedPublisher): Promise<void> {
+  protected async work(signal: AbortSignal): Promise<void> {
+    const publisher = new KafkaFeedPublisher(this.config.kafka!);
     const relay = new FeedRelay(this.db, this.store, this.sealing, this.accessLog, publisher, { now: () => this.clock.now() });
-    while (!this.stop.signal.aborted) {
+    while (!signal.aborted) {
       try {
         await publisher.connect();
         this.logger.log('publishing the agencies’ feeds');
-        await relay.run(this.stop.signal);
+        await relay.run(signal);
       } catch (error) {
         // The error's kind only: a broker or database message could quote data.
         this.logger.error(`the feed relay stopped (${error instanceof Error ? error.name : 'unknown error'}); starting again shortly`);
