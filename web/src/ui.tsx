@@ -111,6 +111,44 @@ export function usePages(): {
   };
 }
 
+/** A page of a list as a table: a heading per column, a row per item, a plain sentence when there are none, then the pager. */
+export function PagedTable<T>(props: {
+  loaded: Loaded<{ items: T[]; nextCursor?: string }>;
+  caption: string;
+  columns: readonly string[];
+  empty: string;
+  row: (item: T) => JSX.Element;
+  Pager: (props: { next: string | undefined }) => JSX.Element;
+}) {
+  const { caption, columns, empty, row, Pager } = props;
+  return (
+    <Show loaded={props.loaded}>
+      {(page) => (
+        <>
+          {page.items.length === 0 ? (
+            <p>{empty}</p>
+          ) : (
+            <table>
+              <caption class="visually-hidden">{caption}</caption>
+              <thead>
+                <tr>
+                  {columns.map((column) => (
+                    <th scope="col" key={column}>
+                      {column}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>{page.items.map(row)}</tbody>
+            </table>
+          )}
+          <Pager next={page.nextCursor} />
+        </>
+      )}
+    </Show>
+  );
+}
+
 /** A referral's status in words, marked when the case is paused and the referral waits. */
 export const ReferralStatus = ({ referral }: { referral: { status: string; onHold?: boolean } }) => (
   <>

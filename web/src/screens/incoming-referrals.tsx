@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
-import { DueBy, ReferralStatus, Show, useAgencyName, useLoad, usePages } from '../ui';
+import { DueBy, PagedTable, ReferralStatus, useAgencyName, useLoad, usePages } from '../ui';
 import { plain, status } from '../words';
 
 type StatusFilter = NonNullable<paths['/referrals']['get']['parameters']['query']>['status'] | '';
@@ -41,46 +41,28 @@ export function IncomingReferrals() {
           <option value="withdrawn">{status('withdrawn')}</option>
         </select>
       </div>
-      <Show loaded={loaded}>
-        {(page) => (
-          <>
-            {page.items.length === 0 ? (
-              <p>No referrals to show.</p>
-            ) : (
-              <table>
-                <caption class="visually-hidden">Referrals to your agency</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">From</th>
-                    <th scope="col">Service</th>
-                    <th scope="col">Urgency</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Answer due by</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((r) => (
-                    <tr key={r.referralId}>
-                      <td>
-                        <a href={`#/referrals/${r.caseId}/${r.referralId}`}>{agencyName(r.fromAgencyId)}</a>
-                      </td>
-                      <td>{plain(r.serviceType ?? r.purpose)}</td>
-                      <td>{plain(r.urgency)}</td>
-                      <td>
-                        <ReferralStatus referral={r} />
-                      </td>
-                      <td>
-                        <DueBy referral={r} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <Pager next={page.nextCursor} />
-          </>
+      <PagedTable
+        loaded={loaded}
+        caption="Referrals to your agency"
+        columns={['From', 'Service', 'Urgency', 'Status', 'Answer due by']}
+        empty="No referrals to show."
+        Pager={Pager}
+        row={(r) => (
+          <tr key={r.referralId}>
+            <td>
+              <a href={`#/referrals/${r.caseId}/${r.referralId}`}>{agencyName(r.fromAgencyId)}</a>
+            </td>
+            <td>{plain(r.serviceType ?? r.purpose)}</td>
+            <td>{plain(r.urgency)}</td>
+            <td>
+              <ReferralStatus referral={r} />
+            </td>
+            <td>
+              <DueBy referral={r} />
+            </td>
+          </tr>
         )}
-      </Show>
+      />
     </main>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { Badge, Show, ShortId, useLoad, usePages } from '../ui';
+import { Badge, PagedTable, ShortId, useLoad, usePages } from '../ui';
 import { status, when } from '../words';
 
 type StatusFilter = 'open' | 'paused' | 'closed' | '';
@@ -36,44 +36,26 @@ export function MyCases() {
           <option value="closed">Closed</option>
         </select>
       </div>
-      <Show loaded={loaded}>
-        {(page) => (
-          <>
-            {page.items.length === 0 ? (
-              <p>No cases to show.</p>
-            ) : (
-              <table>
-                <caption class="visually-hidden">Cases of your agency</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Case</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Opened</th>
-                    <th scope="col">Last change</th>
-                    <th scope="col">Open referrals</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((c) => (
-                    <tr key={c.caseId}>
-                      <td>
-                        <a href={`#/cases/${c.caseId}`}>
-                          Case <ShortId id={c.caseId} />
-                        </a>
-                      </td>
-                      <td>{c.status === 'paused' ? <Badge tone="warn">{status(c.status)}</Badge> : status(c.status)}</td>
-                      <td>{when(c.openedAt)}</td>
-                      <td>{when(c.updatedAt)}</td>
-                      <td>{c.openReferrals ?? 0}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            <Pager next={page.nextCursor} />
-          </>
+      <PagedTable
+        loaded={loaded}
+        caption="Cases of your agency"
+        columns={['Case', 'Status', 'Opened', 'Last change', 'Open referrals']}
+        empty="No cases to show."
+        Pager={Pager}
+        row={(c) => (
+          <tr key={c.caseId}>
+            <td>
+              <a href={`#/cases/${c.caseId}`}>
+                Case <ShortId id={c.caseId} />
+              </a>
+            </td>
+            <td>{c.status === 'paused' ? <Badge tone="warn">{status(c.status)}</Badge> : status(c.status)}</td>
+            <td>{when(c.openedAt)}</td>
+            <td>{when(c.updatedAt)}</td>
+            <td>{c.openReferrals ?? 0}</td>
+          </tr>
         )}
-      </Show>
+      />
     </main>
   );
 }
