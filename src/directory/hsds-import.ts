@@ -216,6 +216,7 @@ export function fromHsds(
     distinct(where, id, found, (t) => `${t.id}:${t.value ?? ''}`);
     const { kept, terms } = foreignAttributes(s.attributes);
     const open = readOpenEligibility(terms);
+    for (const caveat of open.caveats) ignore(where, id, '/attributes', caveat);
     const types = found.filter((t) => t.taxonomy === 'serviceType');
     const type = types.length === 0 ? undefined : exactlyOne(where, id, found, 'serviceType', 'the kind of service');
     const serviceType = (type?.code as ServiceType | undefined) ?? (open.types.length === 1 ? open.types[0] : undefined);

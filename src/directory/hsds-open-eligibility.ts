@@ -51,8 +51,11 @@ export const EXPORTED_TERM_IDS = new Set(Object.keys(SERVICE_TYPE_TERMS).map((t)
 const TYPE_BY_WORD = new Map(Object.entries(SERVICE_TYPE_TERMS).map(([type, name]) => [slug(name), type as ServiceType]));
 
 /** Human situations of sex and age, by their Open Eligibility names (lower case, any separator). */
-const SEXES: Readonly<Record<string, EligibleSex>> = { women: 'female', girls: 'female', men: 'male', boys: 'male' };
+const ADULT_SEXES: Readonly<Record<string, EligibleSex>> = { women: 'female', men: 'male' };
+const CHILD_SEXES: Readonly<Record<string, EligibleSex>> = { girls: 'female', boys: 'male' };
 const AGES: Readonly<Record<string, readonly [number, number | undefined]>> = {
+  women: [18, undefined],
+  men: [18, undefined],
   infants: [0, 2],
   toddlers: [1, 3],
   preschoolers: [3, 5],
@@ -81,11 +84,25 @@ const isOpenEligibility = (t: ForeignTerm) =>
   /open[\s_-]*eligibility/i.test(t.taxonomyName ?? '') || /openeligibility/i.test(t.taxonomyUri ?? '');
 const wordsOf = (t: ForeignTerm) => [t.name, t.code].filter((w): w is string => typeof w === 'string').map(slug);
 
-/** What Open Eligibility terms say of a service: its type, the sexes and ages it accepts, whether children. */
+/**
+ * What Open Eligibility terms say of a service: its type, the sexes and ages it accepts, whether
+ * children, and what the network's eligibility cannot say (`caveats`, for the import's answer).
+ * Each term names people the service takes; the network keeps one sex restriction and one age
+ * range, so a mix it cannot hold is read narrowly, never widely: "women" with "boys" (mothers with
+ * sons) is female only, and says so, since reading it as any sex would offer a women's shelter to men.
+ */
 export function readOpenEligibility(terms: readonly ForeignTerm[]) {
   const words = terms.filter(isOpenEligibility).flatMap(wordsOf);
   const types = [...new Set(words.flatMap((w) => (TYPE_BY_WORD.has(w) ? [TYPE_BY_WORD.get(w)!] : [])))];
-  const sexes = [...new Set(words.flatMap((w) => (SEXES[w] ? [SEXES[w]] : [])))];
+  const named = (table: Readonly<Record<string, EligibleSex>>) => [...new Set(words.flatMap((w) => (table[w] ? [table[w]] : [])))];
+  const [adults, children] = [named(ADULT_SEXES), named(CHILD_SEXES)];
+  const sexes = adults.length > 0 ? adults : children;
+  const caveats =
+    adults.length === 1 && children.some((sex) => sex !== adults[0])
+      ? [
+          `Open Eligibility names ${adults[0]} adults and ${children.join(' and ')} children; this network holds one sex for a service: taken as ${adults[0]} only, refer other children case by case`,
+        ]
+      : [];
   const ages = words.flatMap((w) => (AGES[w] ? [AGES[w]] : []));
   const maxima = ages.map(([, max]) => max);
   return {
@@ -95,5 +112,6 @@ export function readOpenEligibility(terms: readonly ForeignTerm[]) {
     ...(ages.length > 0 ? { minimumAge: Math.min(...ages.map(([min]) => min)) } : {}),
     ...(ages.length > 0 && maxima.every((m) => m !== undefined) ? { maximumAge: Math.max(...maxima) } : {}),
     ...(ages.length > 0 ? { childrenAccepted: ages.some(([min]) => min < 18) } : {}),
+    caveats,
   };
 }
