@@ -1,5 +1,5 @@
 import type { SqlClient } from '../../libs/sql/index.js';
-import type { ConsentTrailEntry } from './fhir-consent.js';
+import type { ConsentTrailEntry } from './fhir-consent-resources.js';
 
 /** A row of the consent trail, as the auditor's reads select it. */
 export interface TrailRow {

@@ -4,8 +4,9 @@ import { AGENCY_KINDS, type ConsentProvision, DATA_CATEGORIES, PURPOSES, SERVICE
 import { CONSENT_GRANTORS, CONSENT_METHODS } from '../../libs/domain/index.js';
 import { fhirInvariantIssues, officialExample } from '../../test/support/fhir-invariants.js';
 import { fhirSchemaErrors } from '../../test/support/fhir-schema.js';
-import type { ConsentTrailEntry } from './fhir-consent.js';
-import { consentBundle, fhirUrls } from './fhir-consent.js';
+import type { ConsentTrailEntry } from './fhir-consent-resources.js';
+import { consentBundle } from './fhir-consent.js';
+import { fhirUrls } from './fhir-urls.js';
 
 /**
  * Every resource of every export, and the Bundle itself, validates against the official HL7 FHIR

@@ -8,7 +8,9 @@ import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { ReceiptsService } from '../receipts/receipts.service.js';
 import { caseConsentTrail } from './case-consent-trail.js';
-import { type ConsentTrailEntry, type FhirUrls, consentBundle, fhirUrls } from './fhir-consent.js';
+import type { ConsentTrailEntry } from './fhir-consent-resources.js';
+import { consentBundle } from './fhir-consent.js';
+import { type FhirUrls, fhirUrls } from './fhir-urls.js';
 import type { FhirBundle } from './fhir-r4.js';
 
 /**

@@ -4,7 +4,9 @@ import type { Purpose, ServiceType } from '../../libs/consent-policy/index.js';
 import type { CaseEvent } from '../../libs/domain/index.js';
 import { shelterAndLegalAidConsent } from '../../libs/testing/index.js';
 import { trailDetails } from './trail-details.js';
-import { type ConsentTrailEntry, consentBundle, fhirUrls } from './fhir-consent.js';
+import type { ConsentTrailEntry } from './fhir-consent-resources.js';
+import { consentBundle } from './fhir-consent.js';
+import { fhirUrls } from './fhir-urls.js';
 import type { FhirBundle, FhirConsent, FhirProvenance } from './fhir-r4.js';
 
 const CASE = '6f1d8c52-0d6b-4c39-9a43-2a0c7b1e9a10';

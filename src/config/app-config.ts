@@ -4,7 +4,7 @@ import { type KafkaSettings, kafkaSettings } from '../feeds/kafka-settings.js';
 import { ConfigError } from './config-error.js';
 
 export { ConfigError };
-import { DEFAULT_FHIR_BASE, FHIR_URL_KEYS, type FhirUrlKey } from '../audit/fhir-consent.js';
+import { DEFAULT_FHIR_BASE, FHIR_URL_KEYS, type FhirUrlKey } from '../audit/fhir-urls.js';
 
 /**
  * Everything the service reads from its environment, validated once at start-up. A missing or

@@ -1,14 +1,9 @@
 // The directory's import: an HSDS document read against the directory it would be written into.
-import type { AgencyKind, ServiceType } from '../../libs/consent-policy/index.js';
-import { judicialServiceRefusal, mayOffer } from '../../libs/domain/index.js';
+import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import {
   type AgencyRecord,
   COUNTRY_CODE,
   type DirectoryContent,
-  ELIGIBLE_SEXES,
-  type EligibleSex,
-  type HsdsExtra,
-  LANGUAGE_CODE,
   LIMITS,
   type ListedOrganizationRecord,
   type LocationRecord,
@@ -19,10 +14,11 @@ import {
 } from './directory.model.js';
 import { fieldChecks, termChecks } from './hsds-checks.js';
 import { beyondExport, exported } from './hsds-export.js';
-import { EXPORTED_TERM_IDS, type ForeignTerm, openEligibilityTaxonomyId, readOpenEligibility } from './hsds-open-eligibility.js';
-import { COLLECTIONS, type Collection, type CollectionRecord, type HsdsAttribute } from './hsds-records.js';
+import { type Json, extraOf, withExtra } from './hsds-extra.js';
+import { foreignTermsOf } from './hsds-import-foreign.js';
+import { type ImportChecks, readService } from './hsds-import-service.js';
+import { COLLECTIONS, type Collection, type CollectionRecord } from './hsds-records.js';
 import type { HsdsKind, SchemaViolation } from './hsds-schemas.js';
-import { TAXONOMIES, TERMS_BY_ID, type TaxonomyKey, taxonomyId } from './hsds-taxonomies.js';
 
 /** One invalid field of one record: where, and why; never the value found there. */
 export interface InvalidRecord {
@@ -51,12 +47,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The street line, postal code and coordinates: what could lead someone to a confidential service's door. */
 const STREET_FIELDS = ['address_1', 'address_2', 'postal_code', 'attention'] as const;
 const COORDINATES = ['latitude', 'longitude'] as const;
-
-type Json = Record<string, unknown>;
-const withExtra = <T extends object>(record: T, hsds: HsdsExtra | undefined): T => (hsds ? { ...record, hsds } : record);
-/** The record without the fields the directory keeps in columns of its own: what the export writes back beside them. */
-const extraOf = (record: object, columns: readonly string[]): HsdsExtra =>
-  Object.fromEntries(Object.entries(record).filter(([field]) => !columns.includes(field)));
 
 /**
  * Reads an HSDS document against the directory it would be written into: every record is checked
@@ -108,47 +98,14 @@ export function fromHsds(
     }
   }
 
-  const { termsOn, exactlyOne, distinct } = termChecks(records.terms, report);
-  const { checkText, checkCount } = fieldChecks(report);
+  const terms = termChecks(records.terms, report);
+  const fields = fieldChecks(report);
+  const { termsOn, exactlyOne, distinct } = terms;
+  const { checkText, checkCount } = fields;
 
   // Other publishers' terms and taxonomies: kept inside the attributes that use them, so the export can publish them again.
-  const taxonomies = new Map(records.taxonomies.map(({ record }) => [record.id.toLowerCase(), record]));
-  const foreignTerms = new Map(
-    records.terms
-      .filter(({ record }) => !TERMS_BY_ID.has(record.id.toLowerCase()))
-      .map(({ record }) => {
-        const detail = record.taxonomy_id ? taxonomies.get(record.taxonomy_id.toLowerCase()) : undefined;
-        return [record.id.toLowerCase(), detail ? { ...record, taxonomy_detail: detail } : { ...record }] as const;
-      }),
-  );
-  const usedTerms = new Set<string>();
-  /** A record's attributes of other taxonomies, each with its term, and what those terms say (e.g. Open Eligibility). */
-  const foreignAttributes = (attributes: readonly HsdsAttribute[] = []) => {
-    const kept = attributes.flatMap((a) => {
-      const termId = a.taxonomy_term_id?.toLowerCase() ?? '';
-      if (TERMS_BY_ID.has(termId) || EXPORTED_TERM_IDS.has(termId)) return [];
-      usedTerms.add(termId);
-      const term = foreignTerms.get(termId);
-      return [term ? { ...a, taxonomy_term: term } : a];
-    });
-    const terms: ForeignTerm[] = kept.flatMap((a) => {
-      const term = (a as { taxonomy_term?: Json }).taxonomy_term;
-      if (!term) return [];
-      const detail = term.taxonomy_detail as Json | undefined;
-      const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-      const taxonomyName = text(detail?.name) ?? text(term.taxonomy);
-      const taxonomyUri = text(detail?.uri);
-      return [
-        {
-          ...(text(term.code) ? { code: text(term.code) } : {}),
-          ...(text(term.name) ? { name: text(term.name) } : {}),
-          ...(taxonomyName ? { taxonomyName } : {}),
-          ...(taxonomyUri ? { taxonomyUri } : {}),
-        },
-      ];
-    });
-    return { kept, terms };
-  };
+  const { foreignAttributes, ignoreUnused } = foreignTermsOf(records.terms, records.taxonomies);
+  const checks: ImportChecks = { report, ignore, terms, fields, foreignAttributes };
 
   // Organizations: member agencies (with the network's kind), or listed organizations (without).
   const agencies = new Map(current.agencies.map((a) => [a.id, a]));
@@ -212,103 +169,8 @@ export function fromHsds(
   for (const { where, record: s } of records.services) {
     const id = s.id.toLowerCase();
     const agencyId = ownerOf(where, id, s.organization_id, currentServices.get(id)?.agencyId);
-    const found = termsOn(where, id, 'service', s.attributes);
-    distinct(where, id, found, (t) => `${t.id}:${t.value ?? ''}`);
-    const { kept, terms } = foreignAttributes(s.attributes);
-    const open = readOpenEligibility(terms);
-    for (const caveat of open.caveats) ignore(where, id, '/attributes', caveat);
-    const types = found.filter((t) => t.taxonomy === 'serviceType');
-    const type = types.length === 0 ? undefined : exactlyOne(where, id, found, 'serviceType', 'the kind of service');
-    const serviceType = (type?.code as ServiceType | undefined) ?? (open.types.length === 1 ? open.types[0] : undefined);
-    if (!serviceType)
-      ignore(
-        where,
-        id,
-        '/attributes',
-        "names none of the network's service types (or several Open Eligibility ones): listed, never suggested",
-      );
     const kind = importedAgencies.find((a) => a.id === agencyId)?.kind ?? current.agencies.find((a) => a.id === agencyId)?.kind;
-    if (serviceType && kind && !mayOffer(kind, serviceType))
-      report(where, id, type?.at ?? '/attributes', judicialServiceRefusal(kind, serviceType));
-    const childrenTerms = found.filter((t) => t.code === 'children_accepted');
-    const children =
-      childrenTerms.length === 0 ? undefined : exactlyOne(where, id, found, 'eligibility', 'true or false', 'children_accepted');
-    if (children && children.value !== 'true' && children.value !== 'false')
-      report(where, id, `${children.at}/value`, 'must be true or false');
-    const sexes = found.filter((t) => t.code === 'sex_accepted');
-    for (const sex of sexes)
-      if (!ELIGIBLE_SEXES.includes(sex.value as EligibleSex))
-        report(where, id, `${sex.at}/value`, `must be one of: ${ELIGIBLE_SEXES.join(', ')}`);
-    const confidentialTerm = found.find((t) => t.code === 'confidential_location');
-    if (confidentialTerm && confidentialTerm.value !== 'true' && confidentialTerm.value !== 'false')
-      report(where, id, `${confidentialTerm.at}/value`, 'must be true or false');
-    const places = found.filter((t) => t.taxonomy === 'capacity');
-    const total = places.find((t) => t.code === 'capacity_total');
-    const available = places.find((t) => t.code === 'capacity_available');
-    for (const count of places) {
-      if (!/^\d{1,6}$/.test(count.value ?? '') || Number(count.value) > LIMITS.capacity)
-        report(where, id, `${count.at}/value`, `must be a whole number from 0 to ${LIMITS.capacity}`);
-    }
-    if (places.length > 0 && (!total || !available))
-      report(where, id, '/attributes', 'capacity needs both capacity_total and capacity_available');
-    if (total && available && Number(available.value) > Number(total.value))
-      report(where, id, `${available.at}/value`, 'capacity_available exceeds capacity_total');
-    for (const [field, age] of [
-      ['/minimum_age', s.minimum_age],
-      ['/maximum_age', s.maximum_age],
-    ] as const) {
-      if (age !== undefined && (!Number.isInteger(age) || age < 0 || age > LIMITS.age))
-        report(where, id, field, `must be a whole number from 0 to ${LIMITS.age}`);
-    }
-    if (s.minimum_age !== undefined && s.maximum_age !== undefined && s.minimum_age > s.maximum_age)
-      report(where, id, '/maximum_age', 'is below minimum_age');
-    checkText(where, id, '/name', s.name, LIMITS.name, 1);
-    checkText(where, id, '/description', s.description, LIMITS.description);
-    // Areas and languages this directory cannot match on stay in the record as published, unused for matching.
-    const areaNames = (s.service_areas ?? []).flatMap((area, index) => {
-      const usable = area.name !== undefined && area.name.length >= 1 && area.name.length <= LIMITS.area;
-      if (!usable) ignore(where, id, `/service_areas/${index}/name`, `not matched on: an area name is 1 to ${LIMITS.area} characters long`);
-      return usable ? [area.name!] : [];
-    });
-    checkCount(where, id, '/service_areas', areaNames, LIMITS.areas);
-    const codes = (s.languages ?? []).flatMap((language, index) => {
-      const usable = LANGUAGE_CODE.test(language.code ?? '');
-      if (!usable) ignore(where, id, `/languages/${index}/code`, 'not matched on: not an ISO 639 code such as ha or kau');
-      return usable ? [language.code!] : [];
-    });
-    checkCount(where, id, '/languages', codes, LIMITS.languages);
-    if (new Set(codes).size !== codes.length) report(where, id, '/languages', 'repeats a language');
-    if (new Set(areaNames).size !== areaNames.length) report(where, id, '/service_areas', 'repeats an area');
-    const minimumAge = s.minimum_age ?? open.minimumAge;
-    const maximumAge = s.maximum_age ?? open.maximumAge;
-    const childrenAccepted = children
-      ? children.value === 'true'
-      : (open.childrenAccepted ?? (minimumAge !== undefined ? minimumAge < 18 : undefined));
-    if (childrenAccepted === undefined)
-      ignore(where, id, '/attributes', 'says nowhere whether children are accepted (no age, no Open Eligibility age group): taken as not');
-    const service: ServiceRecord = {
-      id,
-      agencyId,
-      name: s.name,
-      ...(serviceType ? { serviceType } : {}),
-      description: s.description ?? '',
-      status: s.status,
-      areas: areaNames,
-      eligibility: {
-        sexes: sexes.length > 0 ? sexes.map((t) => t.value as EligibleSex) : open.sexes,
-        ...(minimumAge === undefined ? {} : { minimumAge }),
-        ...(maximumAge === undefined ? {} : { maximumAge }),
-        childrenAccepted: childrenAccepted ?? false,
-        languages: codes,
-      },
-      ...(total && available ? { capacity: { total: Number(total.value), available: Number(available.value) } } : {}),
-      ...(confidentialTerm ? { confidential: confidentialTerm.value === 'true' } : {}),
-    };
-    const hsds = {
-      ...extraOf(s, ['id', 'organization_id', 'name', 'description', 'status', 'minimum_age', 'maximum_age', 'attributes']),
-      ...(kept.length > 0 ? { attributes: kept } : {}),
-    };
-    importedServices.push(withExtra(service, beyondExport(hsds, exported.service(service))));
+    importedServices.push(readService(where, s, agencyId, kind, checks));
   }
 
   // Services at locations: a service at a location of its own organization, once.
@@ -403,20 +265,7 @@ export function fromHsds(
     importedLocations.push(withExtra(location, beyondExport(hsds, exported.location(location))));
   }
 
-  for (const { where, record } of records.terms)
-    if (
-      !TERMS_BY_ID.has(record.id.toLowerCase()) &&
-      !EXPORTED_TERM_IDS.has(record.id.toLowerCase()) &&
-      !usedTerms.has(record.id.toLowerCase())
-    )
-      ignore(where, record.id, '/', 'not kept: no record of the file uses this term (the directory keeps the terms its records carry)');
-  const ownTaxonomyIds = new Set([openEligibilityTaxonomyId, ...(Object.keys(TAXONOMIES) as TaxonomyKey[]).map(taxonomyId)]);
-  const usedTaxonomies = new Set(
-    [...foreignTerms.values()].filter((t) => usedTerms.has(t.id.toLowerCase())).map((t) => t.taxonomy_id?.toLowerCase()),
-  );
-  for (const { where, record } of records.taxonomies)
-    if (!usedTaxonomies.has(record.id.toLowerCase()) && !ownTaxonomyIds.has(record.id.toLowerCase()))
-      ignore(where, record.id, '/', "not kept: no term used by the file's records is of this taxonomy (the network's own are fixed)");
+  ignoreUnused(ignore);
 
   const rank = (record: string) => order.get(record) ?? Number.MAX_SAFE_INTEGER;
   return invalid.length > 0
