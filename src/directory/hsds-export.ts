@@ -138,12 +138,31 @@ const openEligibilityAttribute = (serviceId: string, type: NonNullable<ServiceRe
 };
 
 /**
- * The location as imported, else a physical address of locality, region and country. A location
- * where a confidential service (a shelter) is offered never shows a street address or coordinates;
- * HSDS requires `address_1` and `postal_code`, so they are empty.
+ * What of a confidential location (where a shelter is, or whose organization runs one) may be
+ * published: the place at the level of a town, nothing that leads to its door (street, postal code,
+ * coordinates, directions, accessibility notes, phones, identifiers, a description). An allow-list:
+ * a field a publisher adds tomorrow stays unpublished too.
  */
+export const CONFIDENTIAL_LOCATION_FIELDS = ['id', 'name', 'location_type', 'organization_id', 'addresses'] as const;
+export const CONFIDENTIAL_ADDRESS_FIELDS = ['id', 'location_id', 'city', 'region', 'state_province', 'country', 'address_type'] as const;
+
+/** A confidential location's record and addresses cut to what may be published; HSDS requires `address_1` and `postal_code`, so they are empty. */
+export function publishableConfidentialLocation(record: Json): Json {
+  const pick = (from: Json, fields: readonly string[]) => Object.fromEntries(Object.entries(from).filter(([f]) => fields.includes(f)));
+  const location = pick(record, CONFIDENTIAL_LOCATION_FIELDS);
+  if (Array.isArray(record.addresses))
+    location.addresses = (record.addresses as Json[]).map((a) => ({
+      ...pick(a, CONFIDENTIAL_ADDRESS_FIELDS),
+      address_1: '',
+      postal_code: '',
+    }));
+  return location;
+}
+
+/** The location as imported, else a physical address of locality, region and country; a confidential one cut to what may be published. */
 const locationOf = (l: LocationRecord, confidential: boolean): HsdsLocation => {
-  const { latitude, longitude, addresses, ...rest } = (l.hsds ?? {}) as Json;
+  const published = confidential ? publishableConfidentialLocation(l.hsds ?? {}) : ((l.hsds ?? {}) as Json);
+  const { addresses, ...rest } = published;
   const kept = (addresses as Json[] | undefined) ?? [
     {
       id: nameBasedId('address', l.id),
@@ -159,17 +178,29 @@ const locationOf = (l: LocationRecord, confidential: boolean): HsdsLocation => {
   return {
     location_type: 'physical',
     ...rest,
-    ...(confidential ? {} : { ...(latitude === undefined ? {} : { latitude }), ...(longitude === undefined ? {} : { longitude }) }),
     id: l.id,
     ...(l.agencyId ? { organization_id: l.agencyId } : {}),
     name: l.name,
-    addresses: kept.map(({ address_2: _2, attention: _a, ...a }) =>
-      confidential
-        ? { ...a, address_1: '', postal_code: '' }
-        : { ...a, ...(_2 === undefined ? {} : { address_2: _2 }), ...(_a === undefined ? {} : { attention: _a }) },
-    ),
-  } as HsdsLocation;
+    addresses: kept,
+  } as unknown as HsdsLocation;
 };
+
+/**
+ * A location is confidential when a confidential service is offered there, or when its organization
+ * runs one: a publisher may not link its shelter to the shelter's address, and the address must not
+ * be published because of it.
+ */
+export function isConfidentialLocation(
+  location: Pick<LocationRecord, 'id' | 'agencyId'>,
+  services: readonly ServiceRecord[],
+  links: ReadonlyArray<{ serviceId: string; locationId: string }>,
+): boolean {
+  const confidential = services.filter(isConfidential);
+  return (
+    links.some((l) => l.locationId === location.id && confidential.some((s) => s.id === l.serviceId)) ||
+    (location.agencyId !== undefined && confidential.some((s) => s.agencyId === location.agencyId))
+  );
+}
 
 const byNameThenId = <T extends { name?: string; id: string }>(a: T, b: T) =>
   (a.name ?? '').localeCompare(b.name ?? '', 'en') || a.id.localeCompare(b.id);
@@ -222,9 +253,8 @@ export function toHsds(content: DirectoryContent): HsdsDirectory {
   const locations = content.locations.filter((l) => l.agencyId === undefined || owners.has(l.agencyId));
   const locationIds = new Set(locations.map((l) => l.id));
   const links = content.serviceLocations.filter((sl) => serviceIds.has(sl.serviceId) && locationIds.has(sl.locationId));
-  const confidentialServices = new Set(content.services.filter(isConfidential).map((s) => s.id));
   const confidentialLocations = new Set(
-    content.serviceLocations.filter((sl) => confidentialServices.has(sl.serviceId)).map((sl) => sl.locationId),
+    content.locations.filter((l) => isConfidentialLocation(l, content.services, content.serviceLocations)).map((l) => l.id),
   );
   const agencies = content.agencies.filter((a) => owners.has(a.id));
   const kept = keptTerms([...agencies, ...content.listedOrganizations, ...services, ...links]);

@@ -10,10 +10,9 @@ import {
   type ServiceLocationRecord,
   type ServiceRecord,
   type Subcommittee,
-  isConfidential,
 } from './directory.model.js';
 import { fieldChecks, termChecks } from './hsds-checks.js';
-import { beyondExport, exported } from './hsds-export.js';
+import { beyondExport, exported, isConfidentialLocation, publishableConfidentialLocation } from './hsds-export.js';
 import { type Json, extraOf, withExtra } from './hsds-extra.js';
 import { foreignTermsOf } from './hsds-import-foreign.js';
 import { type ImportChecks, readService } from './hsds-import-service.js';
@@ -44,9 +43,6 @@ export type ImportOutcome =
   { readonly content: DirectoryContent; readonly ignored: readonly IgnoredPart[] } | { readonly invalid: readonly InvalidRecord[] };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** The street line, postal code and coordinates: what could lead someone to a confidential service's door. */
-const STREET_FIELDS = ['address_1', 'address_2', 'postal_code', 'attention'] as const;
-const COORDINATES = ['latitude', 'longitude'] as const;
 
 /**
  * Reads an HSDS document against the directory it would be written into: every record is checked
@@ -204,8 +200,8 @@ export function fromHsds(
     importedLinks.push(withExtra({ id, serviceId, locationId }, Object.keys(hsds).length > 0 ? hsds : undefined));
   }
   const links = [...current.serviceLocations.filter((l) => !importedLinks.some((i) => i.id === l.id)), ...importedLinks];
-  const confidentialAt = (locationId: string) =>
-    links.some((l) => l.locationId === locationId && allServices.has(l.serviceId) && isConfidential(allServices.get(l.serviceId)!));
+  const confidentialAt = (locationId: string, ownerId: string | undefined) =>
+    isConfidentialLocation({ id: locationId, ...(ownerId ? { agencyId: ownerId } : {}) }, [...allServices.values()], links);
 
   // Locations: named uniquely within their organization; locality, region and country from an address.
   const locationNames = new Map(current.locations.map((l) => [`${l.agencyId ?? ''}\u0000${l.name}`, l.id]));
@@ -233,24 +229,26 @@ export function fromHsds(
       checkText(where, id, `/addresses/${l.addresses!.indexOf(address)}/state_province`, address.state_province, LIMITS.area);
     }
     const hsds: Json = { ...extraOf(l, ['id', 'name', ...(agencyId ? ['organization_id'] : [])]) };
-    if (confidentialAt(id)) {
-      // Never kept, so never published: a street address or coordinates could lead someone to a shelter.
+    if (confidentialAt(id, agencyId)) {
+      // Never kept, so never published: what could lead someone to a shelter's door (hsds-export.ts).
+      const published = publishableConfidentialLocation(hsds);
       const given = (value: unknown) => value !== undefined && value !== '';
+      const changed = (from: Json, to: Json | undefined) => Object.keys(from).filter((f) => given(from[f]) && to?.[f] !== from[f]);
       const withheld = [
-        ...COORDINATES.filter((f) => given(hsds[f])),
-        ...(l.addresses ?? []).flatMap((a, index) =>
-          STREET_FIELDS.filter((f) => given((a as unknown as Json)[f])).map((f) => `addresses/${index}/${f}`),
+        ...changed(hsds, published).filter((f) => f !== 'addresses'),
+        ...((hsds.addresses as Json[] | undefined) ?? []).flatMap((address, index) =>
+          changed(address, (published.addresses as Json[])[index]).map((f) => `addresses/${index}/${f}`),
         ),
       ];
-      for (const f of COORDINATES) Reflect.deleteProperty(hsds, f);
-      // In place, in the publisher's order of fields; HSDS requires address_1 and postal_code, so they stay, empty.
-      const blank = (field: string, value: unknown) => (field === 'address_1' || field === 'postal_code' ? '' : value);
-      if (l.addresses)
-        hsds.addresses = l.addresses.map((a) =>
-          Object.fromEntries(Object.entries(a).flatMap(([f, v]) => (f === 'address_2' || f === 'attention' ? [] : [[f, blank(f, v)]]))),
-        );
+      for (const f of Object.keys(hsds)) Reflect.deleteProperty(hsds, f);
+      Object.assign(hsds, published);
       if (withheld.length > 0)
-        ignore(where, id, '/addresses', `not kept: ${withheld.join(', ')} (a confidential service, e.g. a shelter, is offered here)`);
+        ignore(
+          where,
+          id,
+          '/',
+          `not kept: ${withheld.join(', ')} (a confidential service, e.g. a shelter, is offered here or by its organization)`,
+        );
     }
     // A location without an address keeps the place the directory knew it at.
     const before = currentLocations.get(id);

@@ -145,8 +145,31 @@ describe('a third-party directory with Open Eligibility terms', () => {
     expect(house).not.toHaveProperty('latitude');
     expect(house.addresses).toEqual([expect.objectContaining({ address_1: '', postal_code: '', city: 'Maiduguri' })]);
     expect(reasons(ignored)).toContain(
-      'locations[0] /addresses: not kept: latitude, longitude, addresses/0/address_1, addresses/0/postal_code (a confidential service, e.g. a shelter, is offered here)',
+      'locations[0] /: not kept: latitude, longitude, addresses/0/address_1, addresses/0/postal_code (a confidential service, e.g. a shelter, is offered here or by its organization)',
     );
+  });
+
+  it("never publishes the street address of a location its shelter's organization owns, though the file links no service to it", () => {
+    const unlinked = { ...thirdParty, service_at_locations: [] } as HsdsDirectory;
+    const house = toHsds(importOf(unlinked).content).locations.find((l) => l.name === 'Refuge house')!;
+    expect(JSON.stringify(house)).not.toMatch(/Quiet Lane|600001|11\.83/);
+  });
+
+  it("keeps none of a confidential location's directions, phones, notes or identifiers: only the town is published", () => {
+    const located = structuredClone(thirdParty) as unknown as { locations: Array<Record<string, unknown>> };
+    Object.assign(
+      located.locations.find((l) => l.name === 'Refuge house')!,
+      {
+        transportation: 'Bus 12 to the market, the blue gate behind it',
+        description: 'Rear entrance only',
+        external_identifiers: [{ id: '7c1f3a52-4d8e-4b7a-9f51-1a2b3c4d5e49', identifier: 'PLOT-77', identifier_type: 'land registry' }],
+      },
+    );
+    const imported = importOf(located);
+    const house = toHsds(imported.content).locations.find((l) => l.name === 'Refuge house')!;
+    expect(JSON.stringify(imported.content)).not.toMatch(/blue gate|Rear entrance|PLOT-77/);
+    expect(JSON.stringify(house)).not.toMatch(/blue gate|Rear entrance|PLOT-77/);
+    expect(house.addresses).toEqual([expect.objectContaining({ city: 'Maiduguri', country: 'NG' })]);
   });
 
   it('withholds in the export a street address kept before a shelter was offered there', () => {
