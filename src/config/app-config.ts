@@ -1,7 +1,8 @@
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { type KafkaSettings, kafkaSettings } from '../feeds/kafka-settings.js';
 import { ConfigError } from './config-error.js';
+import { boolean, integer, oneOf, optional, origins, username } from './env-values.js';
+import { checkKurrentDbUrl } from './kurrentdb-url.js';
 
 export { ConfigError };
 import { DEFAULT_FHIR_BASE, FHIR_URL_KEYS, type FhirUrlKey } from '../audit/fhir-urls.js';
@@ -178,73 +179,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
 }
 
-/** The options of a KurrentDB connection string this service looks at, as the client parses them. */
-export interface KurrentDbConnection {
-  readonly hosts: ReadonlyArray<{ readonly address: string }>;
-  readonly tls?: boolean;
-  readonly tlsVerifyCert?: boolean;
-}
-export type KurrentDbUrlParser = (connectionString: string) => KurrentDbConnection;
-
-/**
- * The client's own parser (what `KurrentDBClient.connectionString` runs), loaded only when KurrentDB
- * is chosen. Not in the package's typings, but its file is the one the client itself uses.
- */
-const kurrentDbClientParser = (): KurrentDbUrlParser =>
-  (
-    createRequire(import.meta.url)('@kurrent/kurrentdb-client/dist/Client/parseConnectionString.js') as {
-      parseConnectionString: KurrentDbUrlParser;
-    }
-  ).parseConnectionString;
-
-/**
- * Checks KURRENTDB_URL with the client's parser. Its errors carry the whole string, and it prints an
- * unknown option with the whole string on console.warn: both are kept in here, and a problem is
- * named without echoing the URL, which may hold `user:password@`. An unknown option is refused: the
- * client would ignore it (a typo such as `tsl=false` would be ignored silently). `tls=false` or
- * `tlsVerifyCert=false` is refused in production unless the network to KurrentDB is declared private.
- */
-export function checkKurrentDbUrl(
-  url: string,
-  environment: { readonly production: boolean; readonly privateNetwork: boolean },
-  parse: KurrentDbUrlParser = kurrentDbClientParser(),
-): void {
-  const warnings: string[] = [];
-  const warn = console.warn;
-  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-  let options: KurrentDbConnection;
-  try {
-    options = parse(url);
-  } catch (error) {
-    throw new ConfigError('KURRENTDB_URL', `is not a connection string the KurrentDB client accepts${whereExpected(error)}`);
-  } finally {
-    console.warn = warn;
-  }
-  if (warnings.some((w) => w.startsWith('Unknown option key'))) {
-    const key = warnings.map((w) => /^Unknown option key "([A-Za-z]{1,40})"/.exec(w)?.[1]).find((k) => k !== undefined);
-    throw new ConfigError(
-      'KURRENTDB_URL',
-      `has an option the KurrentDB client does not know${key ? ` (${key})` : ''}: it would be ignored`,
-    );
-  }
-  // `user@host` without a password parses as a host named `user@host`: the user would go to DNS and into connection errors.
-  if (options.hosts.some((h) => h.address.includes('@')))
-    throw new ConfigError('KURRENTDB_URL', 'has credentials without a password: write them as user:password@ (URL-encoded)');
-  const unprotected = options.tls === false ? 'tls=false' : options.tlsVerifyCert === false ? 'tlsVerifyCert=false' : undefined;
-  if (unprotected && environment.production && !environment.privateNetwork)
-    throw new ConfigError(
-      'KURRENTDB_URL',
-      `${unprotected} with NODE_ENV=production: events and credentials would cross the network unprotected; KURRENTDB_PRIVATE_NETWORK=true allows it on a private network`,
-    );
-}
-
-/** The parser's own account of where it stopped and what it expected: a position and its fixed wording, never the text there. */
-function whereExpected(error: unknown): string {
-  const { location, expected } = (error ?? {}) as { location?: unknown; expected?: unknown };
-  if (!Array.isArray(location) || typeof location[0] !== 'number' || typeof expected !== 'string') return '';
-  return ` (at character ${location[0]}, expected ${expected})`;
-}
-
 function publicUrlOf(env: NodeJS.ProcessEnv): Pick<AppConfig, 'publicUrl'> {
   const raw = optional(env, 'PUBLIC_URL');
   if (raw === undefined) return {};
@@ -316,26 +250,6 @@ function trustProxyOf(env: NodeJS.ProcessEnv): AppConfig['trustProxy'] {
   return list;
 }
 
-function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
-  return value;
-}
-
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!(values as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${values.join(', ')}`);
-  return raw as T;
-}
-
 function oidcOf(env: NodeJS.ProcessEnv): { oidc?: OidcConfig } {
   const issuer = optional(env, 'OIDC_ISSUER');
   if (!issuer) return {};
@@ -357,33 +271,6 @@ function oidcOf(env: NodeJS.ProcessEnv): { oidc?: OidcConfig } {
       roleClaim: optional(env, 'OIDC_ROLE_CLAIM') ?? 'role',
     },
   };
-}
-
-function username(env: NodeJS.ProcessEnv, name: string): string {
-  const value = optional(env, name)!;
-  if (!/^[a-z0-9._-]{3,60}$/.test(value))
-    throw new ConfigError(name, 'is a username: 3 to 60 lower-case letters, digits, dot, dash or underscore');
-  return value;
-}
-
-function origins(env: NodeJS.ProcessEnv, name: string): string[] {
-  const list = (optional(env, name) ?? '')
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  for (const origin of list) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin))
-      throw new ConfigError(name, 'is a comma-separated list of origins such as https://referrals.example.org');
-  }
-  return list;
-}
-
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, 'must be true or false');
 }
 
 export const APP_CONFIG = Symbol('AppConfig');

@@ -5,6 +5,7 @@ import type {
   AgencyRecord,
   EligibleSex,
   HsdsExtra,
+  ListedOrganizationRecord,
   LocationRecord,
   ServiceRecord,
   ServiceStatus,
@@ -134,3 +135,16 @@ export function upsertService(tx: SqlClient, s: ServiceRecord, listed = false): 
     ],
   );
 }
+
+export interface ListedOrganizationRow {
+  id: string;
+  name: string;
+  description: string;
+  hsds: HsdsExtra | null;
+}
+export const listedRecord = (row: ListedOrganizationRow): ListedOrganizationRecord => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  ...(row.hsds === null ? {} : { hsds: row.hsds }),
+});
