@@ -1,5 +1,5 @@
 import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
-import { PROBLEM_KINDS, PROBLEM_TYPES, type ProblemKind } from './problem-catalogue.js';
+import { PROBLEM_KINDS, PROBLEM_TYPES, type ProblemKind, kindOfStatus } from './problem-catalogue.js';
 
 /** Set by @Public() on an operation; turned here into OpenAPI's own "no security" (`security: []`). */
 export const PUBLIC_OPERATION = 'x-public';
@@ -84,9 +84,15 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
         ...(path.includes('{') ? { 404: 'not-found' } : {}),
         ...(operation.requestBody ? { 413: 'request-too-large', 415: 'unsupported-media-type' } : {}),
       };
+      // A problem a route names itself (@ApiProblems) is the catalogue's response of its kind too, headers included.
+      const named = Object.entries(operation.responses).map(([status, response]) => {
+        const kind = kindOfStatus(Number(status));
+        const problem = response !== undefined && 'content' in response && response.content?.['application/problem+json'] !== undefined;
+        return [status, kind && problem ? refer(kind) : response] as const;
+      });
       operation.responses = {
         ...Object.fromEntries(Object.entries(problems).map(([status, kind]) => [status, refer(kind)])),
-        ...operation.responses,
+        ...Object.fromEntries(named),
         default: { description: 'Any other problem (the responses in components name every kind)', content: PROBLEM_CONTENT },
       };
     }

@@ -2378,35 +2378,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -2446,35 +2422,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -2538,33 +2490,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -2615,53 +2543,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -2828,42 +2716,10 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -3078,80 +2934,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -3204,80 +2996,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -3436,80 +3164,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -3552,62 +3216,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -3859,80 +3475,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4027,80 +3579,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4150,78 +3638,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4271,78 +3695,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4396,80 +3756,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4523,80 +3819,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4734,78 +3966,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4854,78 +4022,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -4974,78 +4078,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -5247,24 +4287,8 @@ export interface operations {
                     }[];
                 };
             };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
@@ -6374,33 +5398,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
