@@ -215,7 +215,8 @@ export function normalizeHsds(body: unknown): ShapeOutcome {
   };
 
   let problem: string | undefined;
-  if (Array.isArray(body)) problem = list(body, '');
+  // An empty list imports nothing and says nothing: most likely not what the caller meant to send.
+  if (Array.isArray(body)) problem = body.length === 0 ? 'the list holds no HSDS record' : list(body, '');
   else if (!isObject(body)) problem = 'the body is not an HSDS object, list or bundle';
   else if (Array.isArray(body.contents)) {
     problem = list(body.contents, '/contents');
