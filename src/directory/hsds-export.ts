@@ -143,8 +143,8 @@ const openEligibilityAttribute = (serviceId: string, type: NonNullable<ServiceRe
  * coordinates, directions, accessibility notes, phones, identifiers, a description). An allow-list:
  * a field a publisher adds tomorrow stays unpublished too.
  */
-export const CONFIDENTIAL_LOCATION_FIELDS = ['id', 'name', 'location_type', 'organization_id', 'addresses'] as const;
-export const CONFIDENTIAL_ADDRESS_FIELDS = ['id', 'location_id', 'city', 'region', 'state_province', 'country', 'address_type'] as const;
+const CONFIDENTIAL_LOCATION_FIELDS = ['id', 'name', 'location_type', 'organization_id', 'addresses'] as const;
+const CONFIDENTIAL_ADDRESS_FIELDS = ['id', 'location_id', 'city', 'region', 'state_province', 'country', 'address_type'] as const;
 
 /** A confidential location's record and addresses cut to what may be published; HSDS requires `address_1` and `postal_code`, so they are empty. */
 export function publishableConfidentialLocation(record: Json): Json {
@@ -188,18 +188,17 @@ const locationOf = (l: LocationRecord, confidential: boolean): HsdsLocation => {
 /**
  * A location is confidential when a confidential service is offered there, or when its organization
  * runs one: a publisher may not link its shelter to the shelter's address, and the address must not
- * be published because of it.
+ * be published because of it. Built once per directory, asked once per location.
  */
-export function isConfidentialLocation(
-  location: Pick<LocationRecord, 'id' | 'agencyId'>,
+export function confidentialLocations(
   services: readonly ServiceRecord[],
   links: ReadonlyArray<{ serviceId: string; locationId: string }>,
-): boolean {
+): (location: Pick<LocationRecord, 'id' | 'agencyId'>) => boolean {
   const confidential = services.filter(isConfidential);
-  return (
-    links.some((l) => l.locationId === location.id && confidential.some((s) => s.id === l.serviceId)) ||
-    (location.agencyId !== undefined && confidential.some((s) => s.agencyId === location.agencyId))
-  );
+  const confidentialIds = new Set(confidential.map((s) => s.id));
+  const at = new Set(links.filter((l) => confidentialIds.has(l.serviceId)).map((l) => l.locationId));
+  const owners = new Set(confidential.map((s) => s.agencyId));
+  return (location) => at.has(location.id) || (location.agencyId !== undefined && owners.has(location.agencyId));
 }
 
 const byNameThenId = <T extends { name?: string; id: string }>(a: T, b: T) =>
@@ -253,15 +252,13 @@ export function toHsds(content: DirectoryContent): HsdsDirectory {
   const locations = content.locations.filter((l) => l.agencyId === undefined || owners.has(l.agencyId));
   const locationIds = new Set(locations.map((l) => l.id));
   const links = content.serviceLocations.filter((sl) => serviceIds.has(sl.serviceId) && locationIds.has(sl.locationId));
-  const confidentialLocations = new Set(
-    content.locations.filter((l) => isConfidentialLocation(l, content.services, content.serviceLocations)).map((l) => l.id),
-  );
+  const isConfidentialLocation = confidentialLocations(content.services, content.serviceLocations);
   const agencies = content.agencies.filter((a) => owners.has(a.id));
   const kept = keptTerms([...agencies, ...content.listedOrganizations, ...services, ...links]);
   return {
     organizations: [...agencies.map(organizationOf), ...content.listedOrganizations.map(listedOrganizationOf)].sort(byNameThenId),
     services: services.map(serviceOf).sort(byNameThenId),
-    locations: locations.map((l) => locationOf(l, confidentialLocations.has(l.id))).sort(byNameThenId),
+    locations: locations.map((l) => locationOf(l, isConfidentialLocation(l))).sort(byNameThenId),
     service_at_locations: links
       .map(({ id, serviceId, locationId, hsds }) => ({
         ...hsds,

@@ -12,7 +12,7 @@ import {
   type Subcommittee,
 } from './directory.model.js';
 import { fieldChecks, termChecks } from './hsds-checks.js';
-import { beyondExport, exported, isConfidentialLocation, publishableConfidentialLocation } from './hsds-export.js';
+import { beyondExport, confidentialLocations, exported, publishableConfidentialLocation } from './hsds-export.js';
 import { type Json, extraOf, withExtra } from './hsds-extra.js';
 import { foreignTermsOf } from './hsds-import-foreign.js';
 import { type ImportChecks, readService } from './hsds-import-service.js';
@@ -200,8 +200,9 @@ export function fromHsds(
     importedLinks.push(withExtra({ id, serviceId, locationId }, Object.keys(hsds).length > 0 ? hsds : undefined));
   }
   const links = [...current.serviceLocations.filter((l) => !importedLinks.some((i) => i.id === l.id)), ...importedLinks];
+  const isConfidentialLocation = confidentialLocations([...allServices.values()], links);
   const confidentialAt = (locationId: string, ownerId: string | undefined) =>
-    isConfidentialLocation({ id: locationId, ...(ownerId ? { agencyId: ownerId } : {}) }, [...allServices.values()], links);
+    isConfidentialLocation({ id: locationId, ...(ownerId ? { agencyId: ownerId } : {}) });
 
   // Locations: named uniquely within their organization; locality, region and country from an address.
   const locationNames = new Map(current.locations.map((l) => [`${l.agencyId ?? ''}\u0000${l.name}`, l.id]));
