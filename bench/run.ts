@@ -15,6 +15,7 @@
  *   npm run bench                  PGlite (a data directory on disk), and PostgreSQL when DATABASE_URL is set
  *   BENCH_QUICK=1 npm run bench    a quick pass for development (2,000 events, fewer rounds): not for figures
  *   BENCH_EVENTS, BENCH_ROUNDS, BENCH_REQUESTS, BENCH_HTTP_SECONDS, BENCH_SAMPLES override the sizes.
+ *   BENCH_ONLY=feed,kurrentdb       only the named measures (appends, rebuild, propagation, feed, http, kurrentdb)
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -46,6 +47,18 @@ const ROUNDS = setting('BENCH_ROUNDS', 4, 2);
 const REQUESTS = setting('BENCH_REQUESTS', 2_000, 200);
 const HTTP_SECONDS = setting('BENCH_HTTP_SECONDS', 60, 15);
 const SAMPLES = setting('BENCH_SAMPLES', 100, 20);
+const MEASURES = ['appends', 'rebuild', 'propagation', 'feed', 'http', 'kurrentdb'] as const;
+type Measure = (typeof MEASURES)[number];
+/** BENCH_ONLY names the measures to run, so one figure can be taken again without the hour-long whole. */
+const ONLY: ReadonlySet<Measure> = (() => {
+  const names = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !(MEASURES as readonly string[]).includes(name));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown measure ${unknown.join(', ')}; known: ${MEASURES.join(', ')}`);
+  return new Set((names.length ? names : MEASURES) as Measure[]);
+})();
 const CONNECTIONS = 16;
 const BATCH = 10;
 
@@ -537,7 +550,7 @@ function assertAllAnswered(label: string, result: LoadResult) {
 }
 
 /** The issue's targets (#11), beside what this run measured. */
-function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures) {
+function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures | undefined) {
   const drivers = Object.keys(all);
   const fmt = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
   const rows: Array<[string, (f: Figures) => string, string]> = [
@@ -620,12 +633,21 @@ function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures)
   console.log(line(header));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
+  if (!kurrentdb) return;
   const ratio = ({ raw, adapter }: { raw: number; adapter: number }) =>
     `${fmt(adapter / raw, 2)} (${fmt(adapter)} / ${fmt(raw)} events per s)`;
   console.log(`\nKurrentDB adapter appendToStream / raw client appendToStream, on ${kurrentdb.where}:`);
   console.log(`  1 event per append:  ${ratio(kurrentdb.single)}`);
   console.log(`  ${BATCH} events per append: ${ratio(kurrentdb.batch)}`);
 }
+
+/** The measures that run against one SQL database each, in this order. */
+const SQL_BENCHMARKS = [
+  ['appends', appendBenchmark],
+  ['rebuild', rebuildBenchmark],
+  ['propagation', propagationBenchmark],
+  ['feed', feedBenchmark],
+] as const satisfies ReadonlyArray<readonly [Measure, (db: SqlDatabase, figures: Figures) => Promise<void>]>;
 
 async function main() {
   if (!QUICK && EVENTS < 20_000)
@@ -639,12 +661,7 @@ async function main() {
     const figures: Figures = (all.PGlite = {});
     console.log('\nPGlite (data directories on disk)');
     // A fresh database per measure: each replays only its own events.
-    for (const [name, bench] of [
-      ['appends', appendBenchmark],
-      ['rebuild', rebuildBenchmark],
-      ['propagation', propagationBenchmark],
-      ['feed', feedBenchmark],
-    ] as const) {
+    for (const [name, bench] of SQL_BENCHMARKS.filter(([name]) => ONLY.has(name))) {
       const db = await PgliteDatabase.open(join(dir, name));
       try {
         await bench(db, figures);
@@ -652,7 +669,7 @@ async function main() {
         await db.close();
       }
     }
-    await httpBenchmark(join(dir, 'http'), () => undefined, figures);
+    if (ONLY.has('http')) await httpBenchmark(join(dir, 'http'), () => undefined, figures);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -668,12 +685,7 @@ async function main() {
     await admin.exec(schemas.map((s) => `CREATE SCHEMA ${s};`).join('\n'));
     const httpDir = await mkdtemp(join(tmpdir(), 'referral-bench-'));
     try {
-      for (const [name, bench] of [
-        ['appends', appendBenchmark],
-        ['rebuild', rebuildBenchmark],
-        ['propagation', propagationBenchmark],
-        ['feed', feedBenchmark],
-      ] as const) {
+      for (const [name, bench] of SQL_BENCHMARKS.filter(([name]) => ONLY.has(name))) {
         const db = await PostgresDatabase.open(url, { searchPath: `${prefix}_${name}` });
         try {
           await bench(db, figures);
@@ -682,26 +694,21 @@ async function main() {
         }
       }
       const separator = url.includes('?') ? '&' : '?';
-      await httpBenchmark(
-        httpDir,
-        (schema) => `${url}${separator}options=${encodeURIComponent(`-c search_path=${prefix}_${schema}`)}`,
-        figures,
-      );
+      if (ONLY.has('http'))
+        await httpBenchmark(
+          httpDir,
+          (schema) => `${url}${separator}options=${encodeURIComponent(`-c search_path=${prefix}_${schema}`)}`,
+          figures,
+        );
     } finally {
       await rm(httpDir, { recursive: true, force: true });
       await admin.exec(schemas.map((s) => `DROP SCHEMA IF EXISTS ${s} CASCADE;`).join('\n'));
       await admin.close();
     }
   }
-  const kurrentdb = await kurrentDbAppendBenchmark({
-    events: EVENTS,
-    rounds: ROUNDS,
-    batch: BATCH,
-    interleaved,
-    timed,
-    payload,
-    expectCount,
-  });
+  const kurrentdb = ONLY.has('kurrentdb')
+    ? await kurrentDbAppendBenchmark({ events: EVENTS, rounds: ROUNDS, batch: BATCH, interleaved, timed, payload, expectCount })
+    : undefined;
   report(all, kurrentdb);
 }
 
