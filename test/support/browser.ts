@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -73,3 +73,12 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 
 /** Everything the page's origin keeps in browser storage, as text: localStorage, sessionStorage, IndexedDB and Cache Storage. */
 export const browserStorage = (page: Page): Promise<string> => page.evaluate(readBrowserStorage);
+
+/** Where the browser tests leave a picture of each main screen (`.ci/run` prints the path). */
+export const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), 'referral-screenshots');
+
+/** A full-page picture of the screen as the test left it, named for the screen (and language, when it matters). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
