@@ -181,7 +181,7 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
     expect(Date.parse(provenance.recorded)).not.toBeNaN();
   });
 
-  it('keeps the partly withdrawn consent active, the withdrawn permit with its period and a deny from the withdrawal on, with its own Provenance', async () => {
+  it('keeps the partly withdrawn consent active, the withdrawn permit ending at the withdrawal with the agreed period beside it, with its own Provenance', async () => {
     const bundle = (await exportAs('supervisor.social')).body as FhirBundle;
     const kept = consentsOf(bundle).find((c) => c.id === keptConsent)!;
     expect(kept.status).toBe('active');
@@ -189,14 +189,15 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
       kept.provision.provision!.map((p) => [
         p.type,
         p.actor![0]!.reference.reference ?? p.actor![0]!.reference.display,
-        p.provision?.map((d) => d.type),
+        p.extension?.map((e) => e.valuePeriod),
       ]),
     ).toEqual([
       ['permit', `urn:uuid:${shelterId}`, undefined],
-      ['permit', 'any agency of kind legal_aid', ['deny']],
+      ['permit', 'any agency of kind legal_aid', [expect.objectContaining({ start: expect.any(String) })]],
     ]);
-    expect(kept.provision.provision![1]!.period!.end).toEqual(expect.any(String));
+    const withdrawn = kept.provision.provision![1]!;
     const provenance = withdrawalsOf(bundle).find((p) => p.target[0]!.reference === `urn:uuid:${keptConsent}`)!;
+    expect(withdrawn.period!.end).toBe(provenance.occurredDateTime);
     expect(provenance.activity.coding.map((c) => c.code)).toContain('partial-withdrawal');
     expect(provenance.extension).toEqual([expect.objectContaining({ valueString: withdrawnProvision })]);
   });
