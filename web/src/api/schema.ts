@@ -591,7 +591,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing */
+        /** Agencies offering a service (in an area) the person is eligible for: can each take the referral, does live consent cover it or what is missing; apart, those the person is known not to be eligible for, with why */
         get: operations["CasesController_suggest"];
         put?: never;
         post?: never;
