@@ -61,7 +61,7 @@ describe('the oversight screens in a real browser', () => {
     const { caseId, determinationId } = await proposed('caseworker.social');
     const page = await signedIn('supervisor.social');
     await page.getByRole('link', { name: 'Approvals' }).click();
-    const row = page.locator(`tr[data-approval="${determinationId}"]`);
+    const row = page.locator(`[data-approval="${determinationId}"]`);
     await expect(row.innerText()).resolves.toContain('Best-interests determination');
     await expect(row.getByText('You proposed this').count()).resolves.toBe(0);
     await screenshot(page, 'supervisor-approvals');
@@ -75,7 +75,7 @@ describe('the oversight screens in a real browser', () => {
     const { caseId, determinationId } = await proposed('supervisor.social');
     const page = await signedIn('supervisor.social');
     await open(page, '/approvals', 'Approvals waiting');
-    const row = page.locator(`tr[data-approval="${determinationId}"]`);
+    const row = page.locator(`[data-approval="${determinationId}"]`);
     await row.getByText('You proposed this: someone else must approve or reject it.').waitFor();
 
     await row.getByRole('button', { name: 'Approve' }).click();
@@ -179,8 +179,11 @@ describe('the oversight screens in a real browser', () => {
     await page.getByRole('button', { name: 'Verify the chain' }).click();
     await expect(page.locator('[data-verified]').innerText()).resolves.toMatch(/The chain holds: [\d,]+ entries verified/);
 
+    await page.getByRole('cell', { name: 'ConsentGiven' }).first().waitFor();
     await page.getByLabel('Case id').fill(caseId);
     await page.getByRole('button', { name: 'Apply the filters' }).click();
+    // Filtered once no record of another case is listed, and this case's consent is.
+    await page.locator(`td span[title]:not([title="${caseId}"])`).first().waitFor({ state: 'detached' });
     await page.getByRole('cell', { name: 'ConsentGiven' }).waitFor();
     await screenshot(page, 'auditor-audit');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download as CSV' }).click()]);

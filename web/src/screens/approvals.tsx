@@ -31,34 +31,24 @@ export function Approvals() {
           items.length === 0 ? (
             <p>{words.empty}</p>
           ) : (
-            <table>
-              <caption class="visually-hidden">{words.caption}</caption>
-              <thead>
-                <tr>
-                  {words.columns.map((c) => (
-                    <th scope="col" key={c}>
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => (
-                  <tr key={item.id} data-approval={item.id}>
-                    <td>{words.kind[item.kind]}</td>
-                    <td>
+            <ul class="cards" aria-label={words.caption}>
+              {items.map((item) => (
+                <li key={item.id} data-approval={item.id}>
+                  <h2>{words.kind[item.kind]}</h2>
+                  <dl class="facts">
+                    <dt>{words.case}</dt>
+                    <dd>
                       <a href={`#/cases/${item.caseId}`}>
                         <ShortId id={item.caseId} />
                       </a>
-                    </td>
-                    <td>{formatWhen(item.proposedAt)}</td>
-                    <td>
-                      <Decide item={item} onDone={reload} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                    </dd>
+                    <dt>{words.proposed}</dt>
+                    <dd>{formatWhen(item.proposedAt)}</dd>
+                  </dl>
+                  <Decide item={item} onDone={reload} />
+                </li>
+              ))}
+            </ul>
           )
         }
       </Show>
