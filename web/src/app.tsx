@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { match, useRoute } from './router';
 import { type Session, onSessionChange, session, signOut } from './session';
+import { NotForYourRole, RoleLinks, firstScreenOf, roleScreen } from './role-screens';
 import { forgetAgencyNames } from './ui';
 import { CasePage } from './screens/case-page';
 import { IncomingReferrals } from './screens/incoming-referrals';
@@ -11,6 +12,8 @@ import { WithdrawConsent } from './screens/withdraw-consent';
 
 /** Roles that work on their own agency's cases and answer referrals (the API's case.read and referral.respond). */
 const CASE_ROLES = new Set(['caseworker', 'supervisor']);
+/** Roles that list referrals to their agency (the API's referral.list). */
+const REFERRAL_ROLES = new Set(['frontline_worker', 'caseworker', 'supervisor', 'partner_system']);
 
 export function App() {
   const [who, setWho] = useState<Session | undefined>(session);
@@ -33,7 +36,8 @@ export function App() {
         </a>
         <nav aria-label="Main">
           {CASE_ROLES.has(who.role) && <a href="#/cases">My cases</a>}
-          <a href="#/referrals">Referrals to my agency</a>
+          {REFERRAL_ROLES.has(who.role) && <a href="#/referrals">Referrals to my agency</a>}
+          <RoleLinks role={who.role} />
           <button type="button" class="link" onClick={() => signOut()}>
             Sign out
           </button>
@@ -48,6 +52,12 @@ export function App() {
 
 function Screen({ role }: { role: string }) {
   const route = useRoute();
+  const forRole = roleScreen(route, role);
+  if (forRole) return forRole;
+  if (!REFERRAL_ROLES.has(role)) {
+    const first = firstScreenOf(role);
+    return route === '/' && first ? roleScreen(first, role)! : <NotForYourRole />;
+  }
   const cases = match('/cases/', route);
   if (cases?.length === 4 && cases[1] === 'consents' && cases[3] === 'withdraw')
     return <WithdrawConsent caseId={cases[0]!} consentId={cases[2]!} />;

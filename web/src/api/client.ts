@@ -13,6 +13,8 @@ export interface Problem {
   readonly status: number;
   readonly title?: string;
   readonly detail?: string;
+  /** A 429's Retry-After, in seconds. */
+  readonly retryAfter?: number;
 }
 
 const authorization: Middleware = {
@@ -60,6 +62,7 @@ export async function call<T>(
         status: answer.response.status,
         ...(error.title ? { title: error.title } : {}),
         ...(error.detail ? { detail: error.detail } : {}),
+        ...(answer.response.status === 429 ? { retryAfter: Number(answer.response.headers.get('Retry-After')) || 1 } : {}),
       },
     };
   }
