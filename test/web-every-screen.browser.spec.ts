@@ -177,6 +177,15 @@ describe('every screen, in English and in French', () => {
     await page.locator('.facts').getByText('Accepted').waitFor();
   });
 
+  it('a screen opened by a role it is not for says so, and the navigation does not offer it', async () => {
+    const page = await signInScreen('en');
+    await signIn(page, 'frontline.social');
+    await page.goto(`${baseUrl}#/cases/${params.caseId}`);
+    await page.getByText('This screen is not available to your role.').waitFor();
+    await expect(page.locator('header nav').innerText()).resolves.not.toContain('My cases');
+    await expect(page.content()).resolves.not.toContain(NAME);
+  });
+
   it('the chosen language is remembered after a reload, and it is all the browser keeps', async () => {
     const page = await signInScreen('fr');
     await signIn(page, 'caseworker.shelter');
