@@ -5,7 +5,7 @@ import { useWords } from '../i18n';
 import { ADMIN } from '../messages/admin';
 import { ROLES, inWords } from '../messages/vocabulary';
 import { session } from '../session';
-import { Show, useLoad } from '../ui';
+import { Show, TableScroll, useLoad } from '../ui';
 import { ShownOnce } from './shown-once';
 
 interface User {
@@ -39,42 +39,44 @@ export function AgencyUsers() {
       <AddUser onAdded={reload} />
       <Show loaded={loaded}>
         {(users) => (
-          <table>
-            <caption class="visually-hidden">{words.usersCaption}</caption>
-            <thead>
-              <tr>
-                {words.userColumns.map((c, i) => (
-                  <th scope="col" key={i}>
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <tr key={user.id} data-username={user.username}>
-                  <td>{user.username}</td>
-                  <td>{user.displayName}</td>
-                  <td>{inWords(roles, user.role)}</td>
-                  <td>{user.active ? words.active : words.inactive}</td>
-                  <td>
-                    {user.id === session()?.userId
-                      ? words.you
-                      : user.active && (
-                          <button
-                            type="button"
-                            disabled={deactivation.busy}
-                            aria-label={words.deactivateWho(user.username)}
-                            onClick={() => deactivate(user)}
-                          >
-                            {words.deactivate}
-                          </button>
-                        )}
-                  </td>
+          <TableScroll label={words.usersCaption}>
+            <table>
+              <caption class="visually-hidden">{words.usersCaption}</caption>
+              <thead>
+                <tr>
+                  {words.userColumns.map((c, i) => (
+                    <th scope="col" key={i}>
+                      {c}
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {users.map((user) => (
+                  <tr key={user.id} data-username={user.username}>
+                    <td>{user.username}</td>
+                    <td>{user.displayName}</td>
+                    <td>{inWords(roles, user.role)}</td>
+                    <td>{user.active ? words.active : words.inactive}</td>
+                    <td>
+                      {user.id === session()?.userId
+                        ? words.you
+                        : user.active && (
+                            <button
+                              type="button"
+                              disabled={deactivation.busy}
+                              aria-label={words.deactivateWho(user.username)}
+                              onClick={() => deactivate(user)}
+                            >
+                              {words.deactivate}
+                            </button>
+                          )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </Show>
       <ActionProblem action={deactivation} onReload={reload} />

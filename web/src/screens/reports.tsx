@@ -4,7 +4,7 @@ import { type Bar, BarChart } from '../chart';
 import { formatDay, formatNumber, useWords } from '../i18n';
 import { REPORTS } from '../messages/reports';
 import { DECLINE_REASONS, SERVICE_TYPES, inWords } from '../messages/vocabulary';
-import { Show, useLoad } from '../ui';
+import { Show, TableScroll, useLoad } from '../ui';
 
 /** The report bodies as src/reports/reports.service.ts answers them; a null count is suppressed. */
 type Count = number | null;
@@ -77,33 +77,35 @@ export function Reports() {
               <BarChart id="volumes" title={words.volumes} valueHeading={words.requested} bars={volumes} />
               <BarChart id="response-times" title={words.responseTimes} valueHeading={words.hours} bars={times} />
               {report.rows.length > 0 && (
-                <table>
-                  <caption>{words.volumesTable}</caption>
-                  <thead>
-                    <tr>
-                      {words.columns.map((c) => (
-                        <th scope="col" key={c}>
-                          {c}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.rows.map((row) => (
-                      <tr key={where(row)}>
-                        <td>{inWords(services, row.serviceType, words.noServiceType)}</td>
-                        <td>{row.area ?? words.noArea}</td>
-                        {cell(row.counts.requested)}
-                        {cell(row.counts.accepted)}
-                        {cell(row.counts.declined)}
-                        {cell(row.counts.completed)}
-                        {cell(row.counts.overdue)}
-                        <td>{time(row, row.hoursToFirstResponse)}</td>
-                        <td>{time(row, row.hoursToDecision)}</td>
+                <TableScroll label={words.volumesTable}>
+                  <table>
+                    <caption>{words.volumesTable}</caption>
+                    <thead>
+                      <tr>
+                        {words.columns.map((c) => (
+                          <th scope="col" key={c}>
+                            {c}
+                          </th>
+                        ))}
                       </tr>
-                    ))}
-                  </tbody>
-                </table>
+                    </thead>
+                    <tbody>
+                      {report.rows.map((row) => (
+                        <tr key={where(row)}>
+                          <td>{inWords(services, row.serviceType, words.noServiceType)}</td>
+                          <td>{row.area ?? words.noArea}</td>
+                          {cell(row.counts.requested)}
+                          {cell(row.counts.accepted)}
+                          {cell(row.counts.declined)}
+                          {cell(row.counts.completed)}
+                          {cell(row.counts.overdue)}
+                          <td>{time(row, row.hoursToFirstResponse)}</td>
+                          <td>{time(row, row.hoursToDecision)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </TableScroll>
               )}
             </section>
           );
