@@ -101,6 +101,14 @@ export interface AppConfig {
 export type AuditHeadTarget =
   { readonly kind: 'log' } | { readonly kind: 'file'; readonly path: string } | { readonly kind: 'url'; readonly url: string };
 
+/** A token a scraper presents: long enough not to be guessed. */
+function metricsTokenOf(env: NodeJS.ProcessEnv): { metricsToken?: string } {
+  const token = optional(env, 'METRICS_TOKEN');
+  if (token === undefined) return {};
+  if (token.length < 24) throw new ConfigError('METRICS_TOKEN', 'must be at least 24 characters (e.g. `openssl rand -hex 24`)');
+  return { metricsToken: token };
+}
+
 /** `needsSecrets` false: for processes that neither open personal data nor issue tokens (the projector). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), needsSecrets = true): AppConfig {
   const databaseUrl = optional(env, 'DATABASE_URL');
@@ -163,7 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     feedRelay,
     ...(feedRelay === 'in-process' ? { kafka: kafkaSettings(env) } : {}),
     readinessMaxLagSeconds: integer(env, 'READINESS_MAX_LAG_SECONDS', 30, 1, 86_400),
-    ...(optional(env, 'METRICS_TOKEN') ? { metricsToken: optional(env, 'METRICS_TOKEN')! } : {}),
+    ...metricsTokenOf(env),
     signInsPerMinute: integer(env, 'SIGN_INS_PER_MINUTE', 10, 1, 10_000),
     writesPerMinute: integer(env, 'WRITES_PER_MINUTE', 300, 1, 100_000),
     ...redisOf(env),

@@ -55,7 +55,12 @@ describe('loadConfig', () => {
   it('refuses a production start without METRICS_TOKEN, which would leave /metrics open to anyone', () => {
     const server = { DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key, NODE_ENV: 'production' };
     expect(() => loadConfig(server)).toThrow(/^METRICS_TOKEN: is required with NODE_ENV=production/);
-    expect(loadConfig({ ...server, METRICS_TOKEN: 'a-metrics-token' }).metricsToken).toBe('a-metrics-token');
+    expect(loadConfig({ ...server, METRICS_TOKEN: 'a-metrics-token-of-24-chars' }).metricsToken).toBe('a-metrics-token-of-24-chars');
+  });
+
+  it('refuses a METRICS_TOKEN shorter than 24 characters, without echoing it', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).toThrow(/^METRICS_TOKEN: must be at least 24 characters/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short-token' })).not.toThrow(/short-token/);
   });
 
   it('lets the projector, which serves no /metrics of its own, start in production without METRICS_TOKEN', () => {
@@ -72,7 +77,7 @@ describe('loadConfig', () => {
           JWT_SECRET: key,
           EVENT_STORE: 'kurrentdb',
           KURRENTDB_URL: url,
-          METRICS_TOKEN: 'a-metrics-token',
+          METRICS_TOKEN: 'a-metrics-token-of-24-chars',
           ...more,
         });
     /** The ConfigError it throws, and what the client printed meanwhile. */

@@ -13,8 +13,11 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import type { MasterKey } from '../../libs/crypto/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { MASTER_KEY } from './persistence.module.js';
+import { deriveKey } from './secrets.js';
 
 const SIGN_IN = 'rate-limit:sign-in';
 /** Marks the sign-in routes: limited per address and per address and username, before any password is checked. */
@@ -92,16 +95,6 @@ const policies = (config: AppConfig): Policy[] => [
 export const RATE_LIMIT_STORE = Symbol('RateLimitStore');
 
 /**
- * Keys are HMACs, not bare hashes: whoever reads Redis could otherwise confirm a guessed address or
- * username by hashing it. Instances sharing a Redis share JWT_SECRET (required on PostgreSQL), so
- * they derive the same secret; without one (embedded) the counters are this process's own anyway.
- */
-function rateLimitKeySecret(config: AppConfig): Buffer {
-  if (!config.jwtSecret) return randomBytes(32);
-  return Buffer.from(hkdfSync('sha256', Buffer.from(config.jwtSecret, 'base64'), '', 'referrals rate-limit keys', 32));
-}
-
-/**
  * Each policy counts hits per minute under a key that is an HMAC of its tracker (no address or
  * username is stored, nor can one be confirmed from the key). Past the limit: 429 as draft-ietf-httpapi-ratelimit-headers has it,
  * `RateLimit-Policy` naming the policy, its quota and window, `RateLimit` what remains (nothing) and
@@ -116,9 +109,12 @@ export class RateLimitGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+    @Inject(MASTER_KEY) masterKey: MasterKey,
   ) {
     this.policies = policies(config);
-    this.keySecret = rateLimitKeySecret(config);
+    // HMACs, not bare hashes: whoever reads Redis could otherwise confirm a guessed address or user
+    // by hashing it. Every instance sharing a Redis holds the same master key, so the same secret.
+    this.keySecret = deriveKey(masterKey, 'rate-limit-keys');
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

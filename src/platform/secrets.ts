@@ -8,7 +8,13 @@ import type { MasterKey } from '../../libs/crypto/index.js';
 export function deriveKey(
   masterKey: MasterKey,
   purpose:
-    'jwt-signing' | 'idempotency-fingerprint' | 'api-key-hash' | 'refresh-token-hash' | 'consent-receipt-signing' | 'event-authentication',
+    | 'jwt-signing'
+    | 'idempotency-fingerprint'
+    | 'api-key-hash'
+    | 'refresh-token-hash'
+    | 'consent-receipt-signing'
+    | 'event-authentication'
+    | 'rate-limit-keys',
 ): Buffer {
   return Buffer.from(
     hkdfSync('sha256', Buffer.from(masterKey.toBase64(), 'base64'), Buffer.alloc(0), `referral-coordination/${purpose}`, 32),
