@@ -141,20 +141,6 @@ export function useTopicReader(): TopicReader {
   return reader;
 }
 
-/** Reads an agency's topic once, from its start (see TopicReader.read). */
-export async function readTopic(
-  agencyId: string,
-  done: (records: readonly RawRecord[]) => boolean,
-  failure?: Failure,
-): Promise<RawRecord[]> {
-  const reader = new TopicReader();
-  try {
-    return await reader.read(agencyId, done, failure);
-  } finally {
-    await reader.close();
-  }
-}
-
 /** Decrypts what was read with the agency's private key, as its consumer does. */
 export const decryptAll = (privateJwk: JWK, records: readonly RawRecord[]): Promise<ReadFeedRecord[]> =>
   Promise.all(
