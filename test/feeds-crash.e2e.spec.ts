@@ -18,7 +18,7 @@ import { Clock } from '../src/platform/clock.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { withOptions } from '../src/platform/database-setup.js';
 import { migrateSchema } from '../src/platform/schema.js';
-import { TEST_BROKERS, decryptAll, feedSecretOf, partnerKeyPair, readTopic } from './support/kafka-feeds.js';
+import { TEST_BROKERS, decryptAll, feedSecretOf, partnerKeyPair, useTopicReader } from './support/kafka-feeds.js';
 
 const url = process.env.DATABASE_URL;
 const CASES = 150;
@@ -37,8 +37,11 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
   let env: NodeJS.ProcessEnv;
   let privateJwk: JWK;
   const expected: string[] = [];
+  const topics = useTopicReader();
 
   beforeAll(async () => {
+    // The shelter's consumer joins the mock broker's group (3 s) while the relay is built and the cases written; the read awaits it.
+    topics.open(shelter).catch(() => undefined);
     // The relay runs as in production: compiled, in a process of its own, logged in as the app.
     await mkdir('.test-build', { recursive: true });
     build = await mkdtemp(join('.test-build', 'relay-'));
@@ -126,7 +129,7 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
     await exited(second);
 
     const wanted = new Set(expected);
-    const records = await readTopic(
+    const records = await topics.read(
       shelter,
       (read) => new Set(read.map((r) => r.messageId).filter((id) => wanted.has(id))).size === wanted.size,
     );

@@ -8,7 +8,7 @@ import { latestPerCase, readFeedRecord } from '../src/feeds/feed-reader.js';
 import type { RawRecord } from './support/kafka-feeds.js';
 import { KafkaFeedPublisher } from '../src/feeds/kafka-publisher.js';
 import { Clock } from '../src/platform/clock.js';
-import { TEST_BROKERS, caseKeyIn, decryptAll, partnerKeyPair, readTopic, testKafka } from './support/kafka-feeds.js';
+import { TEST_BROKERS, caseKeyIn, decryptAll, partnerKeyPair, testKafka, useTopicReader } from './support/kafka-feeds.js';
 import { APP_DRIVERS, type TestApp, startTestApp } from './support/test-app.js';
 import { consentBody, offerService, read } from './support/case-steps.js';
 
@@ -28,6 +28,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
     let relayFailure: unknown;
     let relayRun: Promise<void>;
     let relay: FeedRelay;
+    const topics = useTopicReader();
 
     /** A case opened by social services, referred with the person's consent to `agencyId` (identity and a note shared). */
     const referredCase = async (agencyId: string, serviceType: string) => {
@@ -60,7 +61,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
       return {
         key,
         records: ofCase(
-          await readTopic(
+          await topics.read(
             agencyId,
             (r) => done(ofCase(r)),
             () => relayFailure,
@@ -80,6 +81,9 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
       t = await startTestApp(driver);
       bearer = async (username) => ({ Authorization: `Bearer ${await t.token(username)}` });
       [shelterId, clinicId] = [await t.agencyId('Shelter'), await t.agencyId('Clinic')];
+      // The consumers join the mock broker's groups (3 s) while the keys are made and registered.
+      const reading = topics.open(shelterId, clinicId);
+      reading.catch(() => undefined); // awaited below
       const shelter = await partnerKeyPair('ECDH-ES+A256KW');
       const clinic = await partnerKeyPair('RSA-OAEP-256');
       [shelterKey, clinicKey] = [shelter.privateJwk, clinic.privateJwk];
@@ -101,6 +105,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
         now: () => new Date().toISOString(),
       });
       relayRun = relay.run(stop.signal).catch((error: unknown) => void (relayFailure = error));
+      await reading;
     }, 180_000); // a fresh embedded database and the demo network take a while on a shared machine
     afterAll(async () => {
       stop.abort();
@@ -162,7 +167,7 @@ const PERSON = { identity: { fullName: 'Feed Test-Person' }, location: { area: '
       // Published after the shelter's case: once the clinic's topic has it, the shelter's case was relayed too.
       const toClinic = await referredCase(clinicId, 'medical');
       const clinicKeyOfCase = await caseKeyIn(t.db, clinicId, toClinic.caseId);
-      const clinicRecords = await readTopic(
+      const clinicRecords = await topics.read(
         clinicId,
         (r) => r.some((m) => m.key === clinicKeyOfCase),
         () => relayFailure,

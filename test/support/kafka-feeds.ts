@@ -1,3 +1,4 @@
+import { afterAll } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { type JWK, exportJWK, generateKeyPair } from 'jose';
 import type { SqlClient } from '../../libs/sql/index.js';
@@ -47,39 +48,97 @@ export interface RawRecord {
   readonly messageId: string;
 }
 
+/** What a read gives up on a failure it is told of: the relay's, when it runs in the test's process. */
+type Failure = () => unknown;
+
+/** One agency's topic, read from its start by a consumer group of its own, as a new partner consumer would. */
+interface TopicConsumer {
+  readonly records: RawRecord[];
+  /** The next offset to read in each partition. */
+  readonly next: Map<number, bigint>;
+  disconnect(): Promise<void>;
+}
+
 /**
- * Reads an agency's topic from its start, as a new partner consumer would (a consumer group of its
- * own), until `done` holds for what was read or the bound runs out: never a timing assertion.
+ * Reads agencies' topics for a whole describe block, each from its start, until `done` holds for what
+ * was read or the bound runs out: never a timing assertion. The mock broker holds a new group's first
+ * rebalance 3 s, so each topic gets one consumer that stays, not one per read.
  */
-export async function readTopic(
-  agencyId: string,
-  done: (records: readonly RawRecord[]) => boolean,
-  failure?: () => unknown,
-): Promise<RawRecord[]> {
-  // The mock broker holds a group's first rebalance 3 s: a shorter session timeout never joins.
-  const consumer = kafkaClient(testKafka).consumer({ groupId: `feed-test-${randomUUID()}`, sessionTimeout: 6000 });
-  const records: RawRecord[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: feedTopic(agencyId), fromBeginning: true });
+export class TopicReader {
+  private readonly kafka = kafkaClient(testKafka);
+  private readonly consumers = new Map<string, Promise<TopicConsumer>>();
+  private readonly admin = this.kafka.admin();
+  private adminConnected?: Promise<void>;
+
+  /** Starts reading these agencies' topics now (their consumers join at the same time), before any read of them. */
+  async open(...agencyIds: readonly string[]): Promise<void> {
+    await Promise.all(agencyIds.map((agencyId) => this.consumerOf(feedTopic(agencyId))));
+  }
+
+  /**
+   * Everything on the agency's topic once `done` holds for it: read up to the topic's end as it is
+   * then, so what was published after the awaited record is in the answer too.
+   */
+  async read(agencyId: string, done: (records: readonly RawRecord[]) => boolean, failure?: Failure): Promise<RawRecord[]> {
+    const topic = feedTopic(agencyId);
+    const consumer = await this.consumerOf(topic);
+    const bound = Date.now() + 45_000;
+    const wait = async (until: () => boolean | Promise<boolean>) => {
+      while (!(await until()) && Date.now() < bound) {
+        const error = failure?.();
+        if (error instanceof Error) throw error;
+        if (error) throw new Error('the relay failed with something not an Error');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await wait(() => done(consumer.records));
+    this.adminConnected ??= this.admin.connect();
+    await this.adminConnected;
+    const ends = await this.admin.fetchTopicOffsets(topic);
+    await wait(() => ends.every(({ partition, high, low }) => (consumer.next.get(partition) ?? BigInt(low)) >= BigInt(high)));
+    return [...consumer.records];
+  }
+
+  async close(): Promise<void> {
+    const consumers = await Promise.all(this.consumers.values());
+    this.consumers.clear();
+    await Promise.all(consumers.map((c) => c.disconnect()));
+    if (this.adminConnected) await this.admin.disconnect();
+  }
+
+  private consumerOf(topic: string): Promise<TopicConsumer> {
+    let consumer = this.consumers.get(topic);
+    if (!consumer) this.consumers.set(topic, (consumer = this.subscribe(topic)));
+    return consumer;
+  }
+
+  private async subscribe(topic: string): Promise<TopicConsumer> {
+    // The mock broker holds a group's first rebalance 3 s: a shorter session timeout never joins. An
+    // empty fetch waits at most 100 ms (not 5 s), so what is published next is read soon after.
+    const consumer = this.kafka.consumer({ groupId: `feed-test-${randomUUID()}`, sessionTimeout: 6000, maxWaitTimeInMs: 100 });
+    const records: RawRecord[] = [];
+    const next = new Map<number, bigint>();
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) =>
-        void records.push({
+      eachMessage: async ({ partition, message }) => {
+        records.push({
           key: message.key?.toString('utf8') ?? '',
           value: message.value,
           messageId: String(message.headers?.['message-id'] ?? ''),
-        }),
+        });
+        next.set(partition, BigInt(message.offset) + 1n);
+      },
     });
-    for (let waited = 0; !done(records) && waited < 45_000; waited += 100) {
-      const error = failure?.();
-      if (error instanceof Error) throw error;
-      if (error) throw new Error('the relay failed with something not an Error');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return records;
-  } finally {
-    await consumer.disconnect();
+    return { records, next, disconnect: () => consumer.disconnect() };
   }
+}
+
+/** A reader of agencies' topics that the enclosing describe block shares, closed after its tests. */
+export function useTopicReader(): TopicReader {
+  const reader = new TopicReader();
+  afterAll(() => reader.close());
+  return reader;
 }
 
 /** Decrypts what was read with the agency's private key, as its consumer does. */

@@ -2,32 +2,48 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PgliteDatabase } from '../../sql/index.js';
+import { PgliteDatabase, type SqlDatabase } from '../../sql/index.js';
 
-let made: Promise<string | undefined> | undefined;
+/** What a template holds beyond initdb's output, made once a run: its name tells the templates apart. */
+export interface PgliteTemplateContents {
+  readonly name: string;
+  prepare(db: SqlDatabase): Promise<unknown>;
+}
+
+const made = new Map<string, Promise<string | undefined>>();
 
 /**
- * Puts a fresh, empty PGlite database directory at `target`, as `PgliteDatabase.open(target)` would
- * create it. PGlite's initdb takes seconds of WebAssembly, nearly all of what a new database costs:
- * the run creates one directory with it, once, and every database after is a copy of that one.
- * The template holds only what initdb writes (nothing migrated), so a copy is a new database.
- * It lives where jest's global setup (test/support/global-setup.mjs) says, in PGLITE_TEMPLATE_DIR,
- * and the global teardown removes it; without that setup, `target` is left for PGlite to create.
+ * Puts a fresh PGlite database directory at `target`, as `PgliteDatabase.open(target)` would create
+ * it, then with `contents` prepared in it if given (a migrated schema, say). PGlite's initdb takes
+ * seconds of WebAssembly, nearly all of what a new database costs, and migrating takes seconds more:
+ * the run makes each template directory once, and every database after is a copy of one.
+ * Without `contents` the template holds only what initdb writes, so a copy is a new, empty database.
+ * The templates live where jest's global setup (test/support/global-setup.mjs) says, in
+ * PGLITE_TEMPLATE_DIR, and the global teardown removes them; without that setup, `target` is left
+ * for PGlite to create (and `contents` for its user to prepare).
  */
-export async function freshPgliteDirectory(target: string): Promise<void> {
-  made ??= template();
-  const source = await made;
+export async function freshPgliteDirectory(target: string, contents?: PgliteTemplateContents): Promise<void> {
+  const name = contents?.name ?? '';
+  if (!made.has(name)) made.set(name, template(contents));
+  const source = await made.get(name);
   if (source) await cp(source, target, { recursive: true });
 }
 
-async function template(): Promise<string | undefined> {
-  const path = process.env.PGLITE_TEMPLATE_DIR;
-  if (!path) return undefined;
+async function template(contents?: PgliteTemplateContents): Promise<string | undefined> {
+  const base = process.env.PGLITE_TEMPLATE_DIR;
+  if (!base) return undefined;
+  const path = contents ? `${base}-${contents.name}` : base;
   if (existsSync(join(path, 'PG_VERSION'))) return path;
   // Made aside and renamed into place, so a copy never sees half a directory; jest workers may race to it.
   const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   await mkdir(dirname(path), { recursive: true });
-  await (await PgliteDatabase.open(aside, { fsync: false })).close();
+  if (contents) await freshPgliteDirectory(aside);
+  const db = await PgliteDatabase.open(aside, { fsync: false });
+  try {
+    await contents?.prepare(db);
+  } finally {
+    await db.close();
+  }
   await rename(aside, path).catch(async (error: unknown) => {
     if (!existsSync(join(path, 'PG_VERSION'))) throw error;
     await rm(aside, { recursive: true, force: true });
