@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's identity provider the screens sign in with (authorization code + PKCE), if one is configured */
+        get: operations["OidcSignInController_signIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/refresh": {
         parameters: {
             query?: never;
@@ -340,6 +357,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Reject a best-interests determination (not its proposer): it permits nothing */
         post: operations["ConsentsController_rejectBestInterests"];
         delete?: never;
         options?: never;
@@ -373,6 +391,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Close the case with a reason; its open referrals are withdrawn */
         post: operations["CasesController_close"];
         delete?: never;
         options?: never;
@@ -627,6 +646,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency accepts the referral */
         post: operations["CaseReferralsController_accept"];
         delete?: never;
         options?: never;
@@ -643,6 +663,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency acknowledges the referral: it has seen it and will answer */
         post: operations["CaseReferralsController_acknowledge"];
         delete?: never;
         options?: never;
@@ -659,6 +680,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency records the service as delivered */
         post: operations["CaseReferralsController_complete"];
         delete?: never;
         options?: never;
@@ -675,6 +697,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency declines the referral with a reason; the owner may refer the need elsewhere */
         post: operations["CaseReferralsController_decline"];
         delete?: never;
         options?: never;
@@ -725,6 +748,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The owning agency withdraws its referral; the receiving agency sees no more of the case through it */
         post: operations["CaseReferralsController_withdraw"];
         delete?: never;
         options?: never;
@@ -741,6 +765,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Reopen a closed case */
         post: operations["CasesController_reopen"];
         delete?: never;
         options?: never;
@@ -757,6 +782,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Resume a paused case: referrals on hold wait for an answer again, with a new respond-by */
         post: operations["CasesController_resume"];
         delete?: never;
         options?: never;
@@ -807,6 +833,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Lift a safety flag of the case: what consent covers is shared again from now on */
         post: operations["CasePathController_liftFlag"];
         delete?: never;
         options?: never;
@@ -1442,7 +1469,7 @@ export interface components {
             details?: string;
         };
         /** @description RFC 9457 problem details. `detail` and `errors` name fields, rules and ids, never a value that was sent. */
-        Problem: {
+        ProblemDetails: {
             detail?: string;
             /** @description Each field rule the request breaks (400) */
             errors?: string[];
@@ -1618,7 +1645,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
@@ -1627,7 +1654,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Consent required: No live consent of the person (or approved best-interests determination for a child) covers sharing this with this recipient for this purpose: the referral or disclosure is refused. Nothing was shared. */
@@ -1636,7 +1663,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Idempotency-Key reused: This Idempotency-Key was used before by your agency for a different request; a key names one request only. */
@@ -1645,7 +1672,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Internal error: The service failed while handling the request. The failure is logged by its kind, without the data of the request. */
@@ -1654,7 +1681,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
@@ -1663,7 +1690,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Method not allowed: The path exists, but not with this HTTP method. The Allow header lists the methods it takes. */
@@ -1672,7 +1699,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
@@ -1681,7 +1708,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
@@ -1690,7 +1717,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
@@ -1701,7 +1728,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
@@ -1710,7 +1737,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Request too large: The body is larger than this route takes (64 kB; 2 MB for a directory import). */
@@ -1719,7 +1746,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
@@ -1728,7 +1755,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Service unavailable: The service cannot answer now: its database does not answer, or its read models are catching up or stopped. */
@@ -1737,18 +1764,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
         "too-many-requests": {
             headers: {
+                /** @description What remains of it (nothing) and for how long: `"writes";r=0;t=42` */
+                RateLimit?: string;
+                /** @description The policy met, its quota and window: `"writes";q=120;w=60` */
+                "RateLimit-Policy"?: string;
                 /** @description Seconds to wait before trying again */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Unsupported media type: The body is not in a format this route reads: the API takes JSON (`Content-Type: application/json`, UTF-8) and nothing else, not text or form bodies. The Accept header names what is taken. */
@@ -1759,7 +1790,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
     };
@@ -1791,7 +1822,7 @@ export type SchemaMembershipDto = components['schemas']['MembershipDto'];
 export type SchemaOpenCaseDto = components['schemas']['OpenCaseDto'];
 export type SchemaPersonDto = components['schemas']['PersonDto'];
 export type SchemaPersonLocationDto = components['schemas']['PersonLocationDto'];
-export type SchemaProblem = components['schemas']['Problem'];
+export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
 export type SchemaProposeBestInterestsDto = components['schemas']['ProposeBestInterestsDto'];
 export type SchemaProvisionDto = components['schemas']['ProvisionDto'];
 export type SchemaRaiseSafetyFlagDto = components['schemas']['RaiseSafetyFlagDto'];
@@ -1839,7 +1870,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/jwk-set+json": {
+                        keys: {
+                            crv?: string;
+                            kid: string;
+                            kty: string;
+                            x?: string;
+                        }[];
+                    };
+                };
             };
             /** @description Any other problem (the responses in components name every kind) */
             default: {
@@ -1847,7 +1887,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1865,7 +1905,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        actions: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        /** Format: date-time */
+                        revokedAt: string | null;
+                    }[];
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -1875,7 +1926,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1897,20 +1948,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @description The whole key, shown this once: `rk_…` */
+                        key: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1930,19 +1989,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {boolean} */
+                        revoked: true;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1960,7 +2027,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        history?: {
+                            /** Format: date-time */
+                            changedAt: string;
+                            changedBy: string;
+                            kid: string;
+                        }[];
+                        /** @description The public JWK (EC P-256) */
+                        jwk?: {
+                            [key: string]: unknown;
+                        };
+                        registered: boolean;
+                        /** Format: date-time */
+                        registeredAt?: string;
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -1970,7 +2053,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1992,20 +2075,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description RFC 7638 thumbprint of the key */
+                        kid: string;
+                        /** Format: date-time */
+                        registeredAt: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2023,7 +2114,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        displayName: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: date-time */
+                        lockedUntil: string | null;
+                        role: string;
+                        username: string;
+                    }[];
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -2033,7 +2135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2055,20 +2157,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        initialPassword: string;
+                        role: string;
+                        username: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2088,19 +2199,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        active: false;
+                        /** Format: uuid */
+                        id: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2131,7 +2250,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            accessedAt: string;
+                            agencyId?: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            categories?: string[];
+                            /** @description consent (with the consent and provision) or a best-interests determination */
+                            legalBasis?: unknown;
+                            userId?: string;
+                        }[];
+                        nextCursor?: string;
+                    };
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2142,7 +2277,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2162,7 +2297,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        accessedAt: string;
+                        agencyId: string;
+                        categories: string[];
+                        /** @description consent (with the consent and provision) or a best-interests determination */
+                        legalBasis?: unknown;
+                        userId: string;
+                    }[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2174,7 +2319,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2194,7 +2339,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        actorAgencyId: string;
+                        actorUserId: string;
+                        /** @description What the event recorded, by its type; never personal data */
+                        details?: {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        occurredAt: string;
+                        revision: number;
+                        type: string;
+                    }[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2206,7 +2364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2226,7 +2384,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/fhir+json": {
+                        entry: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @enum {string} */
+                        resourceType: "Bundle";
+                        /** @enum {string} */
+                        type: "transaction";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2238,7 +2408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2269,7 +2439,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            actorAgencyId?: string;
+                            actorUserId?: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @description What the event recorded, by its type; never personal data */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            occurredAt?: string;
+                            revision: number;
+                            type: string;
+                        }[];
+                        nextCursor?: string;
+                    };
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2280,7 +2469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2301,7 +2490,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: number;
+                        head: string;
+                        publishedHead?: {
+                            head: string;
+                            seq: number;
+                        };
+                        /** @enum {boolean} */
+                        verified: true;
+                    } | {
+                        entries: number;
+                        firstBrokenLink: {
+                            detail?: string;
+                            kind?: string;
+                            /** @enum {string} */
+                            reason: "missing_entry" | "wrong_previous_hash" | "entry_hash_mismatch" | "malformed_entry" | "record_missing" | "record_changed" | "event_not_authentic" | "unchained_record" | "head_not_in_chain";
+                            ref?: string;
+                            seq?: number;
+                        };
+                        /** @enum {boolean} */
+                        verified: false;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2312,7 +2524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2339,13 +2551,58 @@ export interface operations {
             400: components["responses"]["malformed-request"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcSignInController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        configured: false;
+                    } | {
+                        /** @description Dotted path of the access token's claim naming the member agency */
+                        agencyClaim: string;
+                        clientId: string;
+                        /** @enum {boolean} */
+                        configured: true;
+                        /**
+                         * Format: uri
+                         * @description Its discovery document is at `<issuer>/.well-known/openid-configuration`
+                         */
+                        issuer: string;
+                        /** @description Dotted path of the access token's claim naming the role */
+                        roleClaim: string;
+                    };
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2389,7 +2646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2433,7 +2690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2499,7 +2756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2524,6 +2781,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2546,6 +2807,8 @@ export interface operations {
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
             422: components["responses"]["rule-violated"];
@@ -2556,7 +2819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2579,6 +2842,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2726,7 +2991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2753,23 +3018,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2793,21 +3081,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2831,21 +3142,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2872,23 +3206,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2915,6 +3272,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2950,7 +3311,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2977,6 +3338,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3012,7 +3377,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3036,7 +3401,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        event: "given" | "withdrawal";
+                        /** @description The receipt signed as a compact JWS (EdDSA), checkable with GET /.well-known/jwks.json */
+                        jws: string;
+                        receipt: {
+                            consentReceiptID: string;
+                            consentTimestamp: number;
+                            jurisdiction: string;
+                            language: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        withdrawal?: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3048,7 +3430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3070,9 +3452,13 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The language the receipt is written in */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3084,7 +3470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3105,7 +3491,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        event: "given" | "withdrawal";
+                        /** @description The receipt signed as a compact JWS (EdDSA), checkable with GET /.well-known/jwks.json */
+                        jws: string;
+                        receipt: {
+                            consentReceiptID: string;
+                            consentTimestamp: number;
+                            jurisdiction: string;
+                            language: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        withdrawal?: number;
+                    }[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3117,7 +3520,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3145,6 +3548,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3180,7 +3587,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3208,6 +3615,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3221,16 +3632,18 @@ export interface operations {
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
             409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
             422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3257,205 +3670,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            413: components["responses"]["request-too-large"];
-            415: components["responses"]["unsupported-media-type"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    ErasureController_approveErasure: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-                requestId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    FhirConsentController_ownerExport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    CasePathController_identify: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RecordIdentificationDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            413: components["responses"]["request-too-large"];
-            415: components["responses"]["unsupported-media-type"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    CasePathController_intake: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RecordIntakeDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            413: components["responses"]["request-too-large"];
-            415: components["responses"]["unsupported-media-type"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    CasesController_interrupt: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InterruptCaseDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3491,7 +3709,310 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ErasureController_approveErasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    FhirConsentController_ownerExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        entry: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @enum {string} */
+                        resourceType: "Bundle";
+                        /** @enum {string} */
+                        type: "transaction";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CasePathController_identify: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIdentificationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CasePathController_intake: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIntakeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CasesController_interrupt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterruptCaseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3521,7 +4042,55 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        area?: string;
+                        outsideNetwork: {
+                            areas: string[];
+                            contact: {
+                                emails: string[];
+                                phones: string[];
+                                websites: string[];
+                            };
+                            howToRefer: string;
+                            /** Format: uuid */
+                            organizationId: string;
+                            organizationName: string;
+                            /** @enum {boolean} */
+                            outsideNetwork: true;
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            status: string;
+                        }[];
+                        /** @enum {string} */
+                        serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        suggestions: {
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyKind?: string;
+                            agencyName: string;
+                            areas?: string[];
+                            available: boolean;
+                            capacity?: {
+                                available: number;
+                                total: number;
+                            };
+                            consent: {
+                                covered: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                missing: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                needed?: string;
+                            };
+                            eligibilityGaps: string[];
+                            eligible: boolean;
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            status?: string;
+                            unavailableReason?: string;
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3533,7 +4102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3560,6 +4129,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3595,7 +4168,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3619,6 +4192,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3652,7 +4229,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3676,6 +4253,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3709,7 +4290,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3737,6 +4318,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,7 +4357,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3800,6 +4385,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3835,7 +4424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3863,23 +4452,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3907,23 +4519,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3947,6 +4582,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3980,7 +4619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4003,6 +4642,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4036,7 +4679,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4059,6 +4702,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4092,7 +4739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4119,23 +4766,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4162,23 +4832,46 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4202,21 +4895,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4243,23 +4959,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4295,7 +5034,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4317,20 +5056,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        firstAdmin?: {
+                            initialPassword: string;
+                            username: string;
+                        };
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        name: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4350,7 +5102,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        areasServed?: string[];
+                        description?: string;
+                        hsds?: {
+                            [key: string]: unknown;
+                        };
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        name: string;
+                        services: {
+                            agencyActive?: boolean;
+                            /** Format: uuid */
+                            agencyId: string;
+                            /** @enum {string} */
+                            agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                            agencyName: string;
+                            agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                            areas: string[];
+                            capacity?: {
+                                available: number;
+                                total: number;
+                            };
+                            description?: string;
+                            eligibility: {
+                                childrenAccepted: boolean;
+                                languages: string[];
+                                maximumAge?: number;
+                                minimumAge?: number;
+                                sexes: string[];
+                            };
+                            locations?: {
+                                country: string;
+                                /** Format: uuid */
+                                id: string;
+                                locality: string;
+                                name: string;
+                                region: string;
+                            }[];
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            /** @enum {string} */
+                            serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "defunct" | "temporarily closed";
+                        }[];
+                        subcommittees?: ("prevention" | "protection" | "prosecution")[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4362,7 +5166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4382,19 +5186,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        active: false;
+                        /** Format: uuid */
+                        id: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4418,7 +5230,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        areasServed: string[];
+                        description: string;
+                        subcommittees: ("prevention" | "protection" | "prosecution")[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4426,13 +5244,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4450,7 +5269,44 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        locations: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        organizations: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        service_at_locations: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        services: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        taxonomies: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        taxonomy_terms: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -4460,7 +5316,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4483,20 +5339,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ignored: {
+                            field: string;
+                            id?: string;
+                            reason: string;
+                            record: string;
+                        }[];
+                        imported: {
+                            listed_organizations: number;
+                            locations: number;
+                            organizations: number;
+                            service_at_locations: number;
+                            services: number;
+                        };
+                        /** @enum {boolean} */
+                        truncated?: true;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4519,7 +5394,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contents: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        empty: boolean;
+                        first_page: boolean;
+                        last_page: boolean;
+                        page_number: number;
+                        size: number;
+                        total_items: number;
+                        total_pages: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4530,7 +5420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4553,7 +5443,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contents: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        empty: boolean;
+                        first_page: boolean;
+                        last_page: boolean;
+                        page_number: number;
+                        size: number;
+                        total_items: number;
+                        total_pages: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4564,7 +5469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4587,7 +5492,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contents: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        empty: boolean;
+                        first_page: boolean;
+                        last_page: boolean;
+                        page_number: number;
+                        size: number;
+                        total_items: number;
+                        total_pages: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4598,7 +5518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4622,7 +5542,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        areasServed?: string[];
+                        description?: string;
+                        hsds?: {
+                            [key: string]: unknown;
+                        };
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        name: string;
+                        services: {
+                            agencyActive?: boolean;
+                            /** Format: uuid */
+                            agencyId: string;
+                            /** @enum {string} */
+                            agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                            agencyName: string;
+                            agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                            areas: string[];
+                            capacity?: {
+                                available: number;
+                                total: number;
+                            };
+                            description?: string;
+                            eligibility: {
+                                childrenAccepted: boolean;
+                                languages: string[];
+                                maximumAge?: number;
+                                minimumAge?: number;
+                                sexes: string[];
+                            };
+                            locations?: {
+                                country: string;
+                                /** Format: uuid */
+                                id: string;
+                                locality: string;
+                                name: string;
+                                region: string;
+                            }[];
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            /** @enum {string} */
+                            serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "defunct" | "temporarily closed";
+                        }[];
+                        subcommittees?: ("prevention" | "protection" | "prosecution")[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4630,13 +5602,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4659,7 +5632,76 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": ({
+                        agencyActive?: boolean;
+                        /** Format: uuid */
+                        agencyId: string;
+                        /** @enum {string} */
+                        agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        agencyName: string;
+                        agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                        areas: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        description?: string;
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        locations?: {
+                            country: string;
+                            /** Format: uuid */
+                            id: string;
+                            locality: string;
+                            name: string;
+                            region: string;
+                        }[];
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    } | {
+                        areas?: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        contact: {
+                            emails: string[];
+                            phones: string[];
+                            websites: string[];
+                        };
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        howToRefer: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        organizationName: string;
+                        /** @enum {boolean} */
+                        outsideNetwork: true;
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    })[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4670,7 +5712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4692,20 +5734,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agencyActive?: boolean;
+                        /** Format: uuid */
+                        agencyId: string;
+                        /** @enum {string} */
+                        agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        agencyName: string;
+                        agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                        areas: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        description?: string;
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        locations?: {
+                            country: string;
+                            /** Format: uuid */
+                            id: string;
+                            locality: string;
+                            name: string;
+                            region: string;
+                        }[];
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4729,7 +5810,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agencyActive?: boolean;
+                        /** Format: uuid */
+                        agencyId: string;
+                        /** @enum {string} */
+                        agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        agencyName: string;
+                        agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                        areas: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        description?: string;
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        locations?: {
+                            country: string;
+                            /** Format: uuid */
+                            id: string;
+                            locality: string;
+                            name: string;
+                            region: string;
+                        }[];
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4737,13 +5856,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4767,7 +5887,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        capacity: {
+                            available: number;
+                            total: number;
+                        };
+                        /** Format: uuid */
+                        serviceId: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4775,13 +5904,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4857,88 +5987,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["service-unavailable"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5014,88 +6070,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["service-unavailable"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5171,88 +6153,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["service-unavailable"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5272,16 +6180,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5299,7 +6210,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Any other problem (the responses in components name every kind) */
             default: {
@@ -5307,7 +6220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5327,7 +6240,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             404: components["responses"]["not-found"];
@@ -5337,7 +6252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5407,7 +6322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5430,7 +6345,42 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        byReason: {
+                            count: number | null;
+                            /** @enum {string} */
+                            reason: "no_capacity" | "not_eligible" | "service_not_offered" | "person_unreachable" | "person_declined" | "safety_concern" | "other";
+                            suppressed: boolean;
+                        }[];
+                        byServiceType: {
+                            count: number | null;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                            suppressed: boolean;
+                        }[];
+                        byServiceTypeAndReason: {
+                            count: number | null;
+                            /** @enum {string} */
+                            reason: "no_capacity" | "not_eligible" | "service_not_offered" | "person_unreachable" | "person_declined" | "safety_concern" | "other";
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                            suppressed: boolean;
+                        }[];
+                        minimumCell: number;
+                        period: {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                        };
+                        suppression?: string;
+                        total: {
+                            count: number | null;
+                            suppressed: boolean;
+                        };
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -5441,7 +6391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5459,7 +6409,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        rows: {
+                            agency: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            maxDaysOverdue: number;
+                            overdue: number;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                        }[];
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -5469,7 +6435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5492,7 +6458,41 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        minimumCell: number;
+                        period: {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                        };
+                        rows: {
+                            area: string | null;
+                            counts: {
+                                accepted: number | null;
+                                completed: number | null;
+                                declined: number | null;
+                                open: number | null;
+                                overdue: number | null;
+                                requested: number | null;
+                                withdrawn: number | null;
+                            };
+                            hoursToDecision: {
+                                median: number | null;
+                                p90: number | null;
+                            } | null;
+                            hoursToFirstResponse: {
+                                median: number | null;
+                                p90: number | null;
+                            } | null;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                            suppressed: boolean;
+                        }[];
+                        suppression?: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -5503,7 +6503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5521,7 +6521,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        rows: {
+                            agencies: {
+                                /** Format: uuid */
+                                agencyId: string;
+                                agencyKind: string;
+                                agencyName: string;
+                                subcommittees: string[];
+                            }[];
+                            area: string | null;
+                            capacity: {
+                                available: number;
+                                total: number;
+                            } | null;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                        }[];
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -5531,7 +6550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
