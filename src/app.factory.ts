@@ -17,6 +17,7 @@ import { mayPerform } from './identity/roles.js';
 import { ProblemDetailsFilter } from './platform/problem-details.filter.js';
 import { StructuredLogger, createLog, requestLogging } from './platform/logging.js';
 import { Metrics } from './health/metrics.js';
+import { describeSuccessHeaders } from './platform/openapi-headers.js';
 import { describeProblems } from './platform/openapi-problems.js';
 import { BodyShapeInterceptor, validationMessages } from './platform/body-shape.js';
 import { serveWebApp } from './platform/web-app.js';
@@ -102,8 +103,10 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('0.1.0')
       .addBearerAuth()
       .addSecurity('ApiKey', { type: 'http', scheme: 'ApiKey', description: "A partner system's API key: `Authorization: ApiKey rk_…`" })
+      .addServer('/', 'This service, where the document is served from')
       .build(),
   );
   describeProblems(document);
+  describeSuccessHeaders(document);
   return document;
 }

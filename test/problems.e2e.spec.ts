@@ -199,9 +199,9 @@ describe('errors as the RFCs say', () => {
   });
 
   describe('the OpenAPI document describes the problem answers', () => {
-    it('has a Problem schema and one response per kind, WWW-Authenticate on 401 and Accept on 415', async () => {
+    it('has a ProblemDetails schema and one response per kind, WWW-Authenticate on 401 and Accept on 415', async () => {
       const document = (await t.http.get('/api/docs-json').expect(200)).body;
-      expect(document.components.schemas.Problem.required).toEqual(['type', 'title', 'status']);
+      expect(document.components.schemas.ProblemDetails.required).toEqual(['type', 'title', 'status']);
       expect(Object.keys(document.components.responses)).toEqual(PROBLEM_KINDS);
       expect(document.components.responses['not-signed-in'].headers).toHaveProperty('WWW-Authenticate');
       expect(document.components.responses['unsupported-media-type'].headers).toHaveProperty('Accept');

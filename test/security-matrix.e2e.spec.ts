@@ -6,6 +6,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { PUBLIC_ROUTE, ROUTE_ACTION } from '../src/identity/access.decorators.js';
+import { openApiDocument } from '../src/app.factory.js';
 import { PERMISSIONS } from '../src/identity/roles.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/identity/token.service.js';
 import {
@@ -29,6 +30,7 @@ import {
   routeName,
 } from './support/route-specs.js';
 import { offerService } from './support/case-steps.js';
+import { OpenApiContract } from './support/openapi-contract.js';
 import { useTestApp } from './support/test-app.js';
 
 /**
@@ -96,6 +98,8 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
   let counter = 0;
   const unique = () => `${process.pid}-${++counter}`;
   const started = Date.now();
+  let documented: OpenApiContract | undefined;
+  const contract = () => (documented ??= new OpenApiContract(openApiDocument(t.app)));
 
   // --- HTTP helpers ---
 
@@ -499,6 +503,8 @@ describe(`security matrix (PGlite): ${TOTAL} generated cases`, () => {
       if (response.status !== cell.status) {
         throw new Error(`expected ${cell.status} (${cell.why}), got ${response.status}: ${response.text.slice(0, 500)}`);
       }
+      // What the screens' typed client is generated from must say what really comes back.
+      contract().expectDocumented(cell.route.method, cell.route.path, response);
       const allowed = response.status < 400 ? codes(cell.route.reveals?.(cell.context) ?? []) : [];
       expect({ personalData: markersIn(response.text).filter((m) => !allowed.includes(m)) }).toEqual({ personalData: [] });
       if (response.status >= 400) {

@@ -12,7 +12,7 @@ import {
 import { Readable } from 'node:stream';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { normalInstant } from '../../libs/time/index.js';
 import { Allow } from '../identity/access.decorators.js';
@@ -35,6 +35,7 @@ import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
 import { EVENT_MAC_KEY } from '../platform/persistence.module.js';
 import { notYetProjected, verifyAuditChain } from './audit-chain-verify.js';
+import { ACCESS_LOG_EXPORT, CASE_ACCESS_LOG, CASE_CONSENT_TRAIL, CONSENT_TRAIL_EXPORT, VERIFICATION } from './audit-responses.js';
 import { type TrailRow, caseConsentTrail, trailEntry } from './case-consent-trail.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
@@ -148,6 +149,7 @@ export class AuditController {
     summary:
       "Recompute the hash chain over every event, the consent trail and the access records, check each event's MAC and a published head; names the first broken link",
   })
+  @ApiOkResponse({ schema: VERIFICATION })
   verify(@Query() query: VerifyQueryDto) {
     return verifyAuditChain(this.db, this.store, {
       macKey: this.macKey,
@@ -162,6 +164,7 @@ export class AuditController {
     summary:
       'Reads of personal data across the network, filtered by case, reading agency, user and period; JSON pages (nextCursor) or the whole CSV',
   })
+  @ApiOkResponse(ACCESS_LOG_EXPORT)
   accessLogExport(@Query() query: AuditQueryDto) {
     return exported(
       {
@@ -205,6 +208,7 @@ export class AuditController {
     summary:
       'Consent events across the network, filtered by case, recording agency, user and period; JSON pages (nextCursor) or the whole CSV',
   })
+  @ApiOkResponse(CONSENT_TRAIL_EXPORT)
   consentTrailExport(@Query() query: AuditQueryDto) {
     return exported(
       {
@@ -230,6 +234,7 @@ export class AuditController {
   @Get('cases/:caseId/consent-trail')
   @Allow('audit.read')
   @ApiOperation({ summary: 'Who recorded which consent, to whom, for what, which categories; withdrawals; the referrals relying on it' })
+  @ApiOkResponse({ schema: CASE_CONSENT_TRAIL })
   async consentTrail(@Param('caseId', uuid) caseId: string) {
     const trail = await caseConsentTrail(this.db, caseId);
     if (trail.length === 0) throw new NotFoundException('no consent trail for this case');
@@ -239,6 +244,7 @@ export class AuditController {
   @Get('cases/:caseId/access-log')
   @Allow('audit.read')
   @ApiOperation({ summary: "Every read of the case's personal data: who, which agency, which categories, on what legal basis" })
+  @ApiOkResponse({ schema: CASE_ACCESS_LOG })
   async accessLog(@Param('caseId', uuid) caseId: string) {
     const [known] = await this.db.query('SELECT 1 FROM consent_trail WHERE case_id = $1 LIMIT 1', [caseId]);
     if (!known) throw new NotFoundException('no such case');

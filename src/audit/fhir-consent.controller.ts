@@ -1,11 +1,29 @@
 import { Controller, Get, Header, Param, ParseUUIDPipe } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import { FHIR_JSON } from './fhir-consent.js';
 import { FhirConsentExport } from './fhir-consent.service.js';
 
 const uuid = new ParseUUIDPipe({ version: undefined });
+
+/** A FHIR R4 Bundle, its resources as FHIR defines them (checked against FHIR's own schema in the tests). */
+const BUNDLE = {
+  content: {
+    [FHIR_JSON]: {
+      schema: {
+        type: 'object',
+        required: ['resourceType', 'type', 'entry'],
+        properties: {
+          resourceType: { type: 'string', enum: ['Bundle'] },
+          type: { type: 'string', enum: ['transaction'] },
+          entry: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        },
+        additionalProperties: true,
+      },
+    },
+  },
+};
 
 /**
  * A case's consents as HL7 FHIR R4 `Consent` resources (withdrawals as `Provenance`), no personal
@@ -21,6 +39,7 @@ export class FhirConsentController {
   @Allow('consent.export')
   @Header('Content-Type', FHIR_JSON)
   @ApiProduces(FHIR_JSON)
+  @ApiOkResponse(BUNDLE)
   @ApiOperation({
     summary:
       "The case's consents as a FHIR R4 transaction Bundle (Consent, Provenance, Organization) a FHIR server loads as it is; owning agency only",
@@ -33,6 +52,7 @@ export class FhirConsentController {
   @Allow('audit.read')
   @Header('Content-Type', FHIR_JSON)
   @ApiProduces(FHIR_JSON)
+  @ApiOkResponse(BUNDLE)
   @ApiOperation({ summary: "Any case's consents as a FHIR R4 transaction Bundle (Consent, Provenance, Organization), for auditors" })
   auditExport(@Param('caseId', uuid) caseId: string) {
     return this.exports.forAuditor(caseId);

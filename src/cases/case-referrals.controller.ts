@@ -30,6 +30,7 @@ export class CaseReferralsController {
   @Post(':caseId/referrals/:referralId/re-referral')
   @Allow('referral.request')
   @ApiOperation({ summary: 'After a decline, refer the same need to another agency; the new referral names the one it replaces' })
+  @ApiCreatedResponse({ schema: CASE_WRITTEN })
   async reRefer(
     @Param('caseId', uuid) caseId: string,
     @Param('referralId', uuid) referralId: string,
@@ -45,6 +46,7 @@ export class CaseReferralsController {
   @ApiOperation({
     summary: 'The agency that conducted the in-depth interview records its outcome (trafficked person / not / inconclusive)',
   })
+  @ApiCreatedResponse({ schema: CASE_WRITTEN })
   async identifyOnReferral(
     @Param('caseId', uuid) caseId: string,
     @Param('referralId', uuid) referralId: string,
@@ -60,6 +62,7 @@ export class CaseReferralsController {
   }
 
   @Post(':caseId/referrals/:referralId/acknowledge')
+  @ApiOperation({ summary: 'The receiving agency acknowledges the referral: it has seen it and will answer' })
   @HttpCode(200)
   @Allow('referral.respond')
   @ApiOkResponse({ schema: CASE_WRITTEN })
@@ -69,6 +72,7 @@ export class CaseReferralsController {
   }
 
   @Post(':caseId/referrals/:referralId/accept')
+  @ApiOperation({ summary: 'The receiving agency accepts the referral' })
   @HttpCode(200)
   @Allow('referral.respond')
   @ApiOkResponse({ schema: CASE_WRITTEN })
@@ -78,6 +82,7 @@ export class CaseReferralsController {
   }
 
   @Post(':caseId/referrals/:referralId/decline')
+  @ApiOperation({ summary: 'The receiving agency declines the referral with a reason; the owner may refer the need elsewhere' })
   @HttpCode(200)
   @Allow('referral.respond')
   @ApiOkResponse({ schema: CASE_WRITTEN })
@@ -97,6 +102,7 @@ export class CaseReferralsController {
   }
 
   @Post(':caseId/referrals/:referralId/complete')
+  @ApiOperation({ summary: 'The receiving agency records the service as delivered' })
   @HttpCode(200)
   @Allow('referral.respond')
   @ApiOkResponse({ schema: CASE_WRITTEN })
@@ -115,6 +121,7 @@ export class CaseReferralsController {
   }
 
   @Post(':caseId/referrals/:referralId/withdraw')
+  @ApiOperation({ summary: 'The owning agency withdraws its referral; the receiving agency sees no more of the case through it' })
   @HttpCode(200)
   @Allow('referral.withdraw')
   @ApiOkResponse({ schema: CASE_WRITTEN })

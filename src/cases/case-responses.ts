@@ -136,3 +136,47 @@ export const REFERRAL_LIST = page({
   properties: { ...referral.properties, caseId: text({ format: 'uuid' }), updatedAt: instant },
   required: [...(referral.required ?? []), 'caseId', 'updatedAt'],
 });
+
+const capacity = record({ total: { type: 'integer' }, available: { type: 'integer' } });
+
+/** GET /cases/:id/referral-suggestions: who offers the service, whether they can take the person, and what consent is missing. */
+export const REFERRAL_SUGGESTIONS = record(
+  {
+    serviceType: oneOf(SERVICE_TYPES),
+    area: text(),
+    suggestions: list(
+      record(
+        {
+          agencyId: text({ format: 'uuid' }),
+          agencyName: text(),
+          agencyKind: text(),
+          serviceId: text({ format: 'uuid' }),
+          serviceName: text(),
+          areas: list(text()),
+          status: text(),
+          capacity,
+          available: { type: 'boolean' },
+          unavailableReason: text(),
+          eligible: { type: 'boolean' },
+          eligibilityGaps: list(text()),
+          consent: record({ covered: list(category), missing: list(category), needed: text() }, ['covered', 'missing']),
+        },
+        ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'available', 'eligible', 'eligibilityGaps', 'consent'],
+      ),
+    ),
+    outsideNetwork: list(
+      record({
+        organizationId: text({ format: 'uuid' }),
+        organizationName: text(),
+        serviceId: text({ format: 'uuid' }),
+        serviceName: text(),
+        areas: list(text()),
+        status: text(),
+        outsideNetwork: { type: 'boolean', enum: [true] },
+        howToRefer: text(),
+        contact: record({ phones: list(text()), emails: list(text()), websites: list(text()) }),
+      }),
+    ),
+  },
+  ['serviceType', 'suggestions', 'outsideNetwork'],
+);

@@ -13,7 +13,7 @@ import { ReferralSuggestionsDto } from './referral.dtos.js';
 import { ReferralSuggestions } from './referral-suggestions.service.js';
 import { ApiCreatedResponse, ApiOkResponse } from '@nestjs/swagger';
 import { ApiProblems } from '../platform/api-responses.js';
-import { CASE_LIST, CASE_VIEW, CASE_WRITTEN } from './case-responses.js';
+import { CASE_LIST, CASE_VIEW, CASE_WRITTEN, REFERRAL_SUGGESTIONS } from './case-responses.js';
 
 /** A case as a whole: opening it, reading it, its worklist, and pausing, closing and reopening it. */
 @CaseRoutes()
@@ -67,6 +67,7 @@ export class CasesController {
     summary:
       'Agencies offering a service (in an area) the person is eligible for: can each take the referral, does live consent cover it or what is missing; apart, those the person is known not to be eligible for, with why',
   })
+  @ApiOkResponse({ schema: REFERRAL_SUGGESTIONS })
   suggest(@Param('caseId', uuid) caseId: string, @Query() query: ReferralSuggestionsDto, @CurrentPrincipal() principal: Principal) {
     return this.suggestions.suggest(caseId, principal, query);
   }
@@ -87,6 +88,7 @@ export class CasesController {
   }
 
   @Post(':caseId/resumption')
+  @ApiOperation({ summary: 'Resume a paused case: referrals on hold wait for an answer again, with a new respond-by' })
   @HttpCode(200)
   @Allow('case.change-status')
   @ApiOkResponse({ schema: CASE_WRITTEN })
@@ -96,6 +98,7 @@ export class CasesController {
   }
 
   @Post(':caseId/closure')
+  @ApiOperation({ summary: 'Close the case with a reason; its open referrals are withdrawn' })
   @HttpCode(200)
   @Allow('case.change-status')
   @ApiOkResponse({ schema: CASE_WRITTEN })
@@ -106,6 +109,7 @@ export class CasesController {
   }
 
   @Post(':caseId/reopening')
+  @ApiOperation({ summary: 'Reopen a closed case' })
   @HttpCode(200)
   @Allow('case.change-status')
   @ApiOkResponse({ schema: CASE_WRITTEN })

@@ -67,6 +67,7 @@ export class ConsentsController {
   @ApiOperation({
     summary: 'Propose a best-interests determination for a child; it permits nothing until a different supervisor approves it',
   })
+  @ApiCreatedResponse({ schema: CASE_WRITTEN })
   async proposeBestInterests(@Param('caseId', uuid) caseId: string, @Body() body: ProposeBestInterestsDto, @Write() context: WriteContext) {
     const { determinationId, outcome } = await this.writes.proposeBestInterests(caseId, body, context);
     return CaseAnswer.written(outcome, { caseId, determinationId });
@@ -76,6 +77,7 @@ export class ConsentsController {
   @HttpCode(200)
   @Allow('best-interests.review')
   @ApiOperation({ summary: 'Approve a determination: refused (403) to the person who proposed it' })
+  @ApiOkResponse({ schema: CASE_WRITTEN })
   async approveBestInterests(
     @Param('caseId', uuid) caseId: string,
     @Param('determinationId', uuid) determinationId: string,
@@ -86,8 +88,10 @@ export class ConsentsController {
   }
 
   @Post(':caseId/best-interests-determinations/:determinationId/rejection')
+  @ApiOperation({ summary: 'Reject a best-interests determination (not its proposer): it permits nothing' })
   @HttpCode(200)
   @Allow('best-interests.review')
+  @ApiOkResponse({ schema: CASE_WRITTEN })
   async rejectBestInterests(
     @Param('caseId', uuid) caseId: string,
     @Param('determinationId', uuid) determinationId: string,

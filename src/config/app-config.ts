@@ -15,6 +15,8 @@ import { DEFAULT_FHIR_BASE, FHIR_URL_KEYS, type FhirUrlKey } from '../audit/fhir
 export interface OidcConfig {
   readonly issuer: string;
   readonly audience: string;
+  /** The public client the screens sign in as (authorization code + PKCE); its access tokens must carry `audience`. */
+  readonly clientId: string;
   readonly jwksUri: string;
   /** Dotted paths of the claims naming the member agency (its id) and the role. */
   readonly agencyClaim: string;
@@ -280,6 +282,7 @@ function oidcOf(env: NodeJS.ProcessEnv): { oidc?: OidcConfig } {
     oidc: {
       issuer,
       audience,
+      clientId: optional(env, 'OIDC_CLIENT_ID') ?? audience,
       jwksUri,
       agencyClaim: optional(env, 'OIDC_AGENCY_CLAIM') ?? 'agency_id',
       roleClaim: optional(env, 'OIDC_ROLE_CLAIM') ?? 'role',

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
 import {
@@ -11,6 +11,16 @@ import {
   ServiceDto,
   ServiceQueryDto,
 } from './directory.dtos.js';
+import {
+  AGENCY,
+  AGENCY_PROFILE,
+  CAPACITY_SET,
+  HSDS_DIRECTORY,
+  HSDS_IMPORTED,
+  HSDS_PAGE,
+  SERVICE,
+  SERVICES,
+} from './directory-responses.js';
 import { Directory } from './directory.js';
 import { HsdsExchange } from './hsds-exchange.js';
 import { AGENCY_KINDS } from '../../libs/consent-policy/index.js';
@@ -38,6 +48,7 @@ export class DirectoryController {
   @Get('agencies/:agencyId')
   @Allow('directory.read')
   @ApiOperation({ summary: "A member agency's profile (subcommittees, areas served) and its services" })
+  @ApiOkResponse({ schema: AGENCY })
   agency(@Param('agencyId', uuid) agencyId: string) {
     return this.directory.agency(agencyId);
   }
@@ -45,6 +56,7 @@ export class DirectoryController {
   @Put('agencies/:agencyId/profile')
   @Allow('directory.manage')
   @ApiOperation({ summary: "Replace a member agency's profile: description, task-force subcommittees, areas served" })
+  @ApiOkResponse({ schema: AGENCY_PROFILE })
   saveProfile(@Param('agencyId', uuid) agencyId: string, @Body() body: AgencyProfileDto) {
     return this.directory.saveProfile(agencyId, body);
   }
@@ -52,6 +64,7 @@ export class DirectoryController {
   @Get('services')
   @Allow('directory.read')
   @ApiOperation({ summary: 'Services of any status, by type, agency and area served (case-insensitive)' })
+  @ApiOkResponse({ schema: SERVICES })
   services(@Query() query: ServiceQueryDto) {
     return this.directory.services(query);
   }
@@ -59,6 +72,7 @@ export class DirectoryController {
   @Post('services')
   @Allow('service.maintain')
   @ApiOperation({ summary: 'Add a service: an agency admin to their own agency, a coordinator to any' })
+  @ApiCreatedResponse({ schema: SERVICE })
   createService(@Body() body: CreateServiceDto, @CurrentPrincipal() principal: Principal) {
     return this.directory.createService(principal, body);
   }
@@ -66,6 +80,7 @@ export class DirectoryController {
   @Put('services/:serviceId')
   @Allow('service.maintain')
   @ApiOperation({ summary: "Replace a service: an agency admin their own agency's, a coordinator any" })
+  @ApiOkResponse({ schema: SERVICE })
   updateService(@Param('serviceId', uuid) serviceId: string, @Body() body: ServiceDto, @CurrentPrincipal() principal: Principal) {
     return this.directory.updateService(principal, serviceId, body);
   }
@@ -77,6 +92,7 @@ export class DirectoryController {
     summary:
       'Make a listed organization (imported without the network kind) a member agency of this kind, with its services and locations; add its users after',
   })
+  @ApiOkResponse({ schema: AGENCY })
   makeMember(@Param('organizationId', uuid) organizationId: string, @Body() body: MembershipDto) {
     return this.directory.makeMember(organizationId, body.kind);
   }
@@ -85,6 +101,7 @@ export class DirectoryController {
   @HttpCode(200)
   @Allow('service.capacity')
   @ApiOperation({ summary: "Places free now (and in all) of one of your agency's services, e.g. a shelter that is full says 0" })
+  @ApiOkResponse({ schema: CAPACITY_SET })
   setCapacity(@Param('serviceId', uuid) serviceId: string, @Body() body: CapacityUpdateDto, @CurrentPrincipal() principal: Principal) {
     return this.directory.setCapacity(principal, serviceId, body);
   }
@@ -101,6 +118,7 @@ export class HsdsController {
     summary:
       'The directory as Open Referral HSDS 3.0 JSON: organizations, services, locations, service_at_locations, taxonomies, taxonomy_terms',
   })
+  @ApiOkResponse({ schema: HSDS_DIRECTORY })
   export() {
     return this.exchange.export();
   }
@@ -108,6 +126,7 @@ export class HsdsController {
   @Get('services')
   @Allow('directory.read')
   @ApiOperation({ summary: 'HSDS 3.0 API: a page of services, each with its organization; ?search in name and description' })
+  @ApiOkResponse({ schema: HSDS_PAGE })
   servicesPage(@Query() query: HsdsPageQueryDto) {
     return this.exchange.page('services', query);
   }
@@ -115,6 +134,7 @@ export class HsdsController {
   @Get('organizations')
   @Allow('directory.read')
   @ApiOperation({ summary: 'HSDS 3.0 API: a page of organizations (member agencies and listed organizations); ?search' })
+  @ApiOkResponse({ schema: HSDS_PAGE })
   organizationsPage(@Query() query: HsdsPageQueryDto) {
     return this.exchange.page('organizations', query);
   }
@@ -125,6 +145,7 @@ export class HsdsController {
     summary:
       'HSDS 3.0 API: a page of service_at_locations with their service and location (no street address of a confidential one); ?search',
   })
+  @ApiOkResponse({ schema: HSDS_PAGE })
   serviceAtLocationsPage(@Query() query: HsdsPageQueryDto) {
     return this.exchange.page('service_at_locations', query);
   }
@@ -141,6 +162,7 @@ export class HsdsController {
     summary:
       'Upsert HSDS 3.0 records by id, all or nothing: one invalid record and nothing is imported (422 listing each invalid record and field); the answer lists what was ignored and why',
   })
+  @ApiOkResponse({ schema: HSDS_IMPORTED })
   import(@Body() body: unknown) {
     return this.exchange.import(body);
   }

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Injectable, Put, UnprocessableEntityException } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsObject } from 'class-validator';
 import { type SqlClient, type SqlDatabase, appendOnly } from '../../libs/sql/index.js';
 import { Allow } from '../identity/access.decorators.js';
 import { CurrentPrincipal, type Principal } from '../identity/principal.js';
+import { instant, list, record, text } from '../platform/api-responses.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { type FeedPublicJwk, UnusableFeedKeyError, feedPublicKey } from './feed-encryption.js';
@@ -137,6 +138,17 @@ export class FeedKeysController {
   @Get()
   @Allow('feed-key.manage')
   @ApiOperation({ summary: "The public key your agency's Kafka feed is encrypted to" })
+  @ApiOkResponse({
+    schema: record(
+      {
+        registered: { type: 'boolean' },
+        jwk: { type: 'object', additionalProperties: true, description: 'The public JWK (EC P-256)' },
+        registeredAt: instant,
+        history: list(record({ kid: text(), changedAt: instant, changedBy: text() })),
+      },
+      ['registered'],
+    ),
+  })
   show(@CurrentPrincipal() principal: Principal) {
     return this.keys.show(principal.agencyId);
   }
@@ -145,6 +157,7 @@ export class FeedKeysController {
   @HttpCode(200)
   @Allow('feed-key.manage')
   @ApiOperation({ summary: "Register (or replace) the public key your agency's Kafka feed is encrypted to; messages from then on use it" })
+  @ApiOkResponse({ schema: record({ kid: text({ description: 'RFC 7638 thumbprint of the key' }), registeredAt: instant }) })
   register(@Body() body: RegisterFeedKeyDto, @CurrentPrincipal() principal: Principal) {
     return this.keys.register(principal, body.jwk);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Module, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   type HealthCheckResult,
@@ -14,6 +14,20 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Public } from '../identity/access.decorators.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { KindOfProblem } from '../platform/problem-catalogue.js';
+
+/** Terminus's answer: each check up, by name (none for liveness). */
+const CHECKS = {
+  schema: {
+    type: 'object' as const,
+    required: ['status'],
+    properties: {
+      status: { type: 'string' as const, enum: ['ok'] },
+      info: { type: 'object' as const, additionalProperties: true },
+      error: { type: 'object' as const, additionalProperties: true },
+      details: { type: 'object' as const, additionalProperties: true },
+    },
+  },
+};
 
 /**
  * Liveness and readiness apart, so an orchestrator restarts the process only when it is stuck
@@ -34,6 +48,7 @@ export class HealthController {
   @Public()
   @Get('live')
   @HealthCheck()
+  @ApiOkResponse(CHECKS)
   @ApiOperation({ summary: 'Liveness: the process answers, whatever the database or the projector do. Restart it only when this fails.' })
   live(): Promise<HealthCheckResult> {
     return this.health.check([]);
@@ -42,6 +57,7 @@ export class HealthController {
   @Public()
   @Get(['ready', ''])
   @HealthCheck()
+  @ApiOkResponse(CHECKS)
   @ApiOperation({
     summary: 'Readiness (also at /health): the database answers and the read models are caught up and following; 503 names what failed',
   })

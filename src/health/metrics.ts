@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Injectable, Module, Res, UnauthorizedException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -7,6 +7,7 @@ import { ProjectionRunner } from '../../libs/projections/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Public } from '../identity/access.decorators.js';
 import { routeOf } from '../platform/logging.js';
+import { ApiProblems } from '../platform/api-responses.js';
 
 const RUNNER = { runner: 'read-models' };
 
@@ -99,6 +100,8 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Prometheus metrics: HTTP durations, process and Node, projection lag (Bearer METRICS_TOKEN when configured)',
   })
+  @ApiOkResponse({ content: { 'text/plain': { schema: { type: 'string', description: 'Prometheus text exposition format 0.0.4' } } } })
+  @ApiProblems(401)
   async scrape(@Res({ passthrough: true }) response: Response, @Headers('authorization') authorization?: string): Promise<string> {
     const token = this.config.metricsToken;
     if (token && !sameSecret(authorization ?? '', `Bearer ${token}`)) throw new UnauthorizedException('metrics need the metrics token');

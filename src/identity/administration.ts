@@ -12,12 +12,13 @@ import {
   Post,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AGENCY_KINDS, type AgencyKind } from '../../libs/consent-policy/index.js';
 import { type SqlDatabase, UNIQUE_VIOLATION, sqlState } from '../../libs/sql/index.js';
+import { instant, list, oneOf, record, text } from '../platform/api-responses.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { Allow } from './access.decorators.js';
 import { hashPassword } from './password.js';
@@ -145,6 +146,22 @@ export class Administration {
   }
 }
 
+const uuid = text({ format: 'uuid' });
+const USER = record({
+  id: uuid,
+  username: text(),
+  displayName: text(),
+  role: text(),
+  active: { type: 'boolean' },
+  lockedUntil: { ...instant, nullable: true },
+});
+const USER_ADDED = record({ id: uuid, username: text(), role: text(), initialPassword: text() });
+const AGENCY_ADDED = record(
+  { id: uuid, name: text(), kind: oneOf(AGENCY_KINDS), firstAdmin: record({ username: text(), initialPassword: text() }) },
+  ['id', 'name', 'kind'],
+);
+const DEACTIVATED = record({ id: uuid, active: { type: 'boolean', enum: [false] } });
+
 @ApiTags('identity')
 @Controller()
 export class AdministrationController {
@@ -153,6 +170,7 @@ export class AdministrationController {
   @Get('agency/users')
   @Allow('user.manage')
   @ApiOperation({ summary: "Your agency's users" })
+  @ApiOkResponse({ schema: list(USER) })
   users(@CurrentPrincipal() principal: Principal) {
     return this.administration.users(principal.agencyId);
   }
@@ -160,6 +178,7 @@ export class AdministrationController {
   @Post('agency/users')
   @Allow('user.manage')
   @ApiOperation({ summary: 'Add a user to your agency; the initial password is shown once' })
+  @ApiCreatedResponse({ schema: USER_ADDED })
   createUser(@Body() body: CreateUserDto, @CurrentPrincipal() principal: Principal) {
     return this.administration.createUser(principal, body);
   }
@@ -168,6 +187,7 @@ export class AdministrationController {
   @HttpCode(200)
   @Allow('user.manage')
   @ApiOperation({ summary: 'Deactivate a user of your agency: their tokens stop working at once' })
+  @ApiOkResponse({ schema: DEACTIVATED })
   async deactivateUser(@Param('userId', new ParseUUIDPipe()) userId: string, @CurrentPrincipal() principal: Principal) {
     await this.administration.deactivateUser(principal, userId);
     return { id: userId, active: false };
@@ -176,6 +196,7 @@ export class AdministrationController {
   @Post('directory/agencies')
   @Allow('agency.manage')
   @ApiOperation({ summary: 'Add a member agency to the network' })
+  @ApiCreatedResponse({ schema: AGENCY_ADDED })
   createAgency(@Body() body: CreateAgencyDto) {
     return this.administration.createAgency(body);
   }
@@ -184,6 +205,7 @@ export class AdministrationController {
   @HttpCode(200)
   @Allow('agency.manage')
   @ApiOperation({ summary: 'Deactivate a member agency: its users and keys stop working at once' })
+  @ApiOkResponse({ schema: DEACTIVATED })
   async deactivateAgency(@Param('agencyId', new ParseUUIDPipe()) agencyId: string, @CurrentPrincipal() principal: Principal) {
     await this.administration.deactivateAgency(principal, agencyId);
     return { id: agencyId, active: false };

@@ -12,10 +12,11 @@ import {
   Post,
 } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { SqlDatabase } from '../../libs/sql/index.js';
 import { Clock } from '../platform/clock.js';
+import { instant, list, record, text } from '../platform/api-responses.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { Allow } from './access.decorators.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
@@ -143,6 +144,10 @@ export class ApiKeyStrategy extends PassportStrategy(HeaderApiKeyStrategy, 'api-
   }
 }
 
+const uuid = text({ format: 'uuid' });
+const KEY_ISSUED = record({ id: uuid, key: text({ description: 'The whole key, shown this once: `rk_…`' }) });
+const KEY = record({ id: uuid, name: text(), actions: list(text()), createdAt: instant, revokedAt: { ...instant, nullable: true } });
+
 @ApiTags('identity')
 @Controller('agency/api-keys')
 export class ApiKeysController {
@@ -151,6 +156,7 @@ export class ApiKeysController {
   @Post()
   @Allow('api-key.manage')
   @ApiOperation({ summary: 'Issue a key for a partner system of your agency; the key is shown once, only its keyed hash is kept' })
+  @ApiCreatedResponse({ schema: KEY_ISSUED })
   issue(@Body() body: IssueApiKeyDto, @CurrentPrincipal() principal: Principal) {
     return this.keys.issue(principal, body);
   }
@@ -158,6 +164,7 @@ export class ApiKeysController {
   @Get()
   @Allow('api-key.manage')
   @ApiOperation({ summary: "Your agency's keys: names, actions, when issued and revoked; never the secrets" })
+  @ApiOkResponse({ schema: list(KEY) })
   list(@CurrentPrincipal() principal: Principal) {
     return this.keys.list(principal.agencyId);
   }
@@ -166,6 +173,7 @@ export class ApiKeysController {
   @HttpCode(200)
   @Allow('api-key.manage')
   @ApiOperation({ summary: 'Revoke a key of your agency: it stops working at once' })
+  @ApiOkResponse({ schema: record({ id: uuid, revoked: { type: 'boolean', enum: [true] } }) })
   async revoke(@Param('keyId', new ParseUUIDPipe()) keyId: string, @CurrentPrincipal() principal: Principal) {
     await this.keys.revoke(principal, keyId);
     return { id: keyId, revoked: true };

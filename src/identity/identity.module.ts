@@ -10,6 +10,7 @@ import { deriveKey } from '../platform/secrets.js';
 import { RateLimitGuard, RateLimitModule } from '../platform/rate-limit.js';
 import { PermissionGuard, TokenGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
+import { OidcSignInController } from './oidc-sign-in.controller.js';
 import { OidcStrategy } from './oidc.js';
 import { Administration, AdministrationController } from './administration.js';
 import { API_KEY_HASH_KEY, ApiKeyStrategy, ApiKeys, ApiKeysController } from './api-keys.js';
@@ -40,7 +41,7 @@ const signingKey = (config: AppConfig, masterKey: MasterKey): Buffer =>
       }),
     }),
   ],
-  controllers: [AuthController, ApiKeysController, AdministrationController],
+  controllers: [AuthController, OidcSignInController, ApiKeysController, AdministrationController],
   providers: [
     MemberAgencies,
     Principals,

@@ -1,13 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, type ApiResponseSchemaHost } from '@nestjs/swagger';
 import { PROBLEM_TYPES, kindOfStatus } from './problem-catalogue.js';
+import { PROBLEM_SCHEMA } from './openapi-problems.js';
 
 /** A JSON Schema as @nestjs/swagger takes it (the package exports the type only inside this one). */
 export type SchemaObject = Omit<ApiResponseSchemaHost['schema'], '$ref'>;
 
 /**
  * The error answers a route names beside the ones every route of its shape gets (openapi-problems.ts),
- * each as application/problem+json of the catalogue's Problem schema, described by its kind.
+ * each as application/problem+json of the catalogue's ProblemDetails schema, described by its kind.
  */
 export const ApiProblems = (...statuses: number[]) =>
   applyDecorators(
@@ -16,7 +17,7 @@ export const ApiProblems = (...statuses: number[]) =>
       return ApiResponse({
         status,
         description: kind ? `${PROBLEM_TYPES[kind].title}: ${PROBLEM_TYPES[kind].meaning}` : 'A problem',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } },
       });
     }),
   );

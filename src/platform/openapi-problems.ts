@@ -6,7 +6,10 @@ export const PUBLIC_OPERATION = 'x-public';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
-const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+/** The one schema of every problem answer (RFC 9457 calls it problem details). */
+export const PROBLEM_SCHEMA = 'ProblemDetails';
+
+const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } };
 
 /** Headers some problems carry, as RFC 9110 and RFC 6750 ask. */
 const PROBLEM_HEADERS: Partial<Record<ProblemKind, ResponseObject['headers']>> = {
@@ -18,21 +21,26 @@ const PROBLEM_HEADERS: Partial<Record<ProblemKind, ResponseObject['headers']>> =
     },
   },
   'unsupported-media-type': { Accept: { description: 'The media type the route takes: `application/json`', schema: { type: 'string' } } },
-  'too-many-requests': { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  'too-many-requests': {
+    'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
+    'RateLimit-Policy': { description: 'The policy met, its quota and window: `"writes";q=120;w=60`', schema: { type: 'string' } },
+    RateLimit: { description: 'What remains of it (nothing) and for how long: `"writes";r=0;t=42`', schema: { type: 'string' } },
+  },
 };
 
 /**
- * Describes the problem answers in the generated OpenAPI document, from the one catalogue: a Problem
+ * Describes the problem answers in the generated OpenAPI document, from the one catalogue: a ProblemDetails
  * schema, a response per kind, and on each operation the problems that any operation of its shape can
- * get (a signed-in route 401 and 403, a body 400, 413 and 415, an id in the path 404), every other
- * one under `default`. Security is required everywhere but on @Public() operations.
+ * get (a signed-in route 401 and 403, a body 400, 413 and 415, an id in the path 404, a write 429, a
+ * write to a case 409, 412 and 422), every other one under `default`. Security is required everywhere
+ * but on @Public() operations.
  */
 export function describeProblems(document: OpenAPIObject): OpenAPIObject {
   const kinds = PROBLEM_KINDS.join('|');
   const components = document.components ?? {};
   components.schemas = {
     ...components.schemas,
-    Problem: {
+    [PROBLEM_SCHEMA]: {
       type: 'object',
       description: 'RFC 9457 problem details. `detail` and `errors` name fields, rules and ids, never a value that was sent.',
       required: ['type', 'title', 'status'],
@@ -83,12 +91,14 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
         ...(open ? {} : { 401: 'not-signed-in', 403: 'not-allowed' }),
         ...(path.includes('{') ? { 404: 'not-found' } : {}),
         ...(operation.requestBody ? { 413: 'request-too-large', 415: 'unsupported-media-type' } : {}),
+        ...(method === 'get' ? {} : { 429: 'too-many-requests' }),
+        ...(method !== 'get' && writesCase(operation) ? { 409: 'conflict', 412: 'precondition-failed', 422: 'rule-violated' } : {}),
       };
-      // A problem a route names itself (@ApiProblems) is the catalogue's response of its kind too, headers included.
+      // An error a route names itself (@ApiProblems, or Terminus's 503) is the catalogue's response of its kind too, headers
+      // included: every error is answered as problem details (problem-details.filter.ts), whatever a decorator says.
       const named = Object.entries(operation.responses).map(([status, response]) => {
         const kind = kindOfStatus(Number(status));
-        const problem = response !== undefined && 'content' in response && response.content?.['application/problem+json'] !== undefined;
-        return [status, kind && problem ? refer(kind) : response] as const;
+        return [status, kind && Number(status) >= 400 ? refer(kind) : response] as const;
       });
       operation.responses = {
         ...Object.fromEntries(Object.entries(problems).map(([status, kind]) => [status, refer(kind)])),
@@ -99,3 +109,7 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
   }
   return document;
 }
+
+/** A write to a case names the case's revision it expects (If-Match, src/cases/case-routes.ts). */
+const writesCase = (operation: { parameters?: ReadonlyArray<{ name?: string; in?: string } | { $ref: string }> }) =>
+  operation.parameters?.some((p) => 'name' in p && p.name === 'If-Match' && p.in === 'header') ?? false;

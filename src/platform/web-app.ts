@@ -10,7 +10,7 @@ import type { AppConfig } from '../config/app-config.js';
  * The built screens (web/, built by `npm run build` into WEB_DIR) at `/`, same origin as the API.
  * The screens route by the URL's fragment (`/#/cases/…`), so the server serves only `/` and
  * `/assets/`, and no screen path can shadow an API path. Their policy allows the built assets and
- * calls to this origin only: no inline script or style, no other origin, no framing.
+ * calls to this origin (and the identity provider's, with OIDC) only: no inline script or style, no framing.
  */
 export function serveWebApp(app: INestApplication, config: AppConfig): void {
   const index = join(config.webDir, 'index.html');
@@ -28,7 +28,8 @@ export function serveWebApp(app: INestApplication, config: AppConfig): void {
         'script-src': ["'self'"],
         'style-src': ["'self'"],
         'img-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
+        // The organisation's identity provider, where OIDC is configured: the screens read its discovery document and exchange the code there.
+        'connect-src': ["'self'", ...(config.oidc ? [new URL(config.oidc.issuer).origin] : [])],
         'font-src': ["'self'"],
         'base-uri': ["'none'"],
         'form-action': ["'self'"],

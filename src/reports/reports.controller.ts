@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { Allow } from '../identity/access.decorators.js';
 import { IsCalendarDate } from '../platform/date-validation.js';
 import type { PeriodQuery } from './report-period.js';
+import { DECLINE_REPORT, OVERDUE_REPORT, REFERRAL_REPORT, SERVICE_MAP } from './report-responses.js';
 import { ReportsService } from './reports.service.js';
 
 export class ReportPeriodDto implements PeriodQuery {
@@ -32,6 +33,7 @@ export class ReportsController {
   @ApiOperation({
     summary: 'Who does what where: per area and service type, the agencies offering an active service, and capacity where known',
   })
+  @ApiOkResponse({ schema: SERVICE_MAP })
   serviceMap() {
     return this.reports.serviceMap();
   }
@@ -39,6 +41,7 @@ export class ReportsController {
   @Get('referrals')
   @Allow('report.read')
   @ApiOperation({ summary: 'Referral volumes, outcomes and response times (hours) per service type and area; small counts suppressed' })
+  @ApiOkResponse({ schema: REFERRAL_REPORT })
   referrals(@Query() query: ReportPeriodDto) {
     return this.reports.referrals(query);
   }
@@ -48,6 +51,7 @@ export class ReportsController {
   @ApiOperation({
     summary: 'Declined referrals in all, by reason, by service type, and by service type and reason; small counts suppressed',
   })
+  @ApiOkResponse({ schema: DECLINE_REPORT })
   declines(@Query() query: ReportPeriodDto) {
     return this.reports.declines(query);
   }
@@ -58,6 +62,7 @@ export class ReportsController {
     summary:
       'Per receiving agency and service type, how many referrals wait for an answer past their deadline (not those on hold) and the most days overdue; no referral',
   })
+  @ApiOkResponse({ schema: OVERDUE_REPORT })
   overdueReferrals() {
     return this.reports.overdueReferrals();
   }

@@ -329,6 +329,8 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'POST', path: '/auth/token' },
   { method: 'POST', path: '/auth/refresh' },
   { method: 'POST', path: '/auth/logout' },
+  // Whether the screens offer "sign in with your organisation", and with which provider (read before signing in).
+  { method: 'GET', path: '/auth/oidc' },
   { method: 'GET', path: '/api/docs*' },
   // The public key consent receipts are signed with (src/receipts).
   { method: 'GET', path: '/.well-known/jwks.json' },

@@ -33,14 +33,33 @@ export function onSessionChange(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The claims the screens need (role, agency) from the access token; the API checks them again on every call. */
-export function signedIn(accessToken: string, refreshToken: string): Session {
-  const claims = JSON.parse(atob(accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as {
-    sub: string;
-    agency: string;
-    role: string;
+/** Where the agency and role are in an access token: the service's own names, or the ones GET /auth/oidc gives for the provider's. */
+export interface ClaimNames {
+  readonly agency: string;
+  readonly role: string;
+}
+
+/** A claim by dotted path (`realm_access.role`), as the service reads the provider's (src/identity/oidc.ts). */
+const claim = (claims: Record<string, unknown>, path: string): string => {
+  const value = path
+    .split('.')
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), claims);
+  return typeof value === 'string' ? value : '';
+};
+
+/**
+ * The claims the screens need (role, agency) from the access token; the API checks them again on every
+ * call. An empty refresh token (a provider's sign-in) means signing in again when the access token ends.
+ */
+export function signedIn(accessToken: string, refreshToken: string, names: ClaimNames = { agency: 'agency', role: 'role' }): Session {
+  const claims = JSON.parse(atob(accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+  current = {
+    accessToken,
+    refreshToken,
+    userId: claim(claims, 'sub'),
+    agencyId: claim(claims, names.agency),
+    role: claim(claims, names.role),
   };
-  current = { accessToken, refreshToken, userId: claims.sub, agencyId: claims.agency, role: claims.role };
   for (const event of ACTIVITY) window.addEventListener(event, restartIdleTimer, { passive: true });
   restartIdleTimer();
   listeners.forEach((listener) => listener(current));

@@ -245,6 +245,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/oidc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's identity provider the screens sign in with (authorization code + PKCE), if one is configured */
+        get: operations["OidcSignInController_signIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/refresh": {
         parameters: {
             query?: never;
@@ -357,6 +374,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Reject a best-interests determination (not its proposer): it permits nothing */
         post: operations["ConsentsController_rejectBestInterests"];
         delete?: never;
         options?: never;
@@ -390,6 +408,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Close the case with a reason; its open referrals are withdrawn */
         post: operations["CasesController_close"];
         delete?: never;
         options?: never;
@@ -644,6 +663,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency accepts the referral */
         post: operations["CaseReferralsController_accept"];
         delete?: never;
         options?: never;
@@ -660,6 +680,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency acknowledges the referral: it has seen it and will answer */
         post: operations["CaseReferralsController_acknowledge"];
         delete?: never;
         options?: never;
@@ -676,6 +697,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency records the service as delivered */
         post: operations["CaseReferralsController_complete"];
         delete?: never;
         options?: never;
@@ -692,6 +714,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The receiving agency declines the referral with a reason; the owner may refer the need elsewhere */
         post: operations["CaseReferralsController_decline"];
         delete?: never;
         options?: never;
@@ -742,6 +765,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** The owning agency withdraws its referral; the receiving agency sees no more of the case through it */
         post: operations["CaseReferralsController_withdraw"];
         delete?: never;
         options?: never;
@@ -758,6 +782,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Reopen a closed case */
         post: operations["CasesController_reopen"];
         delete?: never;
         options?: never;
@@ -774,6 +799,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Resume a paused case: referrals on hold wait for an answer again, with a new respond-by */
         post: operations["CasesController_resume"];
         delete?: never;
         options?: never;
@@ -824,6 +850,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** Lift a safety flag of the case: what consent covers is shared again from now on */
         post: operations["CasePathController_liftFlag"];
         delete?: never;
         options?: never;
@@ -1459,7 +1486,7 @@ export interface components {
             details?: string;
         };
         /** @description RFC 9457 problem details. `detail` and `errors` name fields, rules and ids, never a value that was sent. */
-        Problem: {
+        ProblemDetails: {
             detail?: string;
             /** @description Each field rule the request breaks (400) */
             errors?: string[];
@@ -1635,7 +1662,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Conflict: The record is in a state that does not allow this action: a referral already answered, a closed or erased case, an agency that left the network, a name already taken. */
@@ -1644,7 +1671,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Consent required: No live consent of the person (or approved best-interests determination for a child) covers sharing this with this recipient for this purpose: the referral or disclosure is refused. Nothing was shared. */
@@ -1653,7 +1680,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Idempotency-Key reused: This Idempotency-Key was used before by your agency for a different request; a key names one request only. */
@@ -1662,7 +1689,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Internal error: The service failed while handling the request. The failure is logged by its kind, without the data of the request. */
@@ -1671,7 +1698,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Malformed request: The request could not be read or breaks a rule of its fields: JSON that does not parse, a field the route does not take, a missing or ill-formed value, an unknown code or agency, a cursor this service did not give out, a NUL character, or a body on an action that takes none. */
@@ -1680,7 +1707,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Method not allowed: The path exists, but not with this HTTP method. The Allow header lists the methods it takes. */
@@ -1689,7 +1716,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Not allowed: The caller is signed in, but the caller's role, API key or agency may not perform this action. */
@@ -1698,7 +1725,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Not found: There is no such route, or no such case, referral, consent, service or agency that the caller's agency may know of. A case the caller may not see answers exactly as one that does not exist. */
@@ -1707,7 +1734,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Not signed in: The route needs a credential and the request carried none, or one that is not valid: expired, revoked, deactivated, or not issued by this service or its identity provider. The WWW-Authenticate header names the schemes taken (Bearer, ApiKey). */
@@ -1718,7 +1745,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
@@ -1727,7 +1754,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Request too large: The body is larger than this route takes (64 kB; 2 MB for a directory import). */
@@ -1736,7 +1763,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Refused by a rule: The request is well formed, but a rule of the service refuses it: a determination for an adult, a service an agency may not offer, a law-enforcement grant naming only a kind of agency, invalid records in an import. */
@@ -1745,7 +1772,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Service unavailable: The service cannot answer now: its database does not answer, or its read models are catching up or stopped. */
@@ -1754,18 +1781,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Too many requests: Too many sign-ins or writes came from this address, account or user in the last minute. */
         "too-many-requests": {
             headers: {
+                /** @description What remains of it (nothing) and for how long: `"writes";r=0;t=42` */
+                RateLimit?: string;
+                /** @description The policy met, its quota and window: `"writes";q=120;w=60` */
+                "RateLimit-Policy"?: string;
                 /** @description Seconds to wait before trying again */
                 "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /** @description Unsupported media type: The body is not in a format this route reads: the API takes JSON (`Content-Type: application/json`, UTF-8) and nothing else, not text or form bodies. The Accept header names what is taken. */
@@ -1776,7 +1807,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/problem+json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
     };
@@ -1808,7 +1839,7 @@ export type SchemaMembershipDto = components['schemas']['MembershipDto'];
 export type SchemaOpenCaseDto = components['schemas']['OpenCaseDto'];
 export type SchemaPersonDto = components['schemas']['PersonDto'];
 export type SchemaPersonLocationDto = components['schemas']['PersonLocationDto'];
-export type SchemaProblem = components['schemas']['Problem'];
+export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
 export type SchemaProposeBestInterestsDto = components['schemas']['ProposeBestInterestsDto'];
 export type SchemaProvisionDto = components['schemas']['ProvisionDto'];
 export type SchemaRaiseSafetyFlagDto = components['schemas']['RaiseSafetyFlagDto'];
@@ -1856,7 +1887,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/jwk-set+json": {
+                        keys: {
+                            crv?: string;
+                            kid: string;
+                            kty: string;
+                            x?: string;
+                        }[];
+                    };
+                };
             };
             /** @description Any other problem (the responses in components name every kind) */
             default: {
@@ -1864,7 +1904,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1882,7 +1922,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        actions: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        /** Format: date-time */
+                        revokedAt: string | null;
+                    }[];
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -1892,7 +1943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1914,20 +1965,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @description The whole key, shown this once: `rk_…` */
+                        key: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1947,19 +2006,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {boolean} */
+                        revoked: true;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -1977,7 +2044,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        history?: {
+                            /** Format: date-time */
+                            changedAt: string;
+                            changedBy: string;
+                            kid: string;
+                        }[];
+                        /** @description The public JWK (EC P-256) */
+                        jwk?: {
+                            [key: string]: unknown;
+                        };
+                        registered: boolean;
+                        /** Format: date-time */
+                        registeredAt?: string;
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -1987,7 +2070,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2009,20 +2092,28 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @description RFC 7638 thumbprint of the key */
+                        kid: string;
+                        /** Format: date-time */
+                        registeredAt: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2040,7 +2131,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active: boolean;
+                        displayName: string;
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: date-time */
+                        lockedUntil: string | null;
+                        role: string;
+                        username: string;
+                    }[];
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -2050,7 +2152,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2072,20 +2174,29 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        initialPassword: string;
+                        role: string;
+                        username: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2105,19 +2216,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        active: false;
+                        /** Format: uuid */
+                        id: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2194,7 +2313,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: date-time */
+                            accessedAt: string;
+                            agencyId?: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            categories?: string[];
+                            /** @description consent (with the consent and provision) or a best-interests determination */
+                            legalBasis?: unknown;
+                            userId?: string;
+                        }[];
+                        nextCursor?: string;
+                    };
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2205,7 +2340,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2225,7 +2360,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        accessedAt: string;
+                        agencyId: string;
+                        categories: string[];
+                        /** @description consent (with the consent and provision) or a best-interests determination */
+                        legalBasis?: unknown;
+                        userId: string;
+                    }[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2237,7 +2382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2257,7 +2402,20 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        actorAgencyId: string;
+                        actorUserId: string;
+                        /** @description What the event recorded, by its type; never personal data */
+                        details?: {
+                            [key: string]: unknown;
+                        };
+                        /** Format: date-time */
+                        occurredAt: string;
+                        revision: number;
+                        type: string;
+                    }[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2269,7 +2427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2289,7 +2447,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/fhir+json": {
+                        entry: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @enum {string} */
+                        resourceType: "Bundle";
+                        /** @enum {string} */
+                        type: "transaction";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2301,7 +2471,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2332,7 +2502,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: {
+                            actorAgencyId?: string;
+                            actorUserId?: string;
+                            /** Format: uuid */
+                            caseId: string;
+                            /** @description What the event recorded, by its type; never personal data */
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            occurredAt?: string;
+                            revision: number;
+                            type: string;
+                        }[];
+                        nextCursor?: string;
+                    };
+                    "text/csv": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2343,7 +2532,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2364,7 +2553,30 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        entries: number;
+                        head: string;
+                        publishedHead?: {
+                            head: string;
+                            seq: number;
+                        };
+                        /** @enum {boolean} */
+                        verified: true;
+                    } | {
+                        entries: number;
+                        firstBrokenLink: {
+                            detail?: string;
+                            kind?: string;
+                            /** @enum {string} */
+                            reason: "missing_entry" | "wrong_previous_hash" | "entry_hash_mismatch" | "malformed_entry" | "record_missing" | "record_changed" | "event_not_authentic" | "unchained_record" | "head_not_in_chain";
+                            ref?: string;
+                            seq?: number;
+                        };
+                        /** @enum {boolean} */
+                        verified: false;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -2375,7 +2587,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2402,13 +2614,58 @@ export interface operations {
             400: components["responses"]["malformed-request"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    OidcSignInController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        configured: false;
+                    } | {
+                        /** @description Dotted path of the access token's claim naming the member agency */
+                        agencyClaim: string;
+                        clientId: string;
+                        /** @enum {boolean} */
+                        configured: true;
+                        /**
+                         * Format: uri
+                         * @description Its discovery document is at `<issuer>/.well-known/openid-configuration`
+                         */
+                        issuer: string;
+                        /** @description Dotted path of the access token's claim naming the role */
+                        roleClaim: string;
+                    };
+                };
+            };
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2452,7 +2709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2496,7 +2753,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2562,7 +2819,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2587,6 +2844,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2609,6 +2870,8 @@ export interface operations {
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
             422: components["responses"]["rule-violated"];
@@ -2619,7 +2882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2642,6 +2905,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2789,7 +3054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2816,23 +3081,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2856,21 +3144,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2894,21 +3205,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2935,23 +3269,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -2978,6 +3335,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3013,7 +3374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3040,6 +3401,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3075,7 +3440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3099,7 +3464,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        event: "given" | "withdrawal";
+                        /** @description The receipt signed as a compact JWS (EdDSA), checkable with GET /.well-known/jwks.json */
+                        jws: string;
+                        receipt: {
+                            consentReceiptID: string;
+                            consentTimestamp: number;
+                            jurisdiction: string;
+                            language: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        withdrawal?: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3111,7 +3493,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3133,9 +3515,13 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The language the receipt is written in */
+                    "Content-Language"?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3147,7 +3533,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3168,7 +3554,24 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        event: "given" | "withdrawal";
+                        /** @description The receipt signed as a compact JWS (EdDSA), checkable with GET /.well-known/jwks.json */
+                        jws: string;
+                        receipt: {
+                            consentReceiptID: string;
+                            consentTimestamp: number;
+                            jurisdiction: string;
+                            language: string;
+                            version: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        withdrawal?: number;
+                    }[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3180,7 +3583,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3208,6 +3611,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3243,7 +3650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3271,6 +3678,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3284,16 +3695,18 @@ export interface operations {
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
             409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
             422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3320,205 +3733,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            413: components["responses"]["request-too-large"];
-            415: components["responses"]["unsupported-media-type"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    ErasureController_approveErasure: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-                requestId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    FhirConsentController_ownerExport: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    CasePathController_identify: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RecordIdentificationDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            413: components["responses"]["request-too-large"];
-            415: components["responses"]["unsupported-media-type"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    CasePathController_intake: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RecordIntakeDto"];
-            };
-        };
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["malformed-request"];
-            401: components["responses"]["not-signed-in"];
-            403: components["responses"]["not-allowed"];
-            404: components["responses"]["not-found"];
-            413: components["responses"]["request-too-large"];
-            415: components["responses"]["unsupported-media-type"];
-            /** @description Any other problem (the responses in components name every kind) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    CasesController_interrupt: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description A retried write with the same key returns the first result and appends nothing */
-                "Idempotency-Key"?: string;
-                /** @description The case ETag last read; a stale one gets 412 */
-                "If-Match"?: string;
-            };
-            path: {
-                caseId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InterruptCaseDto"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3554,7 +3772,310 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ErasureController_approveErasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    FhirConsentController_ownerExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/fhir+json": {
+                        entry: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @enum {string} */
+                        resourceType: "Bundle";
+                        /** @enum {string} */
+                        type: "transaction";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CasePathController_identify: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIdentificationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CasePathController_intake: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordIntakeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CasesController_interrupt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InterruptCaseDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3584,7 +4105,55 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        area?: string;
+                        outsideNetwork: {
+                            areas: string[];
+                            contact: {
+                                emails: string[];
+                                phones: string[];
+                                websites: string[];
+                            };
+                            howToRefer: string;
+                            /** Format: uuid */
+                            organizationId: string;
+                            organizationName: string;
+                            /** @enum {boolean} */
+                            outsideNetwork: true;
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            status: string;
+                        }[];
+                        /** @enum {string} */
+                        serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        suggestions: {
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyKind?: string;
+                            agencyName: string;
+                            areas?: string[];
+                            available: boolean;
+                            capacity?: {
+                                available: number;
+                                total: number;
+                            };
+                            consent: {
+                                covered: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                missing: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                needed?: string;
+                            };
+                            eligibilityGaps: string[];
+                            eligible: boolean;
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            status?: string;
+                            unavailableReason?: string;
+                        }[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -3596,7 +4165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3623,6 +4192,10 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3658,7 +4231,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3682,6 +4255,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3715,7 +4292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3739,6 +4316,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3772,7 +4353,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3800,6 +4381,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3835,7 +4420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3863,6 +4448,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -3898,7 +4487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3926,23 +4515,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -3970,23 +4582,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4010,6 +4645,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4043,7 +4682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4066,6 +4705,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4099,7 +4742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4122,6 +4765,10 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4155,7 +4802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4182,23 +4829,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4225,23 +4895,46 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4265,21 +4958,44 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4306,23 +5022,46 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4358,7 +5097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4380,20 +5119,33 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        firstAdmin?: {
+                            initialPassword: string;
+                            username: string;
+                        };
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        name: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4413,7 +5165,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        areasServed?: string[];
+                        description?: string;
+                        hsds?: {
+                            [key: string]: unknown;
+                        };
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        name: string;
+                        services: {
+                            agencyActive?: boolean;
+                            /** Format: uuid */
+                            agencyId: string;
+                            /** @enum {string} */
+                            agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                            agencyName: string;
+                            agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                            areas: string[];
+                            capacity?: {
+                                available: number;
+                                total: number;
+                            };
+                            description?: string;
+                            eligibility: {
+                                childrenAccepted: boolean;
+                                languages: string[];
+                                maximumAge?: number;
+                                minimumAge?: number;
+                                sexes: string[];
+                            };
+                            locations?: {
+                                country: string;
+                                /** Format: uuid */
+                                id: string;
+                                locality: string;
+                                name: string;
+                                region: string;
+                            }[];
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            /** @enum {string} */
+                            serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "defunct" | "temporarily closed";
+                        }[];
+                        subcommittees?: ("prevention" | "protection" | "prosecution")[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4425,7 +5229,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4445,19 +5249,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        active: false;
+                        /** Format: uuid */
+                        id: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4481,7 +5293,13 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        areasServed: string[];
+                        description: string;
+                        subcommittees: ("prevention" | "protection" | "prosecution")[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4489,13 +5307,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4513,7 +5332,44 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        locations: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        organizations: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        service_at_locations: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        services: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        taxonomies: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        taxonomy_terms: ({
+                            id: string;
+                            name: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -4523,7 +5379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4546,20 +5402,39 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        ignored: {
+                            field: string;
+                            id?: string;
+                            reason: string;
+                            record: string;
+                        }[];
+                        imported: {
+                            listed_organizations: number;
+                            locations: number;
+                            organizations: number;
+                            service_at_locations: number;
+                            services: number;
+                        };
+                        /** @enum {boolean} */
+                        truncated?: true;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4582,7 +5457,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contents: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        empty: boolean;
+                        first_page: boolean;
+                        last_page: boolean;
+                        page_number: number;
+                        size: number;
+                        total_items: number;
+                        total_pages: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4593,7 +5483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4616,7 +5506,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contents: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        empty: boolean;
+                        first_page: boolean;
+                        last_page: boolean;
+                        page_number: number;
+                        size: number;
+                        total_items: number;
+                        total_pages: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4627,7 +5532,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4650,7 +5555,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        contents: ({
+                            id: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        empty: boolean;
+                        first_page: boolean;
+                        last_page: boolean;
+                        page_number: number;
+                        size: number;
+                        total_items: number;
+                        total_pages: number;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4661,7 +5581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4685,7 +5605,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        areasServed?: string[];
+                        description?: string;
+                        hsds?: {
+                            [key: string]: unknown;
+                        };
+                        /** Format: uuid */
+                        id: string;
+                        /** @enum {string} */
+                        kind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        name: string;
+                        services: {
+                            agencyActive?: boolean;
+                            /** Format: uuid */
+                            agencyId: string;
+                            /** @enum {string} */
+                            agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                            agencyName: string;
+                            agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                            areas: string[];
+                            capacity?: {
+                                available: number;
+                                total: number;
+                            };
+                            description?: string;
+                            eligibility: {
+                                childrenAccepted: boolean;
+                                languages: string[];
+                                maximumAge?: number;
+                                minimumAge?: number;
+                                sexes: string[];
+                            };
+                            locations?: {
+                                country: string;
+                                /** Format: uuid */
+                                id: string;
+                                locality: string;
+                                name: string;
+                                region: string;
+                            }[];
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                            /** @enum {string} */
+                            serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                            /** @enum {string} */
+                            status: "active" | "inactive" | "defunct" | "temporarily closed";
+                        }[];
+                        subcommittees?: ("prevention" | "protection" | "prosecution")[];
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4693,13 +5665,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4722,7 +5695,76 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": ({
+                        agencyActive?: boolean;
+                        /** Format: uuid */
+                        agencyId: string;
+                        /** @enum {string} */
+                        agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        agencyName: string;
+                        agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                        areas: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        description?: string;
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        locations?: {
+                            country: string;
+                            /** Format: uuid */
+                            id: string;
+                            locality: string;
+                            name: string;
+                            region: string;
+                        }[];
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    } | {
+                        areas?: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        contact: {
+                            emails: string[];
+                            phones: string[];
+                            websites: string[];
+                        };
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        howToRefer: string;
+                        /** Format: uuid */
+                        organizationId: string;
+                        organizationName: string;
+                        /** @enum {boolean} */
+                        outsideNetwork: true;
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    })[];
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4733,7 +5775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4755,20 +5797,59 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agencyActive?: boolean;
+                        /** Format: uuid */
+                        agencyId: string;
+                        /** @enum {string} */
+                        agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        agencyName: string;
+                        agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                        areas: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        description?: string;
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        locations?: {
+                            country: string;
+                            /** Format: uuid */
+                            id: string;
+                            locality: string;
+                            name: string;
+                            region: string;
+                        }[];
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4792,7 +5873,45 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        agencyActive?: boolean;
+                        /** Format: uuid */
+                        agencyId: string;
+                        /** @enum {string} */
+                        agencyKind?: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                        agencyName: string;
+                        agencySubcommittees?: ("prevention" | "protection" | "prosecution")[];
+                        areas: string[];
+                        capacity?: {
+                            available: number;
+                            total: number;
+                        };
+                        description?: string;
+                        eligibility: {
+                            childrenAccepted: boolean;
+                            languages: string[];
+                            maximumAge?: number;
+                            minimumAge?: number;
+                            sexes: string[];
+                        };
+                        locations?: {
+                            country: string;
+                            /** Format: uuid */
+                            id: string;
+                            locality: string;
+                            name: string;
+                            region: string;
+                        }[];
+                        /** Format: uuid */
+                        serviceId: string;
+                        serviceName: string;
+                        /** @enum {string} */
+                        serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                        /** @enum {string} */
+                        status: "active" | "inactive" | "defunct" | "temporarily closed";
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4800,13 +5919,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4830,7 +5950,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        capacity: {
+                            available: number;
+                            total: number;
+                        };
+                        /** Format: uuid */
+                        serviceId: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -4838,13 +5967,14 @@ export interface operations {
             404: components["responses"]["not-found"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4920,88 +6050,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["service-unavailable"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5077,88 +6133,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["service-unavailable"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5234,88 +6216,14 @@ export interface operations {
                     };
                 };
             };
-            /** @description The Health Check is not successful */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       },
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        details?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                        /**
-                         * @example {
-                         *       "redis": {
-                         *         "status": "down",
-                         *         "message": "Could not connect",
-                         *         "responseTime": 3005
-                         *       }
-                         *     }
-                         */
-                        error?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example {
-                         *       "database": {
-                         *         "status": "up",
-                         *         "responseTime": 12
-                         *       }
-                         *     }
-                         */
-                        info?: {
-                            [key: string]: {
-                                /** @description Time the health indicator took to respond, in ms */
-                                responseTime?: number;
-                                /** @enum {string} */
-                                status: "up" | "degraded" | "down";
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        } | null;
-                        /**
-                         * @example error
-                         * @enum {string}
-                         */
-                        status?: "error" | "shutting_down";
-                    };
-                };
-            };
+            503: components["responses"]["service-unavailable"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5335,16 +6243,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5362,7 +6273,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Any other problem (the responses in components name every kind) */
             default: {
@@ -5370,7 +6283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5390,7 +6303,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             400: components["responses"]["malformed-request"];
             404: components["responses"]["not-found"];
@@ -5400,7 +6315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5470,7 +6385,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5493,7 +6408,42 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        byReason: {
+                            count: number | null;
+                            /** @enum {string} */
+                            reason: "no_capacity" | "not_eligible" | "service_not_offered" | "person_unreachable" | "person_declined" | "safety_concern" | "other";
+                            suppressed: boolean;
+                        }[];
+                        byServiceType: {
+                            count: number | null;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                            suppressed: boolean;
+                        }[];
+                        byServiceTypeAndReason: {
+                            count: number | null;
+                            /** @enum {string} */
+                            reason: "no_capacity" | "not_eligible" | "service_not_offered" | "person_unreachable" | "person_declined" | "safety_concern" | "other";
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                            suppressed: boolean;
+                        }[];
+                        minimumCell: number;
+                        period: {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                        };
+                        suppression?: string;
+                        total: {
+                            count: number | null;
+                            suppressed: boolean;
+                        };
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -5504,7 +6454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5522,7 +6472,23 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        rows: {
+                            agency: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            maxDaysOverdue: number;
+                            overdue: number;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                        }[];
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -5532,7 +6498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5555,7 +6521,41 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        minimumCell: number;
+                        period: {
+                            /** Format: date */
+                            from: string;
+                            /** Format: date */
+                            to: string;
+                        };
+                        rows: {
+                            area: string | null;
+                            counts: {
+                                accepted: number | null;
+                                completed: number | null;
+                                declined: number | null;
+                                open: number | null;
+                                overdue: number | null;
+                                requested: number | null;
+                                withdrawn: number | null;
+                            };
+                            hoursToDecision: {
+                                median: number | null;
+                                p90: number | null;
+                            } | null;
+                            hoursToFirstResponse: {
+                                median: number | null;
+                                p90: number | null;
+                            } | null;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                            suppressed: boolean;
+                        }[];
+                        suppression?: string;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
@@ -5566,7 +6566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -5584,7 +6584,26 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        rows: {
+                            agencies: {
+                                /** Format: uuid */
+                                agencyId: string;
+                                agencyKind: string;
+                                agencyName: string;
+                                subcommittees: string[];
+                            }[];
+                            area: string | null;
+                            capacity: {
+                                available: number;
+                                total: number;
+                            } | null;
+                            /** @enum {string|null} */
+                            serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation" | null;
+                        }[];
+                    };
+                };
             };
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
@@ -5594,7 +6613,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -1,17 +1,52 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { type Problem, api, call } from '../api/client';
+import { type Provider, discover, signInWithProvider } from '../oidc';
 import { signedIn } from '../session';
 import { useWords, wordsOf } from '../i18n';
 import { SIGN_IN } from '../messages/sign-in';
 import { LanguageSwitcher, ProblemMessage } from '../ui';
 
-/** Sign in with the agency's local account; the tokens stay in this page's memory only. */
+interface Organisation {
+  provider: Provider;
+  discovery: Awaited<ReturnType<typeof discover>>;
+}
+
+/**
+ * Sign in with the agency's local account, or (where the service names an identity provider) with
+ * the organisation's own; the tokens stay in this page's memory only.
+ */
 export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
   const w = useWords(SIGN_IN);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
+  const [organisation, setOrganisation] = useState<Organisation>();
+
+  useEffect(() => {
+    void (async () => {
+      const answer = await call(() => api.GET('/auth/oidc'));
+      if (!answer.ok || !answer.data.configured) return;
+      try {
+        setOrganisation({ provider: answer.data, discovery: await discover(answer.data) });
+      } catch {
+        // An unreachable provider: the local account still works, so the button is not offered.
+      }
+    })();
+  }, []);
+
+  const withOrganisation = async () => {
+    if (!organisation) return;
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await signInWithProvider(organisation.provider, organisation.discovery);
+    } catch {
+      setProblem({ status: 400, detail: 'Signing in with your organisation did not succeed. Please try again.' });
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -66,6 +101,11 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
           {w.submit}
         </button>
       </form>
+      {organisation && (
+        <button type="button" disabled={busy} onClick={() => void withOrganisation()}>
+          Sign in with your organisation
+        </button>
+      )}
     </main>
   );
 }
