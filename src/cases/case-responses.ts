@@ -139,7 +139,7 @@ export const REFERRAL_LIST = page({
 
 const capacity = record({ total: { type: 'integer' }, available: { type: 'integer' } });
 
-/** GET /cases/:id/referral-suggestions: who offers the service, whether they can take the person, and what consent is missing. */
+/** GET /cases/:id/referral-suggestions: who offers the service to the person, whether they can take them, what consent is missing; who is not for them. */
 export const REFERRAL_SUGGESTIONS = record(
   {
     serviceType: oneOf(SERVICE_TYPES),
@@ -157,11 +157,22 @@ export const REFERRAL_SUGGESTIONS = record(
           capacity,
           available: { type: 'boolean' },
           unavailableReason: text(),
-          eligible: { type: 'boolean' },
-          eligibilityGaps: list(text()),
           consent: record({ covered: list(category), missing: list(category), needed: text() }, ['covered', 'missing']),
         },
-        ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'available', 'eligible', 'eligibilityGaps', 'consent'],
+        ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'available', 'consent'],
+      ),
+    ),
+    /** Services the person is known not to be eligible for: not suggested, named with why. */
+    notEligible: list(
+      record(
+        {
+          agencyId: text({ format: 'uuid' }),
+          agencyName: text(),
+          serviceId: text({ format: 'uuid' }),
+          serviceName: text(),
+          eligibilityGaps: list(text()),
+        },
+        ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'eligibilityGaps'],
       ),
     ),
     outsideNetwork: list(
@@ -178,5 +189,5 @@ export const REFERRAL_SUGGESTIONS = record(
       }),
     ),
   },
-  ['serviceType', 'suggestions', 'outsideNetwork'],
+  ['serviceType', 'suggestions', 'notEligible', 'outsideNetwork'],
 );

@@ -2282,7 +2282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4108,6 +4108,15 @@ export interface operations {
                 content: {
                     "application/json": {
                         area?: string;
+                        notEligible: {
+                            /** Format: uuid */
+                            agencyId: string;
+                            agencyName: string;
+                            eligibilityGaps: string[];
+                            /** Format: uuid */
+                            serviceId: string;
+                            serviceName: string;
+                        }[];
                         outsideNetwork: {
                             areas: string[];
                             contact: {
@@ -4144,8 +4153,6 @@ export interface operations {
                                 missing: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
                                 needed?: string;
                             };
-                            eligibilityGaps: string[];
-                            eligible: boolean;
                             /** Format: uuid */
                             serviceId: string;
                             serviceName: string;

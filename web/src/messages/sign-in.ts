@@ -9,6 +9,8 @@ export const SIGN_IN = catalogue(
     password: 'Password',
     submit: 'Sign in',
     wrongCredentials: 'Wrong username or password.',
+    withOrganisation: 'Sign in with your organisation',
+    organisationFailed: 'Signing in with your organisation did not succeed. Please try again.',
     language: 'Language',
   },
   {
@@ -19,6 +21,8 @@ export const SIGN_IN = catalogue(
     password: 'Mot de passe',
     submit: 'Se connecter',
     wrongCredentials: 'Nom d’utilisateur ou mot de passe incorrect.',
+    withOrganisation: 'Se connecter avec votre organisation',
+    organisationFailed: 'La connexion avec votre organisation n’a pas abouti. Veuillez réessayer.',
     language: 'Langue',
   },
 );

@@ -33,6 +33,17 @@ interface AccessRecord {
   legalBasis: unknown;
 }
 
+interface Page {
+  items: Array<TrailRecord | AccessRecord>;
+  nextCursor?: string;
+}
+
+/** The routes answer CSV too (format=csv); asked for JSON, the answer is a page, never text. */
+async function jsonPage(answer: Promise<{ data?: unknown; error?: unknown; response: Response }>) {
+  const { data, error, response } = await answer;
+  return { data: typeof data === 'object' && data !== null ? (data as Page) : undefined, error, response };
+}
+
 /** A datetime-local value (the browser's time zone) as RFC 3339 with an offset, as the API filters. */
 const instant = (local: string): string | undefined => (local ? new Date(local).toISOString() : undefined);
 
@@ -46,11 +57,13 @@ export function Audit() {
   const { cursor, restart, Pager } = usePages();
   const [agencies] = useLoad<Array<{ id: string; name: string }>>(() => api.GET('/directory/agencies'), []);
   const query = (extra: object) => ({ params: { query: { ...filters, ...extra } } });
-  const [records] = useLoad<{ items: Array<TrailRecord | AccessRecord>; nextCursor?: string }>(
+  const [records] = useLoad<Page>(
     () =>
-      log === 'consent-trail'
-        ? api.GET('/audit/consent-trail', query({ limit: 50, cursor }))
-        : api.GET('/audit/access-log', query({ limit: 50, cursor })),
+      jsonPage(
+        log === 'consent-trail'
+          ? api.GET('/audit/consent-trail', query({ limit: 50, cursor }))
+          : api.GET('/audit/access-log', query({ limit: 50, cursor })),
+      ),
     [log, filters, cursor],
   );
   const download = useAction();

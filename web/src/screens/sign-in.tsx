@@ -42,7 +42,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
     try {
       await signInWithProvider(organisation.provider, organisation.discovery);
     } catch {
-      setProblem({ status: 400, detail: 'Signing in with your organisation did not succeed. Please try again.' });
+      setProblem({ status: 400, detail: wordsOf(SIGN_IN).organisationFailed });
     } finally {
       setBusy(false);
     }
@@ -103,7 +103,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
       </form>
       {organisation && (
         <button type="button" disabled={busy} onClick={() => void withOrganisation()}>
-          Sign in with your organisation
+          {w.withOrganisation}
         </button>
       )}
     </main>
