@@ -13,6 +13,8 @@ export interface Problem {
   readonly status: number;
   readonly title?: string;
   readonly detail?: string;
+  /** On a 429: the seconds the service asks to wait (Retry-After). */
+  readonly retryAfter?: number;
 }
 
 const authorization: Middleware = {
@@ -54,12 +56,14 @@ export async function call<T>(
     if (answer.response.status === 401 && attempt === 0 && (await refresh())) continue;
     if (answer.response.status === 401 && session()) signOut('expired');
     const error = (answer.error ?? {}) as { title?: string; detail?: string };
+    const retryAfter = Number(answer.response.headers.get('Retry-After') ?? Number.NaN);
     return {
       ok: false,
       problem: {
         status: answer.response.status,
         ...(error.title ? { title: error.title } : {}),
         ...(error.detail ? { detail: error.detail } : {}),
+        ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),
       },
     };
   }
