@@ -2,6 +2,7 @@ import type { paths } from '../api/schema';
 import { api } from '../api/client';
 import { Badge, DueBy, ReferralStatus, Show, ShortId, useAgencyName, useLoad } from '../ui';
 import { category, plain, purpose, status, when } from '../words';
+import { CaseLinks, CaseWork, ReceiptLink } from './case-work';
 
 export type CaseView = paths['/cases/{caseId}']['get']['responses'][200]['content']['application/json'];
 type Consent = NonNullable<CaseView['consents']>[number];
@@ -35,6 +36,7 @@ export function CasePage({ caseId }: { caseId: string }) {
               <button type="button" onClick={reload}>
                 Reload
               </button>
+              <CaseLinks caseId={caseId} />
             </div>
 
             <section aria-labelledby="person">
@@ -85,6 +87,7 @@ export function CasePage({ caseId }: { caseId: string }) {
                       Withdraw this consent
                     </a>
                   )}
+                  <ReceiptLink caseId={caseId} consentId={consent.consentId} />
                 </article>
               ))}
             </section>
@@ -97,6 +100,8 @@ export function CasePage({ caseId }: { caseId: string }) {
                 <ReferralTable referrals={view.referrals} agencyName={agencyName} />
               )}
             </section>
+
+            <CaseWork view={view} onDone={reload} />
 
             <section aria-labelledby="timeline">
               <h2 id="timeline">What happened</h2>
