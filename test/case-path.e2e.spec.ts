@@ -213,7 +213,6 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     const social = response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === agencies.social);
     expect(social).toMatchObject({
       available: true,
-      eligible: true,
       consent: { covered: [], missing: ['identity'], needed: expect.stringContaining('consent to share identity') },
     });
   });
@@ -380,7 +379,6 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     expect(suggested.body.suggestions.find((s: { agencyId: string }) => s.agencyId === agencies.shelter)).toMatchObject({
       available: false,
       unavailableReason: expect.stringMatching(/full/),
-      eligible: true,
       consent: { covered: ['identity', 'safety'], missing: [] },
     });
     expect((await capacity(2)).status).toBe(200);

@@ -113,6 +113,21 @@ for (const driver of APP_DRIVERS) {
       expect(forAWoman.suggestions.map((s: { serviceId: string }) => s.serviceId)).not.toContain(REFUGE_SERVICE);
     });
 
+    it("names the network's own women-only shelter apart, with why, instead of suggesting it for a man", async () => {
+      const shelterId = await t.agencyId('Shelter');
+      const shelterIn = async (sex: string) => {
+        const caseId = await openCase(t, { person: { demographics: { sex, ageBand: '25-59', languages: ['ha'] } } });
+        const answer = await read(t, `/cases/${caseId}/referral-suggestions?serviceType=shelter`);
+        const of = (list: Array<{ agencyId: string }>) => list.filter((s) => s.agencyId === shelterId);
+        return { suggested: of(answer.suggestions), notEligible: of(answer.notEligible) };
+      };
+      expect(await shelterIn('male')).toEqual({
+        suggested: [],
+        notEligible: [expect.objectContaining({ agencyId: shelterId, eligibilityGaps: ['accepts female only'] })],
+      });
+      expect(await shelterIn('female')).toEqual({ suggested: [expect.objectContaining({ agencyId: shelterId })], notEligible: [] });
+    });
+
     it('refuses a referral to a listed organization with why', async () => {
       const caseId = await openCase(t);
       const refused = await post(t, `/cases/${caseId}/referrals`, {

@@ -86,6 +86,19 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     expect((await t.http.post(`/cases/${caseId}/resumption`).set(await t.bearer('caseworker.social'))).status).toBe(409);
   });
 
+  it("waits in the owning agency's approvals (GET /approvals) until it is approved", async () => {
+    const { caseId, requestId } = await erasureRequested();
+    const waiting = async () =>
+      ((await read(t, '/approvals', 'supervisor.social')).items as Array<{ kind: string; id: string }>).filter(
+        (item) => item.id === requestId,
+      );
+    await expect(waiting()).resolves.toEqual([
+      expect.objectContaining({ kind: 'erasure_request', caseId, proposedAt: expect.any(String) }),
+    ]);
+    await approveAsSecondSupervisor(caseId, requestId);
+    await expect(waiting()).resolves.toEqual([]);
+  });
+
   it('stays erased after a rebuild, while the audit trail keeps its metadata and still verifies', async () => {
     const { caseId, requestId } = await erasureRequested();
     await approveAsSecondSupervisor(caseId, requestId);

@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import type { FhirBundle, FhirConsent, FhirProvenance } from '../src/audit/fhir-r4.js';
 import { fhirInvariantIssues } from './support/fhir-invariants.js';
 import { fhirSchemaErrors } from './support/fhir-schema.js';
+import { medplumIssues, resolvedAsAServerWould } from './support/medplum-validator.js';
 import { APP_DRIVERS, useTestApp } from './support/test-app.js';
 
 const PERSON = {
@@ -138,6 +139,10 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
       expect({ fullUrl, errors: fhirSchemaErrors(resource) }).toEqual({ fullUrl, errors: [] });
     // The official R4 invariants: no error, and no warning (dom-6: every resource has its narrative).
     expect(fhirInvariantIssues(bundle as unknown as Record<string, unknown>)).toEqual([]);
+    // And a second validator, the one a Medplum FHIR server runs on each resource of a transaction
+    // once its urn:uuid references are resolved.
+    for (const resource of resolvedAsAServerWould(bundle))
+      expect({ resource, issues: medplumIssues(resource) }).toMatchObject({ issues: [] });
     expect(bundle.entry.map((e) => e.resource.resourceType)).toEqual([
       'Organization',
       'Organization',
@@ -154,6 +159,15 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
     const urls = new Set(bundle.entry.map((e) => e.fullUrl));
     for (const reference of response.text.match(/"reference":"[^"]*"/g)!.map((r) => r.slice(13, -1)))
       expect({ reference, resolves: urls.has(reference) }).toEqual({ reference, resolves: true });
+  });
+
+  it("is checked by a validator that does fail: Medplum's refuses the exported Consent without its policy (ppc-1) or with an unknown element", async () => {
+    const bundle = (await exportAs('caseworker.social')).body as FhirBundle;
+    const consent = resolvedAsAServerWould(bundle).find((r) => (r as { resourceType: string }).resourceType === 'Consent')!;
+    const { policy, policyRule, ...withoutPolicy } = consent as Record<string, unknown>;
+    expect([policy, policyRule]).toEqual([expect.any(Array), expect.any(Object)]);
+    expect(medplumIssues(withoutPolicy)).toEqual([expect.stringMatching(/^error invariant .*ppc-1/)]);
+    expect(medplumIssues({ ...consent, sharedWith: 'everyone' })).toEqual([expect.stringMatching(/^error structure .*sharedWith/)]);
   });
 
   it('links the signed receipt of each consent as given, the same JWS the receipt route gives', async () => {
@@ -181,7 +195,7 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
     expect(Date.parse(provenance.recorded)).not.toBeNaN();
   });
 
-  it('keeps the partly withdrawn consent active, the withdrawn permit with its period and a deny from the withdrawal on, with its own Provenance', async () => {
+  it('keeps the partly withdrawn consent active, the withdrawn permit ending at the withdrawal with the agreed period beside it, with its own Provenance', async () => {
     const bundle = (await exportAs('supervisor.social')).body as FhirBundle;
     const kept = consentsOf(bundle).find((c) => c.id === keptConsent)!;
     expect(kept.status).toBe('active');
@@ -189,14 +203,15 @@ describe.each(APP_DRIVERS)("FHIR R4 export of a case's consents, over HTTP (%s)"
       kept.provision.provision!.map((p) => [
         p.type,
         p.actor![0]!.reference.reference ?? p.actor![0]!.reference.display,
-        p.provision?.map((d) => d.type),
+        p.extension?.map((e) => e.valuePeriod),
       ]),
     ).toEqual([
       ['permit', `urn:uuid:${shelterId}`, undefined],
-      ['permit', 'any agency of kind legal_aid', ['deny']],
+      ['permit', 'any agency of kind legal_aid', [expect.objectContaining({ start: expect.any(String) })]],
     ]);
-    expect(kept.provision.provision![1]!.period!.end).toEqual(expect.any(String));
+    const withdrawn = kept.provision.provision![1]!;
     const provenance = withdrawalsOf(bundle).find((p) => p.target[0]!.reference === `urn:uuid:${keptConsent}`)!;
+    expect(withdrawn.period!.end).toBe(provenance.occurredDateTime);
     expect(provenance.activity.coding.map((c) => c.code)).toContain('partial-withdrawal');
     expect(provenance.extension).toEqual([expect.objectContaining({ valueString: withdrawnProvision })]);
   });

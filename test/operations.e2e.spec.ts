@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { bearerOf, openCase } from './support/case-steps.js';
 import { APP_DRIVERS, type TestApp, startTestApp, useTestApp } from './support/test-app.js';
 
@@ -141,5 +142,25 @@ withRedis('rate limits shared by instances through Redis', () => {
     expect(limited.headers['ratelimit-policy']).toBe('"writes";q=3;w=60');
     expect(limited.headers.ratelimit).toMatch(/^"writes";r=0;t=([1-9]|[1-5]\d|60)$/);
     expect(limited.headers['retry-after']).toBe(limited.headers.ratelimit!.split('t=')[1]);
+  });
+
+  it('keys its counters so that whoever reads Redis cannot confirm a user by hashing their id', async () => {
+    const prefix = `test-${randomUUID()}:`;
+    first = await startTestApp('postgres', { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix });
+    const token = await first.token('supervisor.social');
+    await first.http
+      .post('/cases')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ source: 'hotline', ageGroup: 'adult', indicators: [] })
+      .expect(201);
+    const userId = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string }).sub;
+    const redis = new Redis(redisUrl!);
+    try {
+      const keys = await redis.keys(`${prefix}rate:writes:*`);
+      expect(keys).toHaveLength(1);
+      for (const guess of [userId, createHash('sha256').update(userId).digest('base64url')]) expect(keys[0]!.includes(guess)).toBe(false);
+    } finally {
+      await redis.quit();
+    }
   });
 });

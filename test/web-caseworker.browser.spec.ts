@@ -76,7 +76,7 @@ describe('the caseworker’s screens in a real browser', () => {
     await page.getByRole('button', { name: 'Find agencies' }).click();
     const shelter = page.getByRole('article', { name: SHELTER });
     await shelter.getByText('Consent covers what would be shared').waitFor();
-    await expect(shelter.innerText()).resolves.toContain('The person is eligible');
+    await expect(shelter.innerText()).resolves.toContain('Can take the referral now');
     await screenshot(page, 'caseworker-refer');
     await shelter.getByRole('button', { name: `Refer to ${SHELTER}` }).click();
     await page.waitForURL(`**/#/cases/${caseId}`);

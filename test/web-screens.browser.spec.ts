@@ -138,8 +138,11 @@ describe('the screens in a real browser', () => {
   it('nothing personal stays in the browser’s storage after a session, and signing out clears the screen', async () => {
     const { caseId, referralId } = await shelterCase();
     const page = await signedIn('caseworker.shelter');
-    await referralPage(page, caseId, referralId);
+    await page.getByRole('button', { name: 'Français' }).click();
+    await page.goto(`${baseUrl}#/referrals/${caseId}/${referralId}`);
+    await page.getByRole('heading', { name: 'Orientation' }).waitFor();
     await category(page, 'identity').getByText(NAME).waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').waitFor();
 
@@ -147,6 +150,14 @@ describe('the screens in a real browser', () => {
     expect(stored).not.toContain(NAME);
     expect(stored).not.toContain(PLAN);
     expect(stored).not.toMatch(/eyJ[\w-]+\./); // no token either
+    // The chosen language is the one thing kept, and nothing else is.
+    expect(JSON.parse(stored)).toEqual({
+      localStorage: ['language=en'],
+      sessionStorage: [],
+      indexedDB: [],
+      cacheStorage: [],
+      serviceWorkers: [],
+    });
     await expect(page.content()).resolves.not.toContain(NAME);
   });
 

@@ -53,6 +53,15 @@ export interface Withdrawal {
  * reads a permit as covering any purpose it lists, so a broader code would widen the consent (HLEGAL
  * would let a legal-assistance consent cover a prosecution, COC a phone consent cover any channel).
  */
+/**
+ * The end of a withdrawn permit: the withdrawal, or the agreed end if that came first, and never
+ * before the start (a permit withdrawn before it began permits nothing, yet keeps start <= end, per-1).
+ */
+function permitEnd(validFrom: string, validUntil: string | undefined, withdrawnAt: string): string {
+  const times = [Date.parse(withdrawnAt), ...(validUntil ? [Date.parse(validUntil)] : [])];
+  return new Date(Math.max(Date.parse(validFrom), Math.min(...times))).toISOString();
+}
+
 const V3_PURPOSE = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
 const HEALTH_SERVICES: readonly ServiceType[] = ['medical', 'mhpss'];
 function v3Purpose(purpose: Purpose, serviceTypes: readonly ServiceType[]): Coding[] {
@@ -161,8 +170,12 @@ export class Exporter {
   private provision(provision: ConsentProvision, withdrawnAt: string | undefined): FhirConsentProvision {
     const urls = this.urls;
     const { provisionId, recipient, purpose, serviceTypes, categories, validFrom, validUntil } = provision;
+    const agreed = { start: instant(validFrom), ...(validUntil ? { end: instant(validUntil) } : {}) };
     return {
       id: provisionId,
+      // Withdrawn: the permit ends at the withdrawal, so that a reader of this provision alone shares
+      // nothing after it; what the person had agreed stays readable beside it.
+      ...(withdrawnAt !== undefined ? { extension: [{ url: urls['StructureDefinition/agreed-period'], valuePeriod: agreed }] } : {}),
       ...(serviceTypes.length > 0
         ? {
             modifierExtension: serviceTypes.map((code) => ({
@@ -172,7 +185,7 @@ export class Exporter {
           }
         : {}),
       type: 'permit',
-      period: { start: instant(validFrom), ...(validUntil ? { end: instant(validUntil) } : {}) },
+      period: withdrawnAt === undefined ? agreed : { start: agreed.start, end: permitEnd(validFrom, validUntil, withdrawnAt) },
       actor: [
         {
           role: {
@@ -185,10 +198,6 @@ export class Exporter {
       ],
       purpose: [{ system: urls['CodeSystem/purpose'], code: purpose }, ...v3Purpose(purpose, serviceTypes)],
       class: categories.map((code) => ({ system: urls['CodeSystem/data-category'], code })),
-      // Withdrawn: an exception from then on, the permit as agreed left as it was.
-      ...(withdrawnAt !== undefined
-        ? { provision: [{ id: `${provisionId}-withdrawn`, type: 'deny', period: { start: instant(withdrawnAt) } }] }
-        : {}),
     };
   }
 

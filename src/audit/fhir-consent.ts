@@ -25,8 +25,8 @@ import { instant } from './fhir-values.js';
  *   categories as `class`; validity as `period`, exactly as given). Service types narrow a permit,
  *   so they are a modifierExtension: a consumer that does not understand them must not read the
  *   permit as broader than it is.
- * - Withdrawal keeps the permit and its period and adds a nested `deny` from the withdrawal on: the
- *   export shows what was agreed and what is no longer permitted. A consent withdrawn as a whole,
+ * - Withdrawal ends the permit's period at the withdrawal (a reader of the provision alone, without
+ *   nested exceptions, shares nothing after it), the agreed period kept in an extension. A consent withdrawn as a whole,
  *   or with every provision withdrawn, is `inactive`; otherwise it stays `active`.
  * - A `Provenance` records the grant and one each withdrawal (who recorded it, for which agency).
  * - Every agency referenced is an `Organization` entry, created only if the server has none with

@@ -210,17 +210,23 @@ describe("consentBundle: a case's consents as FHIR R4", () => {
     expect(legal!.actor![0]!.reference).not.toHaveProperty('reference');
   });
 
-  it('keeps a partly withdrawn consent active, the withdrawn permit and its period as given with a deny from the withdrawal on, and a Provenance', () => {
+  it('keeps a partly withdrawn consent active, the withdrawn permit ending at the withdrawal with the agreed period beside it, and a Provenance', () => {
     const bundle = given(opened, adultConsent, partialWithdrawal).whenExported();
     const [consent] = consents(bundle);
     expect(consent!.status).toBe('active');
-    expect(consent!.provision.provision!.map((p) => [p.id, p.type, p.period, p.provision])).toEqual([
-      [P_SHELTER, 'permit', { start: '2026-01-02T10:00:00.000Z' }, undefined],
+    expect(consent!.provision.provision!.map((p) => [p.id, p.type, p.period, p.extension, p.provision])).toEqual([
+      [P_SHELTER, 'permit', { start: '2026-01-02T10:00:00.000Z' }, undefined, undefined],
       [
         P_LEGAL,
         'permit',
-        { start: '2026-01-02T10:00:00.000Z', end: '2026-07-01T00:00:00.000Z' },
-        [{ id: `${P_LEGAL}-withdrawn`, type: 'deny', period: { start: '2026-01-10T08:00:00.000Z' } }],
+        { start: '2026-01-02T10:00:00.000Z', end: '2026-01-10T08:00:00.000Z' },
+        [
+          {
+            url: URLS['StructureDefinition/agreed-period'],
+            valuePeriod: { start: '2026-01-02T10:00:00.000Z', end: '2026-07-01T00:00:00.000Z' },
+          },
+        ],
+        undefined,
       ],
     ]);
     const [provenance] = withdrawals(bundle);
@@ -240,11 +246,25 @@ describe("consentBundle: a case's consents as FHIR R4", () => {
     });
   });
 
+  it('ends a permit withdrawn before it began at its start, so that it permits nothing and its period stays valid', () => {
+    const early: CaseEvent = { ...partialWithdrawal, data: { ...partialWithdrawal.data, withdrawnAt: '2026-01-02T09:00:00.000Z' } };
+    const legal = consents(given(opened, adultConsent, early).whenExported())[0]!.provision.provision!.find((p) => p.id === P_LEGAL)!;
+    expect(legal.period).toEqual({ start: '2026-01-02T10:00:00.000Z', end: '2026-01-02T10:00:00.000Z' });
+  });
+
+  it('keeps the agreed end of a permit withdrawn after it had already ended', () => {
+    const late: CaseEvent = { ...partialWithdrawal, data: { ...partialWithdrawal.data, withdrawnAt: '2026-08-01T00:00:00.000Z' } };
+    const legal = consents(given(opened, adultConsent, late).whenExported())[0]!.provision.provision!.find((p) => p.id === P_LEGAL)!;
+    expect(legal.period).toEqual({ start: '2026-01-02T10:00:00.000Z', end: '2026-07-01T00:00:00.000Z' });
+  });
+
   it("makes a consent withdrawn as a whole inactive, with a Provenance; a guardian's consent records the child's assent", () => {
     const bundle = given(opened, adultConsent, guardianConsent, wholeWithdrawal).whenExported();
     const guardian = consents(bundle).find((c) => c.id === GUARDIAN_CONSENT)!;
     expect(guardian).toMatchObject({ status: 'inactive', performer: [{ type: 'RelatedPerson', display: 'guardian' }] });
-    expect(guardian.provision.provision!.map((p) => [p.type, p.provision?.map((d) => d.type)])).toEqual([['permit', ['deny']]]);
+    expect(guardian.provision.provision!.map((p) => [p.type, p.period])).toEqual([
+      ['permit', { start: '2026-01-03T10:00:00.000Z', end: '2026-01-11T08:00:00.000Z' }],
+    ]);
     expect(extension(guardian, URLS['StructureDefinition/consent-grantor'])?.valueCoding?.code).toBe('guardian');
     expect(extension(guardian, URLS['StructureDefinition/consent-child-assent'])?.valueBoolean).toBe(true);
     expect(consents(bundle).find((c) => c.id === ADULT_CONSENT)!.status).toBe('active');

@@ -19,6 +19,7 @@ export interface Extension {
   valueCode?: string;
   valueString?: string;
   valueCoding?: Coding;
+  valuePeriod?: Period;
 }
 export interface Reference {
   reference?: string;
@@ -49,6 +50,7 @@ export interface Attachment {
 export interface FhirConsentProvision {
   /** The provision id of this service. */
   id?: string;
+  extension?: Extension[];
   modifierExtension?: Extension[];
   type: 'deny' | 'permit';
   period?: Period;

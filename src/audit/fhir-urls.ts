@@ -25,6 +25,7 @@ export const FHIR_URL_KEYS = [
   'StructureDefinition/provision-service-type',
   'StructureDefinition/recipient-agency-kind',
   'StructureDefinition/withdrawn-provision',
+  'StructureDefinition/agreed-period',
 ] as const;
 export type FhirUrlKey = (typeof FHIR_URL_KEYS)[number];
 export type FhirUrls = Readonly<Record<FhirUrlKey, string>>;

@@ -68,6 +68,8 @@ export interface CaseRecord {
     reviewedBy?: string;
     reviewedAt?: string;
   }>;
+  /** The last erasure asked for (no personal data): it waits for a second person's approval until the case is `erased`. */
+  erasureRequest?: { requestId: string; requestedBy: string; requestedAt: string };
   /** Erased: the data key is destroyed and the record keeps no sealed value at all. */
   erased?: boolean;
   /** When the last event happened. */
@@ -243,6 +245,7 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       );
       break;
     case 'ErasureRequested':
+      view.erasureRequest = { requestId: event.data.requestId, requestedBy: event.data.by, requestedAt: event.data.at };
       view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
       break;
     case 'CaseErased':
@@ -253,13 +256,12 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       view.indicators = [];
       view.safetyFlags = [];
       view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, ...r }) => r);
-      // Outcomes, risk levels and flag names say what happened to the person: only that a step happened stays.
+      // Outcomes, risk levels, flag names and what the path learnt say what happened to the person: only that the steps happened stays.
       view.timeline = [
         ...view.timeline.map(({ note: _n, reason, ...t }) => (ABOUT_THE_PERSON.has(t.type) || reason === undefined ? t : { ...t, reason })),
         { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason },
       ];
       view.determinations = view.determinations.map((d) => ({ ...d, reasons: {} }));
-      // What was learnt about the person goes with the data; that the steps happened stays.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- views stored before the case path existed have none
       view.path = Object.fromEntries(Object.entries(view.path ?? {}).map(([step, { at, by }]) => [step, { at, by }]));
       break;

@@ -6,6 +6,20 @@ import { readAsAgency } from '../platform/agency-scope.js';
 import { decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import type { AgencyCaseRow } from './case-views.projection.js';
+import type { CaseRecord } from './case-view.js';
+
+/** A decision waiting for a second person of the owning agency: a best-interests determination or an erasure. */
+export interface WaitingApproval {
+  readonly kind: 'best_interests_determination' | 'erasure_request';
+  readonly caseId: string;
+  /** The determination's or the erasure request's id, as the approval route names it. */
+  readonly id: string;
+  readonly proposedBy: string;
+  readonly proposedAt: string;
+}
+
+/** Cases read for one agency's approvals; an agency with more waiting has a backlog no screen would page through either. */
+const APPROVALS_CASES = 200;
 
 export interface CaseListFilter {
   readonly relation?: AgencyCaseRow['relation'];
@@ -51,6 +65,43 @@ export class CaseViews {
       ),
     );
     return pageOf(rows, filter.limit, (row) => [new Date(row.updated_at).toISOString(), row.case_id]);
+  }
+
+  /** What waits for approval in the agency's own cases, oldest first; determinations only while the case is not closed (the decider's rule). */
+  async waitingApprovals(agencyId: string): Promise<WaitingApproval[]> {
+    const rows = await readAsAgency(this.db, agencyId, (tx) =>
+      tx.query<{ case_id: string; case_status: string; view: Pick<CaseRecord, 'determinations' | 'erasureRequest' | 'erased'> }>(
+        `SELECT case_id, case_status, jsonb_build_object('determinations', view->'determinations', 'erasureRequest', view->'erasureRequest',
+                'erased', view->'erased') AS view
+           FROM agency_case_views
+          WHERE agency_id = $1 AND relation = 'owner'
+            AND (view->'determinations' @> '[{"status": "proposed"}]' OR (view ? 'erasureRequest' AND view->'erased' IS NULL))
+          ORDER BY updated_at LIMIT $2`,
+        [agencyId, APPROVALS_CASES],
+      ),
+    );
+    return rows
+      .flatMap(({ case_id: caseId, case_status: status, view }): WaitingApproval[] => [
+        ...(status === 'closed' ? [] : view.determinations.filter((d) => d.status === 'proposed')).map((d) => ({
+          kind: 'best_interests_determination' as const,
+          caseId,
+          id: d.determinationId,
+          proposedBy: d.decidedBy,
+          proposedAt: d.proposedAt,
+        })),
+        ...(view.erasureRequest && !view.erased
+          ? [
+              {
+                kind: 'erasure_request' as const,
+                caseId,
+                id: view.erasureRequest.requestId,
+                proposedBy: view.erasureRequest.requestedBy,
+                proposedAt: view.erasureRequest.requestedAt,
+              },
+            ]
+          : []),
+      ])
+      .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
   }
 
   /**

@@ -65,7 +65,7 @@ export class CasesController {
   @Allow('referral.suggest')
   @ApiOperation({
     summary:
-      'Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing',
+      'Agencies offering a service (in an area) the person is eligible for: can each take the referral, does live consent cover it or what is missing; apart, those the person is known not to be eligible for, with why',
   })
   suggest(@Param('caseId', uuid) caseId: string, @Query() query: ReferralSuggestionsDto, @CurrentPrincipal() principal: Principal) {
     return this.suggestions.suggest(caseId, principal, query);

@@ -2,6 +2,7 @@ import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { RetentionService } from './retention.js';
 import { CaseCommandService } from './case-commands.service.js';
+import { ApprovalsController } from './approvals.controller.js';
 import { CasePathController } from './case-path.controller.js';
 import { CaseReader } from './case-reader.service.js';
 import { CaseReferralsController } from './case-referrals.controller.js';
@@ -17,7 +18,7 @@ import { UnfinishedErasures } from './unfinished-erasures.js';
 @Module({
   // MemberAgencies: who the member agencies and their case staff are.
   imports: [IdentityModule],
-  controllers: [CasesController, ConsentsController, CaseReferralsController, CasePathController, ErasureController],
+  controllers: [CasesController, ConsentsController, CaseReferralsController, CasePathController, ErasureController, ApprovalsController],
   providers: [
     CaseCommandService,
     CaseSealing,

@@ -30,10 +30,11 @@ export class ReferralSuggestions {
   ) {}
 
   /**
-   * The agencies offering a service (in an area), with whether each can take the referral now,
-   * whether the person is eligible, and whether live consent already covers sharing the given
-   * categories with it, or which are missing. Best first. Beside them, the organizations outside
-   * the network offering it that the person is eligible for, with how to reach them.
+   * The agencies offering a service (in an area) that the person is eligible for, with whether each
+   * can take the referral now and whether live consent already covers sharing the given categories
+   * with it, or which are missing. Best first. Beside them, those the person is known not to be
+   * eligible for, with why, and the organizations outside the network offering it that the person is
+   * eligible for, with how to reach them.
    */
   async suggest(caseId: string, principal: Principal, query: ReferralSuggestionsDto) {
     const row = await this.views.find(principal.agencyId, caseId);
@@ -46,40 +47,51 @@ export class ReferralSuggestions {
     const offers = (await this.directory.offers({ serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}) })).filter(
       (o) => o.agencyId !== record.owningAgencyId,
     );
-    const suggestions = offers.map((offer) => {
-      const target = referralTarget([offer], query.serviceType, query.area ? { area: query.area } : {});
-      const decisions = categories.map((category) => ({
-        category,
-        decision: permits(subject, {
-          recipient: { agencyId: offer.agencyId, agencyKind: offer.agencyKind },
-          purpose: 'service_provision',
-          serviceType: query.serviceType,
-          category,
-          at: now,
-        }),
-      }));
-      const gaps = eligibilityGaps(offer, facts);
-      const missing = decisions.filter((d) => !d.decision.permitted);
-      return {
+    // A service the person is known not to be eligible for (a women-only shelter for a man) is not
+    // suggested; it is named apart with why, so a caseworker who knows better can still refer.
+    const assessed = offers.map((offer) => ({ offer, gaps: eligibilityGaps(offer, facts) }));
+    const notEligible = assessed
+      .filter(({ gaps }) => gaps.length > 0)
+      .map(({ offer, gaps }) => ({
         agencyId: offer.agencyId,
         agencyName: offer.agencyName,
-        agencyKind: offer.agencyKind,
         serviceId: offer.serviceId,
         serviceName: offer.serviceName,
-        areas: offer.areas,
-        status: offer.status,
-        ...(offer.capacity ? { capacity: offer.capacity } : {}),
-        available: !isUnavailable(target),
-        ...(isUnavailable(target) ? { unavailableReason: target.reason } : {}),
-        eligible: gaps.length === 0,
         eligibilityGaps: gaps,
-        consent: {
-          covered: decisions.filter((d) => d.decision.permitted).map((d) => d.category),
-          missing: missing.map((d) => d.category),
-          ...(missing.length > 0 ? { needed: consentNeeded(offer, query.serviceType, missing, facts.treatedAsChild) } : {}),
-        },
-      };
-    });
+      }));
+    const suggestions = assessed
+      .flatMap(({ offer, gaps }) => (gaps.length > 0 ? [] : [offer]))
+      .map((offer) => {
+        const target = referralTarget([offer], query.serviceType, query.area ? { area: query.area } : {});
+        const decisions = categories.map((category) => ({
+          category,
+          decision: permits(subject, {
+            recipient: { agencyId: offer.agencyId, agencyKind: offer.agencyKind },
+            purpose: 'service_provision',
+            serviceType: query.serviceType,
+            category,
+            at: now,
+          }),
+        }));
+        const missing = decisions.filter((d) => !d.decision.permitted);
+        return {
+          agencyId: offer.agencyId,
+          agencyName: offer.agencyName,
+          agencyKind: offer.agencyKind,
+          serviceId: offer.serviceId,
+          serviceName: offer.serviceName,
+          areas: offer.areas,
+          status: offer.status,
+          ...(offer.capacity ? { capacity: offer.capacity } : {}),
+          available: !isUnavailable(target),
+          ...(isUnavailable(target) ? { unavailableReason: target.reason } : {}),
+          consent: {
+            covered: decisions.filter((d) => d.decision.permitted).map((d) => d.category),
+            missing: missing.map((d) => d.category),
+            ...(missing.length > 0 ? { needed: consentNeeded(offer, query.serviceType, missing, facts.treatedAsChild) } : {}),
+          },
+        };
+      });
     // Organizations outside the network, to be called: only where the person is eligible, since nothing more is checked with them.
     const outsideNetwork = (
       await this.directory.listedOffers({ serviceType: query.serviceType, ...(query.area ? { area: query.area } : {}) })
@@ -96,12 +108,12 @@ export class ReferralSuggestions {
         howToRefer: offer.howToRefer,
         contact: offer.contact,
       }));
-    const rank = (s: (typeof suggestions)[number]) =>
-      Number(!s.available) * 4 + Number(!s.eligible) * 2 + Number(s.consent.missing.length > 0);
+    const rank = (s: (typeof suggestions)[number]) => Number(!s.available) * 2 + Number(s.consent.missing.length > 0);
     return {
       serviceType: query.serviceType,
       ...(query.area ? { area: query.area } : {}),
       suggestions: suggestions.sort((a, b) => rank(a) - rank(b) || a.agencyName.localeCompare(b.agencyName)),
+      notEligible,
       outsideNetwork,
     };
   }

@@ -116,6 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       throw new ConfigError('MASTER_KEY', 'is required with DATABASE_URL (base64 of 32 random bytes, e.g. `openssl rand -base64 32`)');
     if (!jwtSecret) throw new ConfigError('JWT_SECRET', 'is required with DATABASE_URL (base64 of at least 32 random bytes)');
   }
+  // Metrics name routes, volumes and timings: in production they answer only the scraper.
+  if (needsSecrets && optional(env, 'NODE_ENV') === 'production' && !optional(env, 'METRICS_TOKEN'))
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      'is required with NODE_ENV=production, else /metrics answers anyone (e.g. `openssl rand -hex 24`)',
+    );
   const projector = oneOf(env, 'PROJECTOR', ['in-process', 'external'] as const, 'in-process');
   if (projector === 'external' && mode === 'embedded') {
     throw new ConfigError('PROJECTOR', 'external needs DATABASE_URL: the embedded database belongs to the one process that opened it');

@@ -52,6 +52,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses a production start without METRICS_TOKEN, which would leave /metrics open to anyone', () => {
+    const server = { DATABASE_URL: 'postgres://db/app', MASTER_KEY: key, JWT_SECRET: key, NODE_ENV: 'production' };
+    expect(() => loadConfig(server)).toThrow(/^METRICS_TOKEN: is required with NODE_ENV=production/);
+    expect(loadConfig({ ...server, METRICS_TOKEN: 'a-metrics-token' }).metricsToken).toBe('a-metrics-token');
+  });
+
+  it('lets the projector, which serves no /metrics of its own, start in production without METRICS_TOKEN', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/app', NODE_ENV: 'production' }, '/srv/app', false).mode).toBe('postgres');
+  });
+
   describe('KURRENTDB_URL, which may carry user:password@', () => {
     const kurrentdb =
       (url: string, more: NodeJS.ProcessEnv = {}) =>
@@ -62,6 +72,7 @@ describe('loadConfig', () => {
           JWT_SECRET: key,
           EVENT_STORE: 'kurrentdb',
           KURRENTDB_URL: url,
+          METRICS_TOKEN: 'a-metrics-token',
           ...more,
         });
     /** The ConfigError it throws, and what the client printed meanwhile. */

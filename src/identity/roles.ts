@@ -40,6 +40,8 @@ export const PERMISSIONS = {
   'best-interests.propose': ['caseworker', 'supervisor'],
   // The second pair of eyes on a decision for a child is a supervisor's (DOMAIN.md).
   'best-interests.review': ['supervisor'],
+  // What waits for that second pair of eyes in the agency's own cases (GET /approvals): ids and who proposed, no personal data.
+  'approval.list': ['supervisor'],
   // Auditors read consent trails and access logs, which hold no personal data, and nothing else.
   'audit.read': ['auditor'],
   // FHIR export of a case's consents (no personal data) by the owning agency; auditors export any case under /audit with audit.read.

@@ -13,7 +13,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
 const SIGN_IN = 'rate-limit:sign-in';
@@ -92,14 +92,25 @@ const policies = (config: AppConfig): Policy[] => [
 export const RATE_LIMIT_STORE = Symbol('RateLimitStore');
 
 /**
- * Each policy counts hits per minute under a key that hashes its tracker (no address or username is
- * stored as sent). Past the limit: 429 as draft-ietf-httpapi-ratelimit-headers has it,
+ * Keys are HMACs, not bare hashes: whoever reads Redis could otherwise confirm a guessed address or
+ * username by hashing it. Instances sharing a Redis share JWT_SECRET (required on PostgreSQL), so
+ * they derive the same secret; without one (embedded) the counters are this process's own anyway.
+ */
+function rateLimitKeySecret(config: AppConfig): Buffer {
+  if (!config.jwtSecret) return randomBytes(32);
+  return Buffer.from(hkdfSync('sha256', Buffer.from(config.jwtSecret, 'base64'), '', 'referrals rate-limit keys', 32));
+}
+
+/**
+ * Each policy counts hits per minute under a key that is an HMAC of its tracker (no address or
+ * username is stored, nor can one be confirmed from the key). Past the limit: 429 as draft-ietf-httpapi-ratelimit-headers has it,
  * `RateLimit-Policy` naming the policy, its quota and window, `RateLimit` what remains (nothing) and
  * for how long, and `Retry-After`. Runs after the token guard, so writes count per signed-in user.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly policies: readonly Policy[];
+  private readonly keySecret: Buffer;
 
   constructor(
     private readonly reflector: Reflector,
@@ -107,6 +118,7 @@ export class RateLimitGuard implements CanActivate {
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
   ) {
     this.policies = policies(config);
+    this.keySecret = rateLimitKeySecret(config);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -116,7 +128,7 @@ export class RateLimitGuard implements CanActivate {
       const tracker = policy.tracker(request, signIn);
       if (tracker === undefined) continue;
       const { hits, resetsInMs } = await this.store.hit(
-        `${policy.name}:${createHash('sha256').update(tracker).digest('base64url')}`,
+        `${policy.name}:${createHmac('sha256', this.keySecret).update(tracker).digest('base64url')}`,
         WINDOW_MS,
       );
       if (hits > policy.limit) {

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 import { readBrowserStorage } from './browser-storage.js';
 
 /** Debian's Chromium (`.ci/run` installs it when absent), driven by playwright-core: a real browser, no bundled build. */
@@ -42,7 +42,7 @@ export function useBuiltScreens(): { readonly dir: string } {
 }
 
 /** One Chromium for the describe's tests, each test in its own fresh context (its own storage, as another device would be). */
-export function useBrowser(): { context(): Promise<BrowserContext> } {
+export function useBrowser(): { context(options?: BrowserContextOptions): Promise<BrowserContext> } {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   // Playwright starts every launch on a fresh --user-data-dir of its own and removes it on close.
@@ -54,8 +54,8 @@ export function useBrowser(): { context(): Promise<BrowserContext> } {
     await browser?.close();
   });
   return {
-    async context() {
-      const context = await browser!.newContext({ viewport: { width: 360, height: 740 } });
+    async context(options = {}) {
+      const context = await browser!.newContext({ viewport: { width: 360, height: 740 }, ...options });
       contexts.push(context);
       return context;
     },

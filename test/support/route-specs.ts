@@ -812,6 +812,21 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     }),
   ),
 
+  // The supervisor's worklist (GET /approvals): the fixture's proposed determination, listed to its owning agency only.
+  {
+    method: 'GET',
+    path: '/approvals',
+    action: 'approval.list',
+    scope: 'case',
+    who: 'any-agency',
+    success: 200,
+    verify: async (p) => {
+      const items = p.response.body.items as Array<{ caseId: string; id: string }>;
+      const listed = items.some((item) => item.caseId === p.fixture.params.caseId && item.id === p.fixture.params.determinationId);
+      expect({ listed }).toEqual({ listed: p.context.relation === 'owner' && p.context.state?.caseStatus !== 'closed' });
+    },
+  },
+
   // --- erasure (decider requestErasure / approveErasure): any state; approval needs a waiting request's id ---
   ownerWrite('/cases/:caseId/erasure-requests', 'case.erase.request', {
     success: 201,

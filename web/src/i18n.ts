@@ -19,6 +19,8 @@ function initialLanguage(): Language {
 }
 
 let current: Language = initialLanguage();
+// Screen readers pronounce the page in its language from the first paint.
+document.documentElement.lang = current;
 
 export const language = (): Language => current;
 

@@ -19,9 +19,3 @@ const current = () => window.location.hash.replace(/^#/, '') || '/';
 export const go = (path: string): void => {
   window.location.hash = path;
 };
-
-/** The route's parts after `prefix`, or undefined when the route is not under it: `match('/cases/', '/cases/1/x')` is ['1', 'x']. */
-export function match(prefix: string, route: string): string[] | undefined {
-  if (!route.startsWith(prefix)) return undefined;
-  return route.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
-}

@@ -1,17 +1,20 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { type Problem, api, call, explain } from './api/client';
-import { isOverdue, status, when } from './words';
+import { LANGUAGES, type Language, chooseLanguage, formatWhen, useLanguage, useWords } from './i18n';
+import { COMMON } from './messages/common';
+import { isOverdue, status } from './words';
 
 /** A refused or failed request in plain words, announced to screen readers where it appears. */
 export function ProblemMessage({ problem, onReload }: { problem: Problem | undefined; onReload?: () => void }) {
+  const w = useWords(COMMON);
   if (!problem) return null;
   return (
     <div class="problem" role="alert">
       <p>{explain(problem)}</p>
       {onReload && (problem.status === 409 || problem.status === 412) && (
         <button type="button" onClick={onReload}>
-          Reload
+          {w.reload}
         </button>
       )}
     </div>
@@ -43,10 +46,11 @@ export function useLoad<T>(
 
 /** Shows a load's data, or that it is loading, or why it failed. */
 export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ComponentChildren }) {
+  const w = useWords(COMMON);
   if (loaded.state === 'loading')
     return (
       <p class="loading" role="status">
-        Loading…
+        {w.loading}
       </p>
     );
   if (loaded.state === 'failed') return <ProblemMessage problem={loaded.problem} />;
@@ -66,6 +70,7 @@ let agencyNames: Promise<Map<string, string>> | undefined;
  * until the names are loaded, "another agency" for one that has left the network.
  */
 export function useAgencyName(): (agencyId: string | undefined) => string {
+  const w = useWords(COMMON);
   const [names, setNames] = useState<Map<string, string>>();
   useEffect(() => {
     agencyNames ??= call(() => api.GET('/directory/agencies')).then((answer) =>
@@ -73,7 +78,7 @@ export function useAgencyName(): (agencyId: string | undefined) => string {
     );
     void agencyNames.then(setNames);
   }, []);
-  return (agencyId) => (agencyId === undefined ? '' : names === undefined ? '…' : (names.get(agencyId) ?? 'Another agency'));
+  return (agencyId) => (agencyId === undefined ? '' : names === undefined ? '…' : (names.get(agencyId) ?? w.anotherAgency));
 }
 
 /** Forgets the agency names with the session, so another user of the device starts fresh. */
@@ -94,22 +99,37 @@ export function usePages(): {
   return {
     cursor: cursors[cursors.length - 1],
     restart: () => setCursors([]),
-    Pager: ({ next }) => (
-      <nav class="pager" aria-label="Pages">
-        {cursors.length > 0 && (
-          <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
-            Previous page
-          </button>
-        )}
-        {next && (
-          <button type="button" onClick={() => setCursors([...cursors, next])}>
-            Next page
-          </button>
-        )}
-      </nav>
-    ),
+    Pager: ({ next }) => <Pager next={next} cursors={cursors} setCursors={setCursors} />,
   };
 }
+
+function Pager({ next, cursors, setCursors }: { next: string | undefined; cursors: string[]; setCursors: (c: string[]) => void }) {
+  const w = useWords(COMMON);
+  return (
+    <nav class="pager" aria-label={w.pages}>
+      {cursors.length > 0 && (
+        <button type="button" onClick={() => setCursors(cursors.slice(0, -1))}>
+          {w.previousPage}
+        </button>
+      )}
+      {next && (
+        <button type="button" onClick={() => setCursors([...cursors, next])}>
+          {w.nextPage}
+        </button>
+      )}
+    </nav>
+  );
+}
+
+/**
+ * A table that scrolls sideways on its own when wider than a phone's screen, so the page does not;
+ * focusable so that a keyboard user can scroll it too (with the arrow keys).
+ */
+export const TableScroll = ({ label, children }: { label: string; children: ComponentChildren }) => (
+  <div class="table-scroll" role="group" aria-label={label} tabIndex={0}>
+    {children}
+  </div>
+);
 
 /** A page of a list as a table: a heading per column, a row per item, a plain sentence when there are none, then the pager. */
 export function PagedTable<T>(props: {
@@ -128,19 +148,21 @@ export function PagedTable<T>(props: {
           {page.items.length === 0 ? (
             <p>{empty}</p>
           ) : (
-            <table>
-              <caption class="visually-hidden">{caption}</caption>
-              <thead>
-                <tr>
-                  {columns.map((column) => (
-                    <th scope="col" key={column}>
-                      {column}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>{page.items.map(row)}</tbody>
-            </table>
+            <TableScroll label={caption}>
+              <table>
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                  <tr>
+                    {columns.map((column) => (
+                      <th scope="col" key={column}>
+                        {column}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>{page.items.map(row)}</tbody>
+              </table>
+            </TableScroll>
           )}
           <Pager next={page.nextCursor} />
         </>
@@ -150,27 +172,50 @@ export function PagedTable<T>(props: {
 }
 
 /** A referral's status in words, marked when the case is paused and the referral waits. */
-export const ReferralStatus = ({ referral }: { referral: { status: string; onHold?: boolean } }) => (
-  <>
-    {status(referral.status)}
-    {referral.onHold && (
-      <>
-        {' '}
-        <Badge tone="muted">On hold</Badge>
-      </>
-    )}
-  </>
-);
+export function ReferralStatus({ referral }: { referral: { status: string; onHold?: boolean } }) {
+  const w = useWords(COMMON);
+  return (
+    <>
+      {status(referral.status)}
+      {referral.onHold && (
+        <>
+          {' '}
+          <Badge tone="muted">{w.onHold}</Badge>
+        </>
+      )}
+    </>
+  );
+}
 
 /** When an answer is due, marked when it is late. */
-export const DueBy = ({ referral }: { referral: { status: string; respondBy: string; onHold?: boolean } }) => (
-  <>
-    {when(referral.respondBy)}
-    {isOverdue(referral.respondBy, referral.status, referral.onHold) && (
-      <>
-        {' '}
-        <Badge tone="warn">Overdue</Badge>
-      </>
-    )}
-  </>
-);
+export function DueBy({ referral }: { referral: { status: string; respondBy: string; onHold?: boolean } }) {
+  const w = useWords(COMMON);
+  return (
+    <>
+      {formatWhen(referral.respondBy)}
+      {isOverdue(referral.respondBy, referral.status, referral.onHold) && (
+        <>
+          {' '}
+          <Badge tone="warn">{w.overdue}</Badge>
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * The languages, each named in itself (a French reader finds "Français" on an English screen);
+ * the choice is remembered and sets the page's language for screen readers.
+ */
+export function LanguageSwitcher({ label }: { label: string }) {
+  const active = useLanguage();
+  return (
+    <div class="languages" role="group" aria-label={label}>
+      {(Object.entries(LANGUAGES) as Array<[Language, string]>).map(([code, name]) => (
+        <button type="button" class="link" key={code} lang={code} aria-pressed={code === active} onClick={() => chooseLanguage(code)}>
+          {name}
+        </button>
+      ))}
+    </div>
+  );
+}

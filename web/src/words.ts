@@ -1,71 +1,44 @@
-/**
- * The plain words a caseworker reads for the API's codes. One place, so that a later message
- * catalogue (French is wanted too) replaces this file rather than strings scattered in screens.
- */
-const CATEGORY: Record<string, string> = {
-  identity: 'Identity (name, date of birth)',
-  contact: 'Contact details',
-  location: 'Where the person is',
-  demographics: 'Sex, age band, nationality',
-  health: 'Health',
-  psychosocial: 'Psychosocial wellbeing',
-  trafficking_experience: 'Trafficking experience',
-  legal_status: 'Legal status',
-  family: 'Family',
-  safety: 'Safety and risks',
-  case_progress: 'Case progress',
-};
+import { type Catalogue, wordsOf } from './i18n';
+import { CASE_RECORD } from './messages/case-record';
+import { CODES } from './messages/codes';
 
-const STATUS: Record<string, string> = {
-  open: 'Open',
-  paused: 'Paused (no contact, nobody searches)',
-  closed: 'Closed',
-  requested: 'Waiting for an answer',
-  acknowledged: 'Seen, not yet answered',
-  accepted: 'Accepted',
-  declined: 'Declined',
-  completed: 'Service given',
-  withdrawn: 'Withdrawn',
-  live: 'In force',
-  expired: 'Expired',
-  not_yet_valid: 'Not yet in force',
-};
+/** The keys of a catalogue whose values are tables of codes (not sentences). */
+type Tables<T> = { [K in keyof T]: T[K] extends string | ((...args: never[]) => string) ? never : K }[keyof T];
 
-const PURPOSE: Record<string, string> = {
-  case_management: 'Case management',
-  service_provision: 'Providing a service',
-  family_tracing: 'Family tracing',
-  legal_assistance: 'Legal assistance',
-  phone_case_management: 'Case management by phone',
-  law_enforcement_report: 'Report to law enforcement',
-  anonymous_statistics: 'Anonymous statistics',
-  media: 'Media',
-};
+/** A code as words: a spaced copy of the code when a newer API sends one the catalogue lacks. */
+const words =
+  <T>(words: Catalogue<T>, table: Tables<T>, fallback = (code: string) => code.replace(/_/g, ' ')) =>
+  (code: string | undefined): string =>
+    code === undefined ? '' : ((wordsOf(words)[table] as Record<string, string | undefined>)[code] ?? fallback(code));
 
-const WITHDRAWN_BECAUSE: Record<string, string> = {
-  withdrawn: 'The person withdrew consent to share this',
-  expired: 'The consent to share this has expired',
-  referral_withdrawn: 'The referral was withdrawn',
-  referral_declined: 'The referral was declined',
-  sharing_narrowed: 'What may be shared was narrowed',
-  consent_withdrawn: 'The person withdrew consent',
-  safety_flag_raised: 'A safety concern was raised',
-  case_closed: 'The case was closed',
-};
+export const category = words(CODES, 'category');
+export const status = words(CODES, 'status');
+export const purpose = words(CODES, 'purpose');
+export const withdrawnBecause = words(CODES, 'withdrawnBecause');
+export const serviceType = words(CODES, 'serviceType');
+export const urgency = words(CODES, 'urgency');
+export const ageGroup = words(CODES, 'ageGroup');
+export const grantor = words(CODES, 'grantor');
+export const declineReason = words(CODES, 'declineReason');
+export const reason = words(CASE_RECORD, 'reason');
+/** A camelCase or PascalCase code as words: "ConsentGiven" reads "consent given". */
+const spaced = (code: string) => code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+export const event = words(CASE_RECORD, 'event', spaced);
+export const field = words(CASE_RECORD, 'field', spaced);
 
-const words = (table: Record<string, string>) => (code: string | undefined) =>
-  code === undefined ? '' : (table[code] ?? code.replace(/_/g, ' '));
+/** A personal data field's value, in words when it is one of the API's codes. */
+export const fieldValue = (name: string, value: string): string =>
+  (wordsOf(CASE_RECORD).value as Record<string, Record<string, string | undefined> | undefined>)[name]?.[value] ?? value;
 
-export const category = words(CATEGORY);
-export const status = words(STATUS);
-export const purpose = words(PURPOSE);
-export const withdrawnBecause = words(WITHDRAWN_BECAUSE);
-/** Service types, event types and other codes read well enough with spaces for underscores. */
-export const plain = words({});
+/** A name and what it holds: "Providing a service: shelter". */
+export const detail = (what: string, which: string): string => wordsOf(CODES).detail(what, which);
 
-/** A date and time in the user's language and time zone. */
-export const when = (iso: string | undefined): string =>
-  iso === undefined ? '' : new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/** Who a consent provision names: an agency, or any agency of a kind. */
+export const anyAgency = (kind: string | undefined): string => wordsOf(CODES).anyAgency(words(CODES, 'agencyKind')(kind));
+
+/** What a referral is for: its service type when it has one, else its purpose. */
+export const referredFor = (referral: { serviceType?: string; purpose: string }): string =>
+  referral.serviceType ? serviceType(referral.serviceType) : purpose(referral.purpose);
 
 export const isOverdue = (respondBy: string, referralStatus: string, onHold?: boolean): boolean =>
   !onHold && (referralStatus === 'requested' || referralStatus === 'acknowledged') && Date.parse(respondBy) < Date.now();

@@ -1,5 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
+import { wordsOf } from '../i18n';
+import { COMMON } from '../messages/common';
 import { refreshed, session, signOut } from '../session';
 
 /**
@@ -13,7 +15,7 @@ export interface Problem {
   readonly status: number;
   readonly title?: string;
   readonly detail?: string;
-  /** On a 429: the seconds the service asks to wait (Retry-After). */
+  /** A 429's Retry-After, in seconds. */
   readonly retryAfter?: number;
 }
 
@@ -28,14 +30,14 @@ api.use(authorization);
 
 /** The words a caseworker reads for a refused or failed request: the API's own detail where it gives one. */
 export function explain(problem: Problem): string {
-  if (problem.status === 0) return 'The connection was lost: the action was not sent. What you typed is kept; try again.';
-  if (problem.status === 401) return 'Your session has ended. Please sign in again.';
-  if (problem.status === 403) return 'Your role does not allow this.';
-  if (problem.status === 404) return 'Not found, or not shared with your agency.';
-  if (problem.status === 409 || problem.status === 412)
-    return `Someone else changed this in the meantime${problem.detail ? ` (${problem.detail})` : ''}. Reload to see the latest.`;
-  if (problem.status === 429) return 'Too many requests just now. Please wait a moment before trying again.';
-  return problem.detail ?? problem.title ?? `The service answered ${problem.status}.`;
+  const w = wordsOf(COMMON);
+  if (problem.status === 0) return w.connectionLost;
+  if (problem.status === 401) return w.sessionEnded;
+  if (problem.status === 403) return w.forbidden;
+  if (problem.status === 404) return w.notFound;
+  if (problem.status === 409 || problem.status === 412) return w.changedMeanwhile(problem.detail);
+  if (problem.status === 429) return w.tooMany;
+  return problem.detail ?? problem.title ?? w.answered(problem.status);
 }
 
 /**
@@ -56,14 +58,13 @@ export async function call<T>(
     if (answer.response.status === 401 && attempt === 0 && (await refresh())) continue;
     if (answer.response.status === 401 && session()) signOut('expired');
     const error = (answer.error ?? {}) as { title?: string; detail?: string };
-    const retryAfter = Number(answer.response.headers.get('Retry-After') ?? Number.NaN);
     return {
       ok: false,
       problem: {
         status: answer.response.status,
         ...(error.title ? { title: error.title } : {}),
         ...(error.detail ? { detail: error.detail } : {}),
-        ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),
+        ...(answer.response.status === 429 ? { retryAfter: Number(answer.response.headers.get('Retry-After')) || 1 } : {}),
       },
     };
   }

@@ -109,6 +109,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What waits for a second person's approval in your agency's cases (best-interests determinations, erasure requests), oldest first */
+        get: operations["ApprovalsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit/access-log": {
         parameters: {
             query?: never;
@@ -591,7 +608,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Agencies offering a service (in an area): can each take the referral, is the person eligible, does live consent cover it or what is missing */
+        /** Agencies offering a service (in an area) the person is eligible for: can each take the referral, does live consent cover it or what is missing; apart, those the person is known not to be eligible for, with why */
         get: operations["CasesController_suggest"];
         put?: never;
         post?: never;
@@ -2094,6 +2111,52 @@ export interface operations {
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ApprovalsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            caseId: string;
+                            /**
+                             * Format: uuid
+                             * @description The determination's or the erasure request's id, as its approval route names it
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "best_interests_determination" | "erasure_request";
+                            /** Format: date-time */
+                            proposedAt: string;
+                            /** @description The user who proposed it: they may not approve it themself */
+                            proposedBy: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {

@@ -2,7 +2,6 @@ import { catalogue } from '../i18n';
 
 export const caseActionWords = catalogue(
   {
-    newCase: 'New case',
     recordConsent: 'Record consent',
     refer: 'Refer from suggestions',
     receipt: 'Consent receipt',
@@ -40,7 +39,6 @@ export const caseActionWords = catalogue(
     save: 'Record',
   },
   {
-    newCase: 'Nouveau dossier',
     recordConsent: 'Enregistrer un consentement',
     refer: 'Orienter depuis les suggestions',
     receipt: 'Reçu du consentement',

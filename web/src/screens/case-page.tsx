@@ -1,7 +1,24 @@
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
-import { Badge, DueBy, ReferralStatus, Show, ShortId, useAgencyName, useLoad } from '../ui';
-import { category, plain, purpose, status, when } from '../words';
+import { Badge, DueBy, ReferralStatus, Show, ShortId, TableScroll, useAgencyName, useLoad } from '../ui';
+import { formatWhen, useWords } from '../i18n';
+import { CASES } from '../messages/cases';
+import { CODES } from '../messages/codes';
+import {
+  ageGroup,
+  anyAgency,
+  category,
+  detail,
+  event,
+  field,
+  fieldValue,
+  grantor,
+  purpose,
+  reason,
+  referredFor,
+  serviceType,
+  status,
+} from '../words';
 import { CaseLinks, CaseWork, ReceiptLink } from './case-work';
 
 export type CaseView = paths['/cases/{caseId}']['get']['responses'][200]['content']['application/json'];
@@ -14,10 +31,10 @@ export const useCase = (caseId: string) => useLoad(() => api.GET('/cases/{caseId
 
 /** The owning agency's case: who the person is, consents and what each provision allows, referrals, and what happened. */
 export function CasePage({ caseId }: { caseId: string }) {
+  const w = useWords(CASES);
   const [loaded, reload] = useCase(caseId);
   const agencyName = useAgencyName();
-  const recipientName = (p: Provision) =>
-    p.recipient.agencyId ? agencyName(p.recipient.agencyId) : `Any ${plain(p.recipient.agencyKind)}`;
+  const recipientName = (p: Provision) => (p.recipient.agencyId ? agencyName(p.recipient.agencyId) : anyAgency(p.recipient.agencyKind));
 
   return (
     <main>
@@ -25,66 +42,68 @@ export function CasePage({ caseId }: { caseId: string }) {
         {(view) => (
           <>
             <h1>
-              Case <ShortId id={view.caseId} />
+              {w.case} <ShortId id={view.caseId} />
             </h1>
             <p>
               {status(view.status)}
-              {view.openedAt && ` · opened ${when(view.openedAt)}`}
-              {view.ageGroup && ` · ${plain(view.ageGroup)}`}
+              {view.openedAt && ` · ${w.openedOn(formatWhen(view.openedAt))}`}
+              {view.ageGroup && ` · ${ageGroup(view.ageGroup)}`}
             </p>
             <div class="actions">
               <button type="button" onClick={reload}>
-                Reload
+                {w.reload}
               </button>
               <CaseLinks caseId={caseId} />
             </div>
 
             <section aria-labelledby="person">
-              <h2 id="person">The person</h2>
+              <h2 id="person">{w.person}</h2>
               <PersonalData data={view.personalData} />
             </section>
 
             <section aria-labelledby="consents">
-              <h2 id="consents">Consents</h2>
-              {(view.consents ?? []).length === 0 && <p>No consent recorded yet. Nothing may be shared with other agencies.</p>}
+              <h2 id="consents">{w.consents}</h2>
+              {(view.consents ?? []).length === 0 && <p>{w.noConsent}</p>}
               {(view.consents ?? []).map((consent) => (
-                <article class="card" key={consent.consentId} aria-label={`Consent given ${when(consent.givenAt)}`}>
-                  <h3>
-                    Consent given {when(consent.givenAt)} by the {plain(consent.grantor)}
-                  </h3>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Who may receive</th>
-                        <th scope="col">For</th>
-                        <th scope="col">What</th>
-                        <th scope="col">Status</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {consent.provisions.map((p) => (
-                        <tr key={p.provisionId}>
-                          <td>{recipientName(p)}</td>
-                          <td>
-                            {purpose(p.purpose)}
-                            {p.serviceTypes.length > 0 && `: ${p.serviceTypes.map(plain).join(', ')}`}
-                          </td>
-                          <td>{p.categories.map(category).join('; ')}</td>
-                          <td>
-                            {p.status === 'live' ? (
-                              <Badge tone="info">{status(p.status)}</Badge>
-                            ) : (
-                              <Badge tone="muted">{status(p.status)}</Badge>
-                            )}
-                            {p.validUntil && p.status === 'live' && ` until ${when(p.validUntil)}`}
-                          </td>
+                <article class="card" key={consent.consentId} aria-label={w.consentGiven(formatWhen(consent.givenAt))}>
+                  <h3>{w.consentGivenBy(formatWhen(consent.givenAt), grantor(consent.grantor))}</h3>
+                  <TableScroll label={w.provisions}>
+                    <table>
+                      <thead>
+                        <tr>
+                          {Object.values(w.provisionColumns).map((column) => (
+                            <th scope="col" key={column}>
+                              {column}
+                            </th>
+                          ))}
                         </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                      </thead>
+                      <tbody>
+                        {consent.provisions.map((p) => (
+                          <tr key={p.provisionId}>
+                            <td>{recipientName(p)}</td>
+                            <td>
+                              {p.serviceTypes.length > 0
+                                ? detail(purpose(p.purpose), p.serviceTypes.map(serviceType).join(', '))
+                                : purpose(p.purpose)}
+                            </td>
+                            <td>{p.categories.map(category).join('; ')}</td>
+                            <td>
+                              {p.status === 'live' ? (
+                                <Badge tone="info">{status(p.status)}</Badge>
+                              ) : (
+                                <Badge tone="muted">{status(p.status)}</Badge>
+                              )}
+                              {p.validUntil && p.status === 'live' && ` ${w.until(formatWhen(p.validUntil))}`}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableScroll>
                   {consent.provisions.some((p) => p.status === 'live' || p.status === 'not_yet_valid') && (
                     <a class="button" href={`#/cases/${caseId}/consents/${consent.consentId}/withdraw`}>
-                      Withdraw this consent
+                      {w.withdrawConsent}
                     </a>
                   )}
                   <ReceiptLink caseId={caseId} consentId={consent.consentId} />
@@ -93,23 +112,19 @@ export function CasePage({ caseId }: { caseId: string }) {
             </section>
 
             <section aria-labelledby="referrals">
-              <h2 id="referrals">Referrals</h2>
-              {view.referrals.length === 0 ? (
-                <p>No referrals yet.</p>
-              ) : (
-                <ReferralTable referrals={view.referrals} agencyName={agencyName} />
-              )}
+              <h2 id="referrals">{w.referrals}</h2>
+              {view.referrals.length === 0 ? <p>{w.noReferrals}</p> : <ReferralTable referrals={view.referrals} agencyName={agencyName} />}
             </section>
 
             <CaseWork view={view} onDone={reload} />
 
             <section aria-labelledby="timeline">
-              <h2 id="timeline">What happened</h2>
+              <h2 id="timeline">{w.timeline}</h2>
               <ol class="timeline">
                 {(view.timeline ?? []).map((step, index) => (
                   <li key={index}>
-                    <time dateTime={step.at}>{when(step.at)}</time> {words(step.type)}
-                    {step.reason && ` (${plain(step.reason)})`}
+                    <time dateTime={step.at}>{formatWhen(step.at)}</time> {event(step.type)}
+                    {step.reason && ` (${reason(step.reason)})`}
                   </li>
                 ))}
               </ol>
@@ -129,41 +144,54 @@ export function ReferralTable({
   referrals: readonly Referral[];
   agencyName: (id: string | undefined) => string;
 }) {
+  const w = useWords(CASES);
   return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">To</th>
-          <th scope="col">Service</th>
-          <th scope="col">Status</th>
-          <th scope="col">Answer due by</th>
-        </tr>
-      </thead>
-      <tbody>
-        {referrals.map((r) => (
-          <tr key={r.referralId}>
-            <td>{agencyName(r.toAgencyId)}</td>
-            <td>{plain(r.serviceType ?? r.purpose)}</td>
-            <td>
-              <ReferralStatus referral={r} />
-            </td>
-            <td>
-              <DueBy referral={r} />
-            </td>
+    <TableScroll label={w.referrals}>
+      <table>
+        <thead>
+          <tr>
+            {Object.values(w.referralColumns).map((column) => (
+              <th scope="col" key={column}>
+                {column}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {referrals.map((r) => (
+            <tr key={r.referralId}>
+              <td>{agencyName(r.toAgencyId)}</td>
+              <td>{referredFor(r)}</td>
+              <td>
+                <ReferralStatus referral={r} />
+              </td>
+              <td>
+                <DueBy referral={r} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
   );
 }
 
-/** A camelCase or PascalCase code as words: "ConsentGiven" reads "consent given". */
-const words = (code: string) => code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-
 /** Personal data by category, each field labelled; an empty category is said to be empty. */
 export function PersonalData({ data }: { data: CaseView['personalData'] }) {
+  const w = useWords(CASES);
+  const codes = useWords(CODES);
   const entries = Object.entries(data);
-  if (entries.length === 0) return <p>No personal data recorded.</p>;
+  if (entries.length === 0) return <p>{w.noPersonalData}</p>;
+  const shown = (name: string, value: unknown) =>
+    typeof value === 'string'
+      ? fieldValue(name, value)
+      : typeof value === 'boolean'
+        ? value
+          ? codes.yes
+          : codes.no
+        : typeof value === 'object' && value !== null
+          ? Object.values(value).join(', ')
+          : String(value);
   return (
     <dl class="personal">
       {entries.map(([code, fields]) => (
@@ -171,10 +199,7 @@ export function PersonalData({ data }: { data: CaseView['personalData'] }) {
           <dt>{category(code)}</dt>
           <dd>
             {Object.entries(fields)
-              .map(
-                ([name, value]) =>
-                  `${words(name)}: ${typeof value === 'object' && value !== null ? Object.values(value).join(', ') : String(value)}`,
-              )
+              .map(([name, value]) => detail(field(name), shown(name, value)))
               .join(' · ')}
           </dd>
         </div>

@@ -2,12 +2,15 @@ import { useState } from 'preact/hooks';
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
 import { DueBy, PagedTable, ReferralStatus, useAgencyName, useLoad, usePages } from '../ui';
-import { plain, status } from '../words';
+import { useWords } from '../i18n';
+import { REFERRALS } from '../messages/referrals';
+import { referredFor, status, urgency } from '../words';
 
 type StatusFilter = NonNullable<paths['/referrals']['get']['parameters']['query']>['status'] | '';
 
 /** The receiving agency's referrals: newest first, what each is for, when an answer is due; no personal data. */
 export function IncomingReferrals() {
+  const w = useWords(REFERRALS);
   const agencyName = useAgencyName();
   const [filter, setFilter] = useState<StatusFilter>('');
   const { cursor, restart, Pager } = usePages();
@@ -21,9 +24,9 @@ export function IncomingReferrals() {
 
   return (
     <main>
-      <h1>Referrals to my agency</h1>
+      <h1>{w.heading}</h1>
       <div class="toolbar">
-        <label for="referral-filter">Show</label>
+        <label for="referral-filter">{w.show}</label>
         <select
           id="referral-filter"
           value={filter}
@@ -32,28 +35,27 @@ export function IncomingReferrals() {
             restart();
           }}
         >
-          <option value="">All referrals</option>
-          <option value="requested">{status('requested')}</option>
-          <option value="acknowledged">{status('acknowledged')}</option>
-          <option value="accepted">{status('accepted')}</option>
-          <option value="completed">{status('completed')}</option>
-          <option value="declined">{status('declined')}</option>
-          <option value="withdrawn">{status('withdrawn')}</option>
+          <option value="">{w.all}</option>
+          {(['requested', 'acknowledged', 'accepted', 'completed', 'declined', 'withdrawn'] as const).map((code) => (
+            <option key={code} value={code}>
+              {status(code)}
+            </option>
+          ))}
         </select>
       </div>
       <PagedTable
         loaded={loaded}
-        caption="Referrals to your agency"
-        columns={['From', 'Service', 'Urgency', 'Status', 'Answer due by']}
-        empty="No referrals to show."
+        caption={w.caption}
+        columns={Object.values(w.columns)}
+        empty={w.none}
         Pager={Pager}
         row={(r) => (
           <tr key={r.referralId}>
             <td>
               <a href={`#/referrals/${r.caseId}/${r.referralId}`}>{agencyName(r.fromAgencyId)}</a>
             </td>
-            <td>{plain(r.serviceType ?? r.purpose)}</td>
-            <td>{plain(r.urgency)}</td>
+            <td>{referredFor(r)}</td>
+            <td>{urgency(r.urgency)}</td>
             <td>
               <ReferralStatus referral={r} />
             </td>

@@ -1,12 +1,15 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { Badge, PagedTable, ShortId, useLoad, usePages } from '../ui';
-import { status, when } from '../words';
+import { formatNumber, formatWhen, useWords } from '../i18n';
+import { CASES } from '../messages/cases';
+import { status } from '../words';
 
 type StatusFilter = 'open' | 'paused' | 'closed' | '';
 
 /** The caseworker's agency's own cases, most recently changed first, a page at a time; no personal data in the list. */
 export function MyCases() {
+  const w = useWords(CASES);
   const [filter, setFilter] = useState<StatusFilter>('');
   const { cursor, restart, Pager } = usePages();
   const [loaded] = useLoad(
@@ -19,9 +22,9 @@ export function MyCases() {
 
   return (
     <main>
-      <h1>My cases</h1>
+      <h1>{w.myCases}</h1>
       <div class="toolbar">
-        <label for="status-filter">Show</label>
+        <label for="status-filter">{w.show}</label>
         <select
           id="status-filter"
           value={filter}
@@ -30,29 +33,31 @@ export function MyCases() {
             restart();
           }}
         >
-          <option value="">All cases</option>
-          <option value="open">Open</option>
-          <option value="paused">Paused</option>
-          <option value="closed">Closed</option>
+          <option value="">{w.allCases}</option>
+          {(['open', 'paused', 'closed'] as const).map((code) => (
+            <option key={code} value={code}>
+              {status(code)}
+            </option>
+          ))}
         </select>
       </div>
       <PagedTable
         loaded={loaded}
-        caption="Cases of your agency"
-        columns={['Case', 'Status', 'Opened', 'Last change', 'Open referrals']}
-        empty="No cases to show."
+        caption={w.caption}
+        columns={Object.values(w.columns)}
+        empty={w.none}
         Pager={Pager}
         row={(c) => (
           <tr key={c.caseId}>
             <td>
               <a href={`#/cases/${c.caseId}`}>
-                Case <ShortId id={c.caseId} />
+                {w.case} <ShortId id={c.caseId} />
               </a>
             </td>
             <td>{c.status === 'paused' ? <Badge tone="warn">{status(c.status)}</Badge> : status(c.status)}</td>
-            <td>{when(c.openedAt)}</td>
-            <td>{when(c.updatedAt)}</td>
-            <td>{c.openReferrals ?? 0}</td>
+            <td>{formatWhen(c.openedAt)}</td>
+            <td>{formatWhen(c.updatedAt)}</td>
+            <td>{formatNumber(c.openReferrals ?? 0)}</td>
           </tr>
         )}
       />

@@ -15,6 +15,26 @@ const CHILD_GROUPS = new Set(['child', 'claims_to_be_child', 'possibly_child']);
 const ABOUT_GUARDIAN = /guardian|assent/i;
 const NOTICE_VERSION = 'consent-notice-2026-01';
 
+/** What a referral suggestion lacked consent for, handed to the consent form in memory (never in the address or storage). */
+interface Prefill {
+  agencyId: string;
+  serviceType: ServiceType;
+  categories: Category[];
+}
+let pending: (Prefill & { caseId: string }) | undefined;
+
+/** Opens the consent form for `caseId` with a first permission pre-filled. */
+export function recordConsentFor(caseId: string, prefill: Prefill): void {
+  pending = { caseId, ...prefill };
+  go(`/cases/${caseId}/consents/new`);
+}
+
+function takePrefill(caseId: string): Prefill | undefined {
+  const taken = pending?.caseId === caseId ? pending : undefined;
+  pending = undefined;
+  return taken && { agencyId: taken.agencyId, serviceType: taken.serviceType, categories: taken.categories };
+}
+
 type Agencies = ReadonlyArray<{ id: string; name: string; kind: string }>;
 
 /**
@@ -22,8 +42,10 @@ type Agencies = ReadonlyArray<{ id: string; name: string; kind: string }>;
  * written; any other is read through the interpreter), then what is shared with whom and for what.
  * `prefill` comes from a referral suggestion whose consent was missing.
  */
-export function RecordConsent(props: { caseId: string; agencyId?: string; serviceType?: ServiceType; categories?: Category[] }) {
-  const [loaded, reload] = useCase(props.caseId);
+export function RecordConsent({ caseId }: { caseId: string }) {
+  const [loaded, reload] = useCase(caseId);
+  const [prefill] = useState(() => takePrefill(caseId));
+  const props = { caseId, ...prefill };
   const [agencies] = useLoad(() => api.GET('/directory/agencies'), []);
   const w = useWords(consentWords);
   return (

@@ -8,6 +8,7 @@ import { go } from '../router';
 import { Badge, Show, useLoad } from '../ui';
 import { SubmitStatus, ifMatch, useSubmit } from '../submit';
 import { useCase } from './case-page';
+import { recordConsentFor } from './record-consent';
 import { CheckList, CodeSelect } from './form-parts';
 
 /** GET /cases/{caseId}/referral-suggestions, which the OpenAPI document does not describe yet (see src/cases/referral-suggestions.service.ts). */
@@ -20,10 +21,10 @@ interface Suggestions {
     capacity?: { total: number; available: number };
     available: boolean;
     unavailableReason?: string;
-    eligible: boolean;
-    eligibilityGaps: string[];
     consent: { covered: Category[]; missing: Category[]; needed?: string };
   }>;
+  /** Agencies the person is known not to be eligible with, and why: named apart, not suggested. */
+  notEligible: Array<{ agencyId: string; agencyName: string; serviceId: string; serviceName: string; eligibilityGaps: string[] }>;
   outsideNetwork: Array<{ organizationId: string; organizationName: string; serviceName: string; howToRefer?: string }>;
 }
 
@@ -108,7 +109,6 @@ export function Refer({ caseId }: { caseId: string }) {
                     <ul>
                       <li>{s.capacity ? w.capacity(s.capacity.available, s.capacity.total) : w.noCapacityKnown}</li>
                       <li>{s.available ? w.available : <Badge tone="warn">{w.unavailable(s.unavailableReason ?? '')}</Badge>}</li>
-                      <li>{s.eligible ? w.eligible : <Badge tone="warn">{w.notEligible(s.eligibilityGaps.join('; '))}</Badge>}</li>
                       <li>
                         {s.consent.missing.length === 0 ? (
                           w.consentCovers
@@ -118,15 +118,16 @@ export function Refer({ caseId }: { caseId: string }) {
                       </li>
                     </ul>
                     {s.consent.missing.length > 0 ? (
-                      <a
-                        class="button"
-                        href={`#/cases/${caseId}/consents/new/${s.agencyId}/${query.serviceType}/${s.consent.missing.join(',')}`}
+                      <button
+                        type="button"
+                        onClick={() =>
+                          recordConsentFor(caseId, { agencyId: s.agencyId, serviceType: query.serviceType, categories: s.consent.missing })
+                        }
                       >
                         {w.recordConsent}
-                      </a>
+                      </button>
                     ) : (
-                      s.available &&
-                      s.eligible && (
+                      s.available && (
                         <button type="button" disabled={submit.busy} onClick={() => void refer(s, view.revision)}>
                           {w.refer(s.agencyName)}
                         </button>
@@ -134,6 +135,15 @@ export function Refer({ caseId }: { caseId: string }) {
                     )}
                   </article>
                 ))}
+                {found.notEligible.length > 0 && (
+                  <ul aria-label={w.notEligibleWith}>
+                    {found.notEligible.map((n) => (
+                      <li key={n.serviceId}>
+                        {n.agencyName}: {w.notEligible(n.eligibilityGaps.join('; '))}
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 {found.outsideNetwork.length > 0 && (
                   <section aria-labelledby="outside">
                     <h2 id="outside">{w.outside}</h2>

@@ -2,20 +2,22 @@ import { useState } from 'preact/hooks';
 import type { paths } from '../api/schema';
 import { type Problem, api, call, idempotencyKey } from '../api/client';
 import { DueBy, ProblemMessage, ReferralStatus, Show } from '../ui';
-import { category, plain, purpose, when, withdrawnBecause } from '../words';
+import { formatWhen, useWords } from '../i18n';
+import { REFERRALS } from '../messages/referrals';
+import { category, declineReason, detail, purpose, serviceType, urgency, withdrawnBecause } from '../words';
 import { type CaseView, PersonalData, useCase } from './case-page';
 
 type DeclineReason =
   paths['/cases/{caseId}/referrals/{referralId}/decline']['post']['requestBody']['content']['application/json']['reason'];
 
-const DECLINE_REASONS: ReadonlyArray<[DeclineReason, string]> = [
-  ['no_capacity', 'We have no place or capacity now'],
-  ['not_eligible', 'The person is not eligible for this service'],
-  ['service_not_offered', 'We do not offer this service'],
-  ['person_unreachable', 'We could not reach the person'],
-  ['person_declined', 'The person did not want the service'],
-  ['safety_concern', 'A safety concern'],
-  ['other', 'Another reason'],
+const DECLINE_REASONS: readonly DeclineReason[] = [
+  'no_capacity',
+  'not_eligible',
+  'service_not_offered',
+  'person_unreachable',
+  'person_declined',
+  'safety_concern',
+  'other',
 ];
 
 /**
@@ -24,43 +26,43 @@ const DECLINE_REASONS: ReadonlyArray<[DeclineReason, string]> = [
  * or as not recorded yet: never as an empty field, so "no longer shared" is never read as "nothing known".
  */
 export function ReferralPage({ caseId, referralId }: { caseId: string; referralId: string }) {
+  const w = useWords(REFERRALS);
   const [loaded, reload] = useCase(caseId);
   return (
     <main>
-      <h1>Referral</h1>
+      <h1>{w.referral}</h1>
       <Show loaded={loaded}>
         {(view) => {
           const referral = view.referrals.find((r) => r.referralId === referralId);
-          if (!referral) return <p>Not found, or not shared with your agency.</p>;
+          if (!referral) return <p>{w.notShared}</p>;
           const withdrawn = view.withdrawn ?? [];
           return (
             <>
               <dl class="facts">
-                <dt>For</dt>
+                <dt>{w.facts.for}</dt>
                 <dd>
-                  {purpose(referral.purpose)}
-                  {referral.serviceType && `: ${plain(referral.serviceType)}`}
+                  {referral.serviceType ? detail(purpose(referral.purpose), serviceType(referral.serviceType)) : purpose(referral.purpose)}
                 </dd>
-                <dt>Urgency</dt>
-                <dd>{plain(referral.urgency)}</dd>
-                <dt>Status</dt>
+                <dt>{w.facts.urgency}</dt>
+                <dd>{urgency(referral.urgency)}</dd>
+                <dt>{w.facts.status}</dt>
                 <dd>
                   <ReferralStatus referral={referral} />
                   {referral.withdrawalCause && ` (${withdrawnBecause(referral.withdrawalCause)})`}
                 </dd>
-                <dt>Requested</dt>
-                <dd>{when(referral.requestedAt)}</dd>
-                <dt>Answer due by</dt>
+                <dt>{w.facts.requested}</dt>
+                <dd>{formatWhen(referral.requestedAt)}</dd>
+                <dt>{w.facts.due}</dt>
                 <dd>
                   <DueBy referral={referral} />
                 </dd>
               </dl>
               <button type="button" onClick={reload}>
-                Reload
+                {w.reload}
               </button>
               <Respond caseId={caseId} referral={referral} onDone={reload} />
               <section aria-labelledby="shared">
-                <h2 id="shared">What the person agreed to share with you</h2>
+                <h2 id="shared">{w.shared}</h2>
                 <ul class="categories">
                   {referral.sharedCategories.map((code) => {
                     const data = view.personalData[code];
@@ -71,11 +73,9 @@ export function ReferralPage({ caseId, referralId }: { caseId: string; referralI
                         {data ? (
                           <PersonalData data={{ [code]: data }} />
                         ) : stub ? (
-                          <p class="withdrawn">
-                            Withdrawn: {withdrawnBecause(stub.reason)}, since {when(stub.since)}.
-                          </p>
+                          <p class="withdrawn">{w.withdrawn(withdrawnBecause(stub.reason), formatWhen(stub.since))}</p>
                         ) : (
-                          <p class="not-recorded">Nothing recorded for this yet.</p>
+                          <p class="not-recorded">{w.notRecorded}</p>
                         )}
                       </li>
                     );
@@ -94,6 +94,7 @@ type Referral = CaseView['referrals'][number];
 
 /** The receiving agency's answers, each offered only when the referral's status allows it. */
 function Respond({ caseId, referral, onDone }: { caseId: string; referral: Referral; onDone: () => void }) {
+  const w = useWords(REFERRALS);
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState<DeclineReason>('no_capacity');
@@ -119,7 +120,7 @@ function Respond({ caseId, referral, onDone }: { caseId: string; referral: Refer
 
   return (
     <section aria-labelledby="respond">
-      <h2 id="respond">Your answer</h2>
+      <h2 id="respond">{w.answer}</h2>
       <div class="actions">
         {referral.status === 'requested' && (
           <button
@@ -127,7 +128,7 @@ function Respond({ caseId, referral, onDone }: { caseId: string; referral: Refer
             disabled={busy}
             onClick={() => void act(() => call(() => api.POST('/cases/{caseId}/referrals/{referralId}/acknowledge', { params })))}
           >
-            Acknowledge (we have seen it)
+            {w.acknowledge}
           </button>
         )}
         {waiting && !referral.onHold && (
@@ -136,7 +137,7 @@ function Respond({ caseId, referral, onDone }: { caseId: string; referral: Refer
             disabled={busy}
             onClick={() => void act(() => call(() => api.POST('/cases/{caseId}/referrals/{referralId}/accept', { params })))}
           >
-            Accept
+            {w.accept}
           </button>
         )}
       </div>
@@ -148,16 +149,16 @@ function Respond({ caseId, referral, onDone }: { caseId: string; referral: Refer
             void act(() => call(() => api.POST('/cases/{caseId}/referrals/{referralId}/decline', { params, body: { reason } })));
           }}
         >
-          <label for="decline-reason">Reason to decline</label>
+          <label for="decline-reason">{w.declineReason}</label>
           <select id="decline-reason" value={reason} onChange={(e) => setReason(e.currentTarget.value as DeclineReason)}>
-            {DECLINE_REASONS.map(([code, words]) => (
+            {DECLINE_REASONS.map((code) => (
               <option key={code} value={code}>
-                {words}
+                {declineReason(code)}
               </option>
             ))}
           </select>
           <button type="submit" disabled={busy}>
-            Decline
+            {w.decline}
           </button>
         </form>
       )}
@@ -169,14 +170,14 @@ function Respond({ caseId, referral, onDone }: { caseId: string; referral: Refer
             void act(() => call(() => api.POST('/cases/{caseId}/referrals/{referralId}/complete', { params, body: { outcome } })));
           }}
         >
-          <label for="outcome">What was provided</label>
+          <label for="outcome">{w.outcome}</label>
           <input id="outcome" required value={outcome} onInput={(e) => setOutcome(e.currentTarget.value)} />
           <button type="submit" disabled={busy}>
-            Mark as provided
+            {w.complete}
           </button>
         </form>
       )}
-      {!waiting && referral.status !== 'accepted' && <p>Nothing more to answer.</p>}
+      {!waiting && referral.status !== 'accepted' && <p>{w.nothingMore}</p>}
       <ProblemMessage problem={problem} onReload={onDone} />
     </section>
   );

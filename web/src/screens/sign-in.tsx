@@ -1,10 +1,13 @@
 import { useState } from 'preact/hooks';
 import { type Problem, api, call } from '../api/client';
 import { signedIn } from '../session';
-import { ProblemMessage } from '../ui';
+import { useWords, wordsOf } from '../i18n';
+import { SIGN_IN } from '../messages/sign-in';
+import { LanguageSwitcher, ProblemMessage } from '../ui';
 
 /** Sign in with the agency's local account; the tokens stay in this page's memory only. */
 export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
+  const w = useWords(SIGN_IN);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem>();
@@ -17,7 +20,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
     setBusy(false);
     if (!answer.ok) {
       // The API's 401 here means the credentials, not an ended session.
-      setProblem(answer.problem.status === 401 ? { status: 400, detail: 'Wrong username or password.' } : answer.problem);
+      setProblem(answer.problem.status === 401 ? { status: 400, detail: wordsOf(SIGN_IN).wrongCredentials } : answer.problem);
       return;
     }
     setPassword('');
@@ -26,19 +29,20 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
 
   return (
     <main class="narrow">
-      <h1>Sign in</h1>
+      <LanguageSwitcher label={w.language} />
+      <h1>{w.heading}</h1>
       {why === 'idle' && (
         <p class="notice" role="status">
-          You were signed out because the screen was not used for a while. Please sign in again.
+          {w.idle}
         </p>
       )}
       {why === 'expired' && (
         <p class="notice" role="status">
-          Your session ended. Please sign in again.
+          {w.expired}
         </p>
       )}
       <form onSubmit={(e) => void submit(e)}>
-        <label for="username">Username</label>
+        <label for="username">{w.username}</label>
         <input
           id="username"
           name="username"
@@ -47,7 +51,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
           value={username}
           onInput={(e) => setUsername(e.currentTarget.value)}
         />
-        <label for="password">Password</label>
+        <label for="password">{w.password}</label>
         <input
           id="password"
           name="password"
@@ -59,7 +63,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
         />
         <ProblemMessage problem={problem} />
         <button type="submit" disabled={busy}>
-          Sign in
+          {w.submit}
         </button>
       </form>
     </main>

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { type Problem, api, call, idempotencyKey } from '../api/client';
 import { go } from '../router';
 import { ProblemMessage, Show, useAgencyName } from '../ui';
-import { category, plain, purpose, status } from '../words';
+import { useWords } from '../i18n';
+import { WITHDRAW } from '../messages/withdraw-consent';
+import { anyAgency, category, detail, purpose, status } from '../words';
 import { ReferralTable, useCase } from './case-page';
 
 /**
@@ -11,6 +13,7 @@ import { ReferralTable, useCase } from './case-page';
  * written) and lists them.
  */
 export function WithdrawConsent({ caseId, consentId }: { caseId: string; consentId: string }) {
+  const w = useWords(WITHDRAW);
   const [loaded, reload] = useCase(caseId);
   const agencyName = useAgencyName();
   const [chosen, setChosen] = useState<string[] | undefined>(undefined);
@@ -45,24 +48,24 @@ export function WithdrawConsent({ caseId, consentId }: { caseId: string; consent
 
   return (
     <main>
-      <h1>Withdraw consent</h1>
+      <h1>{w.heading}</h1>
       <Show loaded={loaded}>
         {(view) => {
           const consent = (view.consents ?? []).find((c) => c.consentId === consentId);
-          if (!consent) return <p>This consent is not part of the case.</p>;
+          if (!consent) return <p>{w.notInCase}</p>;
           const open = consent.provisions.filter((p) => p.status === 'live' || p.status === 'not_yet_valid');
           const willWithdraw = view.referrals.filter((r) => affected?.includes(r.referralId));
           return (
             <>
               <fieldset>
-                <legend>What does the person withdraw?</legend>
+                <legend>{w.what}</legend>
                 <label class="choice">
                   <input type="radio" name="scope" checked={chosen === undefined} onChange={() => setChosen(undefined)} />
-                  All of this consent
+                  {w.whole}
                 </label>
                 <label class="choice">
                   <input type="radio" name="scope" checked={chosen !== undefined} onChange={() => setChosen([])} />
-                  Only some permissions
+                  {w.some}
                 </label>
                 {chosen !== undefined &&
                   open.map((p) => (
@@ -74,27 +77,24 @@ export function WithdrawConsent({ caseId, consentId }: { caseId: string; consent
                           setChosen(e.currentTarget.checked ? [...chosen, p.provisionId] : chosen.filter((id) => id !== p.provisionId))
                         }
                       />
-                      {p.recipient.agencyId ? agencyName(p.recipient.agencyId) : `any ${plain(p.recipient.agencyKind)}`}:{' '}
-                      {purpose(p.purpose)}, {p.categories.map(category).join('; ')} ({status(p.status)})
+                      {detail(
+                        p.recipient.agencyId ? agencyName(p.recipient.agencyId) : anyAgency(p.recipient.agencyKind),
+                        `${purpose(p.purpose)}, ${p.categories.map(category).join('; ')} (${status(p.status)})`,
+                      )}
                     </label>
                   ))}
               </fieldset>
               <section aria-labelledby="consequences" aria-live="polite">
-                <h2 id="consequences">What this will do</h2>
+                <h2 id="consequences">{w.consequences}</h2>
                 {chosen?.length === 0 ? (
-                  <p>Choose at least one permission.</p>
+                  <p>{w.chooseOne}</p>
                 ) : affected === undefined ? (
-                  <p role="status">Checking which referrals rely on it…</p>
+                  <p role="status">{w.checking}</p>
                 ) : willWithdraw.length === 0 ? (
-                  <p>No referral relies on it: no referral will be withdrawn.</p>
+                  <p>{w.noneRely}</p>
                 ) : (
                   <>
-                    <p>
-                      {willWithdraw.length === 1
-                        ? 'This referral relies on it and'
-                        : `These ${willWithdraw.length} referrals rely on it and`}{' '}
-                      will be withdrawn. The receiving agencies will no longer see what it shared.
-                    </p>
+                    <p>{w.willWithdraw(willWithdraw.length)}</p>
                     <ReferralTable referrals={willWithdraw} agencyName={agencyName} />
                   </>
                 )}
@@ -102,10 +102,10 @@ export function WithdrawConsent({ caseId, consentId }: { caseId: string; consent
               <ProblemMessage problem={problem} onReload={reload} />
               <div class="actions">
                 <button type="button" class="danger" disabled={busy || affected === undefined} onClick={() => void confirm()}>
-                  Confirm withdrawal
+                  {w.confirm}
                 </button>
                 <a class="button" href={`#/cases/${caseId}`}>
-                  Cancel
+                  {w.cancel}
                 </a>
               </div>
             </>

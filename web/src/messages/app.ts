@@ -1,0 +1,53 @@
+import { catalogue } from '../i18n';
+
+/** The frame around every screen: the header, its navigation and what shows when no screen fits. */
+export const APP = catalogue(
+  {
+    title: 'Referral coordination',
+    skip: 'Skip to content',
+    mainNav: 'Main',
+    nav: {
+      'my-cases': 'My cases',
+      'new-case': 'New case',
+      'incoming-referrals': 'Referrals to my agency',
+      approvals: 'Approvals',
+      'my-services': 'My services',
+      users: 'Users',
+      'api-keys': 'Partner API keys',
+      agencies: 'Member agencies',
+      directory: 'Service directory',
+      reports: 'Reports',
+      audit: 'Audit',
+    },
+    signOut: 'Sign out',
+    language: 'Language',
+    notFound: 'There is no such screen. Use the menu above.',
+    notForYourRole: 'This screen is not available to your role.',
+    notForYourRoleHint: 'Use the links at the top for the screens of your role.',
+    nothingForYourRole: 'There is no screen for your role yet.',
+  },
+  {
+    title: 'Coordination des orientations',
+    skip: 'Aller au contenu',
+    mainNav: 'Menu principal',
+    nav: {
+      'my-cases': 'Mes dossiers',
+      'new-case': 'Nouveau dossier',
+      'incoming-referrals': 'Orientations vers mon organisation',
+      approvals: 'Approbations',
+      'my-services': 'Mes services',
+      users: 'Utilisateurs',
+      'api-keys': 'Clés d’API des partenaires',
+      agencies: 'Agences membres',
+      directory: 'Répertoire des services',
+      reports: 'Rapports',
+      audit: 'Audit',
+    },
+    signOut: 'Se déconnecter',
+    language: 'Langue',
+    notFound: 'Cet écran n’existe pas. Utilisez le menu ci-dessus.',
+    notForYourRole: 'Cet écran n’est pas accessible à votre rôle.',
+    notForYourRoleHint: 'Utilisez les liens en haut pour les écrans de votre rôle.',
+    nothingForYourRole: 'Il n’y a pas encore d’écran pour votre rôle.',
+  },
+);
