@@ -14,6 +14,10 @@ import { MemberAgencies } from './screens/member-agencies';
 import { Reports } from './screens/reports';
 import { Services } from './screens/services';
 import { CasePage } from './screens/case-page';
+import { ConsentReceipt } from './screens/consent-receipt';
+import { NewCase } from './screens/new-case';
+import { RecordConsent } from './screens/record-consent';
+import { Refer } from './screens/refer';
 import { IncomingReferrals } from './screens/incoming-referrals';
 import { MyCases } from './screens/my-cases';
 import { ReferralPage } from './screens/referral-page';
@@ -25,6 +29,10 @@ const VIEWS: Record<ScreenName, (params: Readonly<Record<string, string>>) => JS
   'my-cases': () => <MyCases />,
   case: (p) => <CasePage caseId={p.caseId!} />,
   'withdraw-consent': (p) => <WithdrawConsent caseId={p.caseId!} consentId={p.consentId!} />,
+  'new-case': () => <NewCase />,
+  'record-consent': (p) => <RecordConsent caseId={p.caseId!} />,
+  'consent-receipt': (p) => <ConsentReceipt caseId={p.caseId!} consentId={p.consentId!} />,
+  refer: (p) => <Refer caseId={p.caseId!} />,
   'incoming-referrals': () => <IncomingReferrals />,
   referral: (p) => <ReferralPage caseId={p.caseId!} referralId={p.referralId!} />,
   approvals: () => <Approvals />,

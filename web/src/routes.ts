@@ -17,7 +17,12 @@ const CASE_ROLES = ['caseworker', 'supervisor'];
 
 export const SCREENS = [
   { name: 'my-cases', path: '/cases', roles: CASE_ROLES, inNav: true },
+  // Before the case page, whose :caseId would otherwise take "new".
+  { name: 'new-case', path: '/cases/new', roles: CASE_ROLES, inNav: true },
   { name: 'case', path: '/cases/:caseId', roles: CASE_ROLES, inNav: false },
+  { name: 'record-consent', path: '/cases/:caseId/consents/new', roles: CASE_ROLES, inNav: false },
+  { name: 'consent-receipt', path: '/cases/:caseId/consents/:consentId/receipt', roles: CASE_ROLES, inNav: false },
+  { name: 'refer', path: '/cases/:caseId/refer', roles: CASE_ROLES, inNav: false },
   { name: 'withdraw-consent', path: '/cases/:caseId/consents/:consentId/withdraw', roles: CASE_ROLES, inNav: false },
   // The API's referral.list: frontline workers see what was referred to their agency too.
   { name: 'incoming-referrals', path: '/referrals', roles: ['frontline_worker', ...CASE_ROLES], inNav: true },

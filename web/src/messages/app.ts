@@ -8,6 +8,7 @@ export const APP = catalogue(
     mainNav: 'Main',
     nav: {
       'my-cases': 'My cases',
+      'new-case': 'New case',
       'incoming-referrals': 'Referrals to my agency',
       approvals: 'Approvals',
       'my-services': 'My services',
@@ -31,6 +32,7 @@ export const APP = catalogue(
     mainNav: 'Menu principal',
     nav: {
       'my-cases': 'Mes dossiers',
+      'new-case': 'Nouveau dossier',
       'incoming-referrals': 'Orientations vers mon organisation',
       approvals: 'Approbations',
       'my-services': 'Mes services',

@@ -19,6 +19,7 @@ import {
   serviceType,
   status,
 } from '../words';
+import { CaseLinks, CaseWork, ReceiptLink } from './case-work';
 
 export type CaseView = paths['/cases/{caseId}']['get']['responses'][200]['content']['application/json'];
 type Consent = NonNullable<CaseView['consents']>[number];
@@ -52,6 +53,7 @@ export function CasePage({ caseId }: { caseId: string }) {
               <button type="button" onClick={reload}>
                 {w.reload}
               </button>
+              <CaseLinks caseId={caseId} />
             </div>
 
             <section aria-labelledby="person">
@@ -104,6 +106,7 @@ export function CasePage({ caseId }: { caseId: string }) {
                       {w.withdrawConsent}
                     </a>
                   )}
+                  <ReceiptLink caseId={caseId} consentId={consent.consentId} />
                 </article>
               ))}
             </section>
@@ -112,6 +115,8 @@ export function CasePage({ caseId }: { caseId: string }) {
               <h2 id="referrals">{w.referrals}</h2>
               {view.referrals.length === 0 ? <p>{w.noReferrals}</p> : <ReferralTable referrals={view.referrals} agencyName={agencyName} />}
             </section>
+
+            <CaseWork view={view} onDone={reload} />
 
             <section aria-labelledby="timeline">
               <h2 id="timeline">{w.timeline}</h2>

@@ -1,0 +1,41 @@
+import { catalogue } from '../i18n';
+
+export const newCaseWords = catalogue(
+  {
+    title: 'New case from detection',
+    intro: 'Record what you observed. Indicators are warning signs, never proof: do not investigate or question the person about them.',
+    source: 'How the concern came to you',
+    ageGroup: 'The person is',
+    childNote: 'Anyone who is, says they are, or may be a child is treated as a child.',
+    indicators: 'Indicators observed',
+    indicatorsHint: 'Tick only what you saw or were told. None is fine.',
+    person: 'About the person (only what is needed)',
+    fullName: 'Full name (optional)',
+    sex: 'Sex',
+    ageBand: 'Age band',
+    notRecorded: 'Not recorded',
+    area: 'Area or camp (optional, no more precise than needed)',
+    demographicsPair: 'Sex and age band go together: give both or neither.',
+    open: 'Open the case',
+    cancel: 'Cancel',
+  },
+  {
+    title: 'Nouveau dossier après repérage',
+    intro:
+      'Notez ce que vous avez observé. Les indicateurs sont des signes d’alerte, jamais des preuves : n’enquêtez pas et ne questionnez pas la personne à leur sujet.',
+    source: 'Comment la situation vous est parvenue',
+    ageGroup: 'La personne est',
+    childNote: 'Toute personne qui est, dit être ou pourrait être un enfant est traitée comme un enfant.',
+    indicators: 'Indicateurs observés',
+    indicatorsHint: 'Cochez seulement ce que vous avez vu ou entendu. Aucun, c’est possible.',
+    person: 'À propos de la personne (seulement le nécessaire)',
+    fullName: 'Nom complet (facultatif)',
+    sex: 'Sexe',
+    ageBand: 'Tranche d’âge',
+    notRecorded: 'Non renseigné',
+    area: 'Zone ou camp (facultatif, pas plus précis que nécessaire)',
+    demographicsPair: 'Le sexe et la tranche d’âge vont ensemble : indiquez les deux ou aucun.',
+    open: 'Ouvrir le dossier',
+    cancel: 'Annuler',
+  },
+);

@@ -1,0 +1,170 @@
+import { useState } from 'preact/hooks';
+import { api } from '../api/client';
+import { type Category, type ServiceType, type Urgency, codes } from '../api/types';
+import { useWords } from '../i18n';
+import { caseCodes } from '../messages/case-codes';
+import { referWords } from '../messages/refer';
+import { go } from '../router';
+import { Badge, Show, useLoad } from '../ui';
+import { SubmitStatus, ifMatch, useSubmit } from '../submit';
+import { useCase } from './case-page';
+import { recordConsentFor } from './record-consent';
+import { CheckList, CodeSelect } from './form-parts';
+
+/** GET /cases/{caseId}/referral-suggestions, which the OpenAPI document does not describe yet (see src/cases/referral-suggestions.service.ts). */
+interface Suggestions {
+  suggestions: Array<{
+    agencyId: string;
+    agencyName: string;
+    serviceId: string;
+    serviceName: string;
+    capacity?: { total: number; available: number };
+    available: boolean;
+    unavailableReason?: string;
+    consent: { covered: Category[]; missing: Category[]; needed?: string };
+  }>;
+  /** Agencies the person is known not to be eligible with, and why: named apart, not suggested. */
+  notEligible: Array<{ agencyId: string; agencyName: string; serviceId: string; serviceName: string; eligibilityGaps: string[] }>;
+  outsideNetwork: Array<{ organizationId: string; organizationName: string; serviceName: string; howToRefer?: string }>;
+}
+
+/** Where the person could be referred for a service: who can take it now, who the person is eligible with, and what consent is missing. */
+export function Refer({ caseId }: { caseId: string }) {
+  const w = useWords(referWords);
+  const c = useWords(caseCodes);
+  const [loadedCase, reloadCase] = useCase(caseId);
+  const [serviceType, setServiceType] = useState<ServiceType>('shelter');
+  const [categories, setCategories] = useState<Category[]>(['identity']);
+  const [area, setArea] = useState('');
+  const [urgency, setUrgency] = useState<Urgency>('normal');
+  const [note, setNote] = useState('');
+  const [query, setQuery] = useState({ serviceType, categories, area });
+  const [loaded] = useLoad(
+    () =>
+      api.GET('/cases/{caseId}/referral-suggestions', {
+        params: {
+          path: { caseId },
+          query: { serviceType: query.serviceType, categories: query.categories, ...(query.area ? { area: query.area } : {}) },
+        },
+      }) as Promise<{ data?: Suggestions; error?: unknown; response: Response }>,
+    [caseId, query],
+  );
+  const submit = useSubmit();
+
+  const refer = async (s: Suggestions['suggestions'][number], revision: number | undefined) => {
+    const body = {
+      toAgencyId: s.agencyId,
+      serviceId: s.serviceId,
+      purpose: 'service_provision' as const,
+      serviceType: query.serviceType,
+      sharedCategories: query.categories,
+      urgency,
+      ...(query.area ? { area: query.area } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+    };
+    const referred = await submit.send((header) =>
+      api.POST('/cases/{caseId}/referrals', { params: { path: { caseId }, header: { ...header, ...ifMatch(revision) } }, body }),
+    );
+    if (referred) go(`/cases/${caseId}`);
+  };
+
+  return (
+    <main>
+      <h1>{w.title}</h1>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery({ serviceType, categories, area });
+        }}
+      >
+        <CodeSelect
+          id="service-type"
+          label={w.service}
+          value={serviceType}
+          options={codes(c.serviceType)}
+          words={c.serviceType}
+          onChange={setServiceType}
+        />
+        <CheckList legend={w.share} options={codes(c.category)} words={c.category} chosen={categories} onChange={setCategories} />
+        <label for="area">{w.area}</label>
+        <input id="area" value={area} onInput={(e) => setArea(e.currentTarget.value)} />
+        <button type="submit" disabled={categories.length === 0}>
+          {w.find}
+        </button>
+      </form>
+      <CodeSelect id="urgency" label={w.urgency} value={urgency} options={codes(c.urgency)} words={c.urgency} onChange={setUrgency} />
+      <label for="note">{w.note}</label>
+      <textarea id="note" maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      <SubmitStatus submit={submit} onReload={reloadCase} />
+      <Show loaded={loadedCase}>
+        {(view) => (
+          <Show loaded={loaded}>
+            {(found) => (
+              <>
+                {found.suggestions.length === 0 && <p>{w.none}</p>}
+                {found.suggestions.map((s) => (
+                  <article class="card" key={s.serviceId} aria-label={s.agencyName}>
+                    <h2>{s.agencyName}</h2>
+                    <p>{s.serviceName}</p>
+                    <ul>
+                      <li>{s.capacity ? w.capacity(s.capacity.available, s.capacity.total) : w.noCapacityKnown}</li>
+                      <li>{s.available ? w.available : <Badge tone="warn">{w.unavailable(s.unavailableReason ?? '')}</Badge>}</li>
+                      <li>
+                        {s.consent.missing.length === 0 ? (
+                          w.consentCovers
+                        ) : (
+                          <Badge tone="warn">{w.consentMissing(s.consent.missing.map((k) => c.category[k]).join('; '))}</Badge>
+                        )}
+                      </li>
+                    </ul>
+                    {s.consent.missing.length > 0 ? (
+                      <button
+                        type="button"
+                        onClick={() =>
+                          recordConsentFor(caseId, { agencyId: s.agencyId, serviceType: query.serviceType, categories: s.consent.missing })
+                        }
+                      >
+                        {w.recordConsent}
+                      </button>
+                    ) : (
+                      s.available && (
+                        <button type="button" disabled={submit.busy} onClick={() => void refer(s, view.revision)}>
+                          {w.refer(s.agencyName)}
+                        </button>
+                      )
+                    )}
+                  </article>
+                ))}
+                {found.notEligible.length > 0 && (
+                  <ul aria-label={w.notEligibleWith}>
+                    {found.notEligible.map((n) => (
+                      <li key={n.serviceId}>
+                        {n.agencyName}: {w.notEligible(n.eligibilityGaps.join('; '))}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+                {found.outsideNetwork.length > 0 && (
+                  <section aria-labelledby="outside">
+                    <h2 id="outside">{w.outside}</h2>
+                    <ul>
+                      {found.outsideNetwork.map((o) => (
+                        <li key={o.organizationId}>
+                          {o.organizationName}: {o.serviceName}
+                          {o.howToRefer && ` (${w.howToRefer}: ${o.howToRefer})`}
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                )}
+              </>
+            )}
+          </Show>
+        )}
+      </Show>
+      <a class="button secondary" href={`#/cases/${caseId}`}>
+        {w.cancel}
+      </a>
+    </main>
+  );
+}
