@@ -533,6 +533,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseId}/erasure-requests/{requestId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject erasure (not the requester): nothing is erased, and a new request may be made */
+        post: operations["ErasureController_rejectErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/fhir/consents": {
         parameters: {
             query?: never;
@@ -3342,6 +3359,44 @@ export interface operations {
         };
     };
     ErasureController_approveErasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ErasureController_rejectErasure: {
         parameters: {
             query?: never;
             header?: {
