@@ -30,8 +30,23 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     ).body.requestId as string;
     return { caseId, requestId };
   };
-  const approveAsSecondSupervisor = (caseId: string, requestId: string) =>
-    t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/approval`).set('Authorization', `Bearer ${secondSupervisor}`).expect(200);
+  const decideAsSecondSupervisor = (decision: 'approval' | 'rejection', caseId: string, requestId: string) =>
+    t.http
+      .post(`/cases/${caseId}/erasure-requests/${requestId}/${decision}`)
+      .set('Authorization', `Bearer ${secondSupervisor}`)
+      .expect(200);
+  const approveAsSecondSupervisor = (caseId: string, requestId: string) => decideAsSecondSupervisor('approval', caseId, requestId);
+  const dataKey = async (caseId: string) =>
+    (
+      await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>(
+        'SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1',
+        [caseId],
+      )
+    )[0];
+  const waitingApproval = async (requestId: string) =>
+    ((await read(t, '/approvals', 'supervisor.social')).items as Array<{ kind: string; id: string }>).filter(
+      (item) => item.id === requestId,
+    );
 
   beforeAll(async () => {
     shelterId = await t.agencyId('Shelter');
@@ -68,11 +83,7 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     expect((await read(t, `/cases/${caseId}`, 'caseworker.shelter')).personalData).toEqual({ identity: PERSON.identity });
     const approved = await approveAsSecondSupervisor(caseId, requestId);
     expect(approved.body.withdrawnReferrals).toHaveLength(1);
-    const [key] = await t.db.query<{ wrapped_key: string; destroyed_at: unknown }>(
-      'SELECT wrapped_key, destroyed_at FROM case_data_keys WHERE case_id = $1',
-      [caseId],
-    );
-    expect(key).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
+    expect(await dataKey(caseId)).toMatchObject({ wrapped_key: '', destroyed_at: expect.anything() });
     const owner = await read(t, `/cases/${caseId}`, 'caseworker.social');
     expect(owner).toMatchObject({ erased: true, personalData: {}, indicators: [], safetyFlags: [] });
     noPersonalData(owner);
@@ -88,15 +99,38 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
 
   it("waits in the owning agency's approvals (GET /approvals) until it is approved", async () => {
     const { caseId, requestId } = await erasureRequested();
-    const waiting = async () =>
-      ((await read(t, '/approvals', 'supervisor.social')).items as Array<{ kind: string; id: string }>).filter(
-        (item) => item.id === requestId,
-      );
-    await expect(waiting()).resolves.toEqual([
+    await expect(waitingApproval(requestId)).resolves.toEqual([
       expect.objectContaining({ kind: 'erasure_request', caseId, proposedAt: expect.any(String) }),
     ]);
     await approveAsSecondSupervisor(caseId, requestId);
-    await expect(waiting()).resolves.toEqual([]);
+    await expect(waitingApproval(requestId)).resolves.toEqual([]);
+  });
+
+  it("on a colleague's rejection keeps the case's data and key, and leaves GET /approvals", async () => {
+    const { caseId, requestId } = await erasureRequested();
+    const keyBefore = await dataKey(caseId);
+    expect((await decideAsSecondSupervisor('rejection', caseId, requestId)).body).toMatchObject({ caseId, requestId, status: 'rejected' });
+    const owner = await read(t, `/cases/${caseId}`, 'caseworker.social');
+    expect(owner).toMatchObject({
+      personalData: PERSON,
+      timeline: expect.arrayContaining([expect.objectContaining({ type: 'ErasureRequestRejected' })]),
+    });
+    expect({ erased: owner.erased, erasureRequest: owner.erasureRequest }).toEqual({ erased: undefined, erasureRequest: undefined });
+    expect(await dataKey(caseId)).toEqual(keyBefore);
+    expect(keyBefore).toMatchObject({ wrapped_key: expect.stringMatching(/.+/), destroyed_at: null });
+    await expect(waitingApproval(requestId)).resolves.toEqual([]);
+  });
+
+  it('is refused to the requester as rejecter (403), saying a second person must decide, writing nothing', async () => {
+    const { caseId, requestId } = await erasureRequested();
+    const before = (await allEvents(t.store)).length;
+    const refused = await t.http.post(`/cases/${caseId}/erasure-requests/${requestId}/rejection`).set(await t.bearer('supervisor.social'));
+    expect({ status: refused.status, detail: refused.body.detail }).toEqual({
+      status: 403,
+      detail: 'erasure needs a second person: the requester cannot reject it',
+    });
+    expect((await allEvents(t.store)).length).toBe(before);
+    expect((await read(t, `/cases/${caseId}`, 'caseworker.social')).erasureRequest).toMatchObject({ requestId });
   });
 
   it('stays erased after a rebuild, while the audit trail keeps its metadata and still verifies', async () => {

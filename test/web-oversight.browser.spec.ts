@@ -85,6 +85,22 @@ describe('the oversight screens in a real browser', () => {
     await expect(determinationStatus(caseId, determinationId)).resolves.toBe('proposed');
   });
 
+  it('a supervisor rejects an erasure request a colleague made, and the case keeps its data', async () => {
+    const caseId = await openCase(t);
+    const { requestId } = await posted(t, 201, `/cases/${caseId}/erasure-requests`, { reason: 'person_requested' }, 'supervisor.social');
+    const colleague = { username: 'supervisor.second', displayName: 'Second supervisor', role: 'supervisor' };
+    const { initialPassword } = await posted(t, 201, '/agency/users', colleague, 'admin.social');
+    const page = await signedIn(colleague.username, initialPassword as string);
+    await open(page, '/approvals', 'Approvals waiting');
+    const row = page.locator(`[data-approval="${requestId as string}"]`);
+    await expect(row.innerText()).resolves.toContain('Erasure of the case’s personal data');
+
+    await row.getByRole('button', { name: 'Reject' }).click();
+    await row.waitFor({ state: 'detached' });
+    const view = await read(t, `/cases/${caseId}`, 'supervisor.social');
+    expect({ erased: view.erased, erasureRequest: view.erasureRequest }).toEqual({ erased: undefined, erasureRequest: undefined });
+  });
+
   it('the admin adds a user, sees the initial password once, and the new user signs in with it', async () => {
     const page = await signedIn('admin.social');
     await page.getByRole('link', { name: 'Users' }).click();

@@ -48,6 +48,8 @@ export function trailDetails(event: CaseEvent): Record<string, unknown> | undefi
       return { determinationId: event.data.determinationId };
     case 'ErasureRequested':
       return { requestId: event.data.requestId, reason: event.data.reason };
+    case 'ErasureRequestRejected':
+      return { requestId: event.data.requestId };
     case 'CaseErased':
       return { requestId: event.data.requestId, reason: event.data.reason, requestedBy: event.data.requestedBy, approvedBy: event.data.by };
     case 'SafetyFlagRaised':

@@ -68,7 +68,7 @@ export interface CaseRecord {
     reviewedBy?: string;
     reviewedAt?: string;
   }>;
-  /** The last erasure asked for (no personal data): it waits for a second person's approval until the case is `erased`. */
+  /** The erasure asked for (no personal data): it waits for a second person, who erases the case or rejects the request. */
   erasureRequest?: { requestId: string; requestedBy: string; requestedAt: string };
   /** Erased: the data key is destroyed and the record keeps no sealed value at all. */
   erased?: boolean;
@@ -193,19 +193,12 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       view.personalData = { ...view.personalData, safety: event.data.plan };
       view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.riskLevel }];
       break;
-    case 'CaseInterrupted':
+    case 'CaseInterrupted': {
+      const { at, by, reason, note } = event.data;
       view.status = 'paused';
-      view.timeline = [
-        ...view.timeline,
-        {
-          type: event.type,
-          at: event.data.at,
-          by: event.data.by,
-          reason: event.data.reason,
-          ...(event.data.note ? { note: event.data.note } : {}),
-        },
-      ];
+      view.timeline = [...view.timeline, { type: event.type, at, by, reason, ...(note ? { note } : {}) }];
       break;
+    }
     case 'CaseClosed':
       view.status = 'closed';
       view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
@@ -247,6 +240,10 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
     case 'ErasureRequested':
       view.erasureRequest = { requestId: event.data.requestId, requestedBy: event.data.by, requestedAt: event.data.at };
       view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by, reason: event.data.reason }];
+      break;
+    case 'ErasureRequestRejected':
+      delete view.erasureRequest;
+      view.timeline = [...view.timeline, { type: event.type, at: event.data.at, by: event.data.by }];
       break;
     case 'CaseErased':
       // The key is gone; the read models drop even the ciphertext.

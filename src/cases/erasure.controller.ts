@@ -8,7 +8,7 @@ import { CaseRoutes, uuid } from './case-routes.js';
 import { CaseWrites } from './case-writes.service.js';
 import { RequestErasureDto } from './case.dtos.js';
 
-/** Erasure of a case's personal data: asked by one person, approved by another. */
+/** Erasure of a case's personal data: asked by one person, approved or rejected by another. */
 @CaseRoutes()
 export class ErasureController {
   constructor(private readonly writes: CaseWrites) {}
@@ -30,5 +30,18 @@ export class ErasureController {
   async approveErasure(@Param('caseId', uuid) caseId: string, @Param('requestId', uuid) requestId: string, @Write() context: WriteContext) {
     const outcome = await this.writes.approveErasure(caseId, requestId, context);
     return CaseAnswer.written(outcome, { caseId, erased: true, withdrawnReferrals: withdrawnReferrals(outcome.events) });
+  }
+
+  @Post(':caseId/erasure-requests/:requestId/rejection')
+  @HttpCode(200)
+  @Allow('case.erase.approve')
+  @ApiOperation({ summary: 'Reject erasure (not the requester): nothing is erased, and a new request may be made' })
+  async rejectErasure(@Param('caseId', uuid) caseId: string, @Param('requestId', uuid) requestId: string, @Write() context: WriteContext) {
+    const outcome = await this.writes.execute(caseId, context, {}, () => ({
+      type: 'RejectErasure',
+      requestId,
+      asCoordinator: context.principal.role === 'network_coordinator',
+    }));
+    return CaseAnswer.written(outcome, { caseId, requestId, status: 'rejected' });
   }
 }

@@ -829,7 +829,7 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     },
   },
 
-  // --- erasure (decider requestErasure / approveErasure): any state; approval needs a waiting request's id ---
+  // --- erasure (decider requestErasure / approveErasure / rejectErasure): any state; a decision needs a waiting request's id ---
   ownerWrite('/cases/:caseId/erasure-requests', 'case.erase.request', {
     success: 201,
     allowedIn: () => true,
@@ -841,6 +841,12 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     target: undefined,
     // The fixture has no waiting request: the owner learns the id is unknown; a coordinator outside the agency, nothing.
     finally: () => ({ status: 404, why: 'approveErasure: no erasure request with this id is waiting' }),
+  }),
+  ownerWrite('/cases/:caseId/erasure-requests/:requestId/rejection', 'case.erase.approve', {
+    allowedIn: () => true,
+    // Decided by the same guards as approval: the owner is told the id is unknown, strangers (coordinators too) nothing.
+    target: undefined,
+    finally: () => ({ status: 404, why: 'rejectErasure: no erasure request with this id is waiting' }),
   }),
   // --- audit (src/audit/audit.controller.ts): consent metadata and access records, of any case ---
   {

@@ -114,6 +114,8 @@ export type LiftSafetyFlag = Command<'LiftSafetyFlag', { flag: SafetyFlag }>;
 export type RequestErasure = Command<'RequestErasure', { requestId: string; reason: Exclude<ErasureReason, 'retention'> }>;
 /** By a different person of the owning agency, or by a network coordinator (`asCoordinator`, set from the role). */
 export type ApproveErasure = Command<'ApproveErasure', { requestId: string; asCoordinator: boolean }>;
+/** Turns a waiting request down; the same people as `ApproveErasure` may. */
+export type RejectErasure = Command<'RejectErasure', { requestId: string; asCoordinator: boolean }>;
 /** The retention job: a case closed on or before `closedBefore` is erased without a request. */
 export type EraseForRetention = Command<'EraseForRetention', { requestId: string; closedBefore: string }>;
 /** The consent-expiry process, for the owning agency: withdraws at `at` every open referral whose cover lapsed by then. */
@@ -145,5 +147,6 @@ export type CaseCommand =
   | LiftSafetyFlag
   | RequestErasure
   | ApproveErasure
+  | RejectErasure
   | EraseForRetention
   | ExpireLapsedConsent;

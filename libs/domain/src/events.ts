@@ -215,6 +215,8 @@ export type SafetyFlagLifted = CaseStep<'SafetyFlagLifted', { flag: SafetyFlag }
 
 /** A request to erase the case's personal data; nothing is erased until someone else approves it. */
 export type ErasureRequested = CaseStep<'ErasureRequested', { requestId: string; reason: ErasureReason }>;
+/** A second person turned the request down: nothing is erased, and a new request may be made. */
+export type ErasureRequestRejected = CaseStep<'ErasureRequestRejected', { requestId: string }>;
 /**
  * The case's data key is destroyed after this event, so every sealed value in every event, replay
  * and backup becomes unreadable; the metadata (this trail) stays. `by` approved it; for retention
@@ -249,11 +251,13 @@ export type CaseEvent =
   | SafetyFlagRaised
   | SafetyFlagLifted
   | ErasureRequested
+  | ErasureRequestRejected
   | CaseErased;
 
 /**
  * Version of the event payloads above, written into every event's metadata. 2: a referral's legal
  * basis may be a best-interests determination; determination and safety-flag events. 3: the case
  * path (screening, identification, intake, plans), referral hold, re-referral and directory service.
+ * 4: the rejection of an erasure request.
  */
-export const CASE_EVENT_SCHEMA_VERSION = 3;
+export const CASE_EVENT_SCHEMA_VERSION = 4;

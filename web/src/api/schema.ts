@@ -552,6 +552,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cases/{caseId}/erasure-requests/{requestId}/rejection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject erasure (not the requester): nothing is erased, and a new request may be made */
+        post: operations["ErasureController_rejectErasure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cases/{caseId}/fhir/consents": {
         parameters: {
             query?: never;
@@ -3818,6 +3835,52 @@ export interface operations {
                         [key: string]: unknown;
                     };
                 };
+            };
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
+            404: components["responses"]["not-found"];
+            409: components["responses"]["conflict"];
+            412: components["responses"]["precondition-failed"];
+            422: components["responses"]["rule-violated"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ErasureController_rejectErasure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retried write with the same key returns the first result and appends nothing */
+                "Idempotency-Key"?: string;
+                /** @description The case ETag last read; a stale one gets 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                caseId: string;
+                requestId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The case revision, to send back as If-Match on the next write: `"3"` */
+                    ETag?: string;
+                    /** @description `true` when the answer is the first one to the same Idempotency-Key, nothing appended again */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];

@@ -14,7 +14,6 @@ export const APPROVALS = catalogue(
     reject: 'Reject',
     approved: 'Approved.',
     rejected: 'Rejected.',
-    noRejection: 'An erasure request cannot be rejected here; it stays until someone approves it.',
     confirmErasure: 'Approve the erasure: the personal data is destroyed for good',
   },
   {
@@ -34,7 +33,6 @@ export const APPROVALS = catalogue(
     reject: 'Rejeter',
     approved: 'Approuvé.',
     rejected: 'Rejeté.',
-    noRejection: 'Une demande d’effacement ne se rejette pas ici ; elle attend qu’une personne l’approuve.',
     confirmErasure: 'Approuver l’effacement : les données personnelles sont détruites définitivement',
   },
 );

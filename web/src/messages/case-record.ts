@@ -17,6 +17,7 @@ export const CASE_RECORD = catalogue(
       SafetyFlagRaised: 'Safety concern raised',
       SafetyFlagLifted: 'Safety concern lifted',
       ErasureRequested: 'Erasure requested',
+      ErasureRequestRejected: 'Erasure request rejected',
       CaseErased: 'Case erased',
     },
     /** Why a step of the timeline happened, or its outcome. */
@@ -83,6 +84,7 @@ export const CASE_RECORD = catalogue(
       SafetyFlagRaised: 'Problème de sécurité signalé',
       SafetyFlagLifted: 'Problème de sécurité levé',
       ErasureRequested: 'Effacement demandé',
+      ErasureRequestRejected: 'Demande d’effacement rejetée',
       CaseErased: 'Dossier effacé',
     },
     reason: {

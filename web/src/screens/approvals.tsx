@@ -61,25 +61,23 @@ function Decide({ item, onDone }: { item: Waiting; onDone: () => void }) {
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
   const yours = item.proposedBy === session()?.userId;
-  const determination = (decision: 'approval' | 'rejection') => () =>
+  // Approval and rejection go through one path, so the two decisions of either kind cannot drift apart.
+  const decide = (decision: 'approval' | 'rejection') => () =>
     void action
       .run((key) =>
         call(() => {
-          const options = { params: { path: { caseId: item.caseId, determinationId: item.id }, header: { 'Idempotency-Key': key } } };
+          const header = { 'Idempotency-Key': key };
+          if (item.kind === 'erasure_request') {
+            const options = { params: { path: { caseId: item.caseId, requestId: item.id }, header } };
+            return decision === 'approval'
+              ? api.POST('/cases/{caseId}/erasure-requests/{requestId}/approval', options)
+              : api.POST('/cases/{caseId}/erasure-requests/{requestId}/rejection', options);
+          }
+          const options = { params: { path: { caseId: item.caseId, determinationId: item.id }, header } };
           return decision === 'approval'
             ? api.POST('/cases/{caseId}/best-interests-determinations/{determinationId}/approval', options)
             : api.POST('/cases/{caseId}/best-interests-determinations/{determinationId}/rejection', options);
         }),
-      )
-      .then((done) => done && onDone());
-  const erase = () =>
-    void action
-      .run((key) =>
-        call(() =>
-          api.POST('/cases/{caseId}/erasure-requests/{requestId}/approval', {
-            params: { path: { caseId: item.caseId, requestId: item.id }, header: { 'Idempotency-Key': key } },
-          }),
-        ),
       )
       .then((done) => done && onDone());
 
@@ -87,26 +85,24 @@ function Decide({ item, onDone }: { item: Waiting; onDone: () => void }) {
     <div>
       {yours && <p class="note">{words.yours}</p>}
       <div class="actions">
-        {item.kind === 'best_interests_determination' ? (
-          <>
-            <button type="button" disabled={action.busy} onClick={determination('approval')}>
-              {words.approve}
-            </button>
-            <button type="button" disabled={action.busy} onClick={determination('rejection')}>
-              {words.reject}
-            </button>
-          </>
-        ) : confirming ? (
-          <button type="button" class="danger" disabled={action.busy} onClick={erase}>
+        {item.kind === 'erasure_request' && confirming ? (
+          <button type="button" class="danger" disabled={action.busy} onClick={decide('approval')}>
             {words.confirmErasure}
           </button>
         ) : (
-          <button type="button" disabled={action.busy} onClick={() => setConfirming(true)}>
+          // Erasure cannot be undone: its approval asks once more before it is sent.
+          <button
+            type="button"
+            disabled={action.busy}
+            onClick={item.kind === 'erasure_request' ? () => setConfirming(true) : decide('approval')}
+          >
             {words.approve}
           </button>
         )}
+        <button type="button" disabled={action.busy} onClick={decide('rejection')}>
+          {words.reject}
+        </button>
       </div>
-      {item.kind === 'erasure_request' && <p class="note">{words.noRejection}</p>}
       <ActionProblem action={action} onReload={onDone} />
     </div>
   );

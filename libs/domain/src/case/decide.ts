@@ -5,7 +5,7 @@ import { decideOnDetermination, proposeBestInterestsDetermination } from './best
 import { assessSafety, openCase, recordCasePlan, recordIdentification, recordIntake, recordScreening } from './case-path.js';
 import { changeCaseStatus } from './case-status.js';
 import { expireLapsedConsent, giveConsent, withdrawConsent } from './consent.js';
-import { approveErasure, eraseForRetention, requestErasure } from './erasure.js';
+import { approveErasure, eraseForRetention, rejectErasure, requestErasure } from './erasure.js';
 import { requireOwner } from './guards.js';
 import { requestReferral, respondToReferral, withdrawReferral } from './referrals.js';
 import { liftSafetyFlag, raiseSafetyFlag } from './safety-flags.js';
@@ -41,6 +41,7 @@ const DECIDERS: Deciders = {
   LiftSafetyFlag: liftSafetyFlag,
   RequestErasure: requestErasure,
   ApproveErasure: approveErasure,
+  RejectErasure: rejectErasure,
   EraseForRetention: eraseForRetention,
 };
 

@@ -5,11 +5,11 @@ import { closed, consented, opened, owner, police, referred, shelter, spec, supe
 
 describe('erasure', () => {
   const coordinator: Actor = { userId: 'u-coordinator', agencyId: 'a-justice', agencyKind: 'prosecution' };
-  const request = (actor = supervisor): CaseCommand => ({
+  const request = (actor = supervisor, requestId = 'e-1'): CaseCommand => ({
     type: 'RequestErasure',
     actor,
     at: t2,
-    requestId: 'e-1',
+    requestId,
     reason: 'person_requested',
   });
   const approve = (actor: Actor, asCoordinator = false): CaseCommand => ({
@@ -19,6 +19,14 @@ describe('erasure', () => {
     requestId: 'e-1',
     asCoordinator,
   });
+  const rejectAs = (actor: Actor, asCoordinator = false, requestId = 'e-1'): CaseCommand => ({
+    type: 'RejectErasure',
+    actor,
+    at: t3,
+    requestId,
+    asCoordinator,
+  });
+  const rejectedBy = (by: string): CaseEvent => ({ type: 'ErasureRequestRejected', data: { requestId: 'e-1', by, at: t3 } });
   const requested: CaseEvent = {
     type: 'ErasureRequested',
     data: { requestId: 'e-1', reason: 'person_requested', by: supervisor.userId, at: t2 },
@@ -84,4 +92,53 @@ describe('erasure', () => {
   it('for retention, leaves a case closed for less than the period', () =>
     spec.given([opened(), closed]).when(retention(t1)).thenThrows({ kind: 'conflict' }));
   it('for retention, leaves a case still open', () => spec.given([opened()]).when(retention(t3)).thenThrows({ kind: 'conflict' }));
+
+  describe('a rejected request', () => {
+    const requestedAgain: CaseEvent = {
+      type: 'ErasureRequested',
+      data: { requestId: 'e-2', reason: 'person_requested', by: supervisor.userId, at: t2 },
+    };
+    it('is rejected by another person of the owning agency, erasing nothing', () =>
+      spec
+        .given([opened(), consented(), referred, requested])
+        .when(rejectAs(owner))
+        .then([rejectedBy(owner.userId)]));
+    it('may be rejected by a network coordinator from another agency', () =>
+      spec
+        .given([opened(), requested])
+        .when(rejectAs(coordinator, true))
+        .then([rejectedBy(coordinator.userId)]));
+    it('needs a second person: the requester cannot reject it', () =>
+      spec.given([opened(), requested]).when(rejectAs(supervisor)).thenThrows({
+        kind: 'forbidden',
+        message: 'erasure needs a second person: the requester cannot reject it',
+      }));
+    it('is not rejected by an unknown request id', () =>
+      spec
+        .given([opened(), requested])
+        .when(rejectAs(owner, false, 'e-9'))
+        .thenThrows({ kind: 'not_found', message: 'erasure request e-9 not found' }));
+    it('tells a coordinator outside the agency nothing of the case without the id of a waiting request', () =>
+      spec.given([opened()]).when(rejectAs(coordinator, true)).thenThrows({ kind: 'not_found', message: 'case not found' }));
+    it('is not rejected by a coordinator of an agency the case was referred to', () =>
+      spec
+        .given([opened(), consented(), referred, requested])
+        .when(rejectAs({ ...shelter, userId: 'u-shelter-coordinator' }, true))
+        .thenThrows({ kind: 'forbidden' }));
+    it('leaves room for a new request', () =>
+      spec
+        .given([opened(), requested, rejectedBy(owner.userId)])
+        .when(request(supervisor, 'e-2'))
+        .then([requestedAgain]));
+    it('can no longer be approved, even once a new request waits', () =>
+      spec
+        .given([opened(), requested, rejectedBy(owner.userId), requestedAgain])
+        .when(approve(owner))
+        .thenThrows({ kind: 'not_found', message: 'erasure request e-1 not found' }));
+    it('can no longer be rejected, even once a new request waits', () =>
+      spec
+        .given([opened(), requested, rejectedBy(owner.userId), requestedAgain])
+        .when(rejectAs(owner))
+        .thenThrows({ kind: 'not_found', message: 'erasure request e-1 not found' }));
+  });
 });

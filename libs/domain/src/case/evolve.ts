@@ -69,11 +69,15 @@ const caseStatus: Evolvers<'CaseInterrupted' | 'CaseResumed' | 'CaseReopened' | 
   CaseClosed: (state, { data }) => ({ ...state, status: 'closed', closedAt: data.at }),
 };
 
-const erasure: Evolvers<'ErasureRequested' | 'CaseErased'> = {
+const erasure: Evolvers<'ErasureRequested' | 'ErasureRequestRejected' | 'CaseErased'> = {
   ErasureRequested: (state, { data }) => ({
     ...state,
     erasureRequest: { requestId: data.requestId, requestedBy: data.by, reason: data.reason },
   }),
+  ErasureRequestRejected: (state) => {
+    const { erasureRequest: _rejected, ...rest } = state;
+    return rest;
+  },
   CaseErased: (state) => {
     const { erasureRequest: _done, ...rest } = state;
     return { ...rest, erased: true };
