@@ -16,6 +16,8 @@ export const APPROVALS = catalogue(
     rejected: 'Rejected.',
     noRejection: 'An erasure request cannot be rejected here; it stays until someone approves it.',
     confirmErasure: 'Approve the erasure: the personal data is destroyed for good',
+    more: 'More decisions wait: show the next ones',
+    oldest: 'Back to the oldest',
   },
   {
     title: 'Approbations en attente',
@@ -36,5 +38,7 @@ export const APPROVALS = catalogue(
     rejected: 'Rejeté.',
     noRejection: 'Une demande d’effacement ne se rejette pas ici ; elle attend qu’une personne l’approuve.',
     confirmErasure: 'Approuver l’effacement : les données personnelles sont détruites définitivement',
+    more: 'D’autres décisions attendent : afficher les suivantes',
+    oldest: 'Revenir aux plus anciennes',
   },
 );

@@ -19,6 +19,7 @@ import {
   serviceType,
   status,
 } from '../words';
+import { Determinations } from './determinations';
 
 export type CaseView = paths['/cases/{caseId}']['get']['responses'][200]['content']['application/json'];
 type Consent = NonNullable<CaseView['consents']>[number];
@@ -107,6 +108,8 @@ export function CasePage({ caseId }: { caseId: string }) {
                 </article>
               ))}
             </section>
+
+            <Determinations view={view} />
 
             <section aria-labelledby="referrals">
               <h2 id="referrals">{w.referrals}</h2>
