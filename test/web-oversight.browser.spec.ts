@@ -64,11 +64,37 @@ describe('the oversight screens in a real browser', () => {
     const row = page.locator(`[data-approval="${determinationId}"]`);
     await expect(row.innerText()).resolves.toContain('Best-interests determination');
     await expect(row.getByText('You proposed this').count()).resolves.toBe(0);
+    // Not blind: the scope (who, what) and the reasons are on the card with the buttons.
+    const scope = row.getByRole('group', { name: 'What it allows to be shared' });
+    await expect(scope.innerText()).resolves.toContain('Safe Haven Women and Girls Shelter (demo)');
+    await expect(scope.innerText()).resolves.toContain('Identity (name, date of birth)');
+    await expect(row.locator('[data-reasons]').innerText()).resolves.toBe('Shelter tonight is safer than the street');
     await screenshot(page, 'supervisor-approvals');
 
     await row.getByRole('button', { name: 'Approve' }).click();
     await row.waitFor({ state: 'detached' });
     await expect(determinationStatus(caseId, determinationId)).resolves.toBe('approved');
+
+    // The case page lists the determination with its status.
+    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    const listed = page.getByRole('region', { name: 'Best-interests determinations and erasure' }).getByRole('article');
+    await expect(listed.innerText()).resolves.toContain('Approved');
+    await expect(listed.innerText()).resolves.toContain('Shelter tonight is safer than the street');
+  });
+
+  it('a supervisor sees why an erasure was asked for before approving it, and the case page shows it waiting', async () => {
+    const caseId = await openCase(t);
+    const { requestId } = await posted(t, 201, `/cases/${caseId}/erasure-requests`, { reason: 'person_requested' }, 'supervisor.social');
+    const page = await signedIn('supervisor.social');
+    await open(page, '/approvals', 'Approvals waiting');
+    const row = page.locator(`[data-approval="${requestId}"]`);
+    await expect(row.innerText()).resolves.toContain('Why\nthe person asked');
+    await row.getByRole('button', { name: 'Approve' }).waitFor();
+
+    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    const section = page.getByRole('region', { name: 'Best-interests determinations and erasure' });
+    await expect(section.getByRole('article').innerText()).resolves.toContain('waiting for approval');
+    await expect(section.getByRole('article').innerText()).resolves.toContain('the person asked');
   });
 
   it('a supervisor is told before trying that their own proposal needs someone else, and the refusal is shown when they try', async () => {
@@ -108,8 +134,12 @@ describe('the oversight screens in a real browser', () => {
     await page.getByLabel('Name shown to colleagues').fill('Browser Test Caseworker');
     await page.getByLabel('Role').selectOption('caseworker');
     await page.getByRole('button', { name: 'Add the user' }).click();
-    const shown = page.getByRole('status', { name: 'Initial password for caseworker.browser' });
+    // A labelled region, not a live one: a screen reader does not read the password aloud, and focus is on it.
+    const shown = page.getByRole('region', { name: 'Initial password for caseworker.browser' });
     const password = (await shown.locator('[data-secret]').innerText()).trim();
+    await expect(
+      shown.evaluate((region) => region === region.ownerDocument.activeElement && !region.closest('[aria-live], [role="status"]')),
+    ).resolves.toBe(true);
     expect(password.length).toBeGreaterThanOrEqual(12);
     await page.locator('tr[data-username="caseworker.browser"]').waitFor();
     await screenshot(page, 'admin-users');
@@ -154,7 +184,7 @@ describe('the oversight screens in a real browser', () => {
     await page.getByRole('link', { name: 'Partner API keys' }).click();
     await page.getByLabel('Name of the system using it').fill('Browser test system');
     await page.getByRole('button', { name: 'Create the key' }).click();
-    const key = (await page.getByRole('status', { name: 'The key for Browser test system' }).locator('[data-secret]').innerText()).trim();
+    const key = (await page.getByRole('region', { name: 'The key for Browser test system' }).locator('[data-secret]').innerText()).trim();
     await screenshot(page, 'admin-api-keys');
     const works = () => t.http.get('/referrals').set('Authorization', `ApiKey ${key}`);
     await expect(works().then((r) => r.status)).resolves.toBe(200);

@@ -45,19 +45,40 @@ const referral = record(
   ['referralId', 'purpose', 'urgency', 'sharedCategories', 'status', 'requestedAt', 'respondBy'],
 );
 
+/** What a consent provision or a determination's scope entry allows (DisclosureGrant). */
+const grant = {
+  recipient: record({ agencyId: text({ format: 'uuid' }), agencyKind: text() }, []),
+  purpose: oneOf(PURPOSES),
+  serviceTypes: list(oneOf(SERVICE_TYPES)),
+  categories: list(category),
+  validFrom: instant,
+  validUntil: instant,
+};
+const GRANT_REQUIRED = ['recipient', 'purpose', 'serviceTypes', 'categories', 'validFrom'];
+
 const provision = record(
   {
     provisionId: text({ format: 'uuid' }),
-    recipient: record({ agencyId: text({ format: 'uuid' }), agencyKind: text() }, []),
-    purpose: oneOf(PURPOSES),
-    serviceTypes: list(oneOf(SERVICE_TYPES)),
-    categories: list(category),
-    validFrom: instant,
-    validUntil: instant,
+    ...grant,
     withdrawnAt: instant,
     status: oneOf(['live', 'withdrawn', 'expired', 'not_yet_valid']),
   },
-  ['provisionId', 'recipient', 'purpose', 'serviceTypes', 'categories', 'validFrom'],
+  ['provisionId', ...GRANT_REQUIRED],
+);
+
+/** A best-interests determination: in the owner's view with its reasons; a recipient's view never carries them. */
+const determination = record(
+  {
+    determinationId: text({ format: 'uuid' }),
+    scope: list(record(grant, GRANT_REQUIRED)),
+    reasons: text({ description: "Sealed personal data: the owner's view only" }),
+    decidedBy: text(),
+    proposedAt: instant,
+    status: oneOf(['proposed', 'approved', 'rejected']),
+    reviewedBy: text(),
+    reviewedAt: instant,
+  },
+  ['determinationId', 'scope', 'decidedBy', 'proposedAt', 'status'],
 );
 
 const consent = record(
@@ -95,6 +116,12 @@ export const CASE_VIEW = record(
     path: record({ screening: pathStep, identification: pathStep, intake: pathStep, casePlan: pathStep, safetyAssessment: pathStep }, []),
     timeline: list(record({ type: text(), at: instant, by: text(), reason: text(), note: text() }, ['type', 'at', 'by'])),
     safetyFlags: list(text()),
+    determinations: list(determination),
+    erasureRequest: {
+      ...record({ requestId: text({ format: 'uuid' }), requestedBy: text(), requestedAt: instant }),
+      description:
+        "The owner's view only: the last erasure asked for; it waits for approval until the case is erased (its reason is in the timeline)",
+    },
     withdrawn: {
       ...list(
         record({

@@ -6,7 +6,6 @@ import { readAsAgency } from '../platform/agency-scope.js';
 import { decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import type { AgencyCaseRow } from './case-views.projection.js';
-import type { CaseRecord } from './case-view.js';
 
 /** A decision waiting for a second person of the owning agency: a best-interests determination or an erasure. */
 export interface WaitingApproval {
@@ -17,9 +16,6 @@ export interface WaitingApproval {
   readonly proposedBy: string;
   readonly proposedAt: string;
 }
-
-/** Cases read for one agency's approvals; an agency with more waiting has a backlog no screen would page through either. */
-const APPROVALS_CASES = 200;
 
 export interface CaseListFilter {
   readonly relation?: AgencyCaseRow['relation'];
@@ -67,41 +63,46 @@ export class CaseViews {
     return pageOf(rows, filter.limit, (row) => [new Date(row.updated_at).toISOString(), row.case_id]);
   }
 
-  /** What waits for approval in the agency's own cases, oldest first; determinations only while the case is not closed (the decider's rule). */
-  async waitingApprovals(agencyId: string): Promise<WaitingApproval[]> {
+  /**
+   * What waits for approval in the agency's own cases, oldest first, a page at a time; determinations
+   * only while the case is not closed (the decider's rule). Both filters are in SQL, so decisions left
+   * waiting on closed cases never fill a page and hide newer ones.
+   */
+  async waitingApprovals(
+    agencyId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ items: WaitingApproval[]; nextCursor?: string }> {
+    const [after, afterId] = page.cursor === undefined ? [null, null] : decodeCursor(page.cursor, [instantPart, uuidPart]);
     const rows = await readAsAgency(this.db, agencyId, (tx) =>
-      tx.query<{ case_id: string; case_status: string; view: Pick<CaseRecord, 'determinations' | 'erasureRequest' | 'erased'> }>(
-        `SELECT case_id, case_status, jsonb_build_object('determinations', view->'determinations', 'erasureRequest', view->'erasureRequest',
-                'erased', view->'erased') AS view
-           FROM agency_case_views
-          WHERE agency_id = $1 AND relation = 'owner'
-            AND (view->'determinations' @> '[{"status": "proposed"}]' OR (view ? 'erasureRequest' AND view->'erased' IS NULL))
-          ORDER BY updated_at LIMIT $2`,
-        [agencyId, APPROVALS_CASES],
+      tx.query<{ kind: WaitingApproval['kind']; case_id: string; id: string; proposed_by: string; proposed_at: string }>(
+        `SELECT * FROM (
+           SELECT 'best_interests_determination' AS kind, case_id, d->>'determinationId' AS id, d->>'decidedBy' AS proposed_by,
+                  d->>'proposedAt' AS proposed_at
+             FROM agency_case_views, jsonb_array_elements(view->'determinations') AS d
+            WHERE agency_id = $1 AND relation = 'owner' AND case_status <> 'closed' AND d->>'status' = 'proposed'
+           UNION ALL
+           SELECT 'erasure_request', case_id, view->'erasureRequest'->>'requestId', view->'erasureRequest'->>'requestedBy',
+                  view->'erasureRequest'->>'requestedAt'
+             FROM agency_case_views
+            WHERE agency_id = $1 AND relation = 'owner' AND view ? 'erasureRequest' AND view->'erased' IS NULL
+         ) AS waiting
+         WHERE $2::timestamptz IS NULL OR (proposed_at::timestamptz, id::uuid) > ($2::timestamptz, $3::uuid)
+         ORDER BY proposed_at::timestamptz, id::uuid
+         LIMIT $4`,
+        [agencyId, after, afterId, page.limit + 1],
       ),
     );
-    return rows
-      .flatMap(({ case_id: caseId, case_status: status, view }): WaitingApproval[] => [
-        ...(status === 'closed' ? [] : view.determinations.filter((d) => d.status === 'proposed')).map((d) => ({
-          kind: 'best_interests_determination' as const,
-          caseId,
-          id: d.determinationId,
-          proposedBy: d.decidedBy,
-          proposedAt: d.proposedAt,
-        })),
-        ...(view.erasureRequest && !view.erased
-          ? [
-              {
-                kind: 'erasure_request' as const,
-                caseId,
-                id: view.erasureRequest.requestId,
-                proposedBy: view.erasureRequest.requestedBy,
-                proposedAt: view.erasureRequest.requestedAt,
-              },
-            ]
-          : []),
-      ])
-      .sort((a, b) => a.proposedAt.localeCompare(b.proposedAt));
+    const { rows: items, nextCursor } = pageOf(rows, page.limit, (row) => [new Date(row.proposed_at).toISOString(), row.id]);
+    return {
+      items: items.map((row) => ({
+        kind: row.kind,
+        caseId: row.case_id,
+        id: row.id,
+        proposedBy: row.proposed_by,
+        proposedAt: row.proposed_at,
+      })),
+      ...(nextCursor ? { nextCursor } : {}),
+    };
   }
 
   /**

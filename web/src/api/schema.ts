@@ -116,7 +116,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What waits for a second person's approval in your agency's cases (best-interests determinations, erasure requests), oldest first */
+        /** What waits for a second person's approval in your agency's cases (best-interests determinations, erasure requests), oldest first, a page at a time: follow nextCursor while it is given */
         get: operations["ApprovalsController_list"];
         put?: never;
         post?: never;
@@ -2260,7 +2260,11 @@ export interface operations {
     };
     ApprovalsController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2288,9 +2292,11 @@ export interface operations {
                             /** @description The user who proposed it: they may not approve it themself */
                             proposedBy: string;
                         }[];
+                        nextCursor?: string;
                     };
                 };
             };
+            400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             403: components["responses"]["not-allowed"];
             /** @description Any other problem (the responses in components name every kind) */
@@ -2965,7 +2971,44 @@ export interface operations {
                             }[];
                             recordedBy?: string;
                         }[];
+                        determinations?: {
+                            decidedBy: string;
+                            /** Format: uuid */
+                            determinationId: string;
+                            /** Format: date-time */
+                            proposedAt: string;
+                            /** @description Sealed personal data: the owner's view only */
+                            reasons?: string;
+                            /** Format: date-time */
+                            reviewedAt?: string;
+                            reviewedBy?: string;
+                            scope: {
+                                categories: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                /** @enum {string} */
+                                purpose: "case_management" | "service_provision" | "family_tracing" | "legal_assistance" | "phone_case_management" | "law_enforcement_report" | "anonymous_statistics" | "media";
+                                recipient: {
+                                    /** Format: uuid */
+                                    agencyId?: string;
+                                    agencyKind?: string;
+                                };
+                                serviceTypes: ("in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation")[];
+                                /** Format: date-time */
+                                validFrom: string;
+                                /** Format: date-time */
+                                validUntil?: string;
+                            }[];
+                            /** @enum {string} */
+                            status: "proposed" | "approved" | "rejected";
+                        }[];
                         erased?: boolean;
+                        /** @description The owner's view only: the last erasure asked for; it waits for approval until the case is erased (its reason is in the timeline) */
+                        erasureRequest?: {
+                            /** Format: date-time */
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** Format: uuid */
+                            requestId: string;
+                        };
                         indicators?: string[];
                         /** Format: date-time */
                         openedAt?: string;

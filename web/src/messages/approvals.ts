@@ -15,6 +15,8 @@ export const APPROVALS = catalogue(
     approved: 'Approved.',
     rejected: 'Rejected.',
     confirmErasure: 'Approve the erasure: the personal data is destroyed for good',
+    more: 'More decisions wait: show the next ones',
+    oldest: 'Back to the oldest',
   },
   {
     title: 'Approbations en attente',
@@ -34,5 +36,7 @@ export const APPROVALS = catalogue(
     approved: 'Approuvé.',
     rejected: 'Rejeté.',
     confirmErasure: 'Approuver l’effacement : les données personnelles sont détruites définitivement',
+    more: 'D’autres décisions attendent : afficher les suivantes',
+    oldest: 'Revenir aux plus anciennes',
   },
 );

@@ -5,6 +5,8 @@ import { formatWhen, useWords } from '../i18n';
 import { APPROVALS } from '../messages/approvals';
 import { session } from '../session';
 import { ShortId, Show, useLoad } from '../ui';
+import { useCase } from './case-page';
+import { DeterminationFacts, ErasureReason } from './determinations';
 
 interface Waiting {
   kind: 'best_interests_determination' | 'erasure_request';
@@ -21,38 +23,79 @@ interface Waiting {
  */
 export function Approvals() {
   const words = useWords(APPROVALS);
-  const [loaded, reload] = useLoad<{ items: Waiting[] }>(() => api.GET('/approvals'), []);
+  // A page at a time, oldest first: the list says when more wait, never cuts them off silently.
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [loaded, reload] = useLoad<{ items: Waiting[]; nextCursor?: string }>(
+    () => api.GET('/approvals', { params: { query: cursor ? { cursor } : {} } }),
+    [cursor],
+  );
   return (
     <main>
       <h1>{words.title}</h1>
       <p>{words.intro}</p>
       <Show loaded={loaded}>
-        {({ items }) =>
-          items.length === 0 ? (
+        {({ items, nextCursor }) =>
+          items.length === 0 && !cursor ? (
             <p>{words.empty}</p>
           ) : (
-            <ul class="cards" aria-label={words.caption}>
-              {items.map((item) => (
-                <li key={item.id} data-approval={item.id}>
-                  <h2>{words.kind[item.kind]}</h2>
-                  <dl class="facts">
-                    <dt>{words.case}</dt>
-                    <dd>
-                      <a href={`#/cases/${item.caseId}`}>
-                        <ShortId id={item.caseId} />
-                      </a>
-                    </dd>
-                    <dt>{words.proposed}</dt>
-                    <dd>{formatWhen(item.proposedAt)}</dd>
-                  </dl>
-                  <Decide item={item} onDone={reload} />
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul class="cards" aria-label={words.caption}>
+                {items.map((item) => (
+                  <li key={item.id} data-approval={item.id}>
+                    <h2>{words.kind[item.kind]}</h2>
+                    <dl class="facts">
+                      <dt>{words.case}</dt>
+                      <dd>
+                        <a href={`#/cases/${item.caseId}`}>
+                          <ShortId id={item.caseId} />
+                        </a>
+                      </dd>
+                      <dt>{words.proposed}</dt>
+                      <dd>{formatWhen(item.proposedAt)}</dd>
+                    </dl>
+                    <Subject item={item} onDone={reload} />
+                  </li>
+                ))}
+              </ul>
+              <div class="actions">
+                {cursor && (
+                  <button type="button" onClick={() => setCursor(undefined)}>
+                    {words.oldest}
+                  </button>
+                )}
+                {nextCursor && (
+                  <button type="button" onClick={() => setCursor(nextCursor)}>
+                    {words.more}
+                  </button>
+                )}
+              </div>
+            </>
           )
         }
       </Show>
     </main>
+  );
+}
+
+/**
+ * What is to be decided, from the case's owner view: a determination's scope and reasons, or why the
+ * erasure was asked for. Approve and Reject appear only once it is shown, so no one approves blind.
+ */
+function Subject({ item, onDone }: { item: Waiting; onDone: () => void }) {
+  const [loaded] = useCase(item.caseId);
+  return (
+    <Show loaded={loaded}>
+      {(view) => {
+        const determination = view.determinations?.find((d) => d.determinationId === item.id);
+        return (
+          <>
+            {determination && <DeterminationFacts determination={determination} />}
+            {item.kind === 'erasure_request' && <ErasureReason view={view} />}
+            <Decide item={item} onDone={onDone} />
+          </>
+        );
+      }}
+    </Show>
   );
 }
 

@@ -20,6 +20,7 @@ import {
   status,
 } from '../words';
 import { CaseLinks, CaseWork, ReceiptLink } from './case-work';
+import { Determinations } from './determinations';
 
 export type CaseView = paths['/cases/{caseId}']['get']['responses'][200]['content']['application/json'];
 type Consent = NonNullable<CaseView['consents']>[number];
@@ -110,6 +111,8 @@ export function CasePage({ caseId }: { caseId: string }) {
                 </article>
               ))}
             </section>
+
+            <Determinations view={view} />
 
             <section aria-labelledby="referrals">
               <h2 id="referrals">{w.referrals}</h2>
