@@ -1,5 +1,5 @@
 import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
-import { PROBLEM_KINDS, PROBLEM_TYPES, type ProblemKind, kindOfStatus } from './problem-catalogue.js';
+import { PROBLEM_KINDS, PROBLEM_TYPES, type ProblemKind, kindOfStatus, problemDescription } from './problem-catalogue.js';
 
 /** Set by @Public() on an operation; turned here into OpenAPI's own "no security" (`security: []`). */
 export const PUBLIC_OPERATION = 'x-public';
@@ -20,6 +20,13 @@ const PROBLEM_HEADERS: Partial<Record<ProblemKind, ResponseObject['headers']>> =
   'unsupported-media-type': { Accept: { description: 'The media type the route takes: `application/json`', schema: { type: 'string' } } },
   'too-many-requests': { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
 };
+
+/** The narrower kind a route named (@ApiProblems with a slug): its response carries that kind's description. */
+const narrowerKindOf = (status: number, response: unknown): ProblemKind | undefined =>
+  PROBLEM_KINDS.find(
+    (kind) =>
+      PROBLEM_TYPES[kind].status === status && (response as { description?: string } | undefined)?.description === problemDescription(kind),
+  );
 
 /**
  * Describes the problem answers in the generated OpenAPI document, from the one catalogue: a Problem
@@ -59,7 +66,7 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
       PROBLEM_KINDS.map((kind) => [
         kind,
         {
-          description: `${PROBLEM_TYPES[kind].title}: ${PROBLEM_TYPES[kind].meaning}`,
+          description: problemDescription(kind),
           ...(PROBLEM_HEADERS[kind] ? { headers: PROBLEM_HEADERS[kind] } : {}),
           content: PROBLEM_CONTENT,
         },
@@ -86,7 +93,7 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
       };
       // A problem a route names itself (@ApiProblems) is the catalogue's response of its kind too, headers included.
       const named = Object.entries(operation.responses).map(([status, response]) => {
-        const kind = kindOfStatus(Number(status));
+        const kind = narrowerKindOf(Number(status), response) ?? kindOfStatus(Number(status));
         const problem = response !== undefined && 'content' in response && response.content?.['application/problem+json'] !== undefined;
         return [status, kind && problem ? refer(kind) : response] as const;
       });
