@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, useBrowser, useBuiltScreens } from './support/browser.js';
+import { browserStorage, screenshot, signIn, useBrowser, useBuiltScreens } from './support/browser.js';
 import { openCase, post, posted, provision, read, referredCase } from './support/case-steps.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -85,7 +85,7 @@ describe('the oversight screens in a real browser', () => {
     await expect(determinationStatus(caseId, determinationId)).resolves.toBe('proposed');
   });
 
-  it('the admin adds a user, sees the initial password once, and the new user signs in with it', async () => {
+  it('the admin adds a user, sees the initial password once, and the new user signs in with it once, to choose their own', async () => {
     const page = await signedIn('admin.social');
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Username').fill('caseworker.browser');
@@ -106,8 +106,21 @@ describe('the oversight screens in a real browser', () => {
     await page.locator('tr[data-username="caseworker.browser"]').waitFor();
     await expect(page.content()).resolves.not.toContain(password);
 
-    const newcomer = await signedIn('caseworker.browser', password);
+    // The initial password works once: it leads to choosing one's own, which then signs in.
+    const newcomer = await (await browser.context()).newPage();
+    await newcomer.goto(baseUrl);
+    await newcomer.getByLabel('Username').fill('caseworker.browser');
+    await newcomer.getByLabel('Password').fill(password);
+    await newcomer.getByLabel('Password').press('Enter');
+    await newcomer.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+    const own = 'a passphrase only I know';
+    await newcomer.getByLabel('New password', { exact: true }).fill(own);
+    await newcomer.getByLabel('Repeat the new password').fill(own);
+    await screenshot(newcomer, 'user-choose-password');
+    await newcomer.getByRole('button', { name: 'Save and sign in' }).click();
     await newcomer.getByRole('heading', { name: 'My cases' }).waitFor();
+    await expect(browserStorage(newcomer)).resolves.not.toContain(own);
+    expect((await t.http.post('/auth/token').send({ username: 'caseworker.browser', password })).status).toBe(401);
   });
 
   it('a user the admin deactivates can no longer sign in', async () => {

@@ -4,6 +4,7 @@ import { signedIn } from '../session';
 import { useWords, wordsOf } from '../i18n';
 import { SIGN_IN } from '../messages/sign-in';
 import { LanguageSwitcher, ProblemMessage } from '../ui';
+import { ChoosePassword } from './choose-password';
 
 /** Sign in with the agency's local account; the tokens stay in this page's memory only. */
 export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
@@ -12,12 +13,18 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
+  const [mustChoose, setMustChoose] = useState(false);
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     const answer = await call(() => api.POST('/auth/token', { body: { username, password } }));
     setBusy(false);
+    // The only 403 of /auth/token: the password was right, but it was an initial one (password-change-required).
+    if (!answer.ok && answer.problem.status === 403) {
+      setMustChoose(true);
+      return;
+    }
     if (!answer.ok) {
       // The API's 401 here means the credentials, not an ended session.
       setProblem(answer.problem.status === 401 ? { status: 400, detail: wordsOf(SIGN_IN).wrongCredentials } : answer.problem);
@@ -41,31 +48,35 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
           {w.expired}
         </p>
       )}
-      <form onSubmit={(e) => void submit(e)}>
-        <label for="username">{w.username}</label>
-        <input
-          id="username"
-          name="username"
-          autocomplete="username"
-          required
-          value={username}
-          onInput={(e) => setUsername(e.currentTarget.value)}
-        />
-        <label for="password">{w.password}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-        <ProblemMessage problem={problem} />
-        <button type="submit" disabled={busy}>
-          {w.submit}
-        </button>
-      </form>
+      {mustChoose ? (
+        <ChoosePassword username={username} currentPassword={password} />
+      ) : (
+        <form onSubmit={(e) => void submit(e)}>
+          <label for="username">{w.username}</label>
+          <input
+            id="username"
+            name="username"
+            autocomplete="username"
+            required
+            value={username}
+            onInput={(e) => setUsername(e.currentTarget.value)}
+          />
+          <label for="password">{w.password}</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
+          <ProblemMessage problem={problem} />
+          <button type="submit" disabled={busy}>
+            {w.submit}
+          </button>
+        </form>
+      )}
     </main>
   );
 }
