@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
-import { consentBody, openCase, post, read } from './support/case-steps.js';
+import { consentBody, firstSignIn, openCase, post, read } from './support/case-steps.js';
 
 describe('agency admins manage their users; coordinators manage member agencies (PGlite)', () => {
   const t = useTestApp();
@@ -16,8 +16,7 @@ describe('agency admins manage their users; coordinators manage member agencies 
         .expect(201)
     ).body;
     expect(created).toMatchObject({ username: 'caseworker.two', role: 'caseworker', initialPassword: expect.any(String) });
-    const token = (await t.http.post('/auth/token').send({ username: 'caseworker.two', password: created.initialPassword }).expect(200))
-      .body.access_token;
+    const token = await firstSignIn(t, 'caseworker.two', created.initialPassword);
     await t.http
       .post('/cases')
       .set('Authorization', `Bearer ${token}`)
@@ -76,9 +75,7 @@ describe('agency admins manage their users; coordinators manage member agencies 
         })
         .expect(201)
     ).body;
-    const admin = (
-      await t.http.post('/auth/token').send({ username: 'admin.leaving', password: agency.firstAdmin.initialPassword }).expect(200)
-    ).body.access_token;
+    const admin = await firstSignIn(t, 'admin.leaving', agency.firstAdmin.initialPassword);
     const staff = (
       await t.http
         .post('/agency/users')
@@ -89,7 +86,7 @@ describe('agency admins manage their users; coordinators manage member agencies 
     const key = (await t.http.post('/agency/api-keys').set('Authorization', `Bearer ${admin}`).send({ name: 'leaving system' }).expect(201))
       .body.key;
     const staffToken = {
-      Authorization: `Bearer ${(await t.http.post('/auth/token').send({ username: 'caseworker.leaving', password: staff.initialPassword }).expect(200)).body.access_token}`,
+      Authorization: `Bearer ${await firstSignIn(t, 'caseworker.leaving', staff.initialPassword)}`,
     };
     // Both were just honoured, so both are in the cache of principals when the agency is deactivated.
     await t.http.get('/referrals').set(staffToken).expect(200);
@@ -157,7 +154,7 @@ describe('a real deployment starts with one coordinator, who adds agencies with 
     const file = join(t.dataDir, 'bootstrap-password');
     const password = (await readFile(file, 'utf8')).trim();
     expect(t.logs.lines.join('\n')).not.toContain(password);
-    const coordinator = (await t.http.post('/auth/token').send({ username: 'coordinator.first', password }).expect(200)).body.access_token;
+    const coordinator = await firstSignIn(t, 'coordinator.first', password);
     const agency = (
       await t.http
         .post('/directory/agencies')
@@ -166,9 +163,7 @@ describe('a real deployment starts with one coordinator, who adds agencies with 
         .expect(201)
     ).body;
     expect(agency.firstAdmin).toMatchObject({ username: 'admin.first', initialPassword: expect.any(String) });
-    const admin = (
-      await t.http.post('/auth/token').send({ username: 'admin.first', password: agency.firstAdmin.initialPassword }).expect(200)
-    ).body.access_token;
+    const admin = await firstSignIn(t, 'admin.first', agency.firstAdmin.initialPassword);
     const staff = (
       await t.http
         .post('/agency/users')

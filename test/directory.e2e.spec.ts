@@ -7,7 +7,7 @@ import type { HsdsDirectory } from '../src/directory/hsds.js';
 import { HSDS_KINDS, type HsdsKind, HsdsSchemas } from '../src/directory/hsds-schemas.js';
 import { officialSchemaViolations } from './support/hsds-official.js';
 import { APP_DRIVERS, type RunningApp, startTestApp, useTestApp } from './support/test-app.js';
-import { post, read } from './support/case-steps.js';
+import { firstSignIn, post, read } from './support/case-steps.js';
 
 /**
  * The service directory over HTTP, on the real app and databases: the seeded demo directory, its
@@ -426,8 +426,7 @@ for (const driver of APP_DRIVERS) {
       const fresh = await startTestApp(driver, { DEMO_NETWORK: 'false', BOOTSTRAP_COORDINATOR: 'coordinator.fresh' });
       try {
         const password = (await readFile(join(fresh.dataDir, 'bootstrap-password'), 'utf8')).trim();
-        const token = (await fresh.http.post('/auth/token').send({ username: 'coordinator.fresh', password }).expect(200)).body
-          .access_token;
+        const token = await firstSignIn(fresh, 'coordinator.fresh', password);
         const as = { Authorization: `Bearer ${token}` };
         const own = (await fresh.http.get('/directory/agencies').set(as).expect(200)).body[0].id as string;
         const imported = await fresh.http.post('/directory/hsds/import').set(as).send(original);

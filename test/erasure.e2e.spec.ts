@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { RetentionService } from '../src/cases/retention.js';
-import { read, referredCase } from './support/case-steps.js';
+import { firstSignIn, read, referredCase } from './support/case-steps.js';
 import { APP_DRIVERS, allEvents, useTestApp } from './support/test-app.js';
 
 const PERSON = { identity: { fullName: 'Erasable Test-Person' }, location: { area: 'Fictional Erasure Camp' } };
@@ -57,9 +57,7 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
         .send({ username: 'supervisor.two', displayName: 'Second supervisor', role: 'supervisor' })
         .expect(201)
     ).body;
-    secondSupervisor = (
-      await t.http.post('/auth/token').send({ username: 'supervisor.two', password: created.initialPassword }).expect(200)
-    ).body.access_token;
+    secondSupervisor = await firstSignIn(t, 'supervisor.two', created.initialPassword);
   });
 
   it('is requested by a supervisor and refused to the requester as approver (403), writing nothing', async () => {

@@ -53,7 +53,8 @@ ALTER TABLE directory_services DROP COLUMN listed_organization_id, DROP COLUMN h
 ALTER TABLE directory_locations DROP COLUMN listed_organization_id, DROP COLUMN hsds, ALTER COLUMN agency_id SET NOT NULL;
 ALTER TABLE directory_agency_profiles DROP COLUMN hsds;
 ALTER TABLE directory_service_locations DROP COLUMN hsds;
-DROP TABLE directory_listed_organizations;`;
+DROP TABLE directory_listed_organizations;
+ALTER TABLE users DROP COLUMN password_change_required;`;
 
 const ranMigrations = async (db: SqlDatabase) =>
   (await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)).map((row) => row.name);

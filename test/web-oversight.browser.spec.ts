@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, useBrowser, useBuiltScreens } from './support/browser.js';
-import { openCase, post, posted, provision, read, referredCase } from './support/case-steps.js';
+import { browserStorage, screenshot, signIn, useBrowser, useBuiltScreens } from './support/browser.js';
+import { firstSignIn, openCase, post, posted, provision, read, referredCase } from './support/case-steps.js';
 import { useTestApp } from './support/test-app.js';
 
 /**
@@ -116,7 +116,9 @@ describe('the oversight screens in a real browser', () => {
     const { requestId } = await posted(t, 201, `/cases/${caseId}/erasure-requests`, { reason: 'person_requested' }, 'supervisor.social');
     const colleague = { username: 'supervisor.second', displayName: 'Second supervisor', role: 'supervisor' };
     const { initialPassword } = await posted(t, 201, '/agency/users', colleague, 'admin.social');
-    const page = await signedIn(colleague.username, initialPassword as string);
+    // The colleague has chosen their own password (the initial one only lets them do that).
+    await firstSignIn(t, colleague.username, initialPassword as string);
+    const page = await signedIn(colleague.username, `${colleague.username} chose this one`);
     await open(page, '/approvals', 'Approvals waiting');
     const row = page.locator(`[data-approval="${requestId as string}"]`);
     await expect(row.innerText()).resolves.toContain('Erasure of the case’s personal data');
@@ -127,7 +129,7 @@ describe('the oversight screens in a real browser', () => {
     expect({ erased: view.erased, erasureRequest: view.erasureRequest }).toEqual({ erased: undefined, erasureRequest: undefined });
   });
 
-  it('the admin adds a user, sees the initial password once, and the new user signs in with it', async () => {
+  it('the admin adds a user, sees the initial password once, and the new user signs in with it once, to choose their own', async () => {
     const page = await signedIn('admin.social');
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Username').fill('caseworker.browser');
@@ -152,8 +154,21 @@ describe('the oversight screens in a real browser', () => {
     await page.locator('tr[data-username="caseworker.browser"]').waitFor();
     await expect(page.content()).resolves.not.toContain(password);
 
-    const newcomer = await signedIn('caseworker.browser', password);
+    // The initial password works once: it leads to choosing one's own, which then signs in.
+    const newcomer = await (await browser.context()).newPage();
+    await newcomer.goto(baseUrl);
+    await newcomer.getByLabel('Username').fill('caseworker.browser');
+    await newcomer.getByLabel('Password').fill(password);
+    await newcomer.getByLabel('Password').press('Enter');
+    await newcomer.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+    const own = 'a passphrase only I know';
+    await newcomer.getByLabel('New password', { exact: true }).fill(own);
+    await newcomer.getByLabel('Repeat the new password').fill(own);
+    await screenshot(newcomer, 'user-choose-password');
+    await newcomer.getByRole('button', { name: 'Save and sign in' }).click();
     await newcomer.getByRole('heading', { name: 'My cases' }).waitFor();
+    await expect(browserStorage(newcomer)).resolves.not.toContain(own);
+    expect((await t.http.post('/auth/token').send({ username: 'caseworker.browser', password })).status).toBe(401);
   });
 
   it('a user the admin deactivates can no longer sign in', async () => {

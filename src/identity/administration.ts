@@ -83,7 +83,7 @@ export class Administration {
     const initialPassword = randomBytes(12).toString('base64url');
     try {
       await this.db.query(
-        'INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)',
+        'INSERT INTO users (id, username, display_name, agency_id, role, password_hash, password_change_required) VALUES ($1, $2, $3, $4, $5, $6, true)',
         [id, body.username, body.displayName, admin.agencyId, body.role, await hashPassword(initialPassword)],
       );
     } catch (error) {
@@ -114,14 +114,10 @@ export class Administration {
       await this.db.transaction(async (tx) => {
         await tx.query('INSERT INTO agencies (id, name, kind) VALUES ($1, $2, $3)', [id, body.name, body.kind]);
         if (body.firstAdmin) {
-          await tx.query('INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)', [
-            randomUUID(),
-            body.firstAdmin.username,
-            body.firstAdmin.displayName,
-            id,
-            'agency_admin',
-            passwordHash,
-          ]);
+          await tx.query(
+            'INSERT INTO users (id, username, display_name, agency_id, role, password_hash, password_change_required) VALUES ($1, $2, $3, $4, $5, $6, true)',
+            [randomUUID(), body.firstAdmin.username, body.firstAdmin.displayName, id, 'agency_admin', passwordHash],
+          );
         }
       });
     } catch (error) {

@@ -19,6 +19,15 @@ export class TokenRequestDto {
   @ApiProperty() @IsString() @Length(1, 200) password!: string;
 }
 
+export class PasswordChangeDto {
+  @ApiProperty({ example: 'caseworker.social' }) @IsString() @Length(1, 100) username!: string;
+  @ApiProperty() @IsString() @Length(1, 200) currentPassword!: string;
+  @ApiProperty({ minLength: 12, description: 'At least 12 characters, and not the current password' })
+  @IsString()
+  @Length(12, 200)
+  newPassword!: string;
+}
+
 export class RefreshRequestDto {
   @ApiProperty() @IsString() @Length(1, 200) refresh_token!: string;
 }
@@ -34,9 +43,22 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with a username and password; returns a short-lived bearer token' })
   @ApiOkResponse({ schema: TOKEN_ISSUED })
-  @ApiProblems(400, 401, 429)
+  @ApiProblems(400, 401, 'password-change-required', 429)
   token(@Body() body: TokenRequestDto) {
     return this.tokens.issue(body.username, body.password);
+  }
+
+  @Public()
+  @SignInRateLimited()
+  @Post('password')
+  @HttpCode(204)
+  @ApiOperation({
+    summary:
+      'Choose your own password: needed once after an initial password, and the way to change it later; your refresh tokens stop working',
+  })
+  @ApiProblems(400, 401, 429)
+  async changePassword(@Body() body: PasswordChangeDto): Promise<void> {
+    await this.tokens.changePassword(body.username, body.currentPassword, body.newPassword);
   }
 
   @Public()

@@ -121,7 +121,7 @@ export async function bootstrapCoordinator(
     const agencyId = randomUUID();
     await tx.query("INSERT INTO agencies (id, name, kind) VALUES ($1, $2, 'government_social_service')", [agencyId, agencyName]);
     await tx.query(
-      "INSERT INTO users (id, username, display_name, agency_id, role, password_hash) VALUES ($1, $2, $2, $3, 'network_coordinator', $4)",
+      "INSERT INTO users (id, username, display_name, agency_id, role, password_hash, password_change_required) VALUES ($1, $2, $2, $3, 'network_coordinator', $4, true)",
       [randomUUID(), username, agencyId, passwordHash],
     );
     return true;

@@ -21,6 +21,7 @@ export class UserEntity {
   @Column('boolean') active!: boolean;
   @Column('int', { name: 'failed_sign_ins' }) failedSignIns!: number;
   @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
+  @Column('boolean', { name: 'password_change_required' }) passwordChangeRequired!: boolean;
 }
 
 /** Identity's tables that TypeORM maps (the persistence module registers them; nobody outside identity queries them). */

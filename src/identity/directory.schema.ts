@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS users (
 );
 ALTER TABLE users ADD COLUMN IF NOT EXISTS failed_sign_ins int NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN IF NOT EXISTS locked_until timestamptz;
+-- Set while the password is one someone else saw (an initial one): sign-in asks for the user's own first.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS password_change_required boolean NOT NULL DEFAULT false;
 -- Refresh tokens: a keyed hash only; each is used once, and a reuse revokes its family.
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   id uuid PRIMARY KEY,

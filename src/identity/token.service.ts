@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -9,6 +9,7 @@ import { OpaqueCredentials } from './opaque-credential.js';
 import { AgencyEntity, UserEntity } from './directory.entities.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { Clock } from '../platform/clock.js';
+import { KindOfProblem } from '../platform/problem-catalogue.js';
 import type { Principal } from './principal.js';
 import { Principals } from './principals.js';
 import { ROLES, type Role } from './roles.js';
@@ -65,6 +66,33 @@ export class TokenService {
   }
 
   async issue(username: string, password: string): Promise<TokenResponse> {
+    const user = await this.verified(username, password);
+    // Only after the password was verified: a wrong one answers as any other, so this tells a guesser nothing.
+    if (user.passwordChangeRequired) {
+      throw new KindOfProblem(
+        'password-change-required',
+        'this password was chosen by someone else and works only once: choose your own password (POST /auth/password), then sign in with it',
+      );
+    }
+    return this.tokensFor(user, randomUUID());
+  }
+
+  /**
+   * A user chooses their own password: the current one must be right (as at sign-in, failures count
+   * towards the pause), and every refresh token issued before stops working.
+   */
+  async changePassword(username: string, currentPassword: string, newPassword: string): Promise<void> {
+    if (newPassword === currentPassword) throw new BadRequestException('newPassword must differ from currentPassword');
+    const user = await this.verified(username, currentPassword);
+    await this.dataSource
+      .getRepository(UserEntity)
+      .update({ id: user.id }, { passwordHash: await hashPassword(newPassword), passwordChangeRequired: false });
+    await this.db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [user.id, this.clock.now()]);
+    this.logger.log(`Password changed; the user's refresh tokens are revoked (user ${user.id})`);
+  }
+
+  /** The active, unlocked user with this username and password; otherwise one 401 for every reason. */
+  private async verified(username: string, password: string): Promise<UserEntity> {
     const users = this.dataSource.getRepository(UserEntity);
     const user = await users.findOneBy({ username });
     const now = this.clock.now();
@@ -94,7 +122,7 @@ export class TokenService {
         ...(needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
       },
     );
-    return this.tokensFor(user, randomUUID());
+    return user;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, type ApiResponseSchemaHost } from '@nestjs/swagger';
-import { PROBLEM_TYPES, kindOfStatus } from './problem-catalogue.js';
+import { PROBLEM_TYPES, type ProblemKind, kindOfStatus, problemDescription } from './problem-catalogue.js';
 import { PROBLEM_SCHEMA } from './openapi-problems.js';
 
 /** A JSON Schema as @nestjs/swagger takes it (the package exports the type only inside this one). */
@@ -8,15 +8,16 @@ export type SchemaObject = Omit<ApiResponseSchemaHost['schema'], '$ref'>;
 
 /**
  * The error answers a route names beside the ones every route of its shape gets (openapi-problems.ts),
- * each as application/problem+json of the catalogue's ProblemDetails schema, described by its kind.
+ * each as application/problem+json of the catalogue's ProblemDetails schema, described by its kind: a
+ * status stands for its usual kind, a kind's slug names a narrower one.
  */
-export const ApiProblems = (...statuses: number[]) =>
+export const ApiProblems = (...problems: Array<number | ProblemKind>) =>
   applyDecorators(
-    ...statuses.map((status) => {
-      const kind = kindOfStatus(status);
+    ...problems.map((problem) => {
+      const kind = typeof problem === 'number' ? kindOfStatus(problem) : problem;
       return ApiResponse({
-        status,
-        description: kind ? `${PROBLEM_TYPES[kind].title}: ${PROBLEM_TYPES[kind].meaning}` : 'A problem',
+        status: typeof problem === 'number' ? problem : PROBLEM_TYPES[problem].status,
+        description: kind ? problemDescription(kind) : 'A problem',
         content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } },
       });
     }),

@@ -1,5 +1,5 @@
 import type { OpenAPIObject, ResponseObject } from '@nestjs/swagger';
-import { PROBLEM_KINDS, PROBLEM_TYPES, type ProblemKind, kindOfStatus } from './problem-catalogue.js';
+import { PROBLEM_KINDS, PROBLEM_TYPES, type ProblemKind, kindOfStatus, problemDescription } from './problem-catalogue.js';
 
 /** Set by @Public() on an operation; turned here into OpenAPI's own "no security" (`security: []`). */
 export const PUBLIC_OPERATION = 'x-public';
@@ -27,6 +27,13 @@ const PROBLEM_HEADERS: Partial<Record<ProblemKind, ResponseObject['headers']>> =
     RateLimit: { description: 'What remains of it (nothing) and for how long: `"writes";r=0;t=42`', schema: { type: 'string' } },
   },
 };
+
+/** The narrower kind a route named (@ApiProblems with a slug): its response carries that kind's description. */
+const narrowerKindOf = (status: number, response: unknown): ProblemKind | undefined =>
+  PROBLEM_KINDS.find(
+    (kind) =>
+      PROBLEM_TYPES[kind].status === status && (response as { description?: string } | undefined)?.description === problemDescription(kind),
+  );
 
 /**
  * Describes the problem answers in the generated OpenAPI document, from the one catalogue: a ProblemDetails
@@ -67,7 +74,7 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
       PROBLEM_KINDS.map((kind) => [
         kind,
         {
-          description: `${PROBLEM_TYPES[kind].title}: ${PROBLEM_TYPES[kind].meaning}`,
+          description: problemDescription(kind),
           ...(PROBLEM_HEADERS[kind] ? { headers: PROBLEM_HEADERS[kind] } : {}),
           content: PROBLEM_CONTENT,
         },
@@ -97,7 +104,7 @@ export function describeProblems(document: OpenAPIObject): OpenAPIObject {
       // An error a route names itself (@ApiProblems, or Terminus's 503) is the catalogue's response of its kind too, headers
       // included: every error is answered as problem details (problem-details.filter.ts), whatever a decorator says.
       const named = Object.entries(operation.responses).map(([status, response]) => {
-        const kind = kindOfStatus(Number(status));
+        const kind = narrowerKindOf(Number(status), response) ?? kindOfStatus(Number(status));
         return [status, kind && Number(status) >= 400 ? refer(kind) : response] as const;
       });
       operation.responses = {

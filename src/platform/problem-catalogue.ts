@@ -38,6 +38,15 @@ export const PROBLEM_TYPES = {
     meaning: "The caller is signed in, but the caller's role, API key or agency may not perform this action.",
     whatToDo: "Nothing to retry: ask your agency's admin if your work needs this action. The permission table is in the service's README.",
   },
+  'password-change-required': {
+    status: 403,
+    title: 'Password change required',
+    meaning:
+      'The username and password are right, but the password is an initial one that someone else saw (the admin or coordinator who added the account): it signs in nobody until its user has chosen their own. No token was issued.',
+    whatToDo:
+      'Choose your own password with `POST /auth/password` (username, the current password, and a new one of at least 12 characters), then sign in with the new one.',
+    narrower: true,
+  },
   'not-found': {
     status: 404,
     title: 'Not found',
@@ -137,6 +146,9 @@ const KIND_OF_STATUS: ReadonlyMap<number, ProblemKind> = new Map(
 );
 
 export const kindOfStatus = (status: number): ProblemKind | undefined => KIND_OF_STATUS.get(status);
+
+/** How a kind reads in the OpenAPI document: its title and what it means. */
+export const problemDescription = (kind: ProblemKind): string => `${PROBLEM_TYPES[kind].title}: ${PROBLEM_TYPES[kind].meaning}`;
 
 export const isProblemKind = (slug: string): slug is ProblemKind => Object.hasOwn(PROBLEM_TYPES, slug);
 

@@ -123,3 +123,13 @@ export async function offerService(db: SqlClient, agencyId: string, serviceType 
   );
   return id;
 }
+
+/**
+ * The first sign-in with an initial password, as its user makes it: that password works once, to
+ * choose their own; then they sign in with their own. The access token.
+ */
+export async function firstSignIn(t: Pick<RunningApp, 'http'>, username: string, initialPassword: string): Promise<string> {
+  const own = `${username} chose this one`;
+  await t.http.post('/auth/password').send({ username, currentPassword: initialPassword, newPassword: own }).expect(204);
+  return (await t.http.post('/auth/token').send({ username, password: own }).expect(200)).body.access_token;
+}

@@ -327,6 +327,7 @@ export const PUBLIC_ROUTES: readonly PublicRoute[] = [
   { method: 'GET', path: '/health*' },
   { method: 'GET', path: '/metrics' },
   { method: 'POST', path: '/auth/token' },
+  { method: 'POST', path: '/auth/password' },
   { method: 'POST', path: '/auth/refresh' },
   { method: 'POST', path: '/auth/logout' },
   // Whether the screens offer "sign in with your organisation", and with which provider (read before signing in).

@@ -3,6 +3,7 @@ import { Baseline1764460800000 } from './1764460800000-baseline.js';
 import { AuditChainEventPlaces1796068800000 } from './1796068800000-audit-chain-event-places.js';
 import { FeedPseudonymsAndClosing1796068860000 } from './1796068860000-feed-pseudonyms-and-closing.js';
 import { DirectoryImports1796068920000 } from './1796068920000-directory-imports.js';
+import { PasswordChangeRequired1796069040000 } from './1796069040000-password-change-required.js';
 
 export { runScript } from './run-script.js';
 
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   AuditChainEventPlaces1796068800000,
   FeedPseudonymsAndClosing1796068860000,
   DirectoryImports1796068920000,
+  PasswordChangeRequired1796069040000,
 ];

@@ -262,6 +262,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Choose your own password: needed once after an initial password, and the way to change it later; your refresh tokens stop working */
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/refresh": {
         parameters: {
             query?: never;
@@ -1491,6 +1508,13 @@ export interface components {
             /** @enum {string} */
             source: "observation" | "self_referral" | "hotline" | "referral_in";
         };
+        PasswordChangeDto: {
+            currentPassword: string;
+            /** @description At least 12 characters, and not the current password */
+            newPassword: string;
+            /** @example caseworker.social */
+            username: string;
+        };
         PersonDto: {
             contact?: components["schemas"]["ContactDto"];
             demographics?: components["schemas"]["DemographicsDto"];
@@ -1765,6 +1789,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
+        /** @description Password change required: The username and password are right, but the password is an initial one that someone else saw (the admin or coordinator who added the account): it signs in nobody until its user has chosen their own. No token was issued. */
+        "password-change-required": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
         /** @description Precondition failed: The If-Match header names a revision of the case that is no longer its latest: someone else changed it since you read it. */
         "precondition-failed": {
             headers: {
@@ -1854,6 +1887,7 @@ export type SchemaIssueApiKeyDto = components['schemas']['IssueApiKeyDto'];
 export type SchemaLocationDto = components['schemas']['LocationDto'];
 export type SchemaMembershipDto = components['schemas']['MembershipDto'];
 export type SchemaOpenCaseDto = components['schemas']['OpenCaseDto'];
+export type SchemaPasswordChangeDto = components['schemas']['PasswordChangeDto'];
 export type SchemaPersonDto = components['schemas']['PersonDto'];
 export type SchemaPersonLocationDto = components['schemas']['PersonLocationDto'];
 export type SchemaProblemDetails = components['schemas']['ProblemDetails'];
@@ -1883,6 +1917,7 @@ export type ResponseMethodNotAllowed = components['responses']['method-not-allow
 export type ResponseNotAllowed = components['responses']['not-allowed'];
 export type ResponseNotFound = components['responses']['not-found'];
 export type ResponseNotSignedIn = components['responses']['not-signed-in'];
+export type ResponsePasswordChangeRequired = components['responses']['password-change-required'];
 export type ResponsePreconditionFailed = components['responses']['precondition-failed'];
 export type ResponseRequestTooLarge = components['responses']['request-too-large'];
 export type ResponseRuleViolated = components['responses']['rule-violated'];
@@ -2693,6 +2728,35 @@ export interface operations {
             };
         };
     };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeDto"];
+            };
+        };
+        responses: {
+            400: components["responses"]["malformed-request"];
+            401: components["responses"]["not-signed-in"];
+            413: components["responses"]["request-too-large"];
+            415: components["responses"]["unsupported-media-type"];
+            429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     AuthController_refresh: {
         parameters: {
             query?: never;
@@ -2767,6 +2831,7 @@ export interface operations {
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
+            403: components["responses"]["password-change-required"];
             413: components["responses"]["request-too-large"];
             415: components["responses"]["unsupported-media-type"];
             429: components["responses"]["too-many-requests"];

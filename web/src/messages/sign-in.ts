@@ -26,3 +26,26 @@ export const SIGN_IN = catalogue(
     language: 'Langue',
   },
 );
+
+export const CHOOSE_PASSWORD = catalogue(
+  {
+    heading: 'Choose your own password',
+    why: 'The password you were given was seen by the person who created your account, so it works only once. Choose your own to sign in.',
+    newPassword: 'New password',
+    repeat: 'Repeat the new password',
+    submit: 'Save and sign in',
+    tooShort: (min: number) => `The new password needs at least ${min} characters.`,
+    different: 'The two new passwords are not the same.',
+    same: 'The new password must differ from the one you were given.',
+  },
+  {
+    heading: 'Choisissez votre propre mot de passe',
+    why: 'Le mot de passe qui vous a été remis a été vu par la personne qui a créé votre compte : il ne sert qu’une fois. Choisissez le vôtre pour vous connecter.',
+    newPassword: 'Nouveau mot de passe',
+    repeat: 'Répétez le nouveau mot de passe',
+    submit: 'Enregistrer et se connecter',
+    tooShort: (min: number) => `Le nouveau mot de passe doit compter au moins ${min} caractères.`,
+    different: 'Les deux nouveaux mots de passe ne sont pas identiques.',
+    same: 'Le nouveau mot de passe doit être différent de celui qui vous a été remis.',
+  },
+);

@@ -5,6 +5,7 @@ import { signedIn } from '../session';
 import { useWords, wordsOf } from '../i18n';
 import { SIGN_IN } from '../messages/sign-in';
 import { LanguageSwitcher, ProblemMessage } from '../ui';
+import { ChoosePassword } from './choose-password';
 
 interface Organisation {
   provider: Provider;
@@ -22,6 +23,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
   const [organisation, setOrganisation] = useState<Organisation>();
+  const [mustChoose, setMustChoose] = useState(false);
 
   useEffect(() => {
     void (async () => {
@@ -53,6 +55,11 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
     setBusy(true);
     const answer = await call(() => api.POST('/auth/token', { body: { username, password } }));
     setBusy(false);
+    // The only 403 of /auth/token: the password was right, but it was an initial one (password-change-required).
+    if (!answer.ok && answer.problem.status === 403) {
+      setMustChoose(true);
+      return;
+    }
     if (!answer.ok) {
       // The API's 401 here means the credentials, not an ended session.
       setProblem(answer.problem.status === 401 ? { status: 400, detail: wordsOf(SIGN_IN).wrongCredentials } : answer.problem);
@@ -76,35 +83,41 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
           {w.expired}
         </p>
       )}
-      <form onSubmit={(e) => void submit(e)}>
-        <label for="username">{w.username}</label>
-        <input
-          id="username"
-          name="username"
-          autocomplete="username"
-          required
-          value={username}
-          onInput={(e) => setUsername(e.currentTarget.value)}
-        />
-        <label for="password">{w.password}</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          value={password}
-          onInput={(e) => setPassword(e.currentTarget.value)}
-        />
-        <ProblemMessage problem={problem} />
-        <button type="submit" disabled={busy}>
-          {w.submit}
-        </button>
-      </form>
-      {organisation && (
-        <button type="button" disabled={busy} onClick={() => void withOrganisation()}>
-          {w.withOrganisation}
-        </button>
+      {mustChoose ? (
+        <ChoosePassword username={username} currentPassword={password} />
+      ) : (
+        <>
+          <form onSubmit={(e) => void submit(e)}>
+            <label for="username">{w.username}</label>
+            <input
+              id="username"
+              name="username"
+              autocomplete="username"
+              required
+              value={username}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+            />
+            <label for="password">{w.password}</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autocomplete="current-password"
+              required
+              value={password}
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+            <ProblemMessage problem={problem} />
+            <button type="submit" disabled={busy}>
+              {w.submit}
+            </button>
+          </form>
+          {organisation && (
+            <button type="button" disabled={busy} onClick={() => void withOrganisation()}>
+              {w.withOrganisation}
+            </button>
+          )}
+        </>
       )}
     </main>
   );
