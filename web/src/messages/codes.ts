@@ -1,3 +1,4 @@
+import { caseCodes } from './case-codes';
 import { catalogue } from '../i18n';
 
 /**
@@ -33,16 +34,7 @@ export const CODES = catalogue(
       expired: 'Expired',
       not_yet_valid: 'Not yet in force',
     },
-    purpose: {
-      case_management: 'Case management',
-      service_provision: 'Providing a service',
-      family_tracing: 'Family tracing',
-      legal_assistance: 'Legal assistance',
-      phone_case_management: 'Case management by phone',
-      law_enforcement_report: 'Report to law enforcement',
-      anonymous_statistics: 'Anonymous statistics',
-      media: 'Media',
-    },
+    purpose: caseCodes.en.purpose,
     withdrawnBecause: {
       withdrawn: 'The person withdrew consent to share this',
       expired: 'The consent to share this has expired',
@@ -53,21 +45,7 @@ export const CODES = catalogue(
       safety_flag_raised: 'A safety concern was raised',
       case_closed: 'The case was closed',
     },
-    serviceType: {
-      in_depth_interview: 'in-depth interview',
-      material_assistance: 'material assistance',
-      shelter: 'shelter',
-      wash: 'water, sanitation and hygiene',
-      food_and_nutrition: 'food and nutrition',
-      personal_safety: 'personal safety',
-      medical: 'medical care',
-      mhpss: 'mental health and psychosocial support',
-      education_and_training: 'education and training',
-      livelihoods: 'livelihoods',
-      family_tracing_and_reunification: 'family tracing and reunification',
-      legal_assistance: 'legal assistance',
-      interpretation: 'interpretation',
-    },
+    serviceType: caseCodes.en.serviceType,
     agencyKind: {
       government_social_service: 'government social service',
       law_enforcement: 'law enforcement',
@@ -131,16 +109,7 @@ export const CODES = catalogue(
       expired: 'Expirée',
       not_yet_valid: 'Pas encore en vigueur',
     },
-    purpose: {
-      case_management: 'Gestion de cas',
-      service_provision: 'Fourniture d’un service',
-      family_tracing: 'Recherche familiale',
-      legal_assistance: 'Assistance juridique',
-      phone_case_management: 'Gestion de cas par téléphone',
-      law_enforcement_report: 'Signalement aux forces de l’ordre',
-      anonymous_statistics: 'Statistiques anonymes',
-      media: 'Médias',
-    },
+    purpose: caseCodes.fr.purpose,
     withdrawnBecause: {
       withdrawn: 'La personne a retiré son consentement à ce partage',
       expired: 'Le consentement à ce partage a expiré',
@@ -151,21 +120,7 @@ export const CODES = catalogue(
       safety_flag_raised: 'Un problème de sécurité a été signalé',
       case_closed: 'Le dossier a été clôturé',
     },
-    serviceType: {
-      in_depth_interview: 'entretien approfondi',
-      material_assistance: 'assistance matérielle',
-      shelter: 'hébergement',
-      wash: 'eau, assainissement et hygiène',
-      food_and_nutrition: 'alimentation et nutrition',
-      personal_safety: 'sécurité personnelle',
-      medical: 'soins médicaux',
-      mhpss: 'santé mentale et soutien psychosocial',
-      education_and_training: 'éducation et formation',
-      livelihoods: 'moyens de subsistance',
-      family_tracing_and_reunification: 'recherche et réunification familiales',
-      legal_assistance: 'assistance juridique',
-      interpretation: 'interprétation',
-    },
+    serviceType: caseCodes.fr.serviceType,
     agencyKind: {
       government_social_service: 'service social de l’État',
       law_enforcement: 'forces de l’ordre',

@@ -1,4 +1,5 @@
 import { type Catalogue, catalogue } from '../i18n';
+import { caseCodes } from './case-codes';
 
 /**
  * The API's codes in words for the oversight screens (services, decline reasons, agency kinds,
@@ -7,38 +8,7 @@ import { type Catalogue, catalogue } from '../i18n';
  */
 type Table = Record<string, string>;
 
-export const SERVICE_TYPES: Catalogue<Table> = catalogue(
-  {
-    in_depth_interview: 'In-depth interview',
-    material_assistance: 'Material assistance',
-    shelter: 'Shelter',
-    wash: 'Water, sanitation and hygiene',
-    food_and_nutrition: 'Food and nutrition',
-    personal_safety: 'Personal safety',
-    medical: 'Medical care',
-    mhpss: 'Mental health and psychosocial support',
-    education_and_training: 'Education and training',
-    livelihoods: 'Livelihoods',
-    family_tracing_and_reunification: 'Family tracing and reunification',
-    legal_assistance: 'Legal assistance',
-    interpretation: 'Interpretation',
-  },
-  {
-    in_depth_interview: 'Entretien approfondi',
-    material_assistance: 'Assistance matérielle',
-    shelter: 'Hébergement',
-    wash: 'Eau, assainissement et hygiène',
-    food_and_nutrition: 'Alimentation et nutrition',
-    personal_safety: 'Sécurité personnelle',
-    medical: 'Soins médicaux',
-    mhpss: 'Santé mentale et soutien psychosocial',
-    education_and_training: 'Éducation et formation',
-    livelihoods: 'Moyens de subsistance',
-    family_tracing_and_reunification: 'Recherche et réunification familiales',
-    legal_assistance: 'Assistance juridique',
-    interpretation: 'Interprétation',
-  },
-);
+export const SERVICE_TYPES: Catalogue<Table> = catalogue(caseCodes.en.serviceType, caseCodes.fr.serviceType);
 
 export const DECLINE_REASONS: Catalogue<Table> = catalogue(
   {
