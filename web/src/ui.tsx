@@ -131,6 +131,25 @@ export const TableScroll = ({ label, children }: { label: string; children: Comp
   </div>
 );
 
+/** A table that scrolls on its own, named (for screen readers) by `label`, a heading per column, the rows given. */
+export const HeadedTable = ({ label, columns, children }: { label: string; columns: readonly string[]; children: ComponentChildren }) => (
+  <TableScroll label={label}>
+    <table>
+      <caption class="visually-hidden">{label}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  </TableScroll>
+);
+
 /** A page of a list as a table: a heading per column, a row per item, a plain sentence when there are none, then the pager. */
 export function PagedTable<T>(props: {
   loaded: Loaded<{ items: T[]; nextCursor?: string }>;
@@ -148,21 +167,9 @@ export function PagedTable<T>(props: {
           {page.items.length === 0 ? (
             <p>{empty}</p>
           ) : (
-            <TableScroll label={caption}>
-              <table>
-                <caption class="visually-hidden">{caption}</caption>
-                <thead>
-                  <tr>
-                    {columns.map((column) => (
-                      <th scope="col" key={column}>
-                        {column}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>{page.items.map(row)}</tbody>
-              </table>
-            </TableScroll>
+            <HeadedTable label={caption} columns={columns}>
+              {page.items.map(row)}
+            </HeadedTable>
           )}
           <Pager next={page.nextCursor} />
         </>

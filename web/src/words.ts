@@ -33,6 +33,10 @@ export const fieldValue = (name: string, value: string): string =>
 /** A name and what it holds: "Providing a service: shelter". */
 export const detail = (what: string, which: string): string => wordsOf(CODES).detail(what, which);
 
+/** A permission's purpose, with the services it is limited to if any. */
+export const purposeFor = ({ purpose: code, serviceTypes }: { purpose: string; serviceTypes: readonly string[] }): string =>
+  serviceTypes.length > 0 ? detail(purpose(code), serviceTypes.map(serviceType).join(', ')) : purpose(code);
+
 /** Who a consent provision names: an agency, or any agency of a kind. */
 export const anyAgency = (kind: string | undefined): string => wordsOf(CODES).anyAgency(words(CODES, 'agencyKind')(kind));
 

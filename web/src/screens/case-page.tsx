@@ -1,6 +1,6 @@
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
-import { Badge, DueBy, ReferralStatus, Show, ShortId, TableScroll, useAgencyName, useLoad } from '../ui';
+import { Badge, DueBy, ReferralStatus, Show, ShortId, HeadedTable, useAgencyName, useLoad } from '../ui';
 import { formatWhen, useWords } from '../i18n';
 import { CASES } from '../messages/cases';
 import { CODES } from '../messages/codes';
@@ -13,10 +13,9 @@ import {
   field,
   fieldValue,
   grantor,
-  purpose,
+  purposeFor,
   reason,
   referredFor,
-  serviceType,
   status,
 } from '../words';
 import { CaseLinks, CaseWork, ReceiptLink } from './case-work';
@@ -68,40 +67,23 @@ export function CasePage({ caseId }: { caseId: string }) {
               {(view.consents ?? []).map((consent) => (
                 <article class="card" key={consent.consentId} aria-label={w.consentGiven(formatWhen(consent.givenAt))}>
                   <h3>{w.consentGivenBy(formatWhen(consent.givenAt), grantor(consent.grantor))}</h3>
-                  <TableScroll label={w.provisions}>
-                    <table>
-                      <thead>
-                        <tr>
-                          {Object.values(w.provisionColumns).map((column) => (
-                            <th scope="col" key={column}>
-                              {column}
-                            </th>
-                          ))}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {consent.provisions.map((p) => (
-                          <tr key={p.provisionId}>
-                            <td>{recipientName(p)}</td>
-                            <td>
-                              {p.serviceTypes.length > 0
-                                ? detail(purpose(p.purpose), p.serviceTypes.map(serviceType).join(', '))
-                                : purpose(p.purpose)}
-                            </td>
-                            <td>{p.categories.map(category).join('; ')}</td>
-                            <td>
-                              {p.status === 'live' ? (
-                                <Badge tone="info">{status(p.status)}</Badge>
-                              ) : (
-                                <Badge tone="muted">{status(p.status)}</Badge>
-                              )}
-                              {p.validUntil && p.status === 'live' && ` ${w.until(formatWhen(p.validUntil))}`}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableScroll>
+                  <HeadedTable label={w.provisions} columns={Object.values(w.provisionColumns)}>
+                    {consent.provisions.map((p) => (
+                      <tr key={p.provisionId}>
+                        <td>{recipientName(p)}</td>
+                        <td>{purposeFor(p)}</td>
+                        <td>{p.categories.map(category).join('; ')}</td>
+                        <td>
+                          {p.status === 'live' ? (
+                            <Badge tone="info">{status(p.status)}</Badge>
+                          ) : (
+                            <Badge tone="muted">{status(p.status)}</Badge>
+                          )}
+                          {p.validUntil && p.status === 'live' && ` ${w.until(formatWhen(p.validUntil))}`}
+                        </td>
+                      </tr>
+                    ))}
+                  </HeadedTable>
                   {consent.provisions.some((p) => p.status === 'live' || p.status === 'not_yet_valid') && (
                     <a class="button" href={`#/cases/${caseId}/consents/${consent.consentId}/withdraw`}>
                       {w.withdrawConsent}
@@ -149,33 +131,20 @@ export function ReferralTable({
 }) {
   const w = useWords(CASES);
   return (
-    <TableScroll label={w.referrals}>
-      <table>
-        <thead>
-          <tr>
-            {Object.values(w.referralColumns).map((column) => (
-              <th scope="col" key={column}>
-                {column}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {referrals.map((r) => (
-            <tr key={r.referralId}>
-              <td>{agencyName(r.toAgencyId)}</td>
-              <td>{referredFor(r)}</td>
-              <td>
-                <ReferralStatus referral={r} />
-              </td>
-              <td>
-                <DueBy referral={r} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </TableScroll>
+    <HeadedTable label={w.referrals} columns={Object.values(w.referralColumns)}>
+      {referrals.map((r) => (
+        <tr key={r.referralId}>
+          <td>{agencyName(r.toAgencyId)}</td>
+          <td>{referredFor(r)}</td>
+          <td>
+            <ReferralStatus referral={r} />
+          </td>
+          <td>
+            <DueBy referral={r} />
+          </td>
+        </tr>
+      ))}
+    </HeadedTable>
   );
 }
 

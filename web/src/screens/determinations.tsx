@@ -1,7 +1,7 @@
 import { formatWhen, useWords } from '../i18n';
 import { DETERMINATIONS } from '../messages/determinations';
-import { Badge, TableScroll, useAgencyName } from '../ui';
-import { anyAgency, category, detail, purpose, reason, serviceType } from '../words';
+import { Badge, HeadedTable, useAgencyName } from '../ui';
+import { anyAgency, category, purposeFor, reason } from '../words';
 import type { CaseView } from './case-page';
 
 type Determination = NonNullable<CaseView['determinations']>[number];
@@ -12,31 +12,16 @@ export function DeterminationFacts({ determination }: { determination: Determina
   const agencyName = useAgencyName();
   return (
     <>
-      <TableScroll label={w.scope}>
-        <table>
-          <thead>
-            <tr>
-              {Object.values(w.columns).map((column) => (
-                <th scope="col" key={column}>
-                  {column}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {determination.scope.map((g, index) => (
-              <tr key={index}>
-                <td>{g.recipient.agencyId ? agencyName(g.recipient.agencyId) : anyAgency(g.recipient.agencyKind)}</td>
-                <td>
-                  {g.serviceTypes.length > 0 ? detail(purpose(g.purpose), g.serviceTypes.map(serviceType).join(', ')) : purpose(g.purpose)}
-                </td>
-                <td>{g.categories.map(category).join('; ')}</td>
-                <td>{g.validUntil ? formatWhen(g.validUntil) : w.always}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </TableScroll>
+      <HeadedTable label={w.scope} columns={Object.values(w.columns)}>
+        {determination.scope.map((g, index) => (
+          <tr key={index}>
+            <td>{g.recipient.agencyId ? agencyName(g.recipient.agencyId) : anyAgency(g.recipient.agencyKind)}</td>
+            <td>{purposeFor(g)}</td>
+            <td>{g.categories.map(category).join('; ')}</td>
+            <td>{g.validUntil ? formatWhen(g.validUntil) : w.always}</td>
+          </tr>
+        ))}
+      </HeadedTable>
       <dl class="facts">
         <dt>{w.reasons}</dt>
         <dd data-reasons>{determination.reasons}</dd>
