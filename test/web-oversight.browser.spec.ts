@@ -66,7 +66,8 @@ describe('the oversight screens in a real browser', () => {
     await expect(row.getByText('You proposed this').count()).resolves.toBe(0);
     // Not blind: the scope (who, what) and the reasons are on the card with the buttons.
     const scope = row.getByRole('group', { name: 'What it allows to be shared' });
-    await expect(scope.innerText()).resolves.toContain('Safe Haven Women and Girls Shelter (demo)');
+    // The agency's name comes with the directory, after the card: wait for it rather than read a placeholder.
+    await scope.getByText('Safe Haven Women and Girls Shelter (demo)').waitFor();
     await expect(scope.innerText()).resolves.toContain('Identity (name, date of birth)');
     await expect(row.locator('[data-reasons]').innerText()).resolves.toBe('Shelter tonight is safer than the street');
     await screenshot(page, 'supervisor-approvals');
@@ -88,8 +89,9 @@ describe('the oversight screens in a real browser', () => {
     const page = await signedIn('supervisor.social');
     await open(page, '/approvals', 'Approvals waiting');
     const row = page.locator(`[data-approval="${requestId}"]`);
-    await expect(row.innerText()).resolves.toContain('Why\nthe person asked');
+    // The buttons come once the case is read, with the reason.
     await row.getByRole('button', { name: 'Approve' }).waitFor();
+    await expect(row.innerText()).resolves.toContain('Why\nthe person asked');
 
     await page.goto(`${baseUrl}#/cases/${caseId}`);
     const section = page.getByRole('region', { name: 'Best-interests determinations and erasure' });
@@ -271,8 +273,8 @@ describe('the oversight screens in a real browser', () => {
 
   it('each role sees only its own screens in the navigation', async () => {
     const expected: Record<string, string[]> = {
-      'caseworker.social': ['My cases', 'Referrals to my agency', 'My services'],
-      'supervisor.social': ['My cases', 'Referrals to my agency', 'Approvals', 'My services'],
+      'caseworker.social': ['My cases', 'New case', 'Referrals to my agency', 'My services'],
+      'supervisor.social': ['My cases', 'New case', 'Referrals to my agency', 'Approvals', 'My services'],
       'admin.social': ['My services', 'Users', 'Partner API keys'],
       'coordinator.justice': ['Member agencies', 'Service directory', 'Reports'],
       'auditor.justice': ['Audit'],
