@@ -205,7 +205,9 @@ function Notice(props: { language: Language | undefined; drafts: readonly Provis
   const w = props.language ? consentWords[props.language] : screen;
   const c = props.language ? caseCodes[props.language] : screenCodes;
   const who = (d: ProvisionDraft) =>
-    d.mode === 'agency' ? (props.agencies.find((a) => a.id === d.agencyId)?.name ?? '…') : w.noticeAnyKind(c.agencyKind[d.agencyKind]);
+    d.mode === 'agency'
+      ? (props.agencies.find((a) => a.id === d.agencyId)?.name ?? w.noticeNotChosen)
+      : w.noticeAnyKind(c.agencyKind[d.agencyKind]);
   const why = (d: ProvisionDraft) =>
     d.purpose === 'service_provision' && d.serviceTypes.length > 0
       ? d.serviceTypes.map((s) => c.serviceType[s]).join(', ')
@@ -219,7 +221,7 @@ function Notice(props: { language: Language | undefined; drafts: readonly Provis
           <li key={i}>
             {w.noticeLine(
               who(d),
-              d.categories.map((k) => c.category[k]).join('; ') || '…',
+              d.categories.map((k) => c.category[k]).join('; ') || w.noticeNotChosen,
               why(d),
               d.validUntil ? w.noticeUntil(formatDay(d.validUntil)) : '',
             )}
