@@ -128,6 +128,12 @@ describe('the OpenAPI document (PGlite)', () => {
         ['GET', '/problems/:kind', () => t.http.get('/problems/no-such-kind')],
         ['GET', '/auth/oidc', () => t.http.get('/auth/oidc')],
         ['POST', '/auth/token', () => t.http.post('/auth/token').send({ username: 'caseworker.social', password: 'not-the-password' })],
+        // A refusal (a new password too short), so the shared demo user keeps its password for the other tests.
+        [
+          'POST',
+          '/auth/password',
+          () => t.http.post('/auth/password').send({ username: 'caseworker.social', currentPassword: t.password, newPassword: 'short' }),
+        ],
         ['POST', '/auth/refresh', () => Promise.resolve(refreshed)],
         ['POST', '/auth/refresh', () => t.http.post('/auth/refresh').send({ refresh_token: token.refresh_token })],
         ['POST', '/auth/logout', () => t.http.post('/auth/logout').send({ refresh_token: (refreshed.body as typeof token).refresh_token })],

@@ -36,6 +36,7 @@ export class ErasureController {
   @HttpCode(200)
   @Allow('case.erase.approve')
   @ApiOperation({ summary: 'Reject erasure (not the requester): nothing is erased, and a new request may be made' })
+  @ApiOkResponse({ schema: CASE_WRITTEN })
   async rejectErasure(@Param('caseId', uuid) caseId: string, @Param('requestId', uuid) requestId: string, @Write() context: WriteContext) {
     const outcome = await this.writes.execute(caseId, context, {}, () => ({
       type: 'RejectErasure',

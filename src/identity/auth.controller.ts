@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { Public } from './access.decorators.js';
 import { TokenService } from './token.service.js';
@@ -56,6 +56,7 @@ export class AuthController {
     summary:
       'Choose your own password: needed once after an initial password, and the way to change it later; your refresh tokens stop working',
   })
+  @ApiNoContentResponse({ description: 'Your own password is set: sign in with it' })
   @ApiProblems(400, 401, 429)
   async changePassword(@Body() body: PasswordChangeDto): Promise<void> {
     await this.tokens.changePassword(body.username, body.currentPassword, body.newPassword);

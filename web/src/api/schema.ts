@@ -2741,6 +2741,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Your own password is set: sign in with it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];
             413: components["responses"]["request-too-large"];
@@ -3988,7 +3995,22 @@ export interface operations {
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId?: string;
+                        /** Format: uuid */
+                        consentId?: string;
+                        provisionIds?: string[];
+                        /** Format: uuid */
+                        referralId?: string;
+                        revision: number;
+                        status?: string;
+                        withdrawnReferrals?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
             400: components["responses"]["malformed-request"];
             401: components["responses"]["not-signed-in"];

@@ -34,7 +34,7 @@ export const consentWords = catalogue(
     notice: 'Notice to read out',
     record: 'Record consent',
     cancel: 'Cancel',
-    choose: 'Choose…',
+    choose: '(choose one)',
     noticeIntro: 'We would like to share some information about you, only with those named here and only to help you:',
     noticeLine: (who: string, what: string, why: string, until: string) => `${who} may receive ${what}, for ${why}${until}.`,
     noticeUntil: (day: string) => `, until ${day}`,
@@ -79,7 +79,7 @@ export const consentWords = catalogue(
     notice: 'Notice à lire à voix haute',
     record: 'Enregistrer le consentement',
     cancel: 'Annuler',
-    choose: 'Choisir…',
+    choose: '(en choisir un)',
     noticeIntro:
       'Nous aimerions partager certaines informations vous concernant, seulement avec ceux nommés ici et seulement pour vous aider :',
     noticeLine: (who: string, what: string, why: string, until: string) => `${who} pourra recevoir : ${what}, pour ${why}${until}.`,
