@@ -87,4 +87,20 @@ describe.each(APP_DRIVERS)('an initial password works once: its user chooses the
     expect((await signIn(t, username, OWN)).status).toBe(401);
     await signIn(t, username, later).expect(200);
   });
+
+  it('ends the access tokens issued before a change at once (401), while one taken after works', async () => {
+    const { username, initialPassword } = await addedUser(t);
+    await changePassword(t, username, initialPassword, OWN).expect(204);
+    const before = (await signIn(t, username, OWN).expect(200)).body.access_token;
+    // Read once, so the user is in the cache of principals when the password changes.
+    await t.http.get('/cases').set('Authorization', `Bearer ${before}`).expect(200);
+    const later = 'another passphrase, changed later';
+    await changePassword(t, username, OWN, later).expect(204);
+    const refused = await t.http.get('/cases').set('Authorization', `Bearer ${before}`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await signIn(t, username, OWN)).status).toBe(401);
+    const after = (await signIn(t, username, later).expect(200)).body.access_token;
+    await t.http.get('/cases').set('Authorization', `Bearer ${after}`).expect(200);
+  });
 });

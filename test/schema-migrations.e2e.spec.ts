@@ -54,7 +54,9 @@ ALTER TABLE directory_locations DROP COLUMN listed_organization_id, DROP COLUMN 
 ALTER TABLE directory_agency_profiles DROP COLUMN hsds;
 ALTER TABLE directory_service_locations DROP COLUMN hsds;
 DROP TABLE directory_listed_organizations;
-ALTER TABLE users DROP COLUMN password_change_required;`;
+ALTER TABLE users DROP COLUMN password_change_required;
+DROP TRIGGER users_principals_changed ON users; -- it names the column; the script below makes it again
+ALTER TABLE users DROP COLUMN credentials_version;`;
 
 const ranMigrations = async (db: SqlDatabase) =>
   (await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)).map((row) => row.name);

@@ -22,6 +22,7 @@ export class UserEntity {
   @Column('int', { name: 'failed_sign_ins' }) failedSignIns!: number;
   @Column('timestamptz', { name: 'locked_until', nullable: true }) lockedUntil!: Date | null;
   @Column('boolean', { name: 'password_change_required' }) passwordChangeRequired!: boolean;
+  @Column('int', { name: 'credentials_version' }) credentialsVersion!: number;
 }
 
 /** Identity's tables that TypeORM maps (the persistence module registers them; nobody outside identity queries them). */

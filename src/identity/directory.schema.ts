@@ -26,6 +26,8 @@ ALTER TABLE users ADD COLUMN IF NOT EXISTS failed_sign_ins int NOT NULL DEFAULT 
 ALTER TABLE users ADD COLUMN IF NOT EXISTS locked_until timestamptz;
 -- Set while the password is one someone else saw (an initial one): sign-in asks for the user's own first.
 ALTER TABLE users ADD COLUMN IF NOT EXISTS password_change_required boolean NOT NULL DEFAULT false;
+-- Bumped by every password change; access tokens carry the version they were issued at, so older ones stop working.
+ALTER TABLE users ADD COLUMN IF NOT EXISTS credentials_version int NOT NULL DEFAULT 0;
 -- Refresh tokens: a keyed hash only; each is used once, and a reuse revokes its family.
 CREATE TABLE IF NOT EXISTS refresh_tokens (
   id uuid PRIMARY KEY,
@@ -58,7 +60,7 @@ BEGIN
 END;
 $$;
 DROP TRIGGER IF EXISTS users_principals_changed ON users;
-CREATE TRIGGER users_principals_changed AFTER UPDATE OF active, role, agency_id OR DELETE ON users
+CREATE TRIGGER users_principals_changed AFTER UPDATE OF active, role, agency_id, credentials_version OR DELETE ON users
   FOR EACH STATEMENT EXECUTE FUNCTION announce_principals_changed();
 DROP TRIGGER IF EXISTS agencies_principals_changed ON agencies;
 CREATE TRIGGER agencies_principals_changed AFTER UPDATE OF active, kind OR DELETE ON agencies

@@ -12,6 +12,8 @@ export interface ActiveUser {
   readonly agencyId: string;
   readonly agencyKind: AgencyKind;
   readonly role: Role;
+  /** Bumped by every password change: a token issued at an older version is no longer honoured. */
+  readonly credentialsVersion: number;
 }
 export interface ActiveApiKey {
   readonly keyId: string;
@@ -34,8 +36,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * The active users, agencies and API keys that credentials stand for, looked up once per
  * credential rather than on every request. Only what may sign in is kept, so an activation takes
- * effect at once. A deactivation or revocation through this service drops the cache before it
- * answers; any change to those tables (another instance, an operator's SQL) is announced by a
+ * effect at once. A deactivation, revocation or password change through this service drops the
+ * cache before it answers; any change to those tables (another instance, an operator's SQL) is announced by a
  * trigger and drops it in every instance listening (PostgreSQL; PGlite is one process's alone, so
  * every change goes through this process). Entries also expire after a few seconds, in case an
  * announcement is lost with its connection.
@@ -65,12 +67,26 @@ export class Principals implements OnModuleInit, OnModuleDestroy {
 
   user(userId: string): Promise<ActiveUser | undefined> {
     return this.cached(`user:${userId}`, userId, async () => {
-      const [row] = await this.db.query<{ id: string; agency_id: string; agency_kind: AgencyKind; role: Role }>(
-        `SELECT u.id, u.agency_id, a.kind AS agency_kind, u.role FROM users u JOIN agencies a ON a.id = u.agency_id
+      const [row] = await this.db.query<{
+        id: string;
+        agency_id: string;
+        agency_kind: AgencyKind;
+        role: Role;
+        credentials_version: number;
+      }>(
+        `SELECT u.id, u.agency_id, a.kind AS agency_kind, u.role, u.credentials_version FROM users u JOIN agencies a ON a.id = u.agency_id
           WHERE u.id = $1 AND u.active AND a.active`,
         [userId],
       );
-      return row && { userId: row.id, agencyId: row.agency_id, agencyKind: row.agency_kind, role: row.role };
+      return (
+        row && {
+          userId: row.id,
+          agencyId: row.agency_id,
+          agencyKind: row.agency_kind,
+          role: row.role,
+          credentialsVersion: row.credentials_version,
+        }
+      );
     });
   }
 

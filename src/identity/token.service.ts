@@ -46,6 +46,8 @@ export interface TokenClaims {
   sub: string;
   agency: string;
   role: Role;
+  /** The user's credentials version at issue; absent on tokens issued before versions existed (version 0). */
+  cv?: number;
 }
 
 @Injectable()
@@ -79,16 +81,23 @@ export class TokenService {
 
   /**
    * A user chooses their own password: the current one must be right (as at sign-in, failures count
-   * towards the pause), and every refresh token issued before stops working.
+   * towards the pause), and every token issued before stops working: refresh tokens are revoked,
+   * access tokens carry an older credentials version (whoever had the old password may hold one).
    */
   async changePassword(username: string, currentPassword: string, newPassword: string): Promise<void> {
     if (newPassword === currentPassword) throw new BadRequestException('newPassword must differ from currentPassword');
     const user = await this.verified(username, currentPassword);
-    await this.dataSource
-      .getRepository(UserEntity)
-      .update({ id: user.id }, { passwordHash: await hashPassword(newPassword), passwordChangeRequired: false });
-    await this.db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [user.id, this.clock.now()]);
-    this.logger.log(`Password changed; the user's refresh tokens are revoked (user ${user.id})`);
+    const passwordHash = await hashPassword(newPassword);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        'UPDATE users SET password_hash = $2, password_change_required = false, credentials_version = credentials_version + 1 WHERE id = $1',
+        [user.id, passwordHash],
+      );
+      await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [user.id, this.clock.now()]);
+    });
+    // Other instances hear of it from the users table's trigger (PostgreSQL); this one forgets now.
+    this.principals.changed();
+    this.logger.log(`Password changed; the user's earlier tokens are ended (user ${user.id})`);
   }
 
   /** The active, unlocked user with this username and password; otherwise one 401 for every reason. */
@@ -166,7 +175,7 @@ export class TokenService {
   }
 
   private async tokensFor(user: UserEntity, familyId: string): Promise<TokenResponse> {
-    const claims: TokenClaims = { sub: user.id, agency: user.agencyId, role: user.role };
+    const claims: TokenClaims = { sub: user.id, agency: user.agencyId, role: user.role, cv: user.credentialsVersion };
     const access_token = await this.jwt.signAsync(claims, { expiresIn: this.config.tokenTtlSeconds });
     const { id, credential, secretHash } = this.refreshTokens.issue();
     const now = this.clock.now();
@@ -187,13 +196,17 @@ export class TokenService {
     await this.db.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [familyId, now]);
   }
 
-  /** A token is honoured only while its user and agency are active and its claims still match them. */
+  /**
+   * A token is honoured only while its user and agency are active and its claims still match them,
+   * the credentials version included (a password change ends the tokens issued before it).
+   */
   async principalOf(claims: Partial<TokenClaims>): Promise<Principal> {
     if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || !ROLES.includes(claims.role!)) {
       throw new UnauthorizedException('the token is not valid');
     }
     const user = await this.principals.user(claims.sub);
-    if (user?.agencyId !== claims.agency || user.role !== claims.role) throw new UnauthorizedException('the token is no longer valid');
+    if (user?.agencyId !== claims.agency || user.role !== claims.role || user.credentialsVersion !== (claims.cv ?? 0))
+      throw new UnauthorizedException('the token is no longer valid');
     return { userId: user.userId, agencyId: user.agencyId, agencyKind: user.agencyKind, role: user.role };
   }
 }

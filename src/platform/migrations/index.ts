@@ -4,6 +4,7 @@ import { AuditChainEventPlaces1796068800000 } from './1796068800000-audit-chain-
 import { FeedPseudonymsAndClosing1796068860000 } from './1796068860000-feed-pseudonyms-and-closing.js';
 import { DirectoryImports1796068920000 } from './1796068920000-directory-imports.js';
 import { PasswordChangeRequired1796069040000 } from './1796069040000-password-change-required.js';
+import { CredentialsVersion1796069100000 } from './1796069100000-credentials-version.js';
 
 export { runScript } from './run-script.js';
 
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   FeedPseudonymsAndClosing1796068860000,
   DirectoryImports1796068920000,
   PasswordChangeRequired1796069040000,
+  CredentialsVersion1796069100000,
 ];
