@@ -3,7 +3,7 @@ import { api, call } from '../api/client';
 import { ActionProblem, useAction } from '../action';
 import { formatWhen, useWords } from '../i18n';
 import { ADMIN } from '../messages/admin';
-import { Show, TableScroll, useLoad } from '../ui';
+import { Show, HeadedTable, useLoad } from '../ui';
 import { ShownOnce } from './shown-once';
 
 interface ApiKey {
@@ -76,42 +76,23 @@ export function AgencyKeys() {
       <Show loaded={loaded}>
         {(keys) =>
           keys.length > 0 && (
-            <TableScroll label={words.keysCaption}>
-              <table>
-                <caption class="visually-hidden">{words.keysCaption}</caption>
-                <thead>
-                  <tr>
-                    {words.keyColumns.map((c, i) => (
-                      <th scope="col" key={i}>
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.map((key) => (
-                    <tr key={key.id}>
-                      <td>{key.name}</td>
-                      <td>{key.actions.join(', ')}</td>
-                      <td>{formatWhen(key.createdAt)}</td>
-                      <td>{key.revokedAt ? words.revoked(formatWhen(key.revokedAt)) : words.inForce}</td>
-                      <td>
-                        {!key.revokedAt && (
-                          <button
-                            type="button"
-                            disabled={revocation.busy}
-                            aria-label={words.revokeWhich(key.name)}
-                            onClick={() => revoke(key)}
-                          >
-                            {words.revoke}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <HeadedTable label={words.keysCaption} columns={words.keyColumns}>
+              {keys.map((key) => (
+                <tr key={key.id}>
+                  <td>{key.name}</td>
+                  <td>{key.actions.join(', ')}</td>
+                  <td>{formatWhen(key.createdAt)}</td>
+                  <td>{key.revokedAt ? words.revoked(formatWhen(key.revokedAt)) : words.inForce}</td>
+                  <td>
+                    {!key.revokedAt && (
+                      <button type="button" disabled={revocation.busy} aria-label={words.revokeWhich(key.name)} onClick={() => revoke(key)}>
+                        {words.revoke}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </HeadedTable>
           )
         }
       </Show>

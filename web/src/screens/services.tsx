@@ -5,7 +5,7 @@ import { formatNumber, useWords } from '../i18n';
 import { DIRECTORY } from '../messages/directory';
 import { SERVICE_TYPES, inWords } from '../messages/vocabulary';
 import { session } from '../session';
-import { Show, TableScroll, useLoad } from '../ui';
+import { Show, HeadedTable, useLoad } from '../ui';
 
 /** A service as GET /directory/services lists it: a member agency's, or a listed organization's outside the network. */
 interface Service {
@@ -44,32 +44,18 @@ export function Services({ mine }: { mine: boolean }) {
           services.length === 0 ? (
             <p>{words.noServices}</p>
           ) : (
-            <TableScroll label={words.servicesCaption}>
-              <table>
-                <caption class="visually-hidden">{words.servicesCaption}</caption>
-                <thead>
-                  <tr>
-                    {words.serviceColumns.map((c) => (
-                      <th scope="col" key={c}>
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {services.map((s) => (
-                    <tr key={s.serviceId ?? s.id} data-service={s.serviceId}>
-                      <td>{s.serviceName}</td>
-                      <td>{s.outsideNetwork ? `${s.organizationName ?? ''} – ${words.outsideNetwork}` : s.agencyName}</td>
-                      <td>{inWords(types, s.serviceType)}</td>
-                      <td>{inWords(words.status, s.status)}</td>
-                      <td>{(s.areas ?? []).join(', ')}</td>
-                      <td>{mine && s.serviceId ? <Capacity service={s} serviceId={s.serviceId} /> : places(s)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </TableScroll>
+            <HeadedTable label={words.servicesCaption} columns={words.serviceColumns}>
+              {services.map((s) => (
+                <tr key={s.serviceId ?? s.id} data-service={s.serviceId}>
+                  <td>{s.serviceName}</td>
+                  <td>{s.outsideNetwork ? `${s.organizationName ?? ''} – ${words.outsideNetwork}` : s.agencyName}</td>
+                  <td>{inWords(types, s.serviceType)}</td>
+                  <td>{inWords(words.status, s.status)}</td>
+                  <td>{(s.areas ?? []).join(', ')}</td>
+                  <td>{mine && s.serviceId ? <Capacity service={s} serviceId={s.serviceId} /> : places(s)}</td>
+                </tr>
+              ))}
+            </HeadedTable>
           )
         }
       </Show>
