@@ -3,7 +3,7 @@ import { type Problem, api, call } from '../api/client';
 import { signedIn } from '../session';
 import { useWords, wordsOf } from '../i18n';
 import { CHOOSE_PASSWORD } from '../messages/sign-in';
-import { ProblemMessage } from '../ui';
+import { CredentialField, CredentialForm } from './credential-form';
 
 /** The service's rule for a new password (POST /auth/password): checked here too, to say it in the user's words. */
 const MIN_LENGTH = 12;
@@ -19,8 +19,7 @@ export function ChoosePassword({ username, currentPassword }: { username: string
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = async () => {
     const words = wordsOf(CHOOSE_PASSWORD);
     const refusal =
       newPassword.length < MIN_LENGTH
@@ -46,33 +45,11 @@ export function ChoosePassword({ username, currentPassword }: { username: string
   };
 
   return (
-    <form onSubmit={(e) => void submit(e)}>
+    <CredentialForm onSubmit={submit} problem={problem} busy={busy} submit={w.submit}>
       <h2>{w.heading}</h2>
       <p>{w.why}</p>
-      <label for="new-password">{w.newPassword}</label>
-      <input
-        id="new-password"
-        name="new-password"
-        type="password"
-        autocomplete="new-password"
-        required
-        value={newPassword}
-        onInput={(e) => setNewPassword(e.currentTarget.value)}
-      />
-      <label for="repeat-password">{w.repeat}</label>
-      <input
-        id="repeat-password"
-        name="repeat-password"
-        type="password"
-        autocomplete="new-password"
-        required
-        value={repeated}
-        onInput={(e) => setRepeated(e.currentTarget.value)}
-      />
-      <ProblemMessage problem={problem} />
-      <button type="submit" disabled={busy}>
-        {w.submit}
-      </button>
-    </form>
+      <CredentialField id="new-password" label={w.newPassword} autocomplete="new-password" value={newPassword} onInput={setNewPassword} />
+      <CredentialField id="repeat-password" label={w.repeat} autocomplete="new-password" value={repeated} onInput={setRepeated} />
+    </CredentialForm>
   );
 }

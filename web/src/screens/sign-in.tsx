@@ -4,7 +4,8 @@ import { type Provider, discover, signInWithProvider } from '../oidc';
 import { signedIn } from '../session';
 import { useWords, wordsOf } from '../i18n';
 import { SIGN_IN } from '../messages/sign-in';
-import { LanguageSwitcher, ProblemMessage } from '../ui';
+import { LanguageSwitcher } from '../ui';
+import { CredentialField, CredentialForm } from './credential-form';
 import { ChoosePassword } from './choose-password';
 
 interface Organisation {
@@ -50,8 +51,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
     }
   };
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const submit = async () => {
     setBusy(true);
     const answer = await call(() => api.POST('/auth/token', { body: { username, password } }));
     setBusy(false);
@@ -87,31 +87,10 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
         <ChoosePassword username={username} currentPassword={password} />
       ) : (
         <>
-          <form onSubmit={(e) => void submit(e)}>
-            <label for="username">{w.username}</label>
-            <input
-              id="username"
-              name="username"
-              autocomplete="username"
-              required
-              value={username}
-              onInput={(e) => setUsername(e.currentTarget.value)}
-            />
-            <label for="password">{w.password}</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autocomplete="current-password"
-              required
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-            <ProblemMessage problem={problem} />
-            <button type="submit" disabled={busy}>
-              {w.submit}
-            </button>
-          </form>
+          <CredentialForm onSubmit={submit} problem={problem} busy={busy} submit={w.submit}>
+            <CredentialField id="username" label={w.username} autocomplete="username" value={username} onInput={setUsername} />
+            <CredentialField id="password" label={w.password} autocomplete="current-password" value={password} onInput={setPassword} />
+          </CredentialForm>
           {organisation && (
             <button type="button" disabled={busy} onClick={() => void withOrganisation()}>
               {w.withOrganisation}
