@@ -3,23 +3,13 @@ import { catalogue } from '../i18n';
 
 /**
  * The plain words a user reads for the API's codes. Service types and kinds of agency are written
- * to sit inside a sentence ("Providing a service: shelter"), the others stand alone.
+ * to sit inside a sentence ("Providing a service: shelter"), the others stand alone. Data categories
+ * and purposes are the case screens' words (case-codes.ts), so they read the same where a caseworker
+ * chooses them as on every screen that shows them.
  */
 export const CODES = catalogue(
   {
-    category: {
-      identity: 'Identity (name, date of birth)',
-      contact: 'Contact details',
-      location: 'Where the person is',
-      demographics: 'Sex, age band, nationality',
-      health: 'Health',
-      psychosocial: 'Psychosocial wellbeing',
-      trafficking_experience: 'Trafficking experience',
-      legal_status: 'Legal status',
-      family: 'Family',
-      safety: 'Safety and risks',
-      case_progress: 'Case progress',
-    },
+    category: caseCodes.en.category,
     status: {
       open: 'Open',
       paused: 'Paused (no contact, nobody searches)',
@@ -96,19 +86,7 @@ export const CODES = catalogue(
     detail: (what: string, which: string) => `${what}: ${which}`,
   },
   {
-    category: {
-      identity: 'Identité (nom, date de naissance)',
-      contact: 'Coordonnées',
-      location: 'Où se trouve la personne',
-      demographics: 'Sexe, tranche d’âge, nationalité',
-      health: 'Santé',
-      psychosocial: 'Bien-être psychosocial',
-      trafficking_experience: 'Expérience de la traite',
-      legal_status: 'Situation juridique',
-      family: 'Famille',
-      safety: 'Sécurité et risques',
-      case_progress: 'Avancement du dossier',
-    },
+    category: caseCodes.fr.category,
     status: {
       open: 'Ouvert',
       paused: 'En pause (pas de contact, aucune recherche)',
