@@ -144,6 +144,18 @@ const SHARED = APP_DRIVERS.filter((driver) => driver === 'postgres');
       await t.db.query('UPDATE api_keys SET revoked_at = now()');
       expect(await refused(key)).toBe(true);
     });
+
+    it("ends a user's access token when another instance changes their password, though it was just honoured", async () => {
+      const user = { Authorization: `Bearer ${await t.token('caseworker.shelter')}` };
+      await t.http.get('/referrals').set(user).expect(200);
+      // What POST /auth/password writes, here written by another instance.
+      await t.db.query("UPDATE users SET credentials_version = credentials_version + 1 WHERE username = 'caseworker.shelter'");
+      const status = await eventually(
+        async () => (await t.http.get('/referrals').set(user)).status,
+        (answer) => answer === 401,
+      );
+      expect(status).toBe(401);
+    });
   },
 );
 
