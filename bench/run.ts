@@ -359,8 +359,12 @@ async function feedBenchmark(db: SqlDatabase, figures: Figures) {
 async function startServer(
   env: NodeJS.ProcessEnv,
 ): Promise<{ port: number; ask: (type: ServerRequest['type']) => Promise<ServerAnswer>; child: ChildProcess }> {
+  // BENCH_PROFILE=dir writes a CPU profile of the service (each of its threads) there, as write-path.ts does.
+  const profile =
+    process.env.BENCH_PROFILE && env.BENCH_SERVER === 'service' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = fork(new URL('./http-server.js', import.meta.url), [], {
     env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, ...profile],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {

@@ -36,6 +36,8 @@ export interface AppConfig {
   readonly dataDir: string;
   /** Embedded mode: fsync every commit (default); false risks the latest commits, or the directory, on a power loss or OS crash. */
   readonly embeddedFsync: boolean;
+  /** The embedded database's shared_buffers in MB: resident memory once used. */
+  readonly embeddedSharedBuffersMb: number;
   readonly databaseUrl?: string;
   /** sql: events in the service's database; kurrentdb: in the KurrentDB at kurrentDbUrl, read models still in PostgreSQL. */
   readonly eventStore: 'sql' | 'kurrentdb';
@@ -160,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     ...publicUrlOf(env),
     dataDir: resolve(cwd, optional(env, 'DATA_DIR') ?? '.data'),
     embeddedFsync: boolean(env, 'EMBEDDED_FSYNC', true),
+    embeddedSharedBuffersMb: integer(env, 'EMBEDDED_SHARED_BUFFERS_MB', 16, 1, 4096),
     ...(databaseUrl ? { databaseUrl } : {}),
     eventStore,
     ...(eventStore === 'kurrentdb' ? { kurrentDbUrl } : {}),

@@ -35,7 +35,10 @@ export async function openDatabase(config: AppConfig, prepareSchema: PrepareSche
   }
   const db = config.databaseUrl
     ? await PostgresDatabase.open(config.databaseUrl)
-    : await PgliteDatabase.open(embeddedDatabaseDir(config.dataDir), { fsync: config.embeddedFsync });
+    : await PgliteDatabase.open(embeddedDatabaseDir(config.dataDir), {
+        fsync: config.embeddedFsync,
+        sharedBuffersMb: config.embeddedSharedBuffersMb,
+      });
   try {
     await prepareSchema(db);
   } catch (error) {

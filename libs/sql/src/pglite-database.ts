@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
@@ -12,6 +14,8 @@ export interface PgliteOptions {
    * (kill -9) loses nothing either way: written pages are in the operating system's cache.
    */
   readonly fsync?: boolean;
+  /** PostgreSQL's shared_buffers, resident once used: 16 (MB) by default, PGlite's own default is 160. */
+  readonly sharedBuffersMb?: number;
   /** How often the database thread looks for tables due for ANALYZE or VACUUM (PGlite has no autovacuum). */
   readonly maintenanceIntervalMs?: number;
 }
@@ -76,11 +80,16 @@ export class PgliteDatabase implements SqlDatabase {
    */
   static async open(dataDir?: string, options: PgliteOptions = {}): Promise<PgliteDatabase> {
     const release = dataDir ? await lockDirectory(`${dataDir}.lock`) : async () => undefined;
-    const settings = { dataDir, fsync: options.fsync ?? true, maintenanceIntervalMs: options.maintenanceIntervalMs ?? 10_000 };
+    const settings = {
+      dataDir,
+      fsync: options.fsync ?? true,
+      sharedBuffersMb: options.sharedBuffersMb ?? 16,
+      maintenanceIntervalMs: options.maintenanceIntervalMs ?? 10_000,
+    };
     try {
-      // initdb leaves about 400 MB of WebAssembly memory that its thread never gives back: a new
-      // directory is created by a thread of its own, and the database then opened by a fresh one.
-      if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await (await startWorker({ ...settings, createOnly: true })).terminate();
+      // initdb grows the WebAssembly memory to about 800 MB, and a thread that ends leaves some
+      // 180 MB of it behind: a new directory is created by a child process, then opened by the thread.
+      if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await createDirectory({ ...settings, createOnly: true });
       return new PgliteDatabase(await startWorker(settings), release);
     } catch (error) {
       await release();
@@ -180,13 +189,30 @@ export class PgliteDatabase implements SqlDatabase {
   }
 }
 
-/** A database thread that has opened the database (or created it, with `createOnly`). */
-async function startWorker(workerData: {
+interface WorkerSettings {
   dataDir?: string;
   fsync: boolean;
+  sharedBuffersMb: number;
   maintenanceIntervalMs: number;
   createOnly?: boolean;
-}): Promise<Worker> {
+}
+
+/** A new data directory, created by the database script run as a child process. */
+async function createDirectory(settings: WorkerSettings): Promise<void> {
+  const child = fork(fileURLToPath(WORKER), [JSON.stringify(settings)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const [ready, code] = await Promise.all([
+    new Promise<Ready | undefined>((resolve) => {
+      child.once('message', (message: Ready) => resolve(message));
+      child.once('exit', () => resolve(undefined));
+    }),
+    new Promise<number | null>((resolve, reject) => child.once('exit', resolve).once('error', reject)),
+  ]);
+  if (ready && !ready.ready) throw asError(ready.error);
+  if (!ready || code !== 0) throw new Error(`creating the embedded database ended with code ${code}`);
+}
+
+/** A database thread that has opened the database. */
+async function startWorker(workerData: WorkerSettings): Promise<Worker> {
   const worker = new Worker(WORKER, { workerData });
   try {
     let onError!: (error: Error) => void;

@@ -7,9 +7,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
-/** @type {{ dataDir?: string, fsync: boolean, maintenanceIntervalMs: number, createOnly?: boolean }} */
-const { dataDir, fsync, maintenanceIntervalMs, createOnly } = workerData;
-const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+/**
+ * A worker thread owns the database; a new directory is created by a child process instead
+ * (`createOnly`, settings in argv): initdb grows the WebAssembly memory to about 800 MB, and a
+ * thread that ends leaves some 180 MB of it in the process for good, a process none.
+ * @type {{ dataDir?: string, fsync: boolean, sharedBuffersMb: number, maintenanceIntervalMs: number, createOnly?: boolean }}
+ */
+const { dataDir, fsync, sharedBuffersMb, maintenanceIntervalMs, createOnly } = parentPort ? workerData : JSON.parse(process.argv[2]);
+/** The child process says how it went, then lets go of its channel so that it can end. */
+const port = parentPort ?? {
+  postMessage: (/** @type {any} */ message) => process.send?.(message, () => process.disconnect()),
+  on: () => undefined,
+};
 
 /**
  * PGlite's Node file system implements neither fsync nor fdatasync (both return at once), and
@@ -56,10 +65,12 @@ function syncPath(path) {
 }
 
 async function openDatabase() {
-  if (!dataDir) return PGlite.create({});
-  if (!fsync) return PGlite.create({ dataDir });
+  // PGlite's default shared_buffers (160 MB) are resident once used; the operating system caches the files anyway.
+  const buffers = ['-c', `shared_buffers=${sharedBuffersMb}MB`];
+  if (!dataDir) return PGlite.create({ startParams: [...PGlite.defaultStartParams, ...buffers] });
+  if (!fsync) return PGlite.create({ dataDir, startParams: [...PGlite.defaultStartParams, ...buffers] });
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync'];
+  const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync', ...buffers];
   const db = await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams });
   if (fresh) syncTree(dataDir);
   return db;
