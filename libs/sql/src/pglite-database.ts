@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, setEnvironmentData } from 'node:worker_threads';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
 export interface PgliteOptions {
@@ -28,7 +28,9 @@ interface Failure {
   fields: Record<string, string | number>;
 }
 type Reply = { id: number } & ({ ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: Failure });
-type Ready = { ready: true } | { ready: false; error: Failure };
+/** A compiled WebAssembly.Module (this project's TypeScript libraries do not declare WebAssembly): only passed along. */
+type CompiledWasm = object;
+type Ready = { ready: true; wasmModule: CompiledWasm } | { ready: false; error: Failure };
 
 const WORKER = new URL('./pglite-worker.mjs', import.meta.url);
 
@@ -180,6 +182,13 @@ export class PgliteDatabase implements SqlDatabase {
   }
 }
 
+/**
+ * The compiled PostgreSQL WebAssembly, which each database thread hands back: kept in the
+ * process's worker environment data, which every later thread receives, so that none compiles it
+ * again. Not a variable of this module: jest loads the module afresh for each test file.
+ */
+const COMPILED = 'referral-coordination.pglite-wasm-module';
+
 /** A database thread that has opened the database (or created it, with `createOnly`). */
 async function startWorker(workerData: {
   dataDir?: string;
@@ -197,6 +206,7 @@ async function startWorker(workerData: {
       worker.once('message', resolve).once('error', onError).once('exit', onExit);
     }).finally(() => worker.off('error', onError).off('exit', onExit));
     if (!ready.ready) throw asError(ready.error);
+    setEnvironmentData(COMPILED, ready.wasmModule);
     return worker;
   } catch (error) {
     await worker.terminate();

@@ -1,14 +1,23 @@
 // The thread that owns the embedded database. Plain JavaScript beside pglite-database.ts, because a
 // worker thread cannot load TypeScript (under jest) and the compiled service loads it from dist/
 // (the build copies it). The message shapes are declared in pglite-database.ts.
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { getEnvironmentData, parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
 /** @type {{ dataDir?: string, fsync: boolean, maintenanceIntervalMs: number, createOnly?: boolean }} */
 const { dataDir, fsync, maintenanceIntervalMs, createOnly } = workerData;
+
+/**
+ * PostgreSQL's WebAssembly, compiled: seconds of CPU at every open if PGlite compiles it itself. A
+ * module compiled by an earlier thread of this process comes in the environment data (the key is
+ * pglite-database.ts's); otherwise this thread compiles it and hands it back with its ready message.
+ */
+const wasmModule =
+  /** @type {WebAssembly.Module | undefined} */ (getEnvironmentData('referral-coordination.pglite-wasm-module')) ??
+  (await WebAssembly.compile(readFileSync(new URL('./pglite.wasm', import.meta.resolve('@electric-sql/pglite')))));
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 
 /**
@@ -56,11 +65,11 @@ function syncPath(path) {
 }
 
 async function openDatabase() {
-  if (!dataDir) return PGlite.create({});
-  if (!fsync) return PGlite.create({ dataDir });
+  if (!dataDir) return PGlite.create({ pgliteWasmModule: wasmModule });
+  if (!fsync) return PGlite.create({ dataDir, pgliteWasmModule: wasmModule });
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync'];
-  const db = await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams });
+  const db = await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams, pgliteWasmModule: wasmModule });
   if (fresh) syncTree(dataDir);
   return db;
 }
@@ -197,7 +206,7 @@ try {
       void pump();
     });
   }
-  port.postMessage({ ready: true });
+  port.postMessage({ ready: true, wasmModule });
 } catch (error) {
   clearInterval(timer);
   port.postMessage({ ready: false, error: describe(error) });
