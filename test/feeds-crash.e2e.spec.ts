@@ -94,10 +94,15 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
   };
   const exited = (child: ChildProcess) =>
     new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-  /** The relay's session waits for the row lock to write its checkpoint (the test's own role sees its query). */
-  const WAITING_TO_COMMIT = `wait_event_type = 'Lock' AND query LIKE '%INTO feed_relay_checkpoints%' AND pid <> pg_backend_pid()`;
-  const waitsToCommit = async () =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${WAITING_TO_COMMIT}`))[0]!.n > 0;
+  /**
+   * The relay's session, waiting for the row lock that the test's session `holder` (a backend pid)
+   * holds, to write its checkpoint (the test's own role sees its query). Only the lock's own waiters:
+   * another test run on the same server may have a relay waiting on a checkpoint of its own.
+   */
+  const waitingToCommit = (holder: number) =>
+    `wait_event_type = 'Lock' AND query LIKE '%INTO feed_relay_checkpoints%' AND ${holder} = ANY(pg_blocking_pids(pid))`;
+  const waitsToCommit = async (holder: number) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${waitingToCommit(holder)}`))[0]!.n > 0;
   const checkpoint = async () =>
     (await db.query<{ position: string | null }>('SELECT position FROM feed_relay_checkpoints'))[0]?.position ?? null;
 
@@ -110,14 +115,15 @@ if (!url) console.info('DATABASE_URL is not set: the relay-process crash test ne
     // acknowledged, and then waits to commit the checkpoint. It is killed there.
     await db.transaction(async (tx) => {
       await tx.query('SELECT 1 FROM feed_relay_checkpoints FOR UPDATE');
-      for (let deadline = Date.now() + 60_000; !(await waitsToCommit()); await sleep(20)) {
+      const holder = (await tx.query<{ holder: number }>('SELECT pg_backend_pid() AS holder'))[0]!.holder;
+      for (let deadline = Date.now() + 60_000; !(await waitsToCommit(holder)); await sleep(20)) {
         if (Date.now() > deadline || first.exitCode !== null) throw new Error(`the relay did not publish a second batch: ${stderr}`);
       }
       first.kill('SIGKILL');
       await exited(first);
       // The server would still run the statement the dead process sent: end its session too, as if
       // the process had died before sending it.
-      await tx.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${WAITING_TO_COMMIT}`);
+      await tx.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE ${waitingToCommit(holder)}`);
     });
     expect((await store.behind(await checkpoint())).events).toBeGreaterThan(0);
 

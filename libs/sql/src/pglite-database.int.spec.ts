@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getEnvironmentData } from 'node:worker_threads';
 import { DataDirectoryInUseError, PgliteDatabase } from './pglite-database.js';
 import { UNIQUE_VIOLATION, sqlState } from './sql-database.js';
 
@@ -120,6 +121,21 @@ describe('PgliteDatabase: one database thread, statements in order, transactions
       rows = await analysed();
     }
     expect(rows).toBe(5000);
+  });
+});
+
+describe('PgliteDatabase: PostgreSQL compiled once a process', () => {
+  it('keeps the compiled WebAssembly of a database opened, and a later one opens with it instead of compiling it again', async () => {
+    const first = await PgliteDatabase.open();
+    await first.close();
+    const compiled = getEnvironmentData('referral-coordination.pglite-wasm-module');
+    expect(Object.prototype.toString.call(compiled)).toBe('[object WebAssembly.Module]');
+    const second = await PgliteDatabase.open();
+    try {
+      expect(await second.query<{ answer: number }>('SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
+    } finally {
+      await second.close();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { link, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, setEnvironmentData } from 'node:worker_threads';
 import { type SqlClient, type SqlDatabase, type SqlSession, type StatementResult, commandOf } from './sql-database.js';
 
 export interface PgliteOptions {
@@ -32,7 +32,10 @@ interface Failure {
   fields: Record<string, string | number>;
 }
 type Reply = { id: number } & ({ ok: true; rows: unknown[]; rowCount: number } | { ok: false; error: Failure });
-type Ready = { ready: true } | { ready: false; error: Failure };
+/** A compiled WebAssembly.Module (this project's TypeScript libraries do not declare WebAssembly): only passed along. */
+type CompiledWasm = object;
+/** A thread's ready message carries its compiled module; a child process's (creating a directory) does not. */
+type Ready = { ready: true; wasmModule?: CompiledWasm } | { ready: false; error: Failure };
 
 const WORKER = new URL('./pglite-worker.mjs', import.meta.url);
 
@@ -189,6 +192,13 @@ export class PgliteDatabase implements SqlDatabase {
   }
 }
 
+/**
+ * The compiled PostgreSQL WebAssembly, which each database thread hands back: kept in the
+ * process's worker environment data, which every later thread receives, so that none compiles it
+ * again. Not a variable of this module: jest loads the module afresh for each test file.
+ */
+const COMPILED = 'referral-coordination.pglite-wasm-module';
+
 interface WorkerSettings {
   dataDir?: string;
   fsync: boolean;
@@ -223,6 +233,7 @@ async function startWorker(workerData: WorkerSettings): Promise<Worker> {
       worker.once('message', resolve).once('error', onError).once('exit', onExit);
     }).finally(() => worker.off('error', onError).off('exit', onExit));
     if (!ready.ready) throw asError(ready.error);
+    if (ready.wasmModule) setEnvironmentData(COMPILED, ready.wasmModule);
     return worker;
   } catch (error) {
     await worker.terminate();

@@ -1,9 +1,9 @@
 // The thread that owns the embedded database. Plain JavaScript beside pglite-database.ts, because a
 // worker thread cannot load TypeScript (under jest) and the compiled service loads it from dist/
 // (the build copies it). The message shapes are declared in pglite-database.ts.
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { getEnvironmentData, parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 
@@ -19,6 +19,15 @@ const port = parentPort ?? {
   postMessage: (/** @type {any} */ message) => process.send?.(message, () => process.disconnect()),
   on: () => undefined,
 };
+
+/**
+ * PostgreSQL's WebAssembly, compiled: seconds of CPU at every open if PGlite compiles it itself. A
+ * module compiled by an earlier thread of this process comes in the environment data (the key is
+ * pglite-database.ts's); otherwise this thread compiles it and hands it back with its ready message.
+ */
+const wasmModule =
+  /** @type {WebAssembly.Module | undefined} */ (getEnvironmentData('referral-coordination.pglite-wasm-module')) ??
+  (await WebAssembly.compile(readFileSync(new URL('./pglite.wasm', import.meta.resolve('@electric-sql/pglite')))));
 
 /**
  * PGlite's Node file system implements neither fsync nor fdatasync (both return at once), and
@@ -67,11 +76,12 @@ function syncPath(path) {
 async function openDatabase() {
   // PGlite's default shared_buffers (160 MB) are resident once used; the operating system caches the files anyway.
   const buffers = ['-c', `shared_buffers=${sharedBuffersMb}MB`];
-  if (!dataDir) return PGlite.create({ startParams: [...PGlite.defaultStartParams, ...buffers] });
-  if (!fsync) return PGlite.create({ dataDir, startParams: [...PGlite.defaultStartParams, ...buffers] });
+  const pgliteWasmModule = wasmModule;
+  if (!dataDir) return PGlite.create({ startParams: [...PGlite.defaultStartParams, ...buffers], pgliteWasmModule });
+  if (!fsync) return PGlite.create({ dataDir, startParams: [...PGlite.defaultStartParams, ...buffers], pgliteWasmModule });
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const startParams = [...PGlite.defaultStartParams.filter((p) => p !== '-F'), '-c', 'wal_sync_method=fsync', ...buffers];
-  const db = await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams });
+  const db = await PGlite.create({ fs: new DurableNodeFS(dataDir), startParams, pgliteWasmModule });
   if (fresh) syncTree(dataDir);
   return db;
 }
@@ -208,7 +218,8 @@ try {
       void pump();
     });
   }
-  port.postMessage({ ready: true });
+  // A compiled module crosses to threads only: the child process's channel carries JSON.
+  port.postMessage(parentPort ? { ready: true, wasmModule } : { ready: true });
 } catch (error) {
   clearInterval(timer);
   port.postMessage({ ready: false, error: describe(error) });
