@@ -2,7 +2,8 @@
  * A server under HTTP load, in its own process so that the load generator's work never shows in
  * its event-loop delay or memory: the real service (BENCH_SERVER=service, configured by the usual
  * settings) or a bare NestJS route doing one INSERT through the plain driver (BENCH_SERVER=bare:
- * `pg` with DATABASE_URL, PGlite in BENCH_DATA_DIR otherwise). Forked by run.ts; answers its
+ * `pg` with DATABASE_URL, PGlite in BENCH_DATA_DIR otherwise; with BENCH_BARE_DURABLE=1, PGlite
+ * through the service's own database thread with fsync on, as the embedded service runs). Forked by run.ts; answers its
  * questions over IPC.
  */
 import 'reflect-metadata';
@@ -14,7 +15,7 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ProjectionRunner } from '../libs/projections/index.js';
-import type { SqlDatabase } from '../libs/sql/index.js';
+import { PgliteDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { SQL_DATABASE } from '../src/platform/persistence.module.js';
@@ -65,6 +66,15 @@ async function bare(): Promise<{ app: INestApplication; count: () => Promise<num
     };
     count = async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM bare_cases')).rows[0]!.n);
     close = () => pool.end();
+  } else if (process.env.BENCH_BARE_DURABLE === '1') {
+    // The same durability and database thread as the embedded service (fsync on), without the service.
+    const db = await PgliteDatabase.open(process.env.BENCH_DATA_DIR);
+    await db.exec(BARE_TABLE);
+    insert = async (id, body) => {
+      await db.query(BARE_INSERT, [id, body]);
+    };
+    count = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bare_cases'))[0]!.n;
+    close = () => db.close();
   } else {
     const db = await PGlite.create({ dataDir: process.env.BENCH_DATA_DIR! });
     await db.exec(BARE_TABLE);

@@ -82,6 +82,8 @@ interface Figures {
   http?: {
     service: LoadResult;
     bare: LoadResult;
+    /** PGlite only: the bare route through the service's database thread with fsync on, as the embedded service runs. */
+    bareDurable?: LoadResult;
     probe: { p50: number; p99: number };
     loopP50: number;
     loopP99: number;
@@ -130,22 +132,20 @@ async function timed(label: string, total: number, step: (done: number) => Promi
 }
 
 /** Baseline and measure, `ROUNDS` times, in alternating order; each accumulates its units and seconds. */
-async function interleaved(
-  rounds: number,
-  pair: readonly [(round: number) => Promise<[number, number]>, (round: number) => Promise<[number, number]>],
-) {
-  const totals = [
-    { units: 0, seconds: 0 },
-    { units: 0, seconds: 0 },
-  ];
+type Round = (round: number) => Promise<[number, number]>;
+
+async function interleaved<const T extends readonly Round[]>(rounds: number, measures: T): Promise<{ -readonly [K in keyof T]: number }> {
+  const totals = measures.map(() => ({ units: 0, seconds: 0 }));
   for (let round = 0; round < rounds; round++) {
-    for (const which of round % 2 === 0 ? [0, 1] : [1, 0]) {
-      const [units, seconds] = await pair[which]!(round);
+    // Each round starts with the next measure, so none always runs first (or last).
+    for (let k = 0; k < measures.length; k++) {
+      const which = (round + k) % measures.length;
+      const [units, seconds] = await measures[which]!(round);
       totals[which]!.units += units;
       totals[which]!.seconds += seconds;
     }
   }
-  return totals.map((t) => t.units / t.seconds) as [number, number];
+  return totals.map((t) => t.units / t.seconds) as { -readonly [K in keyof T]: number };
 }
 
 async function count(db: SqlDatabase, sql: string, params: unknown[] = []): Promise<number> {
@@ -423,6 +423,12 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       : { DATABASE_URL: '' }),
   });
   const bare = await startServer({ BENCH_SERVER: 'bare', BENCH_DATA_DIR: join(dir, 'bare'), DATABASE_URL: bareUrl ?? '' });
+  // On PGlite the plain bare route runs with PGlite's fsync off; the service has it on. A second bare
+  // route with the service's durability shows how much of the gap that alone is.
+  const bareDurable = bareUrl
+    ? undefined
+    : await startServer({ BENCH_SERVER: 'bare', BENCH_BARE_DURABLE: '1', BENCH_DATA_DIR: join(dir, 'bare-durable'), DATABASE_URL: '' });
+  const servers = { service, bare, ...(bareDurable ? { bareDurable } : {}) };
   try {
     const password = (await readFile(join(serviceDir, 'demo-password'), 'utf8')).trim();
     const signIn = await fetch(`http://127.0.0.1:${service.port}/auth/token`, {
@@ -442,14 +448,17 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
         expect: 201,
       },
       bare: { port: bare.port, method: 'POST', path: '/bare', body: OPEN_CASE, expect: 201 },
+      bareDurable: { port: bareDurable?.port ?? 0, method: 'POST', path: '/bare', body: OPEN_CASE, expect: 201 },
     } as const;
+    type Name = keyof typeof targets;
+    const names = Object.keys(servers) as Name[];
     const rss = async (server: typeof service) => ((await server.ask('rss')) as Extract<ServerAnswer, { type: 'rss' }>).rssMb;
     const rssIdle = await rss(service);
     const bareRssIdle = await rss(bare);
     const before = ((await service.ask('counts')) as Extract<ServerAnswer, { type: 'counts' }>).counts;
-    const sent = { service: 0, bare: 0 };
+    const sent = { service: 0, bare: 0, bareDurable: 0 };
     const warmUp = Math.min(100, REQUESTS);
-    for (const name of ['service', 'bare'] as const) {
+    for (const name of names) {
       const result = await load({
         ...targets[name],
         connections: CONNECTIONS,
@@ -461,14 +470,19 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       assertAllAnswered(`warm-up of ${name}`, result);
       sent[name] += result.ok;
     }
-    const results: Record<'service' | 'bare', LoadResult[]> = { service: [], bare: [] };
+    const results: Record<Name, LoadResult[]> = { service: [], bare: [], bareDurable: [] };
+    const labels: Record<Name, string> = {
+      service: 'service POST /cases',
+      bare: 'bare route, one INSERT',
+      bareDurable: 'bare route, one INSERT, fsync on',
+    };
     const probe: number[] = [];
     let window: Extract<ServerAnswer, { type: 'window' }> | undefined;
     const round =
-      (name: 'service' | 'bare') =>
+      (name: Name) =>
       async (r: number): Promise<[number, number]> => {
-        const server = name === 'service' ? service : bare;
-        const label = `round ${r + 1}/${ROUNDS} ${name === 'service' ? 'service POST /cases' : 'bare route, one INSERT'}`;
+        const server = servers[name]!;
+        const label = `round ${r + 1}/${ROUNDS} ${labels[name]}`;
         await server.ask('window-start');
         const loading = load({
           ...targets[name],
@@ -511,7 +525,11 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
         sent[name] += result.ok;
         return [result.ok, result.seconds];
       };
-    const [bareRate, serviceRate] = await interleaved(ROUNDS, [round('bare'), round('service')]);
+    const [bareRate, serviceRate, bareDurableRate] = await interleaved(ROUNDS, [
+      round('bare'),
+      round('service'),
+      ...(bareDurable ? [round('bareDurable')] : []),
+    ]);
     // Every acknowledged case is in the store, and the read models catch up with all of it.
     let after = before;
     for (let i = 0; i < 600; i++) {
@@ -527,6 +545,12 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       ((await bare.ask('counts')) as Extract<ServerAnswer, { type: 'counts' }>).counts.rows!,
       sent.bare,
     );
+    if (bareDurable)
+      expectCount(
+        'rows the durable bare route acknowledged, in its table',
+        ((await bareDurable.ask('counts')) as Extract<ServerAnswer, { type: 'counts' }>).counts.rows!,
+        sent.bareDurable,
+      );
     const pooled = (list: LoadResult[]): LoadResult => {
       const latencies = list.flatMap((r) => r.latencies).sort((a, b) => a - b);
       const seconds = list.reduce((s, r) => s + r.seconds, 0);
@@ -536,6 +560,7 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
     figures.http = {
       service: { ...pooled(results.service), perSecond: serviceRate },
       bare: { ...pooled(results.bare), perSecond: bareRate },
+      ...(bareDurableRate !== undefined ? { bareDurable: { ...pooled(results.bareDurable), perSecond: bareDurableRate } } : {}),
       probe: { p50: quantile(probe, 0.5), p99: quantile(probe, 0.99) },
       loopP50: window!.loopP50Ms,
       loopP99: window!.loopP99Ms,
@@ -545,7 +570,7 @@ async function httpBenchmark(dir: string, databaseUrl: (schema: string) => strin
       bareRssIdle,
     };
   } finally {
-    await Promise.all([service, bare].map((s) => s.ask('stop').catch(() => undefined)));
+    await Promise.all(Object.values(servers).map((s) => s.ask('stop').catch(() => undefined)));
   }
 }
 
@@ -565,6 +590,14 @@ function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures 
           ? `${fmt(f.http.service.perSecond / f.http.bare.perSecond, 3)} (${fmt(f.http.service.perSecond)} / ${fmt(f.http.bare.perSecond)})`
           : '—',
       '≥ 0.5 PostgreSQL, ≥ 0.3 PGlite',
+    ],
+    [
+      'POST /cases / bare route with fsync on, as the service (req/s)',
+      (f) =>
+        f.http?.bareDurable
+          ? `${fmt(f.http.service.perSecond / f.http.bareDurable.perSecond, 3)} (${fmt(f.http.service.perSecond)} / ${fmt(f.http.bareDurable.perSecond)})`
+          : '—',
+      '',
     ],
     [
       'POST /cases p50 / p99 (ms)',
