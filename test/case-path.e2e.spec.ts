@@ -204,7 +204,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     for (const username of ['caseworker.social', 'caseworker.clinic', 'caseworker.shelter']) expectProblem(await viewOf(username), 404);
   });
 
-  it('suggests the trained agencies for an in-depth interview, saying what consent is missing', async () => {
+  it('suggests the trained agencies for an in-depth interview, saying what consent is missing in words and in codes', async () => {
     await walkedThrough('opened');
     const response = await t.http
       .get(`${base()}/referral-suggestions?serviceType=in_depth_interview`)
@@ -213,7 +213,22 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     const social = response.body.suggestions.find((s: { agencyId: string }) => s.agencyId === agencies.social);
     expect(social).toMatchObject({
       available: true,
-      consent: { covered: [], missing: ['identity'], needed: expect.stringContaining('consent to share identity') },
+      consent: {
+        covered: [],
+        missing: ['identity'],
+        needed: expect.stringContaining('consent to share identity'),
+        neededBasis: {
+          recipient: { agencyId: agencies.social, agencyKind: social.agencyKind },
+          purpose: 'service_provision',
+          serviceType: 'in_depth_interview',
+          categories: ['identity'],
+          consent: 'any',
+          bestInterests: false,
+          namedAgency: false,
+          refused: false,
+          withheldBySafetyFlag: [],
+        },
+      },
     });
   });
 
@@ -379,6 +394,7 @@ describe.each(APP_DRIVERS)('the case path, end to end over HTTP (%s)', (driver) 
     expect(suggested.body.suggestions.find((s: { agencyId: string }) => s.agencyId === agencies.shelter)).toMatchObject({
       available: false,
       unavailableReason: expect.stringMatching(/full/),
+      unavailable: { kind: 'full', serviceType: 'shelter', capacity: { total: expect.any(Number), available: 0 } },
       consent: { covered: ['identity', 'safety'], missing: [] },
     });
     expect((await capacity(2)).status).toBe(200);

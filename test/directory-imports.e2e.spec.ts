@@ -113,7 +113,7 @@ for (const driver of APP_DRIVERS) {
       expect(forAWoman.suggestions.map((s: { serviceId: string }) => s.serviceId)).not.toContain(REFUGE_SERVICE);
     });
 
-    it("names the network's own women-only shelter apart, with why, instead of suggesting it for a man", async () => {
+    it("names the network's own women-only shelter apart, with why in words and in codes, instead of suggesting it for a man", async () => {
       const shelterId = await t.agencyId('Shelter');
       const shelterIn = async (sex: string) => {
         const caseId = await openCase(t, { person: { demographics: { sex, ageBand: '25-59', languages: ['ha'] } } });
@@ -123,7 +123,13 @@ for (const driver of APP_DRIVERS) {
       };
       expect(await shelterIn('male')).toEqual({
         suggested: [],
-        notEligible: [expect.objectContaining({ agencyId: shelterId, eligibilityGaps: ['accepts female only'] })],
+        notEligible: [
+          expect.objectContaining({
+            agencyId: shelterId,
+            eligibilityGaps: ['accepts female only'],
+            eligibilityGapCodes: [{ rule: 'sex', accepted: ['female'] }],
+          }),
+        ],
       });
       expect(await shelterIn('female')).toEqual({ suggested: [expect.objectContaining({ agencyId: shelterId })], notEligible: [] });
     });

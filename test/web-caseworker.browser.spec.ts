@@ -147,6 +147,49 @@ describe('the caseworker’s screens in a real browser', () => {
     await page.getByRole('article').getByText('by the guardian').waitFor();
   });
 
+  /** A user signed in with the screens in French, chosen on the sign-in screen as a user does. */
+  const signedInInFrench = async (username: string) => {
+    const page = await (await browser.context()).newPage();
+    await page.goto(baseUrl);
+    await page.getByRole('button', { name: 'Français' }).click();
+    await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(t.password);
+    await page.locator('#password').press('Enter');
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    return page;
+  };
+
+  it('in French, the refer screen says in French why a man is not eligible with the women-only shelter', async () => {
+    const caseId = await openCase(t, { person: { demographics: { sex: 'male', ageBand: '25-59', languages: ['ha'] } } });
+    const page = await signedInInFrench('caseworker.social');
+    await page.goto(`${baseUrl}#/cases/${caseId}/refer`);
+    const notEligible = page.getByRole('list', { name: 'Agences pour lesquelles la personne n’est pas éligible' });
+    const shelter = notEligible.getByRole('listitem').filter({ hasText: SHELTER });
+    await shelter.getByText('Non éligible : n’accepte que le sexe féminin').waitFor();
+    await expect(shelter.innerText()).resolves.not.toContain('accepts female only');
+    await screenshot(page, 'caseworker-refer-not-eligible-fr');
+  });
+
+  it('in French, a refusal reads in French, with the service’s own English words apart as details', async () => {
+    const caseId = await openCase(t, { ageGroup: 'child' });
+    const page = await signedInInFrench('caseworker.social');
+    await page.goto(`${baseUrl}#/cases/${caseId}/consents/new`);
+    await page.getByLabel('La personne elle-même').check();
+    await page.getByLabel('Agence', { exact: true }).selectOption({ label: SHELTER });
+    await page.getByRole('group', { name: 'Services acceptés' }).getByLabel('Hébergement', { exact: true }).check();
+    await page.getByRole('group', { name: 'Types d’informations' }).getByLabel('Identité (nom, date de naissance)').check();
+    await page.getByRole('button', { name: 'Enregistrer le consentement' }).click();
+
+    const refused = page.getByRole('group', { name: 'Qui donne son consentement' }).getByRole('alert');
+    await refused.getByText('Une règle du service refuse cette action. Rien n’a été enregistré.').waitFor();
+    await expect(refused.locator('.problem-detail').innerText()).resolves.toBe(
+      "Détails donnés par le service (en anglais) : for a child, record a guardian's consent and whether the child assented",
+    );
+    await screenshot(page, 'caseworker-refusal-fr');
+    await expect(eventsOf(caseId, 'ConsentGiven')).resolves.toHaveLength(0);
+  });
+
   it('an action on a case someone else changed meanwhile is refused with a reload offered, and works after the reload', async () => {
     const caseId = await openCase(t);
     const page = await signedIn('caseworker.social');

@@ -1,4 +1,4 @@
-import { DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
+import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
 import { URGENCIES } from '../../libs/domain/index.js';
 import { type SchemaObject, instant, list, oneOf, page, personalData, record, text } from '../platform/api-responses.js';
 
@@ -165,11 +165,61 @@ export const REFERRAL_LIST = page({
 });
 
 const capacity = record({ total: { type: 'integer' }, available: { type: 'integer' } });
+const constant = (value: string): SchemaObject => ({ type: 'string', enum: [value] });
+const serviceType = oneOf(SERVICE_TYPES);
+
+/** `unavailableReason` in codes (UnavailableFacts in libs/domain), for a screen to word in its own language. */
+const unavailable: SchemaObject = {
+  description: 'Why the agency cannot take the referral now, in codes: `unavailableReason` says the same in English',
+  oneOf: [
+    record({ kind: constant('agency_inactive') }),
+    record(
+      {
+        kind: constant('not_offered'),
+        serviceType,
+        where: { ...oneOf(['service', 'area']), description: 'What narrowed the search, when the referrer named it' },
+      },
+      ['kind', 'serviceType'],
+    ),
+    record({ kind: constant('closed'), serviceType, status: oneOf(['inactive', 'defunct', 'temporarily closed']) }),
+    record({ kind: constant('full'), serviceType, capacity }, ['kind', 'serviceType']),
+  ],
+};
+
+/** One eligibility gap in codes (EligibilityGap in libs/domain): the rule and what the service accepts. */
+const eligibilityGap: SchemaObject = {
+  oneOf: [
+    record({ rule: constant('children') }),
+    record({ rule: constant('sex'), accepted: list(text()) }),
+    record({ rule: constant('minimum_age'), age: { type: 'integer' } }),
+    record({ rule: constant('maximum_age'), age: { type: 'integer' } }),
+    record({ rule: constant('language'), accepted: { ...list(text()), description: 'ISO 639 codes' } }),
+  ],
+};
+
+/** `consent.needed` in codes (ConsentNeeded in libs/consent-policy). */
+const consentNeeded = record(
+  {
+    recipient: record({ agencyId: text({ format: 'uuid' }), agencyKind: oneOf(AGENCY_KINDS) }),
+    purpose: oneOf(PURPOSES),
+    serviceType,
+    categories: { ...list(category), description: 'The categories a consent (or determination) would permit sharing' },
+    consent: {
+      ...oneOf(['any', 'guardian_with_child_assent', 'none']),
+      description: "Whose consent counts: the person's, a guardian's with the child's assent (a child), or none (only a determination)",
+    },
+    bestInterests: { type: 'boolean', description: "An approved best-interests determination may stand in for consent (a child's case)" },
+    namedAgency: { type: 'boolean', description: 'The consent or determination must name the agency, not a kind of agency' },
+    refused: { type: 'boolean', description: 'Nothing can permit it' },
+    withheldBySafetyFlag: { ...list(category), description: 'Categories a safety flag on the case withholds: no consent releases them' },
+  },
+  ['recipient', 'purpose', 'categories', 'consent', 'bestInterests', 'namedAgency', 'refused', 'withheldBySafetyFlag'],
+);
 
 /** GET /cases/:id/referral-suggestions: who offers the service to the person, whether they can take them, what consent is missing; who is not for them. */
 export const REFERRAL_SUGGESTIONS = record(
   {
-    serviceType: oneOf(SERVICE_TYPES),
+    serviceType,
     area: text(),
     suggestions: list(
       record(
@@ -184,7 +234,11 @@ export const REFERRAL_SUGGESTIONS = record(
           capacity,
           available: { type: 'boolean' },
           unavailableReason: text(),
-          consent: record({ covered: list(category), missing: list(category), needed: text() }, ['covered', 'missing']),
+          unavailable,
+          consent: record({ covered: list(category), missing: list(category), needed: text(), neededBasis: consentNeeded }, [
+            'covered',
+            'missing',
+          ]),
         },
         ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'available', 'consent'],
       ),
@@ -198,8 +252,9 @@ export const REFERRAL_SUGGESTIONS = record(
           serviceId: text({ format: 'uuid' }),
           serviceName: text(),
           eligibilityGaps: list(text()),
+          eligibilityGapCodes: { ...list(eligibilityGap), description: 'The same gaps in codes, in the same order' },
         },
-        ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'eligibilityGaps'],
+        ['agencyId', 'agencyName', 'serviceId', 'serviceName', 'eligibilityGaps', 'eligibilityGapCodes'],
       ),
     ),
     outsideNetwork: list(

@@ -1,13 +1,15 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { type DataCategory, consentNeeded, consentNeededInWords, permits } from '../../libs/consent-policy/index.js';
 import {
-  type AgencyKind,
-  type DataCategory,
-  type ServiceType,
-  basisNeeded,
-  basisNeededInWords,
-  permits,
-} from '../../libs/consent-policy/index.js';
-import { ageRangeOf, eligibilityGaps, isUnavailable, referralTarget, treatedAsChild } from '../../libs/domain/index.js';
+  ageRangeOf,
+  eligibilityGapInWords,
+  eligibilityGaps,
+  eligibilityGapsOf,
+  type Unavailable,
+  isUnavailable,
+  referralTarget,
+  treatedAsChild,
+} from '../../libs/domain/index.js';
 import { AccessLog } from '../audit/access-log.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
 import type { Principal } from '../identity/principal.js';
@@ -49,7 +51,7 @@ export class ReferralSuggestions {
     );
     // A service the person is known not to be eligible for (a women-only shelter for a man) is not
     // suggested; it is named apart with why, so a caseworker who knows better can still refer.
-    const assessed = offers.map((offer) => ({ offer, gaps: eligibilityGaps(offer, facts) }));
+    const assessed = offers.map((offer) => ({ offer, gaps: eligibilityGapsOf(offer, facts) }));
     const notEligible = assessed
       .filter(({ gaps }) => gaps.length > 0)
       .map(({ offer, gaps }) => ({
@@ -57,7 +59,8 @@ export class ReferralSuggestions {
         agencyName: offer.agencyName,
         serviceId: offer.serviceId,
         serviceName: offer.serviceName,
-        eligibilityGaps: gaps,
+        eligibilityGaps: gaps.map(eligibilityGapInWords),
+        eligibilityGapCodes: gaps,
       }));
     const suggestions = assessed
       .flatMap(({ offer, gaps }) => (gaps.length > 0 ? [] : [offer]))
@@ -74,6 +77,16 @@ export class ReferralSuggestions {
           }),
         }));
         const missing = decisions.filter((d) => !d.decision.permitted);
+        const needed =
+          missing.length > 0
+            ? consentNeeded(
+                { agencyId: offer.agencyId, agencyKind: offer.agencyKind },
+                'service_provision',
+                query.serviceType,
+                missing,
+                facts.treatedAsChild,
+              )
+            : undefined;
         return {
           agencyId: offer.agencyId,
           agencyName: offer.agencyName,
@@ -84,11 +97,11 @@ export class ReferralSuggestions {
           status: offer.status,
           ...(offer.capacity ? { capacity: offer.capacity } : {}),
           available: !isUnavailable(target),
-          ...(isUnavailable(target) ? { unavailableReason: target.reason } : {}),
+          ...(isUnavailable(target) ? unavailability(target) : {}),
           consent: {
             covered: decisions.filter((d) => d.decision.permitted).map((d) => d.category),
             missing: missing.map((d) => d.category),
-            ...(missing.length > 0 ? { needed: consentNeeded(offer, query.serviceType, missing, facts.treatedAsChild) } : {}),
+            ...(needed ? { needed: consentNeededInWords(needed, offer.agencyName), neededBasis: needed } : {}),
           },
         };
       });
@@ -136,20 +149,5 @@ export class ReferralSuggestions {
   }
 }
 
-/** What to ask the person for, in the words of a consent provision. */
-const consentNeeded = (
-  offer: { agencyName: string; agencyKind: AgencyKind },
-  serviceType: ServiceType,
-  missing: ReadonlyArray<{ category: DataCategory; decision: { permitted: boolean; rule?: string } }>,
-  child: boolean,
-) => {
-  const flagged = missing.filter((m) => 'rule' in m.decision && m.decision.rule === 'safety_flag').map((m) => m.category);
-  const askable = missing.map((m) => m.category).filter((c) => !flagged.includes(c));
-  const basis = basisNeededInWords(basisNeeded('service_provision', { agencyKind: offer.agencyKind }, child));
-  return [
-    ...(askable.length > 0 && basis
-      ? [`${basis} to share ${askable.join(', ')} with ${offer.agencyName} for service_provision (${serviceType})`]
-      : []),
-    ...(flagged.length > 0 ? [`${flagged.join(', ')} withheld by a safety flag on the case`] : []),
-  ].join('; ');
-};
+/** Why an agency cannot take the referral now: the sentence partners read, and the same in codes for screens. */
+const unavailability = ({ reason, ...facts }: Unavailable) => ({ unavailableReason: reason, unavailable: facts });

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
-import { type Problem, call, explain, idempotencyKey } from './api/client';
+import { type Problem, call, idempotencyKey } from './api/client';
 import { useWords } from './i18n';
 import { OVERSIGHT } from './messages/oversight';
+import { ProblemMessage } from './ui';
 
 type Answer<T> = Awaited<ReturnType<typeof call<T>>>;
 
@@ -39,25 +40,15 @@ export function useAction() {
   return { busy: busy || waiting > 0, problem, waiting, run, clear: () => setProblem(undefined) };
 }
 
-/** The refusal beside the action: the API's own detail where it gives one; a reload offered after someone else's change; the wait after a 429. */
+/** The refusal beside the action (see ProblemMessage), or while a 429 is waited out, how long is left. */
 export function ActionProblem({ action, onReload }: { action: ReturnType<typeof useAction>; onReload?: () => void }) {
   const words = useWords(OVERSIGHT);
   const { problem, waiting } = action;
-  if (!problem) return null;
-  const text =
-    problem.status === 429 && waiting > 0
-      ? words.waitSeconds(waiting)
-      : problem.detail && [400, 403, 404, 422].includes(problem.status)
-        ? problem.detail
-        : explain(problem);
-  return (
-    <div class="problem" role="alert">
-      <p>{text}</p>
-      {onReload && (problem.status === 409 || problem.status === 412) && (
-        <button type="button" onClick={onReload}>
-          {words.reload}
-        </button>
-      )}
-    </div>
-  );
+  if (problem?.status === 429 && waiting > 0)
+    return (
+      <div class="problem" role="alert">
+        <p>{words.waitSeconds(waiting)}</p>
+      </div>
+    );
+  return <ProblemMessage problem={problem} {...(onReload ? { onReload } : {})} />;
 }

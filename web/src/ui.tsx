@@ -3,15 +3,23 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { type Problem, api, call, explain } from './api/client';
 import { LANGUAGES, type Language, chooseLanguage, formatWhen, useLanguage, useWords } from './i18n';
 import { COMMON } from './messages/common';
+import { PROBLEMS } from './messages/problems';
 import { isOverdue, status } from './words';
 
 /** A refused or failed request in plain words, announced to screen readers where it appears. */
 export function ProblemMessage({ problem, onReload }: { problem: Problem | undefined; onReload?: () => void }) {
   const w = useWords(COMMON);
+  const p = useWords(PROBLEMS);
   if (!problem) return null;
+  const { sentence, fromService } = explain(problem);
   return (
     <div class="problem" role="alert">
-      <p>{explain(problem)}</p>
+      <p>{sentence}</p>
+      {fromService && (
+        <p class="problem-detail">
+          {p.fromService} <span lang="en">{fromService}</span>
+        </p>
+      )}
       {onReload && (problem.status === 409 || problem.status === 412) && (
         <button type="button" onClick={onReload}>
           {w.reload}

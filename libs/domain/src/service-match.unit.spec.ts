@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type OfferFacts, ageRangeOf, directoryServiceFor, eligibilityGaps, referralTarget } from './service-match.js';
+import { type OfferFacts, ageRangeOf, directoryServiceFor, eligibilityGaps, eligibilityGapsOf, referralTarget } from './service-match.js';
 
 const offer = (over: Partial<OfferFacts> = {}): OfferFacts => ({
   serviceId: 's-1',
@@ -22,13 +22,24 @@ describe('referralTarget', () => {
       ),
     ).toEqual({ offer: expect.objectContaining({ serviceId: 's-2' }), area: 'Maiduguri' }));
   it('says why none can take the referral: not offered, inactive agency, closed, full', () => {
-    expect(referralTarget([], 'shelter')).toEqual({ kind: 'not_offered', reason: 'the agency does not offer shelter' });
+    expect(referralTarget([], 'shelter')).toEqual({
+      kind: 'not_offered',
+      serviceType: 'shelter',
+      reason: 'the agency does not offer shelter',
+    });
     expect(referralTarget([offer({ agencyActive: false })], 'shelter')).toMatchObject({ kind: 'agency_inactive' });
     expect(referralTarget([offer({ status: 'temporarily closed' })], 'shelter')).toEqual({
       kind: 'closed',
+      serviceType: 'shelter',
+      status: 'temporarily closed',
       reason: "the agency's shelter service is temporarily closed",
     });
-    expect(referralTarget([offer({ capacity: { total: 12, available: 0 } })], 'shelter')).toMatchObject({ kind: 'full' });
+    expect(referralTarget([offer({ capacity: { total: 12, available: 0 } })], 'shelter')).toEqual({
+      kind: 'full',
+      serviceType: 'shelter',
+      capacity: { total: 12, available: 0 },
+      reason: "the agency's shelter service is full (no places available)",
+    });
   });
   it('honours the service and area the referrer named, matching areas without regard to case', () => {
     const two = [offer(), offer({ serviceId: 's-2', areas: ['Jere', 'Konduga'] })];
@@ -36,6 +47,8 @@ describe('referralTarget', () => {
     expect(referralTarget(two, 'mhpss', { serviceId: 's-2' })).toEqual({ offer: two[1] });
     expect(referralTarget(two, 'mhpss', { area: 'Bama' })).toEqual({
       kind: 'not_offered',
+      serviceType: 'mhpss',
+      where: 'area',
       reason: 'the agency does not offer mhpss in the area named',
     });
     expect(referralTarget(two, 'mhpss', { serviceId: 's-9' })).toMatchObject({ kind: 'not_offered' });
@@ -54,6 +67,13 @@ describe('eligibilityGaps', () => {
       'accepts female only',
       'minimum age 18',
       'no language in common',
+    ]));
+  it('gives each gap in codes with what the service accepts, in the order of its words', () =>
+    expect(eligibilityGapsOf(womenOnly, { treatedAsChild: true, sex: 'male', age: ageRangeOf('15-17'), languages: ['fr'] })).toEqual([
+      { rule: 'children' },
+      { rule: 'sex', accepted: ['female'] },
+      { rule: 'minimum_age', age: 18 },
+      { rule: 'language', accepted: ['ha', 'kr'] },
     ]));
   it('reads age bands', () => {
     expect(ageRangeOf('60+')).toEqual({ from: 60 });

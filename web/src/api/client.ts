@@ -1,7 +1,7 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths } from './schema';
 import { wordsOf } from '../i18n';
-import { COMMON } from '../messages/common';
+import { PROBLEMS, type ProblemKind, isProblemKind } from '../messages/problems';
 import { refreshed, session, signOut } from '../session';
 
 /**
@@ -10,11 +10,15 @@ import { refreshed, session, signOut } from '../session';
  */
 export const api = createClient<paths>({ baseUrl: '' });
 
-/** RFC 9457 problem details, as every error of the API answers. */
+/**
+ * RFC 9457 problem details, as every error of the API answers: `kind` from its `type`, `detail` the
+ * service's own words (English, may name fields); or a screen's own refusal, `said` in the user's language.
+ */
 export interface Problem {
   readonly status: number;
-  readonly title?: string;
+  readonly kind?: ProblemKind;
   readonly detail?: string;
+  readonly said?: string;
   /** A 429's Retry-After, in seconds. */
   readonly retryAfter?: number;
 }
@@ -28,17 +32,22 @@ const authorization: Middleware = {
 };
 api.use(authorization);
 
-/** The words a caseworker reads for a refused or failed request: the API's own detail where it gives one. */
-export function explain(problem: Problem): string {
-  const w = wordsOf(COMMON);
-  if (problem.status === 0) return w.connectionLost;
-  if (problem.status === 401) return w.sessionEnded;
-  if (problem.status === 403) return w.forbidden;
-  if (problem.status === 404) return w.notFound;
-  if (problem.status === 409 || problem.status === 412) return w.changedMeanwhile(problem.detail);
-  if (problem.status === 429) return w.tooMany;
-  return problem.detail ?? problem.title ?? w.answered(problem.status);
+/**
+ * What a user reads for a refused or failed request: a sentence in their language chosen by the
+ * problem's kind, and the service's detail (English) apart, as a secondary line.
+ */
+export function explain(problem: Problem): { sentence: string; fromService?: string } {
+  const w = wordsOf(PROBLEMS);
+  const sentence =
+    problem.said ?? (problem.status === 0 ? w.connectionLost : problem.kind ? w.kind[problem.kind] : w.answered(problem.status));
+  return { sentence, ...(problem.detail ? { fromService: problem.detail } : {}) };
 }
+
+/** The kind a problem's `type` names (`<public URL>/problems/<kind>`); none for `about:blank` or a body that is not problem details. */
+const kindOf = (type: string | undefined): ProblemKind | undefined => {
+  const slug = type?.slice(type.lastIndexOf('/problems/') + '/problems/'.length);
+  return type?.includes('/problems/') && slug && isProblemKind(slug) ? slug : undefined;
+};
 
 /**
  * Runs one API call; a network failure becomes a problem with status 0 (nothing was sent, or its
@@ -57,12 +66,13 @@ export async function call<T>(
     if (answer.response.ok) return { ok: true, data: answer.data as T, response: answer.response };
     if (answer.response.status === 401 && attempt === 0 && (await refresh())) continue;
     if (answer.response.status === 401 && session()) signOut('expired');
-    const error = (answer.error ?? {}) as { title?: string; detail?: string };
+    const error = (answer.error ?? {}) as { type?: string; detail?: string };
+    const kind = kindOf(error.type);
     return {
       ok: false,
       problem: {
         status: answer.response.status,
-        ...(error.title ? { title: error.title } : {}),
+        ...(kind ? { kind } : {}),
         ...(error.detail ? { detail: error.detail } : {}),
         ...(answer.response.status === 429 ? { retryAfter: Number(answer.response.headers.get('Retry-After')) || 1 } : {}),
       },

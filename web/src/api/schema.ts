@@ -4305,6 +4305,28 @@ export interface operations {
                             /** Format: uuid */
                             agencyId: string;
                             agencyName: string;
+                            /** @description The same gaps in codes, in the same order */
+                            eligibilityGapCodes: ({
+                                /** @enum {string} */
+                                rule: "children";
+                            } | {
+                                accepted: string[];
+                                /** @enum {string} */
+                                rule: "sex";
+                            } | {
+                                age: number;
+                                /** @enum {string} */
+                                rule: "minimum_age";
+                            } | {
+                                age: number;
+                                /** @enum {string} */
+                                rule: "maximum_age";
+                            } | {
+                                /** @description ISO 639 codes */
+                                accepted: string[];
+                                /** @enum {string} */
+                                rule: "language";
+                            })[];
                             eligibilityGaps: string[];
                             /** Format: uuid */
                             serviceId: string;
@@ -4345,11 +4367,69 @@ export interface operations {
                                 covered: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
                                 missing: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
                                 needed?: string;
+                                neededBasis?: {
+                                    /** @description An approved best-interests determination may stand in for consent (a child's case) */
+                                    bestInterests: boolean;
+                                    /** @description The categories a consent (or determination) would permit sharing */
+                                    categories: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                    /**
+                                     * @description Whose consent counts: the person's, a guardian's with the child's assent (a child), or none (only a determination)
+                                     * @enum {string}
+                                     */
+                                    consent: "any" | "guardian_with_child_assent" | "none";
+                                    /** @description The consent or determination must name the agency, not a kind of agency */
+                                    namedAgency: boolean;
+                                    /** @enum {string} */
+                                    purpose: "case_management" | "service_provision" | "family_tracing" | "legal_assistance" | "phone_case_management" | "law_enforcement_report" | "anonymous_statistics" | "media";
+                                    recipient: {
+                                        /** Format: uuid */
+                                        agencyId: string;
+                                        /** @enum {string} */
+                                        agencyKind: "government_social_service" | "law_enforcement" | "prosecution" | "national_ngo" | "international_ngo" | "un_agency" | "red_cross_red_crescent" | "health" | "legal_aid" | "shelter";
+                                    };
+                                    /** @description Nothing can permit it */
+                                    refused: boolean;
+                                    /** @enum {string} */
+                                    serviceType?: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                                    /** @description Categories a safety flag on the case withholds: no consent releases them */
+                                    withheldBySafetyFlag: ("identity" | "contact" | "location" | "demographics" | "health" | "psychosocial" | "trafficking_experience" | "legal_status" | "family" | "safety" | "case_progress")[];
+                                };
                             };
                             /** Format: uuid */
                             serviceId: string;
                             serviceName: string;
                             status?: string;
+                            /** @description Why the agency cannot take the referral now, in codes: `unavailableReason` says the same in English */
+                            unavailable?: {
+                                /** @enum {string} */
+                                kind: "agency_inactive";
+                            } | {
+                                /** @enum {string} */
+                                kind: "not_offered";
+                                /** @enum {string} */
+                                serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                                /**
+                                 * @description What narrowed the search, when the referrer named it
+                                 * @enum {string}
+                                 */
+                                where?: "service" | "area";
+                            } | {
+                                /** @enum {string} */
+                                kind: "closed";
+                                /** @enum {string} */
+                                serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                                /** @enum {string} */
+                                status: "inactive" | "defunct" | "temporarily closed";
+                            } | {
+                                capacity?: {
+                                    available: number;
+                                    total: number;
+                                };
+                                /** @enum {string} */
+                                kind: "full";
+                                /** @enum {string} */
+                                serviceType: "in_depth_interview" | "material_assistance" | "shelter" | "wash" | "food_and_nutrition" | "personal_safety" | "medical" | "mhpss" | "education_and_training" | "livelihoods" | "family_tracing_and_reunification" | "legal_assistance" | "interpretation";
+                            };
                             unavailableReason?: string;
                         }[];
                     };

@@ -25,3 +25,10 @@ export type AgencyKind = paths['/directory/agencies']['get']['responses'][200]['
 
 /** Every code of a union, listed once, so that a form offers each the API accepts and the compiler notices a new one. */
 export const codes = <T extends string>(table: Record<T, unknown>): T[] => Object.keys(table) as T[];
+
+/** GET /cases/{caseId}/referral-suggestions, and the codes its sentences are worded from. */
+export type ReferralSuggestions = paths['/cases/{caseId}/referral-suggestions']['get']['responses'][200]['content']['application/json'];
+type Suggestion = ReferralSuggestions['suggestions'][number];
+export type EligibilityGap = ReferralSuggestions['notEligible'][number]['eligibilityGapCodes'][number];
+export type Unavailable = NonNullable<Suggestion['unavailable']>;
+export type ConsentNeeded = NonNullable<Suggestion['consent']['neededBasis']>;

@@ -30,7 +30,7 @@ export function ChoosePassword({ username, currentPassword }: { username: string
             ? words.same
             : undefined;
     if (refusal) {
-      setProblem({ status: 400, detail: refusal });
+      setProblem({ status: 400, said: refusal });
       return;
     }
     setBusy(true);

@@ -1,32 +1,17 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { type Category, type ServiceType, type Urgency, codes } from '../api/types';
+import { type Category, type EligibilityGap, type ReferralSuggestions, type ServiceType, type Urgency, codes } from '../api/types';
 import { useWords } from '../i18n';
+import { noticeLanguages } from '../messages/consent';
 import { caseCodes } from '../messages/case-codes';
 import { referWords } from '../messages/refer';
 import { go } from '../router';
 import { Badge, Show, useLoad } from '../ui';
+import { purposeFor, serviceType as serviceWords } from '../words';
 import { SubmitStatus, ifMatch, useSubmit } from '../submit';
 import { useCase } from './case-page';
 import { recordConsentFor } from './record-consent';
 import { CheckList, CodeSelect } from './form-parts';
-
-/** GET /cases/{caseId}/referral-suggestions, which the OpenAPI document does not describe yet (see src/cases/referral-suggestions.service.ts). */
-interface Suggestions {
-  suggestions: Array<{
-    agencyId: string;
-    agencyName: string;
-    serviceId: string;
-    serviceName: string;
-    capacity?: { total: number; available: number };
-    available: boolean;
-    unavailableReason?: string;
-    consent: { covered: Category[]; missing: Category[]; needed?: string };
-  }>;
-  /** Agencies the person is known not to be eligible with, and why: named apart, not suggested. */
-  notEligible: Array<{ agencyId: string; agencyName: string; serviceId: string; serviceName: string; eligibilityGaps: string[] }>;
-  outsideNetwork: Array<{ organizationId: string; organizationName: string; serviceName: string; howToRefer?: string }>;
-}
 
 /** Where the person could be referred for a service: who can take it now, who the person is eligible with, and what consent is missing. */
 export function Refer({ caseId }: { caseId: string }) {
@@ -39,6 +24,7 @@ export function Refer({ caseId }: { caseId: string }) {
   const [urgency, setUrgency] = useState<Urgency>('normal');
   const [note, setNote] = useState('');
   const [query, setQuery] = useState({ serviceType, categories, area });
+  const languageNames: Record<string, string | undefined> = useWords(noticeLanguages);
   const [loaded] = useLoad(
     () =>
       api.GET('/cases/{caseId}/referral-suggestions', {
@@ -46,12 +32,19 @@ export function Refer({ caseId }: { caseId: string }) {
           path: { caseId },
           query: { serviceType: query.serviceType, categories: query.categories, ...(query.area ? { area: query.area } : {}) },
         },
-      }) as Promise<{ data?: Suggestions; error?: unknown; response: Response }>,
+      }),
     [caseId, query],
   );
   const submit = useSubmit();
 
-  const refer = async (s: Suggestions['suggestions'][number], revision: number | undefined) => {
+  const categoryWords = (list: readonly Category[]) => list.map((k) => c.category[k]).join('; ');
+  // The codes a gap names (sexes, ISO 639 languages) in words; a code the catalogue lacks as sent.
+  const gapInWords = (gap: EligibilityGap) => {
+    const names: Record<string, string | undefined> = gap.rule === 'sex' ? w.sex : languageNames;
+    return w.gap(gap, 'accepted' in gap ? gap.accepted.map((code) => names[code] ?? code).join(w.and) : '');
+  };
+
+  const refer = async (s: ReferralSuggestions['suggestions'][number], revision: number | undefined) => {
     const body = {
       toAgencyId: s.agencyId,
       serviceId: s.serviceId,
@@ -108,14 +101,38 @@ export function Refer({ caseId }: { caseId: string }) {
                     <p>{s.serviceName}</p>
                     <ul>
                       <li>{s.capacity ? w.capacity(s.capacity.available, s.capacity.total) : w.noCapacityKnown}</li>
-                      <li>{s.available ? w.available : <Badge tone="warn">{w.unavailable(s.unavailableReason ?? '')}</Badge>}</li>
+                      <li>
+                        {s.available ? (
+                          w.available
+                        ) : (
+                          <Badge tone="warn">
+                            {w.unavailable(s.unavailable ? w.whyUnavailable(s.unavailable, serviceWords(query.serviceType)) : '')}
+                          </Badge>
+                        )}
+                      </li>
                       <li>
                         {s.consent.missing.length === 0 ? (
                           w.consentCovers
                         ) : (
-                          <Badge tone="warn">{w.consentMissing(s.consent.missing.map((k) => c.category[k]).join('; '))}</Badge>
+                          <Badge tone="warn">{w.consentMissing(categoryWords(s.consent.missing))}</Badge>
                         )}
                       </li>
+                      {s.consent.neededBasis && s.consent.neededBasis.categories.length > 0 && (
+                        <li>
+                          {w.toObtain(
+                            s.consent.neededBasis,
+                            categoryWords(s.consent.neededBasis.categories),
+                            s.agencyName,
+                            purposeFor({
+                              purpose: s.consent.neededBasis.purpose,
+                              serviceTypes: s.consent.neededBasis.serviceType ? [s.consent.neededBasis.serviceType] : [],
+                            }),
+                          )}
+                        </li>
+                      )}
+                      {s.consent.neededBasis && s.consent.neededBasis.withheldBySafetyFlag.length > 0 && (
+                        <li>{w.withheld(categoryWords(s.consent.neededBasis.withheldBySafetyFlag))}</li>
+                      )}
                     </ul>
                     {s.consent.missing.length > 0 ? (
                       <button
@@ -139,7 +156,7 @@ export function Refer({ caseId }: { caseId: string }) {
                   <ul aria-label={w.notEligibleWith}>
                     {found.notEligible.map((n) => (
                       <li key={n.serviceId}>
-                        {n.agencyName}: {w.notEligible(n.eligibilityGaps.join('; '))}
+                        {n.agencyName}: {w.notEligible(n.eligibilityGapCodes.map(gapInWords).join('; '))}
                       </li>
                     ))}
                   </ul>

@@ -45,7 +45,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
     try {
       await signInWithProvider(organisation.provider, organisation.discovery);
     } catch {
-      setProblem({ status: 400, detail: wordsOf(SIGN_IN).organisationFailed });
+      setProblem({ status: 400, said: wordsOf(SIGN_IN).organisationFailed });
     } finally {
       setBusy(false);
     }
@@ -62,7 +62,7 @@ export function SignIn({ why }: { why: 'idle' | 'expired' | undefined }) {
     }
     if (!answer.ok) {
       // The API's 401 here means the credentials, not an ended session.
-      setProblem(answer.problem.status === 401 ? { status: 400, detail: wordsOf(SIGN_IN).wrongCredentials } : answer.problem);
+      setProblem(answer.problem.status === 401 ? { status: 400, said: wordsOf(SIGN_IN).wrongCredentials } : answer.problem);
       return;
     }
     setPassword('');

@@ -121,17 +121,21 @@ describe('RequestReferral', () => {
   it('refuses a recipient the directory says is full', () =>
     spec
       .given([opened(), consented()])
-      .when(requestShelter({ directory: { kind: 'full', reason: "the agency's shelter service is full (no places available)" } }))
+      .when(
+        requestShelter({
+          directory: { kind: 'full', serviceType: 'shelter', reason: "the agency's shelter service is full (no places available)" },
+        }),
+      )
       .thenThrows({ kind: 'conflict', message: "the agency's shelter service is full (no places available)" }));
   it('refuses a recipient the directory says does not offer the service', () =>
     spec
       .given([opened(), consented()])
-      .when(requestShelter({ directory: { kind: 'not_offered', reason: 'the agency does not offer shelter' } }))
+      .when(requestShelter({ directory: { kind: 'not_offered', serviceType: 'shelter', reason: 'the agency does not offer shelter' } }))
       .thenThrows({ kind: 'invalid' }));
   it('checks who asks before what the directory says', () =>
     spec
       .given([opened(), consented()])
-      .when(requestShelter({ actor: police, directory: { kind: 'full', reason: 'full' } }))
+      .when(requestShelter({ actor: police, directory: { kind: 'full', serviceType: 'shelter', reason: 'full' } }))
       .thenThrows({ kind: 'not_found' }));
 });
 
