@@ -58,14 +58,16 @@ export type ChainRecord =
 export async function appendToChain(tx: SqlClient, records: readonly ChainRecord[]): Promise<void> {
   if (records.length === 0) return;
   await tx.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`);
-  // Already chained (a rebuild replays every event): their entries stay as they are.
-  const present = new Set(
+  // Already chained (a rebuild replays every event): their entries stay as they are; and placed, for events.
+  const present = new Map(
     (
-      await tx.query<{ key: string }>(
-        `SELECT kind || ':' || ref AS key FROM audit_chain WHERE (kind, ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      await tx.query<{ key: string; placed: boolean }>(
+        `SELECT c.kind || ':' || c.ref AS key, p.ref IS NOT NULL AS placed
+           FROM audit_chain c LEFT JOIN audit_chain_event_places p ON c.kind = 'event' AND p.ref = c.ref
+          WHERE (c.kind, c.ref) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
         [records.map((r) => r.kind), records.map((r) => r.ref)],
       )
-    ).map((r) => r.key),
+    ).map((r) => [r.key, r.placed]),
   );
   const [last] = await tx.query<{ seq: number | string; entry_hash: string }>(
     'SELECT seq, entry_hash FROM audit_chain ORDER BY seq DESC LIMIT 1',
@@ -78,9 +80,11 @@ export async function appendToChain(tx: SqlClient, records: readonly ChainRecord
     entries.push(entry);
     previous = entry;
   }
-  // Every event's, chained now or before: a replay gives the entries chained before places were kept theirs.
+  // Every event's not placed yet, chained now or before: a replay gives the entries chained before places were kept theirs.
   const places = records.flatMap((r) =>
-    r.kind === 'event' ? [{ ref: r.ref, stream_id: r.place.streamId, revision: r.place.revision }] : [],
+    r.kind === 'event' && present.get(`event:${r.ref}`) !== true
+      ? [{ ref: r.ref, stream_id: r.place.streamId, revision: r.place.revision }]
+      : [],
   );
   if (places.length > 0)
     await tx.query(

@@ -1,6 +1,6 @@
 import type { CaseEvent } from '../../libs/domain/index.js';
 import type { RecordedEvent } from '../../libs/event-store/index.js';
-import type { Projection } from '../../libs/projections/index.js';
+import type { ApplyContext, Projection } from '../../libs/projections/index.js';
 import { type SqlClient, appendOnly } from '../../libs/sql/index.js';
 import { AUDIT_CHAIN_SCHEMA, type ChainRecord, appendToChain } from './audit-chain.js';
 import { consentContent, eventContent } from './chain-content.js';
@@ -35,8 +35,8 @@ CREATE INDEX IF NOT EXISTS consent_trail_by_time ON consent_trail (occurred_at, 
 ${appendOnly('consent_trail', 'the consent trail is append-only')}
 ${AUDIT_CHAIN_SCHEMA}`,
 
-  async apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void> {
-    const rows = events.flatMap((recorded) => {
+  async apply(tx: SqlClient, events: readonly RecordedEvent[], context?: ApplyContext): Promise<void> {
+    const candidates = events.flatMap((recorded) => {
       const details = trailDetails({ type: recorded.type, data: recorded.data } as CaseEvent);
       return details
         ? [
@@ -51,6 +51,17 @@ ${AUDIT_CHAIN_SCHEMA}`,
           ]
         : [];
     });
+    // A replay finds most rows already there: asking which costs their ids, sending them costs whole rows.
+    const kept = new Set(
+      context?.replay && candidates.length > 0
+        ? (
+            await tx.query<{ event_id: string }>('SELECT event_id FROM consent_trail WHERE event_id = ANY($1::uuid[])', [
+              candidates.map((r) => r.event_id),
+            ])
+          ).map((r) => r.event_id)
+        : [],
+    );
+    const rows = candidates.filter((r) => !kept.has(r.event_id));
     // One statement per batch: a rebuild replays every event through here.
     const inserted =
       rows.length === 0

@@ -2,6 +2,7 @@ import { type EventStore, type GlobalPosition, type RecordedEvent, UnknownPositi
 import type { SqlClient, SqlDatabase } from '../../sql/index.js';
 import { CHECKPOINTS, CHECKPOINT_CHANNEL, CommittedPosition, parseAnnouncement } from './checkpoints.js';
 import {
+  type ApplyContext,
   CheckpointMovedError,
   type Projection,
   type ProjectionLag,
@@ -33,6 +34,10 @@ export class ProjectionRunner {
 
   private get batchSize(): number {
     return this.options.batchSize ?? 500;
+  }
+
+  private get replayBatchSize(): number {
+    return this.options.replayBatchSize ?? this.options.batchSize ?? 5000;
   }
 
   /** A transaction in the runner's role, when it has one. */
@@ -133,7 +138,17 @@ export class ProjectionRunner {
    * models kept at a position the store no longer resumes from (an earlier version's order) are
    * rebuilt from the beginning.
    */
-  async catchUp(onProgress?: (eventsApplied: number) => void, signal?: AbortSignal): Promise<number> {
+  catchUp(onProgress?: (eventsApplied: number) => void, signal?: AbortSignal): Promise<number> {
+    return this.applyToEnd({ replay: false }, this.batchSize, onProgress, signal);
+  }
+
+  /** catchUp's loop, in batches of `batchSize`; a rebuild runs it as a replay. */
+  private async applyToEnd(
+    context: ApplyContext,
+    batchSize: number,
+    onProgress?: (eventsApplied: number) => void,
+    signal?: AbortSignal,
+  ): Promise<number> {
     const stored = await this.checkpoint();
     let { position } = stored;
     const { eventsApplied } = stored;
@@ -142,14 +157,14 @@ export class ProjectionRunner {
     while (!signal?.aborted) {
       let batch;
       try {
-        batch = await this.store.readAll(position, this.batchSize);
+        batch = await this.store.readAll(position, batchSize);
       } catch (error) {
         if (!(error instanceof UnknownPositionError) || position === null) throw error;
         return this.rebuild(onProgress);
       }
       if (batch.events.length === 0) return applied;
       try {
-        await this.applyBatch(position, batch.events, batch.next);
+        await this.applyBatch(position, batch.events, batch.next, context);
       } catch (error) {
         if (!(error instanceof CheckpointMovedError)) throw error;
         ({ position } = await this.checkpoint()); // another runner applied it: go on from there
@@ -174,7 +189,7 @@ export class ProjectionRunner {
     });
     this.status = { state: this.status.state, position: null, eventsApplied: 0 };
     this.committed.forget();
-    await this.catchUp(onProgress);
+    await this.applyToEnd({ replay: true }, this.replayBatchSize, onProgress);
     return this.checkComplete();
   }
 
@@ -192,7 +207,12 @@ export class ProjectionRunner {
     }
   }
 
-  private async applyBatch(from: GlobalPosition | null, events: readonly RecordedEvent[], next: GlobalPosition | null): Promise<void> {
+  private async applyBatch(
+    from: GlobalPosition | null,
+    events: readonly RecordedEvent[],
+    next: GlobalPosition | null,
+    context: ApplyContext = { replay: false },
+  ): Promise<void> {
     await this.asWriter(async (tx) => {
       const lock = () =>
         tx.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE runner = $1 FOR UPDATE', [this.name]);
@@ -205,7 +225,7 @@ export class ProjectionRunner {
         [stored] = await lock();
       }
       if ((stored?.position ?? null) !== from) throw new CheckpointMovedError();
-      for (const projection of this.projections) await projection.apply(tx, events);
+      for (const projection of this.projections) await projection.apply(tx, events, context);
       // Announced on commit (NOTIFY is transactional) to the processes waiting for their writes.
       await tx.query(
         `UPDATE projection_checkpoints SET position = $2, events_applied = events_applied + $3, updated_at = now() WHERE runner = $1

@@ -12,7 +12,15 @@ export interface Projection {
   readonly schema: string;
   /** Its tables, emptied before a rebuild. */
   readonly tables: readonly string[];
-  apply(tx: SqlClient, events: readonly RecordedEvent[]): Promise<void>;
+  apply(tx: SqlClient, events: readonly RecordedEvent[], context?: ApplyContext): Promise<void>;
+}
+
+export interface ApplyContext {
+  /**
+   * A rebuild replays the store into emptied read models: what a projection keeps across a
+   * rebuild (append-only tables) most likely holds these events already.
+   */
+  readonly replay: boolean;
 }
 
 export interface RunnerStatus {
@@ -44,8 +52,14 @@ export class ReplayIncompleteError extends Error {
 }
 
 export interface RunnerOptions {
-  /** Events per batch (and per transaction). */
+  /** Events per batch (and per transaction) while following or catching up. */
   readonly batchSize?: number;
+  /**
+   * Events per batch during a rebuild, larger than while following: nobody waits for an event of
+   * a replay, and each batch costs its round trips and locks whatever its size. Defaults to
+   * batchSize when that is set, else 5000.
+   */
+  readonly replayBatchSize?: number;
   /**
    * The database role that writes the read models: each batch and a rebuild run as it (SET LOCAL
    * ROLE), so a connection whose own role may not write them (the app's) can still keep them.
