@@ -9,6 +9,8 @@ import { allEvents, useTestApp } from './support/test-app.js';
  * the interviewing agency's finding, a new referral after a decline, the intake's caseworker, and
  * a form's typed text kept across someone else's change.
  */
+const CLINIC = 'Maiduguri Road Community Clinic (demo)';
+
 describe('following up a referral in a real browser', () => {
   const built = useBuiltScreens();
   const t = useTestApp({ settings: () => ({ WEB_DIR: built.dir, SIGN_INS_PER_MINUTE: '1000' }) });
@@ -47,5 +49,35 @@ describe('following up a referral in a real browser', () => {
       (e) => e.type === 'IdentificationRecorded' && (e.data as { referralId?: string }).referralId === referralId,
     );
     expect(recorded.map((e) => (e.data as { outcome: string }).outcome)).toEqual(['inconclusive']);
+  });
+
+  it('after a decline the owner refers the same need to another agency from the suggestions, and the declined one is not offered again', async () => {
+    const [social, clinic] = [await t.agencyId('Social'), await t.agencyId('Clinic')];
+    const caseId = await openCase(t, {}, 'caseworker.ngo');
+    await giveConsent(t, caseId, consentBody([provision(social, 'mhpss'), provision(clinic, 'mhpss')]), 'caseworker.ngo');
+    const body = { toAgencyId: social, purpose: 'service_provision', serviceType: 'mhpss', sharedCategories: ['identity'] };
+    const declinedId = await refer(t, caseId, body, 'caseworker.ngo');
+    await posted(t, 200, `/cases/${caseId}/referrals/${declinedId}/decline`, { reason: 'no_capacity' }, 'caseworker.social');
+
+    const page = await signedIn('caseworker.ngo');
+    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.getByRole('region', { name: 'Referrals' }).getByRole('link', { name: 'Refer to another agency' }).click();
+    await page.getByText('The same need as the declined referral: Mental health and psychosocial support.').waitFor();
+    const theClinic = page.getByRole('article', { name: CLINIC });
+    await theClinic.getByText('Consent covers what would be shared').waitFor();
+    await expect(page.getByRole('article').count()).resolves.toBe(1);
+    await theClinic.getByRole('button', { name: `Refer to ${CLINIC}` }).click();
+
+    await page.waitForURL(`**/#/cases/${caseId}`);
+    await page
+      .getByRole('region', { name: 'Referrals' })
+      .getByRole('row')
+      .filter({ hasText: CLINIC })
+      .getByText('Waiting for an answer')
+      .waitFor();
+    const again = (await allEvents(t.store)).filter(
+      (e) => e.type === 'ReferralRequested' && (e.data as { reReferralOf?: string }).reReferralOf === declinedId,
+    );
+    expect(again.map((e) => (e.data as { toAgencyId: string }).toAgencyId)).toEqual([clinic]);
   });
 });
