@@ -5,7 +5,7 @@ import { useWords } from '../i18n';
 import { ADMIN } from '../messages/admin';
 import { ROLES, inWords } from '../messages/vocabulary';
 import { session } from '../session';
-import { Show, TableScroll, useLoad } from '../ui';
+import { Show, HeadedTable, useLoad } from '../ui';
 import { ShownOnce } from './shown-once';
 
 interface User {
@@ -39,44 +39,30 @@ export function AgencyUsers() {
       <AddUser onAdded={reload} />
       <Show loaded={loaded}>
         {(users) => (
-          <TableScroll label={words.usersCaption}>
-            <table>
-              <caption class="visually-hidden">{words.usersCaption}</caption>
-              <thead>
-                <tr>
-                  {words.userColumns.map((c, i) => (
-                    <th scope="col" key={i}>
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((user) => (
-                  <tr key={user.id} data-username={user.username}>
-                    <td>{user.username}</td>
-                    <td>{user.displayName}</td>
-                    <td>{inWords(roles, user.role)}</td>
-                    <td>{user.active ? words.active : words.inactive}</td>
-                    <td>
-                      {user.id === session()?.userId
-                        ? words.you
-                        : user.active && (
-                            <button
-                              type="button"
-                              disabled={deactivation.busy}
-                              aria-label={words.deactivateWho(user.username)}
-                              onClick={() => deactivate(user)}
-                            >
-                              {words.deactivate}
-                            </button>
-                          )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <HeadedTable label={words.usersCaption} columns={words.userColumns}>
+            {users.map((user) => (
+              <tr key={user.id} data-username={user.username}>
+                <td>{user.username}</td>
+                <td>{user.displayName}</td>
+                <td>{inWords(roles, user.role)}</td>
+                <td>{user.active ? words.active : words.inactive}</td>
+                <td>
+                  {user.id === session()?.userId
+                    ? words.you
+                    : user.active && (
+                        <button
+                          type="button"
+                          disabled={deactivation.busy}
+                          aria-label={words.deactivateWho(user.username)}
+                          onClick={() => deactivate(user)}
+                        >
+                          {words.deactivate}
+                        </button>
+                      )}
+                </td>
+              </tr>
+            ))}
+          </HeadedTable>
         )}
       </Show>
       <ActionProblem action={deactivation} onReload={reload} />

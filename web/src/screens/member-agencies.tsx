@@ -5,7 +5,7 @@ import { useWords } from '../i18n';
 import { DIRECTORY } from '../messages/directory';
 import { AGENCY_KINDS, inWords } from '../messages/vocabulary';
 import { session } from '../session';
-import { forgetAgencyNames, Show, TableScroll, useLoad } from '../ui';
+import { forgetAgencyNames, Show, HeadedTable, useLoad } from '../ui';
 
 /** The coordinator's member agencies (the active ones, as the directory lists them), each of which they may deactivate but their own. */
 export function MemberAgencies() {
@@ -34,46 +34,32 @@ export function MemberAgencies() {
       <p>{words.deactivateWarning}</p>
       <Show loaded={loaded}>
         {(agencies) => (
-          <TableScroll label={words.agenciesCaption}>
-            <table>
-              <caption class="visually-hidden">{words.agenciesCaption}</caption>
-              <thead>
-                <tr>
-                  {words.agencyColumns.map((c, i) => (
-                    <th scope="col" key={i}>
-                      {c}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {agencies.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.name}</td>
-                    <td>{inWords(kinds, a.kind)}</td>
-                    <td>
-                      {a.id === session()?.agencyId ? (
-                        words.yours
-                      ) : confirming === a.id ? (
-                        <button type="button" class="danger" disabled={action.busy} onClick={() => deactivate(a.id)}>
-                          {words.confirmDeactivation(a.name)}
-                        </button>
-                      ) : (
-                        <button
-                          type="button"
-                          disabled={action.busy}
-                          aria-label={words.deactivateWhich(a.name)}
-                          onClick={() => setConfirming(a.id)}
-                        >
-                          {words.deactivate}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+          <HeadedTable label={words.agenciesCaption} columns={words.agencyColumns}>
+            {agencies.map((a) => (
+              <tr key={a.id}>
+                <td>{a.name}</td>
+                <td>{inWords(kinds, a.kind)}</td>
+                <td>
+                  {a.id === session()?.agencyId ? (
+                    words.yours
+                  ) : confirming === a.id ? (
+                    <button type="button" class="danger" disabled={action.busy} onClick={() => deactivate(a.id)}>
+                      {words.confirmDeactivation(a.name)}
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      disabled={action.busy}
+                      aria-label={words.deactivateWhich(a.name)}
+                      onClick={() => setConfirming(a.id)}
+                    >
+                      {words.deactivate}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </HeadedTable>
         )}
       </Show>
       <ActionProblem action={action} onReload={reload} />
