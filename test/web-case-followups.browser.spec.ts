@@ -9,6 +9,8 @@ import { allEvents, useTestApp } from './support/test-app.js';
  * the interviewing agency's finding, a new referral after a decline, the intake's caseworker, and
  * a form's typed text kept across someone else's change.
  */
+const SAFETY_PLAN = 'Meet only at the clinic on market days';
+const PAUSE_NOTE = 'Moved with her aunt; do not call the old number';
 const CLINIC = 'Maiduguri Road Community Clinic (demo)';
 
 describe('following up a referral in a real browser', () => {
@@ -79,5 +81,29 @@ describe('following up a referral in a real browser', () => {
       (e) => e.type === 'ReferralRequested' && (e.data as { reReferralOf?: string }).reReferralOf === declinedId,
     );
     expect(again.map((e) => (e.data as { toAgencyId: string }).toAgencyId)).toEqual([clinic]);
+  });
+
+  it('after a 412 the case reloads without losing what was typed in its forms, and the refused action then goes through', async () => {
+    const caseId = await openCase(t);
+    const page = await signedIn('caseworker.social');
+    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.getByText('Safety assessment').click();
+    const safety = page.getByRole('form', { name: 'Safety assessment' });
+    await safety.getByLabel('Risks to the person and staff, and the safety plan').fill(SAFETY_PLAN);
+    const pause = page.getByRole('form', { name: 'Pause the case' });
+    await pause.getByLabel('Safety note (not a search lead)').fill(PAUSE_NOTE);
+
+    // A colleague changes the case meanwhile: the page's revision is now behind.
+    await posted(t, 201, `/cases/${caseId}/screening`, { outcome: 'indicators_confirmed' });
+    await pause.getByRole('button', { name: 'Pause the case' }).click();
+    await pause.getByRole('button', { name: 'Reload' }).click();
+    await page.getByText(/Screening · Recorded/).waitFor();
+
+    await expect(safety.getByLabel('Risks to the person and staff, and the safety plan').inputValue()).resolves.toBe(SAFETY_PLAN);
+    await expect(pause.getByLabel('Safety note (not a search lead)').inputValue()).resolves.toBe(PAUSE_NOTE);
+    await pause.getByRole('button', { name: 'Pause the case' }).click();
+    await page.getByRole('button', { name: 'Resume the case' }).waitFor();
+    const paused = (await allEvents(t.store)).filter((e) => e.type === 'CaseInterrupted' && e.streamId.includes(caseId));
+    expect(paused).toHaveLength(1);
   });
 });
