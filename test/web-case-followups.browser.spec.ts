@@ -1,8 +1,7 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
-import { signIn, useBrowser, useBuiltScreens } from './support/browser.js';
+import { describe, expect, it } from '@jest/globals';
+import { useServedScreens } from './support/browser.js';
 import { consentBody, giveConsent, openCase, posted, provision, refer } from './support/case-steps.js';
-import { allEvents, useTestApp } from './support/test-app.js';
+import { allEvents } from './support/test-app.js';
 
 /**
  * What follows a referral on the screens, in Debian's Chromium against the real service on PGlite:
@@ -14,21 +13,8 @@ const PAUSE_NOTE = 'Moved with her aunt; do not call the old number';
 const CLINIC = 'Maiduguri Road Community Clinic (demo)';
 
 describe('following up a referral in a real browser', () => {
-  const built = useBuiltScreens();
-  const t = useTestApp({ settings: () => ({ WEB_DIR: built.dir, SIGN_INS_PER_MINUTE: '1000' }) });
-  const browser = useBrowser();
-  let baseUrl = '';
-
-  beforeAll(async () => {
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/`;
-  });
-
-  const signedIn = async (username: string) => {
-    const page = await (await browser.context()).newPage();
-    await signIn(page, baseUrl, username, t.password);
-    return page;
-  };
+  const screens = useServedScreens();
+  const { t, signedIn } = screens;
 
   it('the agency that accepted an in-depth interview records what it found on the referral page, and the page then shows it', async () => {
     const social = await t.agencyId('Social');
@@ -40,7 +26,7 @@ describe('following up a referral in a real browser', () => {
     await posted(t, 200, `/cases/${caseId}/referrals/${referralId}/accept`, {}, 'caseworker.social');
 
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/referrals/${caseId}/${referralId}`);
+    await page.goto(`${screens.baseUrl}#/referrals/${caseId}/${referralId}`);
     const finding = page.getByRole('region', { name: 'Outcome of the in-depth interview' });
     await finding.getByText('Not recorded yet.').waitFor();
     await finding.getByLabel('What the interview found').selectOption('inconclusive');
@@ -62,7 +48,7 @@ describe('following up a referral in a real browser', () => {
     await posted(t, 200, `/cases/${caseId}/referrals/${declinedId}/decline`, { reason: 'no_capacity' }, 'caseworker.social');
 
     const page = await signedIn('caseworker.ngo');
-    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}`);
     await page.getByRole('region', { name: 'Referrals' }).getByRole('link', { name: 'Refer to another agency' }).click();
     await page.getByText('The same need as the declined referral: Mental health and psychosocial support.').waitFor();
     const theClinic = page.getByRole('article', { name: CLINIC });
@@ -86,7 +72,7 @@ describe('following up a referral in a real browser', () => {
   it('after a 412 the case reloads without losing what was typed in its forms, and the refused action then goes through', async () => {
     const caseId = await openCase(t);
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}`);
     await page.getByText('Safety assessment').click();
     const safety = page.getByRole('form', { name: 'Safety assessment' });
     await safety.getByLabel('Risks to the person and staff, and the safety plan').fill(SAFETY_PLAN);
