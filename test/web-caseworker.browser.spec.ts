@@ -1,9 +1,8 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { screenshot, signIn, useBrowser, useBuiltScreens } from './support/browser.js';
+import { screenshot, useServedScreens } from './support/browser.js';
 import { openCase, posted } from './support/case-steps.js';
-import { allEvents, useTestApp } from './support/test-app.js';
+import { allEvents } from './support/test-app.js';
 
 /**
  * The caseworker's screens in Debian's Chromium against the real service on PGlite: opening a case
@@ -15,24 +14,10 @@ const PLAN = 'Check-ins only through the camp women’s centre';
 const SHELTER = 'Safe Haven Women and Girls Shelter (demo)';
 
 describe('the caseworker’s screens in a real browser', () => {
-  const built = useBuiltScreens();
-  const t = useTestApp({ settings: () => ({ WEB_DIR: built.dir, SIGN_INS_PER_MINUTE: '1000' }) });
-  const browser = useBrowser();
-  let baseUrl = '';
-
-  beforeAll(async () => {
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/`;
-  });
-
-  /** A user signed in on a device of their own (a fresh browser context). */
-  const signedIn = async (username: string) => {
-    const page = await (await browser.context()).newPage();
-    await signIn(page, baseUrl, username, t.password);
-    return page;
-  };
+  const screens = useServedScreens();
+  const { t, signedIn } = screens;
   const casePage = async (page: Page, caseId: string) => {
-    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}`);
     await page.getByRole('region', { name: 'Case status' }).waitFor();
   };
   const eventsOf = async (caseId: string, type: string) =>
@@ -105,7 +90,7 @@ describe('the caseworker’s screens in a real browser', () => {
     await expect(receiving.locator('main').innerText()).resolves.not.toContain(NAME);
 
     const police = await signedIn('officer.police');
-    await police.goto(`${baseUrl}#/cases/${caseId}`);
+    await police.goto(`${screens.baseUrl}#/cases/${caseId}`);
     await police.getByText('Not found, or not shared with your agency.').waitFor();
     await police.getByRole('link', { name: 'Referrals to my agency' }).click();
     await police.getByRole('heading', { name: 'Referrals to my agency' }).waitFor();
@@ -116,7 +101,7 @@ describe('the caseworker’s screens in a real browser', () => {
   it('a double click on “Record consent” records the consent once', async () => {
     const caseId = await openCase(t, { person: { demographics: { sex: 'female', ageBand: '25-59' } } });
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}/consents/new`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}/consents/new`);
     await permitShelter(page, ['Identity (name, date of birth)']);
     await page.getByRole('button', { name: 'Record consent' }).dblclick();
     await page.waitForURL(`**/#/cases/${caseId}`);
@@ -127,7 +112,7 @@ describe('the caseworker’s screens in a real browser', () => {
   it('a child’s consent needs a guardian: without one the service’s reason shows at the guardian’s question and nothing is written', async () => {
     const caseId = await openCase(t, { ageGroup: 'child' });
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}/consents/new`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}/consents/new`);
     await page.getByText('This person is treated as a child').waitFor();
     await page.getByLabel('The person themself').check();
     await permitShelter(page, ['Identity (name, date of birth)']);
@@ -149,8 +134,8 @@ describe('the caseworker’s screens in a real browser', () => {
 
   /** A user signed in with the screens in French, chosen on the sign-in screen as a user does. */
   const signedInInFrench = async (username: string) => {
-    const page = await (await browser.context()).newPage();
-    await page.goto(baseUrl);
+    const page = await screens.page();
+    await page.goto(screens.baseUrl);
     await page.getByRole('button', { name: 'Français' }).click();
     await page.locator('html[lang="fr"]').waitFor({ state: 'attached' });
     await page.locator('#username').fill(username);
@@ -163,7 +148,7 @@ describe('the caseworker’s screens in a real browser', () => {
   it('in French, the refer screen says in French why a man is not eligible with the women-only shelter', async () => {
     const caseId = await openCase(t, { person: { demographics: { sex: 'male', ageBand: '25-59', languages: ['ha'] } } });
     const page = await signedInInFrench('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}/refer`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}/refer`);
     const notEligible = page.getByRole('list', { name: 'Agences pour lesquelles la personne n’est pas éligible' });
     const shelter = notEligible.getByRole('listitem').filter({ hasText: SHELTER });
     await shelter.getByText('Non éligible : n’accepte que le sexe féminin').waitFor();
@@ -174,7 +159,7 @@ describe('the caseworker’s screens in a real browser', () => {
   it('in French, a refusal reads in French, with the service’s own English words apart as details', async () => {
     const caseId = await openCase(t, { ageGroup: 'child' });
     const page = await signedInInFrench('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}/consents/new`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}/consents/new`);
     await page.getByLabel('La personne elle-même').check();
     await page.getByLabel('Agence', { exact: true }).selectOption({ label: SHELTER });
     await page.getByRole('group', { name: 'Services acceptés' }).getByLabel('Hébergement', { exact: true }).check();
@@ -211,7 +196,7 @@ describe('the caseworker’s screens in a real browser', () => {
 
   it('with the connection lost, a new case is not sent, what was typed stays, and it is sent once the connection is back', async () => {
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/new`);
+    await page.goto(`${screens.baseUrl}#/cases/new`);
     await page.getByLabel('Full name (optional)').fill(NAME);
     await page.getByLabel('Area or camp (optional, no more precise than needed)').fill('Bakassi camp');
     const before = await caseOpenings();

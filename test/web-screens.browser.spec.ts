@@ -1,9 +1,8 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { browserStorage, signIn, useBrowser, useBuiltScreens } from './support/browser.js';
+import { browserStorage, signIn, useServedScreens } from './support/browser.js';
 import { openCase, post, posted, referredCase } from './support/case-steps.js';
-import { allEvents, useTestApp } from './support/test-app.js';
+import { allEvents } from './support/test-app.js';
 
 /**
  * The screens as people use them: Debian's Chromium against the real service on PGlite, signing in
@@ -16,22 +15,8 @@ const SHELTER = 'Safe Haven Women and Girls Shelter (demo)';
 const SOCIAL = 'Demo State Ministry of Women Affairs and Social Development';
 
 describe('the screens in a real browser', () => {
-  const built = useBuiltScreens();
-  const t = useTestApp({ settings: () => ({ WEB_DIR: built.dir, SIGN_INS_PER_MINUTE: '1000' }) });
-  const browser = useBrowser();
-  let baseUrl = '';
-
-  beforeAll(async () => {
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/`;
-  });
-
-  const pageOf = async () => (await browser.context()).newPage();
-  const signedIn = async (username: string) => {
-    const page = await pageOf();
-    await signIn(page, baseUrl, username, t.password);
-    return page;
-  };
+  const screens = useServedScreens();
+  const { t, signedIn, page: pageOf } = screens;
   /** A case referred to the shelter with the person's name and a safety plan, consent covering identity and safety. */
   const shelterCase = async () => {
     const shelterId = await t.agencyId('Shelter');
@@ -40,7 +25,7 @@ describe('the screens in a real browser', () => {
     return referred;
   };
   const referralPage = async (page: Page, caseId: string, referralId: string) => {
-    await page.goto(`${baseUrl}#/referrals/${caseId}/${referralId}`);
+    await page.goto(`${screens.baseUrl}#/referrals/${caseId}/${referralId}`);
     await page.getByRole('heading', { name: 'Referral' }).waitFor();
   };
   const category = (page: Page, code: string) => page.locator(`li[data-category="${code}"]`);
@@ -60,7 +45,7 @@ describe('the screens in a real browser', () => {
   it('the case page shows each consent provision with its status and each referral with its status and answer date', async () => {
     const { caseId } = await shelterCase();
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}`);
 
     const provision = page.getByRole('article').getByRole('row').filter({ hasText: SHELTER });
     await provision.waitFor();
@@ -73,7 +58,7 @@ describe('the screens in a real browser', () => {
   it('withdrawing a consent names the referral it will withdraw before it is confirmed, and writes nothing until then', async () => {
     const { caseId, consentId } = await shelterCase();
     const page = await signedIn('caseworker.social');
-    await page.goto(`${baseUrl}#/cases/${caseId}`);
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}`);
     await page.getByRole('link', { name: 'Withdraw this consent' }).click();
 
     const consequences = page.getByRole('region', { name: 'What this will do' });
@@ -139,7 +124,7 @@ describe('the screens in a real browser', () => {
     const { caseId, referralId } = await shelterCase();
     const page = await signedIn('caseworker.shelter');
     await page.getByRole('button', { name: 'Français' }).click();
-    await page.goto(`${baseUrl}#/referrals/${caseId}/${referralId}`);
+    await page.goto(`${screens.baseUrl}#/referrals/${caseId}/${referralId}`);
     await page.getByRole('heading', { name: 'Orientation' }).waitFor();
     await category(page, 'identity').getByText(NAME).waitFor();
     await page.getByRole('button', { name: 'English' }).click();
@@ -164,7 +149,7 @@ describe('the screens in a real browser', () => {
   it('the screens sign out after the idle time and say why', async () => {
     const page = await pageOf();
     await page.clock.install();
-    await signIn(page, baseUrl, 'caseworker.social', t.password);
+    await signIn(page, screens.baseUrl, 'caseworker.social', t.password);
     await page.clock.fastForward('15:01');
     await page.getByText('You were signed out because the screen was not used for a while').waitFor();
     await expect(page.getByRole('button', { name: 'Sign out' }).count()).resolves.toBe(0);
@@ -177,11 +162,11 @@ describe('the screens in a real browser', () => {
       if (message.type() === 'error') violations.push(message.text());
     });
     page.on('pageerror', (error) => violations.push(error.message));
-    const response = await page.goto(baseUrl);
+    const response = await page.goto(screens.baseUrl);
     const policy = response!.headers()['content-security-policy'];
     expect(policy).toContain("script-src 'self'");
     expect(policy).not.toContain('unsafe-inline');
-    await signIn(page, baseUrl, 'caseworker.social', t.password);
+    await signIn(page, screens.baseUrl, 'caseworker.social', t.password);
     await page.getByRole('heading', { name: 'My cases' }).waitFor();
     expect(violations).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { AGENCY_KINDS, DATA_CATEGORIES, PURPOSES, SERVICE_TYPES } from '../../libs/consent-policy/index.js';
-import { URGENCIES } from '../../libs/domain/index.js';
+import { IDENTIFICATION_OUTCOMES, URGENCIES } from '../../libs/domain/index.js';
 import { type SchemaObject, instant, list, oneOf, page, personalData, record, text } from '../platform/api-responses.js';
 
 /** The response bodies of the case routes, for the OpenAPI document (and so the web application's typed client). */
@@ -41,6 +41,10 @@ const referral = record(
     declineReason: text(),
     note: text(),
     onHold: { type: 'boolean' },
+    identification: {
+      ...oneOf(IDENTIFICATION_OUTCOMES),
+      description: 'What the in-depth interview found, as the agency that conducted it recorded it',
+    },
   },
   ['referralId', 'purpose', 'urgency', 'sharedCategories', 'status', 'requestedAt', 'respondBy'],
 );

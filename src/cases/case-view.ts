@@ -41,6 +41,8 @@ export interface CaseRecord {
       declineNote?: Sealed;
       outcome?: Sealed;
       withdrawalCause?: string;
+      /** What the in-depth interview this referral asked for found, as the receiving agency recorded it. */
+      identification?: IdentificationOutcome;
       updatedAt: string;
       /** Since when it waits for the paused case; respondBy then moves when the case resumes. */
       onHoldSince?: string;
@@ -175,6 +177,9 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
     case 'IdentificationRecorded': {
       const { outcome, at, by, agencyId, referralId } = event.data;
       view.path = { ...view.path, identification: { outcome, at, by, agencyId, ...(referralId ? { referralId } : {}) } };
+      // The interviewing agency sees its own finding on its referral; the path's step is the owner's.
+      if (referralId)
+        view.referrals = view.referrals.map((r) => (r.referralId === referralId ? { ...r, identification: outcome, updatedAt: at } : r));
       view.timeline = [...view.timeline, { type: event.type, at, by, reason: outcome }];
       break;
     }
@@ -252,7 +257,7 @@ export function evolveCaseRecord(current: CaseRecord | undefined, event: CaseEve
       // Indicators and safety flags describe what happened to the person: they go with the data.
       view.indicators = [];
       view.safetyFlags = [];
-      view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, ...r }) => r);
+      view.referrals = view.referrals.map(({ note: _n, declineNote: _d, outcome: _o, identification: _i, ...r }) => r);
       // Outcomes, risk levels, flag names and what the path learnt say what happened to the person: only that the steps happened stays.
       view.timeline = [
         ...view.timeline.map(({ note: _n, reason, ...t }) => (ABOUT_THE_PERSON.has(t.type) || reason === undefined ? t : { ...t, reason })),

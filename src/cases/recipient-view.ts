@@ -53,7 +53,16 @@ export interface RecipientView {
   referrals: Array<
     Pick<
       CaseRecord['referrals'][number],
-      'referralId' | 'purpose' | 'serviceType' | 'urgency' | 'sharedCategories' | 'status' | 'requestedAt' | 'respondBy' | 'withdrawalCause'
+      | 'referralId'
+      | 'purpose'
+      | 'serviceType'
+      | 'urgency'
+      | 'sharedCategories'
+      | 'status'
+      | 'requestedAt'
+      | 'respondBy'
+      | 'withdrawalCause'
+      | 'identification'
     > & {
       note?: Sealed;
       /** The case is paused: the referral waits (nothing is accepted or completed meanwhile); never why. */
@@ -103,6 +112,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
       respondBy: r.respondBy,
       ...(r.onHoldSince ? { onHold: true as const } : {}),
       ...(r.withdrawalCause ? { withdrawalCause: recipientWithdrawalCause(r.withdrawalCause) } : {}),
+      ...(r.identification ? { identification: r.identification } : {}),
       // The note travels with the referral while the agency holds it and may still see some of what it shared.
       ...(r.note && HOLDING.has(r.status) && r.sharedCategories.some(permitted) ? { note: r.note } : {}),
     })),

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
 import { readBrowserStorage } from './browser-storage.js';
+import { useTestApp } from './test-app.js';
 
 /** Debian's Chromium (`.ci/run` installs it when absent), driven by playwright-core: a real browser, no bundled build. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -81,4 +83,33 @@ export const SCREENSHOTS_DIR = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), 're
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The service on PGlite serving freshly built screens on a port of its own, a Chromium, and users
+ * signed in each on a device of their own (a fresh context): what every browser spec of the
+ * screens starts from. `baseUrl` is known once the describe's beforeAll has run.
+ */
+export function useServedScreens() {
+  const built = useBuiltScreens();
+  const t = useTestApp({ settings: () => ({ WEB_DIR: built.dir, SIGN_INS_PER_MINUTE: '1000' }) });
+  const browser = useBrowser();
+  let baseUrl = '';
+  beforeAll(async () => {
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}/`;
+  });
+  const page = async () => (await browser.context()).newPage();
+  return {
+    t,
+    get baseUrl() {
+      return baseUrl;
+    },
+    page,
+    signedIn: async (username: string) => {
+      const signedInPage = await page();
+      await signIn(signedInPage, baseUrl, username, t.password);
+      return signedInPage;
+    },
+  };
 }

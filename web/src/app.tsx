@@ -17,7 +17,7 @@ import { CasePage } from './screens/case-page';
 import { ConsentReceipt } from './screens/consent-receipt';
 import { NewCase } from './screens/new-case';
 import { RecordConsent } from './screens/record-consent';
-import { Refer } from './screens/refer';
+import { ReRefer, Refer } from './screens/refer';
 import { IncomingReferrals } from './screens/incoming-referrals';
 import { MyCases } from './screens/my-cases';
 import { ReferralPage } from './screens/referral-page';
@@ -33,6 +33,7 @@ const VIEWS: Record<ScreenName, (params: Readonly<Record<string, string>>) => JS
   'record-consent': (p) => <RecordConsent caseId={p.caseId!} />,
   'consent-receipt': (p) => <ConsentReceipt caseId={p.caseId!} consentId={p.consentId!} />,
   refer: (p) => <Refer caseId={p.caseId!} />,
+  're-refer': (p) => <ReRefer caseId={p.caseId!} referralId={p.referralId!} />,
   'incoming-referrals': () => <IncomingReferrals />,
   referral: (p) => <ReferralPage caseId={p.caseId!} referralId={p.referralId!} />,
   approvals: () => <Approvals />,

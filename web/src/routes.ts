@@ -23,6 +23,7 @@ export const SCREENS = [
   { name: 'record-consent', path: '/cases/:caseId/consents/new', roles: CASE_ROLES, inNav: false },
   { name: 'consent-receipt', path: '/cases/:caseId/consents/:consentId/receipt', roles: CASE_ROLES, inNav: false },
   { name: 'refer', path: '/cases/:caseId/refer', roles: CASE_ROLES, inNav: false },
+  { name: 're-refer', path: '/cases/:caseId/referrals/:referralId/re-refer', roles: CASE_ROLES, inNav: false },
   { name: 'withdraw-consent', path: '/cases/:caseId/consents/:consentId/withdraw', roles: CASE_ROLES, inNav: false },
   // The API's referral.list: frontline workers see what was referred to their agency too.
   { name: 'incoming-referrals', path: '/referrals', roles: ['frontline_worker', ...CASE_ROLES], inNav: true },

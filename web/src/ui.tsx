@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type Problem, api, call, explain } from './api/client';
 import { LANGUAGES, type Language, chooseLanguage, formatWhen, useLanguage, useWords } from './i18n';
 import { COMMON } from './messages/common';
@@ -31,16 +31,23 @@ export function ProblemMessage({ problem, onReload }: { problem: Problem | undef
 
 export type Loaded<T> = { state: 'loading' } | { state: 'failed'; problem: Problem } | { state: 'ready'; data: T };
 
-/** Loads what a screen shows when it opens and whenever `deps` (what `load` reads) change; `reload` loads it again. */
+/**
+ * Loads what a screen shows when it opens and whenever `deps` (what `load` reads) change; `reload`
+ * loads it again while the screen keeps showing what it has, so that the forms on it are not
+ * remounted and keep what the user typed (after a 409 or 412, say) until the new data arrives.
+ */
 export function useLoad<T>(
   load: () => Promise<{ data?: T; error?: unknown; response: Response }>,
   deps: readonly unknown[],
 ): [Loaded<T>, () => void] {
   const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
   const [round, setRound] = useState(0);
+  const shownFor = useRef(deps);
   useEffect(() => {
     let current = true;
-    setLoaded({ state: 'loading' });
+    const sameSubject = deps.length === shownFor.current.length && deps.every((d, i) => Object.is(d, shownFor.current[i]));
+    shownFor.current = deps;
+    if (!sameSubject) setLoaded({ state: 'loading' });
     void call(load).then((answer) => {
       if (!current) return;
       setLoaded(answer.ok ? { state: 'ready', data: answer.data } : { state: 'failed', problem: answer.problem });

@@ -3127,6 +3127,11 @@ export interface operations {
                             declineReason?: string;
                             /** Format: uuid */
                             fromAgencyId?: string;
+                            /**
+                             * @description What the in-depth interview found, as the agency that conducted it recorded it
+                             * @enum {string}
+                             */
+                            identification?: "trafficked_person" | "not_trafficked" | "inconclusive";
                             note?: string;
                             onHold?: boolean;
                             /** @enum {string} */
@@ -6629,6 +6634,11 @@ export interface operations {
                             declineReason?: string;
                             /** Format: uuid */
                             fromAgencyId?: string;
+                            /**
+                             * @description What the in-depth interview found, as the agency that conducted it recorded it
+                             * @enum {string}
+                             */
+                            identification?: "trafficked_person" | "not_trafficked" | "inconclusive";
                             note?: string;
                             onHold?: boolean;
                             /** @enum {string} */

@@ -4,7 +4,7 @@ export const ADMIN = catalogue(
   {
     usersTitle: 'Users of your agency',
     usersCaption: 'Users of your agency',
-    userColumns: ['Username', 'Name', 'Role', 'Status', ''],
+    userColumns: ['Username', 'Name', 'Role', 'Status', 'Action'],
     active: 'Active',
     inactive: 'Deactivated',
     deactivate: 'Deactivate',
@@ -34,7 +34,7 @@ export const ADMIN = catalogue(
   {
     usersTitle: 'Utilisateurs de votre agence',
     usersCaption: 'Utilisateurs de votre agence',
-    userColumns: ['Identifiant', 'Nom', 'Rôle', 'Statut', ''],
+    userColumns: ['Identifiant', 'Nom', 'Rôle', 'Statut', 'Action'],
     active: 'Actif',
     inactive: 'Désactivé',
     deactivate: 'Désactiver',

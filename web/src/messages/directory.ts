@@ -4,7 +4,7 @@ export const DIRECTORY = catalogue(
   {
     agenciesTitle: 'Member agencies',
     agenciesCaption: 'Member agencies of the network',
-    agencyColumns: ['Agency', 'Kind', ''],
+    agencyColumns: ['Agency', 'Kind', 'Action'],
     deactivate: 'Deactivate',
     deactivateWhich: (name: string) => `Deactivate ${name}`,
     confirmDeactivation: (name: string) => `Confirm: deactivate ${name} now`,
@@ -29,7 +29,7 @@ export const DIRECTORY = catalogue(
   {
     agenciesTitle: 'Agences membres',
     agenciesCaption: 'Agences membres du réseau',
-    agencyColumns: ['Agence', 'Type', ''],
+    agencyColumns: ['Agence', 'Type', 'Action'],
     deactivate: 'Désactiver',
     deactivateWhich: (name: string) => `Désactiver ${name}`,
     confirmDeactivation: (name: string) => `Confirmer : désactiver ${name} maintenant`,

@@ -72,6 +72,9 @@ export const referWords = catalogue(
     outside: 'Outside the network (call them; nothing is sent)',
     howToRefer: 'How to refer',
     cancel: 'Back to the case',
+    reReferTitle: 'Refer to another agency after a decline',
+    sameNeed: (service: string) => `The same need as the declined referral: ${service}.`,
+    notDeclined: 'This referral was not declined: refer the person from the case instead.',
   },
   {
     title: 'Orienter la personne',
@@ -138,5 +141,8 @@ export const referWords = catalogue(
     outside: 'Hors du réseau (à appeler ; rien n’est envoyé)',
     howToRefer: 'Comment orienter',
     cancel: 'Retour au dossier',
+    reReferTitle: 'Orienter vers une autre agence après un refus',
+    sameNeed: (service: string) => `Le même besoin que l’orientation refusée : ${service}.`,
+    notDeclined: 'Cette orientation n’a pas été refusée : orientez la personne depuis le dossier.',
   },
 );

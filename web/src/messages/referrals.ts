@@ -24,6 +24,11 @@ export const REFERRALS = catalogue(
     outcome: 'What was provided',
     complete: 'Mark as provided',
     nothingMore: 'Nothing more to answer.',
+    identification: 'Outcome of the in-depth interview',
+    identified: (outcome: string) => `Recorded: ${outcome}.`,
+    notIdentified: 'Not recorded yet.',
+    identificationOutcome: 'What the interview found',
+    recordIdentification: 'Record the outcome',
   },
   {
     heading: 'Orientations vers mon organisation',
@@ -47,5 +52,10 @@ export const REFERRALS = catalogue(
     outcome: 'Ce qui a été fourni',
     complete: 'Marquer comme fourni',
     nothingMore: 'Plus rien à répondre.',
+    identification: 'Résultat de l’entretien approfondi',
+    identified: (outcome: string) => `Enregistré : ${outcome}.`,
+    notIdentified: 'Pas encore enregistré.',
+    identificationOutcome: 'Ce que l’entretien a établi',
+    recordIdentification: 'Enregistrer le résultat',
   },
 );

@@ -98,7 +98,11 @@ export function CasePage({ caseId }: { caseId: string }) {
 
             <section aria-labelledby="referrals">
               <h2 id="referrals">{w.referrals}</h2>
-              {view.referrals.length === 0 ? <p>{w.noReferrals}</p> : <ReferralTable referrals={view.referrals} agencyName={agencyName} />}
+              {view.referrals.length === 0 ? (
+                <p>{w.noReferrals}</p>
+              ) : (
+                <ReferralTable referrals={view.referrals} agencyName={agencyName} caseId={caseId} />
+              )}
             </section>
 
             <CaseWork view={view} onDone={reload} />
@@ -121,13 +125,15 @@ export function CasePage({ caseId }: { caseId: string }) {
   );
 }
 
-/** Referrals with who receives them, their status and the date an answer is due by. */
+/** Referrals with who receives them, their status and the date an answer is due by; with `caseId`, a declined one offers a re-referral. */
 export function ReferralTable({
   referrals,
   agencyName,
+  caseId,
 }: {
   referrals: readonly Referral[];
   agencyName: (id: string | undefined) => string;
+  caseId?: string;
 }) {
   const w = useWords(CASES);
   return (
@@ -138,6 +144,12 @@ export function ReferralTable({
           <td>{referredFor(r)}</td>
           <td>
             <ReferralStatus referral={r} />
+            {caseId && r.status === 'declined' && r.serviceType && (
+              <>
+                {' '}
+                <a href={`#/cases/${caseId}/referrals/${r.referralId}/re-refer`}>{w.reRefer}</a>
+              </>
+            )}
           </td>
           <td>
             <DueBy referral={r} />

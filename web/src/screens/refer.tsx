@@ -9,19 +9,42 @@ import { go } from '../router';
 import { Badge, Show, useLoad } from '../ui';
 import { purposeFor, serviceType as serviceWords } from '../words';
 import { SubmitStatus, ifMatch, useSubmit } from '../submit';
-import { useCase } from './case-page';
+import { type CaseView, useCase } from './case-page';
 import { recordConsentFor } from './record-consent';
 import { CheckList, CodeSelect } from './form-parts';
 
-/** Where the person could be referred for a service: who can take it now, who the person is eligible with, and what consent is missing. */
-export function Refer({ caseId }: { caseId: string }) {
+type Referral = CaseView['referrals'][number];
+
+/**
+ * After a decline, the same need to another agency: the refer screen, for the declined referral's
+ * service, what it shared and its urgency, and only when that referral was declined.
+ */
+export function ReRefer({ caseId, referralId }: { caseId: string; referralId: string }) {
+  const w = useWords(referWords);
+  const [loaded] = useCase(caseId);
+  const declined = loaded.state === 'ready' ? loaded.data.referrals.find((r) => r.referralId === referralId) : undefined;
+  if (declined?.status === 'declined' && declined.serviceType) return <Refer caseId={caseId} declined={declined} />;
+  return (
+    <main>
+      <h1>{w.reReferTitle}</h1>
+      <Show loaded={loaded}>{() => <p>{w.notDeclined}</p>}</Show>
+    </main>
+  );
+}
+
+/**
+ * Where the person could be referred for a service: who can take it now, who the person is eligible
+ * with, and what consent is missing. With `declined`, a re-referral: its service is fixed and the
+ * agency that declined is not suggested again.
+ */
+export function Refer({ caseId, declined }: { caseId: string; declined?: Referral }) {
   const w = useWords(referWords);
   const c = useWords(caseCodes);
   const [loadedCase, reloadCase] = useCase(caseId);
-  const [serviceType, setServiceType] = useState<ServiceType>('shelter');
-  const [categories, setCategories] = useState<Category[]>(['identity']);
+  const [serviceType, setServiceType] = useState<ServiceType>(declined?.serviceType ?? 'shelter');
+  const [categories, setCategories] = useState<Category[]>(declined ? [...declined.sharedCategories] : ['identity']);
   const [area, setArea] = useState('');
-  const [urgency, setUrgency] = useState<Urgency>('normal');
+  const [urgency, setUrgency] = useState<Urgency>(declined?.urgency ?? 'normal');
   const [note, setNote] = useState('');
   const [query, setQuery] = useState({ serviceType, categories, area });
   const languageNames: Record<string, string | undefined> = useWords(noticeLanguages);
@@ -36,6 +59,7 @@ export function Refer({ caseId }: { caseId: string }) {
     [caseId, query],
   );
   const submit = useSubmit();
+  const suggested = (found: ReferralSuggestions) => found.suggestions.filter((s) => s.agencyId !== declined?.toAgencyId);
 
   const categoryWords = (list: readonly Category[]) => list.map((k) => c.category[k]).join('; ');
   // The codes a gap names (sexes, ISO 639 languages) in words; a code the catalogue lacks as sent.
@@ -55,29 +79,39 @@ export function Refer({ caseId }: { caseId: string }) {
       ...(query.area ? { area: query.area } : {}),
       ...(note.trim() ? { note: note.trim() } : {}),
     };
-    const referred = await submit.send((header) =>
-      api.POST('/cases/{caseId}/referrals', { params: { path: { caseId }, header: { ...header, ...ifMatch(revision) } }, body }),
-    );
+    const referred = await submit.send((header) => {
+      const headers = { ...header, ...ifMatch(revision) };
+      if (!declined) return api.POST('/cases/{caseId}/referrals', { params: { path: { caseId }, header: headers }, body });
+      const { purpose: _same, serviceType: _asDeclined, ...again } = body;
+      return api.POST('/cases/{caseId}/referrals/{referralId}/re-referral', {
+        params: { path: { caseId, referralId: declined.referralId }, header: headers },
+        body: again,
+      });
+    });
     if (referred) go(`/cases/${caseId}`);
   };
 
   return (
     <main>
-      <h1>{w.title}</h1>
+      <h1>{declined ? w.reReferTitle : w.title}</h1>
       <form
         onSubmit={(e) => {
           e.preventDefault();
           setQuery({ serviceType, categories, area });
         }}
       >
-        <CodeSelect
-          id="service-type"
-          label={w.service}
-          value={serviceType}
-          options={codes(c.serviceType)}
-          words={c.serviceType}
-          onChange={setServiceType}
-        />
+        {declined ? (
+          <p>{w.sameNeed(c.serviceType[serviceType])}</p>
+        ) : (
+          <CodeSelect
+            id="service-type"
+            label={w.service}
+            value={serviceType}
+            options={codes(c.serviceType)}
+            words={c.serviceType}
+            onChange={setServiceType}
+          />
+        )}
         <CheckList legend={w.share} options={codes(c.category)} words={c.category} chosen={categories} onChange={setCategories} />
         <label for="area">{w.area}</label>
         <input id="area" value={area} onInput={(e) => setArea(e.currentTarget.value)} />
@@ -94,8 +128,8 @@ export function Refer({ caseId }: { caseId: string }) {
           <Show loaded={loaded}>
             {(found) => (
               <>
-                {found.suggestions.length === 0 && <p>{w.none}</p>}
-                {found.suggestions.map((s) => (
+                {suggested(found).length === 0 && <p>{w.none}</p>}
+                {suggested(found).map((s) => (
                   <article class="card" key={s.serviceId} aria-label={s.agencyName}>
                     <h2>{s.agencyName}</h2>
                     <p>{s.serviceName}</p>

@@ -5,7 +5,11 @@ import { DueBy, ProblemMessage, ReferralStatus, Show } from '../ui';
 import { formatWhen, useWords } from '../i18n';
 import { REFERRALS } from '../messages/referrals';
 import { category, declineReason, detail, purpose, serviceType, urgency, withdrawnBecause } from '../words';
+import { type IdentificationOutcome, codes } from '../api/types';
+import { caseCodes } from '../messages/case-codes';
+import { ActionForm } from './case-actions';
 import { type CaseView, PersonalData, useCase } from './case-page';
+import { CodeSelect } from './form-parts';
 
 type DeclineReason =
   paths['/cases/{caseId}/referrals/{referralId}/decline']['post']['requestBody']['content']['application/json']['reason'];
@@ -61,6 +65,7 @@ export function ReferralPage({ caseId, referralId }: { caseId: string; referralI
                 {w.reload}
               </button>
               <Respond caseId={caseId} referral={referral} onDone={reload} />
+              {referral.serviceType === 'in_depth_interview' && <Identification view={view} referral={referral} onDone={reload} />}
               <section aria-labelledby="shared">
                 <h2 id="shared">{w.shared}</h2>
                 <ul class="categories">
@@ -179,6 +184,48 @@ function Respond({ caseId, referral, onDone }: { caseId: string; referral: Refer
       )}
       {!waiting && referral.status !== 'accepted' && <p>{w.nothingMore}</p>}
       <ProblemMessage problem={problem} onReload={onDone} />
+    </section>
+  );
+}
+
+/**
+ * The in-depth interview's outcome, recorded by the agency that conducted it: offered once it has
+ * accepted the referral and while the case is open (a referral on hold means the case is paused).
+ */
+function Identification({ view, referral, onDone }: { view: CaseView; referral: Referral; onDone: () => void }) {
+  const w = useWords(REFERRALS);
+  const c = useWords(caseCodes);
+  const [outcome, setOutcome] = useState<IdentificationOutcome>('trafficked_person');
+  const recordable =
+    (referral.status === 'accepted' || referral.status === 'completed') && !referral.onHold && (view.status ?? 'open') === 'open';
+  return (
+    <section aria-labelledby="identification">
+      <h2 id="identification">{w.identification}</h2>
+      <p>{referral.identification ? w.identified(c.identification[referral.identification]) : w.notIdentified}</p>
+      {recordable && (
+        <ActionForm
+          view={view}
+          onDone={onDone}
+          id="record-identification"
+          name={w.identification}
+          label={w.recordIdentification}
+          send={(header) =>
+            api.POST('/cases/{caseId}/referrals/{referralId}/identification', {
+              params: { path: { caseId: view.caseId, referralId: referral.referralId }, header },
+              body: { outcome },
+            })
+          }
+        >
+          <CodeSelect
+            id="identification-outcome"
+            label={w.identificationOutcome}
+            value={outcome}
+            options={codes(c.identification)}
+            words={c.identification}
+            onChange={setOutcome}
+          />
+        </ActionForm>
+      )}
     </section>
   );
 }
