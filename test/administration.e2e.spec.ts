@@ -33,6 +33,30 @@ describe('agency admins manage their users; coordinators manage member agencies 
     expect((await t.http.get('/cases').set('Authorization', `Bearer ${token}`)).status).toBe(401);
   });
 
+  it("lists to a supervisor the agency's own active caseworkers and supervisors, whom intake can then give the case to", async () => {
+    const added = async (username: string, role: string) =>
+      (await post(t, '/agency/users', { username, displayName: `Staff ${username}`, role }, 'admin.social')).body as { id: string };
+    const second = await added('caseworker.listed', 'caseworker');
+    const frontline = await added('frontline.unlisted', 'frontline_worker');
+    const former = await added('caseworker.former', 'caseworker');
+    await t.http
+      .post(`/agency/users/${former.id}/deactivation`)
+      .set(await t.bearer('admin.social'))
+      .expect(200);
+
+    const staff = (await read(t, '/agency/case-staff', 'supervisor.social')) as Array<{ id: string; displayName: string; role: string }>;
+    const names = staff.map((s) => s.displayName);
+    expect(names).toContain('Staff caseworker.listed');
+    expect(staff.map((s) => s.id)).not.toEqual(expect.arrayContaining([frontline.id]));
+    expect(staff.map((s) => s.id)).not.toEqual(expect.arrayContaining([former.id]));
+    expect(new Set(staff.map((s) => s.role))).toEqual(new Set(['caseworker', 'supervisor']));
+    const shelterStaff = (await read(t, '/agency/case-staff', 'caseworker.shelter')) as Array<{ id: string }>;
+    expect(shelterStaff.map((s) => s.id)).not.toEqual(expect.arrayContaining([second.id]));
+
+    const caseId = await openCase(t);
+    expect((await post(t, `/cases/${caseId}/intake`, { caseworkerId: second.id }, 'supervisor.social')).status).toBe(201);
+  });
+
   it('keeps admins to their own agency and their own kind of roles', async () => {
     const shelterUser = (await read(t, '/agency/users', 'admin.shelter')).find(
       (u: { username: string }) => u.username === 'caseworker.shelter',

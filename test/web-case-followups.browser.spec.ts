@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { useServedScreens } from './support/browser.js';
-import { consentBody, giveConsent, openCase, posted, provision, refer } from './support/case-steps.js';
+import { consentBody, giveConsent, openCase, posted, provision, read, refer } from './support/case-steps.js';
 import { allEvents } from './support/test-app.js';
 
 /**
@@ -91,5 +91,21 @@ describe('following up a referral in a real browser', () => {
     await page.getByRole('button', { name: 'Resume the case' }).waitFor();
     const paused = (await allEvents(t.store)).filter((e) => e.type === 'CaseInterrupted' && e.streamId.includes(caseId));
     expect(paused).toHaveLength(1);
+  });
+
+  it("a supervisor gives the case at intake to one of the agency's caseworkers, chosen by name", async () => {
+    const caseId = await openCase(t);
+    const staff = (await read(t, '/agency/case-staff', 'supervisor.social')) as Array<{ id: string; displayName: string; role: string }>;
+    const chosen = staff.find((s) => s.role === 'caseworker')!;
+    const page = await signedIn('supervisor.social');
+    await page.goto(`${screens.baseUrl}#/cases/${caseId}`);
+    await page.getByText(/^Intake/).click();
+    const intake = page.getByRole('form', { name: 'Intake' });
+    await intake.getByLabel('Caseworker who manages the case from now on').selectOption({ label: chosen.displayName });
+    await intake.getByRole('button', { name: 'Record the intake' }).click();
+
+    await page.getByText(/Intake · Recorded/).waitFor();
+    const recorded = (await allEvents(t.store)).filter((e) => e.type === 'IntakeRecorded' && e.streamId.includes(caseId));
+    expect(recorded.map((e) => (e.data as { caseworkerId: string }).caseworkerId)).toEqual([chosen.id]);
   });
 });

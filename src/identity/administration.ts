@@ -23,6 +23,7 @@ import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { Allow } from './access.decorators.js';
 import { hashPassword } from './password.js';
 import { CurrentPrincipal, type Principal } from './principal.js';
+import { MemberAgencies } from './member-agencies.js';
 import { Principals } from './principals.js';
 import type { Role } from './roles.js';
 
@@ -156,12 +157,24 @@ const AGENCY_ADDED = record(
   { id: uuid, name: text(), kind: oneOf(AGENCY_KINDS), firstAdmin: record({ username: text(), initialPassword: text() }) },
   ['id', 'name', 'kind'],
 );
+const CASE_STAFF = record({ id: uuid, displayName: text(), role: text() }, ['id', 'displayName', 'role']);
 const DEACTIVATED = record({ id: uuid, active: { type: 'boolean', enum: [false] } });
 
 @ApiTags('identity')
 @Controller()
 export class AdministrationController {
-  constructor(private readonly administration: Administration) {}
+  constructor(
+    private readonly administration: Administration,
+    private readonly members: MemberAgencies,
+  ) {}
+
+  @Get('agency/case-staff')
+  @Allow('case.manage')
+  @ApiOperation({ summary: "Your agency's active caseworkers and supervisors, whom its cases can be given to at intake" })
+  @ApiOkResponse({ schema: list(CASE_STAFF) })
+  caseStaff(@CurrentPrincipal() principal: Principal) {
+    return this.members.caseStaff(principal.agencyId);
+  }
 
   @Get('agency/users')
   @Allow('user.manage')

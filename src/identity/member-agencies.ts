@@ -56,6 +56,14 @@ export class MemberAgencies {
     return rows.length > 0;
   }
 
+  /** The agency's active caseworkers and supervisors, by name: whom a case of the agency can be given to. */
+  caseStaff(agencyId: string): Promise<Array<{ id: string; displayName: string; role: Role }>> {
+    return this.db.query(
+      'SELECT id, display_name AS "displayName", role FROM users WHERE agency_id = $1 AND active AND role = ANY($2::text[]) ORDER BY display_name, id',
+      [agencyId, CASE_STAFF],
+    );
+  }
+
   /** The display names of those of these users that exist, active or not, by user id. */
   async staffNames(userIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
     if (userIds.length === 0) return new Map();

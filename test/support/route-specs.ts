@@ -514,6 +514,23 @@ export const PROTECTED_ROUTES: readonly RouteSpec[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/agency/case-staff',
+    action: 'case.manage',
+    scope: 'none',
+    who: 'any-agency',
+    success: 200,
+    verify: async (p) => {
+      const staff = await p.query<{ id: string }>(
+        "SELECT id FROM users WHERE agency_id = $1 AND active AND role IN ('caseworker', 'supervisor') ORDER BY id",
+        [p.callerAgencyId],
+      );
+      const listed = (p.response.body as Array<{ id: string }>).map((u) => u.id).sort();
+      expect(listed).toEqual(staff.map((u) => u.id)); // exactly the agency's own active case staff
+      expect(JSON.stringify(p.response.body)).not.toMatch(/password|argon2|username/);
+    },
+  },
+  {
     method: 'POST',
     path: '/agency/users',
     action: 'user.manage',

@@ -56,6 +56,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/agency/case-staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your agency's active caseworkers and supervisors, whom its cases can be given to at intake */
+        get: operations["AdministrationController_caseStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/agency/feed-key": {
         parameters: {
             query?: never;
@@ -2072,6 +2089,41 @@ export interface operations {
             403: components["responses"]["not-allowed"];
             404: components["responses"]["not-found"];
             429: components["responses"]["too-many-requests"];
+            /** @description Any other problem (the responses in components name every kind) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    AdministrationController_caseStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        displayName: string;
+                        /** Format: uuid */
+                        id: string;
+                        role: string;
+                    }[];
+                };
+            };
+            401: components["responses"]["not-signed-in"];
+            403: components["responses"]["not-allowed"];
             /** @description Any other problem (the responses in components name every kind) */
             default: {
                 headers: {

@@ -5,6 +5,7 @@ import { formatWhen, useWords } from '../i18n';
 import { caseActionWords } from '../messages/case-actions';
 import { caseCodes } from '../messages/case-codes';
 import { session } from '../session';
+import { useLoad } from '../ui';
 import { ActionForm, type CaseActionProps } from './case-actions';
 import { CheckList, CodeSelect } from './form-parts';
 
@@ -21,6 +22,12 @@ export function CasePath({ view, onDone }: CaseActionProps) {
   const [risk, setRisk] = useState<RiskLevel>('medium');
   const [safetyPlan, setSafetyPlan] = useState('');
   const [flags, setFlags] = useState<SafetyFlag[]>([]);
+  const me = session()?.userId ?? '';
+  const [caseworker, setCaseworker] = useState(me);
+  // Whom the case can be given to: the agency's active case staff (the signed-in user until they load).
+  const [staffLoaded] = useLoad(() => api.GET('/agency/case-staff'), []);
+  const staff = staffLoaded.state === 'ready' ? staffLoaded.data : [];
+  const staffNames = Object.fromEntries(staff.map((s) => [s.id, s.id === me ? w.you(s.displayName) : s.displayName]));
   const path = { caseId: view.caseId };
   const common = { view, onDone };
   /** A step's state, in its heading, so it reads without opening the step's form. */
@@ -81,11 +88,18 @@ export function CasePath({ view, onDone }: CaseActionProps) {
           {...common}
           id="record-intake"
           name={w.intake}
-          label={w.intakeMe}
-          send={(header) =>
-            api.POST('/cases/{caseId}/intake', { params: { path, header }, body: { caseworkerId: session()?.userId ?? '' } })
-          }
-        />
+          label={w.intakeRecord}
+          send={(header) => api.POST('/cases/{caseId}/intake', { params: { path, header }, body: { caseworkerId: caseworker } })}
+        >
+          <CodeSelect
+            id="intake-caseworker"
+            label={w.intakeCaseworker}
+            value={caseworker}
+            options={staff.length > 0 ? staff.map((s) => s.id) : [me]}
+            words={{ [me]: w.you(''), ...staffNames }}
+            onChange={setCaseworker}
+          />
+        </ActionForm>
       </details>
       <details>
         <summary>
