@@ -169,6 +169,22 @@ const SHARED = APP_DRIVERS.filter((driver) => driver === 'postgres');
       expect(await refused(key)).toBe(true);
     });
 
+    it('refuses a sign-in that checked the old password while the change was committing, so no session outlives the change', async () => {
+      const username = 'caseworker.ngo';
+      const signIn = async () => (await t.http.post('/auth/token').send({ username, password: t.password })).status;
+      // The sign-in has read the user and checked the old password, and now waits on the user's row.
+      const waitingOnTheUser = () =>
+        t.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()");
+      let answer: Promise<number> | undefined;
+      await t.db.transaction(async (tx) => {
+        // What POST /auth/password writes, held uncommitted while a sign-in with the old password gets that far.
+        await tx.query('UPDATE users SET credentials_version = credentials_version + 1 WHERE username = $1', [username]);
+        answer = signIn();
+        await eventually(waitingOnTheUser, (rows) => rows.length > 0);
+      });
+      await expect(answer).resolves.toBe(401);
+    });
+
     it("ends a user's access token when another instance changes their password, though it was just honoured", async () => {
       const user = { Authorization: `Bearer ${await t.token('caseworker.shelter')}` };
       await t.http.get('/referrals').set(user).expect(200);

@@ -21,6 +21,8 @@ export const JWT_SIGNING_KEY = Symbol('JwtSigningKey');
 /** Repeated wrong passwords pause sign-in for the account: slows guessing, and a real user can wait it out. */
 const LOCK_AFTER_FAILURES = 5;
 const LOCK_MINUTES = 15;
+/** One message for every refused sign-in: it must not tell whether the username exists, is locked or its password just changed. */
+const SIGN_IN_REFUSED = `unknown username or wrong password (after ${LOCK_AFTER_FAILURES} failures, sign-in pauses for ${LOCK_MINUTES} minutes)`;
 
 export const REFRESH_HASH_KEY = Symbol('RefreshHashKey');
 
@@ -76,7 +78,7 @@ export class TokenService {
         'this password was chosen by someone else and works only once: choose your own password (POST /auth/password), then sign in with it',
       );
     }
-    return this.tokensFor(user, randomUUID());
+    return this.tokensFor(user, randomUUID(), SIGN_IN_REFUSED);
   }
 
   /**
@@ -118,19 +120,12 @@ export class TokenService {
         );
         if (lock) this.logger.warn(`Sign-in locked for ${LOCK_MINUTES} min after ${LOCK_AFTER_FAILURES} failures (user ${user.id})`);
       }
-      // One message for every refusal: it must not tell whether the username exists or is locked.
-      throw new UnauthorizedException(
-        `unknown username or wrong password (after ${LOCK_AFTER_FAILURES} failures, sign-in pauses for ${LOCK_MINUTES} minutes)`,
-      );
+      throw new UnauthorizedException(SIGN_IN_REFUSED);
     }
-    await users.update(
-      { id: user.id },
-      {
-        failedSignIns: 0,
-        lockedUntil: null,
-        ...(needsRehash(user.passwordHash) ? { passwordHash: await hashPassword(password) } : {}),
-      },
-    );
+    await users.update({ id: user.id }, { failedSignIns: 0, lockedUntil: null });
+    // Over the hash just checked only: a password changed meanwhile must not get the old one back.
+    if (needsRehash(user.passwordHash))
+      await users.update({ id: user.id, passwordHash: user.passwordHash }, { passwordHash: await hashPassword(password) });
     return user;
   }
 
@@ -149,15 +144,15 @@ export class TokenService {
       }
       throw new UnauthorizedException('the refresh token is not valid');
     }
-    const claimed = await this.db.query('UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL RETURNING id', [
-      row.id,
-      now,
-    ]);
+    const claimed = await this.db.query(
+      'UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL RETURNING id',
+      [row.id, now],
+    );
     if (claimed.length === 0) throw new UnauthorizedException('the refresh token is not valid');
     const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: row.user_id });
     const agency = user && (await this.dataSource.getRepository(AgencyEntity).findOneBy({ id: user.agencyId }));
     if (!user || !user.active || !agency?.active) throw new UnauthorizedException('the refresh token is not valid');
-    return this.tokensFor(user, row.family_id);
+    return this.tokensFor(user, row.family_id, 'the refresh token is not valid');
   }
 
   /** Signing out: the refresh token's family stops working (access tokens end with their short life). */
@@ -174,15 +169,30 @@ export class TokenService {
     return this.refreshTokens.matches(parsed.secret, row?.token_hash) ? row : undefined;
   }
 
-  private async tokensFor(user: UserEntity, familyId: string): Promise<TokenResponse> {
+  /** `refused`: what the caller answers if the user's password changed since `user` was read. */
+  private async tokensFor(user: UserEntity, familyId: string, refused: string): Promise<TokenResponse> {
     const claims: TokenClaims = { sub: user.id, agency: user.agencyId, role: user.role, cv: user.credentialsVersion };
     const access_token = await this.jwt.signAsync(claims, { expiresIn: this.config.tokenTtlSeconds });
     const { id, credential, secretHash } = this.refreshTokens.issue();
     const now = this.clock.now();
-    await this.db.query(
-      'INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, familyId, user.id, secretHash, now, new Date(Date.parse(now) + this.config.refreshTtlSeconds * 1000).toISOString()],
+    // Only while the user's credentials are still those just checked: a password change that commits
+    // meanwhile either makes this insert find no row, or waits for it (the share lock) and then revokes
+    // it. Without this, a sign-in or refresh racing the change kept a session the change meant to end.
+    const inserted = await this.db.query(
+      `INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, issued_at, expires_at)
+       SELECT $1, $2, id, $4, $5, $6 FROM users WHERE id = $3 AND credentials_version = $7 FOR SHARE
+       RETURNING id`,
+      [
+        id,
+        familyId,
+        user.id,
+        secretHash,
+        now,
+        new Date(Date.parse(now) + this.config.refreshTtlSeconds * 1000).toISOString(),
+        user.credentialsVersion,
+      ],
     );
+    if (inserted.length === 0) throw new UnauthorizedException(refused);
     return {
       access_token,
       token_type: 'Bearer',
