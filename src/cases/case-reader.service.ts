@@ -41,7 +41,11 @@ export class CaseReader {
     await this.accessLog.record(
       principal,
       caseId,
-      [...Object.keys(shared.personalData), ...(shared.referrals.some((r) => r.note) ? ['notes'] : [])],
+      [
+        ...Object.keys(shared.personalData),
+        ...(shared.referrals.some((r) => r.note) ? ['notes'] : []),
+        ...(shared.referrals.some((r) => r.identification) ? ['identification'] : []),
+      ],
       { referrals: shared.referrals.filter((r) => holdsSharedData(r.status)).map((r) => r.referralId) },
       now,
     );

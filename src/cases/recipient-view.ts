@@ -97,6 +97,7 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
       withdrawn.push(stubFor(category, mine, view, subject, at));
     }
   }
+  const stillShared = (r: (typeof mine)[number]) => HOLDING.has(r.status) && r.sharedCategories.some(permitted);
   return {
     caseId: view.caseId,
     ...(view.erased ? { erased: true } : {}),
@@ -112,9 +113,10 @@ export function recipientView(view: RecipientViewInput, agency: Agency, at: stri
       respondBy: r.respondBy,
       ...(r.onHoldSince ? { onHold: true as const } : {}),
       ...(r.withdrawalCause ? { withdrawalCause: recipientWithdrawalCause(r.withdrawalCause) } : {}),
-      ...(r.identification ? { identification: r.identification } : {}),
-      // The note travels with the referral while the agency holds it and may still see some of what it shared.
-      ...(r.note && HOLDING.has(r.status) && r.sharedCategories.some(permitted) ? { note: r.note } : {}),
+      // The note and the interview's finding travel with the referral while the agency holds it and may
+      // still see some of what it shared: a withdrawn consent takes them too.
+      ...(r.identification && stillShared(r) ? { identification: r.identification } : {}),
+      ...(r.note && stillShared(r) ? { note: r.note } : {}),
     })),
     personalData,
     withdrawn,

@@ -162,6 +162,26 @@ describe('recipientView', () => {
   });
 });
 
+describe("recipientView: the interviewing agency's finding on its referral", () => {
+  const accepted: CaseEvent = { type: 'ReferralAccepted', data: { referralId: 'r-1', by: 'u2', at: '2026-01-03T00:00:00.000Z' } };
+  const found: CaseEvent = {
+    type: 'IdentificationRecorded',
+    data: { outcome: 'trafficked_person', agencyId: 'a-shelter', referralId: 'r-1', by: 'u2', at: '2026-01-04T00:00:00.000Z' },
+  };
+
+  it('shows the agency its finding while it holds the referral under live consent', () => {
+    expect(see([opened, consent(), referred, accepted, found])!.referrals[0]!.identification).toBe('trafficked_person');
+  });
+
+  it('takes the finding back with the rest once the referral is withdrawn', () => {
+    const withdrawn: CaseEvent = {
+      type: 'ReferralWithdrawn',
+      data: { referralId: 'r-1', by: 'u', at: '2026-01-05T00:00:00.000Z', cause: 'consent_withdrawn' },
+    };
+    expect(see([opened, consent(), referred, accepted, found, withdrawn])!.referrals[0]!.identification).toBeUndefined();
+  });
+});
+
 describe("recipientSlice: what an agency's stored row holds", () => {
   const flagged: CaseEvent = {
     type: 'SafetyFlagRaised',
