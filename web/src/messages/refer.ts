@@ -23,6 +23,8 @@ export const referWords = catalogue(
     unavailable: (why: string) => `Cannot take it now (${why})`,
     notEligibleWith: 'Agencies the person is not eligible with',
     notEligible: (gaps: string) => `Not eligible: ${gaps}`,
+    /** A name and what is said of it, with the language's own punctuation. */
+    named: (name: string, what: string) => `${name}: ${what}`,
     gap: (gap: EligibilityGap, names: string): string => {
       switch (gap.rule) {
         case 'children':
@@ -91,6 +93,7 @@ export const referWords = catalogue(
     unavailable: (why: string) => `Ne peut pas l’accepter maintenant (${why})`,
     notEligibleWith: 'Agences pour lesquelles la personne n’est pas éligible',
     notEligible: (gaps: string) => `Non éligible : ${gaps}`,
+    named: (name: string, what: string) => `${name} : ${what}`,
     gap: (gap: EligibilityGap, names: string): string => {
       switch (gap.rule) {
         case 'children':

@@ -189,9 +189,7 @@ export function Refer({ caseId, declined }: { caseId: string; declined?: Referra
                 {found.notEligible.length > 0 && (
                   <ul aria-label={w.notEligibleWith}>
                     {found.notEligible.map((n) => (
-                      <li key={n.serviceId}>
-                        {n.agencyName}: {w.notEligible(n.eligibilityGapCodes.map(gapInWords).join('; '))}
-                      </li>
+                      <li key={n.serviceId}>{w.named(n.agencyName, w.notEligible(n.eligibilityGapCodes.map(gapInWords).join('; ')))}</li>
                     ))}
                   </ul>
                 )}
@@ -201,8 +199,8 @@ export function Refer({ caseId, declined }: { caseId: string; declined?: Referra
                     <ul>
                       {found.outsideNetwork.map((o) => (
                         <li key={o.organizationId}>
-                          {o.organizationName}: {o.serviceName}
-                          {o.howToRefer && ` (${w.howToRefer}: ${o.howToRefer})`}
+                          {w.named(o.organizationName, o.serviceName)}
+                          {o.howToRefer && ` (${w.named(w.howToRefer, o.howToRefer)})`}
                         </li>
                       ))}
                     </ul>
