@@ -196,8 +196,9 @@ function Identification({ view, referral, onDone }: { view: CaseView; referral: 
   const w = useWords(REFERRALS);
   const c = useWords(caseCodes);
   const [outcome, setOutcome] = useState<IdentificationOutcome>('trafficked_person');
-  const recordable =
-    (referral.status === 'accepted' || referral.status === 'completed') && !referral.onHold && (view.status ?? 'open') === 'open';
+  // An accepted referral not on hold means an open case; after completion only a case status the agency
+  // may see says so (otherwise the form would lead to a refusal about a status it may not know).
+  const recordable = (referral.status === 'accepted' && !referral.onHold) || (referral.status === 'completed' && view.status === 'open');
   return (
     <section aria-labelledby="identification">
       <h2 id="identification">{w.identification}</h2>

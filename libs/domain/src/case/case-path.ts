@@ -34,9 +34,14 @@ export function recordScreening(command: RecordScreening, state: ExistingCase): 
  * interview. Any outcome leaves referrals for other needs open to the case (seed 002, step 3).
  */
 export function recordIdentification(command: RecordIdentification, state: ExistingCase): CaseEvent[] {
-  if (command.referralId === undefined) requireOwner(state, command.actor, 'record an identification');
-  else checkInterview(command, command.referralId, state);
-  requireStatus(state, ['open'], 'record an identification');
+  if (command.referralId === undefined) {
+    requireOwner(state, command.actor, 'record an identification');
+    requireStatus(state, ['open'], 'record an identification');
+  } else {
+    checkInterview(command, command.referralId, state);
+    // The interviewing agency may not be allowed to know whether the case is paused or closed (case_progress).
+    if (state.status !== 'open') reject('conflict', "the case does not take the interview's outcome now");
+  }
   const step = { outcome: command.outcome, agencyId: command.actor.agencyId, by: command.actor.userId, at: command.at };
   return [{ type: 'IdentificationRecorded', data: { ...step, ...(command.referralId ? { referralId: command.referralId } : {}) } }];
 }

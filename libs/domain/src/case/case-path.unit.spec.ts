@@ -169,6 +169,15 @@ describe('the case path: screening, identification, intake, case plan, safety', 
       ])
       .when(recordInterview)
       .thenThrows({ kind: 'conflict', message: "the consent the interview's referral was made under has lapsed" }));
+  it('refuses the outcome of a completed interview on a closed case without saying the case is closed', () =>
+    spec
+      .given([
+        ...interviewed,
+        { type: 'ReferralCompleted', data: { referralId: 'r-int', by: trained.userId, at: t2, outcome: sealed } },
+        { type: 'CaseClosed', data: { reason: 'services_completed', by: owner.userId, at: t2 } },
+      ])
+      .when(recordInterview)
+      .thenThrows({ kind: 'conflict', message: "the case does not take the interview's outcome now" }));
   it("lets the owner's trained staff record an identification themselves", () =>
     spec
       .given([opened(), screened()])
