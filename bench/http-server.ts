@@ -13,7 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { createApp } from '../src/app.factory.js';
@@ -119,26 +119,35 @@ async function main(): Promise<void> {
   }
   await server.app.listen(0, '127.0.0.1');
 
-  // Measured only while run.ts drives load (its windows), pooled over all of them.
-  const loop = monitorEventLoopDelay({ resolution: 10 });
+  // Measured only while run.ts drives load (its windows); the worst window's figures are reported.
+  // A fresh monitor per window: one re-enabled after a pause counts the whole pause as its first
+  // delay (seen: a "max" of 3 s after a 3 s idle gap between windows).
+  let loop: IntervalHistogram | undefined;
+  const worst = { p50: 0, p99: 0, max: 0 };
   let rssMax = 0;
   let sampler: NodeJS.Timeout | undefined;
   const mb = (bytes: number) => bytes / 2 ** 20;
   const answer = async (request: ServerRequest) => {
     switch (request.type) {
       case 'window-start':
+        loop = monitorEventLoopDelay({ resolution: 10 });
         loop.enable();
         sampler = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 50);
         return send({ id: request.id, type: 'window', loopP50Ms: 0, loopP99Ms: 0, loopMaxMs: 0, rssMaxMb: mb(rssMax) });
       case 'window-stop':
-        loop.disable();
+        if (loop) {
+          loop.disable();
+          worst.p50 = Math.max(worst.p50, loop.percentile(50) / 1e6);
+          worst.p99 = Math.max(worst.p99, loop.percentile(99) / 1e6);
+          worst.max = Math.max(worst.max, loop.max / 1e6);
+        }
         clearInterval(sampler);
         return send({
           id: request.id,
           type: 'window',
-          loopP50Ms: loop.percentile(50) / 1e6,
-          loopP99Ms: loop.percentile(99) / 1e6,
-          loopMaxMs: loop.max / 1e6,
+          loopP50Ms: worst.p50,
+          loopP99Ms: worst.p99,
+          loopMaxMs: worst.max,
           rssMaxMb: mb(rssMax),
         });
       case 'rss':

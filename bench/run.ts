@@ -616,7 +616,7 @@ function report(all: Record<string, Figures>, kurrentdb: KurrentDbAppendFigures 
       '',
     ],
     [
-      'event-loop delay under load p50 / p99 / max (ms)',
+      'event-loop delay under load p50 / p99 / max, worst window (ms)',
       (f) => (f.http ? `${fmt(f.http.loopP50, 1)} / ${fmt(f.http.loopP99, 1)} / ${fmt(f.http.loopMax)}` : '—'),
       'p99 < 50',
     ],
