@@ -43,11 +43,13 @@ async function main(command: string | undefined): Promise<void> {
       console.error(`Rebuilt the read models from ${applied} events: every event the store holds, checked.`);
       return;
     }
-    const { position } = await runner.checkpoint();
-    await runner.catchUp(progressBar('catch-up', (await store.behind(position)).events));
-    console.error('Caught up; following new events (Ctrl-C to stop).');
+    // A stop asked for during catch-up ends it after the batch in hand, as it does while following.
     const stop = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+    const { position } = await runner.checkpoint();
+    await runner.catchUp(progressBar('catch-up', (await store.behind(position)).events), stop.signal);
+    if (stop.signal.aborted) return;
+    console.error('Caught up; following new events (Ctrl-C to stop).');
     await runner.run(stop.signal);
   } finally {
     await events.close();

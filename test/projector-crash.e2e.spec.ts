@@ -34,11 +34,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 if (!url) console.info('DATABASE_URL is not set: the projector-process crash test needs PostgreSQL and is skipped.');
 (url ? describe : describe.skip)('the projector process, killed in the middle of a batch', () => {
   let build: string;
-  let db: SqlDatabase;
-  let schema: Awaited<ReturnType<typeof freshSchema>>;
-  let env: NodeJS.ProcessEnv;
-  let store: SqlEventStore;
-  let total = 0;
+  const opened: Array<{ db: SqlDatabase; schema: Awaited<ReturnType<typeof freshSchema>> }> = [];
 
   beforeAll(async () => {
     // The projector runs as it does in production: compiled, in a process of its own.
@@ -46,46 +42,60 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
     await mkdir('.test-build', { recursive: true });
     build = await mkdtemp(join('.test-build', 'projector-'));
     await promisify(execFile)('node', ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', build]);
-    // As in production: the owner migrates, the test appends as the app, the projector logs in as its own role.
-    schema = await freshSchema(url!, 'crash');
-    const owner = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.owner), { searchPath: schema.name, max: 1 });
-    await migrateSchema(owner).finally(() => owner.close());
-    db = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.app), { searchPath: schema.name });
-    store = new SqlEventStore(db);
-    for (let n = 0; n < CASES; n++) total += await appendCase(store, n);
-    // No keys: the projector moves sealed data and never needs them.
-    const { MASTER_KEY: _m, JWT_SECRET: _j, ...rest } = process.env;
-    env = { ...rest, DATABASE_URL: withOptions(urlAs(url!, DATABASE_ROLES.projector), `-c search_path=${schema.name}`) };
   }, 180_000);
 
   afterAll(async () => {
-    await db?.close();
-    await schema?.drop();
+    for (const { db, schema } of opened) {
+      await db.close();
+      await schema.drop();
+    }
     if (build) await rm(build, { recursive: true, force: true });
   });
 
-  const runner = () => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector });
-  let stderr = '';
-  const startProjector = (): ChildProcess => {
-    const child = spawn('node', [join(build, 'src/projector.js'), 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
-    return child;
-  };
+  /** A schema of the test's own holding CASES cases, none of them projected yet. */
+  async function casesToProject() {
+    // As in production: the owner migrates, the test appends as the app, the projector logs in as its own role.
+    const schema = await freshSchema(url!, 'crash');
+    const owner = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.owner), { searchPath: schema.name, max: 1 });
+    await migrateSchema(owner).finally(() => owner.close());
+    const db = await PostgresDatabase.open(urlAs(url!, DATABASE_ROLES.app), { searchPath: schema.name });
+    opened.push({ db, schema });
+    const store = new SqlEventStore(db);
+    let total = 0;
+    for (let n = 0; n < CASES; n++) total += await appendCase(store, n);
+    // No keys: the projector moves sealed data and never needs them.
+    const { MASTER_KEY: _m, JWT_SECRET: _j, ...rest } = process.env;
+    const env = { ...rest, DATABASE_URL: withOptions(urlAs(url!, DATABASE_ROLES.projector), `-c search_path=${schema.name}`) };
+    const runner = () => new ProjectionRunner(READ_MODELS_RUNNER, db, store, READ_MODELS, { role: DATABASE_ROLES.projector });
+    let stderr = '';
+    const startProjector = (): ChildProcess => {
+      const child = spawn('node', [join(build, 'src/projector.js'), 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+      return child;
+    };
+    /** Resolves once the projector has committed its first batch. */
+    const firstBatch = async (child: ChildProcess) => {
+      for (let applied = 0, deadline = Date.now() + 60_000; applied === 0;) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the projector did not apply a batch: ${stderr}`);
+        await sleep(5);
+        applied = (
+          await runner()
+            .checkpoint()
+            .catch(() => ({ eventsApplied: 0 }))
+        ).eventsApplied;
+      }
+    };
+    return { db, total, runner, startProjector, firstBatch, stderr: () => stderr };
+  }
+
   const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   it('after SIGKILL and a restart, the read models equal a fresh rebuild: nothing lost, nothing applied twice', async () => {
+    const { db, total, runner, startProjector, firstBatch, stderr } = await casesToProject();
     const first = startProjector();
     const firstExit = exited(first);
     // Kill it once it has committed a batch and is applying the next one.
-    for (let applied = 0, deadline = Date.now() + 60_000; applied === 0;) {
-      if (Date.now() > deadline || first.exitCode !== null) throw new Error(`the projector did not apply a batch: ${stderr}`);
-      await sleep(5);
-      applied = (
-        await runner()
-          .checkpoint()
-          .catch(() => ({ eventsApplied: 0 }))
-      ).eventsApplied;
-    }
+    await firstBatch(first);
     first.kill('SIGKILL');
     await firstExit;
     const killedAt = await runner().checkpoint();
@@ -97,7 +107,7 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
     for (let deadline = Date.now() + 60_000; (await runner().lag()).events > 0 && Date.now() < deadline;) await sleep(50);
     second.kill('SIGTERM');
     expect(await secondExit).toBe(0);
-    expect(stderr).toMatch(/catch-up \[/); // it showed its progress
+    expect(stderr()).toMatch(/catch-up \[/); // it showed its progress
 
     const resumed = await snapshot(db);
     const resumedCheckpoint = await runner().checkpoint();
@@ -105,5 +115,24 @@ if (!url) console.info('DATABASE_URL is not set: the projector-process crash tes
     await runner().rebuild();
     expect(await snapshot(db)).toEqual(resumed);
     expect(resumedCheckpoint.eventsApplied).toBe(total);
+  }, 180_000);
+
+  it('SIGTERM during catch-up stops it cleanly after the batch in hand, and a restart goes on from there', async () => {
+    const { total, runner, startProjector, firstBatch } = await casesToProject();
+    const first = startProjector();
+    const firstExit = exited(first);
+    await firstBatch(first);
+    first.kill('SIGTERM'); // still catching up: the stop handlers were once installed only after catch-up
+    expect(await firstExit).toBe(0);
+    const stoppedAt = await runner().checkpoint();
+    expect(stoppedAt.eventsApplied).toBeGreaterThan(0);
+
+    const second = startProjector();
+    const secondExit = exited(second);
+    for (let deadline = Date.now() + 60_000; (await runner().lag()).events > 0 && Date.now() < deadline;) await sleep(50);
+    second.kill('SIGTERM');
+    expect(await secondExit).toBe(0);
+    expect((await runner().checkpoint()).eventsApplied).toBe(total);
+    await expect(runner().checkComplete()).resolves.toBe(total);
   }, 180_000);
 });
