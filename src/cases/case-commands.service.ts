@@ -32,6 +32,8 @@ export interface CommandRequest {
   readonly idempotencyKey?: string;
   /** The request as a whole (route, parameters, body): a reused key with another request is refused. */
   readonly request: unknown;
+  /** The case id was drawn at random for this very request (no Idempotency-Key): it has no history to read. */
+  readonly newCase?: boolean;
   /** From If-Match: the case's revision the client last read. */
   readonly expectedRevision?: number;
   readonly correlationId: string;
@@ -50,6 +52,8 @@ export interface CommandOutcome {
   /** True when an earlier request with the same Idempotency-Key already did this. */
   readonly replayed: boolean;
 }
+
+const noHistory = () => ({ recorded: [] as readonly RecordedEvent[], state: caseDecider.initialState() });
 
 /** When no revision was pinned by the client, a concurrent change is decided again on the fresh state. */
 const ATTEMPTS = 3;
@@ -78,7 +82,8 @@ export class CaseCommandService {
     const seal = (field: string, value: unknown) => this.sealing.seal(request.caseId, field, value);
 
     for (let attempt = 1; ; attempt++) {
-      const { recorded, state } = await this.current(request.caseId);
+      // A collision of random ids would fail the append's "no stream" check and be read on the retry.
+      const { recorded, state } = request.newCase && attempt === 1 ? noHistory() : await this.current(request.caseId);
       if (keyRef) {
         const earlier = recorded.filter((e) => e.metadata.idempotencyKey === keyRef);
         if (earlier.length > 0) return this.replay(earlier, fingerprint);

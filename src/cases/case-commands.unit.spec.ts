@@ -24,7 +24,51 @@ function storeThatConflictsOnce() {
   return { store, stream };
 }
 
+const openCase = (at: string) =>
+  ({
+    type: 'OpenCase',
+    caseId: CASE_ID,
+    source: 'hotline',
+    indicators: [],
+    ageGroup: 'adult',
+    personalData: {},
+    actor: { ...principal },
+    at,
+  }) as const;
+
 describe('the case command service', () => {
+  it('reads no history for a case whose id was drawn for this request', async () => {
+    const reads: string[] = [];
+    const store = {
+      readStream: async (streamId: string) => (reads.push(streamId), []),
+      appendToStream: async () => ({ nextExpectedRevision: 0, position: '1' }),
+    } as unknown as EventStore;
+    const service = new CaseCommandService(store, Buffer.alloc(32, 1), new Clock(), {} as CaseSealing);
+    const request = { caseId: CASE_ID, principal, ids: service.idSource(principal), correlationId: 'c-3', request: {}, build: openCase };
+    await service.execute({ ...request, newCase: true });
+    expect(reads).toEqual([]);
+    await service.execute(request);
+    expect(reads).toHaveLength(1);
+  });
+
+  it('reads the history after all when a case drawn as new turns out to exist', async () => {
+    const { store, stream } = storeThatConflictsOnce();
+    let reads = 0;
+    const counting = { ...store, readStream: async (id: string) => (reads++, store.readStream(id)) };
+    const service = new CaseCommandService(counting, Buffer.alloc(32, 1), new Clock(), {} as CaseSealing);
+    await service.execute({
+      caseId: CASE_ID,
+      principal,
+      newCase: true,
+      ids: service.idSource(principal),
+      correlationId: 'c-4',
+      request: {},
+      build: openCase,
+    });
+    expect(reads).toBe(1);
+    expect(stream).toHaveLength(1);
+  });
+
   it('seals personal data once, even when a concurrent write makes it decide the command again', async () => {
     const { store, stream } = storeThatConflictsOnce();
     const seals: string[] = [];

@@ -61,6 +61,7 @@ export class CaseWrites {
         personalData,
       }),
       ids,
+      !context.idempotencyKey,
     );
     return { caseId, outcome };
   }
@@ -256,9 +257,17 @@ export class CaseWrites {
   }
 
   /** Decides and appends the command, then waits for the read models to show it (read-your-writes). */
-  private async run(caseId: string, context: WriteContext, body: object, build: (at: string) => CommandDraft, ids = this.idsOf(context)) {
+  private async run(
+    caseId: string,
+    context: WriteContext,
+    body: object,
+    build: (at: string) => CommandDraft,
+    ids = this.idsOf(context),
+    newCase = false,
+  ) {
     const outcome = await this.commands.execute({
       caseId,
+      newCase,
       principal: context.principal,
       ids,
       ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),

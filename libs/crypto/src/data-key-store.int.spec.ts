@@ -35,6 +35,21 @@ describe.each(testDatabases())('SqlDataKeyStore on $name', (database) => {
     expect(await db.query('SELECT case_id FROM case_data_keys WHERE case_id = $1', [caseId])).toHaveLength(1);
   });
 
+  it('answers several requests at once for a new case with one statement, the same key to each', async () => {
+    const caseId = randomUUID();
+    let statements = 0;
+    const counted: SqlDatabase = Object.create(db, {
+      query: { value: (sql: string, params?: readonly unknown[]) => (statements++, db.query(sql, params)) },
+    }) as SqlDatabase;
+    const store = new SqlDataKeyStore(counted, master);
+    const asked = await Promise.all([store.getOrCreate(caseId), store.getOrCreate(caseId), store.getOrCreate(caseId)]);
+    expect(statements).toBe(1);
+    expect(asked[1]).toEqual(asked[0]);
+    expect(asked[2]).toEqual(asked[0]);
+    asked[0].fill(0); // each caller's own copy
+    expect(asked[1]).toEqual(await freshStore().get(caseId));
+  });
+
   it('gives each case its own key', async () => {
     const store = freshStore();
     expect(await store.getOrCreate(randomUUID())).not.toEqual(await store.getOrCreate(randomUUID()));

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS case_data_keys (
  */
 export class SqlDataKeyStore implements DataKeyStore {
   private readonly cache = new Map<string, Buffer>();
+  private readonly creating = new Map<string, Promise<Buffer>>();
   /** Bumped by every destroy, so a read that raced a destroy does not put the key back in the cache. */
   private destroys = 0;
 
@@ -76,6 +77,17 @@ export class SqlDataKeyStore implements DataKeyStore {
     const id = canonicalCaseId(caseId);
     const cached = this.cached(id);
     if (cached) return cached;
+    // A command sealing several fields of a new case asks for its key several times at once: one
+    // statement answers them all (each caller gets its own copy).
+    let creating = this.creating.get(id);
+    if (!creating) {
+      creating = this.create(id).finally(() => this.creating.delete(id));
+      this.creating.set(id, creating);
+    }
+    return Buffer.from(await creating);
+  }
+
+  private async create(id: string): Promise<Buffer> {
     const destroysBefore = this.destroys;
     // Racing creators each offer a key; the first insert wins and keeps its own. The others read the
     // winner in a second statement, whose fresh snapshot sees it (one statement with a CTE would not).
