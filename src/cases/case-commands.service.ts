@@ -77,7 +77,8 @@ export class CaseCommandService {
     const keyRef = request.idempotencyKey
       ? this.mac(['key', request.principal.agencyId, request.idempotencyKey]).toString('hex')
       : undefined;
-    const fingerprint = this.mac(['request', JSON.stringify(request.request)]).toString('hex');
+    // Only a keyed request is ever compared with an earlier one.
+    const fingerprint = keyRef ? this.mac(['request', JSON.stringify(request.request)]).toString('hex') : '';
     const sealed = new Map<string, Sealed>();
     const seal = (field: string, value: unknown) => this.sealing.seal(request.caseId, field, value);
 
