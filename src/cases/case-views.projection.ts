@@ -8,6 +8,9 @@ import { caseIdOf } from './case-stream.js';
 import { type RecipientViewInput, recipientSlice } from './recipient-view.js';
 
 /** One agency's stored view of one case: the whole record for the owner, a slice for a recipient. */
+/** AgencyCaseRow's columns, named rather than `*`: a prepared read keeps its shape when a newer version adds one. */
+export const AGENCY_CASE_COLUMNS = 'agency_id, case_id, relation, case_status, opened_at, updated_at, revision, view';
+
 export interface AgencyCaseRow {
   agency_id: string;
   case_id: string;

@@ -5,7 +5,7 @@ import type { SqlDatabase } from '../../libs/sql/index.js';
 import { readAsAgency } from '../platform/agency-scope.js';
 import { decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
-import type { AgencyCaseRow } from './case-views.projection.js';
+import { AGENCY_CASE_COLUMNS, type AgencyCaseRow } from './case-views.projection.js';
 
 /** A decision waiting for a second person of the owning agency: a best-interests determination or an erasure. */
 export interface WaitingApproval {
@@ -40,7 +40,10 @@ export class CaseViews {
 
   async find(agencyId: string, caseId: string): Promise<AgencyCaseRow | undefined> {
     const [row] = await readAsAgency(this.db, agencyId, (tx) =>
-      tx.query<AgencyCaseRow>('SELECT * FROM agency_case_views WHERE agency_id = $1 AND case_id = $2', [agencyId, caseId]),
+      tx.query<AgencyCaseRow>(`SELECT ${AGENCY_CASE_COLUMNS} FROM agency_case_views WHERE agency_id = $1 AND case_id = $2`, [
+        agencyId,
+        caseId,
+      ]),
     );
     return row;
   }
@@ -50,7 +53,7 @@ export class CaseViews {
     const [updatedAt, caseId] = filter.cursor === undefined ? [null, null] : decodeCursor(filter.cursor, [instantPart, uuidPart]);
     const rows = await readAsAgency(this.db, agencyId, (tx) =>
       tx.query<AgencyCaseRow>(
-        `SELECT * FROM agency_case_views
+        `SELECT ${AGENCY_CASE_COLUMNS} FROM agency_case_views
         WHERE agency_id = $1
           AND ($2::text IS NULL OR relation = $2)
           AND ($3::text IS NULL OR (relation = 'owner' AND case_status = $3))

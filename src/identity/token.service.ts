@@ -165,7 +165,10 @@ export class TokenService {
   private async refreshRowOf(presented: string): Promise<RefreshRow | undefined> {
     const parsed = this.refreshTokens.parse(presented);
     if (!parsed) return undefined;
-    const [row] = await this.db.query<RefreshRow>('SELECT * FROM refresh_tokens WHERE id = $1', [parsed.id]);
+    const [row] = await this.db.query<RefreshRow>(
+      'SELECT id, family_id, user_id, token_hash, expires_at, used_at, revoked_at FROM refresh_tokens WHERE id = $1',
+      [parsed.id],
+    );
     return this.refreshTokens.matches(parsed.secret, row?.token_hash) ? row : undefined;
   }
 

@@ -11,6 +11,10 @@ import { recipientWithdrawalCause } from '../cases/recipient-view.js';
  * status, deadlines); never personal data or notes.
  */
 /** A stored row, as read back and as written. */
+/** InboxRow's columns, named rather than `*`: a prepared read keeps its shape when a newer version adds one. */
+export const INBOX_COLUMNS =
+  'referral_id, direction, agency_id, counterpart_agency_id, case_id, purpose, service_type, urgency, shared_categories, status, withdrawal_cause, decline_reason, requested_at, respond_by, on_hold, updated_at';
+
 export interface InboxRow {
   referral_id: string;
   direction: 'incoming' | 'outgoing';

@@ -9,7 +9,7 @@ import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { readAsAgency } from '../platform/agency-scope.js';
 import { PageQueryDto, decodeCursor, instantPart, pageOf, uuidPart } from '../platform/keyset-cursor.js';
 import { Clock } from '../platform/clock.js';
-import { type InboxRow, WAITING_FOR_RESPONSE } from './referral-inbox.projection.js';
+import { INBOX_COLUMNS, type InboxRow, WAITING_FOR_RESPONSE } from './referral-inbox.projection.js';
 import { ApiProblems } from '../platform/api-responses.js';
 import { REFERRAL_LIST } from '../cases/case-responses.js';
 
@@ -47,7 +47,7 @@ export class ReferralsController {
     const [requestedAt, referralId] = query.cursor === undefined ? [null, null] : decodeCursor(query.cursor, [instantPart, uuidPart]);
     const rows = await readAsAgency(this.db, principal.agencyId, (tx) =>
       tx.query<InboxRow>(
-        `SELECT * FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
+        `SELECT ${INBOX_COLUMNS} FROM referral_inbox WHERE agency_id = $1 AND direction = $2 AND ($3::text IS NULL OR status = $3)
          AND (NOT $4::boolean OR (${WAITING_FOR_RESPONSE} AND respond_by < $5::timestamptz))
          AND ($6::timestamptz IS NULL OR (requested_at, referral_id) < ($6::timestamptz, $7::uuid))
        ORDER BY requested_at DESC, referral_id DESC LIMIT $8`,
