@@ -27,8 +27,8 @@ const violation = (error: ErrorObject): SchemaViolation => {
 
 /**
  * The HSDS 3.0 JSON schemas (OpenAPI 3.1, hence JSON Schema 2020-12), compiled once with their
- * $refs resolved. Strict: a keyword the validator does not know fails the start instead of being
- * ignored; the HSDS annotation keywords are declared as such.
+ * $refs resolved. Strict: a keyword the validator does not know fails the compilation instead of
+ * being ignored; the HSDS annotation keywords are declared as such.
  */
 export class HsdsSchemas {
   private tabular?: HsdsSchemas;
