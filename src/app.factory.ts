@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { mkdir } from 'node:fs/promises';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import type { SqlDatabase } from '../libs/sql/index.js';
 import type { AppConfig } from './config/app-config.js';
 import { HSDS_IMPORT_ROUTE } from './directory/directory.controller.js';
 import { CREDENTIAL_STRATEGIES } from './identity/access.guard.js';
@@ -29,12 +30,12 @@ import { serveWebApp } from './platform/web-app.js';
  */
 export async function createApp(
   config: AppConfig,
-  options: { logger?: LoggerService | false; logDestination?: DestinationStream } = {},
+  options: { logger?: LoggerService | false; logDestination?: DestinationStream; connecting?: Promise<SqlDatabase> } = {},
 ): Promise<INestApplication> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   // LOG_FORMAT=text keeps Nest's console lines for a developer and logs no requests.
   const log = config.logFormat === 'json' || options.logDestination ? createLog(options.logDestination) : undefined;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.connecting), {
     logger: options.logger ?? (config.logFormat === 'json' ? new StructuredLogger(log!) : ['log', 'warn', 'error']),
     bodyParser: false,
   });

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { SqlDatabase } from '../libs/sql/index.js';
 import { AuditModule } from './audit/audit.module.js';
 import { FhirConsentModule } from './audit/fhir-consent.module.js';
 import { CasesModule } from './cases/cases.module.js';
@@ -20,11 +21,12 @@ import { ReportsModule } from './reports/reports.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `connecting`: the database, when its opening was started before the modules were loaded (main.ts). */
+  static forRoot(config: AppConfig, connecting?: Promise<SqlDatabase>): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        PersistenceModule.forRoot(config, prepareSchema),
+        PersistenceModule.forRoot(config, prepareSchema, connecting),
         PlatformModule,
         IdentityModule,
         DirectoryModule,

@@ -10,35 +10,32 @@ import {
   loadOrCreateMasterKeyFile,
 } from '../../libs/crypto/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
-import { PgliteDatabase, PostgresDatabase, type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
+import { type SqlDatabase, createTypeOrmDataSource } from '../../libs/sql/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { IDENTITY_ENTITIES } from '../identity/directory.entities.js';
 import { IDEMPOTENCY_KEY } from './platform.tokens.js';
 import { deriveKey } from './secrets.js';
 import { SealingEventStore } from '../audit/sealing-event-store.js';
 import { openEventStore } from './event-store.factory.js';
+import { connectDatabase } from './database-connection.js';
 
 export const SQL_DATABASE = Symbol('SqlDatabase');
 
 /** Brings the schema up to date, or checks that it is (platform/schema.ts; passed in, as it names every module's tables). */
 export type PrepareSchema = (db: SqlDatabase) => Promise<void>;
 
-/** Where in the service's data directory the embedded database keeps its files. */
-export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, 'pgdata');
+export { embeddedDatabaseDir } from './database-connection.js';
 
-/** The configured database (PGlite in the data directory, or PostgreSQL), with the service's schema in place. */
-export async function openDatabase(config: AppConfig, prepareSchema: PrepareSchema): Promise<SqlDatabase> {
-  if (!config.databaseUrl && !config.embeddedFsync) {
-    new Logger('Persistence').warn(
-      'EMBEDDED_FSYNC=false: commits are not flushed to disk. A power loss or an operating-system crash can lose the latest acknowledged writes or corrupt the data directory.',
-    );
-  }
-  const db = config.databaseUrl
-    ? await PostgresDatabase.open(config.databaseUrl)
-    : await PgliteDatabase.open(embeddedDatabaseDir(config.dataDir), {
-        fsync: config.embeddedFsync,
-        sharedBuffersMb: config.embeddedSharedBuffersMb,
-      });
+/**
+ * The configured database (PGlite in the data directory, or PostgreSQL), with the service's schema
+ * in place; `connecting`, when the caller started opening it already (main.ts, while the rest loads).
+ */
+export async function openDatabase(
+  config: AppConfig,
+  prepareSchema: PrepareSchema,
+  connecting: Promise<SqlDatabase> = connectDatabase(config),
+): Promise<SqlDatabase> {
+  const db = await connecting;
   try {
     await prepareSchema(db);
   } catch (error) {
@@ -69,14 +66,14 @@ export class PersistenceModule implements OnApplicationShutdown {
     @Inject(OPENED_EVENT_STORE) private readonly events: Awaited<ReturnType<typeof openEventStore>>,
   ) {}
 
-  static forRoot(config: AppConfig, prepareSchema: PrepareSchema): DynamicModule {
+  static forRoot(config: AppConfig, prepareSchema: PrepareSchema, connecting?: Promise<SqlDatabase>): DynamicModule {
     return {
       module: PersistenceModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
         {
           provide: SQL_DATABASE,
-          useFactory: () => openDatabase(config, prepareSchema),
+          useFactory: () => openDatabase(config, prepareSchema, connecting),
         },
         {
           provide: MASTER_KEY,
