@@ -6,10 +6,11 @@
  *   SCALE_CASES=5000 SCALE_WRITERS=8 npm run scale
  * Most cases are opened only (as a detection is); every tenth takes the whole path of the bench
  * workload (consent, referral, acknowledgement, a third of them withdrawn), so the audit chain has
- * consent entries to verify.
+ * consent entries to verify. On PGlite the built service is then started on the same data with every
+ * event left to project: how soon it listens, what readiness says, and its case list over HTTP.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { caseDecider } from '../libs/domain/index.js';
@@ -18,9 +19,11 @@ import { ProjectionRunner } from '../libs/projections/index.js';
 import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { verifyAuditChain } from '../src/audit/audit-chain-verify.js';
 import { SealingEventStore } from '../src/audit/sealing-event-store.js';
+import { embeddedDatabaseDir } from '../src/platform/persistence.module.js';
 import { migrateSchema } from '../src/platform/schema.js';
 import { READ_MODELS } from '../src/read-models.js';
 import { WORKLOAD_AGENCIES, appendCase, caseCommands, workloadCaseId } from './case-workload.js';
+import { leaveEverythingToProject, serviceOnScale } from './scale-service.js';
 
 const CASES = Number(process.env.SCALE_CASES ?? 100_000);
 const WRITERS = Number(process.env.SCALE_WRITERS ?? 4);
@@ -128,9 +131,13 @@ async function main() {
   let ok = true;
   const dataDir = await mkdtemp(join(tmpdir(), 'referral-scale-'));
   try {
-    const pglite = await PgliteDatabase.open(join(dataDir, 'pglite'));
+    const serviceDir = join(dataDir, 'service');
+    await mkdir(serviceDir, { mode: 0o700 });
+    const pglite = await PgliteDatabase.open(embeddedDatabaseDir(serviceDir));
     ok = (await check('PGlite (data directory on disk)', pglite)) && ok;
+    const password = await leaveEverythingToProject(pglite);
     await pglite.close();
+    ok = (await serviceOnScale(serviceDir, password, CASES)) && ok;
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
