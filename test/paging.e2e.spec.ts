@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { EXPORT_PAGE } from '../src/audit/audit.controller.js';
+import { CASE_LIST_STATEMENT } from '../src/cases/case-views.reader.js';
+import { readAsAgency } from '../src/platform/agency-scope.js';
+import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { read, referredCase } from './support/case-steps.js';
 import { APP_DRIVERS, eventually, useTestApp } from './support/test-app.js';
 
@@ -42,6 +46,42 @@ describe.each(APP_DRIVERS)('paged lists and exports (%s)', (driver) => {
       async () => (await read(t, '/referrals?limit=100', 'caseworker.shelter')).items,
       (items: unknown[]) => items.length === CASES,
     );
+  });
+
+  it("pages an agency's own cases changed at the same instant in the list's order, and reads each page from the index without sorting", async () => {
+    // As an import or a batch of detections leaves them: 5,000 cases, one updated_at.
+    const [{ agency_id: legalId }] = (await t.db.query<{ agency_id: string }>(
+      `SELECT agency_id FROM users WHERE username = 'caseworker.legal'`,
+    )) as [{ agency_id: string }];
+    const at = '2026-11-30T08:00:00.000Z';
+    const ids = Array.from({ length: 5000 }, () => randomUUID());
+    const rows = ids.map((caseId) => ({
+      agency_id: legalId,
+      case_id: caseId,
+      view: { caseId, owningAgencyId: legalId, status: 'open', ageGroup: 'adult', openedAt: at, updatedAt: at, revision: 1, referrals: [] },
+    }));
+    await t.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL ROLE ${DATABASE_ROLES.projector}`);
+      await tx.query(
+        `INSERT INTO agency_case_views (agency_id, case_id, relation, case_status, opened_at, updated_at, revision, view)
+         SELECT agency_id, case_id, 'owner', 'open', $2, $2, 1, view FROM jsonb_to_recordset($1::jsonb) AS r(agency_id uuid, case_id uuid, view jsonb)`,
+        [JSON.stringify(rows), at],
+      );
+    });
+    await t.owner.exec('ANALYZE agency_case_views');
+
+    const listed = (await allPages('/cases?relation=owner&limit=100', 'caseworker.legal')).flatMap((p) => p.items).map((c) => c.caseId);
+    expect(listed).toEqual([...ids].sort().reverse());
+
+    const sorts = async (cursor: [string, string] | [null, null]) => {
+      const [plan] = await readAsAgency(t.db, legalId, (tx) =>
+        tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${CASE_LIST_STATEMENT}`, [legalId, 'owner', null, ...cursor, 26]),
+      );
+      const text = JSON.stringify(plan!['QUERY PLAN']);
+      return { sorted: /"Node Type":\s*"(Incremental )?Sort"/.test(text), index: text.includes('agency_case_views_list') };
+    };
+    await expect(sorts([null, null])).resolves.toEqual({ sorted: false, index: true });
+    await expect(sorts([at, String(listed[2500])])).resolves.toEqual({ sorted: false, index: true });
   });
 
   it("pages the receiving agency's referrals: every one exactly once, most recently requested first", async () => {

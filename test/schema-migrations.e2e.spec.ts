@@ -56,7 +56,8 @@ ALTER TABLE directory_service_locations DROP COLUMN hsds;
 DROP TABLE directory_listed_organizations;
 ALTER TABLE users DROP COLUMN password_change_required;
 DROP TRIGGER users_principals_changed ON users; -- it names the column; the script below makes it again
-ALTER TABLE users DROP COLUMN credentials_version;`;
+ALTER TABLE users DROP COLUMN credentials_version;
+DROP INDEX agency_case_views_list; -- the script below makes it again, in its order of then`;
 
 const ranMigrations = async (db: SqlDatabase) =>
   (await db.query<{ name: string }>(`SELECT name FROM ${MIGRATIONS_TABLE} ORDER BY id`)).map((row) => row.name);

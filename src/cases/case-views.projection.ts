@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS agency_case_views (
   view jsonb NOT NULL,
   PRIMARY KEY (agency_id, case_id)
 );
-CREATE INDEX IF NOT EXISTS agency_case_views_list ON agency_case_views (agency_id, updated_at DESC, case_id);
+-- In the list's order, case_id too: cases updated at the same instant are then read a page at a time, not sorted whole.
+CREATE INDEX IF NOT EXISTS agency_case_views_list ON agency_case_views (agency_id, updated_at DESC, case_id DESC);
 CREATE INDEX IF NOT EXISTS agency_case_views_owner ON agency_case_views (case_id) WHERE relation = 'owner';
 ${agencyScopedTable('agency_case_views')}`,
 

@@ -25,6 +25,18 @@ export interface CaseListFilter {
   readonly cursor?: string;
 }
 
+/**
+ * A page of an agency's case views, most recently changed first, after the cursor's row:
+ * $1 agency, $2 relation, $3 status, $4 and $5 the cursor's updated_at and case_id, $6 the limit.
+ */
+export const CASE_LIST_STATEMENT = `SELECT ${AGENCY_CASE_COLUMNS} FROM agency_case_views
+  WHERE agency_id = $1
+    AND ($2::text IS NULL OR relation = $2)
+    AND ($3::text IS NULL OR (relation = 'owner' AND case_status = $3))
+    AND ($4::timestamptz IS NULL OR (updated_at, case_id) < ($4::timestamptz, $5::uuid))
+  ORDER BY updated_at DESC, case_id DESC
+  LIMIT $6`;
+
 /** How long a write waits for the read models to show it before answering anyway. */
 const READ_YOUR_WRITES_MS = 5000;
 
@@ -52,16 +64,14 @@ export class CaseViews {
   async list(agencyId: string, filter: CaseListFilter): Promise<{ rows: AgencyCaseRow[]; nextCursor?: string }> {
     const [updatedAt, caseId] = filter.cursor === undefined ? [null, null] : decodeCursor(filter.cursor, [instantPart, uuidPart]);
     const rows = await readAsAgency(this.db, agencyId, (tx) =>
-      tx.query<AgencyCaseRow>(
-        `SELECT ${AGENCY_CASE_COLUMNS} FROM agency_case_views
-        WHERE agency_id = $1
-          AND ($2::text IS NULL OR relation = $2)
-          AND ($3::text IS NULL OR (relation = 'owner' AND case_status = $3))
-          AND ($4::timestamptz IS NULL OR (updated_at, case_id) < ($4::timestamptz, $5::uuid))
-        ORDER BY updated_at DESC, case_id DESC
-        LIMIT $6`,
-        [agencyId, filter.relation ?? null, filter.status ?? null, updatedAt, caseId, filter.limit + 1],
-      ),
+      tx.query<AgencyCaseRow>(CASE_LIST_STATEMENT, [
+        agencyId,
+        filter.relation ?? null,
+        filter.status ?? null,
+        updatedAt,
+        caseId,
+        filter.limit + 1,
+      ]),
     );
     return pageOf(rows, filter.limit, (row) => [new Date(row.updated_at).toISOString(), row.case_id]);
   }

@@ -5,6 +5,7 @@ import { FeedPseudonymsAndClosing1796068860000 } from './1796068860000-feed-pseu
 import { DirectoryImports1796068920000 } from './1796068920000-directory-imports.js';
 import { PasswordChangeRequired1796069040000 } from './1796069040000-password-change-required.js';
 import { CredentialsVersion1796069100000 } from './1796069100000-credentials-version.js';
+import { CaseListIndexOrder1796069160000 } from './1796069160000-case-list-index-order.js';
 
 export { runScript } from './run-script.js';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   DirectoryImports1796068920000,
   PasswordChangeRequired1796069040000,
   CredentialsVersion1796069100000,
+  CaseListIndexOrder1796069160000,
 ];
