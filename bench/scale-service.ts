@@ -6,6 +6,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { SqlEventStore } from '../libs/event-store/index.js';
+import { ProjectionRunner } from '../libs/projections/index.js';
 import type { SqlDatabase } from '../libs/sql/index.js';
 import { hashPassword } from '../src/identity/password.js';
 import { READ_MODELS, READ_MODELS_RUNNER } from '../src/read-models.js';
@@ -31,10 +33,7 @@ export async function leaveEverythingToProject(db: SqlDatabase): Promise<string>
     'caseworker',
     await hashPassword(password),
   ]);
-  await db.transaction(async (tx) => {
-    for (const table of READ_MODELS.flatMap((p) => p.tables)) await tx.query(`DELETE FROM ${table}`);
-    await tx.query('DELETE FROM projection_checkpoints WHERE runner = $1', [READ_MODELS_RUNNER]);
-  });
+  await new ProjectionRunner(READ_MODELS_RUNNER, db, new SqlEventStore(db), READ_MODELS).empty();
   return password;
 }
 

@@ -183,14 +183,19 @@ export class ProjectionRunner {
    * throws ReplayIncompleteError.
    */
   async rebuild(onProgress?: (eventsApplied: number) => void): Promise<number> {
+    await this.empty();
+    await this.applyToEnd({ replay: true }, this.replayBatchSize, onProgress);
+    return this.checkComplete();
+  }
+
+  /** Empties the read models and forgets their checkpoint, in one transaction (append-only tables keep their rows). */
+  async empty(): Promise<void> {
     await this.asWriter(async (tx) => {
       for (const table of this.projections.flatMap((p) => p.tables)) await tx.query(`DELETE FROM ${table}`);
       await tx.query('DELETE FROM projection_checkpoints WHERE runner = $1', [this.name]);
     });
     this.status = { state: this.status.state, position: null, eventsApplied: 0 };
     this.committed.forget();
-    await this.applyToEnd({ replay: true }, this.replayBatchSize, onProgress);
-    return this.checkComplete();
   }
 
   /**
