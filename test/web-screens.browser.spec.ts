@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { browserStorage, signIn, useServedScreens } from './support/browser.js';
 import { openCase, post, posted, referredCase } from './support/case-steps.js';
+import { followWhenSignedIn } from './support/screen-checks.js';
 import { allEvents } from './support/test-app.js';
 
 /**
@@ -29,6 +30,18 @@ describe('the screens in a real browser', () => {
     await page.getByRole('heading', { name: 'Referral' }).waitFor();
   };
   const category = (page: Page, code: string) => page.locator(`li[data-category="${code}"]`);
+
+  it('an address followed the moment the screens appear after sign-in is the screen shown, not the first screen', async () => {
+    const { caseId, referralId } = await shelterCase();
+    const page = await pageOf();
+    await page.goto(screens.baseUrl);
+    await page.evaluate(followWhenSignedIn, `/referrals/${caseId}/${referralId}`);
+    await page.getByLabel('Username').fill('caseworker.shelter');
+    await page.getByLabel('Password').fill(t.password);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: 'Referral' }).waitFor({ timeout: 10_000 });
+    await expect(category(page, 'identity').innerText()).resolves.toContain(NAME);
+  });
 
   it('a caseworker finds the agency’s cases in My cases, and the status filter narrows the list to paused ones', async () => {
     const open = await openCase(t);

@@ -21,3 +21,11 @@ export const axeViolations = async () =>
 
 /** Whether `element` has the keyboard's focus. */
 export const hasFocus = (element) => element === document.activeElement;
+
+/** Follows a link to `path` the moment the signed-in layout is in the page, before anything the screens do after painting it. */
+export const followWhenSignedIn = (path) =>
+  new MutationObserver((_, observer) => {
+    if (!document.querySelector('header nav')) return;
+    observer.disconnect();
+    window.location.hash = path;
+  }).observe(document.body, { childList: true, subtree: true });

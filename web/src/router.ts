@@ -9,6 +9,9 @@ export function useRoute(): string {
   useEffect(() => {
     const follow = () => setRoute(current());
     window.addEventListener('hashchange', follow);
+    // The address may have changed between the render and this subscription (a link followed the
+    // moment the screens appeared after sign-in): without this, that change would go unseen.
+    follow();
     return () => window.removeEventListener('hashchange', follow);
   }, []);
   return route;
