@@ -7,6 +7,7 @@ import type {
   ExpectedRevision,
   FollowOptions,
   GlobalPosition,
+  ReadAllOptions,
   ReadAllResult,
   RecordedEvent,
 } from '../../libs/event-store/index.js';
@@ -39,8 +40,8 @@ export class SealingEventStore implements EventStore {
     return this.inner.readEventsAt(places);
   }
 
-  readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult> {
-    return this.inner.readAll(from, maxCount);
+  readAll(from: GlobalPosition | null, maxCount: number, options?: ReadAllOptions): Promise<ReadAllResult> {
+    return this.inner.readAll(from, maxCount, options);
   }
 
   follow(options: FollowOptions): AsyncIterable<ReadAllResult> {

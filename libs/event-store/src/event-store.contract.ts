@@ -134,6 +134,32 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedStore
       expect(page3).toEqual({ events: [], next: page2.next });
     });
 
+    it('reads only the event types asked for, in global order, in pages that count only those', async () => {
+      const start = await drain(store, null);
+      const other = `case-${randomUUID()}`;
+      const [a1, b, c, a2, d, a3] = [event('A'), event('B'), event('C'), event('A'), event('D'), event('A')];
+      await store.appendToStream(stream, [a1, b], { expectedRevision: 'no_stream' });
+      await store.appendToStream(other, [c, a2, d], { expectedRevision: 'no_stream' });
+      await store.appendToStream(stream, [a3], { expectedRevision: 1 });
+      const ids = (page: { events: readonly RecordedEvent[] }) => page.events.map((e) => e.eventId);
+      const page1 = await store.readAll(start.next, 2, { eventTypes: ['A', 'D'] });
+      expect(ids(page1)).toEqual([a1.eventId, a2.eventId]);
+      const page2 = await store.readAll(page1.next, 2, { eventTypes: ['A', 'D'] });
+      expect(ids(page2)).toEqual([d.eventId, a3.eventId]);
+      expect(await store.readAll(page2.next, 2, { eventTypes: ['A', 'D'] })).toEqual({ events: [], next: page2.next });
+    });
+
+    it('reads by exact type name: not names that begin with it, and not as a pattern', async () => {
+      const start = await drain(store, null);
+      const exact = event('Erased');
+      await store.appendToStream(stream, [event('ErasedLater'), exact, event('NotErased'), event('ErasedX')], {
+        expectedRevision: 'no_stream',
+      });
+      const read = await store.readAll(start.next, 10, { eventTypes: ['Erased'] });
+      expect(read.events.map((e) => [e.eventId, e.type])).toEqual([[exact.eventId, 'Erased']]);
+      expect(await store.readAll(start.next, 10, { eventTypes: ['Erase.', 'E.*'] })).toEqual({ events: [], next: start.next });
+    });
+
     it('orders positions as readAll returns them, the beginning before all', async () => {
       const start = await drain(store, null);
       await store.appendToStream(stream, [event('A'), event('B')], { expectedRevision: 'no_stream' });

@@ -68,6 +68,11 @@ export interface ReadAllResult {
   readonly next: GlobalPosition | null;
 }
 
+export interface ReadAllOptions {
+  /** Exact event type names; absent means every type. */
+  readonly eventTypes?: readonly string[];
+}
+
 export interface FollowOptions {
   /** `null` reads from the very beginning. */
   readonly from: GlobalPosition | null;
@@ -103,9 +108,11 @@ export interface EventStore {
    * Reads up to `maxCount` events after `from` in global order. Never returns an event while an
    * event that will sort before it may still be committed by another transaction: a reader that
    * resumes from the returned `next` never skips one. Throws UnknownPositionError for a position
-   * the store cannot resume from.
+   * the store cannot resume from. With `eventTypes`, only events of those types, chosen by the
+   * store itself (the others are neither sent nor counted): a reader looking for a few events
+   * among many need not receive them all.
    */
-  readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult>;
+  readAll(from: GlobalPosition | null, maxCount: number, options?: ReadAllOptions): Promise<ReadAllResult>;
 
   /**
    * Catch-up subscription: yields batches from `from` on, then waits for new events, until the

@@ -10,6 +10,7 @@ import {
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError as KurrentWrongExpectedVersion,
+  eventTypeFilter,
   jsonEvent,
 } from '@kurrent/kurrentdb-client';
 import {
@@ -20,6 +21,7 @@ import {
   type ExpectedRevision,
   type FollowOptions,
   type GlobalPosition,
+  type ReadAllOptions,
   type ReadAllResult,
   type RecordedEvent,
   UnknownPositionError,
@@ -121,12 +123,16 @@ export class KurrentDbEventStore implements EventStore {
     throw new Error(`stream ${streamId}: the append succeeded but its events are not at the revisions it reported`);
   }
 
-  async readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult> {
+  async readAll(from: GlobalPosition | null, maxCount: number, options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const events: RecordedEvent[] = [];
     let cursor = from === null ? null : decode(from);
+    // KurrentDB filters `$all` on the server: the events of other types never cross the wire.
+    const filter = options.eventTypes && eventTypeFilter({ regex: exactly(options.eventTypes) });
     while (events.length < maxCount) {
       // One more than asked: KurrentDB includes the event at the position read from.
-      const page = await collect(this.client.readAll({ fromPosition: cursor ?? START, maxCount: maxCount + 1, direction: FORWARDS }));
+      const page = await collect(
+        this.client.readAll({ fromPosition: cursor ?? START, maxCount: maxCount + 1, direction: FORWARDS, ...(filter && { filter }) }),
+      );
       for (const resolved of page) {
         const position = positionOf(resolved);
         if (!position || (cursor && comparePositions(position, cursor) <= 0)) continue;
@@ -255,6 +261,9 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   for await (const item of iterable) items.push(item);
   return items;
 }
+
+/** A regular expression matching these event type names and nothing else (not names they begin). */
+const exactly = (types: readonly string[]): string => `^(?:${types.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 
 const isSystem = (streamId: string, type: string) => streamId.startsWith('$') || type.startsWith('$');
 

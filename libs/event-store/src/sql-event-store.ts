@@ -8,6 +8,7 @@ import {
   type ExpectedRevision,
   type FollowOptions,
   type GlobalPosition,
+  type ReadAllOptions,
   type ReadAllResult,
   type RecordedEvent,
   UnknownPositionError,
@@ -175,10 +176,13 @@ export class SqlEventStore implements EventStore {
     return row?.revision === null || row?.revision === undefined ? 'no_stream' : Number(row.revision);
   }
 
-  async readAll(from: GlobalPosition | null, maxCount: number): Promise<ReadAllResult> {
+  async readAll(from: GlobalPosition | null, maxCount: number, options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = from === null ? '0' : parsePosition(from);
+    const { eventTypes } = options;
+    const ofTypes = eventTypes ? 'AND event_type = ANY($3::text[])' : '';
     const rows = await this.db.query<EventRow>(
-      `SELECT ${COLUMNS} FROM events WHERE global_position > $1::bigint ORDER BY global_position LIMIT $2`,
-      [from === null ? '0' : parsePosition(from), maxCount],
+      `SELECT ${COLUMNS} FROM events WHERE global_position > $1::bigint ${ofTypes} ORDER BY global_position LIMIT $2`,
+      eventTypes ? [after, maxCount, eventTypes] : [after, maxCount],
     );
     const events = rows.map(toRecorded);
     return { events, next: events.length > 0 ? events[events.length - 1]!.position : from };

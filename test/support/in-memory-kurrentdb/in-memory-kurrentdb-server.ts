@@ -3,8 +3,8 @@
  * `@kurrent/kurrentdb-client` (its grpc-js half and its Rust bridge alike) over the wire on
  * 127.0.0.1, with the service definitions and messages the client package ships, and implements
  * only what the event-store adapter calls: ServerFeatures.GetSupportedMethods, Streams.BatchAppend,
- * Streams.Append, and Streams.Read of a stream, of `$all`, and as a catch-up subscription to `$all`
- * (no filters, no links, no deletes, no security, nothing persisted). The storage rules it mimics
+ * Streams.Append, and Streams.Read of a stream, of `$all` (filtered by event type or not), and as a
+ * catch-up subscription to `$all` (no other filters, no links, no deletes, no security, nothing persisted). The storage rules it mimics
  * are in in-memory-log.ts. No KurrentDB can run on the machines the tests run on; the contract
  * suite also runs against a real one whenever KURRENTDB_URL is set.
  */
@@ -97,8 +97,10 @@ function read(log: InMemoryLog, call: grpc.ServerWritableStream<ReadReqT, unknow
   const options = call.request.getOptions()!;
   const forwards = options.getReadDirection() === ReadReq.Options.ReadDirection.FORWARDS;
   const count = Number(options.getCount() || '0') || Number.MAX_SAFE_INTEGER;
-  if (options.hasFilter()) {
-    return call.destroy(Object.assign(new Error('filters are not in the in-memory protocol double'), { code: grpc.status.UNIMPLEMENTED }));
+  const kept = typesKept(options);
+  if (!kept || (options.hasFilter() && !(options.hasAll() && !options.hasSubscription()))) {
+    const unknown = 'only an event-type filter on a read of $all is in the in-memory protocol double';
+    return call.destroy(Object.assign(new Error(unknown), { code: grpc.status.UNIMPLEMENTED }));
   }
   if (options.hasStream()) {
     const stream = options.getStream()!;
@@ -121,7 +123,7 @@ function read(log: InMemoryLog, call: grpc.ServerWritableStream<ReadReqT, unknow
       ? 'end'
       : { commit: BigInt(all.getPosition()!.getCommitPosition()), prepare: BigInt(all.getPosition()!.getPreparePosition()) };
   if (!options.hasSubscription()) {
-    for (const event of log.readAll(from, forwards, count)) call.write(readResp(event));
+    for (const event of log.readAll(from, forwards, count, (e) => kept(e.type))) call.write(readResp(event));
     return call.end();
   }
   const confirmation = new ReadResp.SubscriptionConfirmation();
@@ -137,6 +139,24 @@ function read(log: InMemoryLog, call: grpc.ServerWritableStream<ReadReqT, unknow
   call.on('cancelled', end);
   call.on('close', end);
   call.on('error', end);
+}
+
+/**
+ * Which event types a read returns: all of them without a filter; those its regular expression or
+ * prefixes match with an event-type filter (KurrentDB then counts only those toward the read's
+ * count); undefined for another filter (by stream name), which the double does not know.
+ */
+function typesKept(options: InstanceType<typeof ReadReq.Options>): ((type: string) => boolean) | undefined {
+  if (!options.hasFilter()) return () => true;
+  const expression = options.getFilter()!.getEventType();
+  if (!expression) return undefined;
+  const regex = expression.getRegex();
+  if (regex) {
+    const pattern = new RegExp(regex);
+    return (type) => pattern.test(type);
+  }
+  const prefixes = expression.getPrefixList();
+  return (type) => prefixes.some((prefix) => type.startsWith(prefix));
 }
 
 function readResp(event: StoredEvent) {

@@ -133,13 +133,20 @@ export class InMemoryLog {
   }
 
   /** `$all` from a position, inclusive as KurrentDB reads it, forwards or backwards. */
-  readAll(from: AllPosition | 'start' | 'end', forwards: boolean, count: number): StoredEvent[] {
-    if (forwards) {
-      const start = from === 'start' ? 0 : from === 'end' ? this.all.length : this.indexAtOrAfter(from);
-      return this.all.slice(start, start + count);
-    }
-    const end = from === 'end' ? this.all.length : from === 'start' ? 0 : this.indexAtOrAfter(from) + 1;
-    return this.all.slice(Math.max(0, end - count), end).reverse();
+  readAll(
+    from: AllPosition | 'start' | 'end',
+    forwards: boolean,
+    count: number,
+    kept: (event: StoredEvent) => boolean = () => true,
+  ): StoredEvent[] {
+    const at = from === 'start' ? 0 : from === 'end' ? this.all.length : this.indexAtOrAfter(from);
+    // Backwards reads end at the event at `from` (none from the start, all from the end).
+    const [first, step] = forwards
+      ? [at, 1]
+      : [from === 'end' ? this.all.length - 1 : from === 'start' ? -1 : Math.min(at, this.all.length - 1), -1];
+    const read: StoredEvent[] = [];
+    for (let i = first; i >= 0 && i < this.all.length && read.length < count; i += step) if (kept(this.all[i]!)) read.push(this.all[i]!);
+    return read;
   }
 
   /** Every event after `from` (exclusive, as a subscription starts), then each new one, until the returned function is called. */
