@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { ProjectionRunner } from '../libs/projections/index.js';
 import { RetentionService } from '../src/cases/retention.js';
-import { firstSignIn, read, referredCase } from './support/case-steps.js';
-import { APP_DRIVERS, allEvents, useTestApp } from './support/test-app.js';
+import { erasureInterruptedBeforeKeyDestruction, firstSignIn, liveDataKey, read, referredCase } from './support/case-steps.js';
+import { APP_DRIVERS, allEvents, emptyReadModels, useTestApp } from './support/test-app.js';
 
 const PERSON = { identity: { fullName: 'Erasable Test-Person' }, location: { area: 'Fictional Erasure Camp' } };
 
@@ -129,6 +129,21 @@ describe.each(APP_DRIVERS)('erasure and retention (%s)', (driver) => {
     });
     expect((await allEvents(t.store)).length).toBe(before);
     expect((await read(t, `/cases/${caseId}`, 'caseworker.social')).erasureRequest).toMatchObject({ requestId });
+  });
+
+  it.each([
+    ['the read models had shown it erased', undefined],
+    ['its event was still after the read models’ checkpoint (found by type in the store)', emptyReadModels],
+  ])('finishes at the next start an erasure interrupted before its key was destroyed, when %s', async (_, beforeStart) => {
+    const { caseId, requestId } = await erasureRequested();
+    const approval = await erasureInterruptedBeforeKeyDestruction(t, caseId, requestId, 'coordinator.justice');
+    expect(approval.status).toBe(500);
+    expect(await liveDataKey(t.db, caseId)).toBe(true);
+    await t.restart({ beforeStart });
+    expect(await liveDataKey(t.db, caseId)).toBe(false);
+    const owner = await read(t, `/cases/${caseId}`, 'caseworker.social');
+    expect(owner).toMatchObject({ erased: true, personalData: {} });
+    noPersonalData(owner);
   });
 
   it('stays erased after a rebuild, while the audit trail keeps its metadata and still verifies', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { READ_MODELS, READ_MODELS_RUNNER } from '../src/read-models.js';
-import { APP_DRIVERS, type RunningApp, type TestApp, eventually, startTestApp } from './support/test-app.js';
+import { READ_MODELS_RUNNER } from '../src/read-models.js';
+import { APP_DRIVERS, type RunningApp, type TestApp, emptyReadModels, eventually, startTestApp } from './support/test-app.js';
 
 const openCase = async (t: RunningApp) =>
   (
@@ -86,8 +86,7 @@ onPostgres('readiness on postgres, with the projector held up from outside', () 
       waitUntilReady: false,
       // The read models are emptied, as before a replay of a large store, and the replay is held.
       beforeStart: async () => {
-        for (const table of READ_MODELS.flatMap((p) => p.tables)) await holder.query(`DELETE FROM ${table}`);
-        await holder.query('DELETE FROM projection_checkpoints WHERE runner = $1', [READ_MODELS_RUNNER]);
+        await emptyReadModels(holder);
         await holdCheckpoint(holder);
       },
     });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
+import { PostgresDatabase, type SqlDatabase } from '../libs/sql/index.js';
 import { freshSchema, testDatabases, urlAs } from '../libs/testing/index.js';
 import { DATABASE_ROLES } from '../src/platform/database-roles.js';
 import { MIGRATIONS } from '../src/platform/migrations/index.js';
@@ -90,28 +90,22 @@ describe.each(APP_DRIVERS)('a database the service made before versioned migrati
       (rows) => rows.length > 0,
     );
     const schema = (await t.owner.query<{ schema: string }>('SELECT current_schema() AS schema'))[0]!.schema;
-    const dataDir = t.dataDir;
     asAdministrator = async (work) => {
       if (driver === 'pglite') return work(t.owner);
       const admin = await PostgresDatabase.open(process.env.DATABASE_URL!, { searchPath: schema, max: 1 });
       return work(admin).finally(() => admin.close());
     };
     await t.restart({
-      beforeStart: async () => {
-        // Stopped, the service leaves its PGlite data directory free to open.
-        const admin =
-          driver === 'postgres'
-            ? await PostgresDatabase.open(process.env.DATABASE_URL!, { searchPath: schema, max: 1 })
-            : await PgliteDatabase.open(join(dataDir, 'pgdata'));
-        try {
+      beforeStart: async (stopped) => {
+        const backTo8a98d27 = async (admin: SqlDatabase) => {
           // Back to what 8a98d27 left: no record of migrations, its script run once more as at each of its starts.
           await admin.exec(`DROP TABLE ${MIGRATIONS_TABLE};\n${UNDO_SINCE_VERSION_1}\n${await scriptOf8a98d27()}`);
           // The feed relay's checkpoint, as `npm run relay` keeps it (the relay needs a broker to run here).
           await admin.query(`INSERT INTO feed_relay_checkpoints (relay, position, updated_at) VALUES ('kafka', NULL, now())`);
           before = await contents(admin);
-        } finally {
-          await admin.close();
-        }
+        };
+        // PGlite: its data directory, which the stopped service leaves free; PostgreSQL: as the administrator.
+        await (driver === 'pglite' ? backTo8a98d27(stopped) : asAdministrator(backTo8a98d27));
         // PostgreSQL: the owner migrates before the new version starts (`npm run migrate`); PGlite migrates at start.
         if (driver === 'postgres') ranAtUpgrade = await migrateSchema(t.owner);
       },

@@ -1,4 +1,4 @@
-import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { IdentityModule } from '../identity/identity.module.js';
 import { RetentionService } from './retention.js';
 import { CaseCommandService } from './case-commands.service.js';
@@ -31,10 +31,14 @@ import { UnfinishedErasures } from './unfinished-erasures.js';
   ],
   exports: [CaseCommandService, CaseSealing],
 })
-export class CasesModule implements OnApplicationBootstrap {
+export class CasesModule implements OnModuleInit {
   constructor(private readonly unfinishedErasures: UnfinishedErasures) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /**
+   * Before the service listens, and before the read models start catching up (at bootstrap): an
+   * erasure after their checkpoint is found by its event's type, not by a projection racing this.
+   */
+  async onModuleInit(): Promise<void> {
     await this.unfinishedErasures.finish();
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { CaseEvent } from '../../libs/domain/index.js';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
 import { ProjectionRunner } from '../../libs/projections/index.js';
@@ -9,12 +10,15 @@ import { caseIdOf } from './case-stream.js';
 
 /** Events read per page from the read models' checkpoint on. */
 const PAGE = 500;
+/** The only events this looks for after the checkpoint: the store passes over the rest itself. */
+const ERASED = 'CaseErased' satisfies CaseEvent['type'];
 
 /**
  * Finishes erasures a crash interrupted between `CaseErased` and the key's destruction. The erased
- * cases are found through the port, whichever store keeps the events (KurrentDB has no query by
- * type): those the read models already show erased, then the `CaseErased` events after the
- * read models' checkpoint. The checkpoint is read first, so the two together miss none.
+ * cases are found through the port, whichever store keeps the events: those the read models already
+ * show erased, then the `CaseErased` events after the read models' checkpoint, read by type so that
+ * a start with many events still to project does not wait to receive them all. The checkpoint is
+ * read first, so the two together miss none.
  */
 @Injectable()
 export class UnfinishedErasures {
@@ -41,10 +45,11 @@ export class UnfinishedErasures {
     };
     for (const { case_id } of shown) await finishCase(case_id);
     for (let from = position; ;) {
-      const { events, next } = await this.store.readAll(from, PAGE);
+      const { events, next } = await this.store.readAll(from, PAGE, { eventTypes: [ERASED] });
       if (events.length === 0) return destroyed;
       for (const event of events) {
-        const caseId = event.type === 'CaseErased' ? caseIdOf(event.streamId) : undefined;
+        // Checked again: a key is destroyed for good, so not on the word of a store that ignored the filter.
+        const caseId = event.type === ERASED ? caseIdOf(event.streamId) : undefined;
         if (caseId !== undefined) await finishCase(caseId);
       }
       from = next;

@@ -133,3 +133,32 @@ export async function firstSignIn(t: Pick<RunningApp, 'http'>, username: string,
   await t.http.post('/auth/password').send({ username, currentPassword: initialPassword, newPassword: own }).expect(204);
   return (await t.http.post('/auth/token').send({ username, password: own }).expect(200)).body.access_token;
 }
+
+/**
+ * Approves a case's erasure as a crash between its `CaseErased` event and the destruction of the
+ * case's key would leave it (a trigger refuses the key's update meanwhile): the event is stored,
+ * the key still live. Returns the approval's response.
+ */
+export async function erasureInterruptedBeforeKeyDestruction(
+  t: Client & Pick<RunningApp, 'owner'>,
+  caseId: string,
+  requestId: string,
+  approver: string,
+) {
+  await t.owner.exec(`
+    CREATE FUNCTION crash_before_key_destruction() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'crashed'; END $$;
+    CREATE TRIGGER crash_before_key_destruction BEFORE UPDATE ON case_data_keys FOR EACH ROW
+      WHEN (OLD.case_id = '${caseId}') EXECUTE FUNCTION crash_before_key_destruction();`);
+  try {
+    return await post(t, `/cases/${caseId}/erasure-requests/${requestId}/approval`, {}, approver);
+  } finally {
+    await t.owner.exec('DROP TRIGGER crash_before_key_destruction ON case_data_keys; DROP FUNCTION crash_before_key_destruction();');
+  }
+}
+
+/** Whether the case's data key is still there to open its personal data (not destroyed by an erasure). */
+export async function liveDataKey(db: SqlClient, caseId: string): Promise<boolean> {
+  const [key] = await db.query<{ live: boolean }>('SELECT destroyed_at IS NULL AS live FROM case_data_keys WHERE case_id = $1', [caseId]);
+  if (!key) throw new Error(`case ${caseId} has no data key`);
+  return key.live;
+}

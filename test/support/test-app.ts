@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { type CaseCommand, caseDecider } from '../../libs/domain/index.js';
 import { EVENT_STORE, type EventStore } from '../../libs/event-store/index.js';
-import { PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
+import { PgliteDatabase, PostgresDatabase, type SqlDatabase } from '../../libs/sql/index.js';
 import { createApp } from '../../src/app.factory.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { DATABASE_ROLES } from '../../src/platform/database-roles.js';
 import { withOptions } from '../../src/platform/database-setup.js';
 import { SQL_DATABASE, embeddedDatabaseDir } from '../../src/platform/persistence.module.js';
 import { migrateSchema } from '../../src/platform/schema.js';
+import { READ_MODELS, READ_MODELS_RUNNER } from '../../src/read-models.js';
 import { freshPgliteDirectory, freshSchema, urlAs } from '../../libs/testing/index.js';
 
 /** Everything the application logged, its structured request log included, to check that no personal data reaches the logs. */
@@ -50,7 +51,11 @@ export interface TestApp {
    * Stops the application and starts it again on the same data, as after a restart, and waits for
    * its read models to catch up unless told not to. Use only the returned app from then on.
    */
-  restart(options?: { beforeStart?: () => Promise<void>; waitUntilReady?: boolean }): Promise<TestApp>;
+  restart(options?: {
+    /** Runs while the application is stopped, with the owner's connection to its storage (PGlite: its directory, opened meanwhile). */
+    beforeStart?: (owner: SqlDatabase) => Promise<void>;
+    waitUntilReady?: boolean;
+  }): Promise<TestApp>;
   close(): Promise<void>;
   /** A second instance on the same PostgreSQL schema (PGlite belongs to one process); closing it leaves the data. */
   another(): Promise<TestApp>;
@@ -233,7 +238,12 @@ async function openTestApp(
     },
     async restart(options = {}) {
       await app.close();
-      await options.beforeStart?.();
+      if (options.beforeStart && owner) await options.beforeStart(owner);
+      else if (options.beforeStart) {
+        // Stopped, the service leaves its PGlite data directory free to open.
+        const stopped = await PgliteDatabase.open(embeddedDatabaseDir(dataDir));
+        await options.beforeStart(stopped).finally(() => stopped.close());
+      }
       return openTestApp(config, dataDir, release, owner, options.waitUntilReady ?? true);
     },
     async another() {
@@ -285,4 +295,13 @@ export async function eventually<T>(read: () => Promise<T>, until: (value: T) =>
     value = await read();
   }
   return value;
+}
+
+/**
+ * Empties the read models and forgets their checkpoint, as before a replay of the whole store: the
+ * next start projects every event again. For `restart({ beforeStart })`, or a connection of one's own.
+ */
+export async function emptyReadModels(db: { query(sql: string, params?: unknown[]): Promise<unknown> }): Promise<void> {
+  for (const table of READ_MODELS.flatMap((p) => p.tables)) await db.query(`DELETE FROM ${table}`);
+  await db.query('DELETE FROM projection_checkpoints WHERE runner = $1', [READ_MODELS_RUNNER]);
 }
