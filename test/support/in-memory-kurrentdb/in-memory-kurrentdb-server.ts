@@ -4,8 +4,8 @@
  * 127.0.0.1, with the service definitions and messages the client package ships, and implements
  * only what the event-store adapter calls: ServerFeatures.GetSupportedMethods, Streams.BatchAppend,
  * Streams.Append, and Streams.Read of a stream, of `$all` (filtered by event type or not), and as a
- * catch-up subscription to `$all` (no other filters, no links, no deletes, no security, nothing persisted). The storage rules it mimics
- * are in in-memory-log.ts. No KurrentDB can run on the machines the tests run on; the contract
+ * catch-up subscription to `$all` (no other filters, no links, no deletes, no security, nothing
+ * persisted). The storage rules it mimics are in in-memory-log.ts. No KurrentDB can run on the machines the tests run on; the contract
  * suite also runs against a real one whenever KURRENTDB_URL is set.
  */
 import * as grpc from '@grpc/grpc-js';
