@@ -10,7 +10,6 @@ import {
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError as KurrentWrongExpectedVersion,
-  eventTypeFilter,
   jsonEvent,
 } from '@kurrent/kurrentdb-client';
 import {
@@ -27,6 +26,7 @@ import {
   UnknownPositionError,
   WrongExpectedRevisionError,
 } from './event-store.port.js';
+import { comparePositions, decode, encode, ofEventTypes, positionOf, toRecorded } from './kurrentdb-records.js';
 
 /** How long a follower waits before subscribing again after the connection to KurrentDB dropped. */
 const RESUBSCRIBE_MS = 1000;
@@ -127,7 +127,7 @@ export class KurrentDbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     let cursor = from === null ? null : decode(from);
     // KurrentDB filters `$all` on the server: the events of other types never cross the wire.
-    const filter = options.eventTypes && eventTypeFilter({ regex: exactly(options.eventTypes) });
+    const filter = options.eventTypes && ofEventTypes(options.eventTypes);
     while (events.length < maxCount) {
       // One more than asked: KurrentDB includes the event at the position read from.
       const page = await collect(
@@ -260,46 +260,4 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of iterable) items.push(item);
   return items;
-}
-
-/** A regular expression matching these event type names and nothing else (not names they begin). */
-const exactly = (types: readonly string[]): string => `^(?:${types.map((type) => type.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
-
-const isSystem = (streamId: string, type: string) => streamId.startsWith('$') || type.startsWith('$');
-
-function positionOf(resolved: ResolvedEvent): Position | undefined {
-  return resolved.event?.position ?? resolved.link?.position;
-}
-
-function toRecorded(resolved: ResolvedEvent): RecordedEvent | undefined {
-  const event = resolved.event;
-  if (!event?.position || isSystem(event.streamId, event.type)) return undefined;
-  const data = event.data as Record<string, unknown>;
-  const metadata = (event.metadata ?? {}) as Record<string, unknown>;
-  return {
-    eventId: event.id,
-    type: event.type,
-    data,
-    metadata,
-    streamId: event.streamId,
-    revision: Number(event.revision),
-    position: encode(event.position),
-    recordedAt: event.created,
-  };
-}
-
-function comparePositions(a: Position, b: Position): number {
-  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
-  return a.prepare === b.prepare ? 0 : a.prepare < b.prepare ? -1 : 1;
-}
-
-const encode = (position: Position): GlobalPosition => `${position.commit}/${position.prepare}`;
-
-const POSITION = /^(\d{1,20})\/(\d{1,20})$/;
-
-/** A position this adapter handed out; anything else (an SQL store's) cannot be resumed from. */
-function decode(position: GlobalPosition): Position {
-  const match = POSITION.exec(position);
-  if (!match) throw new UnknownPositionError();
-  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
 }
