@@ -1,6 +1,5 @@
-import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DATA_KEY_STORE, type DataKeyStore } from '../../libs/crypto/index.js';
-import type { ConsentRecipient, DisclosureGrant } from '../../libs/consent-policy/index.js';
 import {
   CaseAlreadyErased,
   type CaseCommand,
@@ -10,19 +9,17 @@ import {
   isUnavailable,
   referralTarget,
 } from '../../libs/domain/index.js';
-import { normalInstant } from '../../libs/time/index.js';
-import { OUTSIDE_NETWORK } from '../directory/directory.model.js';
 import { SERVICE_DIRECTORY, type ServiceDirectory } from '../directory/service-directory.port.js';
-import { type MemberAgency, MemberAgencies } from '../identity/member-agencies.js';
 import { actorOf, type Principal } from '../identity/principal.js';
 import type { WriteContext } from '../platform/write-context.js';
 import { CaseCommandService, type CommandOutcome, type IdSource } from './case-commands.service.js';
 import { sealedField, sealLater } from './case-sealing.js';
 import type { OpenCaseDto, RequestErasureDto } from './case.dtos.js';
-import type { GiveConsentDto, ProposeBestInterestsDto, ProvisionDto } from './consent.dtos.js';
+import type { GiveConsentDto, ProposeBestInterestsDto } from './consent.dtos.js';
 import type { ReReferralDto, RequestReferralDto } from './referral.dtos.js';
-import type { CaseRecord } from './case-view.js';
+import type { CaseRecord } from './case-record.js';
 import { CaseViews } from './case-views.reader.js';
+import { CommandAgencies } from './command-agencies.js';
 
 /** A command before the service adds who acts and when. */
 export type CommandDraft = CaseCommand extends infer C ? (C extends CaseCommand ? Omit<C, 'actor' | 'at'> : never) : never;
@@ -35,7 +32,7 @@ export type CommandDraft = CaseCommand extends infer C ? (C extends CaseCommand 
 export class CaseWrites {
   constructor(
     private readonly commands: CaseCommandService,
-    private readonly agencies: MemberAgencies,
+    private readonly named: CommandAgencies,
     private readonly views: CaseViews,
     @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
     @Inject(SERVICE_DIRECTORY) private readonly directory: ServiceDirectory,
@@ -68,7 +65,7 @@ export class CaseWrites {
 
   async giveConsent(caseId: string, body: GiveConsentDto, context: WriteContext) {
     const ids = this.idsOf(context);
-    const grants = await this.grants(body.provisions, 'provisions');
+    const grants = await this.named.grants(body.provisions, 'provisions');
     const consentId = ids('consent');
     const outcome = await this.run(
       caseId,
@@ -97,7 +94,7 @@ export class CaseWrites {
    */
   async requestReferral(caseId: string, body: RequestReferralDto, context: WriteContext, reReferralOf?: string) {
     const ids = this.idsOf(context);
-    const recipient = await this.referralRecipient(body.toAgencyId);
+    const recipient = await this.named.referralRecipient(body.toAgencyId);
     const serviceType = directoryServiceFor(body.purpose, body.serviceType);
     const target =
       serviceType &&
@@ -157,7 +154,7 @@ export class CaseWrites {
 
   async proposeBestInterests(caseId: string, body: ProposeBestInterestsDto, context: WriteContext) {
     const ids = this.idsOf(context);
-    const grants = await this.grants(body.scope, 'scope');
+    const grants = await this.named.grants(body.scope, 'scope');
     const determinationId = ids('determination');
     const outcome = await this.run(
       caseId,
@@ -212,46 +209,6 @@ export class CaseWrites {
     return this.commands.preview(caseId, (at) => ({ ...draft(), actor: actorOf(principal), at }));
   }
 
-  /** Checks the named agencies exist; gives the grants as of the moment the command is decided. */
-  private async grants(entries: readonly ProvisionDto[], field: string): Promise<(at: string) => DisclosureGrant[]> {
-    const recipients = entries.map((p, index): ConsentRecipient => {
-      const { agencyId, agencyKind } = p.recipient;
-      if ((agencyId === undefined) === (agencyKind === undefined)) {
-        throw new BadRequestException(`${field}[${index}].recipient names exactly one of agencyId or agencyKind`);
-      }
-      return agencyId !== undefined ? { agencyId } : { agencyKind: agencyKind! };
-    });
-    await this.requireAgencies(recipients.flatMap((r) => ('agencyId' in r ? [r.agencyId] : [])));
-    const periods = entries.map((p, index) =>
-      [p.validFrom, p.validUntil].map((text) => {
-        if (text === undefined) return undefined;
-        // Read as validated (libs/time): an unreadable time is refused, never taken for now or for no end.
-        const normal = normalInstant(text);
-        if (normal === undefined)
-          throw new BadRequestException(`${field}[${index}] has a time that is not an RFC 3339 date-time with an offset`);
-        return normal;
-      }),
-    );
-    return (at) =>
-      entries.map((p, index) => {
-        const [from, until] = periods[index]!;
-        // Nothing is permitted before it was agreed: a back-dated start is moved to now. Both are in
-        // normal form (UTC, four-digit years), so their text order is their time order.
-        const validFrom = from !== undefined && from > at ? from : at;
-        if (until !== undefined && until <= validFrom) {
-          throw new BadRequestException(`${field}[${index}] ends before it starts (validUntil must be after validFrom and after now)`);
-        }
-        return {
-          recipient: recipients[index]!,
-          purpose: p.purpose,
-          serviceTypes: p.serviceTypes ?? [],
-          categories: p.categories,
-          validFrom,
-          ...(until !== undefined ? { validUntil: until } : {}),
-        };
-      });
-  }
-
   private idsOf(context: WriteContext): IdSource {
     return this.commands.idSource(context.principal, context.idempotencyKey);
   }
@@ -278,26 +235,5 @@ export class CaseWrites {
     });
     await this.views.awaitWrite(outcome.position);
     return outcome;
-  }
-
-  /**
-   * A referral names an agency of the network; one that left it, or an organization the directory
-   * lists outside the network, is refused with why (409), an unknown id with 400.
-   */
-  private async referralRecipient(agencyId: string): Promise<MemberAgency> {
-    const agency = await this.agencies.find(agencyId);
-    if (!agency && (await this.directory.listedOrganization(agencyId)))
-      throw new ConflictException(`toAgencyId: organization ${agencyId} is listed in the directory but is ${OUTSIDE_NETWORK}`);
-    if (!agency) throw new BadRequestException(`unknown agency: ${agencyId}`);
-    if (!agency.active) throw new ConflictException('the agency is no longer an active member of the network');
-    return agency;
-  }
-
-  private async requireAgencies(ids: readonly string[]): Promise<void> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return;
-    const found = await this.agencies.activeByIds(unique);
-    const missing = unique.filter((id) => !found.some((a) => a.id === id));
-    if (missing.length > 0) throw new BadRequestException(`unknown agency: ${missing.join(', ')}`);
   }
 }

@@ -9,6 +9,7 @@ import { CaseReferralsController } from './case-referrals.controller.js';
 import { CaseSealing } from './case-sealing.js';
 import { CaseWrites } from './case-writes.service.js';
 import { CasesController } from './cases.controller.js';
+import { CommandAgencies } from './command-agencies.js';
 import { CaseViews } from './case-views.reader.js';
 import { ConsentsController } from './consents.controller.js';
 import { ErasureController } from './erasure.controller.js';
@@ -23,6 +24,7 @@ import { UnfinishedErasures } from './unfinished-erasures.js';
     CaseCommandService,
     CaseSealing,
     CaseWrites,
+    CommandAgencies,
     CaseReader,
     ReferralSuggestions,
     CaseViews,
