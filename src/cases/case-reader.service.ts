@@ -4,7 +4,8 @@ import { AccessLog } from '../audit/access-log.js';
 import type { Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
 import { CaseSealing, sealedField } from './case-sealing.js';
-import { type CaseRecord, type CaseView, caseViewAt } from './case-view.js';
+import type { CaseRecord } from './case-record.js';
+import { type CaseView, caseViewAt } from './case-view.js';
 import { type CaseListFilter, CaseViews } from './case-views.reader.js';
 import { holdsSharedData, recipientView } from './recipient-view.js';
 

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../libs/event-store/index.js';
 import type { Projection } from '../../libs/projections/index.js';
 import type { SqlClient } from '../../libs/sql/index.js';
 import { agencyScopedTable } from '../platform/agency-scope.js';
-import { type CaseRecord, evolveCaseRecord } from './case-view.js';
+import { type CaseRecord, evolveCaseRecord } from './case-record.js';
 import { caseIdOf } from './case-stream.js';
 import { type RecipientViewInput, recipientSlice } from './recipient-view.js';
 

@@ -8,7 +8,7 @@ import {
   permits,
 } from '../../libs/consent-policy/index.js';
 import { CASE_PERSONAL_DATA_CATEGORIES, type Sealed, consentSubject } from '../../libs/domain/index.js';
-import type { CaseRecord } from './case-view.js';
+import type { CaseRecord } from './case-record.js';
 
 type Agency = Recipient;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CaseEvent, ReferralRequested } from '../../libs/domain/index.js';
-import { type CaseRecord, evolveCaseRecord, foldCaseView } from './case-view.js';
+import { type CaseRecord, evolveCaseRecord } from './case-record.js';
+import { foldCaseView } from './case-view.js';
 import { consentSubjectOfView, recipientSlice, recipientView } from './recipient-view.js';
 
 const sealed = (label: string) => ({ alg: 'A256GCM', v: 1, iv: label, ct: label, tag: label });

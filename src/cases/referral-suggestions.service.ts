@@ -16,7 +16,7 @@ import type { Principal } from '../identity/principal.js';
 import { Clock } from '../platform/clock.js';
 import type { ReferralSuggestionsDto } from './referral.dtos.js';
 import { CaseSealing } from './case-sealing.js';
-import type { CaseRecord } from './case-view.js';
+import type { CaseRecord } from './case-record.js';
 import { CaseViews } from './case-views.reader.js';
 import { consentSubjectOfView } from './recipient-view.js';
 

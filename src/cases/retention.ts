@@ -9,7 +9,7 @@ import { readAcrossAgencies } from '../platform/agency-scope.js';
 import { Clock } from '../platform/clock.js';
 import { SQL_DATABASE } from '../platform/persistence.module.js';
 import { CaseCommandService } from './case-commands.service.js';
-import type { CaseRecord } from './case-view.js';
+import type { CaseRecord } from './case-record.js';
 import { CaseViews } from './case-views.reader.js';
 
 export interface RetentionCandidate {

@@ -1,6 +1,6 @@
 import type { AgencyKind } from '../../libs/consent-policy/index.js';
 import type { CaseEvent } from '../../libs/domain/index.js';
-import { type CaseRecord, evolveCaseRecord } from '../cases/case-view.js';
+import { type CaseRecord, evolveCaseRecord } from '../cases/case-record.js';
 import { type RecipientView, recipientSlice, recipientView } from '../cases/recipient-view.js';
 
 /**
