@@ -118,6 +118,20 @@ export function usePages(): {
   };
 }
 
+/** A list read a page at a time, narrowed to one status or not: choosing a status starts it again from its first page. */
+export function usePagesByStatus<S extends string, T>(
+  load: (narrowing: { status?: S; cursor?: string }) => Promise<{ data?: T; error?: unknown; response: Response }>,
+) {
+  const [filter, setFilter] = useState<S | ''>('');
+  const { cursor, restart, Pager } = usePages();
+  const [loaded] = useLoad(() => load({ ...(filter ? { status: filter } : {}), ...(cursor ? { cursor } : {}) }), [filter, cursor]);
+  const choose = (value: S | '') => {
+    setFilter(value);
+    restart();
+  };
+  return { filter, choose, loaded, Pager };
+}
+
 function Pager({ next, cursors, setCursors }: { next: string | undefined; cursors: string[]; setCursors: (c: string[]) => void }) {
   const w = useWords(COMMON);
   return (
@@ -190,6 +204,30 @@ export function PagedTable<T>(props: {
         </>
       )}
     </Show>
+  );
+}
+
+/** A list's choice of status: everything first, then each status in words; a choice starts the list again from its first page. */
+export function FilterByStatus<T extends string>(props: {
+  id: string;
+  label: string;
+  all: string;
+  statuses: readonly T[];
+  value: T | '';
+  onChoose: (value: T | '') => void;
+}) {
+  return (
+    <div class="toolbar">
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChoose(e.currentTarget.value as T | '')}>
+        <option value="">{props.all}</option>
+        {props.statuses.map((code) => (
+          <option key={code} value={code}>
+            {status(code)}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -1,48 +1,31 @@
-import { useState } from 'preact/hooks';
 import type { paths } from '../api/schema';
 import { api } from '../api/client';
-import { DueBy, PagedTable, ReferralStatus, useAgencyName, useLoad, usePages } from '../ui';
+import { DueBy, FilterByStatus, PagedTable, ReferralStatus, useAgencyName, usePagesByStatus } from '../ui';
 import { useWords } from '../i18n';
 import { REFERRALS } from '../messages/referrals';
-import { referredFor, status, urgency } from '../words';
+import { referredFor, urgency } from '../words';
 
-type StatusFilter = NonNullable<paths['/referrals']['get']['parameters']['query']>['status'] | '';
+type Status = NonNullable<NonNullable<paths['/referrals']['get']['parameters']['query']>['status']>;
 
 /** The receiving agency's referrals: newest first, what each is for, when an answer is due; no personal data. */
 export function IncomingReferrals() {
   const w = useWords(REFERRALS);
   const agencyName = useAgencyName();
-  const [filter, setFilter] = useState<StatusFilter>('');
-  const { cursor, restart, Pager } = usePages();
-  const [loaded] = useLoad(
-    () =>
-      api.GET('/referrals', {
-        params: { query: { direction: 'incoming', limit: 20, ...(filter ? { status: filter } : {}), ...(cursor ? { cursor } : {}) } },
-      }),
-    [filter, cursor],
+  const { filter, choose, loaded, Pager } = usePagesByStatus((narrowing: { status?: Status; cursor?: string }) =>
+    api.GET('/referrals', { params: { query: { direction: 'incoming', limit: 20, ...narrowing } } }),
   );
 
   return (
     <main>
       <h1>{w.heading}</h1>
-      <div class="toolbar">
-        <label for="referral-filter">{w.show}</label>
-        <select
-          id="referral-filter"
-          value={filter}
-          onChange={(e) => {
-            setFilter(e.currentTarget.value as StatusFilter);
-            restart();
-          }}
-        >
-          <option value="">{w.all}</option>
-          {(['requested', 'acknowledged', 'accepted', 'completed', 'declined', 'withdrawn'] as const).map((code) => (
-            <option key={code} value={code}>
-              {status(code)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterByStatus
+        id="referral-filter"
+        label={w.show}
+        all={w.all}
+        statuses={['requested', 'acknowledged', 'accepted', 'completed', 'declined', 'withdrawn'] as const}
+        value={filter}
+        onChoose={choose}
+      />
       <PagedTable
         loaded={loaded}
         caption={w.caption}

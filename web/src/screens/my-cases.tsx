@@ -1,46 +1,29 @@
-import { useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { Badge, PagedTable, ShortId, useLoad, usePages } from '../ui';
+import { Badge, FilterByStatus, PagedTable, ShortId, usePagesByStatus } from '../ui';
 import { formatNumber, formatWhen, useWords } from '../i18n';
 import { CASES } from '../messages/cases';
 import { status } from '../words';
 
-type StatusFilter = 'open' | 'paused' | 'closed' | '';
+type CaseStatus = 'open' | 'paused' | 'closed';
 
 /** The caseworker's agency's own cases, most recently changed first, a page at a time; no personal data in the list. */
 export function MyCases() {
   const w = useWords(CASES);
-  const [filter, setFilter] = useState<StatusFilter>('');
-  const { cursor, restart, Pager } = usePages();
-  const [loaded] = useLoad(
-    () =>
-      api.GET('/cases', {
-        params: { query: { relation: 'owner', limit: 20, ...(filter ? { status: filter } : {}), ...(cursor ? { cursor } : {}) } },
-      }),
-    [filter, cursor],
+  const { filter, choose, loaded, Pager } = usePagesByStatus((narrowing: { status?: CaseStatus; cursor?: string }) =>
+    api.GET('/cases', { params: { query: { relation: 'owner', limit: 20, ...narrowing } } }),
   );
 
   return (
     <main>
       <h1>{w.myCases}</h1>
-      <div class="toolbar">
-        <label for="status-filter">{w.show}</label>
-        <select
-          id="status-filter"
-          value={filter}
-          onChange={(e) => {
-            setFilter(e.currentTarget.value as StatusFilter);
-            restart();
-          }}
-        >
-          <option value="">{w.allCases}</option>
-          {(['open', 'paused', 'closed'] as const).map((code) => (
-            <option key={code} value={code}>
-              {status(code)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterByStatus
+        id="status-filter"
+        label={w.show}
+        all={w.allCases}
+        statuses={['open', 'paused', 'closed'] as const}
+        value={filter}
+        onChoose={choose}
+      />
       <PagedTable
         loaded={loaded}
         caption={w.caption}
