@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CaseEvent, ReferralRequested } from '../../libs/domain/index.js';
+import type { CaseEvent, ConsentGiven, ReferralRequested } from '../../libs/domain/index.js';
 import { type CaseRecord, evolveCaseRecord } from './case-record.js';
 import { foldCaseView } from './case-view.js';
 import { consentSubjectOfView, recipientSlice, recipientView } from './recipient-view.js';
@@ -19,7 +19,8 @@ const opened: CaseEvent = {
     personalData: { identity: sealed('identity'), location: sealed('location'), contact: sealed('contact') },
   },
 };
-const consent = (validUntil?: string): CaseEvent => ({
+/** A consent the person gave on 1 January; `given` changes who gave it and what it provides. */
+const consentGiven = (given: Partial<ConsentGiven['data']>): CaseEvent => ({
   type: 'ConsentGiven',
   data: {
     consentId: 'k-1',
@@ -30,6 +31,12 @@ const consent = (validUntil?: string): CaseEvent => ({
     noticeVersion: 'n',
     recordedBy: 'u',
     givenAt: '2026-01-01T00:00:00.000Z',
+    provisions: [],
+    ...given,
+  },
+});
+const consent = (validUntil?: string): CaseEvent =>
+  consentGiven({
     provisions: [
       {
         provisionId: 'p-id',
@@ -49,8 +56,7 @@ const consent = (validUntil?: string): CaseEvent => ({
         validFrom: '2026-01-01T00:00:00.000Z',
       },
     ],
-  },
-});
+  });
 const referral: ReferralRequested['data'] = {
   referralId: 'r-1',
   fromAgencyId: 'a-social',
@@ -218,30 +224,21 @@ describe("recipientSlice: what an agency's stored row holds", () => {
 describe('recipientSlice, from the security review', () => {
   const record = (events: CaseEvent[]) => events.reduce<CaseRecord | undefined>(evolveCaseRecord, undefined)!;
   const child: CaseEvent = { ...opened, data: { ...opened.data, ageGroup: 'child' } };
-  const guardianConsent: CaseEvent = {
-    type: 'ConsentGiven',
-    data: {
-      consentId: 'k-g',
-      grantor: 'guardian',
-      childAssent: true,
-      method: 'verbal',
-      language: 'ha',
-      interpreterUsed: false,
-      noticeVersion: 'n',
-      recordedBy: 'u',
-      givenAt: '2026-01-01T00:00:00.000Z',
-      provisions: [
-        {
-          provisionId: 'p-g',
-          recipient: { agencyId: 'a-shelter' },
-          purpose: 'service_provision',
-          serviceTypes: ['shelter'],
-          categories: ['identity', 'case_progress'],
-          validFrom: '2026-01-01T00:00:00.000Z',
-        },
-      ],
-    },
-  };
+  const guardianConsent = consentGiven({
+    consentId: 'k-g',
+    grantor: 'guardian',
+    childAssent: true,
+    provisions: [
+      {
+        provisionId: 'p-g',
+        recipient: { agencyId: 'a-shelter' },
+        purpose: 'service_provision',
+        serviceTypes: ['shelter'],
+        categories: ['identity', 'case_progress'],
+        validFrom: '2026-01-01T00:00:00.000Z',
+      },
+    ],
+  });
   const childReferral: CaseEvent = {
     type: 'ReferralRequested',
     data: {
