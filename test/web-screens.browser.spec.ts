@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { browserStorage, signIn, useServedScreens } from './support/browser.js';
 import { openCase, post, posted, referredCase } from './support/case-steps.js';
-import { followWhenSignedIn } from './support/screen-checks.js';
+import { followWhenSignedIn, narrowedTo } from './support/screen-checks.js';
 import { allEvents } from './support/test-app.js';
 
 /**
@@ -51,8 +51,24 @@ describe('the screens in a real browser', () => {
     await page.locator(`a[href="#/cases/${open}"]`).waitFor();
 
     await page.getByLabel('Show').selectOption('paused');
-    await page.locator(`a[href="#/cases/${paused}"]`).waitFor();
-    await expect(page.locator(`a[href="#/cases/${open}"]`).count()).resolves.toBe(0);
+    await page.waitForFunction(narrowedTo, [`a[href="#/cases/${paused}"]`, `a[href="#/cases/${open}"]`]);
+  });
+
+  it('the receiving agency narrows its incoming referrals to accepted ones, and back to all of them', async () => {
+    const shelterId = await t.agencyId('Shelter');
+    const waiting = await referredCase(t, shelterId);
+    const accepted = await referredCase(t, shelterId);
+    await posted(t, 200, `/cases/${accepted.caseId}/referrals/${accepted.referralId}/accept`, {}, 'caseworker.shelter');
+    const page = await signedIn('caseworker.shelter');
+    const link = (r: { caseId: string; referralId: string }) => `a[href="#/referrals/${r.caseId}/${r.referralId}"]`;
+    await page.goto(`${screens.baseUrl}#/referrals`);
+    await page.locator(link(waiting)).waitFor();
+
+    await page.getByLabel('Show').selectOption('accepted');
+    await page.waitForFunction(narrowedTo, [link(accepted), link(waiting)]);
+    await page.getByLabel('Show').selectOption('');
+    await page.locator(link(waiting)).waitFor();
+    await expect(page.locator(link(accepted)).count()).resolves.toBe(1);
   });
 
   it('the case page shows each consent provision with its status and each referral with its status and answer date', async () => {

@@ -29,3 +29,10 @@ export const followWhenSignedIn = (path) =>
     observer.disconnect();
     window.location.hash = path;
   }).observe(document.body, { childList: true, subtree: true });
+
+/**
+ * True once the first selector's element is in the page and the second's is not, at the same moment: a
+ * list narrowed by a filter, neither the list before it nor one still loading.
+ * @param {string[]} selectors the element shown, then the one hidden
+ */
+export const narrowedTo = (selectors) => document.querySelector(selectors[0]) !== null && document.querySelector(selectors[1]) === null;
