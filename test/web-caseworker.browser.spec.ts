@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { screenshot, useServedScreens } from './support/browser.js';
 import { openCase, posted } from './support/case-steps.js';
+import { screenSettled } from './support/screen-checks.js';
 import { allEvents } from './support/test-app.js';
 
 /**
@@ -94,6 +95,8 @@ describe('the caseworker’s screens in a real browser', () => {
     await police.getByText('Not found, or not shared with your agency.').waitFor();
     await police.getByRole('link', { name: 'Referrals to my agency' }).click();
     await police.getByRole('heading', { name: 'Referrals to my agency' }).waitFor();
+    // The heading shows before the list has loaded: count the links once it has.
+    await police.waitForFunction(screenSettled);
     await expect(police.locator(`a[href*="${caseId}"]`).count()).resolves.toBe(0);
     await expect(police.content()).resolves.not.toContain(NAME);
   });
