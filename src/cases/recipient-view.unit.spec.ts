@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { ConsentProvision, DataCategory } from '../../libs/consent-policy/index.js';
 import type { CaseEvent, ConsentGiven, ReferralRequested } from '../../libs/domain/index.js';
 import { type CaseRecord, evolveCaseRecord } from './case-record.js';
 import { foldCaseView } from './case-view.js';
@@ -35,18 +36,24 @@ const consentGiven = (given: Partial<ConsentGiven['data']>): CaseEvent => ({
     ...given,
   },
 });
+/** A provision letting the shelter receive `categories` to give it shelter, from 1 January unless `period` says otherwise. */
+const toShelter = (
+  provisionId: string,
+  categories: DataCategory[],
+  period: { validFrom?: string; validUntil?: string } = {},
+): ConsentProvision => ({
+  provisionId,
+  recipient: { agencyId: 'a-shelter' },
+  purpose: 'service_provision',
+  serviceTypes: ['shelter'],
+  categories,
+  validFrom: '2026-01-01T00:00:00.000Z',
+  ...period,
+});
 const consent = (validUntil?: string): CaseEvent =>
   consentGiven({
     provisions: [
-      {
-        provisionId: 'p-id',
-        recipient: { agencyId: 'a-shelter' },
-        purpose: 'service_provision',
-        serviceTypes: ['shelter'],
-        categories: ['identity', 'safety'],
-        validFrom: '2026-01-01T00:00:00.000Z',
-        ...(validUntil ? { validUntil } : {}),
-      },
+      toShelter('p-id', ['identity', 'safety'], validUntil ? { validUntil } : {}),
       {
         provisionId: 'p-loc',
         recipient: { agencyKind: 'shelter' },
@@ -120,25 +127,11 @@ describe('recipientView', () => {
       },
       { type: 'ReferralWithdrawn', data: { referralId: 'r-1', cause: 'consent_withdrawn', by: 'u', at: '2026-01-10T00:00:00.000Z' } },
     ];
-    const again: CaseEvent = {
-      type: 'ConsentGiven',
-      data: {
-        ...(consent().data as Extract<CaseEvent, { type: 'ConsentGiven' }>['data']),
-        consentId: 'k-2',
-        givenAt: '2026-01-11T00:00:00.000Z',
-        provisions: [
-          {
-            provisionId: 'p-id-2',
-            recipient: { agencyId: 'a-shelter' },
-            purpose: 'service_provision',
-            serviceTypes: ['shelter'],
-            categories: ['identity'],
-            validFrom: '2026-01-11T00:00:00.000Z',
-            validUntil: '2026-01-25T00:00:00.000Z',
-          },
-        ],
-      },
-    };
+    const again = consentGiven({
+      consentId: 'k-2',
+      givenAt: '2026-01-11T00:00:00.000Z',
+      provisions: [toShelter('p-id-2', ['identity'], { validFrom: '2026-01-11T00:00:00.000Z', validUntil: '2026-01-25T00:00:00.000Z' })],
+    });
     const second: CaseEvent = {
       type: 'ReferralRequested',
       data: {
@@ -228,16 +221,7 @@ describe('recipientSlice, from the security review', () => {
     consentId: 'k-g',
     grantor: 'guardian',
     childAssent: true,
-    provisions: [
-      {
-        provisionId: 'p-g',
-        recipient: { agencyId: 'a-shelter' },
-        purpose: 'service_provision',
-        serviceTypes: ['shelter'],
-        categories: ['identity', 'case_progress'],
-        validFrom: '2026-01-01T00:00:00.000Z',
-      },
-    ],
+    provisions: [toShelter('p-g', ['identity', 'case_progress'])],
   });
   const childReferral: CaseEvent = {
     type: 'ReferralRequested',
