@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { PgliteDatabase, type SqlDatabase } from '../../sql/index.js';
 
 /** What a template holds beyond initdb's output, made once a run: its name tells the templates apart. */
@@ -26,7 +28,9 @@ export async function freshPgliteDirectory(target: string, contents?: PgliteTemp
   const name = contents?.name ?? '';
   if (!made.has(name)) made.set(name, template(contents));
   const source = await made.get(name);
-  if (source) await cp(source, target, { recursive: true });
+  // The system's cp copies the thousand files in a half (on disk) to a fifth (in memory) of fs.cp's time;
+  // `source/.` copies the contents, into `target` whether it exists yet or not, as fs.cp does.
+  if (source) await promisify(execFile)('cp', ['-R', `${source}/.`, target]);
 }
 
 async function template(contents?: PgliteTemplateContents): Promise<string | undefined> {
