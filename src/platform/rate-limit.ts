@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import { createHmac } from 'node:crypto';
 import type { MasterKey } from '../../libs/crypto/index.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { Clock } from './clock.js';
 import { MASTER_KEY } from './persistence.module.js';
 import { deriveKey } from './secrets.js';
 
@@ -30,12 +31,14 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<{ hits: number; resetsInMs: number }>;
 }
 
-/** The embedded default: counters in this process, each instance counting its own. */
+/** The embedded default: counters in this process, each instance counting its own, by the application's clock. */
 export class MemoryRateLimitStore implements RateLimitStore {
   private readonly windows = new Map<string, { hits: number; resetsAt: number }>();
 
+  constructor(private readonly clock: Clock) {}
+
   hit(key: string, windowMs: number): Promise<{ hits: number; resetsInMs: number }> {
-    const now = Date.now();
+    const now = Date.parse(this.clock.now());
     if (this.windows.size > 50_000) for (const [k, w] of this.windows) if (w.resetsAt <= now) this.windows.delete(k);
     const current = this.windows.get(key);
     const window = current && current.resetsAt > now ? current : { hits: 0, resetsAt: now + windowMs };
@@ -153,9 +156,9 @@ function connect(url: string, keyPrefix: string): Redis {
   providers: [
     {
       provide: RATE_LIMIT_STORE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): RateLimitStore =>
-        config.redisUrl ? new RedisRateLimitStore(connect(config.redisUrl, config.redisKeyPrefix)) : new MemoryRateLimitStore(),
+      inject: [APP_CONFIG, Clock],
+      useFactory: (config: AppConfig, clock: Clock): RateLimitStore =>
+        config.redisUrl ? new RedisRateLimitStore(connect(config.redisUrl, config.redisKeyPrefix)) : new MemoryRateLimitStore(clock),
     },
   ],
   exports: [RATE_LIMIT_STORE],
