@@ -88,7 +88,8 @@ export async function createApp(
   );
   app.useGlobalInterceptors(new BodyShapeInterceptor());
   app.enableShutdownHooks();
-  SwaggerModule.setup('api/docs', app, openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
+  // Built at its first request, not at every start.
+  SwaggerModule.setup('api/docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   serveWebApp(app, config);
   await app.init();
   return app;

@@ -36,18 +36,19 @@ export interface ImportSummary {
   readonly truncated?: true;
 }
 
+let compiled: HsdsSchemas | undefined;
+
 /** The directory as HSDS 3.0 JSON: the export, and the all-or-nothing import that upserts by id. */
 @Injectable()
 export class HsdsExchange {
-  private compiled?: HsdsSchemas;
-
   /**
-   * Compiled at the first import: at start they were half a second of every start (and of every
-   * test application's), for a route seldom called. The unit tests compile them all, so a keyword
-   * the validator does not know still fails before a release.
+   * Compiled at the first import, once per process (they are read-only): a second of CPU, which the
+   * demo network's first start spends and any later application in the same process (the tests
+   * start many) does not. The unit tests compile them all, so a keyword the validator does not know
+   * still fails before a release.
    */
   private get schemas(): HsdsSchemas {
-    return (this.compiled ??= HsdsSchemas.load());
+    return (compiled ??= HsdsSchemas.load());
   }
 
   constructor(private readonly store: SqlDirectory) {}
