@@ -22,9 +22,11 @@ export default async function globalSetup() {
   await startKafkaMockBroker();
   // This run's own scratch directory, removed by the teardown: every temporary file of the tests (their
   // os.tmpdir()) goes under it, so concurrent runs never share one and a killed run leaves one folder.
-  // The PGlite template (libs/testing/src/pglite-template.ts) is made there on first use.
+  // What the run's files share is made there on first use: the PGlite template
+  // (libs/testing/src/pglite-template.ts) and the compiled `verify` command (test/support/verify-cli.ts).
   const run = await mkdtemp(join(await scratchBase(), 'referral-test-run-'));
   globalThis.__TEST_RUN_DIR__ = run;
+  process.env.TEST_RUN_DIR = run;
   process.env.TMPDIR = run;
   process.env.PGLITE_TEMPLATE_DIR = join(run, 'pglite-template');
 }
