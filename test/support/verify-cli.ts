@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rename, rm, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { madeOnce } from '../../libs/testing/index.js';
 
 export interface VerifyCli {
   /** Runs `verify` with these settings and arguments; its exit code and output. */
@@ -42,16 +41,10 @@ async function ownFolder(): Promise<string> {
   return mkdtemp(join('.test-build', 'verify-'));
 }
 
-/** Made aside and renamed into place, so a caller never sees half a build; jest workers may race to it. */
-async function sharedBuild(path: string): Promise<string> {
-  if (existsSync(join(path, 'src/verify.js'))) return path;
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await compiled(aside);
-  await copyFile('package.json', join(aside, 'package.json'));
-  await symlink(resolve('node_modules'), join(aside, 'node_modules'), 'dir');
-  await rename(aside, path).catch(async (error: unknown) => {
-    if (!existsSync(join(path, 'src/verify.js'))) throw error;
-    await rm(aside, { recursive: true, force: true });
+function sharedBuild(path: string): Promise<string> {
+  return madeOnce(path, 'src/verify.js', async (folder) => {
+    await compiled(folder);
+    await copyFile('package.json', join(folder, 'package.json'));
+    await symlink(resolve('node_modules'), join(folder, 'node_modules'), 'dir');
   });
-  return path;
 }

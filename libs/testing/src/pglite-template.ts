@@ -1,10 +1,7 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PgliteDatabase, type SqlDatabase } from '../../sql/index.js';
+import { madeOnce } from './made-once.js';
 
 /** What a template holds beyond initdb's output, made once a run: its name tells the templates apart. */
 export interface PgliteTemplateContents {
@@ -36,21 +33,13 @@ export async function freshPgliteDirectory(target: string, contents?: PgliteTemp
 async function template(contents?: PgliteTemplateContents): Promise<string | undefined> {
   const base = process.env.PGLITE_TEMPLATE_DIR;
   if (!base) return undefined;
-  const path = contents ? `${base}-${contents.name}` : base;
-  if (existsSync(join(path, 'PG_VERSION'))) return path;
-  // Made aside and renamed into place, so a copy never sees half a directory; jest workers may race to it.
-  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await mkdir(dirname(path), { recursive: true });
-  if (contents) await freshPgliteDirectory(aside);
-  const db = await PgliteDatabase.open(aside, { fsync: false });
-  try {
-    await contents?.prepare(db);
-  } finally {
-    await db.close();
-  }
-  await rename(aside, path).catch(async (error: unknown) => {
-    if (!existsSync(join(path, 'PG_VERSION'))) throw error;
-    await rm(aside, { recursive: true, force: true });
+  return madeOnce(contents ? `${base}-${contents.name}` : base, 'PG_VERSION', async (folder) => {
+    if (contents) await freshPgliteDirectory(folder);
+    const db = await PgliteDatabase.open(folder, { fsync: false });
+    try {
+      await contents?.prepare(db);
+    } finally {
+      await db.close();
+    }
   });
-  return path;
 }
