@@ -27,6 +27,8 @@ export default async function globalSetup() {
   const run = await mkdtemp(join(await scratchBase(), 'referral-test-run-'));
   globalThis.__TEST_RUN_DIR__ = run;
   process.env.TEST_RUN_DIR = run;
+  // The screenshots outlive the run (test/support/browser.ts): named before TMPDIR moves into it.
+  process.env.SCREENSHOTS_DIR ??= join(tmpdir(), 'referral-screenshots');
   process.env.TMPDIR = run;
   process.env.PGLITE_TEMPLATE_DIR = join(run, 'pglite-template');
 }
